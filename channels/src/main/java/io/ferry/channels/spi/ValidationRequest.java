@@ -1,0 +1,24 @@
+package io.ferry.channels.spi;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+
+/**
+ * What a validator is asked to judge: a new (or restarted) push or pull request.
+ *
+ * @param isRestart whether this restarts an existing channel rather than opening a new one
+ * @param channelId the channel the request is for
+ * @param counterparty the peer that asked: the sender of a push, the receiver of a pull
+ * @param voucher the decoded voucher
+ * @param baseCid root of the requested DAG
+ * @param selector which part of the DAG
+ */
+public record ValidationRequest<V>(
+    boolean isRestart,
+    ChannelId channelId,
+    PeerId counterparty,
+    V voucher,
+    Cid baseCid,
+    Selector selector) {}

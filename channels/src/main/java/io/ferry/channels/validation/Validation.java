@@ -1,0 +1,45 @@
+package io.ferry.channels.validation;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the channel engine needs from the validator registry: vouchers arrive as type + bytes, the
+ * registry decodes them, asks the plug-in and encodes the answer. Every method answers
+ * asynchronously and never throws: a failure (unknown voucher type, undecodable bytes, a
+ * validator that threw) is a {@link Verdict} with decision REJECT and a reason that names it.
+ */
+public interface Validation {
+  /** A new or restarted push ({@code pull == false}) or pull request, on the responder. */
+  CompletionStage<Verdict> validateRequest(
+      boolean isRestart,
+      boolean pull,
+      ChannelId channelId,
+      PeerId counterparty,
+      TypedVoucher voucher,
+      Cid baseCid,
+      Selector selector);
+
+  /** The initiator sent a new voucher; the responder revalidates. */
+  CompletionStage<Verdict> revalidate(ChannelId channelId, TypedVoucher voucher);
+
+  /** Responder of a pull sent more bytes; empty when no revalidator handles it. */
+  CompletionStage<Optional<Verdict>> onPullDataSent(ChannelId channelId, long additionalBytes);
+
+  /** Responder of a push received more bytes; empty when no revalidator handles it. */
+  CompletionStage<Optional<Verdict>> onPushDataReceived(ChannelId channelId, long additionalBytes);
+
+  /** The responder's side finished; a PAUSE verdict starts finalization. */
+  CompletionStage<Optional<Verdict>> onComplete(ChannelId channelId);
+
+  /** Decodes an encoded voucher or voucher result into its registered Java type. */
+  Object decode(TypedVoucher voucher);
+
+  /** Encodes an object of a registered voucher or voucher-result type. */
+  TypedVoucher encode(Object voucher);
+}

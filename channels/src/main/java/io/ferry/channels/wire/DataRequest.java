@@ -1,0 +1,28 @@
+package io.ferry.channels.wire;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+
+/**
+ * Tells a transport to move one channel's blocks.
+ *
+ * @param channelId the channel
+ * @param peer the other side: where blocks go (send) or come from (receive)
+ * @param root root of the DAG
+ * @param selector which part of the DAG, walked in traversal order
+ * @param skipBlocks blocks at the start of the traversal not to move (the receiver holds them)
+ * @param countedBlocks blocks the channel has already counted; progress for traversal indexes
+ *     below this is reported as a repeat, above as first-time
+ * @param byteLimit the sender stops queueing once this many first-time bytes were queued and
+ *     reports {@link TransportHandler#onDataLimitReached}; 0 means no limit
+ */
+public record DataRequest(
+    ChannelId channelId,
+    PeerId peer,
+    Cid root,
+    Selector selector,
+    long skipBlocks,
+    long countedBlocks,
+    long byteLimit) {}

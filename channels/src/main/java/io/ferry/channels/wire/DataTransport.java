@@ -1,0 +1,46 @@
+package io.ferry.channels.wire;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The seam between channels and the network: control messages to peers, and blocks moved per
+ * channel. Implementations: an in-JVM transport for tests and the TCP transport. Every method
+ * returns quickly; results and data arrive through the bound {@link TransportHandler}.
+ */
+public interface DataTransport extends AutoCloseable {
+  /** This node's peer ID. */
+  PeerId self();
+
+  /** Sets the handler that receives messages and data events. Called once, before any use. */
+  void bind(TransportHandler handler);
+
+  /** Sends a control message; the stage fails if it could not be delivered to the peer. */
+  CompletionStage<Void> send(PeerId to, TransferMessage message);
+
+  /**
+   * Prepares to receive a channel's blocks from {@code request.peer()}: each arriving block is
+   * checked against its CID and against the traversal, then stored. Completes with the number of
+   * traversal blocks already held in the local store (a prefix), which the sender can skip.
+   */
+  CompletionStage<Long> openReceive(DataRequest request);
+
+  /** Starts sending a channel's blocks to {@code request.peer()}, in traversal order. */
+  void openSend(DataRequest request);
+
+  /** Changes the byte limit of a sending channel (0 = none) and continues if it was held. */
+  void setByteLimit(ChannelId channelId, long byteLimit);
+
+  /** Stops moving data for the channel until {@link #resume}; nothing is lost. */
+  void pause(ChannelId channelId);
+
+  /** Continues exactly where the channel stopped. */
+  void resume(ChannelId channelId);
+
+  /** Stops the channel's data and releases what it holds. Idempotent. */
+  void close(ChannelId channelId);
+
+  @Override
+  void close();
+}

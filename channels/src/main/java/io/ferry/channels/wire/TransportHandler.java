@@ -1,0 +1,32 @@
+package io.ferry.channels.wire;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+
+/**
+ * Receives what a {@link DataTransport} observes. Implementations must return quickly (they hand
+ * the news to the channel actor as a message).
+ */
+public interface TransportHandler {
+  /** A control message arrived from an authenticated peer. */
+  void onMessage(PeerId from, TransferMessage message);
+
+  /** A batch of blocks moved. */
+  void onProgress(ChannelId channelId, DataProgress progress);
+
+  /** A sending channel queued as many bytes as its limit allows and holds. */
+  void onDataLimitReached(ChannelId channelId, long bytesQueued);
+
+  /**
+   * This side's data movement for the channel ended: every block was sent (sender) or received
+   * (receiver), or it failed with {@code error} (non-null, naming what went wrong, e.g. the CID of
+   * a block that did not match).
+   */
+  void onDataFinished(ChannelId channelId, boolean sender, String error);
+
+  /** The connection to a peer is up. */
+  void onPeerConnected(PeerId peer);
+
+  /** The connection to a peer was lost. */
+  void onPeerDisconnected(PeerId peer, String reason);
+}
