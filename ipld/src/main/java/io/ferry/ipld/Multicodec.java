@@ -1,8 +1,8 @@
 package io.ferry.ipld;
 
 /**
- * The multicodec codes Ferry uses, from the multiformats table ({@code table.csv}): hash
- * functions, IPLD codecs and key types.
+ * The multicodec codes Ferry uses, from the multiformats table ({@code table.csv}): hash functions,
+ * IPLD codecs and key types.
  */
 public final class Multicodec {
   public static final long IDENTITY = 0x00;

@@ -60,8 +60,7 @@ public final class Multihash {
           "multihash digest of " + digest.length + " bytes is over " + MAX_DIGEST_BYTES);
     }
     if (code == Multicodec.SHA2_256 && digest.length != 32) {
-      throw new IllegalArgumentException(
-          "sha2-256 digest must be 32 bytes, got " + digest.length);
+      throw new IllegalArgumentException("sha2-256 digest must be 32 bytes, got " + digest.length);
     }
     if (code == Multicodec.BLAKE2B_256 && digest.length != 32) {
       throw new IllegalArgumentException(
@@ -167,7 +166,9 @@ public final class Multihash {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Multihash other && code == other.code && Arrays.equals(digest, other.digest);
+    return o instanceof Multihash other
+        && code == other.code
+        && Arrays.equals(digest, other.digest);
   }
 
   @Override
