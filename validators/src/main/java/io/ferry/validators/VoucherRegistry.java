@@ -1,0 +1,374 @@
+package io.ferry.validators;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.spi.RequestValidator;
+import io.ferry.channels.spi.Revalidator;
+import io.ferry.channels.spi.ValidationRequest;
+import io.ferry.channels.spi.ValidationResult;
+import io.ferry.channels.spi.ValidatorContext;
+import io.ferry.channels.spi.ValidatorRegistrar;
+import io.ferry.channels.spi.VoucherType;
+import io.ferry.channels.validation.Validation;
+import io.ferry.channels.validation.Verdict;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The node's table of voucher types, validators and revalidators, and the engine's {@link
+ * Validation} port on top of it. Plug-ins register through {@link ValidatorRegistrar}; the engine
+ * hands in vouchers as type + bytes, the registry decodes them with {@link VoucherCodec}, asks the
+ * plug-in on its executor, and encodes the answer into a {@link Verdict}. Nothing here throws at
+ * the engine: an unknown type, undecodable bytes or a failing plug-in become a REJECT verdict that
+ * names the cause.
+ */
+public final class VoucherRegistry implements Validation, ValidatorRegistrar {
+  private final VoucherCodec codec = VoucherCodec.standard();
+  private final Executor executor;
+
+  /** Every type identifier known to the registry (vouchers and results), with its Java class. */
+  private final Map<String, VoucherType<?>> typesById = new ConcurrentHashMap<>();
+
+  private final Map<Class<?>, String> idsByClass = new ConcurrentHashMap<>();
+  private final Map<String, RequestValidator<?>> validators = new ConcurrentHashMap<>();
+  private final Map<String, Revalidator<?>> revalidatorsById = new ConcurrentHashMap<>();
+  private final List<RegisteredRevalidator<?>> revalidators = new CopyOnWriteArrayList<>();
+  private final Set<String> resultTypes = ConcurrentHashMap.newKeySet();
+
+  private record RegisteredRevalidator<V>(VoucherType<V> type, Revalidator<V> revalidator) {}
+
+  /** A registry that calls plug-ins on the common fork-join pool. */
+  public VoucherRegistry() {
+    this(ForkJoinPool.commonPool());
+  }
+
+  /** A registry that calls plug-ins on {@code executor}, never on the engine's thread. */
+  public VoucherRegistry(Executor executor) {
+    this.executor = executor;
+  }
+
+  /**
+   * A registry filled by every {@link io.ferry.channels.spi.ValidatorProvider} that {@code loader}
+   * finds with {@link java.util.ServiceLoader}. Each provider gets its own view of {@code context}:
+   * data directory {@code <dataDirectory>/<name>} and the settings whose keys start with {@code
+   * <name>.}, prefix removed.
+   *
+   * @throws IllegalStateException when a provider cannot be loaded or fails to register, naming it
+   */
+  public static VoucherRegistry discover(ValidatorContext context, ClassLoader loader) {
+    VoucherRegistry registry = new VoucherRegistry();
+    ProviderDiscovery.registerAll(registry, context, loader);
+    return registry;
+  }
+
+  /**
+   * A class loader over every {@code *.jar} in {@code pluginsDir} (sorted by name), whose parent is
+   * the loader of Ferry's own classes. A missing directory gives a loader without jars.
+   *
+   * @throws IllegalArgumentException when {@code pluginsDir} exists but is not a directory
+   */
+  public static URLClassLoader loadPlugins(Path pluginsDir) {
+    return ProviderDiscovery.pluginLoader(pluginsDir, VoucherRegistry.class.getClassLoader());
+  }
+
+  // ---- registration ----
+
+  @Override
+  public synchronized <V> void registerVoucherType(
+      VoucherType<V> type, RequestValidator<V> validator) {
+    requireNonNull(validator, "validator", type);
+    if (validators.containsKey(type.id())) {
+      throw new IllegalArgumentException(
+          "voucher type '" + type.id() + "' is already registered with a validator");
+    }
+    claim(type);
+    validators.put(type.id(), validator);
+  }
+
+  @Override
+  public synchronized <V> void registerRevalidator(
+      VoucherType<V> type, Revalidator<V> revalidator) {
+    requireNonNull(revalidator, "revalidator", type);
+    if (revalidatorsById.containsKey(type.id())) {
+      throw new IllegalArgumentException(
+          "voucher type '" + type.id() + "' already has a revalidator");
+    }
+    claim(type);
+    revalidatorsById.put(type.id(), revalidator);
+    revalidators.add(new RegisteredRevalidator<>(type, revalidator));
+  }
+
+  @Override
+  public synchronized <R> void registerVoucherResultType(VoucherType<R> type) {
+    if (resultTypes.contains(type.id())) {
+      throw new IllegalArgumentException(
+          "voucher result type '" + type.id() + "' is already registered");
+    }
+    claim(type);
+    resultTypes.add(type.id());
+  }
+
+  /** Identifiers of every registered voucher and voucher-result type, sorted. */
+  public Set<String> typeIds() {
+    return new TreeSet<>(typesById.keySet());
+  }
+
+  /** Whether a request validator is registered for {@code typeId}. */
+  public boolean hasValidator(String typeId) {
+    return validators.containsKey(typeId);
+  }
+
+  private static void requireNonNull(Object o, String what, VoucherType<?> type) {
+    if (o == null) {
+      throw new IllegalArgumentException("no " + what + " given for type '" + type.id() + "'");
+    }
+  }
+
+  /** One identifier names one class, and one class has one identifier. */
+  private void claim(VoucherType<?> type) {
+    VoucherType<?> known = typesById.get(type.id());
+    if (known != null && !known.javaType().equals(type.javaType())) {
+      throw new IllegalArgumentException(
+          "type '"
+              + type.id()
+              + "' is registered for "
+              + known.javaType().getName()
+              + ", not "
+              + type.javaType().getName());
+    }
+    String knownId = idsByClass.get(type.javaType());
+    if (knownId != null && !knownId.equals(type.id())) {
+      throw new IllegalArgumentException(
+          type.javaType().getName()
+              + " is already registered as type '"
+              + knownId
+              + "', cannot also be '"
+              + type.id()
+              + "'");
+    }
+    typesById.put(type.id(), type);
+    idsByClass.put(type.javaType(), type.id());
+  }
+
+  // ---- codec ----
+
+  @Override
+  public Object decode(TypedVoucher voucher) {
+    return decodeAs(voucher, typeOf(voucher.type()));
+  }
+
+  @Override
+  public TypedVoucher encode(Object voucher) {
+    if (voucher == null) {
+      throw new IllegalArgumentException("cannot encode null as a voucher");
+    }
+    String id = idsByClass.get(voucher.getClass());
+    if (id == null) {
+      throw new IllegalArgumentException(
+          voucher.getClass().getName() + " is not a registered voucher or voucher-result type");
+    }
+    return new TypedVoucher(id, codec.encode(voucher));
+  }
+
+  private VoucherType<?> typeOf(String id) {
+    VoucherType<?> type = typesById.get(id);
+    if (type == null) {
+      throw new IllegalArgumentException("unknown voucher type '" + id + "'");
+    }
+    return type;
+  }
+
+  private <V> V decodeAs(TypedVoucher voucher, VoucherType<V> type) {
+    try {
+      return codec.decode(voucher.bytes(), type.javaType());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot decode voucher of type '" + type.id() + "': " + e.getMessage(), e);
+    }
+  }
+
+  // ---- Validation ----
+
+  @Override
+  public CompletionStage<Verdict> validateRequest(
+      boolean isRestart,
+      boolean pull,
+      ChannelId channelId,
+      PeerId counterparty,
+      TypedVoucher voucher,
+      Cid baseCid,
+      Selector selector) {
+    RequestValidator<?> validator = validators.get(voucher.type());
+    if (validator == null) {
+      return CompletableFuture.completedFuture(
+          Verdict.reject("unknown voucher type '" + voucher.type() + "': no validator registered"));
+    }
+    return call(
+        "validator for '" + voucher.type() + "'",
+        () ->
+            validate(
+                validator, isRestart, pull, channelId, counterparty, voucher, baseCid, selector));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V> CompletionStage<ValidationResult> validate(
+      RequestValidator<V> validator,
+      boolean isRestart,
+      boolean pull,
+      ChannelId channelId,
+      PeerId counterparty,
+      TypedVoucher voucher,
+      Cid baseCid,
+      Selector selector) {
+    VoucherType<V> type = (VoucherType<V>) typeOf(voucher.type());
+    V decoded = decodeAs(voucher, type);
+    var request =
+        new ValidationRequest<>(isRestart, channelId, counterparty, decoded, baseCid, selector);
+    return pull ? validator.validatePull(request) : validator.validatePush(request);
+  }
+
+  @Override
+  public CompletionStage<Verdict> revalidate(ChannelId channelId, TypedVoucher voucher) {
+    Revalidator<?> revalidator = revalidatorsById.get(voucher.type());
+    if (revalidator == null) {
+      return CompletableFuture.completedFuture(
+          Verdict.reject(
+              "unknown voucher type '" + voucher.type() + "': no revalidator registered"));
+    }
+    return call(
+        "revalidator for '" + voucher.type() + "'",
+        () -> revalidateWith(revalidator, channelId, voucher));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V> CompletionStage<ValidationResult> revalidateWith(
+      Revalidator<V> revalidator, ChannelId channelId, TypedVoucher voucher) {
+    VoucherType<V> type = (VoucherType<V>) typeOf(voucher.type());
+    return revalidator.revalidate(channelId, decodeAs(voucher, type));
+  }
+
+  @Override
+  public CompletionStage<Optional<Verdict>> onPullDataSent(
+      ChannelId channelId, long additionalBytes) {
+    return firstHandling(r -> r.onPullDataSent(channelId, additionalBytes));
+  }
+
+  @Override
+  public CompletionStage<Optional<Verdict>> onPushDataReceived(
+      ChannelId channelId, long additionalBytes) {
+    return firstHandling(r -> r.onPushDataReceived(channelId, additionalBytes));
+  }
+
+  @Override
+  public CompletionStage<Optional<Verdict>> onComplete(ChannelId channelId) {
+    return firstHandling(r -> r.onComplete(channelId));
+  }
+
+  /** Asks the revalidators in registration order until one answers. */
+  private CompletionStage<Optional<Verdict>> firstHandling(
+      Function<Revalidator<?>, CompletionStage<Optional<ValidationResult>>> callback) {
+    List<RegisteredRevalidator<?>> snapshot = List.copyOf(revalidators);
+    return CompletableFuture.supplyAsync(() -> tryFrom(snapshot, 0, callback), executor)
+        .thenCompose(Function.identity());
+  }
+
+  private CompletionStage<Optional<Verdict>> tryFrom(
+      List<RegisteredRevalidator<?>> all,
+      int index,
+      Function<Revalidator<?>, CompletionStage<Optional<ValidationResult>>> callback) {
+    if (index >= all.size()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    RegisteredRevalidator<?> current = all.get(index);
+    CompletionStage<Optional<ValidationResult>> answer;
+    try {
+      answer = callback.apply(current.revalidator());
+      if (answer == null) {
+        throw new IllegalStateException("returned no answer");
+      }
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer
+        .handle(
+            (result, error) -> {
+              if (error != null) {
+                return CompletableFuture.completedFuture(
+                    Optional.of(failed("revalidator for '" + current.type().id() + "'", error)));
+              }
+              if (result == null || result.isEmpty()) {
+                return tryFrom(all, index + 1, callback);
+              }
+              return CompletableFuture.completedFuture(Optional.of(toVerdict(result.get())));
+            })
+        .thenCompose(Function.identity());
+  }
+
+  /** Runs a plug-in call on the executor and turns whatever happens into a verdict. */
+  private CompletionStage<Verdict> call(
+      String who, Supplier<CompletionStage<ValidationResult>> pluginCall) {
+    return CompletableFuture.supplyAsync(pluginCall, executor)
+        .thenCompose(
+            stage -> {
+              if (stage == null) {
+                throw new IllegalStateException("returned no answer");
+              }
+              return stage;
+            })
+        .handle((result, error) -> error != null ? failed(who, error) : toVerdict(result));
+  }
+
+  private Verdict toVerdict(ValidationResult result) {
+    if (result == null) {
+      return Verdict.reject("validator returned no result");
+    }
+    TypedVoucher encodedResult;
+    try {
+      encodedResult = result.voucherResult() == null ? null : encode(result.voucherResult());
+    } catch (RuntimeException e) {
+      return Verdict.reject("cannot encode voucher result: " + e.getMessage());
+    }
+    return new Verdict(
+        result.decision(),
+        result.reason(),
+        encodedResult,
+        result.dataLimit(),
+        result.requiresFinalization());
+  }
+
+  private static Verdict failed(String who, Throwable error) {
+    Throwable cause = unwrap(error);
+    String message = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    if (cause instanceof IllegalArgumentException && message.startsWith("cannot decode")) {
+      return Verdict.reject(message);
+    }
+    return Verdict.reject(who + " failed: " + message);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
