@@ -62,9 +62,9 @@ public sealed interface Selector
   record ExploreRange(long start, long end, Selector next) implements Selector {
     public ExploreRange {
       Objects.requireNonNull(next, "next");
-      if (start < 0 || end < start) {
+      if (start < 0 || end <= start) {
         throw new IllegalArgumentException(
-            "explore-range needs 0 <= start <= end, got start " + start + ", end " + end);
+            "explore-range needs 0 <= start < end, got start " + start + ", end " + end);
       }
     }
   }

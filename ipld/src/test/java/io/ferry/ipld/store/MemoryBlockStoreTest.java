@@ -1,0 +1,8 @@
+package io.ferry.ipld.store;
+
+class MemoryBlockStoreTest extends BlockStoreContract {
+  @Override
+  protected BlockStore open() {
+    return new MemoryBlockStore();
+  }
+}
