@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
     name = "ferry",
     mixinStandardHelpOptions = true,
     version = "ferry 0.1.0",
-    description = "Moves content-addressed data between peers through persistent transfer channels.")
+    description =
+        "Moves content-addressed data between peers through persistent transfer channels.")
 public final class FerryCli implements Runnable {
 
   /** Every subcommand, in the order {@code ferry --help} lists them. Add new commands here. */
   static List<Object> subcommands() {
-    return List.of();
+    return List.of(new IdCommand());
   }
 
   @Override
