@@ -15,7 +15,7 @@ public final class FerryCli implements Runnable {
 
   /** Every subcommand, in the order {@code ferry --help} lists them. Add new commands here. */
   static List<Object> subcommands() {
-    return List.of(new IdCommand());
+    return List.of(new IdCommand(), new FsmCommand());
   }
 
   @Override
