@@ -13,6 +13,11 @@ public final class MissingBlockException extends RuntimeException {
     this.cid = cid;
   }
 
+  public MissingBlockException(Cid cid) {
+    super("block " + cid + " is missing from the store");
+    this.cid = cid;
+  }
+
   public Cid cid() {
     return cid;
   }
