@@ -215,7 +215,7 @@ public final class Transitions {
 
   /** The statuses in which {@code event} is accepted, in enum order. */
   public static Set<Status> acceptedIn(EventCode event) {
-    return Collections.unmodifiableSet(EnumSet.copyOf(allOf(TABLE.get(event).keySet())));
+    return Collections.unmodifiableSet(allOf(TABLE.get(event).keySet()));
   }
 
   /**
@@ -226,7 +226,7 @@ public final class Transitions {
   }
 
   private static String refusal(Status from, EventCode event) {
-    Set<Status> accepted = TABLE.get(event).keySet();
+    Set<Status> accepted = acceptedIn(event);
     String where =
         accepted.isEmpty()
             ? "it is never accepted"
