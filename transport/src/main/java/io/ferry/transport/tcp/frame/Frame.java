@@ -1,0 +1,196 @@
+package io.ferry.transport.tcp.frame;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.ipld.Cid;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * One unit on the wire. Frames about a channel's data use a small integer {@code ref} chosen by the
+ * channel's receiving node in its {@link Want}; frames that either side may send name the channel
+ * in full.
+ */
+public sealed interface Frame {
+
+  /** The kind byte that follows the length prefix. */
+  byte kind();
+
+  /**
+   * The first frame each side sends: who speaks which protocol with which limits.
+   *
+   * @param version the frame format version (1)
+   * @param protocol the protocol ID, {@code /ferry/transfer/1.0.0}
+   * @param maxFrameSize the largest frame (kind byte and payload) the sender accepts
+   * @param listenAddrs multiaddrs the sender can be dialed at (may be empty)
+   */
+  record Hello(int version, String protocol, int maxFrameSize, List<String> listenAddrs)
+      implements Frame {
+    public Hello {
+      listenAddrs = List.copyOf(listenAddrs);
+      if (listenAddrs.size() > 255) {
+        throw new IllegalArgumentException("a handshake carries at most 255 listen addresses");
+      }
+    }
+
+    @Override
+    public byte kind() {
+      return FrameCodec.HELLO;
+    }
+  }
+
+  /** A data-transfer control message. */
+  record Message(TransferMessage message) implements Frame {
+    public Message {
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public byte kind() {
+      return FrameCodec.MESSAGE;
+    }
+  }
+
+  /**
+   * One block of a channel: the receiver checks its bytes against the CID and the CID against the
+   * traversal.
+   *
+   * @param ref the receiver's reference for the channel
+   * @param index the block's position in the traversal
+   * @param cid the block's CID
+   * @param data the block's bytes (slices of the received buffers, not copied)
+   */
+  record Block(long ref, long index, Cid cid, ByteString data) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.BLOCK;
+    }
+  }
+
+  /**
+   * Receiver to sender: send me this channel's blocks from {@code startIndex}, using {@code ref};
+   * here is credit for the first bytes. Sent when the receiver opens (or re-opens) the channel.
+   *
+   * @param channel the channel
+   * @param ref the reference the sender puts on this channel's data frames
+   * @param startIndex the first traversal index the receiver needs (it holds those before)
+   * @param credit bytes the sender may send before it hears more
+   */
+  record Want(ChannelId channel, long ref, long startIndex, long credit) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.WANT;
+    }
+  }
+
+  /** Receiver to sender: you may send {@code bytes} more on channel {@code ref}. */
+  record Credit(long ref, long bytes) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.CREDIT;
+    }
+  }
+
+  /**
+   * Receiver to sender: I already hold these blocks of the channel; send a {@link Skip} instead of
+   * them.
+   */
+  record Have(long ref, List<Cid> cids) implements Frame {
+    public Have {
+      cids = List.copyOf(cids);
+    }
+
+    @Override
+    public byte kind() {
+      return FrameCodec.HAVE;
+    }
+  }
+
+  /** Sender to receiver: block {@code index} is {@code cid}, which you said you hold. */
+  record Skip(long ref, long index, Cid cid) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.SKIP;
+    }
+  }
+
+  /** Sender to receiver: the traversal ended; it has {@code blocks} blocks in all. */
+  record Done(long ref, long blocks) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.DONE;
+    }
+  }
+
+  /** Either side: hold this channel's data until a {@link Resume}; answered by {@link Ack}. */
+  record Pause(ChannelId channel, long seq) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.PAUSE;
+    }
+  }
+
+  /** Either side: continue this channel's data; answered by {@link Ack}. */
+  record Resume(ChannelId channel, long seq) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.RESUME;
+    }
+  }
+
+  /**
+   * The answer to a {@link Pause} or {@link Resume} with the same {@code seq}.
+   *
+   * @param index the sender's next traversal index to send (from a sender) or the receiver's next
+   *     expected index (from a receiver) at the moment the request took effect
+   */
+  record Ack(ChannelId channel, long seq, long index) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.ACK;
+    }
+  }
+
+  /**
+   * Either side: this channel's data movement is over on my side; {@code error} says why when it
+   * failed (empty when it was closed normally, e.g. cancelled).
+   */
+  record Close(ChannelId channel, String error) implements Frame {
+    public Close {
+      error = error == null ? "" : error;
+    }
+
+    @Override
+    public byte kind() {
+      return FrameCodec.CLOSE;
+    }
+  }
+
+  /** Keep-alive probe; answered by a {@link Pong} with the same nonce. */
+  record Ping(long nonce) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.PING;
+    }
+  }
+
+  /** The answer to a {@link Ping}. */
+  record Pong(long nonce) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.PONG;
+    }
+  }
+
+  /**
+   * The sender will send nothing more on this connection (e.g. it is a duplicate of another one);
+   * the receiver finishes reading and closes.
+   */
+  record GoAway(String reason) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.GOAWAY;
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.ferry.transport.tcp.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.Multicodec;
+import io.ferry.transport.identity.NodeIdentity;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+  private static final int MAX = 64 * 1024;
+  private static final ChannelId CHANNEL =
+      new ChannelId(NodeIdentity.generate().peerId(), NodeIdentity.generate().peerId(), -2);
+  private static final Cid CID = Cid.sha256(Multicodec.RAW, bytes("block"));
+  private static final Frame.Hello HELLO =
+      new Frame.Hello(1, FrameCodec.PROTOCOL, MAX, List.of("/ip4/127.0.0.1/tcp/1"));
+
+  private static ActorSystem system;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create("frames");
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static List<Frame> everyFrame() {
+    return List.of(
+        HELLO,
+        new Frame.Message(TransferRequest.update(3, true)),
+        new Frame.Block(7, 12345, CID, ByteString.fromArray(bytes("block"))),
+        new Frame.Block(0, 0, CID, ByteString.emptyByteString()),
+        new Frame.Want(CHANNEL, 7, 10, 16L << 20),
+        new Frame.Credit(7, 1 << 20),
+        new Frame.Have(7, List.of(CID, Cid.sha256(Multicodec.DAG_PB, bytes("x")))),
+        new Frame.Skip(7, 11, CID),
+        new Frame.Done(7, 400),
+        new Frame.Pause(CHANNEL, 1),
+        new Frame.Resume(CHANNEL, 2),
+        new Frame.Ack(CHANNEL, 2, 77),
+        new Frame.Close(CHANNEL, "block bafy... does not match its CID"),
+        new Frame.Close(CHANNEL, ""),
+        new Frame.Ping(Long.MIN_VALUE),
+        new Frame.Pong(42),
+        new Frame.GoAway("duplicate connection"));
+  }
+
+  private static List<Frame> decode(List<ByteString> chunks) throws Exception {
+    try {
+      return Source.from(chunks)
+          .via(new FrameDecoder(MAX))
+          .runWith(Sink.seq(), system)
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  private static ByteString concat(List<Frame> frames) {
+    ByteString all = ByteString.emptyByteString();
+    for (Frame f : frames) {
+      all = all.concat(FrameCodec.encode(f));
+    }
+    return all;
+  }
+
+  @Test
+  void everyFrameKindRoundTripsThroughTheDecoder() throws Exception {
+    assertThat(decode(List.of(concat(everyFrame())))).isEqualTo(everyFrame());
+  }
+
+  @Test
+  void framesSplitAtEveryByteBoundaryStillDecode() throws Exception {
+    ByteString all = concat(everyFrame());
+    List<ByteString> singleBytes = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      singleBytes.add(all.slice(i, i + 1));
+    }
+
+    assertThat(decode(singleBytes)).isEqualTo(everyFrame());
+  }
+
+  @Test
+  void aBlockFrameCarriesItsDataWithoutCopyingTheHeaderIntoIt() {
+    byte[] data = new byte[1000];
+    data[0] = 1;
+    data[999] = 2;
+    ByteString wire = FrameCodec.encode(new Frame.Block(1, 2, CID, ByteString.fromArray(data)));
+
+    Frame.Block b = (Frame.Block) FrameCodec.decode(wire.drop(4));
+
+    assertThat(b.data().toArray()).isEqualTo(data);
+    assertThat(wire.size()).isEqualTo(4 + 1 + 1 + 1 + CID.byteLength() + 1000);
+  }
+
+  @Test
+  void anOversizedFrameIsRefusedBeforeItsPayloadArrives() {
+    ByteString header = ByteString.fromArray(new byte[] {0, 2, 0, 0, FrameCodec.BLOCK});
+
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(HELLO), header)))
+        .isInstanceOf(FrameException.class)
+        .hasMessage("frame of " + (2 << 16) + " bytes exceeds the maximum " + MAX);
+  }
+
+  @Test
+  void aPeerThatDoesNotStartWithAHandshakeIsRefused() {
+    ByteString http = ByteString.fromString("GET / HTTP/1.1\r\n\r\n");
+
+    assertThatThrownBy(() -> decode(List.of(http)))
+        .isInstanceOf(FrameException.class)
+        .hasMessageStartingWith("peer did not open with a Ferry handshake (first bytes: 474554");
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(new Frame.Ping(1)))))
+        .hasMessageStartingWith("peer did not open with a Ferry handshake");
+  }
+
+  @Test
+  void aSecondHandshakeIsRefused() {
+    assertThatThrownBy(() -> decode(List.of(concat(List.of(HELLO, HELLO)))))
+        .hasMessage("peer sent a second handshake");
+  }
+
+  @Test
+  void aTruncatedPayloadIsRefusedNamingTheFrameKind() {
+    ByteString want = FrameCodec.encode(new Frame.Want(CHANNEL, 1, 2, 3));
+    int cut = want.size() - 4 - 10;
+    ByteString truncated =
+        ByteString.fromArray(new byte[] {0, 0, 0, (byte) cut}).concat(want.slice(4, 4 + cut));
+
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(HELLO), truncated)))
+        .hasMessageStartingWith("malformed want frame:");
+  }
+
+  @Test
+  void trailingBytesInAFrameAreRefused() {
+    ByteString credit = FrameCodec.encode(new Frame.Credit(1, 2));
+    ByteString padded =
+        ByteString.fromArray(new byte[] {0, 0, 0, (byte) (credit.size() - 4 + 1)})
+            .concat(credit.drop(4))
+            .concat(ByteString.fromArray(new byte[] {9}));
+
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(HELLO), padded)))
+        .hasMessage("malformed credit frame: 1 unexpected bytes after the payload");
+  }
+
+  @Test
+  void anUnknownFrameKindIsRefused() {
+    ByteString unknown = ByteString.fromArray(new byte[] {0, 0, 0, 1, 0x55});
+
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(HELLO), unknown)))
+        .hasMessageContaining("unknown frame kind 0x55");
+  }
+
+  @Test
+  void aConnectionThatEndsInsideAFrameFails() {
+    ByteString ping = FrameCodec.encode(new Frame.Ping(1));
+
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(HELLO), ping.take(6))))
+        .hasMessage("connection ended inside a frame (6 bytes of an incomplete frame)");
+  }
+
+  @Test
+  void aBlockWithAMalformedCidIsRefused() {
+    ByteString bad = ByteString.fromArray(new byte[] {0, 0, 0, 5, FrameCodec.BLOCK, 1, 2, 7, 7});
+
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(HELLO), bad)))
+        .hasMessageStartingWith("malformed block frame:");
+  }
+
+  @Test
+  void aHandshakeWithTheWrongMagicIsRefused() {
+    ByteString hello = FrameCodec.encode(HELLO);
+    byte[] raw = hello.toArray();
+    raw[5] = 'X';
+
+    assertThatThrownBy(() -> decode(List.of(ByteString.fromArray(raw))))
+        .hasMessage("malformed hello frame: handshake does not start with the magic \"FRRY\"");
+  }
+
+  @Test
+  void theDecoderWaitsForMoreBytesWithoutFailing() throws Exception {
+    ByteString block = FrameCodec.encode(new Frame.Block(1, 2, CID, ByteString.fromString("x")));
+
+    assertThat(decode(List.of(FrameCodec.encode(HELLO), block.take(3), block.drop(3)))).hasSize(2);
+  }
+}
