@@ -1,0 +1,163 @@
+package io.ferry.validators.paid;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.Status;
+import io.ferry.validators.journal.Journal;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The client's book: the budget and, per paid channel, what was reserved, signed, acknowledged and
+ * which nonce comes next, kept in {@code client.journal}. Every entry is on disk before the client
+ * acts on it (a voucher is recorded before it is sent, so a restart never reuses a nonce); replay
+ * is idempotent: entries carry absolute amounts, and a voucher entry whose nonce is not new is
+ * ignored.
+ */
+public final class ClientLedger implements Closeable {
+  /** The journal's entries. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@e")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Entry.Deposited.class, name = "deposited"),
+    @JsonSubTypes.Type(value = Entry.Began.class, name = "began"),
+    @JsonSubTypes.Type(value = Entry.Reserved.class, name = "reserved"),
+    @JsonSubTypes.Type(value = Entry.Issued.class, name = "issued"),
+    @JsonSubTypes.Type(value = Entry.Acknowledged.class, name = "acknowledged"),
+    @JsonSubTypes.Type(value = Entry.Ended.class, name = "ended")
+  })
+  sealed interface Entry {
+    /** The budget grew to {@code budget} in all. */
+    record Deposited(long budget) implements Entry {}
+
+    /** A paid channel began on these terms. */
+    record Began(ChannelId channelId, PaidRetrievalTerms terms) implements Entry {}
+
+    /** The channel's reservation grew to {@code reserved} in all. */
+    record Reserved(ChannelId channelId, long reserved) implements Entry {}
+
+    /** A voucher with {@code nonce} for {@code cumulative} in all was signed. */
+    record Issued(ChannelId channelId, long nonce, long cumulative) implements Entry {}
+
+    /** The responder confirmed payments up to {@code acknowledged}. */
+    record Acknowledged(ChannelId channelId, long acknowledged) implements Entry {}
+
+    /** The channel ended with {@code status}. */
+    record Ended(ChannelId channelId, Status status) implements Entry {}
+  }
+
+  private final Map<ChannelId, ClientAccount> accounts = new HashMap<>();
+  private long budget;
+  private final Journal<Entry> journal;
+
+  private ClientLedger(Path directory) {
+    this.journal = Journal.open(directory.resolve("client.journal"), Entry.class, this::apply);
+  }
+
+  /** Opens (or creates) the ledger kept in {@code directory}. */
+  public static ClientLedger open(Path directory) {
+    return new ClientLedger(directory);
+  }
+
+  /** The budget right now. */
+  public synchronized Balance balance() {
+    long held = 0;
+    long reserved = 0;
+    long spent = 0;
+    for (ClientAccount a : accounts.values()) {
+      held += a.held();
+      spent += a.spent();
+      reserved += a.held() - a.spent();
+    }
+    return new Balance(budget, reserved, spent, budget - held);
+  }
+
+  /** The account of {@code channelId}, if the client began paying for it. */
+  public synchronized Optional<ClientAccount> account(ChannelId channelId) {
+    return Optional.ofNullable(accounts.get(channelId));
+  }
+
+  /** Raises the budget to {@code total} (never lowers it). */
+  synchronized void depositUpTo(long total) {
+    if (total > budget) {
+      append(new Entry.Deposited(total));
+    }
+  }
+
+  synchronized void begin(ChannelId channelId, PaidRetrievalTerms terms) {
+    if (accounts.containsKey(channelId)) {
+      throw new IllegalStateException("payments for " + channelId + " have already begun");
+    }
+    append(new Entry.Began(channelId, terms));
+  }
+
+  /** Sets aside {@code amount} more for the channel. */
+  synchronized ClientAccount reserve(ChannelId channelId, long amount) {
+    ClientAccount a = require(channelId);
+    append(new Entry.Reserved(channelId, Math.addExact(a.reserved(), amount)));
+    return accounts.get(channelId);
+  }
+
+  /** Records a voucher for {@code cumulative} with the next nonce; returns the nonce. */
+  synchronized long issue(ChannelId channelId, long cumulative) {
+    ClientAccount a = require(channelId);
+    long nonce = a.lastNonce() + 1;
+    append(new Entry.Issued(channelId, nonce, cumulative));
+    return nonce;
+  }
+
+  synchronized ClientAccount acknowledge(ChannelId channelId, long amount) {
+    ClientAccount a = require(channelId);
+    if (amount > a.acknowledged()) {
+      append(new Entry.Acknowledged(channelId, amount));
+    }
+    return accounts.get(channelId);
+  }
+
+  synchronized ClientAccount end(ChannelId channelId, Status status) {
+    ClientAccount a = require(channelId);
+    if (!a.ended()) {
+      append(new Entry.Ended(channelId, status));
+    }
+    return accounts.get(channelId);
+  }
+
+  private ClientAccount require(ChannelId channelId) {
+    ClientAccount a = accounts.get(channelId);
+    if (a == null) {
+      throw new IllegalStateException("no payments began for " + channelId);
+    }
+    return a;
+  }
+
+  private void append(Entry entry) {
+    journal.append(entry);
+    apply(entry);
+  }
+
+  private void apply(Entry entry) {
+    if (entry instanceof Entry.Deposited d) {
+      budget = Math.max(budget, d.budget());
+    } else if (entry instanceof Entry.Began b) {
+      accounts.putIfAbsent(b.channelId(), new ClientAccount(b.terms(), 0, 0, 0, 0, 0, null));
+    } else if (entry instanceof Entry.Reserved r) {
+      accounts.computeIfPresent(r.channelId(), (id, a) -> a.withReserved(r.reserved()));
+    } else if (entry instanceof Entry.Issued i) {
+      accounts.computeIfPresent(
+          i.channelId(),
+          (id, a) -> i.nonce() > a.lastNonce() ? a.withIssued(i.nonce(), i.cumulative()) : a);
+    } else if (entry instanceof Entry.Acknowledged k) {
+      accounts.computeIfPresent(k.channelId(), (id, a) -> a.withAcknowledged(k.acknowledged()));
+    } else if (entry instanceof Entry.Ended e) {
+      accounts.computeIfPresent(e.channelId(), (id, a) -> a.ended() ? a : a.endedWith(e.status()));
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    journal.close();
+  }
+}

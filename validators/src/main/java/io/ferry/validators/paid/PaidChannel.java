@@ -1,0 +1,86 @@
+package io.ferry.validators.paid;
+
+/**
+ * The responder's account of one paid channel. Immutable; the ledger folds its journal entries into
+ * a new value.
+ *
+ * @param terms the terms the channel was opened with
+ * @param bytesSent first-time bytes sent so far
+ * @param dataLimit bytes the channel may send before the next payment is due
+ * @param intervals how many payment intervals were granted (the next one is {@code
+ *     terms.interval(intervals)} long)
+ * @param received the cumulative amount paid (the largest valid voucher)
+ * @param payments how many payment vouchers were credited
+ * @param settled whether the channel completed with nothing owed
+ */
+public record PaidChannel(
+    PaidRetrievalTerms terms,
+    long bytesSent,
+    long dataLimit,
+    long intervals,
+    long received,
+    long payments,
+    boolean settled) {
+
+  /** A new channel, its first interval granted. */
+  static PaidChannel opened(PaidRetrievalTerms terms) {
+    return new PaidChannel(terms, 0, terms.interval(0), 1, 0, 0, false);
+  }
+
+  /** The cumulative amount owed for what was sent. */
+  public long owed() {
+    return terms.owedFor(bytesSent);
+  }
+
+  /** What is owed and not paid yet. */
+  public long outstanding() {
+    return Math.max(0, owed() - received);
+  }
+
+  /** Whether the channel has sent all its data limit allows. */
+  public boolean atLimit() {
+    return bytesSent >= dataLimit;
+  }
+
+  /** Whether the up-front unseal price is still unpaid. */
+  public boolean unsealDue() {
+    return received < terms.unsealPrice();
+  }
+
+  /**
+   * The channel after payment up to {@link #owed()}: when at its limit, the next intervals are
+   * granted until the limit lies ahead of the bytes sent.
+   */
+  PaidChannel grantNextIntervals() {
+    long limit = dataLimit;
+    long granted = intervals;
+    while (limit <= bytesSent) {
+      limit = Math.addExact(limit, terms.interval(granted));
+      granted++;
+    }
+    return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled);
+  }
+
+  PaidChannel withBytesSent(long bytes) {
+    return new PaidChannel(terms, bytes, dataLimit, intervals, received, payments, settled);
+  }
+
+  PaidChannel withPayment(long cumulative) {
+    return new PaidChannel(
+        terms,
+        bytesSent,
+        dataLimit,
+        intervals,
+        Math.max(received, cumulative),
+        payments + 1,
+        settled);
+  }
+
+  PaidChannel withLimit(long limit, long granted) {
+    return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled);
+  }
+
+  PaidChannel asSettled() {
+    return new PaidChannel(terms, bytesSent, dataLimit, intervals, received, payments, true);
+  }
+}

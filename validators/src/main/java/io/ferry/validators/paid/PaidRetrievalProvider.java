@@ -1,0 +1,67 @@
+package io.ferry.validators.paid;
+
+import io.ferry.channels.spi.ValidatorContext;
+import io.ferry.channels.spi.ValidatorProvider;
+import io.ferry.channels.spi.ValidatorRegistrar;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Ferry's built-in paid-retrieval plug-in (name {@code paid-retrieval}). Always registers the three
+ * paid-retrieval types, so a node can pay as a client; sells retrievals only when {@code
+ * price-per-byte} is configured, with {@code payment-interval} (default 1048576 bytes), {@code
+ * payment-interval-increase} (default 1048576) and {@code unseal-price} (default 0). Its ledger
+ * lives in the plug-in's data directory.
+ */
+public final class PaidRetrievalProvider implements ValidatorProvider {
+  /** The plug-in's name, and the prefix of its settings. */
+  public static final String NAME = "paid-retrieval";
+
+  static final long DEFAULT_INTERVAL = 1 << 20;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void register(ValidatorRegistrar registrar, ValidatorContext context) {
+    if (context.dataDirectory() == null) {
+      throw new IllegalArgumentException("paid retrieval needs a data directory for its ledger");
+    }
+    Optional<PaidRetrievalTerms> asking = askingTerms(context.settings());
+    ResponderLedger ledger = ResponderLedger.open(context.dataDirectory());
+    PaidRetrievalValidator validator =
+        new PaidRetrievalValidator(context.self(), asking, ledger, Clock.systemUTC());
+    registrar.registerVoucherType(PaidRetrievalTypes.PROPOSAL, validator);
+    registrar.registerRevalidator(PaidRetrievalTypes.PAYMENT, validator);
+    registrar.registerVoucherResultType(PaidRetrievalTypes.RESULT);
+  }
+
+  /** The terms this node sells at, from its settings; empty when no price is configured. */
+  static Optional<PaidRetrievalTerms> askingTerms(Map<String, String> settings) {
+    if (!settings.containsKey("price-per-byte")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PaidRetrievalTerms(
+            number(settings, "price-per-byte", 0),
+            number(settings, "payment-interval", DEFAULT_INTERVAL),
+            number(settings, "payment-interval-increase", DEFAULT_INTERVAL),
+            number(settings, "unseal-price", 0)));
+  }
+
+  private static long number(Map<String, String> settings, String key, long fallback) {
+    String text = settings.get(key);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(text.strip().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "setting " + NAME + "." + key + " must be a whole number, was '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.ferry.validators.paid;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.spi.RequestValidator;
+import io.ferry.channels.spi.Revalidator;
+import io.ferry.channels.spi.ValidationRequest;
+import io.ferry.channels.spi.ValidationResult;
+import io.ferry.validators.VoucherCodec;
+import io.ferry.validators.paid.RetrievalPayment.PaymentClaim;
+import io.ferry.validators.paid.RetrievalResult.Kind;
+import io.ferry.validators.signed.VoucherRefusal;
+import io.ferry.validators.signed.VoucherVerifier;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The responder's side of paid retrieval: validates {@link RetrievalProposal}s and revalidates
+ * {@link RetrievalPayment}s against a {@link ResponderLedger}.
+ *
+ * <ul>
+ *   <li>A pull whose proposed terms are at least the asking terms is accepted with a data limit of
+ *       the first interval; when an unseal price is due it starts paused, asking for it.
+ *   <li>When the bytes sent reach the limit, the channel pauses with {@link Kind#PAYMENT_DUE} for
+ *       the cumulative amount owed.
+ *   <li>A payment voucher must pass {@link VoucherVerifier} (signature by the initiator, this
+ *       channel, this peer, not expired, fresh nonce) or the channel is rejected with {@link
+ *       Kind#REFUSED}. A valid payment is credited; if it covers what is owed the channel resumes
+ *       with the next interval's limit, else it stays paused with {@link Kind#UNDERPAID} (owed vs
+ *       paid) so the client can top up: an honest client that raced the byte count is not failed.
+ *   <li>On completion with anything still owed the channel asks for a final payment (pause and
+ *       finalization).
+ * </ul>
+ *
+ * All answers are computed synchronously (the registry calls plug-ins off the engine's threads);
+ * ledger writes are fsynced before the answer is returned.
+ */
+public final class PaidRetrievalValidator
+    implements RequestValidator<RetrievalProposal>, Revalidator<RetrievalPayment> {
+  private final PeerId self;
+  private final Optional<PaidRetrievalTerms> asking;
+  private final ResponderLedger ledger;
+  private final VoucherVerifier verifier;
+  private final VoucherCodec codec = VoucherCodec.standard();
+
+  /**
+   * @param self this node
+   * @param asking the terms this node sells at; empty when it sells nothing (every proposal is
+   *     refused)
+   * @param ledger where channel accounts and payments are kept
+   * @param clock for voucher expiry
+   */
+  public PaidRetrievalValidator(
+      PeerId self, Optional<PaidRetrievalTerms> asking, ResponderLedger ledger, Clock clock) {
+    this.self = self;
+    this.asking = asking;
+    this.ledger = ledger;
+    this.verifier = new VoucherVerifier(self, clock);
+  }
+
+  @Override
+  public CompletionStage<ValidationResult> validatePush(
+      ValidationRequest<RetrievalProposal> request) {
+    return done(refuse("paid retrieval serves pulls only, not pushes"));
+  }
+
+  @Override
+  public CompletionStage<ValidationResult> validatePull(
+      ValidationRequest<RetrievalProposal> request) {
+    ChannelId channel = request.channelId();
+    if (!channel.responder().equals(self) || !channel.initiator().equals(request.counterparty())) {
+      return done(refuse("channel " + channel + " is not a pull from its initiator to this node"));
+    }
+    Optional<PaidChannel> existing = ledger.channel(channel);
+    if (existing.isPresent()) {
+      if (!request.isRestart()) {
+        return done(refuse("channel " + channel + " is already open"));
+      }
+      if (!existing.get().terms().equals(request.voucher().terms())) {
+        return done(refuse("a restart must keep the channel's terms"));
+      }
+      return done(resumeAccounting(existing.get()));
+    }
+    if (asking.isEmpty()) {
+      return done(refuse("this node does not sell paid retrievals (no price configured)"));
+    }
+    PaidRetrievalTerms terms = request.voucher().terms();
+    Optional<String> shortfall = terms.shortfallAgainst(asking.get());
+    if (shortfall.isPresent()) {
+      return done(refuse("terms refused: " + shortfall.get()));
+    }
+    PaidChannel opened = ledger.open(channel, terms);
+    if (opened.unsealDue()) {
+      return done(
+          ValidationResult.pause("unseal price due")
+              .withDataLimit(opened.dataLimit())
+              .withVoucherResult(
+                  result(
+                      Kind.PAYMENT_DUE, opened, "unseal price " + terms.unsealPrice() + " due")));
+    }
+    return done(
+        ValidationResult.accept()
+            .withDataLimit(opened.dataLimit())
+            .withVoucherResult(result(Kind.ACCEPTED, opened, "accepted")));
+  }
+
+  /** A restarted channel continues where its account stands. */
+  private ValidationResult resumeAccounting(PaidChannel account) {
+    if (account.unsealDue() || (account.atLimit() && account.outstanding() > 0)) {
+      return paymentDue(account);
+    }
+    return ValidationResult.accept()
+        .withDataLimit(account.dataLimit())
+        .withVoucherResult(result(Kind.ACCEPTED, account, "restarted"));
+  }
+
+  @Override
+  public CompletionStage<ValidationResult> revalidate(
+      ChannelId channelId, RetrievalPayment payment) {
+    Optional<PaidChannel> account = ledger.channel(channelId);
+    if (account.isEmpty()) {
+      return done(refuse("channel " + channelId + " is not a paid retrieval of this node"));
+    }
+    synchronized (ledger) {
+      Optional<VoucherRefusal> refusal =
+          verifier.verify(payment.voucher(), RetrievalPayment.KIND, channelId, ledger);
+      if (refusal.isPresent()) {
+        return done(
+            ValidationResult.reject("payment refused: " + refusal.get().message())
+                .withVoucherResult(
+                    new RetrievalResult(
+                        Kind.REFUSED,
+                        account.get().owed(),
+                        account.get().received(),
+                        account.get().dataLimit(),
+                        refusal.get().message(),
+                        refusal.get())));
+      }
+      PaymentClaim claim;
+      try {
+        claim = codec.decode(payment.voucher().terms(), PaymentClaim.class);
+      } catch (IllegalArgumentException e) {
+        return done(refuse("payment claim unreadable: " + e.getMessage()));
+      }
+      PaidChannel after =
+          ledger.recordPayment(channelId, payment.voucher().nonce(), claim.cumulativeAmount());
+      if (after.outstanding() > 0) {
+        String why = "underpaid: owed " + after.owed() + ", paid " + after.received();
+        return done(
+            ValidationResult.pause(why).withVoucherResult(result(Kind.UNDERPAID, after, why)));
+      }
+      return done(
+          ValidationResult.resume()
+              .withDataLimit(after.dataLimit())
+              .withVoucherResult(result(Kind.PAYMENT_ACCEPTED, after, "paid " + after.received())));
+    }
+  }
+
+  @Override
+  public CompletionStage<Optional<ValidationResult>> onPullDataSent(
+      ChannelId channelId, long additionalBytesSent) {
+    synchronized (ledger) {
+      Optional<PaidChannel> account = ledger.channel(channelId);
+      if (account.isEmpty()) {
+        return done(Optional.empty());
+      }
+      boolean reachesLimit =
+          account.get().bytesSent() + additionalBytesSent >= account.get().dataLimit();
+      PaidChannel after = ledger.recordSent(channelId, additionalBytesSent, reachesLimit);
+      if (!after.atLimit()) {
+        return done(Optional.of(ValidationResult.accept()));
+      }
+      if (after.outstanding() == 0) {
+        PaidChannel raised = ledger.raiseLimit(channelId);
+        return done(Optional.of(ValidationResult.accept().withDataLimit(raised.dataLimit())));
+      }
+      return done(Optional.of(paymentDue(after)));
+    }
+  }
+
+  @Override
+  public CompletionStage<Optional<ValidationResult>> onComplete(ChannelId channelId) {
+    synchronized (ledger) {
+      Optional<PaidChannel> account = ledger.channel(channelId);
+      if (account.isEmpty()) {
+        return done(Optional.empty());
+      }
+      if (account.get().outstanding() > 0) {
+        return done(Optional.of(paymentDue(account.get()).withFinalization()));
+      }
+      ledger.settle(channelId);
+      return done(Optional.of(ValidationResult.accept()));
+    }
+  }
+
+  private static ValidationResult paymentDue(PaidChannel account) {
+    String why = "payment due: owed " + account.owed() + ", paid " + account.received();
+    return ValidationResult.pause(why)
+        .withDataLimit(account.dataLimit())
+        .withVoucherResult(result(Kind.PAYMENT_DUE, account, why));
+  }
+
+  private static RetrievalResult result(Kind kind, PaidChannel account, String reason) {
+    return new RetrievalResult(
+        kind, account.owed(), account.received(), account.dataLimit(), reason, null);
+  }
+
+  private static ValidationResult refuse(String reason) {
+    return ValidationResult.reject(reason)
+        .withVoucherResult(new RetrievalResult(Kind.REFUSED, 0, 0, 0, reason, null));
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}

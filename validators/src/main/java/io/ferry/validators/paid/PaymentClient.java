@@ -1,0 +1,290 @@
+package io.ferry.validators.paid;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.EventCode;
+import io.ferry.channels.Status;
+import io.ferry.channels.Subscriber;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.spi.ValidatorContext;
+import io.ferry.validators.VoucherCodec;
+import io.ferry.validators.paid.RetrievalPayment.PaymentClaim;
+import io.ferry.validators.signed.SignedVoucher;
+import io.ferry.validators.signed.VoucherSigner;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The initiator's side of paid retrieval: pays the responder automatically from a budget, as LBRY's
+ * wallet does (reserve before the service, spend after it, cancel what was not used).
+ *
+ * <ol>
+ *   <li>{@link #begin} reserves the expected cost of a channel (or refuses with {@link
+ *       PaymentOutcome.InsufficientFunds}).
+ *   <li>When a voucher result asks for payment ({@link #onVoucherResult}), the client checks the
+ *       amount against the data actually received (it never pays for bytes it does not have; it
+ *       waits for them, see {@link #onDataReceived}), tops up the reservation if the budget allows
+ *       (else stops with {@link PaymentOutcome.InsufficientFunds}), records the voucher with a
+ *       fresh nonce and sends a signed voucher for the cumulative amount.
+ *   <li>Every result reports what the responder has received; that much counts as spent.
+ *   <li>{@link #onChannelEnded} makes what was signed final and releases the rest.
+ * </ol>
+ *
+ * Everything it decides is in its {@link ClientLedger} before it acts. Outcomes are returned and
+ * also handed to the listener given at construction (the node cancels a channel on insufficient
+ * funds and logs the rest).
+ */
+public final class PaymentClient implements Closeable {
+  /** How long a signed payment voucher stays valid unless told otherwise. */
+  public static final Duration DEFAULT_VOUCHER_VALIDITY = Duration.ofMinutes(10);
+
+  /** A payment request that waits for data, or for {@link #begin}. */
+  private record Pending(RetrievalResult request, long received) {}
+
+  private final ClientLedger ledger;
+  private final VoucherSigner signer;
+  private final VoucherSender sender;
+  private final Consumer<PaymentOutcome> listener;
+  private final VoucherCodec codec = VoucherCodec.standard();
+  private final Map<ChannelId, Pending> pending = new ConcurrentHashMap<>();
+
+  public PaymentClient(
+      ClientLedger ledger,
+      VoucherSigner signer,
+      VoucherSender sender,
+      Consumer<PaymentOutcome> listener) {
+    this.ledger = ledger;
+    this.signer = signer;
+    this.sender = sender;
+    this.listener = listener;
+  }
+
+  /** A client keeping its ledger in {@code directory}, signing with the node's key. */
+  public static PaymentClient open(
+      Path directory,
+      ValidatorContext context,
+      VoucherSender sender,
+      Clock clock,
+      Consumer<PaymentOutcome> listener) {
+    return new PaymentClient(
+        ClientLedger.open(directory),
+        VoucherSigner.of(context, clock, DEFAULT_VOUCHER_VALIDITY),
+        sender,
+        listener);
+  }
+
+  /** The budget right now. */
+  public Balance balance() {
+    return ledger.balance();
+  }
+
+  /** The account of a channel, if payments began for it. */
+  public Optional<ClientAccount> account(ChannelId channelId) {
+    return ledger.account(channelId);
+  }
+
+  /** Raises the budget to {@code total} (e.g. the configured budget at start; never lowers it). */
+  public void depositUpTo(long total) {
+    ledger.depositUpTo(total);
+  }
+
+  /**
+   * Starts paying for {@code channelId} on {@code terms}, reserving the cost of {@code
+   * expectedBytes} (0 when unknown: only the unseal price is reserved, the rest as requests come).
+   */
+  public PaymentOutcome begin(ChannelId channelId, PaidRetrievalTerms terms, long expectedBytes) {
+    PaymentOutcome outcome;
+    synchronized (this) {
+      Optional<ClientAccount> existing = ledger.account(channelId);
+      if (existing.isPresent()) {
+        return report(new PaymentOutcome.Ignored(channelId, "payments already began"));
+      }
+      long estimate = terms.owedFor(Math.max(0, expectedBytes));
+      long available = ledger.balance().available();
+      if (estimate > available) {
+        return report(new PaymentOutcome.InsufficientFunds(channelId, estimate, 0, available));
+      }
+      ledger.begin(channelId, terms);
+      if (estimate > 0) {
+        ledger.reserve(channelId, estimate);
+      }
+      outcome = report(new PaymentOutcome.Reserved(channelId, estimate));
+    }
+    Pending early = pending.remove(channelId);
+    if (early != null) {
+      pay(channelId, early.request(), early.received());
+    }
+    return outcome;
+  }
+
+  /** A voucher result arrived on a channel this node initiated. */
+  public CompletionStage<PaymentOutcome> onVoucherResult(
+      ChannelId channelId, Object result, ChannelState state) {
+    if (!(result instanceof RetrievalResult answer)) {
+      return done(report(new PaymentOutcome.Ignored(channelId, "not a paid-retrieval result")));
+    }
+    if (answer.kind() == RetrievalResult.Kind.REFUSED) {
+      return done(report(new PaymentOutcome.Refused(channelId, answer.reason())));
+    }
+    Optional<PaymentOutcome> acknowledged = acknowledge(channelId, answer.received());
+    if (answer.asksForPayment()) {
+      return pay(channelId, answer, state.received());
+    }
+    return done(
+        acknowledged.orElseGet(
+            () -> report(new PaymentOutcome.Ignored(channelId, answer.kind() + ": nothing due"))));
+  }
+
+  /** More data arrived: pays a request that was waiting for it. */
+  public CompletionStage<PaymentOutcome> onDataReceived(ChannelId channelId, ChannelState state) {
+    Pending waiting = pending.get(channelId);
+    if (waiting == null) {
+      return done(new PaymentOutcome.Ignored(channelId, "no payment waits for data"));
+    }
+    return pay(channelId, waiting.request(), state.received());
+  }
+
+  /** The channel ended: what was signed is final, the rest of its reservation is released. */
+  public synchronized PaymentOutcome onChannelEnded(ChannelId channelId, Status status) {
+    pending.remove(channelId);
+    Optional<ClientAccount> before = ledger.account(channelId);
+    if (before.isEmpty() || before.get().ended()) {
+      return new PaymentOutcome.Ignored(channelId, "no running paid channel");
+    }
+    ClientAccount after = ledger.end(channelId, status);
+    return report(
+        new PaymentOutcome.Settled(
+            channelId, status, after.spent(), before.get().held() - after.held()));
+  }
+
+  private synchronized Optional<PaymentOutcome> acknowledge(ChannelId channelId, long received) {
+    Optional<ClientAccount> account = ledger.account(channelId);
+    if (account.isEmpty() || account.get().ended()) {
+      return Optional.empty();
+    }
+    long confirmed = Math.min(received, account.get().issued());
+    if (confirmed <= account.get().acknowledged()) {
+      return Optional.empty();
+    }
+    ledger.acknowledge(channelId, confirmed);
+    return Optional.of(report(new PaymentOutcome.Acknowledged(channelId, confirmed)));
+  }
+
+  private CompletionStage<PaymentOutcome> pay(
+      ChannelId channelId, RetrievalResult request, long received) {
+    long nonce;
+    long cumulative;
+    long increment;
+    SignedVoucher voucher;
+    synchronized (this) {
+      Optional<ClientAccount> found = ledger.account(channelId);
+      if (found.isEmpty()) {
+        pending.put(channelId, new Pending(request, received));
+        return done(
+            report(new PaymentOutcome.Ignored(channelId, "payments not begun; request kept")));
+      }
+      ClientAccount account = found.get();
+      if (account.ended()) {
+        pending.remove(channelId);
+        return done(report(new PaymentOutcome.Ignored(channelId, "channel ended")));
+      }
+      long payable = account.terms().owedFor(received);
+      if (request.owed() > payable) {
+        pending.put(channelId, new Pending(request, received));
+        return done(report(new PaymentOutcome.AwaitingData(channelId, request.owed(), payable)));
+      }
+      pending.remove(channelId);
+      cumulative = Math.max(request.owed(), account.issued());
+      long needed = cumulative - account.held();
+      if (needed > 0) {
+        long available = ledger.balance().available();
+        if (needed > available) {
+          return done(
+              report(
+                  new PaymentOutcome.InsufficientFunds(
+                      channelId, request.owed(), account.issued(), available)));
+        }
+        ledger.reserve(channelId, needed);
+      }
+      increment = cumulative - account.issued();
+      nonce = ledger.issue(channelId, cumulative);
+      voucher =
+          signer.sign(
+              RetrievalPayment.KIND, channelId, nonce, codec.encode(new PaymentClaim(cumulative)));
+    }
+    CompletionStage<Void> sent;
+    try {
+      sent = sender.sendVoucher(channelId, new RetrievalPayment(voucher));
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle(
+        (ok, error) ->
+            report(
+                error == null
+                    ? new PaymentOutcome.Paid(channelId, nonce, cumulative, increment)
+                    : new PaymentOutcome.SendFailed(channelId, nonce, String.valueOf(error))));
+  }
+
+  /**
+   * A channel subscriber that drives this client from the node's events: voucher results of paid
+   * retrieval (decoded with {@code decoder}, usually the registry's), data arriving for a waiting
+   * request, and channels ending.
+   */
+  public Subscriber subscriber(Function<TypedVoucher, Object> decoder) {
+    return (event, state) -> {
+      if (!state.isInitiator()) {
+        return;
+      }
+      ChannelId channelId = state.channelId();
+      if (event.code() == EventCode.NewVoucherResult) {
+        state
+            .lastVoucherResult()
+            .filter(r -> r.type().equals(PaidRetrievalTypes.RESULT.id()))
+            .ifPresent(r -> onVoucherResult(channelId, decodeOrNull(decoder, r), state));
+      } else if (pending.containsKey(channelId)
+          && (event.code() == EventCode.DataReceived
+              || event.code() == EventCode.DataReceivedProgress)) {
+        onDataReceived(channelId, state);
+      }
+      if (state.status().isTerminal()) {
+        onChannelEnded(channelId, state.status());
+      }
+    };
+  }
+
+  private static Object decodeOrNull(Function<TypedVoucher, Object> decoder, TypedVoucher v) {
+    try {
+      return decoder.apply(v);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private PaymentOutcome report(PaymentOutcome outcome) {
+    try {
+      listener.accept(outcome);
+    } catch (RuntimeException ignored) {
+      // a failing listener must not undo a payment decision already on disk
+    }
+    return outcome;
+  }
+
+  private static CompletionStage<PaymentOutcome> done(PaymentOutcome outcome) {
+    return CompletableFuture.completedFuture(outcome);
+  }
+
+  @Override
+  public void close() {
+    ledger.close();
+  }
+}

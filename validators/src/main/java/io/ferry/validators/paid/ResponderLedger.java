@@ -1,0 +1,172 @@
+package io.ferry.validators.paid;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.ferry.channels.ChannelId;
+import io.ferry.validators.journal.Journal;
+import io.ferry.validators.signed.SeenNonces;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The responder's book of paid channels: terms, bytes sent, data limit and payments received, kept
+ * in {@code responder.journal}. Payments are recorded with their nonce, so the ledger is also the
+ * replay guard for payment vouchers, and a payment is on disk before the channel resumes. Byte
+ * progress is appended without waiting for the disk and made durable with the next payment request;
+ * replaying the journal counts every payment once (entries carry absolute values and nonces).
+ */
+public final class ResponderLedger implements SeenNonces, Closeable {
+  /** The journal's entries. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@e")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Entry.Opened.class, name = "opened"),
+    @JsonSubTypes.Type(value = Entry.Sent.class, name = "sent"),
+    @JsonSubTypes.Type(value = Entry.Paid.class, name = "paid"),
+    @JsonSubTypes.Type(value = Entry.LimitRaised.class, name = "limit"),
+    @JsonSubTypes.Type(value = Entry.Settled.class, name = "settled")
+  })
+  sealed interface Entry {
+    ChannelId channelId();
+
+    /** A paid pull was accepted on these terms. */
+    record Opened(ChannelId channelId, PaidRetrievalTerms terms) implements Entry {}
+
+    /** The channel has sent {@code bytesSent} first-time bytes in all. */
+    record Sent(ChannelId channelId, long bytesSent) implements Entry {}
+
+    /** A payment voucher was credited, unlocking data up to {@code dataLimit}. */
+    record Paid(ChannelId channelId, long nonce, long cumulative, long dataLimit, long intervals)
+        implements Entry {}
+
+    /** Prepaid intervals were granted without a new payment. */
+    record LimitRaised(ChannelId channelId, long dataLimit, long intervals) implements Entry {}
+
+    /** The channel completed with nothing owed. */
+    record Settled(ChannelId channelId) implements Entry {}
+  }
+
+  private final Map<ChannelId, PaidChannel> channels = new HashMap<>();
+  private final Map<ChannelId, Set<Long>> nonces = new HashMap<>();
+  private final Journal<Entry> journal;
+
+  private ResponderLedger(Path directory) {
+    this.journal = Journal.open(directory.resolve("responder.journal"), Entry.class, this::apply);
+  }
+
+  /** Opens (or creates) the ledger kept in {@code directory}. */
+  public static ResponderLedger open(Path directory) {
+    return new ResponderLedger(directory);
+  }
+
+  /** The account of {@code channelId}, if it is a paid channel. */
+  public synchronized Optional<PaidChannel> channel(ChannelId channelId) {
+    return Optional.ofNullable(channels.get(channelId));
+  }
+
+  @Override
+  public synchronized boolean isSeen(ChannelId channelId, long nonce) {
+    Set<Long> used = nonces.get(channelId);
+    return used != null && used.contains(nonce);
+  }
+
+  /** Opens a paid channel on {@code terms}, its first interval granted. */
+  synchronized PaidChannel open(ChannelId channelId, PaidRetrievalTerms terms) {
+    if (channels.containsKey(channelId)) {
+      throw new IllegalStateException("channel " + channelId + " is already a paid channel");
+    }
+    return append(new Entry.Opened(channelId, terms), true);
+  }
+
+  /**
+   * Counts {@code additional} bytes sent. Durable at once only when {@code sync} (the caller is
+   * about to ask for payment); otherwise with the next synced entry.
+   */
+  synchronized PaidChannel recordSent(ChannelId channelId, long additional, boolean sync) {
+    PaidChannel current = require(channelId);
+    return append(new Entry.Sent(channelId, Math.addExact(current.bytesSent(), additional)), sync);
+  }
+
+  /**
+   * Credits a verified payment of {@code cumulative} with {@code nonce}. When it covers what is
+   * owed and the channel is at its limit, the next interval is granted in the same entry.
+   *
+   * @throws IllegalStateException when the nonce was already used on the channel
+   */
+  synchronized PaidChannel recordPayment(ChannelId channelId, long nonce, long cumulative) {
+    if (isSeen(channelId, nonce)) {
+      throw new IllegalStateException("nonce " + nonce + " was already used on " + channelId);
+    }
+    PaidChannel after = require(channelId).withPayment(cumulative);
+    if (after.outstanding() == 0 && after.atLimit()) {
+      after = after.grantNextIntervals();
+    }
+    return append(
+        new Entry.Paid(channelId, nonce, cumulative, after.dataLimit(), after.intervals()), true);
+  }
+
+  /** Grants the next intervals of a channel that is at its limit and paid up. */
+  synchronized PaidChannel raiseLimit(ChannelId channelId) {
+    PaidChannel raised = require(channelId).grantNextIntervals();
+    return append(new Entry.LimitRaised(channelId, raised.dataLimit(), raised.intervals()), true);
+  }
+
+  /** Marks a channel that completed with nothing owed. */
+  synchronized PaidChannel settle(ChannelId channelId) {
+    PaidChannel current = require(channelId);
+    return current.settled() ? current : append(new Entry.Settled(channelId), true);
+  }
+
+  private PaidChannel require(ChannelId channelId) {
+    PaidChannel current = channels.get(channelId);
+    if (current == null) {
+      throw new IllegalStateException("channel " + channelId + " is not a paid channel");
+    }
+    return current;
+  }
+
+  private PaidChannel append(Entry entry, boolean sync) {
+    if (sync) {
+      journal.append(entry);
+    } else {
+      journal.appendBuffered(entry);
+    }
+    apply(entry);
+    return channels.get(entry.channelId());
+  }
+
+  /** Folds one entry into the books; used for new entries and for replay alike. */
+  private void apply(Entry entry) {
+    ChannelId id = entry.channelId();
+    if (entry instanceof Entry.Opened opened) {
+      channels.putIfAbsent(id, PaidChannel.opened(opened.terms()));
+      return;
+    }
+    PaidChannel current = channels.get(id);
+    if (current == null) {
+      throw new IllegalStateException("journal entry " + entry + " names an unopened channel");
+    }
+    if (entry instanceof Entry.Sent sent) {
+      channels.put(id, current.withBytesSent(Math.max(current.bytesSent(), sent.bytesSent())));
+    } else if (entry instanceof Entry.Paid paid) {
+      if (nonces.computeIfAbsent(id, c -> new HashSet<>()).add(paid.nonce())) {
+        channels.put(
+            id,
+            current.withPayment(paid.cumulative()).withLimit(paid.dataLimit(), paid.intervals()));
+      }
+    } else if (entry instanceof Entry.LimitRaised raised) {
+      channels.put(id, current.withLimit(raised.dataLimit(), raised.intervals()));
+    } else if (entry instanceof Entry.Settled) {
+      channels.put(id, current.asSettled());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    journal.close();
+  }
+}
