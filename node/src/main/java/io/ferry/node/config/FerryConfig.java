@@ -264,7 +264,6 @@ public final class FerryConfig {
         underHome("ferry.api.token-file"),
         underHome("ferry.api.address-file"),
         c.getDuration("request-timeout"),
-        positive(c, "sse-buffer"),
         c.getDuration("sse-keep-alive"));
   }
 

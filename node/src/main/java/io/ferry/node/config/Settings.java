@@ -16,7 +16,6 @@ public final class Settings {
    * @param tokenFile the bearer-token file, resolved against the home directory
    * @param addressFile the file a running node writes its API address to
    * @param requestTimeout how long one request may take
-   * @param sseBuffer events buffered per SSE client
    * @param sseKeepAlive interval of SSE keep-alive comments
    */
   public record Api(
@@ -24,7 +23,6 @@ public final class Settings {
       Path tokenFile,
       Path addressFile,
       Duration requestTimeout,
-      int sseBuffer,
       Duration sseKeepAlive) {}
 
   /**

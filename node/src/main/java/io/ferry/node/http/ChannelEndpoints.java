@@ -1,0 +1,233 @@
+package io.ferry.node.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.node.Manager;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /v1/channels}: open pull and push channels, list and show them, pause, resume, cancel,
+ * restart, send a voucher, and purge. Every answer that concerns one channel is its {@link
+ * ChannelView} after the operation.
+ */
+final class ChannelEndpoints {
+  private final NodeBackend node;
+  private final Replies replies;
+
+  ChannelEndpoints(NodeBackend node, Replies replies) {
+    this.node = node;
+    this.replies = replies;
+  }
+
+  List<Endpoint> endpoints() {
+    return List.of(
+        new Endpoint(HttpMethods.POST, "/v1/channels/pull", true, p -> pull()),
+        new Endpoint(HttpMethods.POST, "/v1/channels/push", true, p -> push()),
+        new Endpoint(HttpMethods.GET, "/v1/channels", true, p -> list()),
+        new Endpoint(HttpMethods.GET, "/v1/channels/{id}", true, p -> show(p.get("id"))),
+        new Endpoint(HttpMethods.DELETE, "/v1/channels/{id}", true, p -> purge(p.get("id"))),
+        action("pause", Manager::pauseDataTransferChannel),
+        action("resume", Manager::resumeDataTransferChannel),
+        action("cancel", Manager::closeDataTransferChannel),
+        action("restart", Manager::restartDataTransferChannel),
+        new Endpoint(
+            HttpMethods.POST, "/v1/channels/{id}/voucher", true, p -> voucher(p.get("id"))));
+  }
+
+  private Route pull() {
+    return entity(
+        replies.body(ApiRequests.Pull.class),
+        req ->
+            open(
+                required(req.from(), "from"),
+                req.root(),
+                req.selector(),
+                req.voucher(),
+                (m, a) -> m.openPullDataChannel(a.peer, a.voucher, a.root, a.selector)));
+  }
+
+  private Route push() {
+    return entity(
+        replies.body(ApiRequests.Push.class),
+        req ->
+            open(
+                required(req.to(), "to"),
+                req.root(),
+                req.selector(),
+                req.voucher(),
+                (m, a) -> m.openPushDataChannel(a.peer, a.voucher, a.root, a.selector)));
+  }
+
+  /** What an open request resolved to. */
+  private record Open(PeerId peer, Object voucher, Cid root, Selector selector) {}
+
+  private Route open(
+      String address,
+      String root,
+      JsonNode selector,
+      ApiRequests.Voucher voucher,
+      BiFunction<Manager, Open, CompletionStage<ChannelId>> opener) {
+    Cid cid = parseCid(required(root, "root"));
+    Selector sel = parseSelector(selector);
+    Object v =
+        voucher == null
+            ? null
+            : node.voucher(required(voucher.type(), "voucher.type"), voucher.value());
+    CompletionStage<ChannelState> opened =
+        node.connect(address)
+            .thenCompose(peer -> opener.apply(node.manager(), new Open(peer, v, cid, sel)))
+            .thenCompose(id -> node.manager().channelState(id));
+    return onSuccess(
+        opened,
+        state ->
+            replies.status(
+                StatusCodes.CREATED,
+                List.of(Location.create("/v1/channels/" + state.channelId())),
+                view(state)));
+  }
+
+  private Route list() {
+    return parameterOptional(
+        "status",
+        status ->
+            parameterOptional(
+                "peer",
+                peer ->
+                    parameterOptional(
+                        "active",
+                        active -> {
+                          Optional<Status> st = status.map(ChannelEndpoints::parseStatus);
+                          Optional<PeerId> pe = peer.map(ChannelEndpoints::parsePeer);
+                          boolean onlyActive = active.map(Boolean::parseBoolean).orElse(false);
+                          return onSuccess(
+                              node.channels(),
+                              all ->
+                                  replies.ok(
+                                      all.stream()
+                                          .filter(s -> st.isEmpty() || s.status() == st.get())
+                                          .filter(
+                                              s -> pe.isEmpty() || s.otherPeer().equals(pe.get()))
+                                          .filter(s -> !onlyActive || !s.status().isEnding())
+                                          .sorted(
+                                              Comparator.comparing(ChannelState::createdAt)
+                                                  .thenComparing(s -> s.channelId().toString()))
+                                          .map(this::view)
+                                          .toList()));
+                        })));
+  }
+
+  private Route show(String id) {
+    return onSuccess(node.manager().channelState(parseChannelId(id)), s -> replies.ok(view(s)));
+  }
+
+  private Route purge(String id) {
+    ChannelId cid = parseChannelId(id);
+    return onSuccess(node.purge(cid), v -> replies.ok(Map.of("purged", cid.toString())));
+  }
+
+  private Endpoint action(
+      String name, BiFunction<Manager, ChannelId, CompletionStage<Void>> operation) {
+    return new Endpoint(
+        HttpMethods.POST,
+        "/v1/channels/{id}/" + name,
+        true,
+        p -> {
+          ChannelId id = parseChannelId(p.get("id"));
+          return afterwards(id, operation.apply(node.manager(), id));
+        });
+  }
+
+  private Route voucher(String id) {
+    ChannelId cid = parseChannelId(id);
+    return entity(
+        replies.body(ApiRequests.Voucher.class),
+        body -> {
+          Object v = node.voucher(required(body.type(), "type"), body.value());
+          return afterwards(cid, node.manager().sendVoucher(cid, v));
+        });
+  }
+
+  /** Answers with the channel's state once {@code done} completes. */
+  private Route afterwards(ChannelId id, CompletionStage<Void> done) {
+    return onSuccess(
+        done.thenCompose(v -> node.manager().channelState(id)), s -> replies.ok(view(s)));
+  }
+
+  private ChannelView view(ChannelState s) {
+    return ChannelView.of(s, replies.json());
+  }
+
+  // ---- parsing, with errors that name the value ----
+
+  static String required(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("missing '" + field + "'");
+    }
+    return value;
+  }
+
+  static ChannelId parseChannelId(String text) {
+    try {
+      return ChannelId.parse(text);
+    } catch (IllegalArgumentException e) {
+      String why = e.getMessage();
+      throw new IllegalArgumentException(
+          why != null && why.contains("'" + text + "'")
+              ? why
+              : "not a channel ID: '" + text + "' (" + why + ")",
+          e);
+    }
+  }
+
+  static Cid parseCid(String text) {
+    try {
+      return Cid.parse(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a CID: '" + text + "' (" + e.getMessage() + ")", e);
+    }
+  }
+
+  static Selector parseSelector(JsonNode selector) {
+    if (selector == null || selector.isNull()) {
+      return Selectors.all();
+    }
+    try {
+      return Selector.fromDagJson(selector.toString());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "not a selector: " + selector + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  static Status parseStatus(String text) {
+    for (Status s : Status.values()) {
+      if (s.name().equalsIgnoreCase(text)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("not a channel status: '" + text + "'");
+  }
+
+  static PeerId parsePeer(String text) {
+    return PeerId.parse(text);
+  }
+}

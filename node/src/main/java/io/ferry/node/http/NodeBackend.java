@@ -1,0 +1,141 @@
+package io.ferry.node.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import io.ferry.node.Manager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Everything the HTTP API asks of a running node beyond the {@link Manager}: identity, peers, the
+ * channel index (terminal channels included), purging, the local block store, voucher decoding,
+ * readiness, and channel events read back from the journal.
+ */
+public interface NodeBackend {
+
+  /** The node's data-transfer API. */
+  Manager manager();
+
+  /** This node's peer ID. */
+  PeerId peerId();
+
+  /** Multiaddrs peers can dial, each ending in {@code /p2p/<peer id>}. */
+  List<String> listenAddresses();
+
+  /**
+   * Dials a peer (or reuses the connection) and remembers its address, so channels to it can be
+   * opened; completes with the peer's authenticated ID.
+   *
+   * @param multiaddr {@code /ip4/HOST/tcp/PORT/p2p/PEERID} (or without {@code /p2p/} when the
+   *     transport accepts it)
+   */
+  CompletionStage<PeerId> connect(String multiaddr);
+
+  /** Peers this node knows, connected or not. */
+  List<PeerInfo> peers();
+
+  /** Every channel in the node's index, terminal ones included until retention purges them. */
+  CompletionStage<List<ChannelState>> channels();
+
+  /**
+   * Removes a terminal channel: its journal, snapshots and index entry.
+   *
+   * @throws IllegalStateException (in the stage) when the channel is not terminal
+   */
+  CompletionStage<Void> purge(ChannelId channelId);
+
+  /** Imports a file (or a CAR file) from this machine into the block store. */
+  CompletionStage<ImportResult> importFile(Path path, boolean car);
+
+  /** Writes the DAG under {@code root} to a file (or a CAR file) on this machine. */
+  CompletionStage<ExportResult> export(Cid root, Selector selector, Path out, boolean car);
+
+  /**
+   * Turns a voucher given as JSON into the Java object of its registered type, ready for the
+   * Manager.
+   *
+   * @throws IllegalArgumentException when the type is unknown or the JSON does not fit it, saying
+   *     which
+   */
+  Object voucher(String type, JsonNode value);
+
+  /** Whether the node's parts are ready, each with a word on why not. */
+  Readiness readiness();
+
+  /**
+   * Channel events as the journal holds them, from the one after {@code afterOffset} on (0: from
+   * the first), in journal order. With {@code live} the stream continues with new events; without
+   * it, it completes at the current end.
+   */
+  Source<JournalEvent, NotUsed> journalEvents(long afterOffset, boolean live);
+
+  /**
+   * One peer as the node sees it.
+   *
+   * @param peerId the peer's ID
+   * @param addresses multiaddrs known for it
+   * @param connected whether a connection is up now
+   * @param channels channels with it in the node's index
+   */
+  record PeerInfo(PeerId peerId, List<String> addresses, boolean connected, int channels) {}
+
+  /**
+   * What an import produced.
+   *
+   * @param root the root CID of the imported DAG
+   * @param blocks blocks written
+   * @param bytes bytes of block data written
+   */
+  record ImportResult(Cid root, long blocks, long bytes) {}
+
+  /**
+   * What an export wrote.
+   *
+   * @param path where
+   * @param blocks blocks read
+   * @param bytes bytes written to the file
+   */
+  record ExportResult(Path path, long blocks, long bytes) {}
+
+  /**
+   * Readiness of the node's parts.
+   *
+   * @param parts each part (e.g. {@code actor-system}, {@code journal}, {@code transport}) and
+   *     whether it is ready
+   * @param detail for parts that are not ready, why; may be empty
+   */
+  record Readiness(Map<String, Boolean> parts, Map<String, String> detail) {
+    public Readiness {
+      parts = Map.copyOf(parts);
+      detail = Map.copyOf(detail);
+    }
+
+    /** Whether every part is ready. */
+    public boolean ready() {
+      return parts.values().stream().allMatch(b -> b);
+    }
+  }
+
+  /**
+   * A channel event read from the journal.
+   *
+   * @param offset position under the event tag: the SSE event ID, strictly increasing
+   * @param channelId the channel it belongs to
+   * @param event what happened
+   * @param status the channel's status right after the event, when the journal event says it
+   */
+  record JournalEvent(
+      long offset,
+      ChannelId channelId,
+      io.ferry.channels.ChannelEvent event,
+      Optional<io.ferry.channels.Status> status) {}
+}
