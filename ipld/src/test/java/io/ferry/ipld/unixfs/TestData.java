@@ -73,17 +73,32 @@ public final class TestData {
         return -1;
       }
       int n = (int) Math.min(len, size - produced);
-      for (int i = 0; i < n; i++) {
-        int k = (int) (produced & 3);
-        if (k == 0) {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          word = x;
-        }
-        b[off + i] = (byte) (word >>> (8 * k));
-        produced++;
+      int i = 0;
+      while (i < n && (produced & 3) != 0) {
+        b[off + i++] = (byte) (word >>> (8 * (int) (produced++ & 3)));
       }
+      int s = x;
+      while (n - i >= 4) {
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        b[off + i] = (byte) s;
+        b[off + i + 1] = (byte) (s >>> 8);
+        b[off + i + 2] = (byte) (s >>> 16);
+        b[off + i + 3] = (byte) (s >>> 24);
+        i += 4;
+        produced += 4;
+      }
+      if (i < n) {
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        word = s;
+        while (i < n) {
+          b[off + i++] = (byte) (word >>> (8 * (int) (produced++ & 3)));
+        }
+      }
+      x = s;
       return n;
     }
   }
