@@ -15,7 +15,14 @@ public final class FerryCli implements Runnable {
 
   /** Every subcommand, in the order {@code ferry --help} lists them. Add new commands here. */
   static List<Object> subcommands() {
-    return List.of(new IdCommand(), new FsmCommand());
+    return List.of(
+        new IdCommand(),
+        new PullCommand(),
+        new PushCommand(),
+        new ChannelsCommand(),
+        new EventsCommand(),
+        new PeersCommand(),
+        new FsmCommand());
   }
 
   @Override

@@ -229,9 +229,9 @@ public final class FerryConfig {
     return home.resolve("blocks");
   }
 
-  /** Where the node's identity key lives: {@code <home>/identity.key}. */
+  /** Where the node's identity key lives: {@code <home>/identity/node.key}. */
   public Path identityKeyFile() {
-    return home.resolve("identity.key");
+    return home.resolve(io.ferry.transport.identity.NodeIdentity.KEY_FILE);
   }
 
   /** Where validator plug-ins may keep their own data: {@code <home>/validators}. */

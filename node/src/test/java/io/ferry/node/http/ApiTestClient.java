@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Plain {@link HttpClient} calls against a running API, the way any client would make them. */
-final class ApiTestClient {
+public final class ApiTestClient {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =

@@ -40,10 +40,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * subscribers, with no network or journal behind them. It records every operation it was asked to
  * do, so a test can check that a refused request did nothing.
  */
-final class FakeNode implements NodeBackend, Manager {
-  static final PeerId SELF = peer(1);
-  static final PeerId OTHER = peer(2);
-  static final String OTHER_ADDR = "/ip4/127.0.0.1/tcp/4001/p2p/" + OTHER;
+public final class FakeNode implements NodeBackend, Manager {
+  public static final PeerId SELF = peer(1);
+  public static final PeerId OTHER = peer(2);
+  public static final String OTHER_ADDR = "/ip4/127.0.0.1/tcp/4001/p2p/" + OTHER;
 
   final List<String> operations = new CopyOnWriteArrayList<>();
   private final Map<ChannelId, ChannelState> channels = new ConcurrentHashMap<>();
@@ -51,16 +51,20 @@ final class FakeNode implements NodeBackend, Manager {
   private final AtomicLong nextTransfer = new AtomicLong(1);
   private final Map<ChannelId, AtomicLong> sequence = new ConcurrentHashMap<>();
   volatile boolean ready = true;
-  volatile BiFunction<Long, Boolean, Source<JournalEvent, NotUsed>> journal =
+
+  /** What a newly opened channel does on its own: nothing, complete, or fail with a reason. */
+  public volatile String autoOutcome = "";
+
+  public volatile BiFunction<Long, Boolean, Source<JournalEvent, NotUsed>> journal =
       (after, live) -> Source.empty();
 
-  static PeerId peer(int seed) {
+  public static PeerId peer(int seed) {
     byte[] key = new byte[32];
     key[0] = (byte) seed;
     return PeerId.ofEd25519(key);
   }
 
-  static Cid cid(String text) {
+  public static Cid cid(String text) {
     return Cid.sha256(io.ferry.ipld.Multicodec.RAW, text.getBytes());
   }
 
@@ -220,6 +224,19 @@ final class FakeNode implements NodeBackend, Manager {
             now);
     channels.put(id, s);
     emit(id, EventCode.Open, "", x -> x);
+    String outcome = autoOutcome;
+    if (outcome.equals("complete")) {
+      CompletableFuture.runAsync(() -> completePull(id, 3 << 20, 12));
+    } else if (outcome.startsWith("fail:")) {
+      String reason = outcome.substring(5);
+      CompletableFuture.runAsync(
+          () ->
+              emit(
+                  id,
+                  EventCode.Error,
+                  reason,
+                  x -> withMessage(with(x, Status.Failed, 0, 0), reason)));
+    }
     return CompletableFuture.completedFuture(id);
   }
 
@@ -235,7 +252,7 @@ final class FakeNode implements NodeBackend, Manager {
   }
 
   /** Runs a pull to completion: accepted, {@code blocks} blocks of {@code bytes} in total, done. */
-  void completePull(ChannelId id, long bytes, long blocks) {
+  public void completePull(ChannelId id, long bytes, long blocks) {
     emit(id, EventCode.Accept, "", s -> with(s, Status.Ongoing, 0, 0));
     emit(
         id,
@@ -275,6 +292,35 @@ final class FakeNode implements NodeBackend, Manager {
         s.voucherResults(),
         s.createdAt(),
         Instant.now());
+  }
+
+  static ChannelState withMessage(ChannelState s, String message) {
+    return new ChannelState(
+        s.channelId(),
+        s.selfPeer(),
+        s.baseCid(),
+        s.selector(),
+        s.sender(),
+        s.recipient(),
+        s.totalSize(),
+        s.status(),
+        s.queued(),
+        s.sent(),
+        s.received(),
+        s.queuedBlocks(),
+        s.sentBlocks(),
+        s.receivedBlocks(),
+        s.dataLimit(),
+        s.requiresFinalization(),
+        s.initiatorPaused(),
+        s.responderPaused(),
+        s.stalled(),
+        s.restartAttempts(),
+        message,
+        s.vouchers(),
+        s.voucherResults(),
+        s.createdAt(),
+        s.updatedAt());
   }
 
   private CompletionStage<Void> act(ChannelId id, String op, EventCode code, Status to) {
@@ -358,11 +404,11 @@ final class FakeNode implements NodeBackend, Manager {
   }
 
   /** Operations recorded so far, for checks that a refused request did nothing. */
-  List<String> operations() {
+  public List<String> operations() {
     return new ArrayList<>(operations);
   }
 
-  Optional<ChannelState> state(ChannelId id) {
+  public Optional<ChannelState> state(ChannelId id) {
     return Optional.ofNullable(channels.get(id));
   }
 }
