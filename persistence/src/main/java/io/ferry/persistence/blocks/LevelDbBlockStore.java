@@ -9,6 +9,7 @@ import io.ferry.ipld.store.BlockStoreException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
@@ -30,25 +32,39 @@ import org.iq80.leveldb.WriteOptions;
  * blocks they count, so they are exact after a crash; a database without them (or with a stats key
  * from a newer format) is scanned once on open. Writes are serialised; reads are not.
  *
- * <p>LevelDB errors (a full disk, an I/O error) surface as {@link BlockStoreException} naming the
- * operation and the directory. A batch is all-or-nothing, so a failed write leaves no block
- * half-written and the counters unchanged.
+ * <p>LevelDB errors (an I/O error, a corrupt database) surface as {@link BlockStoreException}
+ * naming the operation and the directory. A batch is all-or-nothing, so a failed write leaves no
+ * block half-written and the counters unchanged.
+ *
+ * <p>A full disk needs care: the LevelDB inside leveldbjni 1.8 writes its files through {@code
+ * mmap}, where running out of space is not an error code but a SIGBUS that kills the JVM. So before
+ * each write the store checks the free space of its file system and refuses the write (with a
+ * {@link BlockStoreException} saying so) unless it leaves a reserve for LevelDB's log and
+ * compactions ({@link #DEFAULT_RESERVE_BYTES} unless told otherwise).
  */
 public final class LevelDbBlockStore implements BlockStore {
   private static final byte BLOCK_PREFIX = 'B';
   private static final byte[] STATS_KEY = {'M', 's', 't', 'a', 't', 's'};
 
+  /** Free space a write must leave on the file system: room for the log and compactions. */
+  public static final long DEFAULT_RESERVE_BYTES = 256L << 20;
+
   private final Path directory;
   private final DB db;
+  private final LongSupplier freeSpace;
+  private final long reserveBytes;
   private final WriteOptions writeOptions;
   private final Object writeLock = new Object();
   private long count;
   private long sizeBytes;
   private volatile boolean closed;
 
-  private LevelDbBlockStore(Path directory, DB db, boolean sync) {
+  private LevelDbBlockStore(
+      Path directory, DB db, boolean sync, LongSupplier freeSpace, long reserveBytes) {
     this.directory = directory;
     this.db = db;
+    this.freeSpace = freeSpace;
+    this.reserveBytes = reserveBytes;
     this.writeOptions = new WriteOptions().sync(sync);
     loadStats();
   }
@@ -58,11 +74,14 @@ public final class LevelDbBlockStore implements BlockStore {
    * log makes them survive a crash of the process, not of the machine.
    */
   public static LevelDbBlockStore open(Path directory) {
-    return open(directory, false);
+    return open(directory, false, DEFAULT_RESERVE_BYTES);
   }
 
-  /** Opens the store; with {@code sync}, every write is fsynced before it returns. */
-  public static LevelDbBlockStore open(Path directory, boolean sync) {
+  /**
+   * Opens the store; with {@code sync}, every write is fsynced before it returns; writes are
+   * refused when they would leave less than {@code reserveBytes} free on the file system.
+   */
+  public static LevelDbBlockStore open(Path directory, boolean sync, long reserveBytes) {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
@@ -72,16 +91,25 @@ public final class LevelDbBlockStore implements BlockStore {
         new Options().createIfMissing(true).cacheSize(32L << 20).writeBufferSize(16 << 20);
     try {
       File dir = directory.toFile();
-      return new LevelDbBlockStore(directory, factory.open(dir, options), sync);
+      FileStore fs = Files.getFileStore(directory);
+      LongSupplier free =
+          () -> {
+            try {
+              return fs.getUsableSpace();
+            } catch (IOException e) {
+              throw new BlockStoreException("cannot read the free space of " + directory, e);
+            }
+          };
+      return new LevelDbBlockStore(directory, factory.open(dir, options), sync, free, reserveBytes);
     } catch (IOException | DBException e) {
       throw new BlockStoreException(
           "cannot open LevelDB block store at " + directory + ": " + e.getMessage(), e);
     }
   }
 
-  /** For tests: a store over a given database handle. */
-  static LevelDbBlockStore over(Path directory, DB db) {
-    return new LevelDbBlockStore(directory, db, false);
+  /** For tests: a store over a given database handle and free-space probe. */
+  static LevelDbBlockStore over(Path directory, DB db, LongSupplier freeSpace, long reserveBytes) {
+    return new LevelDbBlockStore(directory, db, false, freeSpace, reserveBytes);
   }
 
   public Path directory() {
@@ -122,6 +150,7 @@ public final class LevelDbBlockStore implements BlockStore {
       if (fresh.isEmpty()) {
         return;
       }
+      requireSpace(addedBytes, fresh.size());
       long newCount = count + fresh.size();
       long newSize = sizeBytes + addedBytes;
       try (WriteBatch batch = db.createWriteBatch()) {
@@ -198,6 +227,29 @@ public final class LevelDbBlockStore implements BlockStore {
       } catch (IOException e) {
         throw new BlockStoreException("cannot close LevelDB block store at " + directory, e);
       }
+    }
+  }
+
+  private void requireSpace(long bytes, int blocks) {
+    long free = freeSpace.getAsLong();
+    // The log record and the memtable flush each take about the batch size again.
+    long needed = 2 * bytes + reserveBytes;
+    if (free < needed) {
+      throw new BlockStoreException(
+          "not enough free disk space for "
+              + blocks
+              + " block(s), "
+              + bytes
+              + " bytes, in "
+              + directory
+              + ": "
+              + free
+              + " bytes free, "
+              + needed
+              + " needed (including a "
+              + reserveBytes
+              + "-byte reserve for LevelDB); nothing was written",
+          null);
     }
   }
 

@@ -68,7 +68,7 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
                     throw e.getCause();
                   }
                 });
-    store = LevelDbBlockStore.over(dir, failingWrites);
+    store = LevelDbBlockStore.over(dir, failingWrites, () -> Long.MAX_VALUE, 0);
     Block big = block("x".repeat(1000));
     assertThatThrownBy(() -> store.putAll(List.of(big, block("y"))))
         .isInstanceOf(BlockStoreException.class)
@@ -79,6 +79,28 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
     assertThat(store.has(big.cid())).isFalse();
     assertThat(store.count()).isEqualTo(1);
     assertThat(store.sizeBytes()).isEqualTo(6);
+  }
+
+  @Test
+  void aWriteThatWouldFillTheDiskIsRefusedBeforeLevelDbSeesIt() throws Exception {
+    store.close();
+    Path dir = tmp.resolve("blocks");
+    long[] free = {10_000};
+    DB db =
+        org.fusesource.leveldbjni.JniDBFactory.factory.open(
+            dir.toFile(), new org.iq80.leveldb.Options());
+    store = LevelDbBlockStore.over(dir, db, () -> free[0], 4_000);
+    store.put(block("x".repeat(2_000)));
+    assertThatThrownBy(() -> store.put(block("y".repeat(3_001))))
+        .isInstanceOf(BlockStoreException.class)
+        .hasMessageContaining("not enough free disk space")
+        .hasMessageContaining("10000 bytes free, 10002 needed")
+        .hasMessageContaining(dir.toString());
+    assertThat(store.count()).isEqualTo(1);
+    assertThat(store.has(block("y".repeat(3_001)).cid())).isFalse();
+    free[0] = 1 << 20;
+    store.put(block("y".repeat(3_001)));
+    assertThat(store.count()).isEqualTo(2);
   }
 
   @Test
