@@ -3,8 +3,10 @@ package io.ferry.channels;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything known about one channel at one moment: go-data-transfer's Channel and ChannelState,
@@ -115,5 +117,187 @@ public record ChannelState(
     return voucherResults.isEmpty()
         ? Optional.empty()
         : Optional.of(voucherResults.get(voucherResults.size() - 1));
+  }
+
+  // ---- copies with one thing changed (the channel actor folds events with these) ----
+
+  /** The same state in {@code status}. */
+  public ChannelState withStatus(Status status) {
+    return copy(d -> d.status = status);
+  }
+
+  /** The same state with bytes and blocks added to the queued counters. */
+  public ChannelState addQueued(long bytes, long blocks) {
+    return copy(
+        d -> {
+          d.queued += bytes;
+          d.queuedBlocks += blocks;
+        });
+  }
+
+  /** The same state with bytes and blocks added to the sent counters. */
+  public ChannelState addSent(long bytes, long blocks) {
+    return copy(
+        d -> {
+          d.sent += bytes;
+          d.sentBlocks += blocks;
+        });
+  }
+
+  /** The same state with bytes and blocks added to the received counters. */
+  public ChannelState addReceived(long bytes, long blocks) {
+    return copy(
+        d -> {
+          d.received += bytes;
+          d.receivedBlocks += blocks;
+        });
+  }
+
+  /** The same state with another data limit (0 = none). */
+  public ChannelState withDataLimit(long dataLimit) {
+    return copy(d -> d.dataLimit = dataLimit);
+  }
+
+  /** The same state with the finalization flag set as given. */
+  public ChannelState withRequiresFinalization(boolean requiresFinalization) {
+    return copy(d -> d.requiresFinalization = requiresFinalization);
+  }
+
+  /** The same state with the initiator's pause flag set as given. */
+  public ChannelState withInitiatorPaused(boolean initiatorPaused) {
+    return copy(d -> d.initiatorPaused = initiatorPaused);
+  }
+
+  /** The same state with the responder's pause flag set as given. */
+  public ChannelState withResponderPaused(boolean responderPaused) {
+    return copy(d -> d.responderPaused = responderPaused);
+  }
+
+  /** The same state with the stalled flag set as given. */
+  public ChannelState withStalled(boolean stalled) {
+    return copy(d -> d.stalled = stalled);
+  }
+
+  /** The same state with another restart-attempt count. */
+  public ChannelState withRestartAttempts(int restartAttempts) {
+    return copy(d -> d.restartAttempts = restartAttempts);
+  }
+
+  /** The same state with another message. */
+  public ChannelState withMessage(String message) {
+    return copy(d -> d.message = message);
+  }
+
+  /** The same state with one more voucher. */
+  public ChannelState withVoucher(TypedVoucher voucher) {
+    return copy(d -> d.vouchers = append(vouchers, voucher));
+  }
+
+  /** The same state with one more voucher result. */
+  public ChannelState withVoucherResult(TypedVoucher result) {
+    return copy(d -> d.voucherResults = append(voucherResults, result));
+  }
+
+  /** The same state, last changed at {@code updatedAt}. */
+  public ChannelState withUpdatedAt(Instant updatedAt) {
+    return copy(d -> d.updatedAt = updatedAt);
+  }
+
+  private ChannelState copy(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  private static List<TypedVoucher> append(List<TypedVoucher> list, TypedVoucher v) {
+    List<TypedVoucher> more = new ArrayList<>(list);
+    more.add(v);
+    return more;
+  }
+
+  /** A mutable copy of every field, used only inside {@link #copy}. */
+  private static final class Draft {
+    private ChannelId channelId;
+    private PeerId selfPeer;
+    private Cid baseCid;
+    private Selector selector;
+    private PeerId sender;
+    private PeerId recipient;
+    private long totalSize;
+    private Status status;
+    private long queued;
+    private long sent;
+    private long received;
+    private long queuedBlocks;
+    private long sentBlocks;
+    private long receivedBlocks;
+    private long dataLimit;
+    private boolean requiresFinalization;
+    private boolean initiatorPaused;
+    private boolean responderPaused;
+    private boolean stalled;
+    private int restartAttempts;
+    private String message;
+    private List<TypedVoucher> vouchers;
+    private List<TypedVoucher> voucherResults;
+    private Instant createdAt;
+    private Instant updatedAt;
+
+    Draft(ChannelState s) {
+      channelId = s.channelId;
+      selfPeer = s.selfPeer;
+      baseCid = s.baseCid;
+      selector = s.selector;
+      sender = s.sender;
+      recipient = s.recipient;
+      totalSize = s.totalSize;
+      status = s.status;
+      queued = s.queued;
+      sent = s.sent;
+      received = s.received;
+      queuedBlocks = s.queuedBlocks;
+      sentBlocks = s.sentBlocks;
+      receivedBlocks = s.receivedBlocks;
+      dataLimit = s.dataLimit;
+      requiresFinalization = s.requiresFinalization;
+      initiatorPaused = s.initiatorPaused;
+      responderPaused = s.responderPaused;
+      stalled = s.stalled;
+      restartAttempts = s.restartAttempts;
+      message = s.message;
+      vouchers = s.vouchers;
+      voucherResults = s.voucherResults;
+      createdAt = s.createdAt;
+      updatedAt = s.updatedAt;
+    }
+
+    ChannelState build() {
+      return new ChannelState(
+          channelId,
+          selfPeer,
+          baseCid,
+          selector,
+          sender,
+          recipient,
+          totalSize,
+          status,
+          queued,
+          sent,
+          received,
+          queuedBlocks,
+          sentBlocks,
+          receivedBlocks,
+          dataLimit,
+          requiresFinalization,
+          initiatorPaused,
+          responderPaused,
+          stalled,
+          restartAttempts,
+          message,
+          vouchers,
+          voucherResults,
+          createdAt,
+          updatedAt);
+    }
   }
 }

@@ -1,0 +1,358 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelEvent;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.entity.ChannelCommand.Step;
+import io.ferry.channels.validation.Verdict;
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.MessageType;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+
+/**
+ * The side effects a channel actor performs after it persisted: messages to the peer, the
+ * transport's data side, validator calls (answers come back as commands through {@code
+ * pipeToSelf}), subscriber notifications, timers and cleanup. Nothing here blocks.
+ */
+final class Actions {
+  private final ActorContext<ChannelCommand> context;
+  private final ChannelEnvironment env;
+  private final Deadlines deadlines;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+
+  /** What this incarnation of the actor remembers besides its persisted state. */
+  static final class Transient {
+    /** Responder: a new request is being validated (no channel persisted yet). */
+    boolean validatingOpen;
+
+    /** Initiator: a restart request went out and its answer has not arrived. */
+    boolean restartPending;
+
+    /** Cleanup runs; the channel becomes terminal when it finishes. */
+    boolean cleaningUp;
+
+    /** Sender: first-time bytes the channel had queued when the transport was opened. */
+    long queuedAtOpen;
+
+    /** Responder: the voucher result to send with the pending answer. */
+    TypedVoucher answerResult;
+  }
+
+  final Transient memory = new Transient();
+
+  Actions(
+      ActorContext<ChannelCommand> context,
+      ChannelEnvironment env,
+      Deadlines deadlines,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    this.context = context;
+    this.env = env;
+    this.deadlines = deadlines;
+    this.shard = shard;
+  }
+
+  Instant now() {
+    return Instant.now();
+  }
+
+  PeerId self() {
+    return env.self();
+  }
+
+  void tellSelf(ChannelCommand command) {
+    context.getSelf().tell(command);
+  }
+
+  Logger log() {
+    return context.getLog();
+  }
+
+  // ---- messages to the other peer ----
+
+  void send(ChannelState state, TransferMessage message) {
+    sendTo(state.otherPeer(), message);
+  }
+
+  void sendTo(PeerId peer, TransferMessage message) {
+    ActorRef<ChannelCommand> me = context.getSelf();
+    env.transport()
+        .send(peer, message)
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                me.tell(
+                    new ChannelCommand.MessageFailed(
+                        "could not send " + message.type() + " to " + peer + ": " + cause(error)));
+              }
+            });
+  }
+
+  /** Tells the other side that this side failed the channel. */
+  void reportFailure(ChannelState state, String reason) {
+    if (state.isInitiator()) {
+      send(state, TransferRequest.cancel(state.transferId()));
+    } else {
+      send(state, complete(state, false, false, null, reason));
+    }
+  }
+
+  static TransferResponse complete(
+      ChannelState state, boolean accepted, boolean paused, TypedVoucher result, String message) {
+    return new TransferResponse(
+        MessageType.COMPLETE, state.transferId(), accepted, paused, result, 0, message);
+  }
+
+  static TransferResponse voucherResult(
+      ChannelState state, boolean accepted, boolean paused, TypedVoucher result, String message) {
+    return new TransferResponse(
+        MessageType.VOUCHER_RESULT, state.transferId(), accepted, paused, result, 0, message);
+  }
+
+  // ---- the data side ----
+
+  /** Initiator: gets the receiving side ready (pull) and then continues with {@code step}. */
+  void prepare(ChannelState state, Step step) {
+    if (state.isSender()) {
+      context.getSelf().tell(new ChannelCommand.ReceiverReady(0, step));
+    } else {
+      openReceive(state, step);
+    }
+  }
+
+  void openReceive(ChannelState state, Step step) {
+    applyOwnPause(state);
+    DataRequest request =
+        new DataRequest(
+            state.channelId(),
+            state.otherPeer(),
+            state.baseCid(),
+            state.selector(),
+            0,
+            state.receivedBlocks(),
+            0);
+    context.pipeToSelf(
+        env.transport().openReceive(request),
+        (held, error) ->
+            error == null
+                ? new ChannelCommand.ReceiverReady(held, step)
+                : new ChannelCommand.FinishData(
+                    false, "cannot prepare to receive: " + cause(error)));
+  }
+
+  /** Starts sending after the first {@code skip} traversal blocks. */
+  void openSend(ChannelState state, long skip) {
+    memory.queuedAtOpen = state.queued();
+    if (!state.isInitiator() && state.dataLimit() > 0 && state.queued() >= state.dataLimit()) {
+      context.getSelf().tell(new ChannelCommand.PauseAtLimit(state.queued()));
+      return;
+    }
+    applyOwnPause(state);
+    env.transport()
+        .openSend(
+            new DataRequest(
+                state.channelId(),
+                state.otherPeer(),
+                state.baseCid(),
+                state.selector(),
+                skip,
+                state.sentBlocks(),
+                byteLimit(state)));
+  }
+
+  /** The sending transport's limit: first-time bytes it may queue since it was opened. */
+  private long byteLimit(ChannelState state) {
+    if (state.isInitiator() || state.dataLimit() == 0) {
+      return 0;
+    }
+    return Math.max(1, state.dataLimit() - memory.queuedAtOpen);
+  }
+
+  private void applyOwnPause(ChannelState state) {
+    if (Side.of(state).hasPaused(state)) {
+      env.transport().pause(state.channelId());
+    }
+  }
+
+  void pauseData(ChannelState state) {
+    env.transport().pause(state.channelId());
+  }
+
+  /** Continues this side's data: lifts its pause and, for a limited sender, the byte limit. */
+  void resumeData(ChannelState state) {
+    if (state.isSender() && !state.isInitiator()) {
+      env.transport().setByteLimit(state.channelId(), byteLimit(state));
+    }
+    env.transport().resume(state.channelId());
+  }
+
+  void closeData(ChannelId id) {
+    env.transport().close(id);
+  }
+
+  // ---- validation: answers come back as commands ----
+
+  /** Responder: records the channel with the node and validates a new request, together. */
+  void validateOpen(ChannelId id, PeerId from, TransferRequest request) {
+    CompletionStage<Verdict> verdict =
+        env.validation()
+            .validateRequest(
+                false,
+                request.pull(),
+                id,
+                from,
+                request.voucher(),
+                request.baseCid(),
+                request.selector());
+    CompletionStage<Verdict> both =
+        env.listener().register(id).thenCombine(verdict, (registered, v) -> v);
+    context.pipeToSelf(
+        both,
+        (v, error) ->
+            new ChannelCommand.DecideRequest(
+                from,
+                request,
+                error == null ? v : Verdict.reject("could not validate: " + cause(error))));
+  }
+
+  void validateRestart(ChannelState state, TransferRequest request) {
+    context.pipeToSelf(
+        env.validation()
+            .validateRequest(
+                true,
+                state.isPull(),
+                state.channelId(),
+                state.otherPeer(),
+                request.voucher(),
+                request.baseCid(),
+                request.selector()),
+        (v, error) ->
+            new ChannelCommand.DecideRequest(
+                state.otherPeer(),
+                request,
+                error == null ? v : Verdict.reject("could not validate: " + cause(error))));
+  }
+
+  void revalidate(ChannelState state, TypedVoucher voucher) {
+    context.pipeToSelf(
+        env.validation().revalidate(state.channelId(), voucher),
+        (v, error) ->
+            new ChannelCommand.DecideVoucher(
+                error == null ? v : Verdict.reject("could not revalidate: " + cause(error))));
+  }
+
+  void revalidateData(ChannelState state, long firstTimeBytes) {
+    CompletionStage<Optional<Verdict>> answer =
+        state.isPull()
+            ? env.validation().onPullDataSent(state.channelId(), firstTimeBytes)
+            : env.validation().onPushDataReceived(state.channelId(), firstTimeBytes);
+    context.pipeToSelf(
+        answer,
+        (v, error) ->
+            new ChannelCommand.DecideProgress(
+                error == null
+                    ? v
+                    : Optional.of(Verdict.reject("revalidation failed: " + cause(error)))));
+  }
+
+  void validateCompletion(ChannelState state) {
+    context.pipeToSelf(
+        env.validation().onComplete(state.channelId()),
+        (v, error) ->
+            new ChannelCommand.DecideCompletion(
+                error == null
+                    ? v
+                    : Optional.of(Verdict.reject("completion check failed: " + cause(error)))));
+  }
+
+  /** Registers a channel this node opens, then continues with {@link ChannelCommand.BeginOpen}. */
+  void register(ChannelCommand.Open open) {
+    ActorRef<ChannelCommand> me = context.getSelf();
+    env.listener()
+        .register(open.channelId())
+        .whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                me.tell(new ChannelCommand.BeginOpen(open));
+              } else {
+                open.replyTo()
+                    .tell(
+                        new ChannelReply.Refusal(
+                            "could not record channel " + open.channelId() + ": " + cause(error)));
+              }
+            });
+  }
+
+  // ---- after every persist ----
+
+  /** Tells subscribers, re-arms timers and starts cleanup when the plan entered it. */
+  void persisted(Plan plan, long lastSequenceNr) {
+    List<JournalEvent> events = plan.events();
+    List<ChannelState> states = plan.states();
+    long first = lastSequenceNr - events.size() + 1;
+    for (int i = 0; i < events.size(); i++) {
+      JournalEvent e = events.get(i);
+      env.listener()
+          .published(new ChannelEvent(e.code(), e.message(), e.at(), first + i), states.get(i));
+    }
+    ChannelState result = plan.result();
+    deadlines.update(result);
+    if (plan.entersCleanup()) {
+      cleanup(result);
+    }
+  }
+
+  void cleanup(ChannelState state) {
+    memory.cleaningUp = true;
+    env.transport().close(state.channelId());
+    CompletionStage<Void> hook = env.listener().cleanup(state);
+    context.pipeToSelf(
+        hook,
+        (ok, error) -> {
+          if (error != null) {
+            context.getLog().warn("cleanup of {} failed: {}", state.channelId(), cause(error));
+          }
+          return new ChannelCommand.CompleteCleanup();
+        });
+  }
+
+  /** The channel is terminal: tell the node and let sharding stop the actor. */
+  void ended(ChannelState state) {
+    memory.cleaningUp = false;
+    deadlines.update(state);
+    env.listener().ended(state.channelId());
+    if (shard != null) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+  }
+
+  void updateDeadlines(ChannelState state) {
+    deadlines.update(state);
+  }
+
+  String expired(Deadlines.Wait wait) {
+    return deadlines.expired(wait);
+  }
+
+  boolean waiting(Deadlines.Wait wait, ChannelState state) {
+    return deadlines.stillApplies(wait, state);
+  }
+
+  static String cause(Throwable error) {
+    Throwable t =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

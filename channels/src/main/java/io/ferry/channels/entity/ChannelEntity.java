@@ -1,0 +1,271 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.entity.ChannelCommand.BeginOpen;
+import io.ferry.channels.entity.ChannelCommand.Cancel;
+import io.ferry.channels.entity.ChannelCommand.CompleteCleanup;
+import io.ferry.channels.entity.ChannelCommand.DecideCompletion;
+import io.ferry.channels.entity.ChannelCommand.DecideProgress;
+import io.ferry.channels.entity.ChannelCommand.DecideRequest;
+import io.ferry.channels.entity.ChannelCommand.DecideVoucher;
+import io.ferry.channels.entity.ChannelCommand.FinishData;
+import io.ferry.channels.entity.ChannelCommand.GetState;
+import io.ferry.channels.entity.ChannelCommand.MarkDisconnected;
+import io.ferry.channels.entity.ChannelCommand.MarkReconnected;
+import io.ferry.channels.entity.ChannelCommand.MessageFailed;
+import io.ferry.channels.entity.ChannelCommand.Open;
+import io.ferry.channels.entity.ChannelCommand.Passivate;
+import io.ferry.channels.entity.ChannelCommand.Pause;
+import io.ferry.channels.entity.ChannelCommand.PauseAtLimit;
+import io.ferry.channels.entity.ChannelCommand.ReceiveRequest;
+import io.ferry.channels.entity.ChannelCommand.ReceiveResponse;
+import io.ferry.channels.entity.ChannelCommand.ReceiverReady;
+import io.ferry.channels.entity.ChannelCommand.RecordProgress;
+import io.ferry.channels.entity.ChannelCommand.Restart;
+import io.ferry.channels.entity.ChannelCommand.Resume;
+import io.ferry.channels.entity.ChannelCommand.ResumeCleanup;
+import io.ferry.channels.entity.ChannelCommand.SendVoucher;
+import io.ferry.channels.entity.ChannelCommand.TimeOut;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One transfer channel as a persistent actor (one per {@link ChannelId}, reached through Cluster
+ * Sharding). Every command that changes the channel first asks the transition table; refused events
+ * persist nothing. Persisted events fold into an immutable {@link EntityState}; side effects
+ * (messages, transport calls, validators) run after persisting, and asynchronous answers come back
+ * as commands. The phase handlers live in {@link Opening}, {@link Running} and {@link Ending}.
+ */
+public final class ChannelEntity
+    extends EventSourcedBehavior<ChannelCommand, JournalEvent, EntityState> {
+
+  /** The sharding entity type of channels; the entity id is the channel id's text form. */
+  public static final EntityTypeKey<ChannelCommand> TYPE_KEY =
+      EntityTypeKey.create(ChannelCommand.class, "Channel");
+
+  private final ChannelEnvironment env;
+  private final Opening opening;
+  private final Running running;
+  private final Ending ending;
+  private final Actions actions;
+
+  // ---- factory ----
+
+  /**
+   * The behavior of the channel named {@code entityId}.
+   *
+   * @param shard the sharding shard, asked to passivate the entity once it is terminal; null when
+   *     the actor runs outside sharding (unit tests)
+   */
+  public static Behavior<ChannelCommand> create(
+      String entityId, ChannelEnvironment env, ActorRef<ClusterSharding.ShardCommand> shard) {
+    ChannelId.parse(entityId); // a bad id fails here, naming itself
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new ChannelEntity(entityId, env, context, timers, shard)));
+  }
+
+  /** The persistence id of a channel: {@code Channel|<channel id>}. */
+  public static PersistenceId persistenceId(ChannelId id) {
+    return PersistenceId.of(TYPE_KEY.name(), id.toString());
+  }
+
+  // ---- constructor ----
+
+  private ChannelEntity(
+      String entityId,
+      ChannelEnvironment env,
+      ActorContext<ChannelCommand> context,
+      TimerScheduler<ChannelCommand> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    super(PersistenceId.of(TYPE_KEY.name(), entityId));
+    this.env = env;
+    this.actions = new Actions(context, env, new Deadlines(timers, env.settings()), shard);
+    Reactions reactions = new Reactions(Effect(), actions, () -> lastSequenceNumber(context));
+    this.opening = new Opening(actions, reactions);
+    this.running = new Running(actions, reactions);
+    this.ending = new Ending(actions, reactions);
+  }
+
+  // ---- empty state ----
+
+  @Override
+  public EntityState emptyState() {
+    return EntityState.EMPTY;
+  }
+
+  // ---- commands: queries first, then one line per phase, catch-all last ----
+
+  @Override
+  public CommandHandler<ChannelCommand, JournalEvent, EntityState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), answer(s)))
+        // opening and restarting
+        .onCommand(Open.class, (s, c) -> opening.open(s.channel(), c))
+        .onCommand(BeginOpen.class, (s, c) -> opening.beginOpen(s.channel(), c))
+        .onCommand(ReceiverReady.class, (s, c) -> opening.receiverReady(s.channel(), c))
+        .onCommand(DecideRequest.class, (s, c) -> opening.decide(s.channel(), c))
+        .onCommand(Restart.class, (s, c) -> opening.restart(s.channel(), c.replyTo()))
+        .onCommand(MarkReconnected.class, (s, c) -> reconnected(s.channel()))
+        // data, pauses, vouchers
+        .onCommand(RecordProgress.class, (s, c) -> running.progress(s.channel(), c.progress()))
+        .onCommand(PauseAtLimit.class, (s, c) -> running.pauseAtLimit(s.channel(), c.bytesQueued()))
+        .onCommand(Pause.class, (s, c) -> running.pause(s.channel(), c.replyTo()))
+        .onCommand(Resume.class, (s, c) -> running.resume(s.channel(), c.replyTo()))
+        .onCommand(
+            SendVoucher.class, (s, c) -> running.sendVoucher(s.channel(), c.voucher(), c.replyTo()))
+        .onCommand(
+            DecideVoucher.class, (s, c) -> running.applyVerdict(s.channel(), c.verdict(), true))
+        .onCommand(DecideProgress.class, (s, c) -> decideProgress(s.channel(), c))
+        .onCommand(MarkDisconnected.class, (s, c) -> running.disconnected(s.channel(), c.reason()))
+        // ending
+        .onCommand(FinishData.class, (s, c) -> ending.dataFinished(s.channel(), c.error()))
+        .onCommand(
+            DecideCompletion.class, (s, c) -> ending.completionDecided(s.channel(), c.verdict()))
+        .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.replyTo()))
+        .onCommand(TimeOut.class, (s, c) -> ending.timedOut(s.channel(), c.expired()))
+        .onCommand(MessageFailed.class, (s, c) -> ending.messageFailed(s.channel(), c.reason()))
+        .onCommand(CompleteCleanup.class, (s, c) -> ending.cleanupDone(s.channel()))
+        .onCommand(ResumeCleanup.class, (s, c) -> ending.resumeCleanup(s.channel()))
+        // messages from the other peer
+        .onCommand(ReceiveRequest.class, this::onRequest)
+        .onCommand(ReceiveResponse.class, this::onResponse)
+        .onCommand(Passivate.class, (s, c) -> Effect().stop())
+        .build();
+  }
+
+  private static ChannelReply answer(EntityState s) {
+    return s.exists() ? new ChannelReply.Receipt(s.channel()) : new ChannelReply.Unknown();
+  }
+
+  private Effect<JournalEvent, EntityState> reconnected(ChannelState state) {
+    if (state == null || !state.stalled()) {
+      return Effect().none();
+    }
+    return opening.restart(state, null);
+  }
+
+  private Effect<JournalEvent, EntityState> decideProgress(ChannelState s, DecideProgress c) {
+    return c.verdict().isPresent()
+        ? running.applyVerdict(s, c.verdict().get(), false)
+        : Effect().none();
+  }
+
+  /** A request from the other peer: only responders take requests, only from the initiator. */
+  private Effect<JournalEvent, EntityState> onRequest(EntityState s, ReceiveRequest c) {
+    ChannelState state = s.channel();
+    TransferRequest request = c.request();
+    switch (request.type()) {
+      case NEW:
+        return opening.receiveOpen(state, c.from(), request);
+      case RESTART:
+        return opening.receiveRestart(state, c.from(), request);
+      case RESTART_EXISTING_CHANNEL:
+        return opening.restartRequested(state, c.from());
+      default:
+        break;
+    }
+    if (!fromCounterparty(state, c.from(), false)) {
+      return Effect().none();
+    }
+    return switch (request.type()) {
+      case UPDATE -> running.updated(state, request.paused());
+      case VOUCHER -> running.voucherArrived(state, request.voucher());
+      case CANCEL -> ending.cancelArrived(state, c.from());
+      default -> ignored(c.from(), request.type().toString());
+    };
+  }
+
+  /** A response from the other peer: only initiators take responses, only from the responder. */
+  private Effect<JournalEvent, EntityState> onResponse(EntityState s, ReceiveResponse c) {
+    ChannelState state = s.channel();
+    TransferResponse response = c.response();
+    if (!fromCounterparty(state, c.from(), true)) {
+      return Effect().none();
+    }
+    return switch (response.type()) {
+      case NEW -> opening.openAnswered(state, response);
+      case RESTART -> opening.restartAnswered(state, response);
+      case UPDATE -> running.updated(state, response.paused());
+      case VOUCHER_RESULT -> running.voucherResultArrived(state, response);
+      case COMPLETE -> ending.completeArrived(state, response);
+      case CANCEL -> ending.cancelArrived(state, c.from());
+      default -> ignored(c.from(), response.type().toString());
+    };
+  }
+
+  private boolean fromCounterparty(
+      ChannelState state, io.ferry.channels.PeerId from, boolean toInitiator) {
+    if (state == null) {
+      return false;
+    }
+    if (!from.equals(state.otherPeer()) || state.isInitiator() != toInitiator) {
+      actions
+          .log()
+          .warn(
+              "ignored a message about {} from {}: not its counterparty", state.channelId(), from);
+      return false;
+    }
+    return true;
+  }
+
+  private Effect<JournalEvent, EntityState> ignored(io.ferry.channels.PeerId from, String what) {
+    actions.log().warn("ignored an unexpected {} message from {}", what, from);
+    return Effect().none();
+  }
+
+  // ---- events: a pure fold ----
+
+  @Override
+  public EventHandler<EntityState, JournalEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(EntityState::apply);
+  }
+
+  // ---- signals: after recovery, resume what was in flight ----
+
+  @Override
+  public SignalHandler<EntityState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            s -> {
+              ChannelState state = s.channel();
+              actions.updateDeadlines(state);
+              if (state != null && state.status().isCleanup()) {
+                actions.tellSelf(new ResumeCleanup());
+              }
+            })
+        .build();
+  }
+
+  // ---- retention: snapshot every N events, keep two ----
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(env.settings().snapshotEvery(), 2);
+  }
+
+  /** Unused outside tests: whether {@code state} has a channel. */
+  static Optional<ChannelState> channelOf(EntityState state) {
+    return Optional.ofNullable(state.channel());
+  }
+}

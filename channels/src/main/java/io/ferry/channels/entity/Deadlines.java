@@ -1,0 +1,83 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.Status;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The channel's timers, derived from its state: after every change the actor calls {@link #update},
+ * which starts the waits the state calls for and cancels the others. After a restart the same call
+ * re-arms them, counting from the moment the channel came back.
+ */
+final class Deadlines {
+  /** What a channel can wait for. */
+  enum Wait {
+    /** Initiator: the responder's answer to the request. */
+    ACCEPT("the responder to accept the request", "accept timeout"),
+    /** Responder: a voucher that resumes the paused channel. */
+    VOUCHER("a voucher while paused", "paused-for-voucher timeout"),
+    /** Initiator: the responder's confirmation after all data moved. */
+    COMPLETE("the responder to confirm completion", "complete timeout"),
+    /** Responder: the final voucher. */
+    FINALIZATION("the final voucher", "finalization timeout");
+
+    private final String what;
+    private final String name;
+
+    Wait(String what, String name) {
+      this.what = what;
+      this.name = name;
+    }
+
+    /** Whether a channel in {@code state} waits for this. */
+    boolean applies(ChannelState state) {
+      boolean initiator = state.isInitiator();
+      Status s = state.status();
+      return switch (this) {
+        case ACCEPT -> initiator && s == Status.AwaitingAcceptance;
+        case VOUCHER ->
+            !initiator && state.responderPaused() && !s.isEnding() && s != Status.Finalizing;
+        case COMPLETE -> initiator && s == Status.TransferFinished;
+        case FINALIZATION -> !initiator && s == Status.Finalizing;
+      };
+    }
+
+    /** The failure message when the wait runs out. */
+    String expired(Duration after) {
+      return "timed out after " + after + " waiting for " + what + " (" + name + ")";
+    }
+  }
+
+  private final TimerScheduler<ChannelCommand> timers;
+  private final ChannelSettings settings;
+
+  Deadlines(TimerScheduler<ChannelCommand> timers, ChannelSettings settings) {
+    this.timers = timers;
+    this.settings = settings;
+  }
+
+  /** Starts the waits {@code state} calls for, cancels the rest. */
+  void update(ChannelState state) {
+    for (Wait wait : Wait.values()) {
+      Duration timeout = settings.timeout(wait);
+      if (state != null && wait.applies(state) && !timeout.isZero()) {
+        if (!timers.isTimerActive(wait)) {
+          timers.startSingleTimer(wait, new ChannelCommand.TimeOut(wait), timeout);
+        }
+      } else {
+        timers.cancel(wait);
+      }
+    }
+  }
+
+  /** Whether the timer for {@code wait} still matters in {@code state}. */
+  boolean stillApplies(Wait wait, ChannelState state) {
+    return state != null && wait.applies(state);
+  }
+
+  /** The failure message for {@code wait}. */
+  String expired(Wait wait) {
+    return wait.expired(settings.timeout(wait));
+  }
+}

@@ -1,0 +1,171 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.entity.JournalEvent.Cancelled;
+import io.ferry.channels.entity.JournalEvent.CleanupCompleted;
+import io.ferry.channels.entity.JournalEvent.Completed;
+import io.ferry.channels.entity.JournalEvent.Failed;
+import io.ferry.channels.entity.JournalEvent.FinalizationBegun;
+import io.ferry.channels.entity.JournalEvent.MessageNotSent;
+import io.ferry.channels.entity.JournalEvent.ResponderCompleted;
+import io.ferry.channels.entity.JournalEvent.ResponderFinalizing;
+import io.ferry.channels.entity.JournalEvent.TransferFinished;
+import io.ferry.channels.entity.JournalEvent.VoucherResultRecorded;
+import io.ferry.channels.spi.ValidationResult.Decision;
+import io.ferry.channels.validation.Verdict;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * How a channel ends: data finishing on each side, the responder's completion (with or without a
+ * finalization round), cancellation by either side, failures and expired waits, and cleanup.
+ */
+final class Ending {
+  private final Actions act;
+  private final Reactions react;
+
+  Ending(Actions act, Reactions react) {
+    this.act = act;
+    this.react = react;
+  }
+
+  // ---- data finished ----
+
+  Effect<JournalEvent, EntityState> dataFinished(ChannelState state, String error) {
+    if (state == null || state.status().isEnding()) {
+      return react.none();
+    }
+    if (error != null) {
+      return fail(state, error);
+    }
+    if (state.isInitiator()) {
+      return react.persistThenUnstash(
+          Plan.from(state).add(new TransferFinished(act.now())), s -> {});
+    }
+    act.validateCompletion(state);
+    return react.none();
+  }
+
+  /** Responder: the revalidators decided whether completion needs a final voucher. */
+  Effect<JournalEvent, EntityState> completionDecided(
+      ChannelState state, Optional<Verdict> answer) {
+    if (state == null || state.isInitiator() || state.status().isEnding()) {
+      return react.none();
+    }
+    Verdict verdict = answer.orElse(null);
+    TypedVoucher result = verdict == null ? null : verdict.voucherResult();
+    Plan plan =
+        Plan.from(state).addIf(result != null, new VoucherResultRecorded(result, act.now()));
+    if (verdict != null && verdict.decision() == Decision.REJECT) {
+      String reason = "the validator refused completion: " + verdict.reason();
+      return react.persist(
+          plan.add(new Failed(reason, act.now())),
+          s -> act.send(s, Actions.complete(s, false, false, result, reason)));
+    }
+    boolean finalize =
+        state.requiresFinalization()
+            || (verdict != null
+                && (verdict.decision() == Decision.PAUSE || verdict.requiresFinalization()));
+    plan.add(finalize ? new FinalizationBegun(act.now()) : new Completed(act.now()));
+    return react.persist(plan, s -> act.send(s, Actions.complete(s, true, finalize, result, "")));
+  }
+
+  /** Initiator: the responder says its side is done (paused: waiting for a final voucher). */
+  Effect<JournalEvent, EntityState> completeArrived(ChannelState state, TransferResponse response) {
+    if (state.status().isEnding()) {
+      return react.none();
+    }
+    TypedVoucher result = response.voucherResult();
+    Plan plan =
+        Plan.from(state).addIf(result != null, new VoucherResultRecorded(result, act.now()));
+    if (!response.accepted()) {
+      return react.persist(
+          plan.add(new Failed("the responder failed: " + response.message(), act.now())));
+    }
+    if (!localDataDone(state)) {
+      // The responder finished first; our own last blocks are still being recorded.
+      return react.stash();
+    }
+    plan.add(
+        response.paused() ? new ResponderFinalizing(act.now()) : new ResponderCompleted(act.now()));
+    return react.persist(plan);
+  }
+
+  private static boolean localDataDone(ChannelState s) {
+    return s.status() == Status.TransferFinished
+        || s.status() == Status.ResponderFinalizingTransferFinished;
+  }
+
+  // ---- cancellation and failure ----
+
+  Effect<JournalEvent, EntityState> cancel(ChannelState state, ActorRef<ChannelReply> replyTo) {
+    if (state == null) {
+      return react.answer(replyTo, new ChannelReply.Unknown());
+    }
+    if (state.status().isCleanup()) {
+      return react.receipt(replyTo, state);
+    }
+    return react.reply(
+        Plan.from(state).add(new Cancelled("cancelled by " + act.self(), act.now())),
+        replyTo,
+        s ->
+            act.send(
+                s,
+                s.isInitiator()
+                    ? TransferRequest.cancel(s.transferId())
+                    : TransferResponse.cancel(s.transferId())));
+  }
+
+  Effect<JournalEvent, EntityState> cancelArrived(ChannelState state, PeerId from) {
+    if (state.status().isEnding()) {
+      return react.none();
+    }
+    return react.persist(
+        Plan.from(state).add(new Cancelled("cancelled by the other peer, " + from, act.now())));
+  }
+
+  Effect<JournalEvent, EntityState> fail(ChannelState state, String reason) {
+    return react.persist(
+        Plan.from(state).add(new Failed(reason, act.now())), s -> act.reportFailure(s, reason));
+  }
+
+  Effect<JournalEvent, EntityState> timedOut(ChannelState state, Deadlines.Wait wait) {
+    if (!act.waiting(wait, state)) {
+      return react.none();
+    }
+    return fail(state, act.expired(wait));
+  }
+
+  Effect<JournalEvent, EntityState> messageFailed(ChannelState state, String reason) {
+    if (state == null || state.status().isEnding()) {
+      return react.none();
+    }
+    if (state.isInitiator() && state.status() == Status.AwaitingAcceptance) {
+      return react.persist(Plan.from(state).add(new Failed(reason, act.now())));
+    }
+    return react.persist(Plan.from(state).add(new MessageNotSent(reason, act.now())));
+  }
+
+  // ---- cleanup ----
+
+  Effect<JournalEvent, EntityState> cleanupDone(ChannelState state) {
+    if (state == null || !state.status().isCleanup()) {
+      return react.none();
+    }
+    return react.persist(Plan.from(state).add(new CleanupCompleted(act.now())), act::ended);
+  }
+
+  /** After recovery: a channel that stopped mid-cleanup runs it again. */
+  Effect<JournalEvent, EntityState> resumeCleanup(ChannelState state) {
+    if (state == null || !state.status().isCleanup() || act.memory.cleaningUp) {
+      return react.none();
+    }
+    return react.persist(Plan.from(state).add(new JournalEvent.CleanupResumed(act.now())));
+  }
+}

@@ -1,0 +1,99 @@
+package io.ferry.channels.entity;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * Teaches Jackson Ferry's value types: a {@link Cid}, {@link PeerId} and {@link ChannelId} as their
+ * string forms, a {@link Selector} as its dag-json text, and the derived accessors of {@link
+ * ChannelState} and {@link TypedVoucher} left out. Registered with Pekko's Jackson serializer in
+ * {@code reference.conf}.
+ */
+public final class FerryJacksonModule extends SimpleModule {
+  private static final long serialVersionUID = 1L;
+
+  public FerryJacksonModule() {
+    super("ferry");
+    addSerializer(Cid.class, new AsText<>(Cid::toString));
+    addDeserializer(Cid.class, new FromText<>(Cid.class, Cid::parse));
+    addSerializer(Selector.class, new AsText<>(Selector::toDagJson));
+    addDeserializer(Selector.class, new FromText<>(Selector.class, Selector::fromDagJson));
+    addSerializer(PeerId.class, new AsText<>(PeerId::toString));
+    addDeserializer(PeerId.class, new FromText<>(PeerId.class, PeerId::parse));
+    addSerializer(ChannelId.class, new AsText<>(ChannelId::toString));
+    addDeserializer(ChannelId.class, new FromText<>(ChannelId.class, ChannelId::parse));
+    setMixInAnnotation(ChannelState.class, ChannelStateMixin.class);
+    setMixInAnnotation(TypedVoucher.class, TypedVoucherMixin.class);
+  }
+
+  /** Keeps the record components, drops the derived views. */
+  abstract static class ChannelStateMixin {
+    @JsonProperty("sender")
+    abstract PeerId sender();
+
+    @JsonIgnore
+    abstract boolean isSender();
+
+    @JsonIgnore
+    abstract boolean isPull();
+
+    @JsonIgnore
+    abstract boolean isInitiator();
+  }
+
+  abstract static class TypedVoucherMixin {
+    @JsonIgnore
+    abstract boolean isEmpty();
+  }
+
+  private static final class AsText<T> extends JsonSerializer<T> {
+    private final Function<T, String> text;
+
+    AsText(Function<T, String> text) {
+      this.text = text;
+    }
+
+    @Override
+    public void serialize(T value, JsonGenerator gen, SerializerProvider serializers)
+        throws IOException {
+      gen.writeString(text.apply(value));
+    }
+  }
+
+  private static final class FromText<T> extends JsonDeserializer<T> {
+    private final Class<T> type;
+    private final Function<String, T> parse;
+
+    FromText(Class<T> type, Function<String, T> parse) {
+      this.type = type;
+      this.parse = parse;
+    }
+
+    @Override
+    public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String text = p.getValueAsString();
+      try {
+        return parse.apply(text);
+      } catch (RuntimeException e) {
+        throw JsonMappingException.from(
+            p, "not a " + type.getSimpleName() + ": '" + text + "' (" + e.getMessage() + ")", e);
+      }
+    }
+  }
+}

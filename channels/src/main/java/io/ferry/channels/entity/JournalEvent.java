@@ -1,0 +1,413 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.EventCode;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.wire.DataProgress.Direction;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the channel actor writes to its journal: one past-tense record per thing that happened, each
+ * naming the {@link EventCode} subscribers see for it. {@link #applyTo} is the event's part of the
+ * fold (field changes); the status change comes from the transition table. Vouchers stay {@link
+ * TypedVoucher}s, so the journal never depends on plug-in classes.
+ */
+public sealed interface JournalEvent extends CborSerializable {
+  /** The event code subscribers see. */
+  EventCode code();
+
+  /** When it happened. */
+  Instant at();
+
+  /** More about it, for subscribers; empty when nothing to add. */
+  default String message() {
+    return "";
+  }
+
+  /** The event's own changes to the state; status and timestamp are set by the fold. */
+  default ChannelState applyTo(ChannelState state) {
+    return state;
+  }
+
+  /** The channel was created, on either side. The first event of every channel. */
+  record Opened(
+      ChannelId channelId,
+      PeerId self,
+      PeerId sender,
+      PeerId recipient,
+      Cid baseCid,
+      Selector selector,
+      TypedVoucher voucher,
+      Instant at)
+      implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Open;
+    }
+
+    /** The state of a channel that was just opened. */
+    public ChannelState newState() {
+      List<TypedVoucher> vouchers = voucher == null ? List.of() : List.of(voucher);
+      return new ChannelState(
+          channelId,
+          self,
+          baseCid,
+          selector,
+          sender,
+          recipient,
+          0,
+          Status.Requested,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          false,
+          false,
+          false,
+          false,
+          0,
+          "",
+          vouchers,
+          List.of(),
+          at,
+          at);
+    }
+  }
+
+  /** The request went out (initiator) or the responder's data side started. */
+  record TransferStarted(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.TransferInitiated;
+    }
+  }
+
+  /** The responder accepted the request. */
+  record Accepted(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Accept;
+    }
+  }
+
+  /** The channel was restarted; data continues after the blocks the receiver holds. */
+  record Restarted(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Restart;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withStalled(false).withMessage("").withRestartAttempts(s.restartAttempts() + 1);
+    }
+  }
+
+  /** Blocks seen for the first time: the counters grow by exactly these amounts. */
+  record ProgressRecorded(Direction direction, long blocks, long bytes, Instant at)
+      implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return switch (direction) {
+        case QUEUED -> EventCode.DataQueuedProgress;
+        case SENT -> EventCode.DataSentProgress;
+        case RECEIVED -> EventCode.DataReceivedProgress;
+      };
+    }
+
+    @Override
+    public String message() {
+      return blocks + " new blocks, " + bytes + " bytes";
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      ChannelState moved =
+          switch (direction) {
+            case QUEUED -> s.addQueued(bytes, blocks);
+            case SENT -> s.addSent(bytes, blocks);
+            case RECEIVED -> s.addReceived(bytes, blocks);
+          };
+      return moved.withStalled(false).withRestartAttempts(0);
+    }
+  }
+
+  /** A batch of blocks moved, repeats included; counters do not change. */
+  record BlocksMoved(Direction direction, long blocks, long bytes, long nextIndex, Instant at)
+      implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return switch (direction) {
+        case QUEUED -> EventCode.DataQueued;
+        case SENT -> EventCode.DataSent;
+        case RECEIVED -> EventCode.DataReceived;
+      };
+    }
+
+    @Override
+    public String message() {
+      return blocks + " blocks, " + bytes + " bytes, up to traversal index " + nextIndex;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withStalled(false);
+    }
+  }
+
+  /** The initiator sent a voucher. */
+  record VoucherSent(TypedVoucher voucher, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.NewVoucher;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withVoucher(voucher);
+    }
+  }
+
+  /** The responder received a voucher. */
+  record VoucherReceived(TypedVoucher voucher, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.NewVoucher;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withVoucher(voucher);
+    }
+  }
+
+  /** A voucher result was produced (responder) or received (initiator). */
+  record VoucherResultRecorded(TypedVoucher result, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.NewVoucherResult;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withVoucherResult(result);
+    }
+  }
+
+  /** The responder lets this many bytes through before pausing itself (0 = no limit). */
+  record DataLimitSet(long bytes, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.SetDataLimit;
+    }
+
+    @Override
+    public String message() {
+      return "data limit " + bytes + " bytes";
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withDataLimit(bytes);
+    }
+  }
+
+  /** The responder will wait for a final voucher before it completes. */
+  record FinalizationRequired(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.SetRequiresFinalization;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withRequiresFinalization(true);
+    }
+  }
+
+  /** One side paused. */
+  record Paused(Side side, String reason, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return side == Side.INITIATOR ? EventCode.PauseInitiator : EventCode.PauseResponder;
+    }
+
+    @Override
+    public String message() {
+      return reason;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return side == Side.INITIATOR ? s.withInitiatorPaused(true) : s.withResponderPaused(true);
+    }
+  }
+
+  /** One side resumed. */
+  record Resumed(Side side, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return side == Side.INITIATOR ? EventCode.ResumeInitiator : EventCode.ResumeResponder;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return side == Side.INITIATOR ? s.withInitiatorPaused(false) : s.withResponderPaused(false);
+    }
+  }
+
+  /** The data limit was reached: the responder paused itself until a voucher raises it. */
+  record DataLimitReached(long bytes, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.DataLimitExceeded;
+    }
+
+    @Override
+    public String message() {
+      return "data limit reached after " + bytes + " bytes";
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withResponderPaused(true);
+    }
+  }
+
+  /** The initiator's side finished sending or receiving. */
+  record TransferFinished(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.FinishTransfer;
+    }
+  }
+
+  /** The initiator heard that the responder completed. */
+  record ResponderCompleted(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.ResponderCompletes;
+    }
+  }
+
+  /** The initiator heard that the responder waits for a final voucher. */
+  record ResponderFinalizing(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.ResponderBeginsFinalization;
+    }
+  }
+
+  /** The responder finished and waits for a final voucher. */
+  record FinalizationBegun(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.BeginFinalizing;
+    }
+  }
+
+  /** The responder completed. */
+  record Completed(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Complete;
+    }
+  }
+
+  /** One side cancelled. */
+  record Cancelled(String reason, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Cancel;
+    }
+
+    @Override
+    public String message() {
+      return reason;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withMessage(reason);
+    }
+  }
+
+  /** Something went wrong; the reason says what. */
+  record Failed(String reason, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Error;
+    }
+
+    @Override
+    public String message() {
+      return reason;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withMessage(reason);
+    }
+  }
+
+  /** Cleanup finished; the channel is terminal. */
+  record CleanupCompleted(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.CleanupComplete;
+    }
+  }
+
+  /** A restart found the channel cleaning up; cleanup runs again. */
+  record CleanupResumed(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.CompleteCleanupOnRestart;
+    }
+  }
+
+  /** The connection to the other peer was lost; the channel waits for it (stalled). */
+  record Disconnected(String reason, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Disconnected;
+    }
+
+    @Override
+    public String message() {
+      return reason;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withStalled(true).withMessage(reason);
+    }
+  }
+
+  /** A protocol message could not be sent. */
+  record MessageNotSent(String reason, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.SendMessageError;
+    }
+
+    @Override
+    public String message() {
+      return reason;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withMessage(reason);
+    }
+  }
+}

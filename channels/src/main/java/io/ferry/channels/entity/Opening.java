@@ -1,0 +1,374 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.entity.ChannelCommand.BeginOpen;
+import io.ferry.channels.entity.ChannelCommand.DecideRequest;
+import io.ferry.channels.entity.ChannelCommand.Open;
+import io.ferry.channels.entity.ChannelCommand.ReceiverReady;
+import io.ferry.channels.entity.ChannelCommand.Step;
+import io.ferry.channels.entity.JournalEvent.Accepted;
+import io.ferry.channels.entity.JournalEvent.DataLimitSet;
+import io.ferry.channels.entity.JournalEvent.Failed;
+import io.ferry.channels.entity.JournalEvent.FinalizationRequired;
+import io.ferry.channels.entity.JournalEvent.Opened;
+import io.ferry.channels.entity.JournalEvent.Paused;
+import io.ferry.channels.entity.JournalEvent.Restarted;
+import io.ferry.channels.entity.JournalEvent.Resumed;
+import io.ferry.channels.entity.JournalEvent.TransferStarted;
+import io.ferry.channels.entity.JournalEvent.VoucherResultRecorded;
+import io.ferry.channels.spi.ValidationResult;
+import io.ferry.channels.spi.ValidationResult.Decision;
+import io.ferry.channels.validation.Verdict;
+import io.ferry.channels.wire.MessageType;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * Opening and restarting a channel, on both sides: the initiator's open and restart requests, the
+ * responder's validation and answer, and the initiator's handling of that answer.
+ */
+final class Opening {
+  private final Actions act;
+  private final Reactions react;
+
+  Opening(Actions act, Reactions react) {
+    this.act = act;
+    this.react = react;
+  }
+
+  // ---- initiator: open ----
+
+  Effect<JournalEvent, EntityState> open(ChannelState state, Open open) {
+    if (state != null) {
+      return react.answer(
+          open.replyTo(),
+          new ChannelReply.Refusal("channel " + open.channelId() + " already exists"));
+    }
+    act.register(open);
+    return react.none();
+  }
+
+  Effect<JournalEvent, EntityState> beginOpen(ChannelState state, BeginOpen begin) {
+    Open open = begin.open();
+    if (state != null) {
+      return react.answer(
+          open.replyTo(),
+          new ChannelReply.Refusal("channel " + open.channelId() + " already exists"));
+    }
+    PeerId self = act.self();
+    PeerId other = open.channelId().responder();
+    Opened opened =
+        new Opened(
+            open.channelId(),
+            self,
+            open.pull() ? other : self,
+            open.pull() ? self : other,
+            open.baseCid(),
+            open.selector(),
+            open.voucher(),
+            act.now());
+    return react.reply(
+        Plan.from(null).add(opened), open.replyTo(), s -> act.prepare(s, Step.SEND_OPEN));
+  }
+
+  /** The receiving side is ready (or not needed): send the request, or answer one. */
+  Effect<JournalEvent, EntityState> receiverReady(ChannelState state, ReceiverReady ready) {
+    if (state == null || state.status().isEnding()) {
+      return react.none();
+    }
+    long skip = Math.min(ready.held(), state.receivedBlocks());
+    switch (ready.step()) {
+      case SEND_OPEN:
+        return react.persist(
+            Plan.from(state)
+                .addIf(state.status() == Status.Requested, new TransferStarted(act.now())),
+            s ->
+                act.send(
+                    s,
+                    TransferRequest.open(
+                        s.transferId(), s.isPull(), s.baseCid(), s.selector(), s.voucher())));
+      case SEND_RESTART:
+        act.send(
+            state,
+            TransferRequest.restart(
+                state.transferId(),
+                state.isPull(),
+                state.baseCid(),
+                state.selector(),
+                state.voucher(),
+                state.isPull() ? skip : 0));
+        return react.none();
+      case ANSWER_OPEN:
+        return react.persist(
+            Plan.from(state)
+                .addIf(
+                    state.status() == Status.Queued && !state.responderPaused(),
+                    new TransferStarted(act.now())),
+            s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0));
+      case ANSWER_RESTART:
+      default:
+        answer(state, MessageType.RESTART, skip, 0);
+        return react.none();
+    }
+  }
+
+  /** Responder: tells the initiator it accepted; a sender starts sending. */
+  private void answer(ChannelState state, MessageType type, long receivedBlocks, long sendSkip) {
+    TypedVoucher result = act.memory.answerResult;
+    act.memory.answerResult = null;
+    act.send(
+        state,
+        new TransferResponse(
+            type, state.transferId(), true, state.responderPaused(), result, receivedBlocks, ""));
+    if (state.isSender()) {
+      act.openSend(state, sendSkip);
+    }
+  }
+
+  // ---- responder: requests ----
+
+  Effect<JournalEvent, EntityState> receiveOpen(
+      ChannelState state, PeerId from, TransferRequest request) {
+    if (state == null) {
+      if (!act.memory.validatingOpen) {
+        act.memory.validatingOpen = true;
+        act.validateOpen(new ChannelId(from, act.self(), request.transferId()), from, request);
+      }
+      return react.none();
+    }
+    if (state.isInitiator() || state.status().isEnding()) {
+      return react.none();
+    }
+    // The initiator asks again (it restarted before our answer arrived): answer again.
+    act.memory.answerResult = state.lastVoucherResult().orElse(null);
+    act.closeData(state.channelId());
+    act.prepare(state, Step.ANSWER_OPEN);
+    return react.none();
+  }
+
+  Effect<JournalEvent, EntityState> receiveRestart(
+      ChannelState state, PeerId from, TransferRequest request) {
+    String problem = restartProblem(state, request);
+    if (problem != null) {
+      act.sendTo(
+          from,
+          new TransferResponse(
+              MessageType.RESTART, request.transferId(), false, false, null, 0, problem));
+      return react.none();
+    }
+    if (state.isInitiator()) {
+      return react.none();
+    }
+    act.validateRestart(state, request);
+    return react.none();
+  }
+
+  private String restartProblem(ChannelState state, TransferRequest request) {
+    if (state == null) {
+      return "no channel with transfer id " + request.transferId() + " on " + act.self();
+    }
+    if (state.status().isEnding()) {
+      return "channel " + state.channelId() + " is " + state.status() + " and cannot restart";
+    }
+    if (!state.baseCid().equals(request.baseCid())) {
+      return "restart names root " + request.baseCid() + ", the channel moves " + state.baseCid();
+    }
+    if (!state.voucher().equals(request.voucher())) {
+      return "restart carries another voucher than the one the channel was opened with";
+    }
+    return null;
+  }
+
+  Effect<JournalEvent, EntityState> decide(ChannelState state, DecideRequest decision) {
+    Verdict verdict = decision.verdict();
+    TransferRequest request = decision.request();
+    boolean restart = request.type() == MessageType.RESTART;
+    if (!restart) {
+      act.memory.validatingOpen = false;
+    }
+    TypedVoucher result = verdict.voucherResult();
+    if (!verdict.isAccepted()) {
+      TransferResponse rejection =
+          new TransferResponse(
+              request.type(), request.transferId(), false, false, result, 0, verdict.reason());
+      if (state == null || !restart) {
+        act.sendTo(decision.from(), rejection);
+        return react.none();
+      }
+      return react.persist(
+          Plan.from(state)
+              .addIf(result != null, new VoucherResultRecorded(result, act.now()))
+              .add(new Failed("restart rejected: " + verdict.reason(), act.now())),
+          s -> act.send(s, rejection));
+    }
+    act.memory.answerResult = result;
+    if (!restart) {
+      return state != null ? react.none() : accept(decision.from(), request, verdict);
+    }
+    if (state == null || state.status().isEnding()) {
+      return react.none();
+    }
+    Plan plan =
+        Plan.from(state)
+            .addIf(result != null, new VoucherResultRecorded(result, act.now()))
+            .add(new Restarted(act.now()));
+    conditions(plan, state, verdict);
+    return react.persist(
+        plan,
+        s -> {
+          if (s.isSender()) {
+            answer(s, MessageType.RESTART, 0, request.receivedBlocks());
+          } else {
+            act.openReceive(s, Step.ANSWER_RESTART);
+          }
+        });
+  }
+
+  private Effect<JournalEvent, EntityState> accept(
+      PeerId from, TransferRequest request, Verdict verdict) {
+    PeerId self = act.self();
+    Opened opened =
+        new Opened(
+            new ChannelId(from, self, request.transferId()),
+            self,
+            request.pull() ? self : from,
+            request.pull() ? from : self,
+            request.baseCid(),
+            request.selector(),
+            request.voucher(),
+            act.now());
+    Plan plan = Plan.from(null).add(opened);
+    ChannelState opening = plan.result();
+    plan.addIf(
+        verdict.voucherResult() != null,
+        new VoucherResultRecorded(verdict.voucherResult(), act.now()));
+    plan.add(new Accepted(act.now()));
+    conditions(plan, opening, verdict);
+    return react.persist(plan, s -> act.prepare(s, Step.ANSWER_OPEN));
+  }
+
+  /** Data limit, finalization and pause changes a responder's verdict asks for. */
+  private void conditions(Plan plan, ChannelState before, Verdict verdict) {
+    long limit = verdict.dataLimit();
+    plan.addIf(
+        limit != ValidationResult.NO_CHANGE && limit != before.dataLimit(),
+        new DataLimitSet(limit, act.now()));
+    plan.addIf(
+        verdict.requiresFinalization() && !before.requiresFinalization(),
+        new FinalizationRequired(act.now()));
+    plan.addIf(
+        verdict.decision() == Decision.PAUSE && !before.responderPaused(),
+        new Paused(Side.RESPONDER, verdict.reason(), act.now()));
+  }
+
+  // ---- initiator: answers ----
+
+  Effect<JournalEvent, EntityState> openAnswered(ChannelState state, TransferResponse response) {
+    if (state.status() != Status.AwaitingAcceptance && state.status() != Status.Requested) {
+      return react.none();
+    }
+    Plan plan =
+        Plan.from(state)
+            .addIf(
+                response.voucherResult() != null,
+                new VoucherResultRecorded(response.voucherResult(), act.now()));
+    if (!response.accepted()) {
+      return react.persist(
+          plan.add(
+              new Failed("the responder rejected the request: " + response.message(), act.now())));
+    }
+    plan.add(new Accepted(act.now()))
+        .addIf(
+            response.paused(),
+            new Paused(Side.RESPONDER, "the responder accepted paused", act.now()));
+    return react.persist(
+        plan,
+        s -> {
+          if (s.isSender()) {
+            act.openSend(s, response.receivedBlocks());
+          }
+        });
+  }
+
+  Effect<JournalEvent, EntityState> restartAnswered(ChannelState state, TransferResponse response) {
+    if (state.status().isEnding()) {
+      return react.none();
+    }
+    act.memory.restartPending = false;
+    Plan plan =
+        Plan.from(state)
+            .addIf(
+                response.voucherResult() != null,
+                new VoucherResultRecorded(response.voucherResult(), act.now()));
+    if (!response.accepted()) {
+      return react.persist(
+          plan.add(
+              new Failed("the responder rejected the restart: " + response.message(), act.now())));
+    }
+    plan.add(new Restarted(act.now()))
+        .addIf(
+            response.paused() && !state.responderPaused(),
+            new Paused(Side.RESPONDER, "the responder is paused", act.now()))
+        .addIf(
+            !response.paused() && state.responderPaused(), new Resumed(Side.RESPONDER, act.now()));
+    return react.persist(
+        plan,
+        s -> {
+          if (s.isSender()) {
+            act.openSend(s, response.receivedBlocks());
+          }
+        });
+  }
+
+  // ---- restart, on either side ----
+
+  /** Restarts by role; {@code replyTo} may be null (restarts the node itself triggers). */
+  Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
+    if (state == null || state.status().isTerminal()) {
+      return react.maybeReceipt(replyTo, state);
+    }
+    if (state.status().isCleanup()) {
+      if (act.memory.cleaningUp) {
+        return react.maybeReceipt(replyTo, state);
+      }
+      Plan plan = Plan.from(state).add(new JournalEvent.CleanupResumed(act.now()));
+      return replyTo == null ? react.persist(plan) : react.reply(plan, replyTo, s -> {});
+    }
+    if (state.isInitiator()) {
+      restartAsInitiator(state);
+    } else if (state.status() != Status.Finalizing) {
+      act.closeData(state.channelId());
+      act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
+    }
+    return react.maybeReceipt(replyTo, state);
+  }
+
+  private void restartAsInitiator(ChannelState state) {
+    Status s = state.status();
+    if (s == Status.Requested || s == Status.AwaitingAcceptance) {
+      act.closeData(state.channelId());
+      act.prepare(state, Step.SEND_OPEN);
+    } else if (s != Status.TransferFinished
+        && s != Status.ResponderFinalizingTransferFinished
+        && !act.memory.restartPending) {
+      act.memory.restartPending = true;
+      act.closeData(state.channelId());
+      act.prepare(state, Step.SEND_RESTART);
+    }
+  }
+
+  /** Initiator: the responder asks us to restart. */
+  Effect<JournalEvent, EntityState> restartRequested(ChannelState state, PeerId from) {
+    if (state == null || !state.isInitiator() || !from.equals(state.channelId().responder())) {
+      act.log().warn("ignored a restart request from {}: not the responder of this channel", from);
+      return react.none();
+    }
+    return restart(state, null);
+  }
+}

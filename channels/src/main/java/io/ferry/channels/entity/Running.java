@@ -1,0 +1,299 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.Status;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.entity.JournalEvent.BlocksMoved;
+import io.ferry.channels.entity.JournalEvent.DataLimitReached;
+import io.ferry.channels.entity.JournalEvent.DataLimitSet;
+import io.ferry.channels.entity.JournalEvent.Disconnected;
+import io.ferry.channels.entity.JournalEvent.Failed;
+import io.ferry.channels.entity.JournalEvent.FinalizationRequired;
+import io.ferry.channels.entity.JournalEvent.Paused;
+import io.ferry.channels.entity.JournalEvent.ProgressRecorded;
+import io.ferry.channels.entity.JournalEvent.Resumed;
+import io.ferry.channels.entity.JournalEvent.TransferStarted;
+import io.ferry.channels.entity.JournalEvent.VoucherReceived;
+import io.ferry.channels.entity.JournalEvent.VoucherResultRecorded;
+import io.ferry.channels.entity.JournalEvent.VoucherSent;
+import io.ferry.channels.spi.ValidationResult;
+import io.ferry.channels.spi.ValidationResult.Decision;
+import io.ferry.channels.validation.Verdict;
+import io.ferry.channels.wire.DataProgress;
+import io.ferry.channels.wire.DataProgress.Direction;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * A channel while data moves: progress batches, the data limit, pause and resume by either side,
+ * vouchers and their results, and the connection dropping.
+ */
+final class Running {
+  private final Actions act;
+  private final Reactions react;
+
+  Running(Actions act, Reactions react) {
+    this.act = act;
+    this.react = react;
+  }
+
+  // ---- data ----
+
+  Effect<JournalEvent, EntityState> progress(ChannelState state, DataProgress p) {
+    if (state == null) {
+      return react.none();
+    }
+    Plan plan =
+        Plan.from(state)
+            .addIf(
+                p.firstTimeBlocks() > 0,
+                new ProgressRecorded(
+                    p.direction(), p.firstTimeBlocks(), p.firstTimeBytes(), act.now()))
+            .add(new BlocksMoved(p.direction(), p.blocks(), p.bytes(), p.nextIndex(), act.now()));
+    return react.persist(plan, s -> afterProgress(s, p));
+  }
+
+  /** Responder: revalidators hear of new bytes; a push receiver enforces its own data limit. */
+  private void afterProgress(ChannelState s, DataProgress p) {
+    if (s.isInitiator() || p.firstTimeBytes() == 0) {
+      return;
+    }
+    if (s.isPull() && p.direction() == Direction.QUEUED) {
+      act.revalidateData(s, p.firstTimeBytes());
+    }
+    if (!s.isPull() && p.direction() == Direction.RECEIVED) {
+      act.revalidateData(s, p.firstTimeBytes());
+      if (s.dataLimit() > 0 && s.received() >= s.dataLimit() && !s.responderPaused()) {
+        act.tellSelf(new ChannelCommand.PauseAtLimit(s.received()));
+      }
+    }
+  }
+
+  Effect<JournalEvent, EntityState> pauseAtLimit(ChannelState state, long bytes) {
+    if (state == null
+        || state.isInitiator()
+        || state.status().isEnding()
+        || state.responderPaused()) {
+      return react.none();
+    }
+    return react.persist(
+        Plan.from(state).add(new DataLimitReached(bytes, act.now())),
+        s -> {
+          if (!s.isSender()) {
+            act.pauseData(s);
+          }
+          act.send(s, TransferResponse.update(s.transferId(), true));
+        });
+  }
+
+  // ---- pause and resume, by this node ----
+
+  Effect<JournalEvent, EntityState> pause(ChannelState state, ActorRef<ChannelReply> replyTo) {
+    String problem = notRunning(state);
+    if (problem != null) {
+      return react.answer(replyTo, new ChannelReply.Refusal(problem));
+    }
+    Side side = Side.of(state);
+    if (side.hasPaused(state)) {
+      return react.receipt(replyTo, state);
+    }
+    return react.reply(
+        Plan.from(state).add(new Paused(side, "paused by " + act.self(), act.now())),
+        replyTo,
+        s -> {
+          act.pauseData(s);
+          act.send(s, update(s, true));
+        });
+  }
+
+  Effect<JournalEvent, EntityState> resume(ChannelState state, ActorRef<ChannelReply> replyTo) {
+    String problem = notRunning(state);
+    if (problem != null) {
+      return react.answer(replyTo, new ChannelReply.Refusal(problem));
+    }
+    Side side = Side.of(state);
+    if (!side.hasPaused(state)) {
+      return react.receipt(replyTo, state);
+    }
+    Plan plan = Plan.from(state).add(new Resumed(side, act.now()));
+    plan.addIf(side == Side.RESPONDER && startsData(plan.result()), new TransferStarted(act.now()));
+    return react.reply(
+        plan,
+        replyTo,
+        s -> {
+          act.resumeData(s);
+          act.send(s, update(s, false));
+        });
+  }
+
+  private String notRunning(ChannelState state) {
+    if (state == null) {
+      return "no such channel";
+    }
+    if (state.status().isEnding()) {
+      return "channel " + state.channelId() + " is " + state.status();
+    }
+    return null;
+  }
+
+  private static boolean startsData(ChannelState s) {
+    return s.status() == Status.Queued && !s.responderPaused();
+  }
+
+  private static io.ferry.channels.wire.TransferMessage update(ChannelState s, boolean paused) {
+    return s.isInitiator()
+        ? TransferRequest.update(s.transferId(), paused)
+        : TransferResponse.update(s.transferId(), paused);
+  }
+
+  // ---- pause and resume, by the other peer ----
+
+  Effect<JournalEvent, EntityState> updated(ChannelState state, boolean paused) {
+    if (state.status().isEnding()) {
+      return react.none();
+    }
+    Side other = Side.of(state).other();
+    if (paused == other.hasPaused(state)) {
+      return react.none();
+    }
+    JournalEvent event =
+        paused
+            ? new Paused(other, "paused by " + state.otherPeer(), act.now())
+            : new Resumed(other, act.now());
+    return react.persist(Plan.from(state).add(event));
+  }
+
+  // ---- vouchers ----
+
+  Effect<JournalEvent, EntityState> sendVoucher(
+      ChannelState state, TypedVoucher voucher, ActorRef<ChannelReply> replyTo) {
+    String problem = notRunning(state);
+    if (problem == null && !state.isInitiator()) {
+      problem =
+          "cannot send a voucher on " + state.channelId() + ": this node is not its initiator";
+    }
+    if (problem != null) {
+      return react.answer(replyTo, new ChannelReply.Refusal(problem));
+    }
+    return react.reply(
+        Plan.from(state).add(new VoucherSent(voucher, act.now())),
+        replyTo,
+        s -> act.send(s, TransferRequest.voucher(s.transferId(), voucher)));
+  }
+
+  Effect<JournalEvent, EntityState> voucherArrived(ChannelState state, TypedVoucher voucher) {
+    if (state.status().isEnding()) {
+      return react.none();
+    }
+    return react.persist(
+        Plan.from(state).add(new VoucherReceived(voucher, act.now())),
+        s -> act.revalidate(s, voucher));
+  }
+
+  /** Responder: applies a revalidator's verdict (on a voucher, or on a progress batch). */
+  Effect<JournalEvent, EntityState> applyVerdict(
+      ChannelState state, Verdict verdict, boolean answersVoucher) {
+    if (state == null || state.isInitiator() || state.status().isEnding()) {
+      return react.none();
+    }
+    TypedVoucher result = verdict.voucherResult();
+    boolean finalizing = state.status() == Status.Finalizing;
+    Plan plan =
+        Plan.from(state).addIf(result != null, new VoucherResultRecorded(result, act.now()));
+    long limit = verdict.dataLimit();
+    boolean limitChanged = limit != ValidationResult.NO_CHANGE && limit != state.dataLimit();
+    plan.addIf(limitChanged, new DataLimitSet(limit, act.now()));
+    plan.addIf(
+        verdict.requiresFinalization() && !state.requiresFinalization(),
+        new FinalizationRequired(act.now()));
+    Decision decision = verdict.decision();
+    if (decision == Decision.REJECT) {
+      String reason = "the validator rejected the voucher: " + verdict.reason();
+      return react.persist(
+          plan.add(new Failed(reason, act.now())),
+          s ->
+              act.send(
+                  s,
+                  finalizing
+                      ? Actions.complete(s, false, false, result, reason)
+                      : Actions.voucherResult(s, false, false, result, reason)));
+    }
+    if (decision == Decision.PAUSE) {
+      plan.addIf(
+          !state.responderPaused() && !finalizing,
+          new Paused(Side.RESPONDER, verdict.reason(), act.now()));
+      return react.persist(
+          plan,
+          s -> {
+            if (!finalizing) {
+              act.pauseData(s);
+            }
+            act.send(s, Actions.voucherResult(s, true, true, result, verdict.reason()));
+          });
+    }
+    boolean resume =
+        decision != Decision.RETRY
+            && (finalizing
+                || (state.responderPaused()
+                    && (decision == Decision.RESUME || underLimit(plan.result()))));
+    plan.addIf(resume, new Resumed(Side.RESPONDER, act.now()));
+    plan.addIf(resume && startsData(plan.result()), new TransferStarted(act.now()));
+    return react.persist(
+        plan,
+        s -> {
+          if (s.status() == Status.Completing) {
+            act.send(s, Actions.complete(s, true, false, result, ""));
+            return;
+          }
+          if (resume || limitChanged) {
+            act.resumeData(s);
+          }
+          if (answersVoucher || result != null || resume) {
+            act.send(s, Actions.voucherResult(s, true, s.responderPaused(), result, ""));
+          }
+        });
+  }
+
+  private static boolean underLimit(ChannelState s) {
+    long moved = s.isPull() ? s.queued() : s.received();
+    return s.dataLimit() == 0 || moved < s.dataLimit();
+  }
+
+  /** Initiator: the responder's answer to a voucher (or a revalidation it started). */
+  Effect<JournalEvent, EntityState> voucherResultArrived(
+      ChannelState state, TransferResponse response) {
+    if (state.status().isEnding()) {
+      return react.none();
+    }
+    TypedVoucher result = response.voucherResult();
+    Plan plan =
+        Plan.from(state).addIf(result != null, new VoucherResultRecorded(result, act.now()));
+    if (!response.accepted()) {
+      return react.persist(
+          plan.add(
+              new Failed("the responder rejected the voucher: " + response.message(), act.now())));
+    }
+    plan.addIf(
+            response.paused() && !state.responderPaused(),
+            new Paused(Side.RESPONDER, response.message(), act.now()))
+        .addIf(
+            !response.paused() && state.responderPaused(), new Resumed(Side.RESPONDER, act.now()));
+    return react.persist(plan);
+  }
+
+  // ---- the connection ----
+
+  Effect<JournalEvent, EntityState> disconnected(ChannelState state, String reason) {
+    if (state == null || state.status().isEnding()) {
+      return react.none();
+    }
+    return react.persist(
+        Plan.from(state).add(new Disconnected(reason, act.now())),
+        s -> {
+          act.memory.restartPending = false;
+          act.closeData(s.channelId());
+        });
+  }
+}
