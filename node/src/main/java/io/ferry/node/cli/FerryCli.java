@@ -22,6 +22,9 @@ public final class FerryCli implements Runnable {
         new ChannelsCommand(),
         new EventsCommand(),
         new PeersCommand(),
+        new ImportCommand(),
+        new ExportCommand(),
+        new CarCommand(),
         new FsmCommand());
   }
 

@@ -1,0 +1,116 @@
+package io.ferry.node.cli;
+
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.car.CarReader;
+import io.ferry.ipld.car.CarWriter;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry car}: moves blocks between CAR files and the local block store. */
+@Command(
+    name = "car",
+    mixinStandardHelpOptions = true,
+    description = "Imports CAR files into, and exports DAGs from, the local block store.",
+    subcommands = {CarCommand.Import.class, CarCommand.Export.class})
+public final class CarCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code ferry car import FILE.car}: verifies and stores every block; prints the roots. */
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verifies every block of a CARv1 or CARv2 file and stores it; prints the CAR's roots,"
+              + " one per line.")
+  static final class Import implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin LocalBlocks blocks;
+
+    @Parameters(paramLabel = "FILE.car")
+    Path file;
+
+    @Override
+    public Integer call() {
+      return LocalBlocks.run(spec, this::execute);
+    }
+
+    private Integer execute() throws Exception {
+      List<Cid> roots;
+      long before;
+      long after;
+      try (LevelDbBlockStore store = blocks.open();
+          InputStream in = Files.newInputStream(file)) {
+        before = store.count();
+        roots = CarReader.importInto(store, in);
+        after = store.count();
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("imported " + file + ": " + (after - before) + " new blocks");
+      roots.forEach(out::println);
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code ferry car export CID FILE.car}: the whole DAG under CID as a CARv1. */
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description =
+          "Writes the whole DAG under CID (graphsync's \"all\" selector, each block once) to a"
+              + " new CARv1 file.")
+  static final class Export implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin LocalBlocks blocks;
+
+    @Parameters(index = "0", paramLabel = "CID")
+    String cid;
+
+    @Parameters(index = "1", paramLabel = "FILE.car")
+    Path file;
+
+    @Override
+    public Integer call() {
+      return LocalBlocks.run(spec, this::execute);
+    }
+
+    private Integer execute() throws Exception {
+      Cid root = Cid.parse(cid);
+      long written;
+      try (LevelDbBlockStore store = blocks.open()) {
+        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW);
+        try (out) {
+          written = CarWriter.writeDag(store, root, Selectors.all(), out);
+        } catch (RuntimeException | IOException e) {
+          Files.deleteIfExists(file);
+          throw e;
+        }
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("wrote " + written + " blocks of " + root + " to " + file);
+      out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.ferry.node.cli;
+
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.unixfs.UnixFsExporter;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry export}: writes a UnixFS file or directory from the local block store. */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Writes the UnixFS file or directory CID from the local block store to OUT (which must"
+            + " not exist).")
+public final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin LocalBlocks blocks;
+
+  @Parameters(index = "0", paramLabel = "CID", description = "The root to export.")
+  String cid;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "The file or directory to create.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    return LocalBlocks.run(spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    Cid root = Cid.parse(cid);
+    try (LevelDbBlockStore store = blocks.open()) {
+      new UnixFsExporter(store).export(root, out);
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    w.println("exported " + root + " to " + out);
+    w.flush();
+    return 0;
+  }
+}
