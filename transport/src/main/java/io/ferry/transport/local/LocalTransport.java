@@ -1,0 +1,406 @@
+package io.ferry.transport.local;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.DataProgress;
+import io.ferry.channels.wire.DataProgress.Direction;
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.DataTransport;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.channels.wire.TransportHandler;
+import io.ferry.ipld.Block;
+import io.ferry.ipld.BlockVerificationException;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.store.BlockStore;
+import io.ferry.ipld.traversal.Traversal;
+import io.ferry.ipld.traversal.UnexpectedBlockException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One peer on a {@link LocalNetwork}. It moves real blocks: the sender walks its block store in
+ * traversal order and hands copies of the bytes over in batches; the receiver hashes each block
+ * against its CID, checks it is the block the traversal needs next, stores the batch in one write
+ * and acknowledges it. Progress is reported once per batch on both sides. One batch per channel is
+ * in flight; a pause on either side holds the sender until it is lifted.
+ */
+public final class LocalTransport implements DataTransport {
+  private final PeerId self;
+  private final BlockStore store;
+  private final LocalNetwork network;
+  private final Inbox inbox;
+  private final Map<ChannelId, Outgoing> outgoing = new HashMap<>();
+  private final Map<ChannelId, Incoming> incoming = new HashMap<>();
+  private final Set<ChannelId> paused = ConcurrentHashMap.newKeySet();
+  private final AtomicLong generations = new AtomicLong();
+  private volatile TransportHandler handler;
+  private volatile boolean closed;
+
+  LocalTransport(PeerId self, BlockStore store, LocalNetwork network, Inbox inbox) {
+    this.self = self;
+    this.store = store;
+    this.network = network;
+    this.inbox = inbox;
+  }
+
+  @Override
+  public PeerId self() {
+    return self;
+  }
+
+  /** The store blocks are read from and written to. */
+  public BlockStore store() {
+    return store;
+  }
+
+  @Override
+  public void bind(TransportHandler handler) {
+    if (this.handler != null) {
+      throw new IllegalStateException("transport of " + self + " is already bound");
+    }
+    this.handler = handler;
+  }
+
+  // ---- messages ----
+
+  @Override
+  public CompletionStage<Void> send(PeerId to, TransferMessage message) {
+    Optional<LocalTransport> peer = closed ? Optional.empty() : network.reachable(self, to);
+    if (peer.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("peer " + to + " is not reachable from " + self));
+    }
+    CompletableFuture<Void> delivered = new CompletableFuture<>();
+    LocalTransport target = peer.get();
+    target.inbox.execute(
+        () -> {
+          if (target.closed || target.handler == null) {
+            delivered.completeExceptionally(
+                new IllegalStateException("peer " + to + " is not accepting messages"));
+            return;
+          }
+          target.handler.onMessage(self, message);
+          delivered.complete(null);
+        });
+    return delivered;
+  }
+
+  // ---- receiving ----
+
+  @Override
+  public CompletionStage<Long> openReceive(DataRequest request) {
+    CompletableFuture<Long> ready = new CompletableFuture<>();
+    inbox.execute(
+        () -> {
+          try {
+            Traversal t = Traversal.start(request.root(), request.selector());
+            while (t.expectedNext().isPresent()) {
+              Optional<Block> held = store.get(t.expectedNext().get());
+              if (held.isEmpty()) {
+                break;
+              }
+              t.advance(held.get());
+            }
+            incoming.put(request.channelId(), new Incoming(request, t));
+            ready.complete(t.index());
+          } catch (UnexpectedBlockException | RuntimeException e) {
+            ready.completeExceptionally(e);
+          }
+        });
+    return ready;
+  }
+
+  private void receive(Batch batch, LocalTransport sender) {
+    ChannelId id = batch.channelId();
+    Incoming in = incoming.get(id);
+    if (in == null || in.finished || batch.generation() < in.generation) {
+      sender.inbox.execute(
+          () -> sender.acked(new Ack(id, batch.generation(), self + " is not receiving " + id)));
+      return;
+    }
+    in.generation = batch.generation();
+    String error = batch.error() != null ? "the sender failed: " + batch.error() : null;
+    List<Block> verified = new ArrayList<>();
+    long bytes = 0;
+    long firstBlocks = 0;
+    long firstBytes = 0;
+    try {
+      if (error == null && in.traversal.index() != batch.startIndex()) {
+        in.traversal =
+            Traversal.resume(store, in.request.root(), in.request.selector(), batch.startIndex());
+      }
+      for (Block wire : error == null ? batch.blocks() : List.<Block>of()) {
+        long index = in.traversal.index();
+        Block block = Block.verify(wire.cid(), wire.data());
+        in.traversal.advance(block);
+        verified.add(block);
+        bytes += block.size();
+        if (index >= in.request.countedBlocks()) {
+          firstBlocks++;
+          firstBytes += block.size();
+        }
+      }
+      store.putAll(verified);
+    } catch (BlockVerificationException | UnexpectedBlockException | RuntimeException e) {
+      error = "block rejected from " + sender.self() + ": " + e.getMessage();
+    }
+    String ackError = error;
+    sender.inbox.execute(() -> sender.acked(new Ack(id, batch.generation(), ackError)));
+    if (error != null) {
+      in.finished = true;
+      incoming.remove(id);
+      handler.onDataFinished(id, false, error);
+      return;
+    }
+    if (!verified.isEmpty()) {
+      handler.onProgress(
+          id,
+          new DataProgress(
+              Direction.RECEIVED,
+              verified.size(),
+              bytes,
+              firstBlocks,
+              firstBytes,
+              in.traversal.index()));
+    }
+    if (in.traversal.isDone()) {
+      in.finished = true;
+      handler.onDataFinished(id, false, null);
+    }
+  }
+
+  // ---- sending ----
+
+  @Override
+  public void openSend(DataRequest request) {
+    long generation = generations.incrementAndGet();
+    inbox.execute(
+        () -> {
+          Outgoing out = new Outgoing(request, generation, this);
+          outgoing.put(request.channelId(), out);
+          try {
+            for (long i = 0; i < request.skipBlocks() && out.blocks.hasNext(); i++) {
+              out.blocks.next();
+              out.nextIndex++;
+            }
+          } catch (RuntimeException e) {
+            fail(out, "cannot read the blocks to skip: " + e.getMessage());
+            return;
+          }
+          pump(out);
+        });
+  }
+
+  private void pump(Outgoing out) {
+    ChannelId id = out.request.channelId();
+    if (closed || out.inFlight || out.done || outgoing.get(id) != out) {
+      return;
+    }
+    if (network.pausedAnywhere(id, self, out.request.peer())) {
+      return;
+    }
+    if (out.atLimit()) {
+      reportLimit(out);
+      return;
+    }
+    Optional<LocalTransport> peer = network.reachable(self, out.request.peer());
+    if (peer.isEmpty()) {
+      return;
+    }
+    BatchPolicy policy = network.batches();
+    long start = out.nextIndex;
+    List<Block> blocks = new ArrayList<>();
+    long bytes = 0;
+    long firstBlocks = 0;
+    long firstBytes = 0;
+    try {
+      while (blocks.size() < policy.maxBlocks()
+          && bytes < policy.maxBytes()
+          && !out.atLimit()
+          && out.blocks.hasNext()) {
+        Block b = out.blocks.next();
+        blocks.add(Block.trusted(b.cid(), b.data().clone()));
+        bytes += b.size();
+        if (out.nextIndex >= out.request.countedBlocks()) {
+          firstBlocks++;
+          firstBytes += b.size();
+          out.firstTimeBytesQueued += b.size();
+        }
+        out.nextIndex++;
+      }
+    } catch (RuntimeException e) {
+      fail(out, "cannot read block " + out.nextIndex + " of the traversal: " + e.getMessage());
+      return;
+    }
+    if (!blocks.isEmpty()) {
+      handler.onProgress(
+          id,
+          new DataProgress(
+              Direction.QUEUED, blocks.size(), bytes, firstBlocks, firstBytes, out.nextIndex));
+    }
+    out.inFlight = true;
+    Batch batch = new Batch(id, out.generation, start, List.copyOf(blocks), bytes, null);
+    LocalTransport receiver = peer.get();
+    long sentFirstBlocks = firstBlocks;
+    long sentFirstBytes = firstBytes;
+    receiver.inbox.execute(() -> receiver.receive(batch, this));
+    out.lastBatch = new long[] {blocks.size(), bytes, sentFirstBlocks, sentFirstBytes};
+  }
+
+  private void acked(Ack ack) {
+    Outgoing out = outgoing.get(ack.channelId());
+    if (out == null || out.generation != ack.generation() || closed) {
+      return;
+    }
+    out.inFlight = false;
+    ChannelId id = ack.channelId();
+    if (ack.error() != null) {
+      outgoing.remove(id);
+      handler.onDataFinished(id, true, "the receiver refused the data: " + ack.error());
+      return;
+    }
+    long[] last = out.lastBatch;
+    if (last[0] > 0) {
+      handler.onProgress(
+          id, new DataProgress(Direction.SENT, last[0], last[1], last[2], last[3], out.nextIndex));
+    }
+    boolean more;
+    try {
+      more = out.blocks.hasNext();
+    } catch (RuntimeException e) {
+      fail(out, "cannot read block " + out.nextIndex + " of the traversal: " + e.getMessage());
+      return;
+    }
+    if (!more) {
+      out.done = true;
+      outgoing.remove(id);
+      handler.onDataFinished(id, true, null);
+    } else if (out.atLimit()) {
+      reportLimit(out);
+    } else {
+      pump(out);
+    }
+  }
+
+  private void reportLimit(Outgoing out) {
+    if (!out.limitReported && !out.inFlight) {
+      out.limitReported = true;
+      handler.onDataLimitReached(out.request.channelId(), out.firstTimeBytesQueued);
+    }
+  }
+
+  private void fail(Outgoing out, String error) {
+    ChannelId id = out.request.channelId();
+    outgoing.remove(id);
+    network
+        .reachable(self, out.request.peer())
+        .ifPresent(
+            r ->
+                r.inbox.execute(
+                    () ->
+                        r.receive(
+                            new Batch(id, out.generation, out.nextIndex, List.of(), 0, error),
+                            this)));
+    handler.onDataFinished(id, true, error);
+  }
+
+  @Override
+  public void setByteLimit(ChannelId channelId, long byteLimit) {
+    inbox.execute(
+        () -> {
+          Outgoing out = outgoing.get(channelId);
+          if (out != null) {
+            out.limit = byteLimit;
+            out.limitReported = false;
+            pump(out);
+          }
+        });
+  }
+
+  // ---- pause, resume, close ----
+
+  @Override
+  public void pause(ChannelId channelId) {
+    paused.add(channelId);
+  }
+
+  @Override
+  public void resume(ChannelId channelId) {
+    if (paused.remove(channelId)) {
+      network.kick(channelId);
+    }
+  }
+
+  boolean isPaused(ChannelId channelId) {
+    return paused.contains(channelId);
+  }
+
+  void kick(ChannelId channelId) {
+    inbox.execute(
+        () -> {
+          Outgoing out = outgoing.get(channelId);
+          if (out != null) {
+            pump(out);
+          }
+        });
+  }
+
+  @Override
+  public void close(ChannelId channelId) {
+    paused.remove(channelId);
+    inbox.execute(
+        () -> {
+          outgoing.remove(channelId);
+          incoming.remove(channelId);
+        });
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    network.left(this);
+    inbox.execute(
+        () -> {
+          outgoing.clear();
+          incoming.clear();
+        });
+  }
+
+  // ---- connections ----
+
+  void peerConnected(PeerId peer) {
+    inbox.execute(
+        () -> {
+          if (handler != null && !closed) {
+            handler.onPeerConnected(peer);
+          }
+        });
+  }
+
+  void peerLost(PeerId peer, String reason) {
+    inbox.execute(
+        () -> {
+          outgoing.values().removeIf(o -> o.request.peer().equals(peer));
+          incoming.values().removeIf(i -> i.request.peer().equals(peer));
+          if (handler != null && !closed) {
+            handler.onPeerDisconnected(peer, reason);
+          }
+        });
+  }
+
+  /** Whether {@code cid} is in this peer's store (for tests). */
+  public boolean holds(Cid cid) {
+    return store.has(cid);
+  }
+}

@@ -1,0 +1,343 @@
+package io.ferry.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.testing.Poll;
+import io.ferry.channels.testing.TestDags;
+import io.ferry.channels.wire.DataProgress;
+import io.ferry.channels.wire.DataProgress.Direction;
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.DataTransport;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransportHandler;
+import io.ferry.ipld.Block;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.ipld.store.BlockStore;
+import io.ferry.ipld.store.MemoryBlockStore;
+import io.ferry.ipld.traversal.Traversal;
+import io.ferry.ipld.unixfs.ImportResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link DataTransport} must do, whatever carries the bytes. A subclass connects two
+ * transports over its medium; the tests move real UnixFS DAGs between them.
+ */
+public abstract class DataTransportContract {
+  protected static final Duration WAIT = Duration.ofSeconds(20);
+
+  /** Two connected transports: {@code a} and {@code b}, each with its own block store. */
+  public record Pair(DataTransport a, DataTransport b) {}
+
+  /** Connects two fresh transports over the medium under test, using the given stores. */
+  protected abstract Pair connect(BlockStore storeA, BlockStore storeB) throws Exception;
+
+  /** Cuts the connection between the two transports of the last {@link #connect} call. */
+  protected abstract void dropConnection() throws Exception;
+
+  /** Closes what {@link #connect} opened. */
+  protected abstract void disconnectAll() throws Exception;
+
+  protected final BlockStore storeA = new MemoryBlockStore();
+  protected final BlockStore storeB = new MemoryBlockStore();
+  protected final Recorder onA = new Recorder();
+  protected final Recorder onB = new Recorder();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    disconnectAll();
+  }
+
+  private Pair bound() throws Exception {
+    Pair p = connect(storeA, storeB);
+    p.a().bind(onA);
+    p.b().bind(onB);
+    return p;
+  }
+
+  @Test
+  void messagesArriveInOrderNamingTheirSender() throws Exception {
+    Pair p = bound();
+    for (int i = 0; i < 20; i++) {
+      p.a().send(p.b().self(), TransferRequest.update(i, i % 2 == 0));
+    }
+    p.a()
+        .send(p.b().self(), TransferRequest.cancel(99))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+
+    Poll.until(WAIT, "21 messages", () -> onB.messages.size() == 21);
+    assertThat(onB.messages).allSatisfy(m -> assertThat(m.from()).isEqualTo(p.a().self()));
+    assertThat(
+            onB.messages.stream().map(m -> m.message().transferId()).collect(Collectors.toList()))
+        .startsWith(0L, 1L, 2L, 3L)
+        .endsWith(19L, 99L);
+  }
+
+  @Test
+  void aMessageToAnUnknownPeerFails() throws Exception {
+    Pair p = bound();
+    PeerId stranger = io.ferry.channels.testing.Peers.peer(77);
+
+    CompletableFuture<Void> sent =
+        p.a().send(stranger, TransferRequest.cancel(1)).toCompletableFuture();
+
+    assertThat(sent).failsWithin(WAIT);
+  }
+
+  @Test
+  void blocksMoveInTraversalOrderVerifiedAndStoredWithBatchedProgress() throws Exception {
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 300_000, 4096, 1);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 1);
+
+    long held = receive(p.b(), id, p.a().self(), dag.root(), 0);
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0));
+
+    onA.awaitFinished(id);
+    onB.awaitFinished(id);
+    assertThat(held).isZero();
+    assertThat(onA.errors(id)).isEmpty();
+    assertThat(onB.errors(id)).isEmpty();
+    List<Cid> order =
+        Traversal.walk(storeA, dag.root(), Selectors.all())
+            .map(Block::cid)
+            .collect(Collectors.toList());
+    assertThat(order).allSatisfy(cid -> assertThat(storeB.has(cid)).isTrue());
+    assertThat(onB.total(id, Direction.RECEIVED)).isEqualTo(order.size());
+    assertThat(onB.totalBytes(id, Direction.RECEIVED)).isEqualTo(dag.dagSize());
+    assertThat(onA.totalBytes(id, Direction.SENT)).isEqualTo(dag.dagSize());
+    assertThat(onA.totalBytes(id, Direction.QUEUED)).isEqualTo(dag.dagSize());
+    assertThat(onB.batches(id, Direction.RECEIVED)).hasSizeLessThan(order.size());
+    assertThat(onB.last(id, Direction.RECEIVED).nextIndex()).isEqualTo(order.size());
+  }
+
+  @Test
+  void aReceiverThatHoldsAPrefixIsSentOnlyTheRestAndCountsRepeatsOnce() throws Exception {
+    ImportResult dag = TestDags.file(storeA, 200_000, 4096, 2);
+    List<Block> blocks =
+        Traversal.walk(storeA, dag.root(), Selectors.all()).collect(Collectors.toList());
+    storeB.putAll(blocks.subList(0, 10));
+    Pair p = bound();
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 2);
+
+    long held = receive(p.b(), id, p.a().self(), dag.root(), 8);
+    assertThat(held).isEqualTo(10);
+    p.a().openSend(request(id, p.b().self(), dag.root(), 8, 9, 0));
+
+    onB.awaitFinished(id);
+    onA.awaitFinished(id);
+    long rest = blocks.size() - 8;
+    assertThat(onB.total(id, Direction.RECEIVED)).isEqualTo(rest);
+    assertThat(onB.firstTime(id, Direction.RECEIVED)).isEqualTo(blocks.size() - 8);
+    assertThat(onA.firstTime(id, Direction.SENT)).isEqualTo(blocks.size() - 9);
+    assertThat(blocks).allSatisfy(b -> assertThat(storeB.has(b.cid())).isTrue());
+  }
+
+  @Test
+  void theSenderHoldsAtItsByteLimitUntilTheLimitIsRaised() throws Exception {
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 200_000, 4096, 3);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 3);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000));
+
+    long atLimit = onA.awaitLimit(id, 1);
+    assertThat(atLimit).isGreaterThanOrEqualTo(50_000).isLessThan(50_000 + 5_000);
+    assertThat(onA.totalBytes(id, Direction.QUEUED)).isEqualTo(atLimit);
+    assertThat(onB.finished(id)).isFalse();
+
+    p.a().setByteLimit(id, 0);
+    onB.awaitFinished(id);
+    assertThat(onB.totalBytes(id, Direction.RECEIVED)).isEqualTo(dag.dagSize());
+  }
+
+  @Test
+  void aPauseOnTheReceivingSideHoldsTheSenderUntilResumed() throws Exception {
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 100_000, 4096, 4);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 4);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+    p.b().pause(id);
+
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0));
+    roundTrips(p, 2);
+
+    assertThat(onB.total(id, Direction.RECEIVED)).isZero();
+    p.b().resume(id);
+    onB.awaitFinished(id);
+    assertThat(onB.totalBytes(id, Direction.RECEIVED)).isEqualTo(dag.dagSize());
+  }
+
+  @Test
+  void aBlockThatDoesNotMatchItsCidFailsTheReceiverNamingIt() throws Exception {
+    ImportResult dag = TestDags.file(storeA, 50_000, 4096, 5);
+    List<Block> blocks =
+        Traversal.walk(storeA, dag.root(), Selectors.all()).collect(Collectors.toList());
+    Block victim = blocks.get(3);
+    byte[] corrupt = victim.data().clone();
+    corrupt[0] ^= 1;
+    BlockStore lying = new MemoryBlockStore();
+    for (Block b : blocks) {
+      lying.put(b == victim ? Block.trusted(b.cid(), corrupt) : b);
+    }
+    Pair p = connect(lying, storeB);
+    p.a().bind(onA);
+    p.b().bind(onB);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 5);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0));
+
+    onB.awaitFinished(id);
+    assertThat(onB.errors(id)).singleElement().asString().contains(victim.cid().toString());
+    assertThat(storeB.has(victim.cid())).isFalse();
+    onA.awaitFinished(id);
+    assertThat(onA.errors(id)).isNotEmpty();
+  }
+
+  @Test
+  void aDroppedConnectionIsReportedOnBothSides() throws Exception {
+    Pair p = bound();
+
+    dropConnection();
+
+    Poll.until(WAIT, "a hears of the drop", () -> onA.lost.contains(p.b().self()));
+    Poll.until(WAIT, "b hears of the drop", () -> onB.lost.contains(p.a().self()));
+    assertThat(p.a().send(p.b().self(), TransferRequest.cancel(1)).toCompletableFuture())
+        .failsWithin(WAIT);
+  }
+
+  // ---- helpers ----
+
+  private static DataRequest request(
+      ChannelId id, PeerId peer, Cid root, long skip, long counted, long limit) {
+    return new DataRequest(id, peer, root, Selectors.all(), skip, counted, limit);
+  }
+
+  private static long receive(DataTransport t, ChannelId id, PeerId from, Cid root, long counted)
+      throws Exception {
+    return t.openReceive(request(id, from, root, 0, counted, 0))
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+  }
+
+  /** Sends messages a → b and waits for each, so anything a queued before has been handled. */
+  private void roundTrips(Pair p, int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      int before = onB.messages.size();
+      p.a()
+          .send(p.b().self(), TransferRequest.update(1000 + i, false))
+          .toCompletableFuture()
+          .get(20, TimeUnit.SECONDS);
+      Poll.until(WAIT, "round trip", () -> onB.messages.size() > before);
+    }
+  }
+
+  /** Records what a transport reports. */
+  protected static final class Recorder implements TransportHandler {
+    record Message(PeerId from, TransferMessage message) {}
+
+    record Progress(ChannelId id, DataProgress progress) {}
+
+    record Finished(ChannelId id, boolean sender, String error) {}
+
+    final List<Message> messages = new CopyOnWriteArrayList<>();
+    final List<Progress> progress = new CopyOnWriteArrayList<>();
+    final List<Finished> finishedList = new CopyOnWriteArrayList<>();
+    final List<long[]> limits = new CopyOnWriteArrayList<>();
+    final List<PeerId> connected = new CopyOnWriteArrayList<>();
+    final List<PeerId> lost = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onMessage(PeerId from, TransferMessage message) {
+      messages.add(new Message(from, message));
+    }
+
+    @Override
+    public void onProgress(ChannelId channelId, DataProgress p) {
+      progress.add(new Progress(channelId, p));
+    }
+
+    @Override
+    public void onDataLimitReached(ChannelId channelId, long bytesQueued) {
+      limits.add(new long[] {channelId.transferId(), bytesQueued});
+    }
+
+    @Override
+    public void onDataFinished(ChannelId channelId, boolean sender, String error) {
+      finishedList.add(new Finished(channelId, sender, error));
+    }
+
+    @Override
+    public void onPeerConnected(PeerId peer) {
+      connected.add(peer);
+    }
+
+    @Override
+    public void onPeerDisconnected(PeerId peer, String reason) {
+      lost.add(peer);
+    }
+
+    List<DataProgress> batches(ChannelId id, Direction d) {
+      return progress.stream()
+          .filter(p -> p.id().equals(id) && p.progress().direction() == d)
+          .map(Progress::progress)
+          .collect(Collectors.toList());
+    }
+
+    DataProgress last(ChannelId id, Direction d) {
+      List<DataProgress> all = batches(id, d);
+      return all.get(all.size() - 1);
+    }
+
+    long total(ChannelId id, Direction d) {
+      return batches(id, d).stream().mapToLong(DataProgress::blocks).sum();
+    }
+
+    long totalBytes(ChannelId id, Direction d) {
+      return batches(id, d).stream().mapToLong(DataProgress::bytes).sum();
+    }
+
+    long firstTime(ChannelId id, Direction d) {
+      return batches(id, d).stream().mapToLong(DataProgress::firstTimeBlocks).sum();
+    }
+
+    boolean finished(ChannelId id) {
+      return finishedList.stream().anyMatch(f -> f.id().equals(id));
+    }
+
+    List<String> errors(ChannelId id) {
+      return finishedList.stream()
+          .filter(f -> f.id().equals(id) && f.error() != null)
+          .map(Finished::error)
+          .collect(Collectors.toList());
+    }
+
+    void awaitFinished(ChannelId id) {
+      Poll.until(WAIT, "data of " + id + " finished", () -> finished(id));
+    }
+
+    long awaitLimit(ChannelId id, int count) {
+      Poll.until(
+          WAIT,
+          "data limit of " + id,
+          () -> limits.stream().filter(l -> l[0] == id.transferId()).count() >= count);
+      Optional<long[]> last =
+          limits.stream().filter(l -> l[0] == id.transferId()).reduce((a, b) -> b);
+      return last.get()[1];
+    }
+  }
+}
