@@ -146,6 +146,41 @@ public final class Journal<E> implements Closeable {
     return (int) crc.getValue();
   }
 
+  /**
+   * Replaces the journal at {@code file} (which must not be open) by one holding exactly {@code
+   * entries}: written to a temporary file, synced, then moved over the old one atomically, so a
+   * crash leaves either the old journal or the new one. Used to compact a journal into snapshot
+   * entries.
+   */
+  public static <E> void rewrite(Path file, Class<E> type, Iterable<? extends E> entries) {
+    Path temp = file.resolveSibling(file.getFileName() + ".compacting");
+    try {
+      Files.deleteIfExists(temp);
+      try (Journal<E> fresh = open(temp, type, e -> {})) {
+        for (E entry : entries) {
+          fresh.write(entry);
+        }
+        fresh.sync();
+      }
+      Files.move(
+          temp,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // some platforms cannot sync a directory; the rename itself is atomic
+    }
+  }
+
   /** Appends {@code entry} and returns once it is on disk. */
   public synchronized void append(E entry) {
     write(entry);

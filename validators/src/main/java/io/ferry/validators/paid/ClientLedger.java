@@ -7,7 +7,9 @@ import io.ferry.channels.Status;
 import io.ferry.validators.journal.Journal;
 import java.io.Closeable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,7 +29,8 @@ public final class ClientLedger implements Closeable {
     @JsonSubTypes.Type(value = Entry.Reserved.class, name = "reserved"),
     @JsonSubTypes.Type(value = Entry.Issued.class, name = "issued"),
     @JsonSubTypes.Type(value = Entry.Acknowledged.class, name = "acknowledged"),
-    @JsonSubTypes.Type(value = Entry.Ended.class, name = "ended")
+    @JsonSubTypes.Type(value = Entry.Ended.class, name = "ended"),
+    @JsonSubTypes.Type(value = Entry.Snapshot.class, name = "snapshot")
   })
   sealed interface Entry {
     /** The budget grew to {@code budget} in all. */
@@ -47,19 +50,47 @@ public final class ClientLedger implements Closeable {
 
     /** The channel ended with {@code status}. */
     record Ended(ChannelId channelId, Status status) implements Entry {}
+
+    /** A whole account, as compaction writes it. */
+    record Snapshot(ChannelId channelId, ClientAccount account) implements Entry {}
   }
+
+  /** A journal is compacted on open once it has more entries than this and 4 per channel. */
+  static final long COMPACT_AFTER = 1024;
 
   private final Map<ChannelId, ClientAccount> accounts = new HashMap<>();
   private long budget;
   private final Journal<Entry> journal;
 
-  private ClientLedger(Path directory) {
-    this.journal = Journal.open(directory.resolve("client.journal"), Entry.class, this::apply);
+  private ClientLedger(Path directory, long compactAfter) {
+    Path file = directory.resolve("client.journal");
+    Journal<Entry> opened = Journal.open(file, Entry.class, this::apply);
+    if (opened.entries() > Math.max(compactAfter, 4L * accounts.size())) {
+      opened.close();
+      List<Entry> snapshot = new ArrayList<>();
+      snapshot.add(new Entry.Deposited(budget));
+      accounts.forEach((id, account) -> snapshot.add(new Entry.Snapshot(id, account)));
+      Journal.rewrite(file, Entry.class, snapshot);
+      accounts.clear();
+      budget = 0;
+      opened = Journal.open(file, Entry.class, this::apply);
+    }
+    this.journal = opened;
+  }
+
+  /** How many entries the journal holds (after any compaction on open). */
+  long journalEntries() {
+    return journal.entries();
   }
 
   /** Opens (or creates) the ledger kept in {@code directory}. */
   public static ClientLedger open(Path directory) {
-    return new ClientLedger(directory);
+    return new ClientLedger(directory, COMPACT_AFTER);
+  }
+
+  /** As {@link #open(Path)}, compacting once the journal has more than {@code compactAfter}. */
+  static ClientLedger open(Path directory, long compactAfter) {
+    return new ClientLedger(directory, compactAfter);
   }
 
   /** The budget right now. */
@@ -151,6 +182,8 @@ public final class ClientLedger implements Closeable {
           (id, a) -> i.nonce() > a.lastNonce() ? a.withIssued(i.nonce(), i.cumulative()) : a);
     } else if (entry instanceof Entry.Acknowledged k) {
       accounts.computeIfPresent(k.channelId(), (id, a) -> a.withAcknowledged(k.acknowledged()));
+    } else if (entry instanceof Entry.Snapshot snapshot) {
+      accounts.put(snapshot.channelId(), snapshot.account());
     } else if (entry instanceof Entry.Ended e) {
       accounts.computeIfPresent(e.channelId(), (id, a) -> a.ended() ? a : a.endedWith(e.status()));
     }

@@ -7,8 +7,10 @@ import io.ferry.validators.journal.Journal;
 import io.ferry.validators.signed.SeenNonces;
 import java.io.Closeable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +30,8 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     @JsonSubTypes.Type(value = Entry.Sent.class, name = "sent"),
     @JsonSubTypes.Type(value = Entry.Paid.class, name = "paid"),
     @JsonSubTypes.Type(value = Entry.LimitRaised.class, name = "limit"),
-    @JsonSubTypes.Type(value = Entry.Settled.class, name = "settled")
+    @JsonSubTypes.Type(value = Entry.Settled.class, name = "settled"),
+    @JsonSubTypes.Type(value = Entry.Snapshot.class, name = "snapshot")
   })
   sealed interface Entry {
     ChannelId channelId();
@@ -48,19 +51,49 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
     /** The channel completed with nothing owed. */
     record Settled(ChannelId channelId) implements Entry {}
+
+    /** A whole account, as compaction writes it. */
+    record Snapshot(ChannelId channelId, PaidChannel account, List<Long> nonces) implements Entry {}
   }
+
+  /** A journal is compacted on open once it has more entries than this and 4 per channel. */
+  static final long COMPACT_AFTER = 1024;
 
   private final Map<ChannelId, PaidChannel> channels = new HashMap<>();
   private final Map<ChannelId, Set<Long>> nonces = new HashMap<>();
   private final Journal<Entry> journal;
 
-  private ResponderLedger(Path directory) {
-    this.journal = Journal.open(directory.resolve("responder.journal"), Entry.class, this::apply);
+  private ResponderLedger(Path directory, long compactAfter) {
+    Path file = directory.resolve("responder.journal");
+    Journal<Entry> opened = Journal.open(file, Entry.class, this::apply);
+    if (opened.entries() > Math.max(compactAfter, 4L * channels.size())) {
+      opened.close();
+      List<Entry> snapshot = new ArrayList<>();
+      channels.forEach(
+          (id, account) ->
+              snapshot.add(
+                  new Entry.Snapshot(id, account, List.copyOf(nonces.getOrDefault(id, Set.of())))));
+      Journal.rewrite(file, Entry.class, snapshot);
+      channels.clear();
+      nonces.clear();
+      opened = Journal.open(file, Entry.class, this::apply);
+    }
+    this.journal = opened;
+  }
+
+  /** How many entries the journal holds (after any compaction on open). */
+  long journalEntries() {
+    return journal.entries();
   }
 
   /** Opens (or creates) the ledger kept in {@code directory}. */
   public static ResponderLedger open(Path directory) {
-    return new ResponderLedger(directory);
+    return new ResponderLedger(directory, COMPACT_AFTER);
+  }
+
+  /** As {@link #open(Path)}, compacting once the journal has more than {@code compactAfter}. */
+  static ResponderLedger open(Path directory, long compactAfter) {
+    return new ResponderLedger(directory, compactAfter);
   }
 
   /** The account of {@code channelId}, if it is a paid channel. */
@@ -144,6 +177,11 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     ChannelId id = entry.channelId();
     if (entry instanceof Entry.Opened opened) {
       channels.putIfAbsent(id, PaidChannel.opened(opened.terms()));
+      return;
+    }
+    if (entry instanceof Entry.Snapshot snapshot) {
+      channels.put(id, snapshot.account());
+      nonces.put(id, new HashSet<>(snapshot.nonces()));
       return;
     }
     PaidChannel current = channels.get(id);
