@@ -3,6 +3,7 @@ package io.ferry.transport.tcp.frame;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.wire.TransferMessage;
 import io.ferry.ipld.Cid;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.util.ByteString;
@@ -93,25 +94,44 @@ public sealed interface Frame {
   }
 
   /**
-   * Receiver to sender: I already hold these blocks of the channel; send a {@link Skip} instead of
-   * them.
+   * Sender to receiver: the next CIDs of the traversal, from {@code firstIndex} on, so the receiver
+   * can say which it already holds before any of them is sent.
    */
-  record Have(long ref, List<Cid> cids) implements Frame {
-    public Have {
+  record Offer(long ref, long firstIndex, List<Cid> cids) implements Frame {
+    public Offer {
       cids = List.copyOf(cids);
+      if (cids.size() > FrameCodec.MAX_OFFER_CIDS) {
+        throw new IllegalArgumentException(
+            "an offer carries at most " + FrameCodec.MAX_OFFER_CIDS + " CIDs");
+      }
+    }
+
+    @Override
+    public byte kind() {
+      return FrameCodec.OFFER;
+    }
+  }
+
+  /**
+   * Receiver to sender: of the {@code count} CIDs offered from {@code firstIndex}, those whose bit
+   * is set in {@code held} are already here and must not be sent.
+   */
+  record Have(long ref, long firstIndex, int count, BitSet held) implements Frame {
+    public Have {
+      held = (BitSet) held.clone();
+      if (held.length() > count) {
+        throw new IllegalArgumentException("bit " + (held.length() - 1) + " is beyond " + count);
+      }
+    }
+
+    @Override
+    public BitSet held() {
+      return (BitSet) held.clone();
     }
 
     @Override
     public byte kind() {
       return FrameCodec.HAVE;
-    }
-  }
-
-  /** Sender to receiver: block {@code index} is {@code cid}, which you said you hold. */
-  record Skip(long ref, long index, Cid cid) implements Frame {
-    @Override
-    public byte kind() {
-      return FrameCodec.SKIP;
     }
   }
 

@@ -22,8 +22,8 @@ public final class FrameCodec {
   public static final byte BLOCK = 0x02;
   public static final byte WANT = 0x03;
   public static final byte CREDIT = 0x04;
-  public static final byte HAVE = 0x05;
-  public static final byte SKIP = 0x06;
+  public static final byte OFFER = 0x05;
+  public static final byte HAVE = 0x06;
   public static final byte DONE = 0x07;
   public static final byte PAUSE = 0x08;
   public static final byte RESUME = 0x09;
@@ -48,12 +48,12 @@ public final class FrameCodec {
   /** The largest handshake a peer may send, whatever the frame limit. */
   public static final int MAX_HELLO_BYTES = 16 * 1024;
 
-  /** The most CIDs one {@link Frame.Have} may carry. */
-  public static final int MAX_HAVE_CIDS = 4096;
+  /** The most CIDs one {@link Frame.Offer} may carry. */
+  public static final int MAX_OFFER_CIDS = 4096;
 
   private static final String[] NAMES = {
-    "hello", "message", "block", "want", "credit", "have", "skip", "done", "pause", "resume", "ack",
-    "close", "ping", "pong", "go-away"
+    "hello", "message", "block", "want", "credit", "offer", "have", "done", "pause", "resume",
+    "ack", "close", "ping", "pong", "go-away"
   };
 
   private FrameCodec() {}
@@ -86,11 +86,12 @@ public final class FrameCodec {
       out.channel(w.channel()).varint(w.ref()).varint(w.startIndex()).varint(w.credit());
     } else if (frame instanceof Frame.Credit c) {
       out.varint(c.ref()).varint(c.bytes());
+    } else if (frame instanceof Frame.Offer o) {
+      out.varint(o.ref()).varint(o.firstIndex()).varint(o.cids().size());
+      o.cids().forEach(c -> out.bytes(c.toBytes()));
     } else if (frame instanceof Frame.Have h) {
-      out.varint(h.ref()).varint(h.cids().size());
-      h.cids().forEach(c -> out.bytes(c.toBytes()));
-    } else if (frame instanceof Frame.Skip s) {
-      out.varint(s.ref()).varint(s.index()).bytes(s.cid().toBytes());
+      byte[] bits = java.util.Arrays.copyOf(h.held().toByteArray(), (h.count() + 7) / 8);
+      out.varint(h.ref()).varint(h.firstIndex()).varint(h.count()).bytes(bits);
     } else if (frame instanceof Frame.Done d) {
       out.varint(d.ref()).varint(d.blocks());
     } else if (frame instanceof Frame.Pause p) {
@@ -165,19 +166,34 @@ public final class FrameCodec {
       }
       case WANT -> new Frame.Want(channel(in), Varint.read(in), Varint.read(in), Varint.read(in));
       case CREDIT -> new Frame.Credit(Varint.read(in), Varint.read(in));
-      case HAVE -> {
+      case OFFER -> {
         long ref = Varint.read(in);
+        long first = Varint.read(in);
         long count = Varint.read(in);
-        if (count > MAX_HAVE_CIDS) {
-          throw new FrameException(count + " CIDs exceed the maximum of " + MAX_HAVE_CIDS);
+        if (count > MAX_OFFER_CIDS) {
+          throw new FrameException(count + " CIDs exceed the maximum of " + MAX_OFFER_CIDS);
         }
         List<Cid> cids = new ArrayList<>((int) count);
         for (long i = 0; i < count; i++) {
           cids.add(Cid.read(in));
         }
-        yield new Frame.Have(ref, cids);
+        yield new Frame.Offer(ref, first, cids);
       }
-      case SKIP -> new Frame.Skip(Varint.read(in), Varint.read(in), Cid.read(in));
+      case HAVE -> {
+        long ref = Varint.read(in);
+        long first = Varint.read(in);
+        long count = Varint.read(in);
+        if (count > MAX_OFFER_CIDS) {
+          throw new FrameException(count + " bits exceed the maximum of " + MAX_OFFER_CIDS);
+        }
+        byte[] bits = new byte[(int) (count + 7) / 8];
+        in.get(bits);
+        java.util.BitSet held = java.util.BitSet.valueOf(bits);
+        if (held.length() > count) {
+          throw new FrameException("bit " + (held.length() - 1) + " is set beyond " + count);
+        }
+        yield new Frame.Have(ref, first, (int) count, held);
+      }
       case DONE -> new Frame.Done(Varint.read(in), Varint.read(in));
       case PAUSE -> new Frame.Pause(channel(in), Varint.read(in));
       case RESUME -> new Frame.Resume(channel(in), Varint.read(in));

@@ -10,6 +10,7 @@ import io.ferry.ipld.Multicodec;
 import io.ferry.transport.identity.NodeIdentity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +54,9 @@ class FrameCodecTest {
         new Frame.Block(0, 0, CID, ByteString.emptyByteString()),
         new Frame.Want(CHANNEL, 7, 10, 16L << 20),
         new Frame.Credit(7, 1 << 20),
-        new Frame.Have(7, List.of(CID, Cid.sha256(Multicodec.DAG_PB, bytes("x")))),
-        new Frame.Skip(7, 11, CID),
+        new Frame.Offer(7, 11, List.of(CID, Cid.sha256(Multicodec.DAG_PB, bytes("x")))),
+        new Frame.Have(7, 11, 2, BitSet.valueOf(new long[] {2})),
+        new Frame.Have(7, 4096, 13, new BitSet()),
         new Frame.Done(7, 400),
         new Frame.Pause(CHANNEL, 1),
         new Frame.Resume(CHANNEL, 2),

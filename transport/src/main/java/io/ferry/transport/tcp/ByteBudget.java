@@ -1,0 +1,58 @@
+package io.ferry.transport.tcp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A bound on bytes in flight: receiving channels take credit from it before granting it to their
+ * sender and give it back once the blocks are stored. Takes are all-or-part: a taker gets what is
+ * left (at least {@code min}) or nothing, and may ask to be woken when bytes are returned.
+ * Thread-safe; wake-ups run outside the lock.
+ */
+final class ByteBudget {
+  private final long capacity;
+  private final List<Runnable> waiting = new ArrayList<>();
+  private long used;
+
+  ByteBudget(long capacity) {
+    this.capacity = capacity;
+  }
+
+  /** Takes up to {@code wanted} bytes, at least {@code min}; returns what was taken (maybe 0). */
+  synchronized long take(long wanted, long min) {
+    long free = capacity - used;
+    long granted = Math.min(wanted, free);
+    if (granted < Math.min(min, wanted) || granted <= 0) {
+      return 0;
+    }
+    used += granted;
+    return granted;
+  }
+
+  /** Runs {@code wake} once after bytes are next given back. */
+  synchronized void onFree(Runnable wake) {
+    waiting.add(wake);
+  }
+
+  /** Gives bytes back and wakes whoever waits. */
+  void give(long bytes) {
+    List<Runnable> wake;
+    synchronized (this) {
+      used = Math.max(0, used - bytes);
+      if (waiting.isEmpty()) {
+        return;
+      }
+      wake = new ArrayList<>(waiting);
+      waiting.clear();
+    }
+    wake.forEach(Runnable::run);
+  }
+
+  synchronized long used() {
+    return used;
+  }
+
+  long capacity() {
+    return capacity;
+  }
+}

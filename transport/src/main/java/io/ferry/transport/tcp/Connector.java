@@ -1,0 +1,257 @@
+package io.ferry.transport.tcp;
+
+import io.ferry.channels.PeerId;
+import io.ferry.transport.identity.Multiaddr;
+import io.ferry.transport.tcp.frame.Frame;
+import io.ferry.transport.tcp.frame.FrameCodec;
+import io.ferry.transport.tcp.frame.FrameDecoder;
+import io.ferry.transport.tcp.tls.TlsEngines;
+import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.TLSClosing;
+import org.apache.pekko.stream.TLSProtocol;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLS;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds connections: TCP, then TLS 1.3 with peer authentication, then frames. Outgoing frames come
+ * from the connection's {@link Outbox} (with a ping when idle); incoming bytes are cut into frames,
+ * block frames are hashed on the hashing pool, and everything goes, with backpressure, to the
+ * session of the authenticated peer.
+ */
+final class Connector {
+  private static final Logger log = LoggerFactory.getLogger(Connector.class);
+  private static final ByteString PING = FrameCodec.encode(new Frame.Ping(0));
+
+  private final ActorSystem<?> system;
+  private final TlsEngines engines;
+  private final TcpSettings settings;
+  private final PeerId self;
+  private final Executor hashPool;
+  private final Function<PeerId, ActorRef<PeerSession.Command>> sessions;
+  private final AtomicLong ids = new AtomicLong();
+  private volatile List<String> listenAddrs = List.of();
+  private volatile Tcp.ServerBinding binding;
+
+  Connector(
+      ActorSystem<?> system,
+      TlsEngines engines,
+      TcpSettings settings,
+      PeerId self,
+      Executor hashPool,
+      Function<PeerId, ActorRef<PeerSession.Command>> sessions) {
+    this.system = system;
+    this.engines = engines;
+    this.settings = settings;
+    this.self = self;
+    this.hashPool = hashPool;
+    this.sessions = sessions;
+  }
+
+  /** The addresses announced in our handshake. */
+  void announce(List<String> addrs) {
+    this.listenAddrs = List.copyOf(addrs);
+  }
+
+  /** Accepts connections at {@code address}; completes with the address actually bound. */
+  CompletionStage<InetSocketAddress> bind(Multiaddr address) {
+    InetSocketAddress at = address.socketAddress();
+    return Tcp.get(system)
+        .bind(at.getHostString(), at.getPort(), 128, List.of(), false, Optional.empty())
+        .to(Sink.foreach(this::accept))
+        .run(system)
+        .thenApply(
+            b -> {
+              binding = b;
+              return b.localAddress();
+            });
+  }
+
+  /** Stops accepting connections. */
+  void unbind() {
+    Tcp.ServerBinding b = binding;
+    if (b != null) {
+      b.unbind();
+    }
+  }
+
+  private void accept(Tcp.IncomingConnection incoming) {
+    Connection c = newConnection(false, incoming.remoteAddress());
+    log.debug("accepted {}", c);
+    incoming.handleWith(pipeline(c, null, null), system);
+  }
+
+  /**
+   * Dials {@code address}, expecting {@code expected} there; failures before the handshake is done
+   * are reported to {@code session} as {@link PeerSession.DialFailed}.
+   */
+  Connection dial(Multiaddr address, PeerId expected, ActorRef<PeerSession.Command> session) {
+    InetSocketAddress at = address.socketAddress();
+    Connection c = newConnection(true, at);
+    log.debug("dialing {} ({})", address, c);
+    CompletionStage<Tcp.OutgoingConnection> connected =
+        Tcp.get(system)
+            .outgoingConnection(
+                at,
+                Optional.empty(),
+                List.of(),
+                true,
+                Optional.of(settings.connectTimeout()),
+                Optional.empty())
+            .joinMat(pipeline(c, expected, session), Keep.left())
+            .run(system);
+    connected.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            session.tell(new PeerSession.DialFailed(c, error));
+          }
+        });
+    return c;
+  }
+
+  private Connection newConnection(boolean dialed, InetSocketAddress remote) {
+    long id = ids.incrementAndGet();
+    Connection c =
+        new Connection(
+            id, dialed, remote, new Outbox(), KillSwitches.shared("ferry-connection-" + id));
+    c.outbox.offerControl(
+        FrameCodec.encode(
+            new Frame.Hello(
+                FrameCodec.VERSION, FrameCodec.PROTOCOL, settings.maxFrameSize(), listenAddrs)));
+    return c;
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> pipeline(
+      Connection c, PeerId expected, ActorRef<PeerSession.Command> dialer) {
+    Supplier<SSLEngine> engine = c.dialed ? engines::clientEngine : engines::serverEngine;
+    var tls =
+        TLS.create(engine, session -> authenticate(c, session, expected), TLSClosing.eagerClose());
+    Source<TLSProtocol.SslTlsOutbound, NotUsed> out =
+        Source.fromGraph(c.outbox.source())
+            .keepAlive(settings.keepAliveInterval(), () -> PING)
+            .via(c.killSwitch.flow())
+            .map(bytes -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(bytes));
+    AtomicBoolean delivered = new AtomicBoolean();
+    Sink<TLSProtocol.SslTlsInbound, NotUsed> in =
+        Flow.of(TLSProtocol.SslTlsInbound.class)
+            .via(c.killSwitch.flow())
+            .map(Connector::unwrap)
+            .initialTimeout(settings.connectTimeout())
+            .idleTimeout(settings.idleTimeout())
+            .via(new FrameDecoder(settings.maxFrameSize()))
+            .mapAsync(settings.hashThreads(), this::verify)
+            .watchTermination(
+                (mat, done) -> {
+                  done.whenComplete(
+                      (ok, error) -> {
+                        if (!delivered.get()) {
+                          beforeSession(c, dialer, error);
+                        }
+                      });
+                  return mat;
+                })
+            .to(
+                Sink.lazyCompletionStageSink(
+                    () -> {
+                      delivered.set(true);
+                      ActorRef<PeerSession.Command> target = sessions.apply(c.peer());
+                      return CompletableFuture.completedFuture(
+                          ActorSink
+                              .<Object, PeerSession.Command, PeerSession.Ack>
+                                  actorRefWithBackpressure(
+                                      target,
+                                      (ack, element) -> new PeerSession.Inbound(c, element, ack),
+                                      ack -> new PeerSession.Attached(c, ack),
+                                      PeerSession.Ack.INSTANCE,
+                                      new PeerSession.Detached(c, null),
+                                      error -> new PeerSession.Detached(c, error)));
+                    }))
+            .mapMaterializedValue(m -> NotUsed.getInstance());
+    return tls.reversed().join(Flow.fromSinkAndSourceCoupled(in, out));
+  }
+
+  private CompletionStage<Object> verify(Object frame) {
+    if (frame instanceof Frame.Block b) {
+      return CompletableFuture.supplyAsync(() -> InboundBlock.verify(b), hashPool);
+    }
+    return CompletableFuture.completedFuture(frame);
+  }
+
+  private void authenticate(Connection c, SSLSession session, PeerId expected) {
+    PeerId peer;
+    try {
+      peer = engines.remotePeer(session);
+    } catch (CertificateException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    if (expected != null && !peer.equals(expected)) {
+      throw new IllegalStateException("dialed " + expected + " but the peer presented " + peer);
+    }
+    if (peer.equals(self)) {
+      throw new IllegalStateException("connected to itself (" + self + ")");
+    }
+    c.authenticated(peer);
+  }
+
+  private static ByteString unwrap(TLSProtocol.SslTlsInbound in) {
+    if (in instanceof TLSProtocol.SessionBytes bytes) {
+      return bytes.bytes();
+    }
+    throw new IllegalStateException("the TLS session was truncated by the peer");
+  }
+
+  /** A connection that ended before any frame reached a session: a failed dial or a refusal. */
+  private void beforeSession(Connection c, ActorRef<PeerSession.Command> dialer, Throwable error) {
+    String why = describe(error, settings);
+    if (dialer != null) {
+      dialer.tell(new PeerSession.DialFailed(c, new IllegalStateException(why, error)));
+    } else {
+      log.warn("refused connection from {}: {}", c.remote, why);
+    }
+  }
+
+  /** A readable reason for a connection's end. */
+  static String describe(Throwable error, TcpSettings settings) {
+    if (error == null) {
+      return "closed by the peer";
+    }
+    Throwable t = error;
+    while (t.getCause() != null
+        && (t instanceof java.util.concurrent.CompletionException
+            || t.getMessage() == null
+            || t instanceof javax.net.ssl.SSLHandshakeException && t.getCause() != null)) {
+      t = t.getCause();
+    }
+    if (t instanceof TimeoutException && String.valueOf(t.getMessage()).contains("No elements")) {
+      return "no frame from the peer for " + settings.idleTimeout().toSeconds() + " s";
+    }
+    if (t instanceof TimeoutException) {
+      return "handshake did not complete within " + settings.connectTimeout().toSeconds() + " s";
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

@@ -1,0 +1,110 @@
+package io.ferry.transport.tcp;
+
+import io.ferry.transport.tcp.frame.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one frame received from an authenticated peer to the channel it concerns: data frames by
+ * the receiver's reference, the rest by channel ID. Frames for channels this node does not know
+ * (any more) are dropped: after a restart or a cancel some are always in flight.
+ */
+final class InboundDispatch {
+  private static final Logger log = LoggerFactory.getLogger(InboundDispatch.class);
+
+  private final PeerSession session;
+  private final Connection connection;
+
+  InboundDispatch(PeerSession session, Connection connection) {
+    this.session = session;
+    this.connection = connection;
+  }
+
+  void dispatch(Object element) {
+    if (element instanceof InboundBlock b) {
+      ReceiveChannel r = session.receiveByRef(b.ref());
+      if (r != null) {
+        r.onBlock(b);
+      } else {
+        log.debug("dropping block {} for stale reference {}", b.cid(), b.ref());
+      }
+    } else if (element instanceof Frame.Message m) {
+      session.onMessage(m.message());
+    } else if (element instanceof Frame.Want w) {
+      session.onWant(w);
+    } else if (element instanceof Frame.Credit c) {
+      SendChannel s = session.sendByRef(c.ref());
+      if (s != null) {
+        s.onCredit(c.bytes());
+      }
+    } else if (element instanceof Frame.Offer o) {
+      ReceiveChannel r = session.receiveByRef(o.ref());
+      if (r != null) {
+        r.onOffer(o);
+      }
+    } else if (element instanceof Frame.Have h) {
+      SendChannel s = session.sendByRef(h.ref());
+      if (s != null) {
+        s.onHave(h);
+      }
+    } else if (element instanceof Frame.Done d) {
+      ReceiveChannel r = session.receiveByRef(d.ref());
+      if (r != null) {
+        r.onDone(d.blocks());
+      }
+    } else if (element instanceof Frame.Pause p) {
+      pauseOrResume(p.channel(), p.seq(), true);
+    } else if (element instanceof Frame.Resume r) {
+      pauseOrResume(r.channel(), r.seq(), false);
+    } else if (element instanceof Frame.Ack a) {
+      log.debug(
+          "{} acknowledged request {} on {} at index {}",
+          session.peer(),
+          a.seq(),
+          a.channel(),
+          a.index());
+    } else if (element instanceof Frame.Close c) {
+      session.forgetEarlyWant(c.channel());
+      SendChannel s = session.send(c.channel());
+      if (s != null) {
+        s.onRemoteClose(c.error());
+      }
+      ReceiveChannel r = session.receive(c.channel());
+      if (r != null) {
+        r.onRemoteClose(c.error());
+      }
+    } else if (element instanceof Frame.Ping p) {
+      connection.outbox.offerControl(
+          io.ferry.transport.tcp.frame.FrameCodec.encode(new Frame.Pong(p.nonce())));
+    } else if (element instanceof Frame.Pong) {
+      // liveness only
+    } else if (element instanceof Frame.GoAway g) {
+      log.debug("{} stops using {}: {}", session.peer(), connection, g.reason());
+      session.onGoAway(connection);
+    } else {
+      log.warn("{} sent an unexpected {}", session.peer(), element.getClass().getSimpleName());
+    }
+  }
+
+  private void pauseOrResume(io.ferry.channels.ChannelId id, long seq, boolean pause) {
+    SendChannel s = session.send(id);
+    if (s != null) {
+      if (pause) {
+        s.onRemotePause(seq);
+      } else {
+        s.onRemoteResume(seq);
+      }
+      return;
+    }
+    ReceiveChannel r = session.receive(id);
+    if (r != null) {
+      if (pause) {
+        r.onRemotePause(seq);
+      } else {
+        r.onRemoteResume(seq);
+      }
+      return;
+    }
+    session.earlyPause(id, seq, pause);
+  }
+}

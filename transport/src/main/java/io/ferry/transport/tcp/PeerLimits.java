@@ -1,0 +1,92 @@
+package io.ferry.transport.tcp;
+
+import java.util.function.Consumer;
+
+/**
+ * One peer session's share of the node's limits: upload and download rate limiters for the peer
+ * (next to the node-wide ones) and the peer's in-flight receive budget (next to the node-wide one).
+ * Limiter callbacks arrive on any thread and are handed to the session's thread.
+ */
+final class PeerLimits {
+  private final TransportContext node;
+  private final RateLimiter uploadPeer;
+  private final RateLimiter downloadPeer;
+  private final ByteBudget peerCredit;
+
+  /**
+   * @param later hands a task to the session's thread
+   * @param onUploadUnthrottled runs (on the session's thread) when uploading may continue
+   * @param onDownloadUnthrottled runs (on the session's thread) when credit may be returned again
+   */
+  PeerLimits(
+      TransportContext node,
+      Consumer<Runnable> later,
+      Runnable onUploadUnthrottled,
+      Runnable onDownloadUnthrottled) {
+    this.node = node;
+    TcpSettings s = node.settings();
+    this.uploadPeer = new RateLimiter(s.uploadRatePerPeer(), node::schedule);
+    this.downloadPeer = new RateLimiter(s.downloadRatePerPeer(), node::schedule);
+    this.peerCredit = new ByteBudget(s.inFlightPerPeer());
+    RateLimiter.RateLimited up = limited(later, onUploadUnthrottled);
+    RateLimiter.RateLimited down = limited(later, onDownloadUnthrottled);
+    uploadPeer.register(up);
+    node.uploadLimit().register(up);
+    downloadPeer.register(down);
+    node.downloadLimit().register(down);
+  }
+
+  private static RateLimiter.RateLimited limited(Consumer<Runnable> later, Runnable resume) {
+    return new RateLimiter.RateLimited() {
+      @Override
+      public void throttle() {
+        // Movers check isThrottled() before each block; nothing to do until unthrottled.
+      }
+
+      @Override
+      public void unthrottle() {
+        later.accept(resume);
+      }
+    };
+  }
+
+  boolean uploadThrottled() {
+    return uploadPeer.isThrottled() || node.uploadLimit().isThrottled();
+  }
+
+  boolean downloadThrottled() {
+    return downloadPeer.isThrottled() || node.downloadLimit().isThrottled();
+  }
+
+  void uploaded(long bytes) {
+    uploadPeer.report(bytes);
+    node.uploadLimit().report(bytes);
+  }
+
+  void downloaded(long bytes) {
+    downloadPeer.report(bytes);
+    node.downloadLimit().report(bytes);
+  }
+
+  long takeCredit(long wanted, long min) {
+    long fromPeer = peerCredit.take(wanted, min);
+    if (fromPeer == 0) {
+      return 0;
+    }
+    long fromTotal = node.totalCredit().take(fromPeer, min);
+    if (fromTotal < fromPeer) {
+      peerCredit.give(fromPeer - fromTotal);
+    }
+    return fromTotal;
+  }
+
+  void giveCredit(long bytes) {
+    peerCredit.give(bytes);
+    node.totalCredit().give(bytes);
+  }
+
+  void onCreditFreed(Runnable wake) {
+    peerCredit.onFree(wake);
+    node.totalCredit().onFree(wake);
+  }
+}

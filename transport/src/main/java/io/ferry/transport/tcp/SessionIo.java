@@ -1,0 +1,74 @@
+package io.ferry.transport.tcp;
+
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.TransportHandler;
+import io.ferry.ipld.store.BlockStore;
+import io.ferry.transport.tcp.frame.Frame;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+
+/**
+ * What a peer session offers the channel state machines it runs ({@link SendChannel}, {@link
+ * ReceiveChannel}): the connection's outbox, blocking work whose result comes back on the session's
+ * thread, and the node's shared resources. Everything but {@link #later} must be called on the
+ * session's thread.
+ */
+interface SessionIo {
+  PeerId self();
+
+  PeerId peer();
+
+  TcpSettings settings();
+
+  TransportHandler handler();
+
+  BlockStore store();
+
+  /** Whether a connection to the peer is up (handshake done). */
+  boolean isConnected();
+
+  /** Sends a small frame ahead of queued blocks; dropped when not connected. */
+  void control(Frame frame);
+
+  /**
+   * Queues a block frame; {@code onWritten} runs on the session's thread once the frame went to the
+   * wire. Returns whether more may be queued now.
+   */
+  boolean data(Frame.Block frame, Runnable onWritten);
+
+  /** Whether block frames may be queued now (the outbox is below its high-water mark). */
+  boolean hasRoom();
+
+  /** Runs {@code work} on a blocking thread, then {@code then} on the session's thread. */
+  <T> void blocking(Callable<T> work, BiConsumer<T, Throwable> then);
+
+  /** Runs {@code action} on the session's thread (callable from any thread). */
+  void later(Runnable action);
+
+  /** A new reference for a receiving channel's data frames, replacing its previous one. */
+  long newRef(ReceiveChannel channel);
+
+  /** Whether upload to this peer is throttled by a rate limit now. */
+  boolean uploadThrottled();
+
+  /** Records bytes sent (for the upload rate limits). */
+  void uploaded(long bytes);
+
+  /** Records bytes received and stored (for the download rate limits). */
+  void downloaded(long bytes);
+
+  /** Whether download from this peer is throttled by a rate limit now. */
+  boolean downloadThrottled();
+
+  /** Takes receive credit from the per-peer and total in-flight budgets (0 if none is free). */
+  long takeCredit(long wanted, long min);
+
+  /** Gives receive credit back to the budgets. */
+  void giveCredit(long bytes);
+
+  /** Asks to be called (on the session's thread) when credit is given back. */
+  void onCreditFreed(Runnable wake);
+
+  /** Forgets a channel whose data movement is over on this side. */
+  void retire(io.ferry.channels.ChannelId channel);
+}

@@ -1,0 +1,331 @@
+package io.ferry.transport.tcp;
+
+import io.ferry.channels.PeerId;
+import io.ferry.transport.identity.Multiaddr;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a {@link TcpTransport} behaves. Sizes are bytes; a zero limit or rate means none.
+ *
+ * @param listen where to accept connections (port 0 picks a free port), or null for none
+ * @param peers addresses of known peers (each with its /p2p/ ID), dialed when needed
+ * @param allowedPeers the only peers this node talks to; empty admits everyone
+ * @param maxFrameSize the largest frame accepted from a peer (kind byte and payload)
+ * @param channelWindow credit a receiving channel grants its sender at most
+ * @param inFlightPerPeer bytes granted but not yet stored, per peer (receiving)
+ * @param inFlightTotal the same over all peers
+ * @param sendingChannelsPerPeer channels sending to one peer at once; more are queued
+ * @param sendingChannelsTotal channels sending at once in total; more are queued
+ * @param maxBlocksPerChannel the most blocks one channel may move (0: no limit)
+ * @param maxBytesPerChannel the most bytes one channel may move (0: no limit)
+ * @param uploadRate bytes/s sent over all peers (0: unlimited)
+ * @param downloadRate bytes/s received over all peers (0: unlimited)
+ * @param uploadRatePerPeer bytes/s sent to one peer (0: unlimited)
+ * @param downloadRatePerPeer bytes/s received from one peer (0: unlimited)
+ * @param connectTimeout how long a dial (TCP and TLS) may take
+ * @param keepAliveInterval a ping is sent after this long without outgoing frames
+ * @param idleTimeout a connection with no incoming frame for this long is dead
+ * @param reconnectMinBackoff first delay before redialing a lost peer; doubles per attempt
+ * @param reconnectMaxBackoff the longest delay between redials
+ * @param progressBlocks progress is reported at least every this many blocks
+ * @param progressBytes ... or every this many bytes
+ * @param progressInterval ... or this long after the first unreported block
+ * @param hashThreads threads verifying received blocks (off the network threads)
+ */
+public record TcpSettings(
+    Multiaddr listen,
+    List<Multiaddr> peers,
+    Set<PeerId> allowedPeers,
+    int maxFrameSize,
+    long channelWindow,
+    long inFlightPerPeer,
+    long inFlightTotal,
+    int sendingChannelsPerPeer,
+    int sendingChannelsTotal,
+    long maxBlocksPerChannel,
+    long maxBytesPerChannel,
+    long uploadRate,
+    long downloadRate,
+    long uploadRatePerPeer,
+    long downloadRatePerPeer,
+    Duration connectTimeout,
+    Duration keepAliveInterval,
+    Duration idleTimeout,
+    Duration reconnectMinBackoff,
+    Duration reconnectMaxBackoff,
+    int progressBlocks,
+    long progressBytes,
+    Duration progressInterval,
+    int hashThreads) {
+
+  public TcpSettings {
+    peers = List.copyOf(peers);
+    allowedPeers = Set.copyOf(allowedPeers);
+    for (Multiaddr p : peers) {
+      if (p.peer() == null) {
+        throw new IllegalArgumentException("known peer address " + p + " lacks its /p2p/ ID");
+      }
+    }
+    if (maxFrameSize < 64 * 1024) {
+      throw new IllegalArgumentException("maximum frame size " + maxFrameSize + " is below 64 KiB");
+    }
+    positive("channel window", channelWindow);
+    positive("in-flight bytes per peer", inFlightPerPeer);
+    positive("in-flight bytes total", inFlightTotal);
+    positive("sending channels per peer", sendingChannelsPerPeer);
+    positive("sending channels total", sendingChannelsTotal);
+    positive("hash threads", hashThreads);
+    positive("progress blocks", progressBlocks);
+    positive("progress bytes", progressBytes);
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (idleTimeout.compareTo(keepAliveInterval) <= 0) {
+      throw new IllegalArgumentException(
+          "idle timeout "
+              + idleTimeout
+              + " must exceed the keep-alive interval "
+              + keepAliveInterval);
+    }
+  }
+
+  private static void positive(String what, long v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(what + " must be positive, was " + v);
+    }
+  }
+
+  /**
+   * The defaults: listen on {@code listen}; frames up to 4 MiB; 8 MiB window per channel, 16 MiB in
+   * flight per peer, 256 MiB in total; 6 sending channels per peer and 64 in total (go-graphsync
+   * runs 6 requests at once); no rate limits; 10 s to connect, a ping after 10 s of silence, dead
+   * after 30 s; redial from 250 ms doubling to 30 s; progress every 64 blocks, 8 MiB or 250 ms.
+   */
+  public static TcpSettings defaults(Multiaddr listen) {
+    return new TcpSettings(
+        listen,
+        List.of(),
+        Set.of(),
+        4 << 20,
+        8L << 20,
+        16L << 20,
+        256L << 20,
+        6,
+        64,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofMillis(250),
+        Duration.ofSeconds(30),
+        64,
+        8L << 20,
+        Duration.ofMillis(250),
+        Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  public TcpSettings withPeers(List<Multiaddr> peers) {
+    return new TcpSettings(
+        listen,
+        peers,
+        allowedPeers,
+        maxFrameSize,
+        channelWindow,
+        inFlightPerPeer,
+        inFlightTotal,
+        sendingChannelsPerPeer,
+        sendingChannelsTotal,
+        maxBlocksPerChannel,
+        maxBytesPerChannel,
+        uploadRate,
+        downloadRate,
+        uploadRatePerPeer,
+        downloadRatePerPeer,
+        connectTimeout,
+        keepAliveInterval,
+        idleTimeout,
+        reconnectMinBackoff,
+        reconnectMaxBackoff,
+        progressBlocks,
+        progressBytes,
+        progressInterval,
+        hashThreads);
+  }
+
+  public TcpSettings withAllowedPeers(Set<PeerId> allowedPeers) {
+    return new TcpSettings(
+        listen,
+        peers,
+        allowedPeers,
+        maxFrameSize,
+        channelWindow,
+        inFlightPerPeer,
+        inFlightTotal,
+        sendingChannelsPerPeer,
+        sendingChannelsTotal,
+        maxBlocksPerChannel,
+        maxBytesPerChannel,
+        uploadRate,
+        downloadRate,
+        uploadRatePerPeer,
+        downloadRatePerPeer,
+        connectTimeout,
+        keepAliveInterval,
+        idleTimeout,
+        reconnectMinBackoff,
+        reconnectMaxBackoff,
+        progressBlocks,
+        progressBytes,
+        progressInterval,
+        hashThreads);
+  }
+
+  public TcpSettings withSendingChannels(int perPeer, int total) {
+    return new TcpSettings(
+        listen,
+        peers,
+        allowedPeers,
+        maxFrameSize,
+        channelWindow,
+        inFlightPerPeer,
+        inFlightTotal,
+        perPeer,
+        total,
+        maxBlocksPerChannel,
+        maxBytesPerChannel,
+        uploadRate,
+        downloadRate,
+        uploadRatePerPeer,
+        downloadRatePerPeer,
+        connectTimeout,
+        keepAliveInterval,
+        idleTimeout,
+        reconnectMinBackoff,
+        reconnectMaxBackoff,
+        progressBlocks,
+        progressBytes,
+        progressInterval,
+        hashThreads);
+  }
+
+  public TcpSettings withChannelLimits(long maxBlocks, long maxBytes) {
+    return new TcpSettings(
+        listen,
+        peers,
+        allowedPeers,
+        maxFrameSize,
+        channelWindow,
+        inFlightPerPeer,
+        inFlightTotal,
+        sendingChannelsPerPeer,
+        sendingChannelsTotal,
+        maxBlocks,
+        maxBytes,
+        uploadRate,
+        downloadRate,
+        uploadRatePerPeer,
+        downloadRatePerPeer,
+        connectTimeout,
+        keepAliveInterval,
+        idleTimeout,
+        reconnectMinBackoff,
+        reconnectMaxBackoff,
+        progressBlocks,
+        progressBytes,
+        progressInterval,
+        hashThreads);
+  }
+
+  public TcpSettings withRates(
+      long upload, long download, long uploadPerPeer, long downloadPerPeer) {
+    return new TcpSettings(
+        listen,
+        peers,
+        allowedPeers,
+        maxFrameSize,
+        channelWindow,
+        inFlightPerPeer,
+        inFlightTotal,
+        sendingChannelsPerPeer,
+        sendingChannelsTotal,
+        maxBlocksPerChannel,
+        maxBytesPerChannel,
+        upload,
+        download,
+        uploadPerPeer,
+        downloadPerPeer,
+        connectTimeout,
+        keepAliveInterval,
+        idleTimeout,
+        reconnectMinBackoff,
+        reconnectMaxBackoff,
+        progressBlocks,
+        progressBytes,
+        progressInterval,
+        hashThreads);
+  }
+
+  public TcpSettings withFlow(long channelWindow, long inFlightPerPeer, long inFlightTotal) {
+    return new TcpSettings(
+        listen,
+        peers,
+        allowedPeers,
+        maxFrameSize,
+        channelWindow,
+        inFlightPerPeer,
+        inFlightTotal,
+        sendingChannelsPerPeer,
+        sendingChannelsTotal,
+        maxBlocksPerChannel,
+        maxBytesPerChannel,
+        uploadRate,
+        downloadRate,
+        uploadRatePerPeer,
+        downloadRatePerPeer,
+        connectTimeout,
+        keepAliveInterval,
+        idleTimeout,
+        reconnectMinBackoff,
+        reconnectMaxBackoff,
+        progressBlocks,
+        progressBytes,
+        progressInterval,
+        hashThreads);
+  }
+
+  public TcpSettings withLiveness(Duration keepAlive, Duration idle, Duration minBackoff) {
+    return new TcpSettings(
+        listen,
+        peers,
+        allowedPeers,
+        maxFrameSize,
+        channelWindow,
+        inFlightPerPeer,
+        inFlightTotal,
+        sendingChannelsPerPeer,
+        sendingChannelsTotal,
+        maxBlocksPerChannel,
+        maxBytesPerChannel,
+        uploadRate,
+        downloadRate,
+        uploadRatePerPeer,
+        downloadRatePerPeer,
+        connectTimeout,
+        keepAlive,
+        idle,
+        minBackoff,
+        reconnectMaxBackoff,
+        progressBlocks,
+        progressBytes,
+        progressInterval,
+        hashThreads);
+  }
+}
