@@ -1,0 +1,403 @@
+package io.ferry.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.ChannelEvent;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelNotFoundException;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.channels.Subscriber;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.Unsubscribe;
+import io.ferry.channels.entity.ChannelCommand;
+import io.ferry.channels.entity.ChannelEntity;
+import io.ferry.channels.entity.ChannelEnvironment;
+import io.ferry.channels.entity.ChannelListener;
+import io.ferry.channels.entity.ChannelReply;
+import io.ferry.channels.spi.RequestValidator;
+import io.ferry.channels.spi.Revalidator;
+import io.ferry.channels.spi.VoucherType;
+import io.ferry.channels.wire.DataTransport;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import io.ferry.node.engine.ChannelIndex;
+import io.ferry.node.engine.DroppedCommands;
+import io.ferry.node.engine.EventHub;
+import io.ferry.node.engine.TransferIds;
+import io.ferry.node.engine.TransportRouter;
+import io.ferry.persistence.journal.LevelDbJournalSettings;
+import io.ferry.validators.VoucherRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Dropped;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * A Ferry node: the {@link Manager} API on top of an actor system that journals channels in LevelDB
+ * under the node's data directory and reaches every channel through Cluster Sharding (a cluster of
+ * one: the node joins itself). The transport is handed in; validators are registered on the node's
+ * {@link VoucherRegistry}. On start the node wakes every channel that was not finished and restarts
+ * it.
+ */
+public final class FerryNode implements Manager {
+  private final NodeSettings settings;
+  private final DataTransport transport;
+  private final VoucherRegistry registry;
+  private final TransferIds transferIds = new TransferIds();
+  private final Set<ChannelId> live = ConcurrentHashMap.newKeySet();
+  private final EventHub hub;
+  private volatile ActorSystem<Void> system;
+  private volatile ClusterSharding sharding;
+  private volatile ActorRef<ChannelIndex.Command> index;
+
+  public FerryNode(NodeSettings settings, DataTransport transport) {
+    this(settings, transport, new VoucherRegistry());
+  }
+
+  public FerryNode(NodeSettings settings, DataTransport transport, VoucherRegistry registry) {
+    this.settings = settings;
+    this.transport = transport;
+    this.registry = registry;
+    this.hub = new EventHub(settings.eventBuffer());
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  public synchronized CompletionStage<Void> start() {
+    if (system != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("node already started"));
+    }
+    system = ActorSystem.create(Behaviors.empty(), "ferry", pekkoConfig());
+    index = system.systemActorOf(ChannelIndex.create(), "channel-index", Props.empty());
+    ActorRef<Dropped> dropped =
+        system.systemActorOf(DroppedCommands.create(), "dropped-commands", Props.empty());
+    system.eventStream().tell(new EventStream.Subscribe<>(Dropped.class, dropped));
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+        .registerOnMemberUp(() -> up.complete(null));
+    sharding = ClusterSharding.get(system);
+    ChannelEnvironment env =
+        new ChannelEnvironment(peerId(), transport, registry, listener(), settings.channels());
+    sharding.init(
+        Entity.of(
+                ChannelEntity.TYPE_KEY,
+                ctx -> ChannelEntity.create(ctx.getEntityId(), env, ctx.getShard()))
+            .withStopMessage(new ChannelCommand.Passivate()));
+    transport.bind(new TransportRouter(peerId(), sharding, () -> Set.copyOf(live)));
+    return up.thenCompose(ok -> resumeChannels());
+  }
+
+  private Config pekkoConfig() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pekko.actor.provider", "cluster");
+    m.put("pekko.remote.artery.canonical.hostname", "127.0.0.1");
+    m.put("pekko.remote.artery.canonical.port", 0);
+    m.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    m.put("pekko.cluster.log-info", "off");
+    m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    m.put("pekko.coordinated-shutdown.exit-jvm", "off");
+    m.put(
+        "pekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout",
+        settings.passivateIdleAfter().toMillis() + "ms");
+    m.put("pekko.actor.default-dispatcher.fork-join-executor.parallelism-max", 4);
+    return settings
+        .extra()
+        .withFallback(ConfigFactory.parseMap(m, "FerryNode"))
+        .withFallback(LevelDbJournalSettings.under(settings.home()).toConfig())
+        .withFallback(ConfigFactory.load());
+  }
+
+  /** Wakes every channel the index lists; each restarts by its role (or finishes cleanup). */
+  private CompletionStage<Void> resumeChannels() {
+    return AskPattern.<ChannelIndex.Command, Set<ChannelId>>ask(
+            index, ChannelIndex.List::new, settings.askTimeout(), system.scheduler())
+        .exceptionally(
+            e -> {
+              throw new CompletionException(
+                  new IllegalStateException(
+                      "the channel journal under " + settings.home() + " did not answer: " + e, e));
+            })
+        .thenAccept(
+            ids -> {
+              live.addAll(ids);
+              for (ChannelId id : ids) {
+                entity(id)
+                    .<ChannelReply>ask(ChannelCommand.Restart::new, settings.askTimeout())
+                    .thenAccept(
+                        reply -> {
+                          if (reply instanceof ChannelReply.Unknown) {
+                            forget(id);
+                          }
+                        });
+              }
+            });
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> stop() {
+    if (system == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    ActorSystem<Void> s = system;
+    transport.close();
+    hub.close();
+    s.terminate();
+    return s.getWhenTerminated().thenApply(done -> null);
+  }
+
+  @Override
+  public PeerId peerId() {
+    return transport.self();
+  }
+
+  /** The validator registry: voucher types, validators and revalidators of this node. */
+  public VoucherRegistry registry() {
+    return registry;
+  }
+
+  // ---- validators ----
+
+  @Override
+  public <V> void registerVoucherType(VoucherType<V> type, RequestValidator<V> validator) {
+    registry.registerVoucherType(type, validator);
+  }
+
+  @Override
+  public <V> void registerRevalidator(VoucherType<V> type, Revalidator<V> revalidator) {
+    registry.registerRevalidator(type, revalidator);
+  }
+
+  @Override
+  public <R> void registerVoucherResultType(VoucherType<R> type) {
+    registry.registerVoucherResultType(type);
+  }
+
+  // ---- channels ----
+
+  @Override
+  public CompletionStage<ChannelId> openPushDataChannel(
+      PeerId to, Object voucher, Cid baseCid, Selector selector) {
+    return open(to, false, voucher, baseCid, selector);
+  }
+
+  @Override
+  public CompletionStage<ChannelId> openPullDataChannel(
+      PeerId to, Object voucher, Cid baseCid, Selector selector) {
+    return open(to, true, voucher, baseCid, selector);
+  }
+
+  private CompletionStage<ChannelId> open(
+      PeerId to, boolean pull, Object voucher, Cid baseCid, Selector selector) {
+    if (to.equals(peerId())) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("cannot open a channel to this node itself (" + to + ")"));
+    }
+    TypedVoucher encoded;
+    try {
+      encoded = encode(voucher);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ChannelId id = new ChannelId(peerId(), to, transferIds.next());
+    return command(
+            id, replyTo -> new ChannelCommand.Open(id, pull, baseCid, selector, encoded, replyTo))
+        .thenApply(state -> id);
+  }
+
+  private TypedVoucher encode(Object voucher) {
+    return voucher instanceof TypedVoucher t ? t : registry.encode(voucher);
+  }
+
+  @Override
+  public CompletionStage<Void> sendVoucher(ChannelId channelId, Object voucher) {
+    TypedVoucher encoded;
+    try {
+      encoded = encode(voucher);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return done(command(channelId, r -> new ChannelCommand.SendVoucher(encoded, r)));
+  }
+
+  @Override
+  public CompletionStage<Void> closeDataTransferChannel(ChannelId channelId) {
+    return done(command(channelId, ChannelCommand.Cancel::new));
+  }
+
+  @Override
+  public CompletionStage<Void> pauseDataTransferChannel(ChannelId channelId) {
+    return done(command(channelId, ChannelCommand.Pause::new));
+  }
+
+  @Override
+  public CompletionStage<Void> resumeDataTransferChannel(ChannelId channelId) {
+    return done(command(channelId, ChannelCommand.Resume::new));
+  }
+
+  @Override
+  public CompletionStage<Void> restartDataTransferChannel(ChannelId channelId) {
+    return done(command(channelId, ChannelCommand.Restart::new));
+  }
+
+  @Override
+  public CompletionStage<Status> transferChannelStatus(ChannelId channelId) {
+    return channelState(channelId)
+        .handle(
+            (state, error) -> {
+              if (error == null) {
+                return state.status();
+              }
+              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+              if (cause instanceof ChannelNotFoundException) {
+                return Status.ChannelNotFoundError;
+              }
+              throw new CompletionException(cause);
+            });
+  }
+
+  @Override
+  public CompletionStage<ChannelState> channelState(ChannelId channelId) {
+    return command(channelId, ChannelCommand.GetState::new);
+  }
+
+  @Override
+  public CompletionStage<Map<ChannelId, ChannelState>> inProgressChannels() {
+    requireStarted();
+    return AskPattern.<ChannelIndex.Command, Set<ChannelId>>ask(
+            index, ChannelIndex.List::new, settings.askTimeout(), system.scheduler())
+        .thenCompose(
+            ids -> {
+              List<CompletableFuture<ChannelReply>> replies = new ArrayList<>();
+              for (ChannelId id : ids) {
+                replies.add(
+                    entity(id)
+                        .<ChannelReply>ask(ChannelCommand.GetState::new, settings.askTimeout())
+                        .toCompletableFuture());
+              }
+              return CompletableFuture.allOf(replies.toArray(new CompletableFuture<?>[0]))
+                  .thenApply(
+                      all -> {
+                        Map<ChannelId, ChannelState> out = new LinkedHashMap<>();
+                        for (CompletableFuture<ChannelReply> f : replies) {
+                          if (f.join() instanceof ChannelReply.Receipt r
+                              && !r.state().status().isTerminal()) {
+                            out.put(r.state().channelId(), r.state());
+                          }
+                        }
+                        return out;
+                      });
+            });
+  }
+
+  // ---- events ----
+
+  @Override
+  public Unsubscribe subscribeToEvents(Subscriber subscriber) {
+    return hub.subscribe(subscriber);
+  }
+
+  @Override
+  public Source<Pair<ChannelEvent, ChannelState>, NotUsed> events() {
+    return hub.source();
+  }
+
+  // ---- plumbing ----
+
+  private EntityRef<ChannelCommand> entity(ChannelId id) {
+    return sharding.entityRefFor(ChannelEntity.TYPE_KEY, id.toString());
+  }
+
+  private void requireStarted() {
+    if (system == null) {
+      throw new IllegalStateException("node " + peerId() + " is not started");
+    }
+  }
+
+  /** Asks the channel; a receipt gives its state, anything else fails with the reason. */
+  private CompletionStage<ChannelState> command(
+      ChannelId id, Function<ActorRef<ChannelReply>, ChannelCommand> command) {
+    if (system == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("node " + peerId() + " is not started"));
+    }
+    return entity(id)
+        .<ChannelReply>ask(command::apply, settings.askTimeout())
+        .thenApply(
+            reply -> {
+              if (reply instanceof ChannelReply.Receipt r) {
+                return r.state();
+              }
+              if (reply instanceof ChannelReply.Refusal r) {
+                throw new CompletionException(new IllegalStateException(r.reason()));
+              }
+              throw new CompletionException(new ChannelNotFoundException(id));
+            });
+  }
+
+  private static CompletionStage<Void> done(CompletionStage<?> stage) {
+    return stage.thenApply(x -> null);
+  }
+
+  private void forget(ChannelId id) {
+    live.remove(id);
+    index.tell(new ChannelIndex.Remove(id));
+  }
+
+  /** What channels tell this node: index first, events to subscribers, ends. */
+  private ChannelListener listener() {
+    return new ChannelListener() {
+      @Override
+      public CompletionStage<Void> register(ChannelId channelId) {
+        return AskPattern.<ChannelIndex.Command, Done>ask(
+                index,
+                replyTo -> new ChannelIndex.Add(channelId, replyTo),
+                Duration.ofSeconds(15),
+                system.scheduler())
+            .thenApply(
+                d -> {
+                  live.add(channelId);
+                  return null;
+                });
+      }
+
+      @Override
+      public void published(ChannelEvent event, ChannelState state) {
+        hub.publish(event, state);
+      }
+
+      @Override
+      public void ended(ChannelId channelId) {
+        forget(channelId);
+      }
+    };
+  }
+}

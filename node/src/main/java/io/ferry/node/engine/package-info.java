@@ -1,0 +1,6 @@
+/**
+ * The node's channel engine wiring: the durable index of live channels, the router from transport
+ * callbacks to sharded channel entities, the event hub that feeds subscribers without slowing
+ * channels, transfer ids, and the answer to commands Pekko had to drop.
+ */
+package io.ferry.node.engine;

@@ -1,0 +1,152 @@
+package io.ferry.node.engine;
+
+import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.ChannelEvent;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.EventCode;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.channels.entity.ChannelSettings;
+import io.ferry.channels.testing.Poll;
+import io.ferry.ipld.store.BlockStore;
+import io.ferry.node.FerryNode;
+import io.ferry.node.NodeSettings;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.transport.local.LocalNetwork;
+import io.ferry.transport.local.LocalTransport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * One real node for behaviour tests: a FerryNode with its LevelDB journal and LevelDB block store
+ * under its own data directory, on a shared {@link LocalNetwork}, recording every event it
+ * publishes. It can be stopped and started again on the same directory.
+ */
+final class TestNode implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** One published event and the state right after it. */
+  record Seen(ChannelEvent event, ChannelState state) {}
+
+  final PeerId id;
+  final Path home;
+  private final LocalNetwork network;
+  private final Consumer<FerryNode> setup;
+  private ChannelSettings channels;
+  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  BlockStore store;
+  LocalTransport transport;
+  FerryNode node;
+
+  private TestNode(
+      LocalNetwork network,
+      PeerId id,
+      Path home,
+      ChannelSettings channels,
+      Consumer<FerryNode> setup) {
+    this.network = network;
+    this.id = id;
+    this.home = home;
+    this.channels = channels;
+    this.setup = setup;
+  }
+
+  /** Creates a node; call {@link #start} (or {@link #startAll}) before use. */
+  static TestNode create(
+      LocalNetwork network,
+      PeerId id,
+      Path home,
+      ChannelSettings channels,
+      Consumer<FerryNode> setup) {
+    return new TestNode(network, id, home, channels, setup);
+  }
+
+  CompletableFuture<Void> start() {
+    store = LevelDbBlockStore.open(home.resolve("blocks"), false, 0);
+    transport = network.join(id, store);
+    node =
+        new FerryNode(
+            NodeSettings.forHome(home)
+                .withChannels(channels)
+                .withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING")),
+            transport);
+    setup.accept(node);
+    node.subscribeToEvents((e, s) -> seen.add(new Seen(e, s)));
+    return node.start().toCompletableFuture();
+  }
+
+  static void startAll(TestNode... nodes) throws Exception {
+    CompletableFuture<?>[] all = new CompletableFuture<?>[nodes.length];
+    for (int i = 0; i < nodes.length; i++) {
+      all[i] = nodes[i].start();
+    }
+    CompletableFuture.allOf(all).get(60, TimeUnit.SECONDS);
+  }
+
+  void stop() throws Exception {
+    if (node != null) {
+      node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      store.close();
+      node = null;
+    }
+  }
+
+  void restart() throws Exception {
+    stop();
+    start().get(60, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+
+  ChannelState state(ChannelId channel) throws Exception {
+    return node.channelState(channel).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits until the channel reaches {@code status} (as the node's API reports it). */
+  ChannelState await(ChannelId channel, Status status) {
+    return Poll.until(
+        WAIT,
+        id + " to see " + channel + " " + status,
+        () -> {
+          try {
+            return state(channel);
+          } catch (Exception e) {
+            return null;
+          }
+        },
+        s -> s != null && s.status() == status);
+  }
+
+  /** Waits until this node published {@code code} for the channel ({@code count} times). */
+  void awaitEvent(ChannelId channel, EventCode code, int count) {
+    Poll.until(
+        WAIT,
+        id + " to publish " + code + " x" + count + " for " + channel + "; saw " + codes(channel),
+        () -> codes(channel).stream().filter(c -> c == code).count() >= count);
+  }
+
+  /** Every event code this node published for the channel, in order. */
+  List<EventCode> codes(ChannelId channel) {
+    return seen.stream()
+        .filter(s -> s.state().channelId().equals(channel))
+        .map(s -> s.event().code())
+        .collect(Collectors.toList());
+  }
+
+  /** The codes without data events (their number depends on batch boundaries and timing). */
+  List<EventCode> controlCodes(ChannelId channel) {
+    return codes(channel).stream()
+        .filter(c -> !Expect.DATA.contains(c))
+        .collect(Collectors.toList());
+  }
+}

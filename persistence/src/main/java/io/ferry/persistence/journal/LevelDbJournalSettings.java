@@ -1,0 +1,42 @@
+package io.ferry.persistence.journal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where and how a node journals its channels when it runs on its own: Pekko's LevelDB journal
+ * through leveldbjni ({@code native = on}; a journal written natively cannot be read with the Java
+ * port, so this stays fixed), every write synced to disk, and snapshots in the local snapshot
+ * store, both under the node's data directory.
+ *
+ * @param journalDir the LevelDB journal's directory
+ * @param snapshotDir the snapshot store's directory
+ */
+public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) {
+  public LevelDbJournalSettings {
+    Objects.requireNonNull(journalDir, "journalDir");
+    Objects.requireNonNull(snapshotDir, "snapshotDir");
+  }
+
+  /** {@code <home>/journal} and {@code <home>/snapshots}. */
+  public static LevelDbJournalSettings under(Path home) {
+    Path abs = home.toAbsolutePath();
+    return new LevelDbJournalSettings(abs.resolve("journal"), abs.resolve("snapshots"));
+  }
+
+  /** The Pekko settings that select and place the journal and snapshot store. */
+  public Config toConfig() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb");
+    m.put("pekko.persistence.journal.leveldb.dir", journalDir.toString());
+    m.put("pekko.persistence.journal.leveldb.native", "on");
+    m.put("pekko.persistence.journal.leveldb.fsync", "on");
+    m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
+    m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir.toString());
+    return ConfigFactory.parseMap(m, "LevelDbJournalSettings");
+  }
+}
