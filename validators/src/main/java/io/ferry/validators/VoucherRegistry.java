@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -55,9 +54,13 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar {
 
   private record RegisteredRevalidator<V>(VoucherType<V> type, Revalidator<V> revalidator) {}
 
-  /** A registry that calls plug-ins on the common fork-join pool. */
+  /**
+   * A registry that calls plug-ins on its own small pool of daemon threads ({@code
+   * ferry-validators-N}), so a plug-in that blocks briefly (an fsync, a query) delays neither the
+   * engine nor the common fork-join pool.
+   */
   public VoucherRegistry() {
-    this(ForkJoinPool.commonPool());
+    this(PluginPool.create());
   }
 
   /** A registry that calls plug-ins on {@code executor}, never on the engine's thread. */
@@ -74,7 +77,13 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar {
    * @throws IllegalStateException when a provider cannot be loaded or fails to register, naming it
    */
   public static VoucherRegistry discover(ValidatorContext context, ClassLoader loader) {
-    VoucherRegistry registry = new VoucherRegistry();
+    return discover(context, loader, PluginPool.create());
+  }
+
+  /** As {@link #discover(ValidatorContext, ClassLoader)}, calling plug-ins on {@code executor}. */
+  public static VoucherRegistry discover(
+      ValidatorContext context, ClassLoader loader, Executor executor) {
+    VoucherRegistry registry = new VoucherRegistry(executor);
     ProviderDiscovery.registerAll(registry, context, loader);
     return registry;
   }

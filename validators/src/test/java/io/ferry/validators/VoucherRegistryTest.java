@@ -40,7 +40,7 @@ class VoucherRegistryTest {
   private final VoucherRegistry registry = new VoucherRegistry();
 
   /** Remembers the requests it saw and answers with {@code answer}. */
-  private static final class RecordingValidator implements RequestValidator<Ticket> {
+  private static class RecordingValidator implements RequestValidator<Ticket> {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<ValidationRequest<Ticket>> requests = new CopyOnWriteArrayList<>();
     ValidationResult answer = ValidationResult.accept();
@@ -146,6 +146,24 @@ class VoucherRegistryTest {
     assertThat(seen.voucher().seats()).isEqualTo(2);
     assertThat(seen.voucher().stamp()).containsExactly(1, 2, 3);
     assertThat(seen.voucher().issuer()).isEqualTo(CLIENT.peerId());
+  }
+
+  @Test
+  void validatorsAreCalledOnTheRegistrysOwnThreadsNotTheCallers() throws Exception {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    registry.registerVoucherType(
+        TICKET,
+        new RecordingValidator() {
+          @Override
+          public CompletionStage<ValidationResult> validatePull(ValidationRequest<Ticket> r) {
+            threads.add(Thread.currentThread().getName());
+            return super.validatePull(r);
+          }
+        });
+
+    validate(false, true, registry.encode(ticket()));
+
+    assertThat(threads).singleElement().asString().startsWith("ferry-validators-");
   }
 
   @Test
