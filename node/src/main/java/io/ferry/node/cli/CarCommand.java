@@ -1,5 +1,6 @@
 package io.ferry.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.car.CarReader;
 import io.ferry.ipld.car.CarWriter;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,20 +57,35 @@ public final class CarCommand implements Runnable {
     }
 
     private Integer execute() throws Exception {
-      List<Cid> roots;
-      long before;
-      long after;
-      try (LevelDbBlockStore store = blocks.open();
-          InputStream in = Files.newInputStream(file)) {
-        before = store.count();
-        roots = CarReader.importInto(store, in);
-        after = store.count();
-      }
       PrintWriter out = spec.commandLine().getOut();
-      out.println("imported " + file + ": " + (after - before) + " new blocks");
-      roots.forEach(out::println);
-      out.flush();
-      return 0;
+      return LocalBlocks.viaNodeOrLocal(
+          blocks,
+          spec,
+          api -> {
+            JsonNode r =
+                api.post(
+                    "/v1/blocks/import",
+                    Map.of("path", LocalBlocks.absolute(file), "format", "car"));
+            out.println("imported " + file + ": " + r.path("blocks").asLong() + " blocks");
+            out.println(r.path("root").asText());
+            out.flush();
+            return 0;
+          },
+          () -> {
+            List<Cid> roots;
+            long before;
+            long after;
+            try (LevelDbBlockStore store = blocks.open();
+                InputStream in = Files.newInputStream(file)) {
+              before = store.count();
+              roots = CarReader.importInto(store, in);
+              after = store.count();
+            }
+            out.println("imported " + file + ": " + (after - before) + " new blocks");
+            roots.forEach(out::println);
+            out.flush();
+            return 0;
+          });
     }
   }
 
@@ -97,16 +114,30 @@ public final class CarCommand implements Runnable {
 
     private Integer execute() throws Exception {
       Cid root = Cid.parse(cid);
-      long written;
-      try (LevelDbBlockStore store = blocks.open()) {
-        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW);
-        try (out) {
-          written = CarWriter.writeDag(store, root, Selectors.all(), out);
-        } catch (RuntimeException | IOException e) {
-          Files.deleteIfExists(file);
-          throw e;
-        }
-      }
+      long written =
+          LocalBlocks.viaNodeOrLocal(
+              blocks,
+              spec,
+              api ->
+                  api.post(
+                          "/v1/export",
+                          Map.of(
+                              "root", root.toString(),
+                              "path", LocalBlocks.absolute(file),
+                              "format", "car"))
+                      .path("blocks")
+                      .asLong(),
+              () -> {
+                try (LevelDbBlockStore store = blocks.open()) {
+                  OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW);
+                  try (out) {
+                    return CarWriter.writeDag(store, root, Selectors.all(), out);
+                  } catch (RuntimeException | IOException e) {
+                    Files.deleteIfExists(file);
+                    throw e;
+                  }
+                }
+              });
       PrintWriter out = spec.commandLine().getOut();
       out.println("wrote " + written + " blocks of " + root + " to " + file);
       out.flush();

@@ -5,6 +5,7 @@ import io.ferry.ipld.unixfs.UnixFsExporter;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,9 +38,20 @@ public final class ExportCommand implements Callable<Integer> {
 
   private Integer execute() throws Exception {
     Cid root = Cid.parse(cid);
-    try (LevelDbBlockStore store = blocks.open()) {
-      new UnixFsExporter(store).export(root, out);
-    }
+    LocalBlocks.viaNodeOrLocal(
+        blocks,
+        spec,
+        api ->
+            api.post(
+                "/v1/export",
+                Map.of(
+                    "root", root.toString(), "path", LocalBlocks.absolute(out), "format", "file")),
+        () -> {
+          try (LevelDbBlockStore store = blocks.open()) {
+            new UnixFsExporter(store).export(root, out);
+          }
+          return null;
+        });
     PrintWriter w = spec.commandLine().getOut();
     w.println("exported " + root + " to " + out);
     w.flush();

@@ -1,5 +1,6 @@
 package io.ferry.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.ipld.unixfs.BlockSink;
 import io.ferry.ipld.unixfs.ImportResult;
 import io.ferry.ipld.unixfs.UnixFsImporter;
@@ -7,6 +8,7 @@ import io.ferry.ipld.unixfs.UnixFsProfile;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,22 +59,48 @@ public final class ImportCommand implements Callable<Integer> {
   private Integer execute() throws Exception {
     UnixFsProfile p = UnixFsProfile.forName(profile);
     PrintWriter out = spec.commandLine().getOut();
-    ImportResult result;
     if (onlyHash) {
-      result = importer(p, BlockSink.discard()).importPath(path);
-    } else {
-      try (LevelDbBlockStore store = blocks.open()) {
-        result = importer(p, BlockSink.batching(store, 8L << 20)).importPath(path);
-      }
+      ImportResult result = importer(p, BlockSink.discard()).importPath(path);
+      return print(out, "hashed", result.contentBytes(), result.blocks(), p, result.root());
     }
+    return LocalBlocks.viaNodeOrLocal(
+        blocks,
+        spec,
+        api -> {
+          JsonNode r =
+              api.post(
+                  "/v1/blocks/import",
+                  Map.of(
+                      "path",
+                      LocalBlocks.absolute(path),
+                      "format",
+                      "file",
+                      "profile",
+                      p.name(),
+                      "hidden",
+                      hidden));
+          return print(
+              out,
+              "imported",
+              r.path("bytes").asLong(),
+              r.path("blocks").asLong(),
+              p,
+              r.path("root").asText());
+        },
+        () -> {
+          try (LevelDbBlockStore store = blocks.open()) {
+            ImportResult result = importer(p, BlockSink.batching(store, 8L << 20)).importPath(path);
+            return print(out, "imported", result.contentBytes(), result.blocks(), p, result.root());
+          }
+        });
+  }
+
+  private static int print(
+      PrintWriter out, String verb, long bytes, long blocks, UnixFsProfile p, Object root) {
     out.printf(
         "%s %d bytes in %d blocks (%s)%s%n",
-        onlyHash ? "hashed" : "imported",
-        result.contentBytes(),
-        result.blocks(),
-        p.name(),
-        onlyHash ? ", nothing stored" : "");
-    out.println(result.root());
+        verb, bytes, blocks, p.name(), verb.equals("hashed") ? ", nothing stored" : "");
+    out.println(root);
     out.flush();
     return 0;
   }

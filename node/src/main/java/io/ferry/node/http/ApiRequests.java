@@ -37,10 +37,13 @@ public final class ApiRequests {
   /**
    * {@code POST /v1/blocks/import}.
    *
-   * @param path a file on the node's machine
+   * @param path a file or directory on the node's machine
    * @param format {@code file} (default: chunked into a UnixFS DAG) or {@code car}
+   * @param profile the UnixFS profile for {@code file} (e.g. {@code unixfs-v1-2025}); null for the
+   *     default
+   * @param hidden whether hidden entries of a directory are imported too; null means no
    */
-  public record Import(String path, String format) {}
+  public record Import(String path, String format, String profile, Boolean hidden) {}
 
   /**
    * {@code POST /v1/export}.

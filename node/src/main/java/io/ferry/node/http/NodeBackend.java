@@ -53,8 +53,14 @@ public interface NodeBackend {
    */
   CompletionStage<Void> purge(ChannelId channelId);
 
-  /** Imports a file (or a CAR file) from this machine into the block store. */
-  CompletionStage<ImportResult> importFile(Path path, boolean car);
+  /**
+   * Imports a file or directory as UnixFS (or a CAR file) from this machine into the block store.
+   *
+   * @param profile the UnixFS profile name; empty for the default
+   * @param hidden whether hidden entries of a directory are imported too
+   */
+  CompletionStage<ImportResult> importFile(
+      Path path, boolean car, Optional<String> profile, boolean hidden);
 
   /** Writes the DAG under {@code root} to a file (or a CAR file) on this machine. */
   CompletionStage<ExportResult> export(Cid root, Selector selector, Path out, boolean car);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -107,7 +108,11 @@ final class NodeEndpoints {
           Path path = localPath(req.path(), "path");
           boolean car = isCar(req.format());
           return onSuccess(
-              node.importFile(path, car),
+              node.importFile(
+                  path,
+                  car,
+                  Optional.ofNullable(req.profile()).filter(x -> !x.isBlank()),
+                  Boolean.TRUE.equals(req.hidden())),
               r ->
                   replies.ok(
                       Map.of(

@@ -257,6 +257,52 @@ class CliAgainstApiTest {
   }
 
   @Test
+  void importExportAndCarGoThroughTheRunningNodeWithAbsolutePaths() throws Exception {
+    Path file = elsewhere.resolve("data.bin");
+    java.nio.file.Files.write(file, new byte[] {1, 2, 3});
+    int before = node.operations().size();
+
+    Run imported = ferry("import", "--home", home.toString(), file.toString());
+    Run exported =
+        ferry("export", "--home", home.toString(), root(), elsewhere.resolve("out").toString());
+    Run car =
+        ferry(
+            "car",
+            "export",
+            "--home",
+            home.toString(),
+            root(),
+            elsewhere.resolve("x.car").toString());
+
+    assertThat(imported.exit()).as(imported.err()).isZero();
+    assertThat(imported.out().strip().lines().reduce((a, b) -> b))
+        .hasValue(FakeNode.cid(file.toString()).toString());
+    assertThat(exported.exit()).as(exported.err()).isZero();
+    assertThat(car.exit()).as(car.err()).isZero();
+    assertThat(node.operations().subList(before, node.operations().size()))
+        .containsExactly(
+            "import " + file,
+            "export " + root() + " " + elsewhere.resolve("out"),
+            "export " + root() + " " + elsewhere.resolve("x.car"));
+  }
+
+  @Test
+  void aNodeThatLeftItsAddressBehindButIsGoneIsSkippedForTheLocalStore(@TempDir Path crashed)
+      throws Exception {
+    ApiToken.loadOrCreate(crashed.resolve("api.token"));
+    java.nio.file.Files.writeString(crashed.resolve("api.addr"), "127.0.0.1:1\n");
+    Path file = elsewhere.resolve("local.bin");
+    java.nio.file.Files.write(file, new byte[] {4, 5, 6});
+
+    Run r = ferry("import", "--home", crashed.toString(), file.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("using the block store directly");
+    assertThat(r.out()).startsWith("imported 3 bytes in 1 blocks");
+    assertThat(crashed.resolve("blocks")).isDirectory();
+  }
+
+  @Test
   void everyCommandHasHelp() {
     for (String[] cmd :
         List.of(

@@ -122,7 +122,8 @@ public final class FakeNode implements NodeBackend, Manager {
   }
 
   @Override
-  public CompletionStage<ImportResult> importFile(Path path, boolean car) {
+  public CompletionStage<ImportResult> importFile(
+      Path path, boolean car, Optional<String> profile, boolean hidden) {
     operations.add("import " + path + (car ? " car" : ""));
     return CompletableFuture.completedFuture(new ImportResult(cid(path.toString()), 3, 300));
   }
