@@ -179,6 +179,15 @@ public final class FerryNode implements Manager {
     return transport.self();
   }
 
+  /**
+   * The node's actor system, once started: the HTTP API, the journal's event stream and purges run
+   * on it (the LevelDB journal belongs to this system alone).
+   */
+  public ActorSystem<Void> system() {
+    requireStarted();
+    return system;
+  }
+
   /** The validator registry: voucher types, validators and revalidators of this node. */
   public VoucherRegistry registry() {
     return registry;

@@ -30,6 +30,7 @@ import io.ferry.channels.entity.ChannelCommand.TimeOut;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -59,6 +60,14 @@ public final class ChannelEntity
   /** The sharding entity type of channels; the entity id is the channel id's text form. */
   public static final EntityTypeKey<ChannelCommand> TYPE_KEY =
       EntityTypeKey.create(ChannelCommand.class, "Channel");
+
+  /**
+   * The journal tag on every channel event: the node's event stream ({@code /v1/events}) reads the
+   * journal by this tag, and the tag's offsets are the stream's resumable event IDs.
+   */
+  public static final String EVENT_TAG = "ferry-channel";
+
+  private static final Set<String> TAGS = Set.of(EVENT_TAG);
 
   private final ChannelEnvironment env;
   private final Opening opening;
@@ -238,6 +247,12 @@ public final class ChannelEntity
   @Override
   public EventHandler<EntityState, JournalEvent> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(EntityState::apply);
+  }
+
+  /** Every event carries {@link #EVENT_TAG}, in journal order across all channels. */
+  @Override
+  public Set<String> tagsFor(JournalEvent event) {
+    return TAGS;
   }
 
   // ---- signals: after recovery, resume what was in flight ----
