@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param code what happened
  * @param message more about it; empty when nothing to add
  * @param timestamp when it happened
- * @param sequenceNr the event's position in its channel's journal; strictly increasing per
- *     channel, so a subscriber that reconnects can resume after the last one it saw
+ * @param sequenceNr the event's position in its channel's journal; strictly increasing per channel,
+ *     so a subscriber that reconnects can resume after the last one it saw
  */
 public record ChannelEvent(EventCode code, String message, Instant timestamp, long sequenceNr) {
   public ChannelEvent {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 
 /**
- * Names a channel everywhere: the peer that opened it, the peer it was opened with, and a
- * transfer ID unique to the initiator. The text form {@code <initiator>-<responder>-<id>} is
+ * Names a channel everywhere: the peer that opened it, the peer it was opened with, and a transfer
+ * ID unique to the initiator. The text form {@code <initiator>-<responder>-<id>} is
  * go-data-transfer's; it is also the channel's persistence ID and sharding entity ID.
  */
 public record ChannelId(PeerId initiator, PeerId responder, long transferId) {

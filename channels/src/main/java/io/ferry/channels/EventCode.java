@@ -1,9 +1,9 @@
 package io.ferry.channels;
 
 /**
- * What happened on a channel. Subscribers receive one {@link ChannelEvent} per applied event.
- * Names and numbers 0-30 are go-data-transfer v1.15's ({@code events.go}), 31-35 are v2's
- * additions, and {@link #Progress} is the seed API's original data event (v0.5), kept by name.
+ * What happened on a channel. Subscribers receive one {@link ChannelEvent} per applied event. Names
+ * and numbers 0-30 are go-data-transfer v1.15's ({@code events.go}), 31-35 are v2's additions, and
+ * {@link #Progress} is the seed API's original data event (v0.5), kept by name.
  */
 public enum EventCode {
   /** A channel was created, on either side. */
@@ -78,7 +78,10 @@ public enum EventCode {
   TransferInitiated(34),
   /** A protocol message could not be sent. */
   SendMessageError(35),
-  /** The seed API's data event (go-data-transfer v0.5); later releases split it into the data events. */
+  /**
+   * The seed API's data event (go-data-transfer v0.5); later releases split it into the data
+   * events.
+   */
   Progress(36);
 
   private final int code;

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Re-judges a channel while it runs (go-data-transfer's Revalidator): when the initiator sends a new
- * voucher, as data moves, and when the responder's side completes. The data callbacks answer
+ * Re-judges a channel while it runs (go-data-transfer's Revalidator): when the initiator sends a
+ * new voucher, as data moves, and when the responder's side completes. The data callbacks answer
  * {@link Optional#empty()} when this revalidator does not handle the channel, so several can
  * coexist. Prefer {@link ValidationResult#withDataLimit(long)} to per-batch callbacks for
  * pay-as-you-go: the channel then pauses itself exactly at the limit.

@@ -43,7 +43,8 @@ public record ValidationResult(
     Objects.requireNonNull(decision, "decision");
     reason = reason == null ? "" : reason;
     if (dataLimit < NO_CHANGE) {
-      throw new IllegalArgumentException("data limit must be >= 0 (or NO_CHANGE), was " + dataLimit);
+      throw new IllegalArgumentException(
+          "data limit must be >= 0 (or NO_CHANGE), was " + dataLimit);
     }
   }
 

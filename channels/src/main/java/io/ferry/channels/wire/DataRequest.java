@@ -13,8 +13,8 @@ import io.ferry.ipld.selector.Selector;
  * @param root root of the DAG
  * @param selector which part of the DAG, walked in traversal order
  * @param skipBlocks blocks at the start of the traversal not to move (the receiver holds them)
- * @param countedBlocks blocks the channel has already counted; progress for traversal indexes
- *     below this is reported as a repeat, above as first-time
+ * @param countedBlocks blocks the channel has already counted; progress for traversal indexes below
+ *     this is reported as a repeat, above as first-time
  * @param byteLimit the sender stops queueing once this many first-time bytes were queued and
  *     reports {@link TransportHandler#onDataLimitReached}; 0 means no limit
  */

@@ -57,11 +57,13 @@ public record TransferRequest(
   }
 
   public static TransferRequest update(long transferId, boolean paused) {
-    return new TransferRequest(MessageType.UPDATE, transferId, false, paused, null, null, null, null, 0);
+    return new TransferRequest(
+        MessageType.UPDATE, transferId, false, paused, null, null, null, null, 0);
   }
 
   public static TransferRequest cancel(long transferId) {
-    return new TransferRequest(MessageType.CANCEL, transferId, false, false, null, null, null, null, 0);
+    return new TransferRequest(
+        MessageType.CANCEL, transferId, false, false, null, null, null, null, 0);
   }
 
   public static TransferRequest voucher(long transferId, TypedVoucher voucher) {

@@ -3,8 +3,8 @@ package io.ferry.channels.wire;
 import io.ferry.channels.TypedVoucher;
 
 /**
- * A response from a responder (go-data-transfer's TransferResponse), plus a human-readable
- * message so a rejection says why even when the validator sent no voucher result.
+ * A response from a responder (go-data-transfer's TransferResponse), plus a human-readable message
+ * so a rejection says why even when the validator sent no voucher result.
  *
  * @param type NEW, UPDATE, CANCEL, COMPLETE, VOUCHER_RESULT or RESTART
  * @param transferId the initiator's transfer id
