@@ -42,6 +42,7 @@ final class TestNode implements AutoCloseable {
   private ChannelSettings channels;
   final List<Seen> seen = new CopyOnWriteArrayList<>();
   BlockStore store;
+  GatedStore gate;
   LocalTransport transport;
   FerryNode node;
 
@@ -70,7 +71,8 @@ final class TestNode implements AutoCloseable {
 
   CompletableFuture<Void> start() {
     store = LevelDbBlockStore.open(home.resolve("blocks"), false, 0);
-    transport = network.join(id, store);
+    gate = new GatedStore(store);
+    transport = network.join(id, gate);
     node =
         new FerryNode(
             NodeSettings.forHome(home)
@@ -93,6 +95,7 @@ final class TestNode implements AutoCloseable {
   void stop() throws Exception {
     if (node != null) {
       node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      gate.open();
       store.close();
       node = null;
     }
@@ -141,6 +144,21 @@ final class TestNode implements AutoCloseable {
         .filter(s -> s.state().channelId().equals(channel))
         .map(s -> s.event().code())
         .collect(Collectors.toList());
+  }
+
+  /**
+   * The channel's events with every run of data events shown as one {@code "data"}: the shape does
+   * not depend on where batch boundaries fall.
+   */
+  List<String> shape(ChannelId channel) {
+    List<String> out = new java.util.ArrayList<>();
+    for (EventCode c : codes(channel)) {
+      String name = Expect.DATA.contains(c) ? "data" : c.name();
+      if (!(name.equals("data") && !out.isEmpty() && out.get(out.size() - 1).equals("data"))) {
+        out.add(name);
+      }
+    }
+    return out;
   }
 
   /** The codes without data events (their number depends on batch boundaries and timing). */
