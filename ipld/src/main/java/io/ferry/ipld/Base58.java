@@ -69,7 +69,7 @@ public final class Base58 {
     int out = decoded.length;
     int start = zeros;
     while (start < input58.length) {
-      decoded[--out] = (byte) divmod(input58, start, 58, 256);
+      decoded[--out] = divmod(input58, start, 58, 256);
       if (input58[start] == 0) {
         start++;
       }
