@@ -22,7 +22,21 @@ import java.util.stream.Stream;
 final class ProviderDiscovery {
   private ProviderDiscovery() {}
 
+  /**
+   * Registers every provider {@code loader} finds. When one fails, the providers registered before
+   * it are closed again (their ledgers and files released) and the failure is thrown.
+   */
   static void registerAll(VoucherRegistry registry, ValidatorContext context, ClassLoader loader) {
+    try {
+      registerEach(registry, context, loader);
+    } catch (RuntimeException e) {
+      closeQuietly(registry, e);
+      throw e;
+    }
+  }
+
+  private static void registerEach(
+      VoucherRegistry registry, ValidatorContext context, ClassLoader loader) {
     Map<String, String> seen = new HashMap<>();
     Iterator<ValidatorProvider> providers =
         ServiceLoader.load(ValidatorProvider.class, loader).iterator();
@@ -49,6 +63,7 @@ final class ProviderDiscovery {
       }
       try {
         provider.register(registry, contextFor(name, context));
+        registry.adopt(provider);
       } catch (RuntimeException e) {
         throw new IllegalStateException(
             "validator plug-in '"
@@ -59,6 +74,15 @@ final class ProviderDiscovery {
                 + e.getMessage(),
             e);
       }
+    }
+  }
+
+  /** A start that fails releases what the plug-ins registered so far had opened. */
+  private static void closeQuietly(VoucherRegistry registry, Throwable cause) {
+    try {
+      registry.close();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
     }
   }
 

@@ -8,6 +8,7 @@ import io.ferry.channels.spi.Revalidator;
 import io.ferry.channels.spi.ValidationRequest;
 import io.ferry.channels.spi.ValidationResult;
 import io.ferry.channels.spi.ValidatorContext;
+import io.ferry.channels.spi.ValidatorProvider;
 import io.ferry.channels.spi.ValidatorRegistrar;
 import io.ferry.channels.spi.VoucherType;
 import io.ferry.channels.validation.Validation;
@@ -16,6 +17,7 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +41,7 @@ import java.util.function.Supplier;
  * the engine: an unknown type, undecodable bytes or a failing plug-in become a REJECT verdict that
  * names the cause.
  */
-public final class VoucherRegistry implements Validation, ValidatorRegistrar {
+public final class VoucherRegistry implements Validation, ValidatorRegistrar, AutoCloseable {
   private final VoucherCodec codec = VoucherCodec.standard();
   private final Executor executor;
 
@@ -51,6 +53,9 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar {
   private final Map<String, Revalidator<?>> revalidatorsById = new ConcurrentHashMap<>();
   private final List<RegisteredRevalidator<?>> revalidators = new CopyOnWriteArrayList<>();
   private final Set<String> resultTypes = ConcurrentHashMap.newKeySet();
+
+  /** The plug-ins that registered here, in order, closed in reverse by {@link #close}. */
+  private final List<ValidatorProvider> providers = new CopyOnWriteArrayList<>();
 
   private record RegisteredRevalidator<V>(VoucherType<V> type, Revalidator<V> revalidator) {}
 
@@ -96,6 +101,47 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar {
    */
   public static URLClassLoader loadPlugins(Path pluginsDir) {
     return ProviderDiscovery.pluginLoader(pluginsDir, VoucherRegistry.class.getClassLoader());
+  }
+
+  // ---- plug-ins ----
+
+  /** Remembers a plug-in that registered here, so that {@link #close} releases it. */
+  void adopt(ValidatorProvider provider) {
+    providers.add(provider);
+  }
+
+  /** The names of the plug-ins that registered here, in registration order. */
+  public List<String> pluginNames() {
+    return providers.stream().map(ValidatorProvider::name).toList();
+  }
+
+  /**
+   * Closes every plug-in that registered here (see {@link ValidatorProvider#close}), the last one
+   * first; each is closed once, however often this is called. Call it when the node has stopped.
+   *
+   * @throws IllegalStateException after closing all of them, when some failed to close (naming
+   *     them; their errors are attached as suppressed exceptions)
+   */
+  @Override
+  public synchronized void close() {
+    List<String> failed = new ArrayList<>();
+    List<Exception> errors = new ArrayList<>();
+    for (int i = providers.size() - 1; i >= 0; i--) {
+      ValidatorProvider provider = providers.remove(i);
+      try {
+        provider.close();
+      } catch (Exception e) {
+        failed.add("'" + provider.name() + "': " + e.getMessage());
+        errors.add(e);
+      }
+    }
+    if (!errors.isEmpty()) {
+      IllegalStateException named =
+          new IllegalStateException(
+              "validator plug-ins failed to close: " + String.join("; ", failed));
+      errors.forEach(named::addSuppressed);
+      throw named;
+    }
   }
 
   // ---- registration ----

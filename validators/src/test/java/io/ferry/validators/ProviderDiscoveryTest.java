@@ -70,6 +70,34 @@ class ProviderDiscoveryTest {
   }
 
   @Test
+  void closingTheRegistryClosesEveryDiscoveredPluginExactlyOnce() {
+    VoucherRegistry registry =
+        VoucherRegistry.discover(SELF.context(dir, Map.of()), getClass().getClassLoader());
+    int before = TestProvider.CLOSED.get();
+    assertThat(registry.pluginNames()).contains("box-office");
+
+    registry.close();
+    registry.close();
+
+    assertThat(TestProvider.CLOSED.get() - before).isEqualTo(1);
+    assertThat(registry.pluginNames()).isEmpty();
+  }
+
+  @Test
+  void aPluginThatFailsToStartClosesThePluginsThatStartedBeforeIt() {
+    int before = TestProvider.CLOSED.get();
+    Map<String, String> settings =
+        Map.of("box-office.holder", "alice", "paid-retrieval.price-per-byte", "free");
+
+    assertThatThrownBy(
+            () ->
+                VoucherRegistry.discover(SELF.context(dir, settings), getClass().getClassLoader()))
+        .hasMessageContaining("paid-retrieval");
+
+    assertThat(TestProvider.CLOSED.get() - before).isEqualTo(1);
+  }
+
+  @Test
   void aLoaderWithoutProvidersGivesAnEmptyRegistry() throws Exception {
     try (URLClassLoader empty = new URLClassLoader(new java.net.URL[0], null)) {
       VoucherRegistry registry = VoucherRegistry.discover(SELF.context(dir, Map.of()), empty);

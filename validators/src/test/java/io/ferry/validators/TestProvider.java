@@ -9,14 +9,21 @@ import io.ferry.channels.spi.ValidatorRegistrar;
 import io.ferry.validators.TestVouchers.Ticket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Found by ServiceLoader through {@code src/test/resources/META-INF/services}: accepts tickets
- * whose holder is the {@code holder} setting, and remembers the context it was given.
+ * whose holder is the {@code holder} setting, remembers the context it was given and counts closes.
  */
 public final class TestProvider implements ValidatorProvider {
   static final AtomicReference<ValidatorContext> LAST_CONTEXT = new AtomicReference<>();
+  static final AtomicInteger CLOSED = new AtomicInteger();
+
+  @Override
+  public void close() {
+    CLOSED.incrementAndGet();
+  }
 
   @Override
   public String name() {

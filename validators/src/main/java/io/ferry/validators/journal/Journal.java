@@ -253,9 +253,17 @@ public final class Journal<E> implements Closeable {
     }
   }
 
+  /**
+   * Makes buffered entries durable and closes the file; closing twice does nothing. A write after
+   * closing fails.
+   */
   @Override
   public synchronized void close() {
+    if (!channel.isOpen()) {
+      return;
+    }
     try {
+      channel.force(false);
       channel.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close journal " + file, e);

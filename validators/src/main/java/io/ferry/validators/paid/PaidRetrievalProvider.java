@@ -4,22 +4,27 @@ import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.channels.spi.ValidatorProvider;
 import io.ferry.channels.spi.ValidatorRegistrar;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Ferry's built-in paid-retrieval plug-in (name {@code paid-retrieval}). Always registers the three
  * paid-retrieval types, so a node can pay as a client; sells retrievals only when {@code
  * price-per-byte} is configured, with {@code payment-interval} (default 1048576 bytes), {@code
  * payment-interval-increase} (default 1048576) and {@code unseal-price} (default 0). Its ledger
- * lives in the plug-in's data directory. The client side ({@link PaymentClient}) is wired by the
- * node, which reads the budget with {@link #clientBudget}.
+ * lives in the plug-in's data directory and is closed by {@link #close}. The client side ({@link
+ * PaymentClient}) is wired by the node, which reads the budget with {@link #clientBudget}.
  */
 public final class PaidRetrievalProvider implements ValidatorProvider {
   /** The plug-in's name, and the prefix of its settings. */
   public static final String NAME = "paid-retrieval";
 
   static final long DEFAULT_INTERVAL = 1 << 20;
+
+  /** The ledgers {@link #register} opened, closed by {@link #close}. */
+  private final List<ResponderLedger> ledgers = new CopyOnWriteArrayList<>();
 
   @Override
   public String name() {
@@ -33,11 +38,21 @@ public final class PaidRetrievalProvider implements ValidatorProvider {
     }
     Optional<PaidRetrievalTerms> asking = askingTerms(context.settings());
     ResponderLedger ledger = ResponderLedger.open(context.dataDirectory());
+    ledgers.add(ledger);
     PaidRetrievalValidator validator =
         new PaidRetrievalValidator(context.self(), asking, ledger, Clock.systemUTC());
     registrar.registerVoucherType(PaidRetrievalTypes.PROPOSAL, validator);
     registrar.registerRevalidator(PaidRetrievalTypes.PAYMENT, validator);
     registrar.registerVoucherResultType(PaidRetrievalTypes.RESULT);
+  }
+
+  /** Closes the responder ledger's journal; the node calls this after its channels stopped. */
+  @Override
+  public void close() {
+    for (ResponderLedger ledger : ledgers) {
+      ledgers.remove(ledger);
+      ledger.close();
+    }
   }
 
   /** The terms this node sells at, from its settings; empty when no price is configured. */

@@ -24,6 +24,11 @@ class PaidRetrievalProviderTest {
   @TempDir Path dir;
 
   private Verdict propose(VoucherRegistry registry, PaidRetrievalTerms terms) throws Exception {
+    return propose(registry, channel, terms);
+  }
+
+  private Verdict propose(VoucherRegistry registry, ChannelId channel, PaidRetrievalTerms terms)
+      throws Exception {
     return registry
         .validateRequest(
             false,
@@ -60,6 +65,25 @@ class PaidRetrievalProviderTest {
     assertThat(fair.decision()).isEqualTo(Decision.ACCEPT);
     assertThat(fair.dataLimit()).isEqualTo(4096);
     assertThat(Files.exists(dir.resolve("paid-retrieval").resolve("responder.journal"))).isTrue();
+  }
+
+  @Test
+  void closingTheRegistryClosesTheResponderLedgerWithEverythingItRecorded() throws Exception {
+    Map<String, String> settings = Map.of("paid-retrieval.price-per-byte", "3");
+    VoucherRegistry registry =
+        VoucherRegistry.discover(provider.context(dir, settings), getClass().getClassLoader());
+    assertThat(propose(registry, new PaidRetrievalTerms(3, 4096, 0, 0)).decision())
+        .isEqualTo(Decision.ACCEPT);
+
+    registry.close();
+
+    Verdict afterClose =
+        propose(registry, client.channelTo(provider, 4), new PaidRetrievalTerms(3, 4096, 0, 0));
+    assertThat(afterClose.decision()).isEqualTo(Decision.REJECT);
+    assertThat(afterClose.reason()).contains("failed");
+    try (ResponderLedger reopened = ResponderLedger.open(dir.resolve("paid-retrieval"))) {
+      assertThat(reopened.channel(channel)).isPresent();
+    }
   }
 
   @Test
