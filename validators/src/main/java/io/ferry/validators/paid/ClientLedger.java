@@ -9,9 +9,11 @@ import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The client's book: the budget and, per paid channel, what was reserved, signed, acknowledged and
@@ -91,6 +93,18 @@ public final class ClientLedger implements Closeable {
   /** As {@link #open(Path)}, compacting once the journal has more than {@code compactAfter}. */
   static ClientLedger open(Path directory, long compactAfter) {
     return new ClientLedger(directory, compactAfter);
+  }
+
+  /** The channels whose payments began and that have not ended, in no particular order. */
+  public synchronized Set<ChannelId> runningChannels() {
+    Set<ChannelId> running = new HashSet<>();
+    accounts.forEach(
+        (id, account) -> {
+          if (!account.ended()) {
+            running.add(id);
+          }
+        });
+    return running;
   }
 
   /** The budget right now. */

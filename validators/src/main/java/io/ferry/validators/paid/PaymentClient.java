@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +91,15 @@ public final class PaymentClient implements Closeable {
   /** The account of a channel, if payments began for it. */
   public Optional<ClientAccount> account(ChannelId channelId) {
     return ledger.account(channelId);
+  }
+
+  /**
+   * The channels being paid for that have not ended, as the ledger has them: after a restart, the
+   * node checks each against its channels (one that ended while the node was down is settled with
+   * {@link #onChannelEnded}).
+   */
+  public Set<ChannelId> runningChannels() {
+    return ledger.runningChannels();
   }
 
   /** Raises the budget to {@code total} (e.g. the configured budget at start; never lowers it). */

@@ -251,4 +251,16 @@ class PaymentClientTest {
 
     assertThat(payer.account(channel).orElseThrow().acknowledged()).isEqualTo(2000);
   }
+
+  @Test
+  void runningChannelsListsChannelsThatBeganAndNotEndedAcrossARestart() {
+    ChannelId other = client.channelTo(provider, 2);
+    payer.begin(channel, TERMS, 0);
+    payer.begin(other, TERMS, 0);
+    payer.onChannelEnded(other, Status.Cancelled);
+
+    reopen();
+
+    assertThat(payer.runningChannels()).containsExactly(channel);
+  }
 }
