@@ -64,7 +64,7 @@ final class InboundDispatch {
           a.channel(),
           a.index());
     } else if (element instanceof Frame.Close c) {
-      session.forgetEarlyWant(c.channel());
+      session.forgetEarly(c.channel());
       SendChannel s = session.send(c.channel());
       if (s != null) {
         s.onRemoteClose(c.error());

@@ -12,16 +12,17 @@ import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -33,15 +34,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything this node does with one peer, in one actor: the connection (dial, redial with backoff,
- * adopt one of two simultaneous connections, detect loss), control messages to and from the peer,
- * and the channels whose data moves between the two ({@link SendChannel}, {@link ReceiveChannel}).
- * Channels outlive connections: after a reconnect each receiving channel asks again from where it
- * stands.
+ * Everything this node does with one peer, in one actor: its {@link PeerLink} (the connection),
+ * control messages to and from the peer, and the channels whose data moves between the two ({@link
+ * SendChannel}, {@link ReceiveChannel}). Channels outlive connections: after a reconnect each
+ * receiving channel asks again from where it stands.
  */
-final class PeerSession extends AbstractBehavior<PeerSession.Command> implements SessionIo {
+final class PeerSession extends AbstractBehavior<PeerSession.Command>
+    implements SessionIo, PeerLink.Events {
   private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
-  private static final int MAX_EARLY_WANTS = 1024;
+  private static final int MAX_EARLY = 1024;
 
   sealed interface Command {}
 
@@ -66,6 +67,10 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
 
   record Connect(Multiaddr address, CompletableFuture<PeerId> connected) implements Command {}
 
+  record Disconnect() implements Command {}
+
+  record Stop() implements Command {}
+
   record Attached(Connection connection, ActorRef<Ack> ack) implements Command {}
 
   record Inbound(Connection connection, Object element, ActorRef<Ack> ack) implements Command {}
@@ -76,10 +81,6 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
 
   record Later(Runnable action) implements Command {}
 
-  record Stop() implements Command {}
-
-  record Disconnect() implements Command {}
-
   private enum Tick implements Command {
     INSTANCE
   }
@@ -88,27 +89,17 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     INSTANCE
   }
 
-  private record Pending(TransferMessage message, CompletableFuture<Void> sent, long deadline) {}
-
   private final TransportContext node;
   private final PeerId peer;
   private final TimerScheduler<Command> timers;
   private final PeerLimits limits;
+  private final PeerLink link;
   private final Map<ChannelId, SendChannel> sends = new HashMap<>();
   private final Map<Long, SendChannel> sendsByRef = new HashMap<>();
   private final Map<ChannelId, ReceiveChannel> receives = new HashMap<>();
   private final Map<Long, ReceiveChannel> receivesByRef = new HashMap<>();
   private final Map<ChannelId, Frame.Want> earlyWants = new LinkedHashMap<>();
-  private final java.util.Set<ChannelId> earlyPauses = new java.util.LinkedHashSet<>();
-  private final List<Pending> pending = new ArrayList<>();
-  private final List<CompletableFuture<PeerId>> connectWaiters = new ArrayList<>();
-  private final List<Connection> others = new ArrayList<>();
-  private Connection active;
-  private Connection dialing;
-  private Multiaddr address;
-  private int failedDials;
-  private boolean redialScheduled;
-  private boolean stopping;
+  private final Set<ChannelId> earlyPauses = new LinkedHashSet<>();
 
   static Behavior<Command> create(TransportContext node, PeerId peer, Multiaddr address) {
     return Behaviors.setup(
@@ -125,8 +116,8 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     this.node = node;
     this.peer = peer;
     this.timers = timers;
-    this.address = address;
     this.limits = new PeerLimits(node, this::later, this::pumpAll, this::creditUnthrottled);
+    this.link = new PeerLink(node, peer, address, ctx.getSelf(), this);
     timers.startTimerAtFixedRate(Tick.INSTANCE, node.settings().progressInterval());
   }
 
@@ -136,21 +127,26 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(Later.class, l -> run(l.action()))
         .onMessage(Attached.class, this::onAttached)
-        .onMessage(Detached.class, this::onDetached)
-        .onMessage(DialFailed.class, this::onDialFailed)
+        .onMessage(Detached.class, m -> run(() -> link.onDetached(m.connection(), m.cause())))
+        .onMessage(DialFailed.class, m -> run(() -> link.onDialFailed(m.connection(), m.cause())))
         .onMessage(OpenSend.class, this::onOpenSend)
         .onMessage(OpenReceive.class, this::onOpenReceive)
-        .onMessage(SetByteLimit.class, m -> withSend(m.channel(), s -> s.setByteLimit(m.limit())))
-        .onMessage(Pause.class, m -> withEither(m.channel(), true))
-        .onMessage(Resume.class, m -> withEither(m.channel(), false))
+        .onMessage(SetByteLimit.class, m -> onSend(m.channel(), s -> s.setByteLimit(m.limit())))
+        .onMessage(Pause.class, m -> onPauseOrResume(m.channel(), true))
+        .onMessage(Resume.class, m -> onPauseOrResume(m.channel(), false))
         .onMessage(CloseChannel.class, this::onCloseChannel)
-        .onMessage(SendMessage.class, this::onSendMessage)
-        .onMessage(Connect.class, this::onConnect)
+        .onMessage(SendMessage.class, m -> run(() -> link.send(m.message(), m.sent())))
+        .onMessage(Connect.class, m -> run(() -> link.connect(m.address(), m.connected())))
+        .onMessage(Disconnect.class, m -> run(link::disconnect))
         .onMessageEquals(Tick.INSTANCE, this::onTick)
-        .onMessageEquals(Redial.INSTANCE, this::onRedial)
+        .onMessageEquals(Redial.INSTANCE, () -> run(link::redial))
         .onMessage(Stop.class, m -> onStop())
-        .onMessage(Disconnect.class, m -> onDisconnect())
         .build();
+  }
+
+  private Behavior<Command> run(Runnable action) {
+    action.run();
+    return this;
   }
 
   // ---- API ----
@@ -175,7 +171,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     if (early != null) {
       onWant(early);
     }
-    ensureConnected();
+    link.ensureConnected();
     return this;
   }
 
@@ -196,11 +192,11 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     } else {
       receives.put(id, new ReceiveChannel(m.request(), this, m.held()));
     }
-    ensureConnected();
+    link.ensureConnected();
     return this;
   }
 
-  private Behavior<Command> withSend(ChannelId id, java.util.function.Consumer<SendChannel> f) {
+  private Behavior<Command> onSend(ChannelId id, Consumer<SendChannel> f) {
     SendChannel s = sends.get(id);
     if (s != null) {
       f.accept(s);
@@ -208,7 +204,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     return this;
   }
 
-  private Behavior<Command> withEither(ChannelId id, boolean pause) {
+  private Behavior<Command> onPauseOrResume(ChannelId id, boolean pause) {
     SendChannel s = sends.get(id);
     if (s != null) {
       if (pause) {
@@ -237,49 +233,43 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     if (r != null) {
       r.close();
     }
-    earlyWants.remove(m.channel());
+    forgetEarly(m.channel());
     return this;
   }
 
-  private Behavior<Command> onSendMessage(SendMessage m) {
-    if (active != null) {
-      active.outbox.offerControl(FrameCodec.encode(new Frame.Message(m.message())));
-      m.sent().complete(null);
-    } else if (address == null && node.addressOf(peer) == null) {
-      m.sent()
-          .completeExceptionally(
-              new IllegalStateException(
-                  "not connected to " + peer + " and no address is known for it"));
-    } else {
-      long deadline = System.nanoTime() + node.settings().connectTimeout().toNanos();
-      pending.add(new Pending(m.message(), m.sent(), deadline));
-      ensureConnected();
-    }
-    return this;
+  private Behavior<Command> onStop() {
+    link.stop();
+    return Behaviors.stopped();
   }
 
-  private Behavior<Command> onConnect(Connect m) {
-    address = m.address().withPeer(peer);
-    if (active != null) {
-      m.connected().complete(peer);
-    } else {
-      connectWaiters.add(m.connected());
-      ensureConnected();
-    }
-    return this;
+  // ---- the link's events ----
+
+  @Override
+  public void connected() {
+    node.handler().onPeerConnected(peer);
+    List.copyOf(receives.values()).forEach(ReceiveChannel::connected);
   }
 
-  // ---- connections ----
-
-  private void ensureConnected() {
-    if (address == null) {
-      address = node.addressOf(peer);
-    }
-    if (active != null || dialing != null || address == null || stopping || redialScheduled) {
-      return;
-    }
-    dialing = node.connector().dial(address, peer, getContext().getSelf());
+  @Override
+  public void lost(String why) {
+    sendsByRef.clear();
+    receivesByRef.clear();
+    List.copyOf(sends.values()).forEach(SendChannel::connectionLost);
+    List.copyOf(receives.values()).forEach(ReceiveChannel::connectionLost);
+    node.handler().onPeerDisconnected(peer, why);
   }
+
+  @Override
+  public boolean needsConnection() {
+    return link.hasPending() || !sends.isEmpty() || !receives.isEmpty();
+  }
+
+  @Override
+  public void scheduleRedial(Duration delay) {
+    timers.startSingleTimer(Redial.INSTANCE, delay);
+  }
+
+  // ---- inbound frames ----
 
   private Behavior<Command> onAttached(Attached m) {
     m.connection().outbox.onDrained(() -> later(this::pumpAll));
@@ -287,187 +277,12 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     return this;
   }
 
-  private Behavior<Command> onDialFailed(DialFailed m) {
-    if (m.connection() != dialing) {
-      return this;
-    }
-    dialing = null;
-    failedDials++;
-    String why = Connector.describe(m.cause(), node.settings());
-    log.info("could not connect to {} at {}: {}", peer, address, why);
-    connectWaiters.forEach(
-        f -> f.completeExceptionally(new IllegalStateException("cannot connect: " + why)));
-    connectWaiters.clear();
-    expirePending(why);
-    scheduleRedial();
-    return this;
-  }
-
-  private void scheduleRedial() {
-    boolean needed = !pending.isEmpty() || !sends.isEmpty() || !receives.isEmpty();
-    if (!needed || address == null || stopping || redialScheduled || active != null) {
-      return;
-    }
-    TcpSettings s = node.settings();
-    long min = s.reconnectMinBackoff().toMillis();
-    long delay = Math.min(s.reconnectMaxBackoff().toMillis(), min << Math.min(failedDials, 20));
-    delay = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-    redialScheduled = true;
-    timers.startSingleTimer(Redial.INSTANCE, Duration.ofMillis(Math.max(1, delay)));
-  }
-
-  private Behavior<Command> onRedial() {
-    redialScheduled = false;
-    ensureConnected();
-    return this;
-  }
-
-  private void onHello(Connection c, Frame.Hello hello) {
-    if (hello.version() != FrameCodec.VERSION || !hello.protocol().equals(FrameCodec.PROTOCOL)) {
-      log.warn(
-          "refused {}: it speaks {} version {}, not {} version {}",
-          c,
-          hello.protocol(),
-          hello.version(),
-          FrameCodec.PROTOCOL,
-          FrameCodec.VERSION);
-      c.abort(new IllegalStateException("protocol mismatch"));
-      return;
-    }
-    c.handshake(hello);
-    learnAddress(c, hello);
-    if (c == dialing) {
-      dialing = null;
-    }
-    if (active == null) {
-      adopt(c);
-    } else if (active != c) {
-      Connection keep = preferred(active, c);
-      Connection drop = keep == c ? active : c;
-      log.debug("duplicate connections to {}: keeping {}, retiring {}", peer, keep, drop);
-      retire(drop);
-      if (keep == c) {
-        others.remove(c);
-        active = c;
-      }
-    }
-  }
-
-  /** Of two connections, the one dialed by the lower peer ID; of two from one dialer, the newer. */
-  private Connection preferred(Connection a, Connection b) {
-    PeerId dialerA = a.dialed ? self() : peer;
-    PeerId dialerB = b.dialed ? self() : peer;
-    if (dialerA.equals(dialerB)) {
-      return b;
-    }
-    PeerId lower = self().compareTo(peer) < 0 ? self() : peer;
-    return dialerA.equals(lower) ? a : b;
-  }
-
-  private void retire(Connection c) {
-    c.retire();
-    c.outbox.offerControl(FrameCodec.encode(new Frame.GoAway("duplicate connection")));
-    if (!others.contains(c)) {
-      others.add(c);
-    }
-    if (c.goAwayReceived()) {
-      c.shutdown();
-    }
-  }
-
-  private void adopt(Connection c) {
-    active = c;
-    others.remove(c);
-    failedDials = 0;
-    log.debug("connected to {} ({})", peer, c);
-    for (Pending p : pending) {
-      c.outbox.offerControl(FrameCodec.encode(new Frame.Message(p.message())));
-      p.sent().complete(null);
-    }
-    pending.clear();
-    connectWaiters.forEach(f -> f.complete(peer));
-    connectWaiters.clear();
-    node.handler().onPeerConnected(peer);
-    List.copyOf(receives.values()).forEach(ReceiveChannel::connected);
-  }
-
-  private void learnAddress(Connection c, Frame.Hello hello) {
-    if (address != null || hello.listenAddrs().isEmpty()) {
-      return;
-    }
-    try {
-      Multiaddr a = Multiaddr.parse(hello.listenAddrs().get(0)).withPeer(peer);
-      if (a.host().equals("0.0.0.0") && c.remote != null) {
-        a = Multiaddr.of(c.remote.getAddress().getHostAddress(), a.port(), peer);
-      }
-      address = a;
-    } catch (IllegalArgumentException e) {
-      log.debug("{} announced an unusable address: {}", peer, e.getMessage());
-    }
-  }
-
-  private Behavior<Command> onDetached(Detached m) {
-    Connection c = m.connection();
-    others.remove(c);
-    if (c == dialing) {
-      dialing = null;
-    }
-    if (c != active) {
-      return this;
-    }
-    active = null;
-    String why = Connector.describe(m.cause(), node.settings());
-    if (m.cause() != null) {
-      log.warn("lost connection to {}: {}", peer, why);
-    } else {
-      log.info("connection to {} closed: {}", peer, why);
-    }
-    sendsByRef.clear();
-    receivesByRef.clear();
-    List.copyOf(sends.values()).forEach(SendChannel::connectionLost);
-    List.copyOf(receives.values()).forEach(ReceiveChannel::connectionLost);
-    Connection next = others.stream().filter(Connection::isReady).findFirst().orElse(null);
-    if (next != null) {
-      adopt(next);
-      return this;
-    }
-    node.handler().onPeerDisconnected(peer, why);
-    scheduleRedial();
-    return this;
-  }
-
-  private Behavior<Command> onDisconnect() {
-    if (active != null) {
-      active.abort(new IllegalStateException("disconnected on request"));
-    }
-    return this;
-  }
-
-  private Behavior<Command> onStop() {
-    stopping = true;
-    for (Connection c : others) {
-      c.shutdown();
-    }
-    if (active != null) {
-      active.shutdown();
-    }
-    if (dialing != null) {
-      dialing.shutdown();
-    }
-    IllegalStateException closed = new IllegalStateException("the transport was closed");
-    pending.forEach(p -> p.sent().completeExceptionally(closed));
-    connectWaiters.forEach(f -> f.completeExceptionally(closed));
-    return Behaviors.stopped();
-  }
-
-  // ---- inbound frames ----
-
   private Behavior<Command> onInbound(Inbound m) {
     try {
       Connection c = m.connection();
       Object e = m.element();
       if (e instanceof Frame.Hello h) {
-        onHello(c, h);
+        link.onHello(c, h);
       } else if (c.hello() == null) {
         log.warn("refused {}: it sent a frame before its handshake", c);
         c.abort(new IllegalStateException("frame before handshake"));
@@ -510,7 +325,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
         control(new Frame.Close(id, "channel " + id + " is not open with " + peer));
         return;
       }
-      if (earlyWants.size() >= MAX_EARLY_WANTS) {
+      if (earlyWants.size() >= MAX_EARLY) {
         earlyWants.remove(earlyWants.keySet().iterator().next());
       }
       earlyWants.put(id, want);
@@ -519,6 +334,31 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     sendsByRef.values().remove(ch);
     sendsByRef.put(want.ref(), ch);
     ch.onWant(want);
+  }
+
+  /** The receiver paused (or resumed) a channel this node has not opened for sending yet. */
+  void earlyPause(ChannelId id, long seq, boolean pause) {
+    if (!id.isParty(peer) || !id.isParty(self())) {
+      return;
+    }
+    if (pause) {
+      if (earlyPauses.size() >= MAX_EARLY) {
+        earlyPauses.remove(earlyPauses.iterator().next());
+      }
+      earlyPauses.add(id);
+    } else {
+      earlyPauses.remove(id);
+    }
+    control(new Frame.Ack(id, seq, 0));
+  }
+
+  void forgetEarly(ChannelId id) {
+    earlyWants.remove(id);
+    earlyPauses.remove(id);
+  }
+
+  void onGoAway(Connection c) {
+    link.onGoAway(c);
   }
 
   SendChannel sendByRef(long ref) {
@@ -537,37 +377,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
     return receives.get(id);
   }
 
-  void forgetEarlyWant(ChannelId id) {
-    earlyWants.remove(id);
-    earlyPauses.remove(id);
-  }
-
-  /** The receiver paused (or resumed) a channel this node has not opened for sending yet. */
-  void earlyPause(ChannelId id, long seq, boolean pause) {
-    if (!id.isParty(peer) || !id.isParty(self())) {
-      return;
-    }
-    if (pause) {
-      if (earlyPauses.size() >= MAX_EARLY_WANTS) {
-        earlyPauses.remove(earlyPauses.iterator().next());
-      }
-      earlyPauses.add(id);
-    } else {
-      earlyPauses.remove(id);
-    }
-    control(new Frame.Ack(id, seq, 0));
-  }
-
-  void onGoAway(Connection c) {
-    c.goAwayReceived(true);
-    if (c.isRetiring()) {
-      c.shutdown();
-    } else if (c == active) {
-      retire(c);
-    }
-  }
-
-  // ---- timers ----
+  // ---- timers and wake-ups ----
 
   private Behavior<Command> onTick() {
     for (SendChannel s : List.copyOf(sends.values())) {
@@ -577,21 +387,9 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
       r.flush();
       r.flushProgress();
     }
-    expirePending("no connection within " + node.settings().connectTimeout().toSeconds() + " s");
+    link.expirePending(
+        "no connection within " + node.settings().connectTimeout().toSeconds() + " s");
     return this;
-  }
-
-  private void expirePending(String why) {
-    long now = System.nanoTime();
-    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-      Pending p = it.next();
-      if (now - p.deadline() >= 0) {
-        it.remove();
-        p.sent()
-            .completeExceptionally(
-                new IllegalStateException("could not deliver to " + peer + ": " + why));
-      }
-    }
   }
 
   private void pumpAll() {
@@ -600,11 +398,6 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
 
   private void creditUnthrottled() {
     List.copyOf(receives.values()).forEach(ReceiveChannel::unthrottled);
-  }
-
-  private Behavior<Command> run(Runnable action) {
-    action.run();
-    return this;
   }
 
   // ---- SessionIo ----
@@ -636,27 +429,22 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
 
   @Override
   public boolean isConnected() {
-    return active != null;
+    return link.active() != null;
   }
 
   @Override
   public void control(Frame frame) {
-    if (active != null) {
-      active.outbox.offerControl(FrameCodec.encode(frame));
-    }
+    link.control(frame);
   }
 
   @Override
   public boolean data(Frame.Block frame, Runnable onWritten) {
-    if (active == null) {
-      return false;
-    }
-    return active.outbox.offerData(FrameCodec.encode(frame), () -> later(onWritten));
+    return link.data(FrameCodec.encode(frame), () -> later(onWritten));
   }
 
   @Override
   public boolean hasRoom() {
-    return active != null && active.outbox.hasRoom();
+    return link.hasRoom();
   }
 
   @Override
@@ -667,7 +455,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command> implements
               try {
                 return work.call();
               } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
               }
             },
             node.blockingExecutor());

@@ -423,7 +423,9 @@ final class ReceiveChannel {
 
   private boolean consume(Block block) {
     try {
-      traversal.advance(block);
+      // A raw block has no links: the traversal needs its CID, not a decoded copy of its bytes.
+      traversal.advance(
+          block.cid().codec() == Multicodec.RAW ? Walker.load(io.store(), block.cid(), 0) : block);
       return true;
     } catch (UnexpectedBlockException e) {
       fail(e.getMessage());

@@ -1,0 +1,329 @@
+package io.ferry.transport.tcp;
+
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.transport.identity.Multiaddr;
+import io.ferry.transport.tcp.frame.Frame;
+import io.ferry.transport.tcp.frame.FrameCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection side of a peer session (confined to the session's thread): which connection is in
+ * use, dialing and redialing with exponential backoff, choosing one of two simultaneous connections
+ * the way both peers choose (the one dialed by the lower peer ID), retiring the other with a
+ * go-away, and control messages waiting for a connection.
+ */
+final class PeerLink {
+  private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+
+  /** What the session learns from its link. */
+  interface Events {
+    /** A connection is ready (handshakes done); the channels may resume. */
+    void connected();
+
+    /** The connection in use was lost and no other is ready. */
+    void lost(String why);
+
+    /** Whether the session needs a connection (channels or messages waiting). */
+    boolean needsConnection();
+
+    /** Asks the session to run {@link #redial()} after {@code delay}. */
+    void scheduleRedial(Duration delay);
+  }
+
+  private record Pending(TransferMessage message, CompletableFuture<Void> sent, long deadline) {}
+
+  private final TransportContext node;
+  private final PeerId peer;
+  private final ActorRef<PeerSession.Command> session;
+  private final Events events;
+  private final List<Pending> pending = new ArrayList<>();
+  private final List<CompletableFuture<PeerId>> connectWaiters = new ArrayList<>();
+  private final List<Connection> others = new ArrayList<>();
+  private Connection active;
+  private Connection dialing;
+  private Multiaddr address;
+  private int failedDials;
+  private boolean redialScheduled;
+  private boolean stopping;
+
+  PeerLink(
+      TransportContext node,
+      PeerId peer,
+      Multiaddr address,
+      ActorRef<PeerSession.Command> session,
+      Events events) {
+    this.node = node;
+    this.peer = peer;
+    this.address = address;
+    this.session = session;
+    this.events = events;
+  }
+
+  Connection active() {
+    return active;
+  }
+
+  boolean hasPending() {
+    return !pending.isEmpty();
+  }
+
+  /** Sends a control message now, or once connected (fails if no address is known). */
+  void send(TransferMessage message, CompletableFuture<Void> sent) {
+    if (active != null) {
+      active.outbox.offerControl(FrameCodec.encode(new Frame.Message(message)));
+      sent.complete(null);
+    } else if (address() == null) {
+      sent.completeExceptionally(
+          new IllegalStateException(
+              "not connected to " + peer + " and no address is known for it"));
+    } else {
+      long deadline = System.nanoTime() + node.settings().connectTimeout().toNanos();
+      pending.add(new Pending(message, sent, deadline));
+      ensureConnected();
+    }
+  }
+
+  /** Dials {@code at} (unless connected); {@code connected} completes when a connection is up. */
+  void connect(Multiaddr at, CompletableFuture<PeerId> connected) {
+    address = at.withPeer(peer);
+    if (active != null) {
+      connected.complete(peer);
+    } else {
+      connectWaiters.add(connected);
+      ensureConnected();
+    }
+  }
+
+  private Multiaddr address() {
+    if (address == null) {
+      address = node.addressOf(peer);
+    }
+    return address;
+  }
+
+  /** Dials unless connected, dialing, waiting to redial, or without an address. */
+  void ensureConnected() {
+    if (active != null || dialing != null || stopping || redialScheduled || address() == null) {
+      return;
+    }
+    dialing = node.connector().dial(address, peer, session);
+  }
+
+  void onDialFailed(Connection c, Throwable cause) {
+    if (c != dialing) {
+      return;
+    }
+    dialing = null;
+    failedDials++;
+    String why = Connector.describe(cause, node.settings());
+    log.info("could not connect to {} at {}: {}", peer, address, why);
+    connectWaiters.forEach(
+        f -> f.completeExceptionally(new IllegalStateException("cannot connect: " + why)));
+    connectWaiters.clear();
+    expirePending(why);
+    scheduleRedial();
+  }
+
+  private void scheduleRedial() {
+    if (!events.needsConnection()
+        || address() == null
+        || stopping
+        || redialScheduled
+        || active != null) {
+      return;
+    }
+    TcpSettings s = node.settings();
+    long min = s.reconnectMinBackoff().toMillis();
+    long delay = Math.min(s.reconnectMaxBackoff().toMillis(), min << Math.min(failedDials, 20));
+    delay = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    redialScheduled = true;
+    events.scheduleRedial(Duration.ofMillis(Math.max(1, delay)));
+  }
+
+  void redial() {
+    redialScheduled = false;
+    ensureConnected();
+  }
+
+  /** The peer's handshake arrived on {@code c}: use it, or keep the preferred of two. */
+  void onHello(Connection c, Frame.Hello hello) {
+    if (hello.version() != FrameCodec.VERSION || !hello.protocol().equals(FrameCodec.PROTOCOL)) {
+      log.warn(
+          "refused {}: it speaks {} version {}, not {} version {}",
+          c,
+          hello.protocol(),
+          hello.version(),
+          FrameCodec.PROTOCOL,
+          FrameCodec.VERSION);
+      c.abort(new IllegalStateException("protocol mismatch"));
+      return;
+    }
+    c.handshake(hello);
+    learnAddress(c, hello);
+    if (c == dialing) {
+      dialing = null;
+    }
+    if (active == null) {
+      adopt(c);
+    } else if (active != c) {
+      Connection keep = preferred(active, c);
+      Connection drop = keep == c ? active : c;
+      log.debug("duplicate connections to {}: keeping {}, retiring {}", peer, keep, drop);
+      retire(drop);
+      if (keep == c) {
+        others.remove(c);
+        active = c;
+      }
+    }
+  }
+
+  /** Of two connections, the one dialed by the lower peer ID; of two from one dialer, the newer. */
+  private Connection preferred(Connection a, Connection b) {
+    PeerId self = node.self();
+    PeerId dialerA = a.dialed ? self : peer;
+    PeerId dialerB = b.dialed ? self : peer;
+    if (dialerA.equals(dialerB)) {
+      return b;
+    }
+    PeerId lower = self.compareTo(peer) < 0 ? self : peer;
+    return dialerA.equals(lower) ? a : b;
+  }
+
+  private void retire(Connection c) {
+    c.retire();
+    c.outbox.offerControl(FrameCodec.encode(new Frame.GoAway("duplicate connection")));
+    if (!others.contains(c)) {
+      others.add(c);
+    }
+    if (c.goAwayReceived()) {
+      c.shutdown();
+    }
+  }
+
+  /** The peer will send nothing more on {@code c}. */
+  void onGoAway(Connection c) {
+    c.goAwayReceived(true);
+    if (c.isRetiring()) {
+      c.shutdown();
+    } else if (c == active) {
+      retire(c);
+    }
+  }
+
+  private void adopt(Connection c) {
+    active = c;
+    others.remove(c);
+    failedDials = 0;
+    log.debug("connected to {} ({})", peer, c);
+    for (Pending p : pending) {
+      c.outbox.offerControl(FrameCodec.encode(new Frame.Message(p.message())));
+      p.sent().complete(null);
+    }
+    pending.clear();
+    connectWaiters.forEach(f -> f.complete(peer));
+    connectWaiters.clear();
+    events.connected();
+  }
+
+  private void learnAddress(Connection c, Frame.Hello hello) {
+    if (address() != null || hello.listenAddrs().isEmpty()) {
+      return;
+    }
+    try {
+      Multiaddr a = Multiaddr.parse(hello.listenAddrs().get(0)).withPeer(peer);
+      if (a.host().equals("0.0.0.0") && c.remote != null && c.remote.getAddress() != null) {
+        a = Multiaddr.of(c.remote.getAddress().getHostAddress(), a.port(), peer);
+      }
+      address = a;
+    } catch (IllegalArgumentException e) {
+      log.debug("{} announced an unusable address: {}", peer, e.getMessage());
+    }
+  }
+
+  /** A connection ended (after its handshake began). */
+  void onDetached(Connection c, Throwable cause) {
+    others.remove(c);
+    if (c == dialing) {
+      dialing = null;
+    }
+    if (c != active) {
+      return;
+    }
+    active = null;
+    String why = Connector.describe(cause, node.settings());
+    if (cause != null) {
+      log.warn("lost connection to {}: {}", peer, why);
+    } else {
+      log.info("connection to {} closed: {}", peer, why);
+    }
+    Connection next = others.stream().filter(Connection::isReady).findFirst().orElse(null);
+    if (next != null) {
+      adopt(next);
+      return;
+    }
+    events.lost(why);
+    scheduleRedial();
+  }
+
+  /** Fails waiting messages whose deadline passed. */
+  void expirePending(String why) {
+    long now = System.nanoTime();
+    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (now - p.deadline() >= 0) {
+        it.remove();
+        p.sent()
+            .completeExceptionally(
+                new IllegalStateException("could not deliver to " + peer + ": " + why));
+      }
+    }
+  }
+
+  /** Drops the connection in use (the link redials when needed). */
+  void disconnect() {
+    if (active != null) {
+      active.abort(new IllegalStateException("disconnected on request"));
+    }
+  }
+
+  /** Ends every connection and fails whatever waits for one. */
+  void stop() {
+    stopping = true;
+    others.forEach(Connection::shutdown);
+    if (active != null) {
+      active.shutdown();
+    }
+    if (dialing != null) {
+      dialing.shutdown();
+    }
+    IllegalStateException closed = new IllegalStateException("the transport was closed");
+    pending.forEach(p -> p.sent().completeExceptionally(closed));
+    connectWaiters.forEach(f -> f.completeExceptionally(closed));
+  }
+
+  /** Queues a control frame on the connection in use (dropped when there is none). */
+  void control(Frame frame) {
+    if (active != null) {
+      active.outbox.offerControl(FrameCodec.encode(frame));
+    }
+  }
+
+  /** Queues a block frame; false when there is no connection or its outbox is full. */
+  boolean data(ByteString frame, Runnable onWritten) {
+    return active != null && active.outbox.offerData(frame, onWritten);
+  }
+
+  boolean hasRoom() {
+    return active != null && active.outbox.hasRoom();
+  }
+}
