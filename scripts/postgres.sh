@@ -14,7 +14,8 @@
 # Environment (defaults in brackets):
 #   FERRY_PG_DIR       [/tmp/ferry-pg]  data directory, log and socket directory
 #   FERRY_PG_PORT      [54329]          TCP port on 127.0.0.1
-#   FERRY_PG_USER      [ferry]          role created for Ferry (also the database's name)
+#   FERRY_PG_USER      [ferry]          role created for Ferry (also the database's name); it
+#                                       may create databases (tests make one each)
 #   FERRY_PG_PASSWORD  [ferry]          that role's password (TCP logins use scram-sha-256)
 set -euo pipefail
 
@@ -91,10 +92,15 @@ psql_admin() {
 
 ensure_role_and_database() {
   local role_exists db_exists
-  role_exists="$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PG_ROLE'")"
-  if [[ "$role_exists" != 1 ]]; then
+  # CREATEDB: tests make a throwaway database each, so that runs never see each other's channels.
+  role_exists="$(psql_admin -d postgres -tAc \
+    "SELECT CASE WHEN rolcreatedb THEN 2 ELSE 1 END FROM pg_roles WHERE rolname = '$PG_ROLE'")"
+  if [[ -z "$role_exists" ]]; then
     say "creating role $PG_ROLE"
-    psql_admin -d postgres -c "CREATE ROLE $PG_ROLE LOGIN PASSWORD '${PG_PASSWORD//\'/\'\'}'"
+    psql_admin -d postgres -c \
+      "CREATE ROLE $PG_ROLE LOGIN CREATEDB PASSWORD '${PG_PASSWORD//\'/\'\'}'"
+  elif [[ "$role_exists" == 1 ]]; then
+    psql_admin -d postgres -c "ALTER ROLE $PG_ROLE CREATEDB"
   fi
   db_exists="$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_ROLE'")"
   if [[ "$db_exists" != 1 ]]; then
@@ -106,6 +112,7 @@ ensure_role_and_database() {
 start() {
   BIN="$(pg_bin)"
   if [[ -n "$BIN" ]] && running "$BIN"; then
+    ensure_role_and_database
     echo "$URL"
     return 0
   fi

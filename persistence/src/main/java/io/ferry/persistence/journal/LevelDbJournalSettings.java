@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param journalDir the LevelDB journal's directory
  * @param snapshotDir the snapshot store's directory
  */
-public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) {
+public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implements JournalSettings {
   public LevelDbJournalSettings {
     Objects.requireNonNull(journalDir, "journalDir");
     Objects.requireNonNull(snapshotDir, "snapshotDir");
@@ -29,6 +29,7 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) {
   }
 
   /** The Pekko settings that select and place the journal and snapshot store. */
+  @Override
   public Config toConfig() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb");
@@ -38,5 +39,21 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) {
     m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
     m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir.toString());
     return ConfigFactory.parseMap(m, "LevelDbJournalSettings");
+  }
+
+  @Override
+  public String readJournalPluginId() {
+    return "pekko.persistence.query.journal.leveldb";
+  }
+
+  /** A LevelDB journal belongs to one actor system: its files are locked while it is open. */
+  @Override
+  public boolean shared() {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return "LevelDB journal in " + journalDir;
   }
 }
