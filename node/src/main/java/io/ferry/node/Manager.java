@@ -20,8 +20,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The data-transfer API of a node: go-data-transfer's Manager, method for method, plus restart and
- * channel state by id. Every operation answers with a {@link CompletionStage}; failures complete
- * it exceptionally with an exception whose message says what was wrong (for example {@link
+ * channel state by id. Every operation answers with a {@link CompletionStage}; failures complete it
+ * exceptionally with an exception whose message says what was wrong (for example {@link
  * io.ferry.channels.ChannelNotFoundException}).
  */
 public interface Manager extends AutoCloseable {
@@ -43,7 +43,9 @@ public interface Manager extends AutoCloseable {
   /** Registers a voucher-result type so results can be decoded. */
   <R> void registerVoucherResultType(VoucherType<R> type);
 
-  /** Opens a channel that sends the DAG under {@code baseCid} (as chosen by the selector) to a peer. */
+  /**
+   * Opens a channel that sends the DAG under {@code baseCid} (as chosen by the selector) to a peer.
+   */
   CompletionStage<ChannelId> openPushDataChannel(
       PeerId to, Object voucher, Cid baseCid, Selector selector);
 
@@ -56,6 +58,15 @@ public interface Manager extends AutoCloseable {
 
   /** Closes (cancels) a channel; both sides end in Cancelled. */
   CompletionStage<Void> closeDataTransferChannel(ChannelId channelId);
+
+  /**
+   * Closes (cancels) a channel and records why: on this node the channel's message becomes {@code
+   * reason} (for example {@code insufficient funds: owed 12000, budget left 4000}). An
+   * implementation that cannot record a reason cancels without it.
+   */
+  default CompletionStage<Void> closeDataTransferChannel(ChannelId channelId, String reason) {
+    return closeDataTransferChannel(channelId);
+  }
 
   /** Pauses this side of a channel. */
   CompletionStage<Void> pauseDataTransferChannel(ChannelId channelId);
@@ -78,7 +89,9 @@ public interface Manager extends AutoCloseable {
   /** Calls the subscriber for every event on every channel, off the channels' threads. */
   Unsubscribe subscribeToEvents(Subscriber subscriber);
 
-  /** Every event on every channel as a stream; a slow consumer drops nothing and slows no channel. */
+  /**
+   * Every event on every channel as a stream; a slow consumer drops nothing and slows no channel.
+   */
   Source<Pair<ChannelEvent, ChannelState>, NotUsed> events();
 
   @Override
