@@ -41,6 +41,11 @@ final class Actions {
     /** Initiator: a restart request went out and its answer has not arrived. */
     boolean restartPending;
 
+    /**
+     * Responder: this incarnation already answered a restart (a later wake-up must not undo it).
+     */
+    boolean restartedHere;
+
     /** Cleanup runs; the channel becomes terminal when it finishes. */
     boolean cleaningUp;
 

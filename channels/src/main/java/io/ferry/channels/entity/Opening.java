@@ -214,6 +214,7 @@ final class Opening {
     if (state == null || state.status().isEnding()) {
       return react.none();
     }
+    act.memory.restartedHere = true;
     Plan plan =
         Plan.from(state)
             .addIf(result != null, new VoucherResultRecorded(result, act.now()))
@@ -342,7 +343,7 @@ final class Opening {
     }
     if (state.isInitiator()) {
       restartAsInitiator(state);
-    } else if (state.status() != Status.Finalizing) {
+    } else if (state.status() != Status.Finalizing && !act.memory.restartedHere) {
       act.closeData(state.channelId());
       act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
     }

@@ -42,8 +42,9 @@ public final class LocalNetwork implements AutoCloseable {
   }
 
   /**
-   * Adds a peer that reads and writes blocks in {@code store}. A peer id may join again after its
-   * previous transport closed (a restarted node); the others hear that it connected.
+   * Adds a peer that reads and writes blocks in {@code store}. It is connected to the others (and
+   * they hear of it) once it is bound to a handler. A peer id may join again after its previous
+   * transport closed (a restarted node).
    *
    * @throws IllegalStateException if a transport with this peer id is already on the network
    */
@@ -52,13 +53,20 @@ public final class LocalNetwork implements AutoCloseable {
     if (members.putIfAbsent(self, t) != null) {
       throw new IllegalStateException(self + " is already on the local network");
     }
+    return t;
+  }
+
+  /** A transport got its handler: from now on it is connected to every other bound peer. */
+  void bound(LocalTransport t) {
+    if (cut.contains(t.self())) {
+      return;
+    }
     for (LocalTransport other : members.values()) {
-      if (other != t && !cut.contains(self)) {
-        other.peerConnected(self);
+      if (other != t && other.isBound() && !cut.contains(other.self())) {
+        other.peerConnected(t.self());
         t.peerConnected(other.self());
       }
     }
-    return t;
   }
 
   /** Simulates a dropped connection: {@code peer} can reach no one and no one can reach it. */
@@ -112,7 +120,7 @@ public final class LocalNetwork implements AutoCloseable {
     if (cut.contains(peer) || cut.contains(from)) {
       return Optional.empty();
     }
-    return member(peer);
+    return member(peer).filter(LocalTransport::isBound);
   }
 
   Optional<LocalTransport> member(PeerId peer) {

@@ -67,6 +67,11 @@ public final class LocalTransport implements DataTransport {
       throw new IllegalStateException("transport of " + self + " is already bound");
     }
     this.handler = handler;
+    network.bound(this);
+  }
+
+  boolean isBound() {
+    return handler != null && !closed;
   }
 
   // ---- messages ----
@@ -186,14 +191,30 @@ public final class LocalTransport implements DataTransport {
         () -> {
           Outgoing out = new Outgoing(request, generation, this);
           outgoing.put(request.channelId(), out);
+          long firstBlocks = 0;
+          long firstBytes = 0;
           try {
             for (long i = 0; i < request.skipBlocks() && out.blocks.hasNext(); i++) {
-              out.blocks.next();
+              Block skipped = out.blocks.next();
+              if (out.nextIndex >= request.countedBlocks()) {
+                firstBlocks++;
+                firstBytes += skipped.size();
+              }
               out.nextIndex++;
             }
           } catch (RuntimeException e) {
             fail(out, "cannot read the blocks to skip: " + e.getMessage());
             return;
+          }
+          if (firstBlocks > 0) {
+            // The receiver holds blocks this side never counted (it stopped before recording
+            // them): they were delivered, so they count as queued and sent, once.
+            for (Direction d : new Direction[] {Direction.QUEUED, Direction.SENT}) {
+              handler.onProgress(
+                  request.channelId(),
+                  new DataProgress(
+                      d, firstBlocks, firstBytes, firstBlocks, firstBytes, out.nextIndex));
+            }
           }
           pump(out);
         });

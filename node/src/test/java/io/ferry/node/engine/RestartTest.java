@@ -1,0 +1,126 @@
+package io.ferry.node.engine;
+
+import static io.ferry.channels.EventCode.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.Status;
+import io.ferry.channels.entity.ChannelSettings;
+import io.ferry.channels.testing.Peers;
+import io.ferry.channels.testing.Poll;
+import io.ferry.channels.testing.TestDags;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.transport.local.BatchPolicy;
+import io.ferry.transport.local.LocalNetwork;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A node's actor system stops in the middle of a transfer and starts again on the same data
+ * directory: the channel restarts by role, the data continues after the blocks the receiver holds,
+ * both sides complete, and no byte is counted twice.
+ */
+class RestartTest {
+  @TempDir Path dir;
+  private final LocalNetwork network = new LocalNetwork(new BatchPolicy(8, 4 << 20), 2);
+  private TestNode alice;
+  private TestNode bob;
+
+  @BeforeEach
+  void start() throws Exception {
+    ChannelSettings channels = ChannelSettings.defaults();
+    alice =
+        TestNode.create(
+            network,
+            Peers.ALICE,
+            dir.resolve("alice"),
+            channels,
+            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
+    bob =
+        TestNode.create(
+            network,
+            Peers.BOB,
+            dir.resolve("bob"),
+            channels,
+            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
+    TestNode.startAll(alice, bob);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    alice.close();
+    bob.close();
+    network.close();
+  }
+
+  @ParameterizedTest(name = "{0}, {1} restarts")
+  @CsvSource({"pull, initiator", "pull, responder", "push, initiator", "push, responder"})
+  void aTransferSurvivesARestartOfEitherSideAndCountsEveryByteOnce(String direction, String who)
+      throws Exception {
+    boolean pull = direction.equals("pull");
+    TestNode sender = pull ? bob : alice;
+    TestNode receiver = pull ? alice : bob;
+    TestNode bounced = who.equals("initiator") ? alice : bob;
+    TestNode survivor = bounced == alice ? bob : alice;
+    ImportResult dag = TestDags.file(sender.store, 400_000, 8192, 31);
+    sender.gate.holdAfter(24);
+
+    ChannelId id =
+        (pull
+                ? alice.node.openPullDataChannel(
+                    bob.id, new Tickets.Ticket("restart"), dag.root(), Selectors.all())
+                : alice.node.openPushDataChannel(
+                    bob.id, new Tickets.Ticket("restart"), dag.root(), Selectors.all()))
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    receiver.awaitEvent(id, DataReceived, 1);
+    Poll.until(TestNode.WAIT, "the sender held mid-DAG", sender.gate::holding);
+    ChannelState before = bounced.state(id);
+
+    bounced.stop();
+    survivor.gate.open();
+    survivor.awaitEvent(id, Disconnected, 1);
+    bounced.start().get(60, TimeUnit.SECONDS);
+
+    ChannelState a = alice.await(id, Status.Completed);
+    ChannelState b = bob.await(id, Status.Completed);
+    ChannelState s = pull ? b : a;
+    ChannelState r = pull ? a : b;
+    assertThat(r.received()).isEqualTo(dag.dagSize());
+    assertThat(r.receivedBlocks()).isEqualTo(dag.blocks());
+    assertThat(s.sent()).isEqualTo(dag.dagSize());
+    assertThat(s.queued()).isEqualTo(dag.dagSize());
+    assertThat(s.sentBlocks()).isEqualTo(dag.blocks());
+    assertThat(before.status()).isEqualTo(Status.Ongoing);
+    boolean aliceSurvived = survivor == alice;
+    assertThat(alice.controlCodes(id))
+        .containsExactlyElementsOf(
+            Expect.seq(
+                Open,
+                TransferInitiated,
+                Accept,
+                aliceSurvived ? java.util.List.of(Disconnected) : java.util.List.of(),
+                Restart,
+                FinishTransfer,
+                ResponderCompletes,
+                CleanupComplete));
+    assertThat(bob.controlCodes(id))
+        .containsExactlyElementsOf(
+            Expect.seq(
+                Open,
+                Accept,
+                TransferInitiated,
+                aliceSurvived ? java.util.List.of() : java.util.List.of(Disconnected),
+                Restart,
+                Complete,
+                CleanupComplete));
+    RoundTripTest.assertAllBlocksArrived(dag, sender, receiver);
+  }
+}
