@@ -22,12 +22,12 @@ import io.ferry.channels.spi.VoucherType;
 import io.ferry.channels.wire.DataTransport;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
+import io.ferry.node.cluster.Departures;
 import io.ferry.node.engine.ChannelIndex;
 import io.ferry.node.engine.DroppedCommands;
 import io.ferry.node.engine.EventHub;
 import io.ferry.node.engine.TransferIds;
 import io.ferry.node.engine.TransportRouter;
-import io.ferry.persistence.journal.LevelDbJournalSettings;
 import io.ferry.validators.VoucherRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,16 +54,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A Ferry node: the {@link Manager} API on top of an actor system that journals channels in LevelDB
- * under the node's data directory and reaches every channel through Cluster Sharding (a cluster of
- * one: the node joins itself). The transport is handed in; validators are registered on the node's
- * {@link VoucherRegistry}. On start the node wakes every channel that was not finished and restarts
- * it.
+ * A Ferry node: the {@link Manager} API on top of an actor system that journals channels (LevelDB
+ * under the node's data directory by default) and reaches every channel through Cluster Sharding:
+ * by default a cluster of one that joins itself; in clustered mode a member of a cluster whose
+ * members share a PostgreSQL journal, with the channel index as a cluster singleton. The transport
+ * is handed in; validators are registered on the node's {@link VoucherRegistry}. On start the node
+ * wakes every channel that was not finished and restarts it (in clustered mode only the member that
+ * starts the cluster does, and the oldest member does whenever another member leaves).
  */
 public final class FerryNode implements Manager {
   private final NodeSettings settings;
@@ -94,13 +95,30 @@ public final class FerryNode implements Manager {
     if (system != null) {
       return CompletableFuture.failedFuture(new IllegalStateException("node already started"));
     }
-    system = ActorSystem.create(Behaviors.empty(), "ferry", pekkoConfig());
-    index = system.systemActorOf(ChannelIndex.create(), "channel-index", Props.empty());
+    ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), "ferry", pekkoConfig());
+    system = s;
+    return settings
+        .journal()
+        .prepare(s)
+        .handle(
+            (ok, error) -> {
+              if (error != null) {
+                s.terminate();
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
+              }
+              return ok;
+            })
+        .thenCompose(ok -> begin());
+  }
+
+  /** Once the journal is ready: the index, the cluster, sharding, the transport, then resume. */
+  private synchronized CompletionStage<Void> begin() {
+    index =
+        settings.membership().startOncePerCluster(system, ChannelIndex.create(), "channel-index");
     ActorRef<Dropped> dropped =
         system.systemActorOf(DroppedCommands.create(), "dropped-commands", Props.empty());
     system.eventStream().tell(new EventStream.Subscribe<>(Dropped.class, dropped));
-    Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    settings.membership().join(system);
     CompletableFuture<Void> up = new CompletableFuture<>();
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
         .registerOnMemberUp(() -> up.complete(null));
@@ -113,14 +131,26 @@ public final class FerryNode implements Manager {
                 ctx -> ChannelEntity.create(ctx.getEntityId(), env, ctx.getShard()))
             .withStopMessage(new ChannelCommand.Passivate()));
     transport.bind(new TransportRouter(peerId(), sharding, () -> Set.copyOf(live)));
-    return up.thenCompose(ok -> resumeChannels());
+    if (!settings.membership().clustered()) {
+      return up.thenCompose(ok -> resumeChannels(true));
+    }
+    system.systemActorOf(
+        Departures.watch(
+            () ->
+                resumeChannels(true)
+                    .exceptionally(
+                        e -> {
+                          system.log().warn("could not restart the cluster's channels: {}", e);
+                          return null;
+                        })),
+        "cluster-departures",
+        Props.empty());
+    // A member that joins a running cluster leaves the channels to where they are.
+    return up.thenCompose(ok -> resumeChannels(!Departures.othersUp(Cluster.get(system))));
   }
 
   private Config pekkoConfig() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("pekko.actor.provider", "cluster");
-    m.put("pekko.remote.artery.canonical.hostname", "127.0.0.1");
-    m.put("pekko.remote.artery.canonical.port", 0);
     m.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     m.put("pekko.cluster.log-info", "off");
     m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
@@ -132,23 +162,31 @@ public final class FerryNode implements Manager {
     return settings
         .extra()
         .withFallback(ConfigFactory.parseMap(m, "FerryNode"))
-        .withFallback(LevelDbJournalSettings.under(settings.home()).toConfig())
+        .withFallback(settings.membership().toConfig())
+        .withFallback(settings.journal().toConfig())
         .withFallback(ConfigFactory.load());
   }
 
-  /** Wakes every channel the index lists; each restarts by its role (or finishes cleanup). */
-  private CompletionStage<Void> resumeChannels() {
-    return AskPattern.<ChannelIndex.Command, Set<ChannelId>>ask(
+  /**
+   * Learns every channel the index lists and, with {@code restart}, wakes each one; each restarts
+   * by its role (or finishes cleanup).
+   */
+  private CompletionStage<Void> resumeChannels(boolean restart) {
+    return AskPattern.<ChannelIndex.Command, ChannelIndex.Listing>ask(
             index, ChannelIndex.List::new, settings.askTimeout(), system.scheduler())
         .exceptionally(
             e -> {
               throw new CompletionException(
                   new IllegalStateException(
-                      "the channel journal under " + settings.home() + " did not answer: " + e, e));
+                      "the " + settings.journal().describe() + " did not answer: " + e, e));
             })
         .thenAccept(
-            ids -> {
+            listing -> {
+              Set<ChannelId> ids = listing.channelIds();
               live.addAll(ids);
+              if (!restart) {
+                return;
+              }
               for (ChannelId id : ids) {
                 entity(id)
                     .<ChannelReply>ask(ChannelCommand.Restart::new, settings.askTimeout())
@@ -301,8 +339,9 @@ public final class FerryNode implements Manager {
   @Override
   public CompletionStage<Map<ChannelId, ChannelState>> inProgressChannels() {
     requireStarted();
-    return AskPattern.<ChannelIndex.Command, Set<ChannelId>>ask(
+    return AskPattern.<ChannelIndex.Command, ChannelIndex.Listing>ask(
             index, ChannelIndex.List::new, settings.askTimeout(), system.scheduler())
+        .thenApply(ChannelIndex.Listing::channelIds)
         .thenCompose(
             ids -> {
               List<CompletableFuture<ChannelReply>> replies = new ArrayList<>();
@@ -346,7 +385,7 @@ public final class FerryNode implements Manager {
   }
 
   private void requireStarted() {
-    if (system == null) {
+    if (sharding == null) {
       throw new IllegalStateException("node " + peerId() + " is not started");
     }
   }
@@ -354,7 +393,7 @@ public final class FerryNode implements Manager {
   /** Asks the channel; a receipt gives its state, anything else fails with the reason. */
   private CompletionStage<ChannelState> command(
       ChannelId id, Function<ActorRef<ChannelReply>, ChannelCommand> command) {
-    if (system == null) {
+    if (sharding == null) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("node " + peerId() + " is not started"));
     }

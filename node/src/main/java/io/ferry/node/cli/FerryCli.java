@@ -16,6 +16,7 @@ public final class FerryCli implements Runnable {
   /** Every subcommand, in the order {@code ferry --help} lists them. Add new commands here. */
   static List<Object> subcommands() {
     return List.of(
+        new NodeCommand(),
         new IdCommand(),
         new PullCommand(),
         new PushCommand(),

@@ -38,6 +38,7 @@ public final class FerryConfig {
 
   private final Config config;
   private final Path home;
+  private final Config explicit;
 
   /**
    * What the command line says; empty where it says nothing.
@@ -73,8 +74,9 @@ public final class FerryConfig {
     }
   }
 
-  private FerryConfig(Config config) {
+  private FerryConfig(Config config, Config explicit) {
     this.config = config;
+    this.explicit = explicit;
     this.home = Path.of(config.getString("ferry.home")).toAbsolutePath().normalize();
     validate();
   }
@@ -100,15 +102,15 @@ public final class FerryConfig {
     Config layered = flagsLayer(flags);
     layered = layered.withFallback(ConfigFactory.parseProperties(systemProperties));
     layered = layered.withFallback(environmentLayer(env));
-    if (flags.configFile().isPresent()) {
-      layered = layered.withFallback(fileLayer(flags.configFile().get()));
-    }
+    Config explicit =
+        flags.configFile().isPresent()
+            ? fileLayer(flags.configFile().get())
+            : ConfigFactory.empty();
+    explicit = explicit.withFallback(ConfigFactory.parseResourcesAnySyntax("application"));
     layered =
-        layered
-            .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
-            .withFallback(ConfigFactory.defaultReferenceUnresolved());
+        layered.withFallback(explicit).withFallback(ConfigFactory.defaultReferenceUnresolved());
     try {
-      return new FerryConfig(layered.resolve());
+      return new FerryConfig(layered.resolve(), explicit);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -117,7 +119,8 @@ public final class FerryConfig {
   /** Wraps an already merged and resolved tree (e.g. a test's), validating the ferry keys. */
   public static FerryConfig of(Config config) {
     try {
-      return new FerryConfig(config.withFallback(ConfigFactory.defaultReference()).resolve());
+      return new FerryConfig(
+          config.withFallback(ConfigFactory.defaultReference()).resolve(), config);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -165,7 +168,6 @@ public final class FerryConfig {
       timeouts();
       retention();
       pluginsDir();
-      eventTag();
       listen();
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
@@ -196,6 +198,22 @@ public final class FerryConfig {
       }
     }
     return result;
+  }
+
+  /**
+   * The {@code pekko.*} settings given explicitly (in the {@code --config} file, an {@code
+   * application.conf}, or {@code -Dpekko.*}), without any library's defaults: what a node layers
+   * over its own actor-system settings.
+   */
+  public Config pekkoOverrides() {
+    Config props = ConfigFactory.systemProperties();
+    Config c = props.hasPath("pekko") ? props.withOnlyPath("pekko") : ConfigFactory.empty();
+    try {
+      Config e = explicit.resolveWith(config);
+      return e.hasPath("pekko") ? c.withFallback(e.withOnlyPath("pekko")) : c;
+    } catch (ConfigException ex) {
+      throw new IllegalArgumentException("bad configuration: " + ex.getMessage(), ex);
+    }
   }
 
   /** Whether a key was set somewhere other than a library's reference.conf. */
@@ -355,16 +373,6 @@ public final class FerryConfig {
       out.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
     }
     return out;
-  }
-
-  /** {@code ferry.events.tag}: the journal tag of channel events. */
-  public String eventTag() {
-    String tag = config.getString("ferry.events.tag");
-    if (tag.isBlank()) {
-      throw new ConfigException.BadValue(
-          config.getValue("ferry.events.tag").origin(), "ferry.events.tag", "must not be empty");
-    }
-    return tag;
   }
 
   private static String quoted(String key) {

@@ -21,8 +21,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 public final class ChannelIndex
     extends EventSourcedBehavior<ChannelIndex.Command, ChannelIndex.Event, ChannelIndex.State> {
 
-  /** What the index is asked. */
-  public sealed interface Command {}
+  /** What the index is asked (across members when the index is a cluster singleton). */
+  public sealed interface Command extends CborSerializable {}
 
   /** Note a channel; answered once it is durable. */
   public record Add(ChannelId channelId, ActorRef<Done> replyTo) implements Command {}
@@ -31,7 +31,14 @@ public final class ChannelIndex
   public record Remove(ChannelId channelId) implements Command {}
 
   /** Answer with every channel noted. */
-  public record List(ActorRef<Set<ChannelId>> replyTo) implements Command {}
+  public record List(ActorRef<Listing> replyTo) implements Command {}
+
+  /** The channels noted. */
+  public record Listing(Set<ChannelId> channelIds) implements CborSerializable {
+    public Listing {
+      channelIds = Set.copyOf(channelIds);
+    }
+  }
 
   /** What the index journals. */
   public sealed interface Event extends CborSerializable {}
@@ -79,7 +86,7 @@ public final class ChannelIndex
             (s, c) -> {
               Set<ChannelId> ids = new TreeSet<>((a, b) -> a.toString().compareTo(b.toString()));
               s.channelIds().forEach(id -> ids.add(ChannelId.parse(id)));
-              return Effect().reply(c.replyTo(), Set.copyOf(ids));
+              return Effect().reply(c.replyTo(), new Listing(ids));
             })
         .onCommand(
             Add.class,

@@ -7,14 +7,17 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.Sequence;
-import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
+import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
+import org.apache.pekko.persistence.query.javadsl.ReadJournal;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Channel events read back from the LevelDB journal with Pekko Persistence Query: every event the
- * channel entity tagged with the channel-event tag, in tag order, from a given offset on. The
- * offset is LevelDB's per-tag sequence number (1, 2, 3 ...), stable across restarts, which is what
- * makes SSE resumption exact.
+ * Channel events read back from the journal with Pekko Persistence Query: every event the channel
+ * entity tagged with the channel-event tag, in tag order, from a given offset on. With the LevelDB
+ * journal the offset is the per-tag sequence number (1, 2, 3 ...); with the JDBC journal it is the
+ * journal's ordering column. Both are stable across restarts and only grow, which is what makes SSE
+ * resumption exact.
  */
 public final class JournalEvents {
 
@@ -25,20 +28,24 @@ public final class JournalEvents {
         long offset, String persistenceId, long sequenceNr, long timestamp, Object event);
   }
 
-  private final LeveldbReadJournal journal;
+  /** The read journal of Pekko's LevelDB journal. */
+  public static final String LEVELDB = "pekko.persistence.query.journal.leveldb";
+
+  /** The read journal of pekko-persistence-jdbc (the PostgreSQL journal). */
+  public static final String JDBC = "jdbc-read-journal";
+
+  private final ReadJournal journal;
   private final String tag;
   private final Decoder decoder;
 
   /**
-   * Reads the journal of {@code system}, which must use Pekko's LevelDB journal.
+   * Reads the journal of {@code system}.
    *
-   * @param tag the tag the channel entity puts on its events ({@code ferry.events.tag})
+   * @param tag the tag the channel entity puts on its events
    * @param decoder turns the entity's events into channel events
    */
   public JournalEvents(ActorSystem<?> system, String tag, Decoder decoder) {
-    this.journal =
-        PersistenceQuery.get(system)
-            .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier());
+    this.journal = readJournal(system);
     this.tag = tag;
     this.decoder = decoder;
   }
@@ -50,7 +57,9 @@ public final class JournalEvents {
   public Source<NodeBackend.JournalEvent, NotUsed> events(long afterOffset, boolean live) {
     Offset from = Offset.sequence(afterOffset);
     Source<EventEnvelope, NotUsed> envelopes =
-        live ? journal.eventsByTag(tag, from) : journal.currentEventsByTag(tag, from);
+        live
+            ? ((EventsByTagQuery) journal).eventsByTag(tag, from)
+            : ((CurrentEventsByTagQuery) journal).currentEventsByTag(tag, from);
     return envelopes
         .map(
             e ->
@@ -62,5 +71,15 @@ public final class JournalEvents {
                     e.event()))
         .filter(Optional::isPresent)
         .map(Optional::get);
+  }
+
+  /**
+   * The read journal that goes with the write journal {@code system} uses: JDBC's when the journal
+   * plugin is pekko-persistence-jdbc, LevelDB's otherwise.
+   */
+  public static ReadJournal readJournal(ActorSystem<?> system) {
+    String plugin = system.settings().config().getString("pekko.persistence.journal.plugin");
+    String id = plugin.contains("jdbc") ? JDBC : LEVELDB;
+    return PersistenceQuery.get(system).getReadJournalFor(ReadJournal.class, id);
   }
 }

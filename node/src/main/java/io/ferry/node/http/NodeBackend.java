@@ -41,7 +41,7 @@ public interface NodeBackend {
   CompletionStage<PeerId> connect(String multiaddr);
 
   /** Peers this node knows, connected or not. */
-  List<PeerInfo> peers();
+  CompletionStage<List<PeerInfo>> peers();
 
   /** Every channel in the node's index, terminal ones included until retention purges them. */
   CompletionStage<List<ChannelState>> channels();

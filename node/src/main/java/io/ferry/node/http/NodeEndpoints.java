@@ -89,16 +89,19 @@ final class NodeEndpoints {
   }
 
   private Route peers() {
-    return replies.ok(
-        node.peers().stream()
-            .map(
-                p ->
-                    Map.of(
-                        "peerId", p.peerId().toString(),
-                        "addresses", p.addresses(),
-                        "connected", p.connected(),
-                        "channels", p.channels()))
-            .toList());
+    return onSuccess(
+        node.peers(),
+        peers ->
+            replies.ok(
+                peers.stream()
+                    .map(
+                        p ->
+                            Map.of(
+                                "peerId", p.peerId().toString(),
+                                "addresses", p.addresses(),
+                                "connected", p.connected(),
+                                "channels", p.channels()))
+                    .toList()));
   }
 
   private Route importFile() {

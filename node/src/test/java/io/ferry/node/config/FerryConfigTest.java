@@ -42,7 +42,6 @@ class FerryConfigTest {
     assertThat(c.limits().inFlightBytesTotal()).isEqualTo(256L << 20);
     assertThat(c.timeouts().restart().maxAttempts()).isEqualTo(10);
     assertThat(c.retention().keepFor()).isEqualTo(Duration.ofDays(7));
-    assertThat(c.eventTag()).isEqualTo("ferry-channel");
   }
 
   @Test
@@ -135,6 +134,17 @@ class FerryConfigTest {
         .containsExactlyInAnyOrderEntriesOf(Map.of("price-per-byte", "2", "interval", "1 MiB"));
     assertThat(c.allPluginSettings()).containsEntry("other.key", "x");
     assertThat(c.pluginSettings("absent")).isEmpty();
+  }
+
+  @Test
+  void onlyExplicitPekkoSettingsAreHandedToTheNodesActorSystem() throws IOException {
+    Path conf = file("pekko.loglevel = DEBUG\nferry.listen = \"/ip4/127.0.0.1/tcp/9\"\n");
+
+    FerryConfig c = FerryConfig.load(Flags.none().withConfigFile(conf), Map.of(), props());
+
+    assertThat(c.pekkoOverrides().getString("pekko.loglevel")).isEqualTo("DEBUG");
+    assertThat(c.pekkoOverrides().hasPath("pekko.actor.provider")).isFalse();
+    assertThat(c.pekkoOverrides().hasPath("ferry")).isFalse();
   }
 
   @Test

@@ -96,8 +96,9 @@ public final class FakeNode implements NodeBackend, Manager {
   }
 
   @Override
-  public List<PeerInfo> peers() {
-    return List.of(new PeerInfo(OTHER, List.of(OTHER_ADDR), true, channels.size()));
+  public CompletionStage<List<PeerInfo>> peers() {
+    return CompletableFuture.completedFuture(
+        List.of(new PeerInfo(OTHER, List.of(OTHER_ADDR), true, channels.size())));
   }
 
   @Override

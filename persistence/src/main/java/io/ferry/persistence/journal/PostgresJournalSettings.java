@@ -14,13 +14,13 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
  * what the members of a Ferry cluster share. All three plugins use one connection pool per actor
  * system (the shared database {@value #SHARED_DB}). The tables are pekko-persistence-jdbc's own
  * ({@code event_journal}, {@code event_tag}, {@code snapshot}); {@link #prepare} creates them when
- * they are missing unless {@code createSchema} is off.
+ * they are missing, or with {@code createSchema} off only checks that they are there.
  *
  * @param url JDBC URL, {@code jdbc:postgresql://host:port/database}
  * @param user database role
  * @param password that role's password (may be empty when the server trusts the connection)
  * @param maxConnections connections in the pool (per actor system)
- * @param createSchema whether {@link #prepare} creates missing tables
+ * @param createSchema whether {@link #prepare} creates missing tables (else it only checks them)
  */
 public record PostgresJournalSettings(
     String url, String user, String password, int maxConnections, boolean createSchema)
@@ -95,10 +95,9 @@ public record PostgresJournalSettings(
 
   @Override
   public CompletionStage<Void> prepare(ClassicActorSystemProvider system) {
-    if (!createSchema) {
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-    return PostgresSchema.createIfNotExists(system, this);
+    return createSchema
+        ? PostgresSchema.createIfNotExists(system, this)
+        : PostgresSchema.requireExisting(system, this);
   }
 
   @Override

@@ -49,6 +49,21 @@ final class PostgresSchema {
   }
 
   /**
+   * Only checks that the server answers and the tables are there (the schema is managed by hand).
+   */
+  static CompletionStage<Void> requireExisting(
+      ClassicActorSystemProvider system, PostgresJournalSettings journal) {
+    Executor blocking =
+        system.classicSystem().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
+    return CompletableFuture.runAsync(
+        () -> {
+          requireConnection(journal);
+          requireTables(journal);
+        },
+        blocking);
+  }
+
+  /**
    * Connects once without the pool, so that a wrong URL, password or an unreachable server fails at
    * once with the driver's own words rather than after the pool's timeout.
    */

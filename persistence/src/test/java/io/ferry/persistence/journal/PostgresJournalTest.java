@@ -148,6 +148,28 @@ class PostgresJournalTest {
     }
   }
 
+  @Test
+  void withoutSchemaCreationAnEmptyDatabaseIsRefusedNamingTheMissingTables() throws Exception {
+    try (TestPostgres.Database empty = TestPostgres.freshDatabase()) {
+      PostgresJournalSettings manual =
+          new PostgresJournalSettings(empty.url(), empty.user(), empty.password(), 1, false);
+      ActorTestKit kit =
+          ActorTestKit.create(
+              "manual",
+              ConfigFactory.parseString("pekko.loglevel = OFF")
+                  .withFallback(manual.toConfig())
+                  .withFallback(ConfigFactory.load()));
+      try {
+        assertThatThrownBy(
+                () -> manual.prepare(kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .hasMessageContaining("lacks the tables [event_journal, event_tag, snapshot]");
+      } finally {
+        kit.shutdownTestKit();
+      }
+    }
+  }
+
   private static long rows(String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         Statement s = c.createStatement();

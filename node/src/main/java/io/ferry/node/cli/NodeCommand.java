@@ -1,0 +1,111 @@
+package io.ferry.node.cli;
+
+import io.ferry.node.config.FerryConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferry node}: run a node. */
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    description = "Runs a Ferry node.",
+    subcommands = {NodeCommand.Run.class})
+public final class NodeCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code ferry node run}. */
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs a node in the foreground until SIGINT or SIGTERM.",
+        "Writes the API address to <home>/api.addr and the API token to <home>/api.token",
+        "(created on first start, owner-only), so other ferry commands find the node.",
+        "Configuration: reference.conf < --config FILE < FERRY_HOME/FERRY_LISTEN/FERRY_API",
+        "< -Dferry.* < flags (see docs/operations.md)."
+      })
+  static final class Run implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--home",
+        paramLabel = "DIR",
+        description = "Data directory (default: $FERRY_HOME, else ~/.ferry).")
+    Path home;
+
+    @Option(
+        names = "--listen",
+        paramLabel = "MULTIADDR",
+        description = "Peer listen address, e.g. /ip4/0.0.0.0/tcp/7770.")
+    String listen;
+
+    @Option(
+        names = "--api",
+        paramLabel = "HOST:PORT",
+        description = "HTTP API address (default 127.0.0.1:7771).")
+    String api;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON configuration file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      FerryConfig cfg;
+      try {
+        cfg =
+            FerryConfig.load(
+                new FerryConfig.Flags(
+                    Optional.ofNullable(config),
+                    Optional.ofNullable(home),
+                    Optional.ofNullable(listen),
+                    Optional.ofNullable(api)));
+      } catch (IllegalArgumentException e) {
+        err.println("ferry node run: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      RunningNode node;
+      try {
+        node = RunningNode.start(cfg);
+      } catch (Exception e) {
+        Throwable cause =
+            e.getCause() != null && e instanceof java.util.concurrent.ExecutionException
+                ? e.getCause()
+                : e;
+        err.println(
+            "ferry node run: cannot start the node in " + cfg.home() + ": " + cause.getMessage());
+        err.flush();
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    node.close();
+                    stopped.countDown();
+                  },
+                  "ferry-shutdown"));
+      out.println("ferry node " + node.node().peerId());
+      out.println("  home:   " + cfg.home());
+      out.println("  peers:  " + node.listenAddress());
+      out.println("  api:    " + node.apiUrl() + " (token in " + cfg.api().tokenFile() + ")");
+      out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.ferry.node.cli;
+
+import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.entity.ChannelSettings;
+import io.ferry.channels.spi.ValidatorContext;
+import io.ferry.node.FerryNode;
+import io.ferry.node.NodeSettings;
+import io.ferry.node.config.FerryConfig;
+import io.ferry.node.config.Settings;
+import io.ferry.node.http.ApiServer;
+import io.ferry.node.http.ApiToken;
+import io.ferry.node.http.FerryNodeBackend;
+import io.ferry.node.http.PeerTracker;
+import io.ferry.node.metrics.ChannelMetrics;
+import io.ferry.node.metrics.MetricRegistry;
+import io.ferry.node.metrics.MilestoneLog;
+import io.ferry.node.retention.PurgedChannels;
+import io.ferry.node.retention.RetentionPolicy;
+import io.ferry.node.retention.RetentionSweeper;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.transport.identity.Multiaddr;
+import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.TcpTransport;
+import io.ferry.validators.VoucherRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole node as {@code ferry node run} starts it, from its configuration: identity, block store,
+ * TCP transport, validator plug-ins, the {@link FerryNode}, metrics and milestone log, the HTTP API
+ * and retention. {@link #close()} stops it all in reverse order; channels stay on disk and resume
+ * on the next start.
+ */
+final class RunningNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RunningNode.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private FerryNode node;
+  private TcpTransport transport;
+  private ApiServer api;
+
+  private RunningNode() {}
+
+  /** Starts a node; on failure, stops whatever had started and rethrows. */
+  static RunningNode start(FerryConfig config) throws Exception {
+    RunningNode r = new RunningNode();
+    try {
+      r.startAll(config);
+      return r;
+    } catch (Exception e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  private void startAll(FerryConfig config) throws Exception {
+    NodeIdentity identity = NodeIdentity.loadOrCreate(config.home());
+    Multiaddr listen = Multiaddr.parse(config.listen());
+
+    LevelDbBlockStore store = LevelDbBlockStore.open(config.blocksDir());
+    parts.add(store);
+
+    ActorSystem<Void> transportSystem =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "ferry-transport",
+            config
+                .pekkoOverrides()
+                .withFallback(TcpTransport.recommendedConfig())
+                .withFallback(ConfigFactory.load()));
+    parts.add(
+        () -> {
+          transportSystem.terminate();
+          transportSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        });
+    transport =
+        TcpTransport.start(transportSystem, identity, store, tcpSettings(config, listen))
+            .toCompletableFuture()
+            .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    parts.add(transport);
+
+    ValidatorContext context =
+        new ValidatorContext(
+            identity.peerId(),
+            config.validatorDataDir(),
+            config.allPluginSettings(),
+            identity::sign);
+    VoucherRegistry registry =
+        VoucherRegistry.discover(context, VoucherRegistry.loadPlugins(config.pluginsDir()));
+
+    PeerTracker peers = new PeerTracker();
+    node =
+        new FerryNode(
+            NodeSettings.forHome(config.home())
+                .withChannels(channelSettings(config.timeouts()))
+                .withExtra(config.pekkoOverrides()),
+            peers.watch(transport),
+            registry);
+    node.start().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    parts.add(() -> node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS));
+
+    FerryNodeBackend backend =
+        new FerryNodeBackend(node, transport, store, peers, PurgedChannels.open(config.home()));
+    MetricRegistry metricRegistry = new MetricRegistry();
+    ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
+    metrics.seed(
+        backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    parts.add(node.subscribeToEvents(metrics));
+    parts.add(node.subscribeToEvents(new MilestoneLog()));
+
+    Settings.Retention retention = config.retention();
+    parts.add(
+        new RetentionSweeper(
+                backend, RetentionPolicy.of(retention), Clock.systemUTC(), metrics::forget)
+            .start(node.system(), retention.sweepInterval()));
+
+    ApiToken token = ApiToken.loadOrCreate(config.api().tokenFile());
+    api =
+        ApiServer.start(node.system(), backend, metricRegistry, config.api(), token, true)
+            .toCompletableFuture()
+            .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    parts.add(api);
+  }
+
+  private static TcpSettings tcpSettings(FerryConfig config, Multiaddr listen) {
+    Settings.Limits l = config.limits();
+    Settings.RateLimits r = config.rateLimits();
+    TcpSettings defaults = TcpSettings.defaults(listen);
+    return defaults
+        .withSendingChannels(l.channelsPerPeer(), l.channelsTotal())
+        .withChannelLimits(l.maxBlocksPerChannel(), l.maxBytesPerChannel())
+        .withRates(r.upload(), r.download(), r.uploadPerPeer(), r.downloadPerPeer())
+        .withFlow(
+            Math.min(defaults.channelWindow(), l.inFlightBytesPerPeer()),
+            l.inFlightBytesPerPeer(),
+            l.inFlightBytesTotal());
+  }
+
+  private static ChannelSettings channelSettings(Settings.Timeouts t) {
+    return ChannelSettings.defaults()
+        .withAcceptTimeout(t.accept())
+        .withPausedForVoucherTimeout(t.pausedForVoucher())
+        .withCompleteTimeout(t.complete())
+        .withFinalizationTimeout(t.finalization());
+  }
+
+  FerryNode node() {
+    return node;
+  }
+
+  /** Where peers dial this node, with its peer ID. */
+  String listenAddress() {
+    return transport.listenAddress().map(Multiaddr::toString).orElse("(not listening)");
+  }
+
+  /** The HTTP API's base URL. */
+  String apiUrl() {
+    return api.address().baseUrl();
+  }
+
+  @Override
+  public void close() {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping the node: {}", e.toString());
+      }
+    }
+    parts.clear();
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * How a node takes part in a Pekko cluster. {@link io.ferry.node.cluster.Membership} is either a
+ * cluster of one (the embedded default) or a member of a real cluster (clustered mode: fixed host
+ * and port, seed nodes, split-brain resolver, a shared PostgreSQL journal); it renders the remoting
+ * settings, joins, and starts what must run once per cluster (the channel index, as a singleton
+ * when clustered). {@link io.ferry.node.cluster.Departures} lets the oldest member restart the
+ * channels of a member that left.
+ */
+package io.ferry.node.cluster;

@@ -1,0 +1,304 @@
+package io.ferry.node.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import io.ferry.channels.ChannelEvent;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.TypedVoucher;
+import io.ferry.channels.entity.ChannelCommand;
+import io.ferry.channels.entity.ChannelEntity;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.car.CarReader;
+import io.ferry.ipld.car.CarWriter;
+import io.ferry.ipld.selector.Selector;
+import io.ferry.ipld.unixfs.BlockSink;
+import io.ferry.ipld.unixfs.UnixFsExporter;
+import io.ferry.ipld.unixfs.UnixFsImporter;
+import io.ferry.ipld.unixfs.UnixFsProfile;
+import io.ferry.node.FerryNode;
+import io.ferry.node.Manager;
+import io.ferry.node.retention.ChannelPurge;
+import io.ferry.node.retention.PurgedChannels;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.transport.tcp.TcpTransport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The HTTP API's view of a real node: a started {@link FerryNode} with its {@link TcpTransport} and
+ * LevelDB block store. Lists channels from the journal (terminal ones included), purges them with
+ * {@link ChannelPurge}, imports and exports on a blocking dispatcher, and serves channel events
+ * from the journal by the channel entity's tag.
+ */
+public final class FerryNodeBackend implements NodeBackend {
+  private static final String CHANNEL_PREFIX = ChannelEntity.TYPE_KEY.name() + "|";
+  private static final CBORMapper CBOR = new CBORMapper();
+
+  private final FerryNode node;
+  private final TcpTransport transport;
+  private final LevelDbBlockStore store;
+  private final PeerTracker peers;
+  private final PurgedChannels purged;
+  private final CurrentPersistenceIdsQuery journal;
+  private final JournalEvents events;
+  private final Executor blocking;
+
+  /**
+   * @param node a started node
+   * @param peers the tracker that watches {@code transport} as the node sees it
+   * @param purged where purges are recorded
+   */
+  public FerryNodeBackend(
+      FerryNode node,
+      TcpTransport transport,
+      LevelDbBlockStore store,
+      PeerTracker peers,
+      PurgedChannels purged) {
+    this.node = node;
+    this.transport = transport;
+    this.store = store;
+    this.peers = peers;
+    this.purged = purged;
+    this.journal = (CurrentPersistenceIdsQuery) JournalEvents.readJournal(node.system());
+    this.events = new JournalEvents(node.system(), ChannelEntity.EVENT_TAG, this::decode);
+    this.blocking = node.system().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  @Override
+  public Manager manager() {
+    return node;
+  }
+
+  @Override
+  public PeerId peerId() {
+    return node.peerId();
+  }
+
+  @Override
+  public List<String> listenAddresses() {
+    return transport.listenAddress().map(a -> List.of(a.toString())).orElse(List.of());
+  }
+
+  @Override
+  public CompletionStage<PeerId> connect(String multiaddr) {
+    io.ferry.transport.identity.Multiaddr address;
+    try {
+      address = io.ferry.transport.identity.Multiaddr.parse(multiaddr);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "not a multiaddr: '" + multiaddr + "' (" + e.getMessage() + ")", e));
+    }
+    if (address.peer() == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "multiaddr '" + multiaddr + "' lacks /p2p/<peer id>: the peer must be named"));
+    }
+    return transport
+        .connect(address)
+        .exceptionally(
+            e -> {
+              Throwable cause = Replies.unwrap(e);
+              throw new CompletionException(
+                  new IllegalArgumentException(
+                      "cannot connect to " + multiaddr + ": " + cause.getMessage(), cause));
+            });
+  }
+
+  @Override
+  public CompletionStage<List<PeerInfo>> peers() {
+    return channels()
+        .thenApply(
+            all -> {
+              Map<PeerId, Integer> counts = new TreeMap<>();
+              peers.known().forEach(p -> counts.put(p, 0));
+              for (ChannelState s : all) {
+                counts.merge(s.otherPeer(), 1, Integer::sum);
+              }
+              List<PeerInfo> out = new ArrayList<>();
+              counts.forEach(
+                  (p, n) -> {
+                    var addr = transport.addressOf(p);
+                    out.add(
+                        new PeerInfo(
+                            p,
+                            addr == null ? List.of() : List.of(addr.toString()),
+                            peers.isConnected(p),
+                            n));
+                  });
+              return out;
+            });
+  }
+
+  @Override
+  public CompletionStage<List<ChannelState>> channels() {
+    return journal
+        .currentPersistenceIds()
+        .filter(pid -> pid.startsWith(CHANNEL_PREFIX))
+        .map(pid -> ChannelId.parse(pid.substring(CHANNEL_PREFIX.length())))
+        .filter(id -> !purged.contains(id))
+        .mapAsync(
+            4,
+            id ->
+                node.channelState(id)
+                    .<Optional<ChannelState>>thenApply(Optional::of)
+                    .exceptionally(e -> Optional.empty()))
+        .filter(Optional::isPresent)
+        .map(Optional::get)
+        .runWith(Sink.seq(), node.system());
+  }
+
+  @Override
+  public CompletionStage<Void> purge(ChannelId channelId) {
+    return node.channelState(channelId)
+        .thenCompose(
+            state -> {
+              if (!state.status().isTerminal()) {
+                throw new CompletionException(
+                    new IllegalStateException(
+                        "channel "
+                            + channelId
+                            + " is "
+                            + state.status()
+                            + ", not terminal: cancel it first"));
+              }
+              ClusterSharding.get(node.system())
+                  .entityRefFor(ChannelEntity.TYPE_KEY, channelId.toString())
+                  .tell(new ChannelCommand.Passivate());
+              return ChannelPurge.purge(
+                  node.system(),
+                  ChannelEntity.persistenceId(channelId).id(),
+                  Duration.ofSeconds(30));
+            })
+        .thenRun(() -> purged.add(channelId));
+  }
+
+  @Override
+  public CompletionStage<ImportResult> importFile(
+      Path path, boolean car, Optional<String> profile, boolean hidden) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          if (!Files.exists(path)) {
+            throw new IllegalArgumentException("no such file on the node's machine: " + path);
+          }
+          try {
+            if (car) {
+              long before = store.count();
+              List<Cid> roots;
+              try (InputStream in = Files.newInputStream(path)) {
+                roots = CarReader.importInto(store, in);
+              }
+              if (roots.isEmpty()) {
+                throw new IllegalArgumentException("CAR file " + path + " names no root");
+              }
+              return new ImportResult(roots.get(0), store.count() - before, Files.size(path));
+            }
+            UnixFsProfile p = profile.map(UnixFsProfile::forName).orElse(UnixFsProfile.DEFAULT);
+            UnixFsImporter importer = new UnixFsImporter(p, BlockSink.batching(store, 8L << 20));
+            var r = (hidden ? importer.includingHidden() : importer).importPath(path);
+            return new ImportResult(r.root(), r.blocks(), r.contentBytes());
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot import " + path + ": " + e.getMessage(), e);
+          } catch (Exception e) {
+            throw e instanceof RuntimeException r
+                ? r
+                : new IllegalArgumentException(e.getMessage(), e);
+          }
+        },
+        blocking);
+  }
+
+  @Override
+  public CompletionStage<ExportResult> export(Cid root, Selector selector, Path out, boolean car) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          if (Files.exists(out)) {
+            throw new IllegalArgumentException(
+                "export target exists on the node's machine: " + out);
+          }
+          try {
+            if (car) {
+              long blocks;
+              try (OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
+                blocks = CarWriter.writeDag(store, root, selector, o);
+              } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(out);
+                throw e;
+              }
+              return new ExportResult(out, blocks, Files.size(out));
+            }
+            new UnixFsExporter(store).export(root, out);
+            return new ExportResult(out, 0, Files.isRegularFile(out) ? Files.size(out) : 0);
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot export " + root + ": " + e.getMessage(), e);
+          }
+        },
+        blocking);
+  }
+
+  @Override
+  public Object voucher(String type, JsonNode value) {
+    byte[] cbor;
+    try {
+      cbor = CBOR.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot encode the voucher: " + e.getMessage(), e);
+    }
+    return node.registry().decode(new TypedVoucher(type, cbor));
+  }
+
+  @Override
+  public Readiness readiness() {
+    boolean system = !node.system().whenTerminated().isCompleted();
+    boolean listening = transport.listenAddress().isPresent();
+    return new Readiness(
+        Map.of("actor-system", system, "journal", system, "transport", listening),
+        listening ? Map.of() : Map.of("transport", "not listening"));
+  }
+
+  @Override
+  public Source<JournalEvent, NotUsed> journalEvents(long afterOffset, boolean live) {
+    return events.events(afterOffset, live);
+  }
+
+  private Optional<JournalEvent> decode(
+      long offset, String persistenceId, long sequenceNr, long timestamp, Object event) {
+    if (!persistenceId.startsWith(CHANNEL_PREFIX)
+        || !(event instanceof io.ferry.channels.entity.JournalEvent e)) {
+      return Optional.empty();
+    }
+    ChannelId id = ChannelId.parse(persistenceId.substring(CHANNEL_PREFIX.length()));
+    if (purged.contains(id)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new JournalEvent(
+            offset,
+            id,
+            new ChannelEvent(e.code(), e.message(), e.at(), sequenceNr),
+            Optional.empty()));
+  }
+}

@@ -1,0 +1,117 @@
+package io.ferry.node.engine;
+
+import static io.ferry.channels.EventCode.*;
+import static io.ferry.node.engine.Expect.received;
+import static io.ferry.node.engine.Expect.sent;
+import static io.ferry.node.engine.Expect.seq;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.Status;
+import io.ferry.channels.entity.ChannelSettings;
+import io.ferry.channels.testing.Peers;
+import io.ferry.channels.testing.TestDags;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.transport.local.BatchPolicy;
+import io.ferry.transport.local.LocalNetwork;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One node moves data with ten peers at once: five pull from it, it pushes to five. */
+class ManyPeersTest {
+  private static final int BATCH = 16;
+
+  @TempDir Path dir;
+  private final LocalNetwork network = new LocalNetwork(new BatchPolicy(BATCH, 4 << 20), 3);
+  private final List<TestNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (TestNode n : nodes) {
+      n.close();
+    }
+    network.close();
+  }
+
+  @Test
+  void oneNodeServesTenPeersConcurrentlyAndEveryChannelCompletes() throws Exception {
+    ChannelSettings channels = ChannelSettings.defaults();
+    TestNode hub =
+        TestNode.create(
+            network,
+            Peers.peer(50),
+            dir.resolve("hub"),
+            channels,
+            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
+    nodes.add(hub);
+    List<TestNode> peers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      TestNode p =
+          TestNode.create(
+              network,
+              Peers.peer(60 + i),
+              dir.resolve("peer" + i),
+              channels,
+              n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
+      peers.add(p);
+      nodes.add(p);
+    }
+    TestNode.startAll(nodes.toArray(new TestNode[0]));
+
+    List<ImportResult> dags = new ArrayList<>();
+    List<CompletableFuture<ChannelId>> opened = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      TestNode peer = peers.get(i);
+      ImportResult dag = TestDags.file(hub.store, 150_000 + 10_000 * i, 8192, 500 + i);
+      dags.add(dag);
+      Tickets.Ticket ticket = new Tickets.Ticket("peer " + i);
+      opened.add(
+          (i < 5
+                  ? peer.node.openPullDataChannel(hub.id, ticket, dag.root(), Selectors.all())
+                  : hub.node.openPushDataChannel(peer.id, ticket, dag.root(), Selectors.all()))
+              .toCompletableFuture());
+    }
+    CompletableFuture.allOf(opened.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+
+    for (int i = 0; i < 10; i++) {
+      ChannelId id = opened.get(i).join();
+      TestNode peer = peers.get(i);
+      ImportResult dag = dags.get(i);
+      int batches = (int) ((dag.blocks() + BATCH - 1) / BATCH);
+      ChannelState atHub = hub.await(id, Status.Completed);
+      ChannelState atPeer = peer.await(id, Status.Completed);
+      boolean pulled = i < 5;
+      TestNode initiator = pulled ? peer : hub;
+      TestNode responder = pulled ? hub : peer;
+      assertThat(initiator.codes(id))
+          .containsExactlyElementsOf(
+              seq(
+                  Open,
+                  TransferInitiated,
+                  Accept,
+                  pulled ? received(batches) : sent(batches),
+                  FinishTransfer,
+                  ResponderCompletes,
+                  CleanupComplete));
+      assertThat(responder.codes(id))
+          .containsExactlyElementsOf(
+              seq(
+                  Open,
+                  Accept,
+                  TransferInitiated,
+                  pulled ? sent(batches) : received(batches),
+                  Complete,
+                  CleanupComplete));
+      assertThat(atHub.sent()).isEqualTo(atPeer.received()).isEqualTo(dag.dagSize());
+      RoundTripTest.assertAllBlocksArrived(dag, hub, peer);
+    }
+  }
+}
