@@ -6,10 +6,15 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.ferry.node.cluster.Membership;
+import io.ferry.persistence.journal.JournalSettings;
+import io.ferry.persistence.journal.LevelDbJournalSettings;
+import io.ferry.persistence.journal.PostgresJournalSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -34,7 +39,9 @@ public final class FerryConfig {
           "FERRY_LISTEN",
           "ferry.listen",
           "FERRY_API",
-          "ferry.api.address");
+          "ferry.api.address",
+          "FERRY_JOURNAL_PASSWORD",
+          "ferry.journal.postgres.password");
 
   private final Config config;
   private final Path home;
@@ -169,6 +176,8 @@ public final class FerryConfig {
       retention();
       pluginsDir();
       listen();
+      journal();
+      membership();
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -262,6 +271,69 @@ public final class FerryConfig {
   }
 
   // ---- typed groups ----
+
+  /** {@code ferry.journal}: LevelDB under the home directory, or a shared PostgreSQL journal. */
+  public JournalSettings journal() {
+    Config c = config.getConfig("ferry.journal");
+    String kind = c.getString("kind");
+    switch (kind) {
+      case "leveldb":
+        return new LevelDbJournalSettings(journalDir(), snapshotDir());
+      case "postgres":
+        Config p = c.getConfig("postgres");
+        String url = p.getString("url");
+        if (url.isBlank()) {
+          throw new ConfigException.BadValue(
+              p.getValue("url").origin(),
+              "ferry.journal.postgres.url",
+              "must be set when ferry.journal.kind = postgres"
+                  + " (e.g. jdbc:postgresql://127.0.0.1:54329/ferry)");
+        }
+        try {
+          return new PostgresJournalSettings(
+              url,
+              p.getString("user"),
+              p.getString("password"),
+              positive(p, "max-connections"),
+              p.getBoolean("create-schema"));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException.BadValue(
+              p.getValue("url").origin(), "ferry.journal.postgres", e.getMessage());
+        }
+      default:
+        throw new ConfigException.BadValue(
+            c.getValue("kind").origin(),
+            "ferry.journal.kind",
+            "must be leveldb or postgres, was '" + kind + "'");
+    }
+  }
+
+  /**
+   * {@code ferry.cluster}: a cluster of one when there are no seed nodes, else a member of a
+   * cluster (clustered mode), which needs the PostgreSQL journal.
+   */
+  public Membership membership() {
+    Config c = config.getConfig("ferry.cluster");
+    List<String> seeds = c.getStringList("seed-nodes");
+    if (seeds.isEmpty()) {
+      return Membership.alone();
+    }
+    Membership member;
+    try {
+      member = Membership.Member.of(c.getString("hostname"), c.getInt("port"), seeds);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(
+          c.getValue("seed-nodes").origin(), "ferry.cluster", e.getMessage());
+    }
+    if (!journal().shared()) {
+      throw new ConfigException.BadValue(
+          config.getValue("ferry.journal.kind").origin(),
+          "ferry.journal.kind",
+          "clustered mode (ferry.cluster.seed-nodes is set) needs kind = postgres:"
+              + " a LevelDB journal belongs to one node");
+    }
+    return member;
+  }
 
   /** The peer listen multiaddr ({@code ferry.listen}). */
   public String listen() {
