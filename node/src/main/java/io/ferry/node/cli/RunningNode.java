@@ -102,7 +102,8 @@ final class RunningNode implements AutoCloseable {
         new FerryNode(
             NodeSettings.forHome(config.home())
                 .withChannels(channelSettings(config.timeouts()))
-                .withExtra(config.pekkoOverrides()),
+                .withExtra(config.pekkoOverrides())
+                .withCluster(config.journal(), config.membership()),
             peers.watch(transport),
             registry);
     node.start().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
