@@ -14,6 +14,8 @@ import io.ferry.node.http.PeerTracker;
 import io.ferry.node.metrics.ChannelMetrics;
 import io.ferry.node.metrics.MetricRegistry;
 import io.ferry.node.metrics.MilestoneLog;
+import io.ferry.node.payments.AutoPayer;
+import io.ferry.node.payments.PaymentSettings;
 import io.ferry.node.retention.PurgedChannels;
 import io.ferry.node.retention.RetentionPolicy;
 import io.ferry.node.retention.RetentionSweeper;
@@ -35,9 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A whole node as {@code ferry node run} starts it, from its configuration: identity, block store,
- * TCP transport, validator plug-ins, the {@link FerryNode}, metrics and milestone log, the HTTP API
- * and retention. {@link #close()} stops it all in reverse order; channels stay on disk and resume
- * on the next start.
+ * TCP transport, validator plug-ins, the {@link FerryNode}, the payer of paid pulls (when {@code
+ * ferry.payments.budget} is set), metrics and milestone log, the HTTP API and retention. {@link
+ * #close()} stops it all in reverse order; channels stay on disk and resume on the next start.
  */
 final class RunningNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunningNode.class);
@@ -106,6 +108,11 @@ final class RunningNode implements AutoCloseable {
                 .withCluster(config.journal(), config.membership()),
             peers.watch(transport),
             registry);
+    PaymentSettings payments = PaymentSettings.from(config.underlying());
+    if (payments.enabled()) {
+      // Before start, so the payer sees the first event of every paid pull.
+      parts.add(AutoPayer.attach(node, context, payments, Clock.systemUTC()));
+    }
     node.start().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     parts.add(() -> node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS));
 
