@@ -54,6 +54,12 @@ final class Actions {
 
     /** Responder: the voucher result to send with the pending answer. */
     TypedVoucher answerResult;
+
+    /**
+     * Responding sender that (re)started at its data limit: the transport was not opened, and this
+     * many traversal blocks are to be skipped when it is (on the resume that raises the limit).
+     */
+    Long deferredSendSkip;
   }
 
   final Transient memory = new Transient();
@@ -160,7 +166,9 @@ final class Actions {
   /** Starts sending after the first {@code skip} traversal blocks. */
   void openSend(ChannelState state, long skip) {
     memory.queuedAtOpen = state.queued();
+    memory.deferredSendSkip = null;
     if (!state.isInitiator() && state.dataLimit() > 0 && state.queued() >= state.dataLimit()) {
+      memory.deferredSendSkip = skip;
       context.getSelf().tell(new ChannelCommand.PauseAtLimit(state.queued()));
       return;
     }
@@ -195,8 +203,15 @@ final class Actions {
     env.transport().pause(state.channelId());
   }
 
-  /** Continues this side's data: lifts its pause and, for a limited sender, the byte limit. */
+  /**
+   * Continues this side's data: lifts its pause and, for a limited sender, the byte limit; a sender
+   * that (re)started at its limit opens its transport now.
+   */
   void resumeData(ChannelState state) {
+    if (memory.deferredSendSkip != null) {
+      openSend(state, memory.deferredSendSkip);
+      return;
+    }
     if (state.isSender() && !state.isInitiator()) {
       env.transport().setByteLimit(state.channelId(), byteLimit(state));
     }
@@ -204,6 +219,7 @@ final class Actions {
   }
 
   void closeData(ChannelId id) {
+    memory.deferredSendSkip = null;
     env.transport().close(id);
   }
 

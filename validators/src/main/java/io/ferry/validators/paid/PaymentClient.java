@@ -58,6 +58,18 @@ public final class PaymentClient implements Closeable {
   private final VoucherCodec codec = VoucherCodec.standard();
   private final Map<ChannelId, Pending> pending = new ConcurrentHashMap<>();
 
+  /**
+   * Per channel, the cumulative amount of the last voucher this process sent and the responder has
+   * not confirmed yet. A request for no more than that is not paid again: the responder asked twice
+   * (at its data limit and again on completion) before the voucher reached it.
+   */
+  private final Map<ChannelId, Long> inFlight = new ConcurrentHashMap<>();
+
+  /** Requests answered by a voucher in flight; paid after all if that voucher is lost. */
+  private final Map<ChannelId, Deferred> deferred = new ConcurrentHashMap<>();
+
+  private record Deferred(RetrievalResult request, long received) {}
+
   public PaymentClient(
       ClientLedger ledger,
       VoucherSigner signer,
@@ -163,9 +175,26 @@ public final class PaymentClient implements Closeable {
     return pay(channelId, waiting.request(), state.received());
   }
 
+  /**
+   * The channel restarted or lost its connection: a voucher in flight may never have arrived. A
+   * request that was set aside because of it is paid now (a re-signed voucher for the same
+   * cumulative amount costs nothing).
+   */
+  public CompletionStage<PaymentOutcome> onVoucherMayBeLost(
+      ChannelId channelId, ChannelState state) {
+    inFlight.remove(channelId);
+    Deferred waiting = deferred.remove(channelId);
+    if (waiting == null) {
+      return done(new PaymentOutcome.Ignored(channelId, "no voucher in flight"));
+    }
+    return pay(channelId, waiting.request(), Math.max(waiting.received(), state.received()));
+  }
+
   /** The channel ended: what was signed is final, the rest of its reservation is released. */
   public synchronized PaymentOutcome onChannelEnded(ChannelId channelId, Status status) {
     pending.remove(channelId);
+    inFlight.remove(channelId);
+    deferred.remove(channelId);
     Optional<ClientAccount> before = ledger.account(channelId);
     if (before.isEmpty() || before.get().ended()) {
       return new PaymentOutcome.Ignored(channelId, "no running paid channel");
@@ -182,6 +211,8 @@ public final class PaymentClient implements Closeable {
       return Optional.empty();
     }
     long confirmed = Math.min(received, account.get().issued());
+    inFlight.computeIfPresent(channelId, (id, amount) -> amount <= received ? null : amount);
+    deferred.computeIfPresent(channelId, (id, d) -> d.request().owed() <= received ? null : d);
     if (confirmed <= account.get().acknowledged()) {
       return Optional.empty();
     }
@@ -213,6 +244,14 @@ public final class PaymentClient implements Closeable {
         return done(report(new PaymentOutcome.AwaitingData(channelId, request.owed(), payable)));
       }
       pending.remove(channelId);
+      Long onItsWay = inFlight.get(channelId);
+      if (onItsWay != null && request.owed() <= onItsWay) {
+        deferred.put(channelId, new Deferred(request, received));
+        return done(
+            report(
+                new PaymentOutcome.Ignored(
+                    channelId, "a voucher for " + onItsWay + " is already on its way")));
+      }
       cumulative = Math.max(request.owed(), account.issued());
       long needed = cumulative - account.held();
       if (needed > 0) {
@@ -227,6 +266,8 @@ public final class PaymentClient implements Closeable {
       }
       increment = cumulative - account.issued();
       nonce = ledger.issue(channelId, cumulative);
+      inFlight.put(channelId, cumulative);
+      deferred.remove(channelId);
       voucher =
           signer.sign(
               RetrievalPayment.KIND, channelId, nonce, codec.encode(new PaymentClaim(cumulative)));
@@ -238,17 +279,19 @@ public final class PaymentClient implements Closeable {
       sent = CompletableFuture.failedFuture(e);
     }
     return sent.handle(
-        (ok, error) ->
-            report(
-                error == null
-                    ? new PaymentOutcome.Paid(channelId, nonce, cumulative, increment)
-                    : new PaymentOutcome.SendFailed(channelId, nonce, String.valueOf(error))));
+        (ok, error) -> {
+          if (error == null) {
+            return report(new PaymentOutcome.Paid(channelId, nonce, cumulative, increment));
+          }
+          inFlight.remove(channelId, cumulative);
+          return report(new PaymentOutcome.SendFailed(channelId, nonce, String.valueOf(error)));
+        });
   }
 
   /**
    * A channel subscriber that drives this client from the node's events: voucher results of paid
    * retrieval (decoded with {@code decoder}, usually the registry's), data arriving for a waiting
-   * request, and channels ending.
+   * request, restarts and lost connections (a voucher in flight may be lost), and channels ending.
    */
   public Subscriber subscriber(Function<TypedVoucher, Object> decoder) {
     return (event, state) -> {
@@ -265,6 +308,8 @@ public final class PaymentClient implements Closeable {
           && (event.code() == EventCode.DataReceived
               || event.code() == EventCode.DataReceivedProgress)) {
         onDataReceived(channelId, state);
+      } else if (event.code() == EventCode.Restart || event.code() == EventCode.Disconnected) {
+        onVoucherMayBeLost(channelId, state);
       }
       if (state.status().isTerminal()) {
         onChannelEnded(channelId, state.status());

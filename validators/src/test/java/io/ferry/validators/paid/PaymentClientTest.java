@@ -228,18 +228,6 @@ class PaymentClientTest {
   }
 
   @Test
-  void askingAgainForWhatWasAlreadySignedResendsItUnderAFreshNonceAtNoExtraCost() throws Exception {
-    payer.begin(channel, TERMS, 0);
-    ask(2000, 0, 1000);
-
-    PaymentOutcome again = ask(2000, 0, 1000);
-
-    assertThat(again).isEqualTo(new PaymentOutcome.Paid(channel, 2, 2000, 0));
-    assertThat(claimOf(sent.get(1))).isEqualTo(2000);
-    assertThat(payer.balance().available()).isEqualTo(8000);
-  }
-
-  @Test
   void aResponderClaimingMoreReceivedThanWasSignedIsAcknowledgedOnlyUpToWhatWasSigned()
       throws Exception {
     payer.begin(channel, TERMS, 0);
@@ -262,5 +250,23 @@ class PaymentClientTest {
     reopen();
 
     assertThat(payer.runningChannels()).containsExactly(channel);
+  }
+
+  @Test
+  void askingAgainForAnAmountOnItsWayIsResignedUnderAFreshNonceOnlyAfterARestartAtNoCost()
+      throws Exception {
+    payer.begin(channel, TERMS, 0);
+    ask(2000, 0, 1000);
+
+    PaymentOutcome again = ask(2000, 0, 1000);
+
+    assertThat(again).isInstanceOf(PaymentOutcome.Ignored.class);
+    assertThat(sent).hasSize(1);
+    await(payer.onVoucherMayBeLost(channel, ClientChannelStates.receiving(channel, 1000)));
+    assertThat(sent).hasSize(2);
+    assertThat(claimOf(sent.get(1))).isEqualTo(2000);
+    assertThat(sent.get(1).voucher().nonce()).isGreaterThan(sent.get(0).voucher().nonce());
+    assertThat(payer.account(channel).orElseThrow().issued()).isEqualTo(2000);
+    assertThat(payer.balance().available()).as("re-signing costs nothing").isEqualTo(8000);
   }
 }
