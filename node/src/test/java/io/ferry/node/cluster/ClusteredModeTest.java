@@ -8,14 +8,18 @@ import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelEntity;
+import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.RequestValidator;
 import io.ferry.channels.spi.ValidationRequest;
 import io.ferry.channels.spi.ValidationResult;
 import io.ferry.channels.spi.VoucherType;
 import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.Poll;
+import io.ferry.channels.testing.RecordingTransport;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.channels.testing.TestPostgres;
+import io.ferry.channels.wire.DataTransport;
+import io.ferry.channels.wire.TransferRequest;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
 import io.ferry.node.FerryNode;
@@ -44,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clustered mode with real actor systems: two cluster members that present one Ferry peer (Alice)
- * and share a PostgreSQL journal, and an embedded node (Bob) they move data with. Needs PostgreSQL
- * ({@code scripts/postgres.sh} is run; the test fails when it cannot be had, unless {@code
+ * and share a PostgreSQL journal, and an embedded node (Bob) that member A moves data with; member
+ * B has a transport that only records what it is asked to send. Needs PostgreSQL ({@code
+ * scripts/postgres.sh} is run; the test fails when it cannot be had, unless {@code
  * -Dferry.skipPostgres=true}).
  */
 class ClusteredModeTest {
@@ -80,46 +85,66 @@ class ClusteredModeTest {
   }
 
   @Test
-  void aChannelFinishedThroughOneMemberIsReachedThroughAnotherAfterTheFirstLeaves()
+  void whenAMemberLeavesItsChannelsAreServedByAnotherWithTheirStateAndUnfinishedOnesRestartThere()
       throws Exception {
-    FerryNode bob = node("bob", Peers.BOB, alicesNetwork, NodeSettings::forHome);
+    FerryNode bob =
+        node("bob", Peers.BOB, alicesNetwork, blocks("bob"), NodeSettings::forHome, neverPull());
     int portA = freePort();
     int portB = freePort();
     List<String> seeds = List.of("127.0.0.1:" + portA);
     LevelDbBlockStore storeA = blocks("member-a");
     FerryNode memberA =
-        node("member-a", Peers.ALICE, alicesNetwork, storeA, home -> clustered(home, portA, seeds));
+        node(
+            "member-a",
+            Peers.ALICE,
+            alicesNetwork,
+            storeA,
+            home -> clustered(home, portA, seeds),
+            acceptAll());
     start(bob, memberA);
 
+    // Through member A: one channel finishes, one waits for Bob to accept (he never does).
     ImportResult dag = TestDags.file(storeA, 200_000, 16_384, 7);
-    ChannelId id =
+    ChannelId finishedId =
         get(
             memberA.openPushDataChannel(
                 Peers.BOB, new Ticket("push"), dag.root(), Selectors.all()));
-    ChannelState finished = await(memberA, id, Status.Completed);
-    await(bob, id, Status.Completed);
-    assertThat(finished.received() + finished.sent()).isPositive();
+    ChannelState finished = await(memberA, finishedId, Status.Completed);
+    await(bob, finishedId, Status.Completed);
+    ChannelId pendingId =
+        get(
+            memberA.openPullDataChannel(
+                Peers.BOB, new Ticket("pull"), Peers.cid("wanted"), Selectors.all()));
+    ChannelState pending = get(memberA.channelState(pendingId));
+    assertThat(pending.status().isTerminal()).isFalse();
 
+    // Member B joins the cluster as the same Ferry peer, with a transport that only records.
+    RecordingTransport transportB = new RecordingTransport(Peers.ALICE);
     FerryNode memberB =
-        node(
-            "member-b",
-            Peers.ALICE,
-            otherNetwork,
-            blocks("member-b"),
-            home -> clustered(home, portB, seeds));
+        node("member-b", transportB, home -> clustered(home, portB, seeds), acceptAll());
     start(memberB);
-    assertThat(get(memberB.channelState(id)))
-        .as("through member B while member A still runs")
+    assertThat(get(memberB.channelState(finishedId)))
+        .as("the finished channel through member B while member A still runs")
         .isEqualTo(finished);
+    assertThat(requestsFor(transportB, pendingId))
+        .as("a member that joins a running cluster restarts nothing")
+        .isEmpty();
 
     get(memberA.stop());
 
-    assertThat(get(memberB.channelState(id)))
-        .as("through member B after member A left: recovered from PostgreSQL")
+    assertThat(get(memberB.channelState(finishedId)))
+        .as("the finished channel through member B after member A left: recovered from PostgreSQL")
         .isEqualTo(finished);
-    assertThat(get(memberB.inProgressChannels())).isEmpty();
-    assertThat(journaledEvents(id))
-        .as("the channel's events are in the shared journal")
+    Poll.until(
+        WAIT,
+        "member B to restart " + pendingId + " through its own transport",
+        () -> !requestsFor(transportB, pendingId).isEmpty());
+    assertThat(requestsFor(transportB, pendingId).get(0).to()).isEqualTo(Peers.BOB);
+    assertThat(get(memberB.inProgressChannels()))
+        .as("the cluster's channel index, now on member B")
+        .containsOnlyKeys(pendingId);
+    assertThat(journaledEvents(finishedId))
+        .as("the finished channel's events are in the shared journal")
         .isGreaterThanOrEqualTo(3);
   }
 
@@ -142,20 +167,37 @@ class ClusteredModeTest {
     return store;
   }
 
-  private FerryNode node(String name, PeerId id, LocalNetwork network, Settings settings) {
-    return node(name, id, network, blocks(name), settings);
+  private FerryNode node(
+      String name,
+      PeerId id,
+      LocalNetwork network,
+      LevelDbBlockStore store,
+      Settings settings,
+      RequestValidator<Ticket> validator) {
+    return node(name, network.join(id, store), settings, validator);
   }
 
   private FerryNode node(
-      String name, PeerId id, LocalNetwork network, LevelDbBlockStore store, Settings settings) {
+      String name, DataTransport transport, Settings settings, RequestValidator<Ticket> validator) {
     NodeSettings s =
         settings
             .forHome(dir.resolve(name))
+            .withChannels(ChannelSettings.defaults().withAcceptTimeout(Duration.ofMinutes(10)))
             .withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING"));
-    FerryNode node = new FerryNode(s, network.join(id, store));
-    node.registerVoucherType(TICKET, acceptAll());
+    FerryNode node = new FerryNode(s, transport);
+    node.registerVoucherType(TICKET, validator);
     open.add(() -> node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS));
     return node;
+  }
+
+  /** Every request the transport sent for the channel (new or restart), in order. */
+  private static List<RecordingTransport.Sent> requestsFor(RecordingTransport t, ChannelId id) {
+    return t.sent.stream()
+        .filter(
+            s ->
+                s.message() instanceof TransferRequest r
+                    && (r.transferId() == id.transferId() || id.equals(r.restartChannel())))
+        .toList();
   }
 
   private static void start(FerryNode... nodes) throws Exception {
@@ -203,6 +245,11 @@ class ClusteredModeTest {
   }
 
   private static RequestValidator<Ticket> acceptAll() {
+    return validator(CompletableFuture.completedFuture(ValidationResult.accept()));
+  }
+
+  /** Accepts pushes; leaves every pull request unanswered. */
+  private static RequestValidator<Ticket> neverPull() {
     return new RequestValidator<>() {
       @Override
       public CompletionStage<ValidationResult> validatePush(ValidationRequest<Ticket> request) {
@@ -211,7 +258,21 @@ class ClusteredModeTest {
 
       @Override
       public CompletionStage<ValidationResult> validatePull(ValidationRequest<Ticket> request) {
-        return CompletableFuture.completedFuture(ValidationResult.accept());
+        return new CompletableFuture<>();
+      }
+    };
+  }
+
+  private static RequestValidator<Ticket> validator(CompletionStage<ValidationResult> answer) {
+    return new RequestValidator<>() {
+      @Override
+      public CompletionStage<ValidationResult> validatePush(ValidationRequest<Ticket> request) {
+        return answer;
+      }
+
+      @Override
+      public CompletionStage<ValidationResult> validatePull(ValidationRequest<Ticket> request) {
+        return answer;
       }
     };
   }
