@@ -209,7 +209,14 @@ public final class FerryNode implements Manager {
     transport.close();
     hub.close();
     s.terminate();
-    return s.getWhenTerminated().thenApply(done -> null);
+    // The channels have stopped: validator plug-ins now release their ledgers and files (SPI
+    // close); a plug-in that fails to close fails the stop, naming it.
+    return s.getWhenTerminated()
+        .thenApply(
+            done -> {
+              registry.close();
+              return null;
+            });
   }
 
   @Override
@@ -298,6 +305,11 @@ public final class FerryNode implements Manager {
   @Override
   public CompletionStage<Void> closeDataTransferChannel(ChannelId channelId) {
     return done(command(channelId, ChannelCommand.Cancel::new));
+  }
+
+  @Override
+  public CompletionStage<Void> closeDataTransferChannel(ChannelId channelId, String reason) {
+    return done(command(channelId, r -> new ChannelCommand.Cancel(reason, r)));
   }
 
   @Override

@@ -45,8 +45,15 @@ public sealed interface ChannelCommand extends CborSerializable {
   /** Resume this node's side. */
   record Resume(ActorRef<ChannelReply> replyTo) implements WithReply {}
 
-  /** Cancel the channel; both sides end Cancelled. */
-  record Cancel(ActorRef<ChannelReply> replyTo) implements WithReply {}
+  /**
+   * Cancel the channel; both sides end Cancelled. {@code reason}, when not null, becomes the
+   * channel's message on this node (else "cancelled by <this node>").
+   */
+  record Cancel(String reason, ActorRef<ChannelReply> replyTo) implements WithReply {
+    public Cancel(ActorRef<ChannelReply> replyTo) {
+      this(null, replyTo);
+    }
+  }
 
   /** Restart the channel after a disconnect or a node restart (also sent on node start). */
   record Restart(ActorRef<ChannelReply> replyTo) implements WithReply {}

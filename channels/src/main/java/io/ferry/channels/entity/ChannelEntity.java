@@ -150,7 +150,7 @@ public final class ChannelEntity
         .onCommand(FinishData.class, (s, c) -> ending.dataFinished(s.channel(), c.error()))
         .onCommand(
             DecideCompletion.class, (s, c) -> ending.completionDecided(s.channel(), c.verdict()))
-        .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.replyTo()))
+        .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.reason(), c.replyTo()))
         .onCommand(TimeOut.class, (s, c) -> ending.timedOut(s.channel(), c.expired()))
         .onCommand(MessageFailed.class, (s, c) -> ending.messageFailed(s.channel(), c.reason()))
         .onCommand(CompleteCleanup.class, (s, c) -> ending.cleanupDone(s.channel()))

@@ -104,7 +104,9 @@ final class Ending {
 
   // ---- cancellation and failure ----
 
-  Effect<JournalEvent, EntityState> cancel(ChannelState state, ActorRef<ChannelReply> replyTo) {
+  /** Cancels on this node's word; {@code reason} (may be null) becomes the channel's message. */
+  Effect<JournalEvent, EntityState> cancel(
+      ChannelState state, String reason, ActorRef<ChannelReply> replyTo) {
     if (state == null) {
       return react.answer(replyTo, new ChannelReply.Unknown());
     }
@@ -112,7 +114,11 @@ final class Ending {
       return react.receipt(replyTo, state);
     }
     return react.reply(
-        Plan.from(state).add(new Cancelled("cancelled by " + act.self(), act.now())),
+        Plan.from(state)
+            .add(
+                new Cancelled(
+                    reason == null || reason.isBlank() ? "cancelled by " + act.self() : reason,
+                    act.now())),
         replyTo,
         s ->
             act.send(
