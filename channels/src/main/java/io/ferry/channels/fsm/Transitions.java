@@ -58,20 +58,9 @@ public final class Transitions {
   /**
    * Where data events are recorded: from the moment the request went out (or the slot was granted)
    * until cleanup, including the finishing statuses, since the last blocks' reports can trail the
-   * transport's "finished".
+   * transport's "finished". That is every active status except the two before any transfer exists.
    */
-  static final Set<Status> TRANSFERRING =
-      EnumSet.of(
-          AwaitingAcceptance,
-          Ongoing,
-          InitiatorPaused,
-          ResponderPaused,
-          BothPaused,
-          TransferFinished,
-          ResponderCompleted,
-          ResponderFinalizing,
-          ResponderFinalizingTransferFinished,
-          Finalizing);
+  static final Set<Status> TRANSFERRING = except(ACTIVE, Requested, Queued);
 
   private static final List<Rule> RULES =
       List.of(

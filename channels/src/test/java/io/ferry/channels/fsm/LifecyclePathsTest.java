@@ -2,6 +2,8 @@ package io.ferry.channels.fsm;
 
 import static io.ferry.channels.EventCode.*;
 import static io.ferry.channels.Status.*;
+import static io.ferry.channels.fsm.LifecycleWalk.moveOf;
+import static io.ferry.channels.fsm.LifecycleWalk.walk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.channels.EventCode;
@@ -23,23 +25,6 @@ class LifecyclePathsTest {
           DataSentProgress,
           DataReceivedProgress,
           Progress);
-
-  /** Applies each event in turn, failing on a refusal, and returns the final status. */
-  private static Status walk(Status start, EventCode... events) {
-    Status at = start;
-    for (EventCode e : events) {
-      Outcome o = Transitions.decide(at, e);
-      assertThat(o.isApplied()).as("%s in %s: %s", e, at, o).isTrue();
-      at = o.resultingStatus();
-    }
-    return at;
-  }
-
-  private static Status moveOf(Status from, EventCode event) {
-    Outcome o = Transitions.decide(from, event);
-    assertThat(o).as("%s in %s", event, from).isInstanceOf(Outcome.Moved.class);
-    return ((Outcome.Moved) o).to();
-  }
 
   // --- pause and resume -------------------------------------------------------------------------
 

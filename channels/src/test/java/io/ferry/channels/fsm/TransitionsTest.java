@@ -2,6 +2,8 @@ package io.ferry.channels.fsm;
 
 import static io.ferry.channels.EventCode.*;
 import static io.ferry.channels.Status.*;
+import static io.ferry.channels.fsm.LifecycleWalk.moveOf;
+import static io.ferry.channels.fsm.LifecycleWalk.walk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,27 +11,11 @@ import io.ferry.channels.EventCode;
 import io.ferry.channels.Status;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The lifecycle's semantics, one rule of thumb per test. */
 class TransitionsTest {
-
-  /** Applies each event in turn, failing on a refusal, and returns the final status. */
-  private static Status walk(Status start, EventCode... events) {
-    Status at = start;
-    for (EventCode e : events) {
-      Outcome o = Transitions.decide(at, e);
-      assertThat(o.isApplied()).as("%s in %s: %s", e, at, o).isTrue();
-      at = o.resultingStatus();
-    }
-    return at;
-  }
-
-  private static Status moveOf(Status from, EventCode event) {
-    Outcome o = Transitions.decide(from, event);
-    assertThat(o).as("%s in %s", event, from).isInstanceOf(Outcome.Moved.class);
-    return ((Outcome.Moved) o).to();
-  }
 
   // --- table mechanics --------------------------------------------------------------------------
 
@@ -83,6 +69,14 @@ class TransitionsTest {
       for (Status s : Status.values()) {
         if (!r.fromAny() && r.appliesTo(s)) {
           assertThat(Transitions.target(s, r.event())).contains(r.target());
+          Outcome decided = Transitions.decide(s, r.event());
+          Outcome expected =
+              r.target() instanceof Target.To to
+                  ? new Outcome.Moved(s, to.status())
+                  : r.target() instanceof Target.NoChange
+                      ? new Outcome.Moved(s, s)
+                      : new Outcome.Recorded(s);
+          assertThat(decided).as("%s", r).isEqualTo(expected);
         }
       }
     }
@@ -148,7 +142,12 @@ class TransitionsTest {
 
   @Test
   void cancelAndErrorEndEveryActiveStatus() {
-    for (Status s : Transitions.ACTIVE) {
+    List<Status> active =
+        Stream.of(Status.values())
+            .filter(s -> !s.isTerminal() && !s.isCleanup() && s != ChannelNotFoundError)
+            .toList();
+    assertThat(active).hasSize(12).containsExactlyInAnyOrderElementsOf(Transitions.ACTIVE);
+    for (Status s : active) {
       assertThat(moveOf(s, Cancel)).isEqualTo(Cancelling);
       assertThat(moveOf(s, Error)).isEqualTo(Failing);
     }
