@@ -73,6 +73,8 @@ public final class FerryNode implements Manager {
   private final TransferIds transferIds = new TransferIds();
   private final Set<ChannelId> live = ConcurrentHashMap.newKeySet();
   private final EventHub hub;
+  private volatile Function<ChannelState, CompletionStage<Void>> cleanupHook =
+      state -> CompletableFuture.completedFuture(null);
   private volatile ActorSystem<Void> system;
   private volatile ClusterSharding sharding;
   private volatile ActorRef<ChannelIndex.Command> index;
@@ -231,6 +233,15 @@ public final class FerryNode implements Manager {
   public ActorSystem<Void> system() {
     requireStarted();
     return system;
+  }
+
+  /**
+   * Sets what runs when a channel enters Completing, Failing or Cancelling (after its transport
+   * side was closed), e.g. discarding a failed transfer's partial blocks. The channel becomes
+   * terminal when the returned stage completes, also after a restart of the node. Default: nothing.
+   */
+  public void onCleanup(Function<ChannelState, CompletionStage<Void>> hook) {
+    this.cleanupHook = hook;
   }
 
   /** The validator registry: voucher types, validators and revalidators of this node. */
@@ -452,6 +463,11 @@ public final class FerryNode implements Manager {
       @Override
       public void published(ChannelEvent event, ChannelState state) {
         hub.publish(event, state);
+      }
+
+      @Override
+      public CompletionStage<Void> cleanup(ChannelState state) {
+        return cleanupHook.apply(state);
       }
 
       @Override

@@ -17,8 +17,8 @@ final class Deadlines {
     ACCEPT("the responder to accept the request", "accept timeout"),
     /** Responder: a voucher that resumes the paused channel. */
     VOUCHER("a voucher while paused", "paused-for-voucher timeout"),
-    /** Initiator: the responder's confirmation after all data moved. */
-    COMPLETE("the responder to confirm completion", "complete timeout"),
+    /** Initiator: the other half of completion (the responder's word, or the last data). */
+    COMPLETE("the transfer to complete", "complete timeout"),
     /** Responder: the final voucher. */
     FINALIZATION("the final voucher", "finalization timeout");
 
@@ -38,7 +38,8 @@ final class Deadlines {
         case ACCEPT -> initiator && s == Status.AwaitingAcceptance;
         case VOUCHER ->
             !initiator && state.responderPaused() && !s.isEnding() && s != Status.Finalizing;
-        case COMPLETE -> initiator && s == Status.TransferFinished;
+        case COMPLETE ->
+            initiator && (s == Status.TransferFinished || s == Status.ResponderCompleted);
         case FINALIZATION -> !initiator && s == Status.Finalizing;
       };
     }

@@ -45,8 +45,7 @@ final class Ending {
       return fail(state, error);
     }
     if (state.isInitiator()) {
-      return react.persistThenUnstash(
-          Plan.from(state).add(new TransferFinished(act.now())), s -> {});
+      return react.persist(Plan.from(state).add(new TransferFinished(act.now())));
     }
     act.validateCompletion(state);
     return react.none();
@@ -88,18 +87,9 @@ final class Ending {
       return react.persist(
           plan.add(new Failed("the responder failed: " + response.message(), act.now())));
     }
-    if (!localDataDone(state)) {
-      // The responder finished first; our own last blocks are still being recorded.
-      return react.stash();
-    }
     plan.add(
         response.paused() ? new ResponderFinalizing(act.now()) : new ResponderCompleted(act.now()));
     return react.persist(plan);
-  }
-
-  private static boolean localDataDone(ChannelState s) {
-    return s.status() == Status.TransferFinished
-        || s.status() == Status.ResponderFinalizingTransferFinished;
   }
 
   // ---- cancellation and failure ----

@@ -37,11 +37,6 @@ final class Reactions {
     return build(plan, s -> {});
   }
 
-  /** Persists, then replays the commands stashed while waiting for this. */
-  Effect<JournalEvent, EntityState> persistThenUnstash(Plan plan, Consumer<ChannelState> then) {
-    return build(plan, then).thenUnstashAll();
-  }
-
   /** Persists the plan and answers {@code replyTo} with a receipt, or the refusal. */
   Effect<JournalEvent, EntityState> reply(
       Plan plan, ActorRef<ChannelReply> replyTo, Consumer<ChannelState> then) {
@@ -70,10 +65,6 @@ final class Reactions {
 
   Effect<JournalEvent, EntityState> none() {
     return effects.none();
-  }
-
-  Effect<JournalEvent, EntityState> stash() {
-    return effects.stash();
   }
 
   Effect<JournalEvent, EntityState> stop() {
