@@ -1,0 +1,73 @@
+package io.ferry.node.e2e;
+
+import io.ferry.node.cli.FerryCli;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@code ferry} command in a separate JVM, as {@code bin/ferry} does (same main class,
+ * this build's class path), and returns what it printed and its exit code.
+ */
+final class FerryProcess {
+  /** What one run printed and returned. */
+  record Result(int exit, String out, String err) {
+    String lastLine() {
+      List<String> lines = out.strip().lines().toList();
+      return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+  }
+
+  private FerryProcess() {}
+
+  /** The class path of this build, for child JVMs. */
+  static String classPath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+  }
+
+  /** {@code java [jvmArgs] -cp <this build> io.ferry.node.cli.FerryCli [args]}. */
+  static List<String> command(List<String> jvmArgs, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmArgs);
+    cmd.add("-cp");
+    cmd.add(classPath());
+    cmd.add(FerryCli.class.getName());
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** Runs {@code ferry args...} to its end (at most two minutes). */
+  static Result ferry(String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("ferry-out", ".txt");
+    Path err = Files.createTempFile("ferry-err", ".txt");
+    try {
+      Process p =
+          new ProcessBuilder(
+                  command(
+                      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                      List.of(args)))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("ferry " + String.join(" ", args) + " did not end in 2 minutes");
+      }
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}
