@@ -26,7 +26,8 @@ public final class FerryCli implements Runnable {
         new ImportCommand(),
         new ExportCommand(),
         new CarCommand(),
-        new FsmCommand());
+        new FsmCommand(),
+        new DemoCommand());
   }
 
   @Override
