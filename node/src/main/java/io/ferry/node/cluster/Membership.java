@@ -127,7 +127,7 @@ public sealed interface Membership {
       Address a;
       try {
         a = AddressFromURIString.parse(uri);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // also Pekko's undeclared MalformedURLException
         throw new IllegalArgumentException(
             "not a seed node: '" + text + "' (expected host:port or pekko://ferry@host:port)", e);
       }
