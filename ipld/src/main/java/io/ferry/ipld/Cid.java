@@ -68,10 +68,20 @@ public final class Cid implements Comparable<Cid> {
     }
   }
 
-  /** Decodes a binary CID, which must be all of {@code bytes}. */
+  /**
+   * Decodes a binary CID, which must be all of {@code bytes}.
+   *
+   * @throws IllegalArgumentException saying why the bytes are not a binary CID
+   */
   public static Cid decode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    Cid cid = read(in);
+    Cid cid;
+    try {
+      cid = read(in);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid binary CID of " + bytes.length + " bytes: " + e.getMessage(), e);
+    }
     if (in.hasRemaining()) {
       throw new IllegalArgumentException(
           "binary CID has " + in.remaining() + " trailing bytes after " + cid);
@@ -79,7 +89,12 @@ public final class Cid implements Comparable<Cid> {
     return cid;
   }
 
-  /** Reads one binary CID from {@code in}, leaving the position just after it. */
+  /**
+   * Reads one binary CID from {@code in}, leaving the position just after it.
+   *
+   * @throws IllegalArgumentException when the bytes there are not a CID (unsupported version,
+   *     malformed varint or multihash)
+   */
   public static Cid read(ByteBuffer in) {
     if (in.remaining() >= 2 && in.get(in.position()) == 0x12 && in.get(in.position() + 1) == 0x20) {
       return v0(Multihash.read(in));
@@ -109,14 +124,17 @@ public final class Cid implements Comparable<Cid> {
     return out.array();
   }
 
+  /** 0 or 1. */
   public int version() {
     return version;
   }
 
+  /** The multicodec code of the content (always dag-pb for a CIDv0). */
   public long codec() {
     return codec;
   }
 
+  /** The multihash of the content. */
   public Multihash multihash() {
     return multihash;
   }

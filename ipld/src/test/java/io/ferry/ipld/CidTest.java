@@ -92,6 +92,9 @@ class CidTest {
     assertThatThrownBy(() -> Cid.decode(v2)).hasMessageContaining("version 2");
     byte[] truncated = java.util.Arrays.copyOf(ok, ok.length - 1);
     assertThatThrownBy(() -> Cid.decode(truncated)).hasMessageContaining("only 31 bytes follow");
+    assertThatThrownBy(() -> Cid.decode(new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid binary CID of 0 bytes: varint is truncated after 0 bytes");
   }
 
   @Test

@@ -7,7 +7,12 @@ import io.ferry.ipld.model.Node;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A CARv1 header: {@code {"roots": [cid, ...], "version": 1}} in dag-cbor. */
+/**
+ * A CARv1 header: {@code {"roots": [cid, ...], "version": 1}} in dag-cbor.
+ *
+ * @param version 1, or 2 for the pragma that opens a CARv2
+ * @param roots the root CIDs the archive names
+ */
 public record CarHeader(int version, List<Cid> roots) {
   public CarHeader {
     roots = List.copyOf(roots);
@@ -29,16 +34,17 @@ public record CarHeader(int version, List<Cid> roots) {
       throw new CodecException("invalid CAR header: " + e.getMessage(), e);
     }
     if (!(node instanceof Node.MapNode map)) {
-      throw new CodecException("invalid CAR header: not a map");
+      throw new CodecException("invalid CAR header: expected a map, got " + node.kind());
     }
     if (!(map.get("version") instanceof Node.IntNode v)) {
-      throw new CodecException("invalid CAR header: no integer \"version\"");
+      throw new CodecException(
+          "invalid CAR header: no integer \"version\" (keys " + map.entries().keySet() + ")");
     }
     if (v.value() == 2) {
       return new CarHeader(2, List.of());
     }
     if (v.value() != 1) {
-      throw new CodecException("unsupported CAR version " + v.value());
+      throw new CodecException("invalid CAR header: unsupported CAR version " + v.value());
     }
     if (!(map.get("roots") instanceof Node.ListNode list)) {
       throw new CodecException("invalid CAR header: no \"roots\" list");
@@ -46,7 +52,8 @@ public record CarHeader(int version, List<Cid> roots) {
     List<Cid> roots = new ArrayList<>();
     for (Node n : list.items()) {
       if (!(n instanceof Node.LinkNode l)) {
-        throw new CodecException("invalid CAR header: a root is not a link");
+        throw new CodecException(
+            "invalid CAR header: root " + roots.size() + " is a " + n.kind() + ", not a link");
       }
       roots.add(l.cid());
     }

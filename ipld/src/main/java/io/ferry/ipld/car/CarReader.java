@@ -40,7 +40,12 @@ public final class CarReader implements AutoCloseable {
     this.remaining = remaining;
   }
 
-  /** Reads the header(s) of a CAR, leaving the reader at the first block. */
+  /**
+   * Reads the header(s) of a CAR, leaving the reader at the first block.
+   *
+   * @throws CodecException when a header is malformed (naming what is wrong with it)
+   * @throws EOFException when the input is empty or ends inside a header
+   */
   public static CarReader open(InputStream raw) throws IOException {
     InputStream in =
         raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 1 << 16);
@@ -65,7 +70,12 @@ public final class CarReader implements AutoCloseable {
       throw new CodecException(
           "invalid CARv2 header: data offset " + dataOffset + ", data size " + dataSize);
     }
-    in.skipNBytes(skip);
+    try {
+      in.skipNBytes(skip);
+    } catch (EOFException e) {
+      throw new EOFException(
+          "CARv2 is truncated: its data offset " + dataOffset + " lies past the end of the input");
+    }
     InputStream payload = new BoundedInputStream(in, dataSize);
     byte[] innerHeader = readSection(payload, "CARv2 inner CARv1 header");
     if (innerHeader == null) {

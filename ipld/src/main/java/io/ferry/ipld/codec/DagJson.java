@@ -12,6 +12,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,10 +54,21 @@ public final class DagJson {
     return new String(encode(node), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Decodes dag-json bytes, which must be UTF-8.
+   *
+   * @throws CodecException naming where the input is wrong (the byte offset of invalid UTF-8, else
+   *     the line and column) and why
+   */
   public static Node decode(byte[] utf8) {
-    return decode(new String(utf8, StandardCharsets.UTF_8));
+    return decode(strictUtf8(utf8));
   }
 
+  /**
+   * Decodes dag-json text: exactly one value.
+   *
+   * @throws CodecException naming the line and column where the text is wrong, and why
+   */
   public static Node decode(String json) {
     try (JsonParser p = FACTORY.createParser(json)) {
       JsonToken first = p.nextToken();
@@ -96,7 +112,13 @@ public final class DagJson {
           throw fail(p, "integer " + p.getText() + " is out of the 64-bit signed range");
         }
       case VALUE_NUMBER_FLOAT:
-        return new Node.FloatNode(p.getDoubleValue());
+        {
+          double d = p.getDoubleValue();
+          if (Double.isInfinite(d)) {
+            throw fail(p, "float " + p.getText() + " is out of the 64-bit range");
+          }
+          return new Node.FloatNode(d);
+        }
       case VALUE_TRUE:
         return new Node.BoolNode(true);
       case VALUE_FALSE:
@@ -196,6 +218,23 @@ public final class DagJson {
       return s;
     }
     return s.contains(".") ? s : s + ".0";
+  }
+
+  /** The text of {@code utf8}, refusing malformed UTF-8 rather than replacing it. */
+  private static String strictUtf8(byte[] utf8) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(utf8);
+    CharBuffer out = CharBuffer.allocate(utf8.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      throw new CodecException("invalid dag-json at byte " + in.position() + ": not UTF-8");
+    }
+    decoder.flush(out);
+    return out.flip().toString();
   }
 
   private static CodecException fail(JsonParser p, String reason) {

@@ -22,6 +22,11 @@ import java.util.OptionalLong;
 public final class DagPb {
   private DagPb() {}
 
+  /**
+   * The node's canonical bytes.
+   *
+   * @throws CodecException when its links are not sorted by name
+   */
   public static byte[] encode(PbNode node) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] previousName = null;
@@ -50,8 +55,14 @@ public final class DagPb {
     return out.toByteArray();
   }
 
+  /**
+   * Decodes a dag-pb block's bytes.
+   *
+   * @throws CodecException naming the byte offset and what is wrong, when they are not strict
+   *     dag-pb
+   */
   public static PbNode decode(byte[] bytes) {
-    Protobuf.Reader r = new Protobuf.Reader(bytes, 0, bytes.length, "dag-pb node");
+    Protobuf.Reader r = new Protobuf.Reader(bytes, "dag-pb node");
     List<PbLink> links = new ArrayList<>();
     byte[] data = null;
     while (r.hasMore()) {
@@ -70,8 +81,7 @@ public final class DagPb {
         if (data != null) {
           throw r.fail("a link follows the Data field (links must come first)");
         }
-        int[] range = r.lengthDelimited();
-        links.add(decodeLink(bytes, range[0], range[1]));
+        links.add(decodeLink(r.embedded("dag-pb link")));
       } else {
         throw r.fail("unknown field " + field + " (PBNode has only Data=1 and Links=2)");
       }
@@ -79,8 +89,7 @@ public final class DagPb {
     return new PbNode(links, data);
   }
 
-  private static PbLink decodeLink(byte[] bytes, int start, int end) {
-    Protobuf.Reader r = new Protobuf.Reader(bytes, start, end, "dag-pb link");
+  private static PbLink decodeLink(Protobuf.Reader r) {
     Cid hash = null;
     Optional<String> name = Optional.empty();
     OptionalLong tsize = OptionalLong.empty();

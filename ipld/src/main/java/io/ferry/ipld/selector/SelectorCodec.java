@@ -64,9 +64,13 @@ final class SelectorCodec {
           return new ExploreFields(parsed);
         }
       case "i":
-        return new ExploreIndex(
-            asInt(field(body, "explore-index", "i"), "explore-index \"i\""),
-            parse(field(body, "explore-index", ">"), recursionDepth));
+        {
+          long index = asInt(field(body, "explore-index", "i"), "explore-index \"i\"");
+          if (index < 0) {
+            throw bad("explore-index \"i\" is negative: " + index);
+          }
+          return new ExploreIndex(index, parse(field(body, "explore-index", ">"), recursionDepth));
+        }
       case "r":
         {
           long start = asInt(field(body, "explore-range", "^"), "explore-range start \"^\"");

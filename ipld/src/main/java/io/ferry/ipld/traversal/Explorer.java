@@ -50,6 +50,7 @@ sealed interface Explorer {
     }
   }
 
+  /** A matcher: the node itself is selected, none of its children. */
   record Match() implements Explorer {
     @Override
     public List<String> interests() {
@@ -62,6 +63,7 @@ sealed interface Explorer {
     }
   }
 
+  /** Explore-all: every child, each with {@code next}. */
   record All(Explorer next) implements Explorer {
     @Override
     public List<String> interests() {
@@ -74,6 +76,7 @@ sealed interface Explorer {
     }
   }
 
+  /** Explore-fields: the named children, in the selector's order. */
   record Fields(Map<String, Explorer> fields) implements Explorer {
     @Override
     public List<String> interests() {
@@ -118,6 +121,7 @@ sealed interface Explorer {
     }
   }
 
+  /** Explore-recursive-edge: replaced by its recursion's sequence before it is ever explored. */
   record Edge() implements Explorer {
     @Override
     public List<String> interests() {
@@ -130,6 +134,7 @@ sealed interface Explorer {
     }
   }
 
+  /** Explore-union: every member's interests, in member order. */
   record Union(List<Explorer> members) implements Explorer {
     @Override
     public List<String> interests() {

@@ -106,6 +106,7 @@ public final class Traversal {
     return index;
   }
 
+  /** Whether every block the selector covers has been consumed. */
   public boolean isDone() {
     return pendingCid == null;
   }

@@ -3,7 +3,6 @@ package io.ferry.ipld.unixfs;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.Multicodec;
-import io.ferry.ipld.Multihash;
 import io.ferry.ipld.codec.DagPb;
 import io.ferry.ipld.codec.PbLink;
 import io.ferry.ipld.codec.PbNode;
@@ -41,7 +40,7 @@ final class BalancedFileBuilder {
       leaf = new Child(block.cid(), chunk.length, chunk.length);
     } else {
       byte[] encoded = DagPb.encode(new PbNode(List.of(), UnixFsData.fileLeaf(chunk).encode()));
-      Block block = Block.trusted(dagPbCid(encoded), encoded);
+      Block block = Block.trusted(profile.dagPbCid(encoded), encoded);
       emit(block);
       leaf = new Child(block.cid(), encoded.length, chunk.length);
     }
@@ -100,7 +99,7 @@ final class BalancedFileBuilder {
     }
     UnixFsData data = UnixFsData.fileParent(sizes);
     byte[] encoded = DagPb.encode(new PbNode(links, data.encode()));
-    Block block = Block.trusted(dagPbCid(encoded), encoded);
+    Block block = Block.trusted(profile.dagPbCid(encoded), encoded);
     emit(block);
     return new Child(block.cid(), encoded.length + tsize, data.fileSize());
   }
@@ -108,10 +107,5 @@ final class BalancedFileBuilder {
   private void emit(Block block) {
     blocks++;
     sink.put(block);
-  }
-
-  private Cid dagPbCid(byte[] encoded) {
-    Multihash mh = Multihash.sha256(encoded);
-    return profile.cidVersion() == 0 ? Cid.v0(mh) : Cid.v1(Multicodec.DAG_PB, mh);
   }
 }

@@ -10,8 +10,10 @@ import java.util.List;
  * parents). {@link #flush()} is called once the import is complete.
  */
 public interface BlockSink {
+  /** Takes the next block made. */
   void put(Block block);
 
+  /** Writes out anything held back; called once, when the import is complete. */
   default void flush() {}
 
   /** Keeps nothing: for computing CIDs only. */

@@ -15,6 +15,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,7 @@ public final class UnixFsExporter {
 
   private final BlockStore store;
 
+  /** An exporter reading blocks from {@code store}. */
   public UnixFsExporter(BlockStore store) {
     this.store = Objects.requireNonNull(store, "store");
   }
@@ -58,7 +60,8 @@ public final class UnixFsExporter {
 
   /**
    * Writes the file or directory {@code root} to {@code target}, which must not exist yet (a
-   * directory is created with everything in it).
+   * directory is created with everything in it). A directory is created only once all its entry
+   * names are known to be safe, so a hostile name never leaves anything behind.
    */
   public void export(Cid root, Path target) throws IOException {
     if (Files.exists(target)) {
@@ -72,19 +75,13 @@ public final class UnixFsExporter {
     if (cid.codec() == Multicodec.DAG_PB) {
       UnixFsData data = unixfs(block);
       if (data.type() == UnixFsData.Type.DIRECTORY) {
+        List<PbLink> entries = DagPb.decode(block.data()).links();
+        for (PbLink link : entries) {
+          requireSafeName(cid, link.name().orElse(""));
+        }
         Files.createDirectory(target);
-        for (PbLink link : DagPb.decode(block.data()).links()) {
-          String name = link.name().orElse("");
-          if (name.isEmpty()
-              || name.equals(".")
-              || name.equals("..")
-              || name.contains("/")
-              || name.contains("\\")
-              || name.indexOf('\0') >= 0) {
-            throw new IOException(
-                "directory " + cid + " has an unsafe entry name \"" + name + "\"");
-          }
-          exportInto(link.hash(), target.resolve(name), depth + 1);
+        for (PbLink link : entries) {
+          exportInto(link.hash(), target.resolve(link.name().orElseThrow()), depth + 1);
         }
         return;
       }
@@ -99,6 +96,19 @@ public final class UnixFsExporter {
         new BufferedOutputStream(
             Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 1 << 16)) {
       exportFile(cid, out);
+    }
+  }
+
+  /** An entry name that stays inside its directory: no separators, not empty, not . or .. */
+  private static void requireSafeName(Cid directory, String name) throws IOException {
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.contains("/")
+        || name.contains("\\")
+        || name.indexOf('\0') >= 0) {
+      throw new IOException(
+          "directory " + directory + " has an unsafe entry name \"" + name + "\"");
     }
   }
 

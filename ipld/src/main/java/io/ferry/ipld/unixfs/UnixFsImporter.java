@@ -2,8 +2,6 @@ package io.ferry.ipld.unixfs;
 
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
-import io.ferry.ipld.Multicodec;
-import io.ferry.ipld.Multihash;
 import io.ferry.ipld.codec.DagPb;
 import io.ferry.ipld.codec.PbLink;
 import io.ferry.ipld.codec.PbNode;
@@ -33,6 +31,7 @@ public final class UnixFsImporter {
   private final BlockSink sink;
   private final boolean includeHidden;
 
+  /** An importer cutting files as {@code profile} says and handing its blocks to {@code sink}. */
   public UnixFsImporter(UnixFsProfile profile, BlockSink sink) {
     this(profile, sink, false);
   }
@@ -141,8 +140,7 @@ public final class UnixFsImporter {
               + " (the reference importers would shard it as a HAMT, which Ferry does not build)");
     }
     byte[] encoded = DagPb.encode(new PbNode(links, data));
-    Multihash mh = Multihash.sha256(encoded);
-    Cid cid = profile.cidVersion() == 0 ? Cid.v0(mh) : Cid.v1(Multicodec.DAG_PB, mh);
+    Cid cid = profile.dagPbCid(encoded);
     sink.put(Block.trusted(cid, encoded));
     return new ImportResult(cid, content, dagSize + encoded.length, blocks + 1);
   }

@@ -1,5 +1,8 @@
 package io.ferry.ipld.unixfs;
 
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.Multicodec;
+import io.ferry.ipld.Multihash;
 import java.util.List;
 
 /**
@@ -59,6 +62,13 @@ public record UnixFsProfile(
     }
   }
 
+  /** The CID a dag-pb node's {@code encoded} bytes get under this profile (sha2-256, v0 or v1). */
+  public Cid dagPbCid(byte[] encoded) {
+    Multihash mh = Multihash.sha256(encoded);
+    return cidVersion == 0 ? Cid.v0(mh) : Cid.v1(Multicodec.DAG_PB, mh);
+  }
+
+  /** The named profiles, the default first. */
   public static List<UnixFsProfile> named() {
     return List.of(V1_2025, V0_2015);
   }

@@ -2,6 +2,7 @@ package io.ferry.ipld.car;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ferry.ipld.Block;
 import io.ferry.ipld.BlockVerificationException;
@@ -9,6 +10,7 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.codec.CodecException;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.store.MemoryBlockStore;
+import io.ferry.ipld.traversal.Traversal;
 import io.ferry.ipld.unixfs.TestData;
 import io.ferry.ipld.unixfs.UnixFsExporter;
 import io.ferry.ipld.unixfs.UnixFsImporter;
@@ -27,7 +29,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,10 +79,7 @@ class CarTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     long written = CarWriter.writeDag(store, root, Selectors.all(), out);
     assertThat(written).isEqualTo(5);
-    List<Cid> expectedOrder =
-        io.ferry.ipld.traversal.Traversal.walk(store, root, Selectors.all())
-            .map(Block::cid)
-            .toList();
+    List<Cid> expectedOrder = Traversal.walk(store, root, Selectors.all()).map(Block::cid).toList();
     try (CarReader reader = CarReader.open(new ByteArrayInputStream(out.toByteArray()))) {
       assertThat(reader.version()).isEqualTo(1);
       assertThat(reader.roots()).containsExactly(root);
@@ -90,19 +88,12 @@ class CarTest {
   }
 
   @Test
-  void aBlockSharedByTwoPathsIsWrittenOnce() throws Exception {
-    Path dir = Files.createTempDirectory("ferry-car");
-    try {
-      Files.writeString(dir.resolve("a"), "same");
-      Files.writeString(dir.resolve("b"), "same");
-      Cid root = new UnixFsImporter(UnixFsProfile.V1_2025, store::put).importPath(dir).root();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      assertThat(CarWriter.writeDag(store, root, Selectors.all(), out)).isEqualTo(2);
-    } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-      }
-    }
+  void aBlockSharedByTwoPathsIsWrittenOnce(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a"), "same");
+    Files.writeString(dir.resolve("b"), "same");
+    Cid root = new UnixFsImporter(UnixFsProfile.V1_2025, store::put).importPath(dir).root();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(CarWriter.writeDag(store, root, Selectors.all(), out)).isEqualTo(2);
   }
 
   @Test
@@ -132,9 +123,15 @@ class CarTest {
   void aTamperedBlockIsRefusedNamingBothCids() throws Exception {
     byte[] car = ipfsCarBytes();
     car[car.length - 1] ^= 1; // the last byte belongs to the last block (the root directory)
-    assertThatThrownBy(() -> CarReader.importInto(store, new ByteArrayInputStream(car)))
-        .isInstanceOf(BlockVerificationException.class)
-        .hasMessageContaining("expected " + IPFS_CAR_ROOT);
+    BlockVerificationException e =
+        catchThrowableOfType(
+            BlockVerificationException.class,
+            () -> CarReader.importInto(store, new ByteArrayInputStream(car)));
+    assertThat(e.expected()).isEqualTo(IPFS_CAR_ROOT);
+    assertThat(e.actual()).isNotEqualTo(IPFS_CAR_ROOT);
+    assertThat(e)
+        .hasMessageContaining("expected " + IPFS_CAR_ROOT)
+        .hasMessageContaining("bytes hash to " + e.actual());
   }
 
   @Test
@@ -154,10 +151,52 @@ class CarTest {
     byte[] v3 = HexFormat.of().parseHex("0aa16776657273696f6e03");
     assertThatThrownBy(() -> CarReader.open(new ByteArrayInputStream(v3)))
         .isInstanceOf(CodecException.class)
-        .hasMessageContaining("unsupported CAR version 3");
+        .hasMessage("invalid CAR header: unsupported CAR version 3");
     byte[] huge = HexFormat.of().parseHex("ffffffff0f");
     assertThatThrownBy(() -> CarReader.open(new ByteArrayInputStream(huge)))
         .hasMessageContaining("over");
+  }
+
+  @Test
+  void malformedCarHeadersAreRefusedSayingWhatIsWrong() {
+    // each a length-prefixed dag-cbor header
+    assertHeaderRefused("0180", "invalid CAR header: expected a map, got LIST");
+    assertHeaderRefused("0aa16776657273696f6e01", "invalid CAR header: no \"roots\" list");
+    assertHeaderRefused(
+        "09a165726f6f747381f5", "invalid CAR header: no integer \"version\" (keys [roots])");
+    assertHeaderRefused(
+        "12a265726f6f747381f56776657273696f6e01",
+        "invalid CAR header: root 0 is a BOOL, not a link");
+    assertHeaderRefused(
+        "01a1", "invalid CAR header: invalid dag-cbor at byte 0: declares 1 items, more than");
+  }
+
+  @Test
+  void aCarV2WhoseDataOffsetLiesPastTheEndIsRefusedSayingSo() {
+    byte[] pragma = HexFormat.of().parseHex("0aa16776657273696f6e02");
+    ByteBuffer header = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
+    header.position(16);
+    header.putLong(1000);
+    header.putLong(10);
+    byte[] car = new byte[pragma.length + 40];
+    System.arraycopy(pragma, 0, car, 0, pragma.length);
+    System.arraycopy(header.array(), 0, car, pragma.length, 40);
+
+    assertThatThrownBy(() -> CarReader.open(new ByteArrayInputStream(car)))
+        .isInstanceOf(EOFException.class)
+        .hasMessageContaining("data offset 1000");
+    header.putLong(16, 3);
+    System.arraycopy(header.array(), 0, car, pragma.length, 40);
+    assertThatThrownBy(() -> CarReader.open(new ByteArrayInputStream(car)))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("invalid CARv2 header: data offset 3");
+  }
+
+  private static void assertHeaderRefused(String hex, String message) {
+    assertThatThrownBy(() -> CarReader.open(new ByteArrayInputStream(HexFormat.of().parseHex(hex))))
+        .as(hex)
+        .isInstanceOf(CodecException.class)
+        .hasMessageStartingWith(message);
   }
 
   private static List<Block> readAll(CarReader reader)

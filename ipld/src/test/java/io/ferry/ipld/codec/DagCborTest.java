@@ -78,6 +78,18 @@ class DagCborTest {
     assertRefused("", "empty");
   }
 
+  @Test
+  void aRefusalNamesTheByteOffsetOfTheOffendingItem() {
+    // a2 | 61 62 01 | 61 61 01: the second key, "a", starts at byte 4 and sorts before "b".
+    assertThatThrownBy(() -> DagCbor.decode(HexFormat.of().parseHex("a2616201616101")))
+        .isInstanceOf(CodecException.class)
+        .hasMessage(
+            "invalid dag-cbor at byte 4: map key \"a\" is out of canonical order (length-first)");
+    // 82 01 | 18 05: the second item's one-byte argument 5 fits in the initial byte.
+    assertThatThrownBy(() -> DagCbor.decode(HexFormat.of().parseHex("82011805")))
+        .hasMessageStartingWith("invalid dag-cbor at byte 2: ");
+  }
+
   private static void assertRefused(String hex, String reason) {
     assertThatThrownBy(() -> DagCbor.decode(HexFormat.of().parseHex(hex)))
         .as(hex)

@@ -48,4 +48,30 @@ class DagJsonTest {
     assertThatThrownBy(() -> DagJson.decode("[1] 2")).hasMessageContaining("text follows");
     assertThatThrownBy(() -> DagJson.decode("99999999999999999999")).hasMessageContaining("64-bit");
   }
+
+  @Test
+  void bytesThatAreNotUtf8AreRefusedNamingTheOffset() {
+    byte[] json = {'[', '"', 'a', (byte) 0xff, '"', ']'};
+    assertThatThrownBy(() -> DagJson.decode(json))
+        .isInstanceOf(CodecException.class)
+        .hasMessage("invalid dag-json at byte 3: not UTF-8");
+  }
+
+  @Test
+  void aFloatBeyondTheDoubleRangeIsRefusedNamingItsPosition() {
+    assertThatThrownBy(() -> DagJson.decode("[1.5, 1e999]"))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("line 1, column")
+        .hasMessageContaining("1e999");
+  }
+
+  @Test
+  void syntaxErrorsAreCodecErrors() {
+    assertThatThrownBy(() -> DagJson.decode("{\"a\": }"))
+        .isInstanceOf(CodecException.class)
+        .hasMessageStartingWith("invalid dag-json");
+    assertThatThrownBy(() -> DagJson.decode(""))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("empty");
+  }
 }

@@ -50,6 +50,18 @@ class DagPbTest {
   }
 
   @Test
+  void aRefusalNamesTheMessageAndTheByteOffset() {
+    assertThatThrownBy(() -> DagPb.decode(HexFormat.of().parseHex("1a00")))
+        .isInstanceOf(CodecException.class)
+        .hasMessage(
+            "invalid dag-pb node at byte 1: unknown field 3 (PBNode has only Data=1 and Links=2)");
+    // a link (at bytes 2..4) whose Hash (field 1) holds one byte that is no CID
+    assertThatThrownBy(() -> DagPb.decode(HexFormat.of().parseHex("12030a0101")))
+        .isInstanceOf(CodecException.class)
+        .hasMessageStartingWith("invalid dag-pb link at byte 5: Hash is not a CID: ");
+  }
+
+  @Test
   void theDataModelViewHasLinksThenData() {
     PbNode node =
         new PbNode(List.of(new PbLink(A, Optional.empty(), OptionalLong.of(3))), new byte[] {1});

@@ -59,6 +59,8 @@ class SelectorCodecTest {
     assertRefused("{\"r\":{\"^\":3,\"$\":3,\">\":{\".\":{}}}}", "start < end");
     assertRefused("{\"i\":{\"i\":\"x\",\">\":{\".\":{}}}}", "must be an integer");
     assertRefused("{\"R\":{\"l\":{\"lots\":1},\":>\":{\"@\":{}}}}", "recursion limit");
+    assertRefused("{\"i\":{\"i\":-1,\">\":{\".\":{}}}}", "explore-index \"i\" is negative: -1");
+    assertRefused("[]", "selector must be a map, got LIST");
   }
 
   private static void assertRefused(String json, String reason) {
@@ -67,5 +69,19 @@ class SelectorCodecTest {
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("invalid selector")
         .hasMessageContaining(reason);
+  }
+
+  @Test
+  void anUnknownSelectorKindIsRefusedNamingTheKind() {
+    assertThatThrownBy(() -> Selector.fromDagJson("{\"~\":{}}"))
+        .isInstanceOf(CodecException.class)
+        .hasMessage("invalid selector: unknown or unsupported selector kind \"~\"");
+  }
+
+  @Test
+  void selectorBytesThatAreNotDagCborAreRefusedAsACodecError() {
+    assertThatThrownBy(() -> Selector.fromDagCbor(new byte[] {(byte) 0xa1}))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("invalid dag-cbor at byte 0");
   }
 }

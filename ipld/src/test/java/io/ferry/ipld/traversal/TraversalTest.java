@@ -8,6 +8,7 @@ import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.Multicodec;
 import io.ferry.ipld.Multihash;
+import io.ferry.ipld.codec.CodecException;
 import io.ferry.ipld.codec.DagCbor;
 import io.ferry.ipld.model.Node;
 import io.ferry.ipld.selector.Selector;
@@ -160,6 +161,19 @@ class TraversalTest {
         .isInstanceOf(MissingBlockException.class)
         .hasMessageContaining(l2.cid().toString())
         .hasMessageContaining("block 4");
+  }
+
+  @Test
+  void aBlockThatDoesNotDecodeByItsCodecIsRefusedNamingItsCidAndTheOffset() {
+    Block garbage = Block.of(Multicodec.DAG_CBOR, new byte[] {0x18});
+    Traversal receiver = Traversal.start(garbage.cid(), Selectors.all());
+
+    assertThatThrownBy(() -> receiver.advance(garbage))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining(garbage.cid().toString())
+        .hasMessageContaining("invalid dag-cbor at byte 1");
+    assertThat(receiver.index()).isZero();
+    assertThat(receiver.expectedNext()).contains(garbage.cid());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.Multicodec;
+import io.ferry.ipld.codec.CodecException;
 import io.ferry.ipld.codec.DagPb;
 import io.ferry.ipld.codec.PbNode;
 import io.ferry.ipld.selector.Selectors;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +143,9 @@ class UnixFsRoundTripTest {
 
   @Test
   void unixFsDataRoundTripsAndRefusesGarbage() {
+    assertThat(UnixFsData.decode(HexFormat.of().parseHex("0802" + "2206" + "808010" + "808010")))
+        .as("packed blocksizes")
+        .isEqualTo(new UnixFsData(UnixFsData.Type.FILE, null, 0, List.of(262144L, 262144L), 0));
     UnixFsData parent = UnixFsData.fileParent(List.of(262144L, 7L));
     assertThat(UnixFsData.decode(parent.encode())).isEqualTo(parent);
     assertThat(parent.fileSize()).isEqualTo(262151L);
@@ -150,6 +155,9 @@ class UnixFsRoundTripTest {
         .hasMessageContaining("no Type");
     assertThatThrownBy(() -> UnixFsData.decode(new byte[] {0x08, 0x09}))
         .hasMessageContaining("unknown type 9");
+    assertThatThrownBy(() -> UnixFsData.decode(new byte[] {0x08, 0x02, 0x3d, 0x00}))
+        .isInstanceOf(CodecException.class)
+        .hasMessage("invalid UnixFS data at byte 3: 4-byte field runs past the end");
   }
 
   private static List<String> listing(Path root) throws IOException {
