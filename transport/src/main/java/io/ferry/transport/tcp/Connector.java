@@ -52,7 +52,7 @@ final class Connector {
   private final TcpSettings settings;
   private final PeerId self;
   private final Executor hashPool;
-  private final Function<PeerId, ActorRef<PeerSession.Command>> sessions;
+  private final Function<PeerId, ActorRef<SessionCommand>> sessions;
   private final AtomicLong ids = new AtomicLong();
   private volatile List<String> listenAddrs = List.of();
   private volatile Tcp.ServerBinding binding;
@@ -63,7 +63,7 @@ final class Connector {
       TcpSettings settings,
       PeerId self,
       Executor hashPool,
-      Function<PeerId, ActorRef<PeerSession.Command>> sessions) {
+      Function<PeerId, ActorRef<SessionCommand>> sessions) {
     this.system = system;
     this.engines = engines;
     this.settings = settings;
@@ -107,9 +107,9 @@ final class Connector {
 
   /**
    * Dials {@code address}, expecting {@code expected} there; failures before the handshake is done
-   * are reported to {@code session} as {@link PeerSession.DialFailed}.
+   * are reported to {@code session} as {@link SessionCommand.DialFailed}.
    */
-  Connection dial(Multiaddr address, PeerId expected, ActorRef<PeerSession.Command> session) {
+  Connection dial(Multiaddr address, PeerId expected, ActorRef<SessionCommand> session) {
     InetSocketAddress at = address.socketAddress();
     Connection c = newConnection(true, at);
     log.debug("dialing {} ({})", address, c);
@@ -127,7 +127,7 @@ final class Connector {
     connected.whenComplete(
         (ok, error) -> {
           if (error != null) {
-            session.tell(new PeerSession.DialFailed(c, error));
+            session.tell(new SessionCommand.DialFailed(c, error));
           }
         });
     return c;
@@ -146,7 +146,7 @@ final class Connector {
   }
 
   private Flow<ByteString, ByteString, NotUsed> pipeline(
-      Connection c, PeerId expected, ActorRef<PeerSession.Command> dialer) {
+      Connection c, PeerId expected, ActorRef<SessionCommand> dialer) {
     Supplier<SSLEngine> engine = c.dialed ? engines::clientEngine : engines::serverEngine;
     var tls =
         TLS.create(engine, session -> authenticate(c, session, expected), TLSClosing.eagerClose());
@@ -168,6 +168,9 @@ final class Connector {
                 (mat, done) -> {
                   done.whenComplete(
                       (ok, error) -> {
+                        // Inbound ended: end the outbound side too (the two are not coupled, so
+                        // that a TLS failure reaches this side as the failure it is).
+                        c.outbox.close();
                         if (!delivered.get()) {
                           beforeSession(c, dialer, error);
                         }
@@ -178,20 +181,19 @@ final class Connector {
                 Sink.lazyCompletionStageSink(
                     () -> {
                       delivered.set(true);
-                      ActorRef<PeerSession.Command> target = sessions.apply(c.peer());
+                      ActorRef<SessionCommand> target = sessions.apply(c.peer());
                       return CompletableFuture.completedFuture(
                           ActorSink
-                              .<Object, PeerSession.Command, PeerSession.Ack>
-                                  actorRefWithBackpressure(
-                                      target,
-                                      (ack, element) -> new PeerSession.Inbound(c, element, ack),
-                                      ack -> new PeerSession.Attached(c, ack),
-                                      PeerSession.Ack.INSTANCE,
-                                      new PeerSession.Detached(c, null),
-                                      error -> new PeerSession.Detached(c, error)));
+                              .<Object, SessionCommand, SessionCommand.Ack>actorRefWithBackpressure(
+                                  target,
+                                  (ack, element) -> new SessionCommand.Inbound(c, element, ack),
+                                  ack -> new SessionCommand.Attached(c, ack),
+                                  SessionCommand.Ack.INSTANCE,
+                                  new SessionCommand.Detached(c, null),
+                                  error -> new SessionCommand.Detached(c, error)));
                     }))
             .mapMaterializedValue(m -> NotUsed.getInstance());
-    return tls.reversed().join(Flow.fromSinkAndSourceCoupled(in, out));
+    return tls.reversed().join(Flow.fromSinkAndSource(in, out));
   }
 
   private CompletionStage<Object> verify(Object frame) {
@@ -225,10 +227,10 @@ final class Connector {
   }
 
   /** A connection that ended before any frame reached a session: a failed dial or a refusal. */
-  private void beforeSession(Connection c, ActorRef<PeerSession.Command> dialer, Throwable error) {
+  private void beforeSession(Connection c, ActorRef<SessionCommand> dialer, Throwable error) {
     String why = describe(error, settings);
     if (dialer != null) {
-      dialer.tell(new PeerSession.DialFailed(c, new IllegalStateException(why, error)));
+      dialer.tell(new SessionCommand.DialFailed(c, new IllegalStateException(why, error)));
     } else {
       log.warn("refused connection from {}: {}", c.remote, why);
     }

@@ -1,5 +1,10 @@
 package io.ferry.transport.tcp;
 
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.MessageType;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.channels.wire.TransferRequest;
 import io.ferry.transport.tcp.frame.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +34,9 @@ final class InboundDispatch {
         log.debug("dropping block {} for stale reference {}", b.cid(), b.ref());
       }
     } else if (element instanceof Frame.Message m) {
-      session.onMessage(m.message());
+      onMessage(m.message());
     } else if (element instanceof Frame.Want w) {
-      session.onWant(w);
+      onWant(w);
     } else if (element instanceof Frame.Credit c) {
       SendChannel s = session.sendByRef(c.ref());
       if (s != null) {
@@ -51,6 +56,13 @@ final class InboundDispatch {
       ReceiveChannel r = session.receiveByRef(d.ref());
       if (r != null) {
         r.onDone(d.blocks());
+      }
+    } else if (element instanceof Frame.Complete d) {
+      SendChannel s = session.sendByRef(d.ref());
+      if (s != null) {
+        s.onComplete(d.blocks());
+      } else {
+        session.earlyComplete(d.ref());
       }
     } else if (element instanceof Frame.Pause p) {
       pauseOrResume(p.channel(), p.seq(), true);
@@ -86,7 +98,45 @@ final class InboundDispatch {
     }
   }
 
-  private void pauseOrResume(io.ferry.channels.ChannelId id, long seq, boolean pause) {
+  /** A control message for the engine, unless it is about a channel of other peers. */
+  private void onMessage(TransferMessage message) {
+    PeerId peer = session.peer();
+    if (message instanceof TransferRequest r
+        && r.type() == MessageType.RESTART_EXISTING_CHANNEL
+        && (r.restartChannel() == null
+            || !r.restartChannel().isParty(peer)
+            || !r.restartChannel().isParty(session.self()))) {
+      log.warn(
+          "refused a control message from {} about channel {}: {} is not its counterparty",
+          peer,
+          r.restartChannel(),
+          peer);
+      return;
+    }
+    session.handler().onMessage(peer, message);
+  }
+
+  /** The receiver of a channel wants its blocks, if it is the channel's counterparty. */
+  private void onWant(Frame.Want want) {
+    ChannelId id = want.channel();
+    PeerId peer = session.peer();
+    if (!id.isParty(peer) || !id.isParty(session.self())) {
+      log.warn("refused a want from {} for channel {}: {} is not its counterparty", peer, id, peer);
+      session.control(new Frame.Close(id, peer + " is not a party of channel " + id));
+      return;
+    }
+    SendChannel ch = session.send(id);
+    if (ch != null) {
+      session.want(ch, want);
+    } else if (session.node().isOpenWithAnotherPeer(id, peer)) {
+      log.warn("refused a want from {} for channel {}: it is open with another peer", peer, id);
+      session.control(new Frame.Close(id, "channel " + id + " is not open with " + peer));
+    } else {
+      session.earlyWant(want);
+    }
+  }
+
+  private void pauseOrResume(ChannelId id, long seq, boolean pause) {
     SendChannel s = session.send(id);
     if (s != null) {
       if (pause) {

@@ -44,7 +44,7 @@ final class PeerLink {
 
   private final TransportContext node;
   private final PeerId peer;
-  private final ActorRef<PeerSession.Command> session;
+  private final ActorRef<SessionCommand> session;
   private final Events events;
   private final List<Pending> pending = new ArrayList<>();
   private final List<CompletableFuture<PeerId>> connectWaiters = new ArrayList<>();
@@ -60,7 +60,7 @@ final class PeerLink {
       TransportContext node,
       PeerId peer,
       Multiaddr address,
-      ActorRef<PeerSession.Command> session,
+      ActorRef<SessionCommand> session,
       Events events) {
     this.node = node;
     this.peer = peer;

@@ -2,28 +2,38 @@ package io.ferry.transport.tcp;
 
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.PeerId;
-import io.ferry.channels.wire.DataRequest;
-import io.ferry.channels.wire.MessageType;
-import io.ferry.channels.wire.TransferMessage;
-import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransportHandler;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.transport.identity.Multiaddr;
+import io.ferry.transport.tcp.SessionCommand.Ack;
+import io.ferry.transport.tcp.SessionCommand.Attached;
+import io.ferry.transport.tcp.SessionCommand.CloseChannel;
+import io.ferry.transport.tcp.SessionCommand.Connect;
+import io.ferry.transport.tcp.SessionCommand.Detached;
+import io.ferry.transport.tcp.SessionCommand.DialFailed;
+import io.ferry.transport.tcp.SessionCommand.Disconnect;
+import io.ferry.transport.tcp.SessionCommand.Inbound;
+import io.ferry.transport.tcp.SessionCommand.Later;
+import io.ferry.transport.tcp.SessionCommand.OpenReceive;
+import io.ferry.transport.tcp.SessionCommand.OpenSend;
+import io.ferry.transport.tcp.SessionCommand.Pause;
+import io.ferry.transport.tcp.SessionCommand.Redial;
+import io.ferry.transport.tcp.SessionCommand.Resume;
+import io.ferry.transport.tcp.SessionCommand.SendMessage;
+import io.ferry.transport.tcp.SessionCommand.SetByteLimit;
+import io.ferry.transport.tcp.SessionCommand.Stop;
+import io.ferry.transport.tcp.SessionCommand.Tick;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -39,76 +49,29 @@ import org.slf4j.LoggerFactory;
  * SendChannel}, {@link ReceiveChannel}). Channels outlive connections: after a reconnect each
  * receiving channel asks again from where it stands.
  */
-final class PeerSession extends AbstractBehavior<PeerSession.Command>
+final class PeerSession extends AbstractBehavior<SessionCommand>
     implements SessionIo, PeerLink.Events {
   private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
-  private static final int MAX_EARLY = 1024;
-
-  sealed interface Command {}
-
-  /** Acknowledges one inbound element (backpressure towards the connection). */
-  enum Ack {
-    INSTANCE
-  }
-
-  record OpenSend(DataRequest request) implements Command {}
-
-  record OpenReceive(DataRequest request, CompletableFuture<Long> held) implements Command {}
-
-  record SetByteLimit(ChannelId channel, long limit) implements Command {}
-
-  record Pause(ChannelId channel) implements Command {}
-
-  record Resume(ChannelId channel) implements Command {}
-
-  record CloseChannel(ChannelId channel) implements Command {}
-
-  record SendMessage(TransferMessage message, CompletableFuture<Void> sent) implements Command {}
-
-  record Connect(Multiaddr address, CompletableFuture<PeerId> connected) implements Command {}
-
-  record Disconnect() implements Command {}
-
-  record Stop() implements Command {}
-
-  record Attached(Connection connection, ActorRef<Ack> ack) implements Command {}
-
-  record Inbound(Connection connection, Object element, ActorRef<Ack> ack) implements Command {}
-
-  record Detached(Connection connection, Throwable cause) implements Command {}
-
-  record DialFailed(Connection connection, Throwable cause) implements Command {}
-
-  record Later(Runnable action) implements Command {}
-
-  private enum Tick implements Command {
-    INSTANCE
-  }
-
-  private enum Redial implements Command {
-    INSTANCE
-  }
 
   private final TransportContext node;
   private final PeerId peer;
-  private final TimerScheduler<Command> timers;
+  private final TimerScheduler<SessionCommand> timers;
   private final PeerLimits limits;
   private final PeerLink link;
   private final Map<ChannelId, SendChannel> sends = new HashMap<>();
   private final Map<Long, SendChannel> sendsByRef = new HashMap<>();
   private final Map<ChannelId, ReceiveChannel> receives = new HashMap<>();
   private final Map<Long, ReceiveChannel> receivesByRef = new HashMap<>();
-  private final Map<ChannelId, Frame.Want> earlyWants = new LinkedHashMap<>();
-  private final Set<ChannelId> earlyPauses = new LinkedHashSet<>();
+  private final EarlyFrames early = new EarlyFrames();
 
-  static Behavior<Command> create(TransportContext node, PeerId peer, Multiaddr address) {
+  static Behavior<SessionCommand> create(TransportContext node, PeerId peer, Multiaddr address) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(t -> new PeerSession(ctx, t, node, peer, address)));
   }
 
   private PeerSession(
-      ActorContext<Command> ctx,
-      TimerScheduler<Command> timers,
+      ActorContext<SessionCommand> ctx,
+      TimerScheduler<SessionCommand> timers,
       TransportContext node,
       PeerId peer,
       Multiaddr address) {
@@ -122,7 +85,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
   }
 
   @Override
-  public Receive<Command> createReceive() {
+  public Receive<SessionCommand> createReceive() {
     return newReceiveBuilder()
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(Later.class, l -> run(l.action()))
@@ -144,14 +107,14 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
         .build();
   }
 
-  private Behavior<Command> run(Runnable action) {
+  private Behavior<SessionCommand> run(Runnable action) {
     action.run();
     return this;
   }
 
   // ---- API ----
 
-  private Behavior<Command> onOpenSend(OpenSend m) {
+  private Behavior<SessionCommand> onOpenSend(OpenSend m) {
     ChannelId id = m.request().channelId();
     SendChannel existing = sends.get(id);
     if (existing != null && existing.state() != SendChannel.State.ENDED) {
@@ -159,7 +122,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
       return this;
     }
     boolean admitted = node.slots().acquire(id, peer, () -> later(() -> admit(id)));
-    SendChannel ch = new SendChannel(m.request(), this, admitted, earlyPauses.remove(id));
+    SendChannel ch = new SendChannel(m.request(), this, admitted, early.takePaused(id));
     sends.put(id, ch);
     if (admitted) {
       node.handler().onChannelStarted(id);
@@ -167,9 +130,12 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
       log.debug("{}: queued (send slots full)", id);
       node.handler().onChannelQueued(id);
     }
-    Frame.Want early = earlyWants.remove(id);
-    if (early != null) {
-      onWant(early);
+    Frame.Want want = early.takeWant(id);
+    if (want != null) {
+      want(ch, want);
+      if (early.takeCompleted(want.ref())) {
+        ch.onComplete(want.startIndex());
+      }
     }
     link.ensureConnected();
     return this;
@@ -184,7 +150,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
     }
   }
 
-  private Behavior<Command> onOpenReceive(OpenReceive m) {
+  private Behavior<SessionCommand> onOpenReceive(OpenReceive m) {
     ChannelId id = m.request().channelId();
     ReceiveChannel existing = receives.get(id);
     if (existing != null && existing.state() != ReceiveChannel.State.ENDED) {
@@ -196,7 +162,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
     return this;
   }
 
-  private Behavior<Command> onSend(ChannelId id, Consumer<SendChannel> f) {
+  private Behavior<SessionCommand> onSend(ChannelId id, Consumer<SendChannel> f) {
     SendChannel s = sends.get(id);
     if (s != null) {
       f.accept(s);
@@ -204,7 +170,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
     return this;
   }
 
-  private Behavior<Command> onPauseOrResume(ChannelId id, boolean pause) {
+  private Behavior<SessionCommand> onPauseOrResume(ChannelId id, boolean pause) {
     SendChannel s = sends.get(id);
     if (s != null) {
       if (pause) {
@@ -224,7 +190,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
     return this;
   }
 
-  private Behavior<Command> onCloseChannel(CloseChannel m) {
+  private Behavior<SessionCommand> onCloseChannel(CloseChannel m) {
     SendChannel s = sends.get(m.channel());
     if (s != null) {
       s.close();
@@ -237,7 +203,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
     return this;
   }
 
-  private Behavior<Command> onStop() {
+  private Behavior<SessionCommand> onStop() {
     link.stop();
     return Behaviors.stopped();
   }
@@ -271,13 +237,13 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
 
   // ---- inbound frames ----
 
-  private Behavior<Command> onAttached(Attached m) {
+  private Behavior<SessionCommand> onAttached(Attached m) {
     m.connection().outbox.onDrained(() -> later(this::pumpAll));
     m.ack().tell(Ack.INSTANCE);
     return this;
   }
 
-  private Behavior<Command> onInbound(Inbound m) {
+  private Behavior<SessionCommand> onInbound(Inbound m) {
     try {
       Connection c = m.connection();
       Object e = m.element();
@@ -295,66 +261,36 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
     return this;
   }
 
-  void onMessage(TransferMessage message) {
-    if (message instanceof TransferRequest r
-        && r.type() == MessageType.RESTART_EXISTING_CHANNEL
-        && (r.restartChannel() == null
-            || !r.restartChannel().isParty(peer)
-            || !r.restartChannel().isParty(self()))) {
-      log.warn(
-          "refused a control message from {} about channel {}: {} is not its counterparty",
-          peer,
-          r.restartChannel(),
-          peer);
-      return;
-    }
-    node.handler().onMessage(peer, message);
-  }
-
-  void onWant(Frame.Want want) {
-    ChannelId id = want.channel();
-    if (!id.isParty(peer) || !id.isParty(self())) {
-      log.warn("refused a want from {} for channel {}: {} is not its counterparty", peer, id, peer);
-      control(new Frame.Close(id, peer + " is not a party of channel " + id));
-      return;
-    }
-    SendChannel ch = sends.get(id);
-    if (ch == null) {
-      if (node.isOpenWithAnotherPeer(id, peer)) {
-        log.warn("refused a want from {} for channel {}: it is open with another peer", peer, id);
-        control(new Frame.Close(id, "channel " + id + " is not open with " + peer));
-        return;
-      }
-      if (earlyWants.size() >= MAX_EARLY) {
-        earlyWants.remove(earlyWants.keySet().iterator().next());
-      }
-      earlyWants.put(id, want);
-      return;
-    }
+  /** The receiver wants a channel's blocks from a new reference. */
+  void want(SendChannel ch, Frame.Want want) {
     sendsByRef.values().remove(ch);
     sendsByRef.put(want.ref(), ch);
     ch.onWant(want);
   }
 
+  /** A want for a channel the engine has not opened for sending yet. */
+  void earlyWant(Frame.Want want) {
+    early.want(want);
+  }
+
+  TransportContext node() {
+    return node;
+  }
+
   /** The receiver paused (or resumed) a channel this node has not opened for sending yet. */
   void earlyPause(ChannelId id, long seq, boolean pause) {
-    if (!id.isParty(peer) || !id.isParty(self())) {
-      return;
+    if (id.isParty(peer) && id.isParty(self())) {
+      early.pause(id, pause);
+      control(new Frame.Ack(id, seq, 0));
     }
-    if (pause) {
-      if (earlyPauses.size() >= MAX_EARLY) {
-        earlyPauses.remove(earlyPauses.iterator().next());
-      }
-      earlyPauses.add(id);
-    } else {
-      earlyPauses.remove(id);
-    }
-    control(new Frame.Ack(id, seq, 0));
+  }
+
+  void earlyComplete(long ref) {
+    early.complete(ref);
   }
 
   void forgetEarly(ChannelId id) {
-    earlyWants.remove(id);
-    earlyPauses.remove(id);
+    early.forget(id);
   }
 
   void onGoAway(Connection c) {
@@ -379,7 +315,7 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
 
   // ---- timers and wake-ups ----
 
-  private Behavior<Command> onTick() {
+  private Behavior<SessionCommand> onTick() {
     for (SendChannel s : List.copyOf(sends.values())) {
       s.flushProgress();
     }
@@ -476,38 +412,8 @@ final class PeerSession extends AbstractBehavior<PeerSession.Command>
   }
 
   @Override
-  public boolean uploadThrottled() {
-    return limits.uploadThrottled();
-  }
-
-  @Override
-  public void uploaded(long bytes) {
-    limits.uploaded(bytes);
-  }
-
-  @Override
-  public void downloaded(long bytes) {
-    limits.downloaded(bytes);
-  }
-
-  @Override
-  public boolean downloadThrottled() {
-    return limits.downloadThrottled();
-  }
-
-  @Override
-  public long takeCredit(long wanted, long min) {
-    return limits.takeCredit(wanted, min);
-  }
-
-  @Override
-  public void giveCredit(long bytes) {
-    limits.giveCredit(bytes);
-  }
-
-  @Override
-  public void onCreditFreed(Runnable wake) {
-    limits.onCreditFreed(() -> later(wake));
+  public PeerLimits limits() {
+    return limits;
   }
 
   @Override

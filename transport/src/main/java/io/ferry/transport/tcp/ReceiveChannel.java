@@ -1,7 +1,6 @@
 package io.ferry.transport.tcp;
 
 import io.ferry.channels.ChannelId;
-import io.ferry.channels.wire.DataProgress;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
@@ -12,7 +11,6 @@ import io.ferry.ipld.traversal.UnexpectedBlockException;
 import io.ferry.transport.tcp.frame.Frame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,13 +22,11 @@ import org.slf4j.LoggerFactory;
  * find how much of the traversal it already holds, then asks the sender for the rest ({@link
  * Frame.Want}), answers each page of offered CIDs with what it holds ({@link Frame.Have}), takes
  * held blocks from its own store and each sent block from the wire, checking that the block is the
- * one the traversal expects next (its hash was checked on arrival), stores blocks in batches and
- * returns credit to the sender as they are stored.
+ * one the traversal expects next (its hash was checked on arrival). Blocks are stored by its {@link
+ * StoreBatcher}; its {@link ReceiveCredit} returns credit as they are stored.
  */
-final class ReceiveChannel {
+final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private static final Logger log = LoggerFactory.getLogger(ReceiveChannel.class);
-  private static final long MIN_CREDIT = 256 * 1024;
-  private static final int BATCH_BLOCKS = 64;
 
   enum State {
     PREPARING,
@@ -38,51 +34,33 @@ final class ReceiveChannel {
     ENDED
   }
 
-  private record CheckedPage(Frame.Offer offer, BitSet held) {
-    long end() {
-      return offer.firstIndex() + offer.cids().size();
-    }
-  }
-
   final ChannelId id;
   private final SessionIo io;
+  private final ReceiveCredit credit;
+  private final StoreBatcher batcher;
+  private final ReceiveOffers offers;
   private DataRequest request;
   private State state = State.PREPARING;
   private Traversal traversal;
   private final List<CompletableFuture<Long>> waitingForIndex = new ArrayList<>();
   private int epoch;
   private long ref = -1;
-  private long allocation;
-  private long unstored;
-  private long withheldCredit;
-  private boolean wantsCredit;
-  private long nextOfferIndex;
-  private final Deque<Frame.Offer> unchecked = new ArrayDeque<>();
-  private boolean checking;
-  private final Deque<CheckedPage> pages = new ArrayDeque<>();
+  private boolean firstOffer;
   private final Deque<InboundBlock> arrived = new ArrayDeque<>();
   private boolean readingLocal;
-  private boolean firstOffer;
   private boolean rewinding;
   private long senderTotal = -1;
-  private List<Block> batch = new ArrayList<>();
-  private long batchBytes;
-  private boolean writing;
   private long bytesReceived;
   private boolean localPaused;
   private long pauseSeq;
-  private final ProgressBatch received;
-  private final List<long[]> pendingProgress = new ArrayList<>();
 
   ReceiveChannel(DataRequest request, SessionIo io, CompletableFuture<Long> held) {
     this.id = request.channelId();
     this.request = request;
     this.io = io;
-    this.received =
-        new ProgressBatch(
-            DataProgress.Direction.RECEIVED,
-            io.settings().progressBlocks(),
-            io.settings().progressBytes());
+    this.credit = new ReceiveCredit(io, () -> ref, () -> state == State.ACTIVE);
+    this.batcher = new StoreBatcher(id, io, this);
+    this.offers = new ReceiveOffers(io, this);
     waitingForIndex.add(held);
     prepare();
   }
@@ -91,26 +69,20 @@ final class ReceiveChannel {
     return state;
   }
 
-  long ref() {
-    return ref;
+  @Override
+  public boolean active() {
+    return state == State.ACTIVE;
   }
 
   private void prepare() {
     io.blocking(
-        () -> {
-          Walker w = new Walker(io.store(), request.root(), request.selector(), 0);
-          w.advanceOverHeld();
-          return w.traversal();
-        },
+        () -> Walker.heldPrefix(io.store(), request.root(), request.selector()),
         (t, error) -> {
           if (state == State.ENDED) {
             return;
           }
           if (error != null) {
-            String why = "cannot walk the local store: " + SendChannel.message(error);
-            waitingForIndex.forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
-            waitingForIndex.clear();
-            fail(why);
+            fail("cannot walk the local store: " + SendChannel.message(error));
             return;
           }
           traversal = t;
@@ -128,7 +100,7 @@ final class ReceiveChannel {
     this.request = again;
     waitingForIndex.add(held);
     if (state == State.ACTIVE) {
-      flush();
+      batcher.flush();
       answerIndexWaiters();
       if (io.isConnected()) {
         want();
@@ -136,8 +108,9 @@ final class ReceiveChannel {
     }
   }
 
+  /** Answers openReceive once every consumed block is stored: the held prefix is then exact. */
   private void answerIndexWaiters() {
-    if (state != State.ACTIVE || writing || !batch.isEmpty() || waitingForIndex.isEmpty()) {
+    if (state != State.ACTIVE || !batcher.idle() || waitingForIndex.isEmpty()) {
       return;
     }
     long index = traversal.index();
@@ -153,69 +126,29 @@ final class ReceiveChannel {
   }
 
   private void want() {
-    epoch++;
+    forgetInFlight();
     ref = io.newRef(this);
-    unchecked.clear();
-    pages.clear();
-    arrived.clear();
-    readingLocal = false;
-    checking = false;
-    senderTotal = -1;
-    nextOfferIndex = traversal.index();
+    offers.reset(traversal.index());
     firstOffer = true;
-    rewinding = false;
-    if (allocation < io.settings().channelWindow()) {
-      allocation += io.takeCredit(io.settings().channelWindow() - allocation, MIN_CREDIT);
-    }
-    long credit = Math.max(0, allocation - unstored);
-    withheldCredit = 0;
-    if (localPaused) {
-      withheldCredit = credit;
-      credit = 0;
-    }
-    io.control(new Frame.Want(id, ref, traversal.index(), credit));
-    if (allocation == 0) {
-      awaitCredit();
-    }
+    io.control(new Frame.Want(id, ref, traversal.index(), credit.open()));
     advance();
   }
 
-  private void awaitCredit() {
-    if (wantsCredit) {
-      return;
-    }
-    wantsCredit = true;
-    int myEpoch = epoch;
-    io.onCreditFreed(
-        () -> {
-          wantsCredit = false;
-          if (state != State.ACTIVE || myEpoch != epoch) {
-            return;
-          }
-          long got = io.takeCredit(io.settings().channelWindow() - allocation, MIN_CREDIT);
-          if (got == 0) {
-            awaitCredit();
-            return;
-          }
-          allocation += got;
-          grant(got);
-        });
-  }
-
-  private void grant(long bytes) {
-    if (io.downloadThrottled() || localPaused) {
-      withheldCredit += bytes;
-    } else if (bytes > 0) {
-      io.control(new Frame.Credit(ref, bytes));
-    }
+  /** Drops what belongs to the previous want: offers, and blocks that arrived but were not used. */
+  private void forgetInFlight() {
+    epoch++;
+    offers.reset(traversal == null ? 0 : traversal.index());
+    arrived.forEach(b -> credit.dropped(b.data().length));
+    arrived.clear();
+    readingLocal = false;
+    rewinding = false;
+    senderTotal = -1;
   }
 
   /** The download limiter let go: return the credit held back meanwhile. */
   void unthrottled() {
-    if (state == State.ACTIVE && withheldCredit > 0 && !localPaused && !io.downloadThrottled()) {
-      long c = withheldCredit;
-      withheldCredit = 0;
-      io.control(new Frame.Credit(ref, c));
+    if (state == State.ACTIVE) {
+      credit.release();
     }
   }
 
@@ -225,62 +158,25 @@ final class ReceiveChannel {
       long at = traversal.index();
       if (offer.firstIndex() > at) {
         fail(
-            "the sender starts at block "
-                + offer.firstIndex()
-                + " but this node holds only the first "
-                + at);
+            "the sender starts at block " + offer.firstIndex() + " but this node holds only " + at);
         return;
       }
       if (offer.firstIndex() < at) {
         rewind(offer.firstIndex());
       }
-      nextOfferIndex = offer.firstIndex();
+      offers.reset(offer.firstIndex());
     }
-    if (offer.firstIndex() != nextOfferIndex) {
-      fail(
-          "the sender offered CIDs from index "
-              + offer.firstIndex()
-              + " but the next expected offer starts at "
-              + nextOfferIndex);
-      return;
-    }
-    nextOfferIndex = offer.firstIndex() + offer.cids().size();
-    unchecked.add(offer);
-    checkOffers();
+    offers.add(offer, ref);
   }
 
-  private void checkOffers() {
-    if (checking || unchecked.isEmpty()) {
-      return;
-    }
-    Frame.Offer offer = unchecked.poll();
-    checking = true;
-    int myEpoch = epoch;
-    io.blocking(
-        () -> {
-          BitSet held = new BitSet(offer.cids().size());
-          for (int i = 0; i < offer.cids().size(); i++) {
-            Cid c = offer.cids().get(i);
-            if (c.multihash().code() == Multicodec.IDENTITY || io.store().has(c)) {
-              held.set(i);
-            }
-          }
-          return held;
-        },
-        (held, error) -> {
-          if (myEpoch != epoch || state != State.ACTIVE) {
-            return;
-          }
-          checking = false;
-          if (error != null) {
-            fail("cannot look up offered blocks: " + SendChannel.message(error));
-            return;
-          }
-          io.control(new Frame.Have(ref, offer.firstIndex(), offer.cids().size(), held));
-          pages.add(new CheckedPage(offer, held));
-          checkOffers();
-          advance();
-        });
+  @Override
+  public void checked() {
+    advance();
+  }
+
+  @Override
+  public void offersFailed(String why) {
+    fail(why);
   }
 
   /**
@@ -291,11 +187,7 @@ final class ReceiveChannel {
     rewinding = true;
     int myEpoch = epoch;
     io.blocking(
-        () -> {
-          Walker w = new Walker(io.store(), request.root(), request.selector(), 0);
-          w.skip(to);
-          return w.traversal();
-        },
+        () -> Walker.positionedAt(io.store(), request.root(), request.selector(), to),
         (t, error) -> {
           if (myEpoch != epoch || state != State.ACTIVE) {
             return;
@@ -326,28 +218,23 @@ final class ReceiveChannel {
       return;
     }
     bytesReceived += b.data().length;
-    unstored += b.data().length;
+    credit.arrived(b.data().length);
     arrived.add(b);
     advance();
   }
 
   /** Consumes held and arrived blocks in traversal order, as far as possible. */
   private void advance() {
-    if (rewinding) {
-      return;
-    }
-    while (state == State.ACTIVE && !readingLocal && !traversal.isDone()) {
+    while (state == State.ACTIVE && !readingLocal && !rewinding && !traversal.isDone()) {
       long i = traversal.index();
       long maxBlocks = io.settings().maxBlocksPerChannel();
       if (maxBlocks > 0 && i >= maxBlocks) {
         fail("the DAG has more than the maximum of " + maxBlocks + " blocks per channel");
         return;
       }
-      while (!pages.isEmpty() && pages.peek().end() <= i) {
-        pages.poll();
-      }
-      if (pages.isEmpty() || pages.peek().offer().firstIndex() > i) {
-        if (senderTotal >= 0 && senderTotal <= i && unchecked.isEmpty() && !checking) {
+      ReceiveOffers.Entry offered = offers.at(i);
+      if (offered == null) {
+        if (senderTotal >= 0 && senderTotal <= i && offers.allChecked()) {
           fail(
               "the sender ended after "
                   + senderTotal
@@ -355,70 +242,56 @@ final class ReceiveChannel {
                   + traversal.expectedNext().orElseThrow()
                   + " next");
         }
-        break;
+        return;
       }
-      CheckedPage page = pages.peek();
-      int at = (int) (i - page.offer().firstIndex());
-      Cid offered = page.offer().cids().get(at);
       Cid expected = traversal.expectedNext().orElseThrow();
-      if (!offered.equals(expected)) {
+      if (!offered.cid().equals(expected)) {
         fail(
             "the sender offered "
-                + offered
+                + offered.cid()
                 + " as block "
                 + i
                 + " but the selector expects "
                 + expected);
         return;
       }
-      if (page.held().get(at)) {
+      if (offered.held()) {
         takeLocal(expected, i);
-        continue;
-      }
-      InboundBlock b = arrived.peek();
-      if (b == null) {
-        break;
-      }
-      arrived.poll();
-      if (b.index() != i || !b.cid().equals(expected)) {
-        fail(
-            "block "
-                + b.cid()
-                + " (index "
-                + b.index()
-                + ") was not asked for: the selector expects "
-                + expected
-                + " at index "
-                + i);
+      } else if (!takeArrived(expected, i)) {
         return;
-      }
-      Block block = Block.trusted(b.cid(), b.data());
-      if (!consume(block)) {
-        return;
-      }
-      batch.add(block);
-      batchBytes += block.size();
-      pendingProgress.add(new long[] {i, block.size(), i >= request.countedBlocks() ? 1 : 0});
-      if (batch.size() >= BATCH_BLOCKS || batchBytes >= batchLimit()) {
-        flush();
       }
     }
-    if (state == State.ACTIVE && traversal.isDone()) {
-      if (senderTotal >= 0 && senderTotal != traversal.index()) {
-        fail(
-            "the sender counts "
-                + senderTotal
-                + " blocks but the selector ends after "
-                + traversal.index());
-        return;
-      }
-      flush();
-      finishIfStored();
+    if (state == State.ACTIVE && !rewinding && traversal.isDone()) {
+      finishWhenStored();
     }
   }
 
-  private long batchLimit() {
-    return Math.max(1, Math.min(allocation / 4, 4L << 20));
+  /** Takes the next arrived block, which must be block {@code i}; false if none arrived yet. */
+  private boolean takeArrived(Cid expected, long i) {
+    InboundBlock b = arrived.poll();
+    if (b == null) {
+      return false;
+    }
+    if (b.index() != i || !b.cid().equals(expected)) {
+      fail(
+          "block "
+              + b.cid()
+              + " (index "
+              + b.index()
+              + ") was not asked for: the selector expects "
+              + expected
+              + " at index "
+              + i);
+      return false;
+    }
+    Block block = Block.trusted(b.cid(), b.data());
+    if (!consume(block)) {
+      return false;
+    }
+    if (batcher.add(block, i, i >= request.countedBlocks(), credit.batchLimit())) {
+      batcher.flush();
+    }
+    return true;
   }
 
   private boolean consume(Block block) {
@@ -437,11 +310,11 @@ final class ReceiveChannel {
     return false;
   }
 
-  /** A block this node holds: advance over it and count it as moved, with no bytes. */
+  /** A block this node holds: advance over it (reading it if it has links), moved with no bytes. */
   private void takeLocal(Cid cid, long index) {
     if (cid.codec() == Multicodec.RAW || cid.multihash().code() == Multicodec.IDENTITY) {
       if (consume(Walker.load(io.store(), cid, index))) {
-        countHeld(index);
+        batcher.held(index, index >= request.countedBlocks());
       }
       return;
     }
@@ -456,92 +329,60 @@ final class ReceiveChannel {
           readingLocal = false;
           if (error != null) {
             fail("held block " + cid + " vanished: " + SendChannel.message(error));
-            return;
-          }
-          if (consume(block)) {
-            countHeld(index);
+          } else if (consume(block)) {
+            batcher.held(index, index >= request.countedBlocks());
             advance();
           }
         });
   }
 
-  /** Writes the batch to the store, one write in flight at a time. */
+  /** Timer: store what waits in the batch, report progress. */
   void flush() {
-    if (writing || state != State.ACTIVE) {
-      return;
-    }
-    if (batch.isEmpty()) {
-      for (long[] p : pendingProgress) {
-        if (received.add(p[0], p[1], p[2] == 1)) {
-          io.handler().onProgress(id, received.drain());
-        }
-      }
-      pendingProgress.clear();
-      return;
-    }
-    List<Block> toWrite = batch;
-    List<long[]> progress = new ArrayList<>(pendingProgress);
-    long bytes = batchBytes;
-    batch = new ArrayList<>();
-    batchBytes = 0;
-    pendingProgress.clear();
-    writing = true;
-    io.blocking(
-        () -> {
-          io.store().putAll(toWrite);
-          return bytes;
-        },
-        (stored, error) -> {
-          writing = false;
-          if (state != State.ACTIVE) {
-            return;
-          }
-          if (error != null) {
-            fail("cannot store received blocks: " + SendChannel.message(error));
-            return;
-          }
-          unstored -= bytes;
-          io.downloaded(bytes);
-          for (long[] p : progress) {
-            if (received.add(p[0], p[1], p[2] == 1)) {
-              io.handler().onProgress(id, received.drain());
-            }
-          }
-          grant(bytes);
-          answerIndexWaiters();
-          flush();
-          finishIfStored();
-        });
-  }
-
-  private void finishIfStored() {
-    if (state == State.ACTIVE && traversal.isDone() && batch.isEmpty() && !writing) {
-      flushProgress();
-      io.control(new Frame.Close(id, ""));
-      end();
-      io.handler().onDataFinished(id, false, null);
-    }
-  }
-
-  private void countHeld(long index) {
-    if (batch.isEmpty() && !writing) {
-      if (received.add(index, 0, index >= request.countedBlocks())) {
-        io.handler().onProgress(id, received.drain());
-      }
-    } else {
-      pendingProgress.add(new long[] {index, 0, index >= request.countedBlocks() ? 1 : 0});
-    }
+    batcher.flush();
+    batcher.flushProgress();
   }
 
   void flushProgress() {
-    if (!received.isEmpty()) {
-      io.handler().onProgress(id, received.drain());
+    batcher.flushProgress();
+  }
+
+  @Override
+  public void stored(long bytes) {
+    credit.stored(bytes);
+    answerIndexWaiters();
+    batcher.flush();
+    if (traversal.isDone()) {
+      finishWhenStored();
+    }
+  }
+
+  @Override
+  public void storeFailed(String why) {
+    fail(why);
+  }
+
+  private void finishWhenStored() {
+    if (senderTotal >= 0 && senderTotal != traversal.index()) {
+      fail(
+          "the sender counts "
+              + senderTotal
+              + " blocks but the selector ends after "
+              + traversal.index());
+      return;
+    }
+    batcher.flush();
+    if (state == State.ACTIVE && batcher.idle()) {
+      batcher.flushProgress();
+      io.control(new Frame.Complete(ref, traversal.index()));
+      end();
+      io.handler().onDataFinished(id, false, null);
     }
   }
 
   void pauseLocally() {
     if (!localPaused) {
       localPaused = true;
+      credit.pause();
       io.control(new Frame.Pause(id, ++pauseSeq));
     }
   }
@@ -550,7 +391,7 @@ final class ReceiveChannel {
     if (localPaused) {
       localPaused = false;
       io.control(new Frame.Resume(id, ++pauseSeq));
-      unthrottled();
+      credit.resume();
     }
   }
 
@@ -580,13 +421,7 @@ final class ReceiveChannel {
 
   /** The connection dropped: blocks in flight are lost; ask again once reconnected. */
   void connectionLost() {
-    epoch++;
-    unchecked.clear();
-    pages.clear();
-    unstored -= arrived.stream().mapToLong(b -> b.data().length).sum();
-    arrived.clear();
-    checking = false;
-    readingLocal = false;
+    forgetInFlight();
   }
 
   /** This side gives up, telling the sender why. */
@@ -595,7 +430,7 @@ final class ReceiveChannel {
       return;
     }
     log.warn("channel {} failed receiving from {}: {}", id, io.peer(), error);
-    flushProgress();
+    batcher.flushProgress();
     io.control(new Frame.Close(id, error));
     end();
     io.handler().onDataFinished(id, false, error);
@@ -613,11 +448,8 @@ final class ReceiveChannel {
     state = State.ENDED;
     epoch++;
     arrived.clear();
-    pages.clear();
-    if (allocation > 0) {
-      io.giveCredit(allocation);
-      allocation = 0;
-    }
+    offers.reset(0);
+    credit.close();
     waitingForIndex.forEach(
         f -> f.completeExceptionally(new IllegalStateException("channel " + id + " was closed")));
     waitingForIndex.clear();

@@ -48,26 +48,8 @@ interface SessionIo {
   /** A new reference for a receiving channel's data frames, replacing its previous one. */
   long newRef(ReceiveChannel channel);
 
-  /** Whether upload to this peer is throttled by a rate limit now. */
-  boolean uploadThrottled();
-
-  /** Records bytes sent (for the upload rate limits). */
-  void uploaded(long bytes);
-
-  /** Records bytes received and stored (for the download rate limits). */
-  void downloaded(long bytes);
-
-  /** Whether download from this peer is throttled by a rate limit now. */
-  boolean downloadThrottled();
-
-  /** Takes receive credit from the per-peer and total in-flight budgets (0 if none is free). */
-  long takeCredit(long wanted, long min);
-
-  /** Gives receive credit back to the budgets. */
-  void giveCredit(long bytes);
-
-  /** Asks to be called (on the session's thread) when credit is given back. */
-  void onCreditFreed(Runnable wake);
+  /** The rate limits and in-flight budgets that apply to this peer. */
+  PeerLimits limits();
 
   /** Forgets a channel whose data movement is over on this side. */
   void retire(io.ferry.channels.ChannelId channel);

@@ -56,7 +56,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final RateLimiter downloadLimit;
   private final ExecutorService hashPool;
   private final Executor blocking;
-  private final Map<PeerId, ActorRef<PeerSession.Command>> sessions = new ConcurrentHashMap<>();
+  private final Map<PeerId, ActorRef<SessionCommand>> sessions = new ConcurrentHashMap<>();
   private final Map<PeerId, Multiaddr> addressBook = new ConcurrentHashMap<>();
   private final Map<ChannelId, PeerId> channelPeers = new ConcurrentHashMap<>();
   private final AtomicLong refs = new AtomicLong();
@@ -168,15 +168,15 @@ public final class TcpTransport implements DataTransport, TransportContext {
   public CompletionStage<PeerId> connect(Multiaddr address) {
     addPeer(address);
     CompletableFuture<PeerId> done = new CompletableFuture<>();
-    sessionFor(address.peer()).tell(new PeerSession.Connect(address, done));
+    sessionFor(address.peer()).tell(new SessionCommand.Connect(address, done));
     return done;
   }
 
   /** Drops the connection to {@code peer}, if any; it is redialed when needed, as after a loss. */
   public void disconnect(PeerId peer) {
-    ActorRef<PeerSession.Command> s = sessions.get(peer);
+    ActorRef<SessionCommand> s = sessions.get(peer);
     if (s != null) {
-      s.tell(new PeerSession.Disconnect());
+      s.tell(new SessionCommand.Disconnect());
     }
   }
 
@@ -185,7 +185,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
     connector.unbind();
   }
 
-  ActorRef<PeerSession.Command> sessionFor(PeerId peer) {
+  ActorRef<SessionCommand> sessionFor(PeerId peer) {
     if (closed) {
       throw new IllegalStateException("the transport is closed");
     }
@@ -217,7 +217,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
       sent.completeExceptionally(new IllegalArgumentException("cannot send a message to itself"));
       return sent;
     }
-    sessionFor(to).tell(new PeerSession.SendMessage(message, sent));
+    sessionFor(to).tell(new SessionCommand.SendMessage(message, sent));
     return sent;
   }
 
@@ -227,7 +227,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
     if (!register(request, held)) {
       return held;
     }
-    sessionFor(request.peer()).tell(new PeerSession.OpenReceive(request, held));
+    sessionFor(request.peer()).tell(new SessionCommand.OpenReceive(request, held));
     return held;
   }
 
@@ -242,7 +242,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
           });
       return;
     }
-    sessionFor(request.peer()).tell(new PeerSession.OpenSend(request));
+    sessionFor(request.peer()).tell(new SessionCommand.OpenSend(request));
   }
 
   private boolean register(DataRequest request, CompletableFuture<Long> result) {
@@ -267,25 +267,25 @@ public final class TcpTransport implements DataTransport, TransportContext {
 
   @Override
   public void setByteLimit(ChannelId channelId, long byteLimit) {
-    tellChannel(channelId, new PeerSession.SetByteLimit(channelId, byteLimit));
+    tellChannel(channelId, new SessionCommand.SetByteLimit(channelId, byteLimit));
   }
 
   @Override
   public void pause(ChannelId channelId) {
-    tellChannel(channelId, new PeerSession.Pause(channelId));
+    tellChannel(channelId, new SessionCommand.Pause(channelId));
   }
 
   @Override
   public void resume(ChannelId channelId) {
-    tellChannel(channelId, new PeerSession.Resume(channelId));
+    tellChannel(channelId, new SessionCommand.Resume(channelId));
   }
 
   @Override
   public void close(ChannelId channelId) {
-    tellChannel(channelId, new PeerSession.CloseChannel(channelId));
+    tellChannel(channelId, new SessionCommand.CloseChannel(channelId));
   }
 
-  private void tellChannel(ChannelId id, PeerSession.Command command) {
+  private void tellChannel(ChannelId id, SessionCommand command) {
     PeerId peer = channelPeers.get(id);
     if (peer != null && !closed) {
       sessionFor(peer).tell(command);
@@ -297,7 +297,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
     if (closed) {
       return;
     }
-    sessions.values().forEach(s -> s.tell(new PeerSession.Stop()));
+    sessions.values().forEach(s -> s.tell(new SessionCommand.Stop()));
     closed = true;
     connector.unbind();
     hashPool.shutdown();

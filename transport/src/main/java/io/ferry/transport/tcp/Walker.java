@@ -45,6 +45,20 @@ final class Walker {
     }
   }
 
+  /** A traversal advanced over the prefix of blocks {@code store} holds. */
+  static Traversal heldPrefix(BlockStore store, Cid root, Selector selector) {
+    Walker w = new Walker(store, root, selector, 0);
+    w.advanceOverHeld();
+    return w.traversal();
+  }
+
+  /** A traversal advanced over its first {@code index} blocks, which {@code store} holds. */
+  static Traversal positionedAt(BlockStore store, Cid root, Selector selector, long index) {
+    Walker w = new Walker(store, root, selector, 0);
+    w.skip(index);
+    return w.traversal();
+  }
+
   long index() {
     return traversal.index();
   }

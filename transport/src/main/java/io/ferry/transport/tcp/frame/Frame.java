@@ -143,6 +143,17 @@ public sealed interface Frame {
     }
   }
 
+  /**
+   * Receiver to sender: every block of the traversal ({@code blocks} in all) is verified and stored
+   * here; the channel's data movement is complete on both sides.
+   */
+  record Complete(long ref, long blocks) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.COMPLETE;
+    }
+  }
+
   /** Either side: hold this channel's data until a {@link Resume}; answered by {@link Ack}. */
   record Pause(ChannelId channel, long seq) implements Frame {
     @Override

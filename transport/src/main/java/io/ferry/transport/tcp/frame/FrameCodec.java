@@ -32,6 +32,7 @@ public final class FrameCodec {
   public static final byte PING = 0x0C;
   public static final byte PONG = 0x0D;
   public static final byte GOAWAY = 0x0E;
+  public static final byte COMPLETE = 0x0F;
 
   /** The protocol this codec speaks. */
   public static final String PROTOCOL = "/ferry/transfer/1.0.0";
@@ -52,8 +53,22 @@ public final class FrameCodec {
   public static final int MAX_OFFER_CIDS = 4096;
 
   private static final String[] NAMES = {
-    "hello", "message", "block", "want", "credit", "offer", "have", "done", "pause", "resume",
-    "ack", "close", "ping", "pong", "go-away"
+    "hello",
+    "message",
+    "block",
+    "want",
+    "credit",
+    "offer",
+    "have",
+    "done",
+    "pause",
+    "resume",
+    "ack",
+    "close",
+    "ping",
+    "pong",
+    "go-away",
+    "complete"
   };
 
   private FrameCodec() {}
@@ -93,6 +108,8 @@ public final class FrameCodec {
       byte[] bits = java.util.Arrays.copyOf(h.held().toByteArray(), (h.count() + 7) / 8);
       out.varint(h.ref()).varint(h.firstIndex()).varint(h.count()).bytes(bits);
     } else if (frame instanceof Frame.Done d) {
+      out.varint(d.ref()).varint(d.blocks());
+    } else if (frame instanceof Frame.Complete d) {
       out.varint(d.ref()).varint(d.blocks());
     } else if (frame instanceof Frame.Pause p) {
       out.channel(p.channel()).varint(p.seq());
@@ -195,6 +212,7 @@ public final class FrameCodec {
         yield new Frame.Have(ref, first, (int) count, held);
       }
       case DONE -> new Frame.Done(Varint.read(in), Varint.read(in));
+      case COMPLETE -> new Frame.Complete(Varint.read(in), Varint.read(in));
       case PAUSE -> new Frame.Pause(channel(in), Varint.read(in));
       case RESUME -> new Frame.Resume(channel(in), Varint.read(in));
       case ACK -> new Frame.Ack(channel(in), Varint.read(in), Varint.read(in));

@@ -58,6 +58,7 @@ class FrameCodecTest {
         new Frame.Have(7, 11, 2, BitSet.valueOf(new long[] {2})),
         new Frame.Have(7, 4096, 13, new BitSet()),
         new Frame.Done(7, 400),
+        new Frame.Complete(7, 400),
         new Frame.Pause(CHANNEL, 1),
         new Frame.Resume(CHANNEL, 2),
         new Frame.Ack(CHANNEL, 2, 77),

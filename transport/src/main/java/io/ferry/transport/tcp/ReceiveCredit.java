@@ -1,0 +1,128 @@
+package io.ferry.transport.tcp;
+
+import io.ferry.transport.tcp.frame.Frame;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * A receiving channel's credit: how many bytes its sender may have in flight. The channel takes an
+ * allocation (at most its window) from the per-peer and node-wide budgets, grants it to the sender
+ * minus what arrived but is not stored yet, and returns credit as blocks are stored, unless it is
+ * paused or the download rate limit holds it back. Confined to the session's thread.
+ */
+final class ReceiveCredit {
+  private static final long MIN_ALLOCATION = 256 * 1024;
+
+  private final SessionIo io;
+  private final LongSupplier ref;
+  private final BooleanSupplier active;
+  private long allocation;
+  private long unstored;
+  private long withheld;
+  private boolean paused;
+  private boolean awaiting;
+  private int generation;
+
+  ReceiveCredit(SessionIo io, LongSupplier ref, BooleanSupplier active) {
+    this.io = io;
+    this.ref = ref;
+    this.active = active;
+  }
+
+  /** The credit to put in a new want: the allocation less what is not stored yet. */
+  long open() {
+    generation++;
+    long window = io.settings().channelWindow();
+    if (allocation < window) {
+      allocation += io.limits().takeCredit(window - allocation, MIN_ALLOCATION);
+    }
+    if (allocation == 0) {
+      awaitBudget();
+    }
+    long credit = Math.max(0, allocation - unstored);
+    withheld = 0;
+    if (paused || io.limits().downloadThrottled()) {
+      withheld = credit;
+      return 0;
+    }
+    return credit;
+  }
+
+  private void awaitBudget() {
+    if (awaiting) {
+      return;
+    }
+    awaiting = true;
+    int mine = generation;
+    io.limits().onCreditFreed(() -> io.later(() -> budgetFreed(mine)));
+  }
+
+  private void budgetFreed(int mine) {
+    awaiting = false;
+    if (!active.getAsBoolean() || mine != generation) {
+      return;
+    }
+    long got = io.limits().takeCredit(io.settings().channelWindow() - allocation, MIN_ALLOCATION);
+    if (got == 0) {
+      awaitBudget();
+    } else {
+      allocation += got;
+      grant(got);
+    }
+  }
+
+  void arrived(long bytes) {
+    unstored += bytes;
+  }
+
+  /** Bytes that arrived but will never be stored (lost with their connection). */
+  void dropped(long bytes) {
+    unstored -= bytes;
+  }
+
+  /** Bytes were stored: the sender may send as many again. */
+  void stored(long bytes) {
+    unstored -= bytes;
+    grant(bytes);
+  }
+
+  private void grant(long bytes) {
+    if (paused || io.limits().downloadThrottled()) {
+      withheld += bytes;
+    } else if (bytes > 0) {
+      io.control(new Frame.Credit(ref.getAsLong(), bytes));
+    }
+  }
+
+  void pause() {
+    paused = true;
+  }
+
+  void resume() {
+    paused = false;
+    release();
+  }
+
+  /** Returns the credit held back while paused or throttled, if neither holds any more. */
+  void release() {
+    if (withheld > 0 && !paused && !io.limits().downloadThrottled() && active.getAsBoolean()) {
+      long c = withheld;
+      withheld = 0;
+      io.control(new Frame.Credit(ref.getAsLong(), c));
+    }
+  }
+
+  /** How many bytes a store batch may collect: a quarter of the allocation, at most 4 MiB. */
+  long batchLimit() {
+    return Math.max(1, Math.min(allocation / 4, 4L << 20));
+  }
+
+  /** Gives the allocation back to the budgets (the channel ended). */
+  void close() {
+    generation++;
+    if (allocation > 0) {
+      io.limits().giveCredit(allocation);
+      allocation = 0;
+    }
+  }
+}

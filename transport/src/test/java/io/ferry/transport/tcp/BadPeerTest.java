@@ -1,0 +1,164 @@
+package io.ferry.transport.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.ipld.Block;
+import io.ferry.ipld.Multicodec;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.transport.tcp.frame.Frame;
+import io.ferry.transport.tcp.frame.FrameCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer that authenticates correctly and then misbehaves is refused with a clear error, and only
+ * its connection or channel suffers: the node keeps serving an honest peer.
+ */
+class BadPeerTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private TcpNode node;
+  private TcpNode honest;
+  private RawPeer bad;
+  private LogCapture logs;
+
+  @BeforeEach
+  void start() throws Exception {
+    logs = new LogCapture();
+    node = new TcpNode("node", s -> s);
+    honest = new TcpNode("honest", s -> s);
+    honest.transport.connect(node.address()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    bad = new RawPeer(node.system, node.address());
+    assertThat(bad.next()).get().isInstanceOf(Frame.Hello.class);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    bad.close();
+    honest.close();
+    node.close();
+    logs.close();
+  }
+
+  private void honestPeerIsStillServed() throws Exception {
+    honest
+        .transport
+        .send(node.identity.peerId(), TransferRequest.cancel(77))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    RecordingHandler.await(
+        WAIT,
+        "the honest peer's message",
+        () ->
+            node.handler.messages.stream()
+                .anyMatch(
+                    m ->
+                        m.getKey().equals(honest.identity.peerId())
+                            && m.getValue().equals(TransferRequest.cancel(77))));
+  }
+
+  @Test
+  void anOversizedFrameClosesOnlyThatConnection() throws Exception {
+    bad.send(ByteString.fromArray(new byte[] {0x04, 0, 0, 0, FrameCodec.BLOCK}));
+
+    bad.awaitClosed();
+
+    assertThat(logs.messages())
+        .anySatisfy(
+            m ->
+                assertThat(m).contains("frame of 67108864 bytes exceeds the maximum " + (4 << 20)));
+    honestPeerIsStillServed();
+  }
+
+  @Test
+  void aMalformedControlMessageClosesOnlyThatConnection() throws Exception {
+    byte[] garbage = "not cbor at all".getBytes(StandardCharsets.UTF_8);
+    ByteString frame =
+        ByteString.fromArray(new byte[] {0, 0, 0, (byte) (garbage.length + 1), FrameCodec.MESSAGE})
+            .concat(ByteString.fromArray(garbage));
+
+    bad.send(frame);
+    bad.awaitClosed();
+
+    logs.await("malformed message frame");
+    honestPeerIsStillServed();
+  }
+
+  @Test
+  void aControlMessageAboutAChannelOfOtherPeersIsRefused() throws Exception {
+    ChannelId theirs = new ChannelId(node.identity.peerId(), honest.identity.peerId(), 9);
+
+    bad.send(new Frame.Message(TransferRequest.restartExistingChannel(theirs)));
+    bad.send(new Frame.Message(TransferRequest.update(1, true)));
+
+    PeerId badId = bad.identity.peerId();
+    RecordingHandler.await(
+        WAIT,
+        "the bad peer's valid message",
+        () -> node.handler.messages.stream().anyMatch(m -> m.getKey().equals(badId)));
+    assertThat(node.handler.messages)
+        .filteredOn(m -> m.getKey().equals(badId))
+        .extracting(m -> m.getValue())
+        .containsExactly(TransferRequest.update(1, true));
+    assertThat(logs.messages())
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .contains(
+                        "refused a control message from "
+                            + badId
+                            + " about channel "
+                            + theirs
+                            + ": "
+                            + badId
+                            + " is not its counterparty"));
+  }
+
+  @Test
+  void aWantForAChannelOfOtherPeersIsRefused() throws Exception {
+    ChannelId theirs = new ChannelId(node.identity.peerId(), honest.identity.peerId(), 3);
+
+    bad.send(new Frame.Want(theirs, 1, 0, 1 << 20));
+
+    Frame answer = bad.next().orElseThrow();
+    assertThat(answer).isInstanceOf(Frame.Close.class);
+    assertThat(((Frame.Close) answer).error()).contains("is not a party of channel " + theirs);
+    honestPeerIsStillServed();
+  }
+
+  @Test
+  void aBlockTheSelectorDidNotAskForFailsTheChannelNamingBothCids() throws Exception {
+    Block wanted = Block.of(Multicodec.RAW, "the block asked for".getBytes(StandardCharsets.UTF_8));
+    Block other = Block.of(Multicodec.RAW, "something else".getBytes(StandardCharsets.UTF_8));
+    ChannelId id = new ChannelId(node.identity.peerId(), bad.identity.peerId(), 5);
+    node.transport.openReceive(
+        new DataRequest(id, bad.identity.peerId(), wanted.cid(), Selectors.all(), 0, 0, 0));
+    Frame.Want want = (Frame.Want) bad.next().orElseThrow();
+
+    bad.send(new Frame.Offer(want.ref(), 0, List.of(wanted.cid())));
+    assertThat(bad.next()).get().isInstanceOf(Frame.Have.class);
+    bad.send(new Frame.Block(want.ref(), 0, other.cid(), ByteString.fromArray(other.data())));
+
+    RecordingHandler.Finished finished = node.handler.awaitFinished(id, WAIT);
+    assertThat(finished.error())
+        .isEqualTo(
+            "block "
+                + other.cid()
+                + " (index 0) was not asked for: the selector expects "
+                + wanted.cid()
+                + " at index 0");
+    assertThat(bad.next().orElseThrow()).isEqualTo(new Frame.Close(id, finished.error()));
+    assertThat(node.store.has(other.cid())).isFalse();
+    honestPeerIsStillServed();
+  }
+}
