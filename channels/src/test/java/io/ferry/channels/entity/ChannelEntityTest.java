@@ -140,6 +140,24 @@ class ChannelEntityTest {
   }
 
   @Test
+  void aMessageFromAPeerThatIsNotTheCounterpartyChangesNothing() {
+    ChannelId id = newId(ALICE, BOB);
+    var kit = actor(ALICE, transport, id);
+    open(kit, id, true);
+    until(kit, "awaiting acceptance", s -> s.status() == Status.AwaitingAcceptance);
+
+    var result =
+        kit.runCommand(
+            new ReceiveResponse(
+                Peers.CAROL,
+                new TransferResponse(MessageType.NEW, id.transferId(), true, false, null, 0, "")));
+
+    assertThat(result.events()).isEmpty();
+    assertThat(result.state().channel().status()).isEqualTo(Status.AwaitingAcceptance);
+    assertThat(transport.sends).isEmpty();
+  }
+
+  @Test
   void rejectedRequestFailsTheInitiatorWithTheResponderReason() {
     ChannelId id = newId(ALICE, BOB);
     var kit = actor(ALICE, transport, id);
