@@ -100,7 +100,17 @@ public final class LevelDbBlockStore implements BlockStore {
               throw new BlockStoreException("cannot read the free space of " + directory, e);
             }
           };
-      return new LevelDbBlockStore(directory, factory.open(dir, options), sync, free, reserveBytes);
+      DB db = factory.open(dir, options);
+      try {
+        return new LevelDbBlockStore(directory, db, sync, free, reserveBytes);
+      } catch (RuntimeException e) {
+        try {
+          db.close(); // release LevelDB's lock on the directory
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+        throw e;
+      }
     } catch (IOException | DBException e) {
       throw new BlockStoreException(
           "cannot open LevelDB block store at " + directory + ": " + e.getMessage(), e);
@@ -112,6 +122,7 @@ public final class LevelDbBlockStore implements BlockStore {
     return new LevelDbBlockStore(directory, db, false, freeSpace, reserveBytes);
   }
 
+  /** The directory the database lives in. */
   public Path directory() {
     return directory;
   }
@@ -264,6 +275,20 @@ public final class LevelDbBlockStore implements BlockStore {
   }
 
   private void loadStats() {
+    try {
+      scanStats();
+    } catch (DBException e) {
+      throw new BlockStoreException(
+          "cannot read the block count of LevelDB block store at "
+              + directory
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Reads the persisted count and size, or rebuilds them by scanning every block. */
+  private void scanStats() {
     byte[] stats = db.get(STATS_KEY);
     if (stats != null && stats.length == 17 && stats[0] == 1) {
       ByteBuffer b = ByteBuffer.wrap(stats, 1, 16);

@@ -2,23 +2,30 @@ package io.ferry.persistence.blocks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import io.ferry.ipld.Block;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.store.BlockStoreContract;
 import io.ferry.ipld.store.BlockStoreException;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
+import org.iq80.leveldb.Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LevelDbBlockStoreTest extends BlockStoreContract {
+  private static final byte[] STATS_KEY = "Mstats".getBytes(StandardCharsets.US_ASCII);
+
   @TempDir Path tmp;
 
   @Override
@@ -31,50 +38,69 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
     return LevelDbBlockStore.open(((LevelDbBlockStore) closed).directory());
   }
 
+  private Path dir() {
+    return tmp.resolve("blocks");
+  }
+
+  /** The store's database opened directly, behind the store's back. */
+  private DB rawDatabase() throws Exception {
+    return factory.open(dir().toFile(), new Options());
+  }
+
+  /** {@code real}, except that calls {@code failing} picks throw a LevelDB I/O error. */
+  private static DB failing(DB real, BiPredicate<Method, Object[]> failing) {
+    return (DB)
+        Proxy.newProxyInstance(
+            DB.class.getClassLoader(),
+            new Class<?>[] {DB.class},
+            (proxy, method, args) -> {
+              if (failing.test(method, args)) {
+                throw new DBException("IO error: No space left on device");
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
   @Test
   void countAndSizeAreRebuiltFromTheBlocksWhenTheStatsKeyIsMissing() throws Exception {
     store.putAll(List.of(block("a"), block("bb"), block("ccc")));
     store.close();
-    try (DB db =
-        org.fusesource.leveldbjni.JniDBFactory.factory.open(
-            tmp.resolve("blocks").toFile(), new org.iq80.leveldb.Options())) {
-      db.delete("Mstats".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    try (DB db = rawDatabase()) {
+      db.delete(STATS_KEY);
     }
-    store = LevelDbBlockStore.open(tmp.resolve("blocks"));
+    store = LevelDbBlockStore.open(dir());
     assertThat(store.count()).isEqualTo(3);
     assertThat(store.sizeBytes()).isEqualTo(6);
+  }
+
+  @Test
+  void countAndSizeAreRebuiltFromTheBlocksWhenTheStatsKeyIsOfAnotherFormat() throws Exception {
+    store.putAll(List.of(block("a"), block("bb")));
+    store.close();
+    try (DB db = rawDatabase()) {
+      db.put(STATS_KEY, new byte[] {2, 9, 9, 9});
+    }
+    store = LevelDbBlockStore.open(dir());
+    assertThat(store.count()).isEqualTo(2);
+    assertThat(store.sizeBytes()).isEqualTo(3);
   }
 
   @Test
   void aFailedWriteIsReportedClearlyAndLeavesNothingBehind() throws Exception {
     store.put(block("before"));
     store.close();
-    Path dir = tmp.resolve("blocks");
-    DB real =
-        org.fusesource.leveldbjni.JniDBFactory.factory.open(
-            dir.toFile(), new org.iq80.leveldb.Options());
-    DB failingWrites =
-        (DB)
-            Proxy.newProxyInstance(
-                DB.class.getClassLoader(),
-                new Class<?>[] {DB.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("write")) {
-                    throw new DBException("IO error: No space left on device");
-                  }
-                  try {
-                    return method.invoke(real, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    store = LevelDbBlockStore.over(dir, failingWrites, () -> Long.MAX_VALUE, 0);
+    DB failingWrites = failing(rawDatabase(), (method, args) -> method.getName().equals("write"));
+    store = LevelDbBlockStore.over(dir(), failingWrites, () -> Long.MAX_VALUE, 0);
     Block big = block("x".repeat(1000));
     assertThatThrownBy(() -> store.putAll(List.of(big, block("y"))))
         .isInstanceOf(BlockStoreException.class)
         .hasMessageContaining("No space left on device")
         .hasMessageContaining("2 block(s)")
-        .hasMessageContaining(dir.toString())
+        .hasMessageContaining(dir().toString())
         .hasMessageContaining("nothing was written");
     assertThat(store.has(big.cid())).isFalse();
     assertThat(store.count()).isEqualTo(1);
@@ -82,20 +108,51 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
   }
 
   @Test
+  void aFailedReadNamesTheCidAndTheDirectory() throws Exception {
+    Block stored = block("stored");
+    store.put(stored);
+    store.close();
+    DB failingBlockReads =
+        failing(
+            rawDatabase(),
+            (method, args) ->
+                method.getName().equals("get") && ((byte[]) args[0])[0] == (byte) 'B');
+    store = LevelDbBlockStore.over(dir(), failingBlockReads, () -> Long.MAX_VALUE, 0);
+
+    assertThatThrownBy(() -> store.get(stored.cid()))
+        .isInstanceOf(BlockStoreException.class)
+        .hasMessageContaining("LevelDB read of " + stored.cid())
+        .hasMessageContaining(dir().toString())
+        .hasMessageContaining("No space left on device");
+  }
+
+  @Test
+  void aDatabaseThatCannotBeCountedIsRefusedOnOpenNamingTheDirectory() throws Exception {
+    store.close();
+    DB db = rawDatabase();
+    try {
+      DB failingReads = failing(db, (method, args) -> method.getName().equals("get"));
+      assertThatThrownBy(() -> LevelDbBlockStore.over(dir(), failingReads, () -> 0, 0))
+          .isInstanceOf(BlockStoreException.class)
+          .hasMessageContaining("cannot read the block count")
+          .hasMessageContaining(dir().toString());
+    } finally {
+      db.close();
+      store = null;
+    }
+  }
+
+  @Test
   void aWriteThatWouldFillTheDiskIsRefusedBeforeLevelDbSeesIt() throws Exception {
     store.close();
-    Path dir = tmp.resolve("blocks");
     long[] free = {10_000};
-    DB db =
-        org.fusesource.leveldbjni.JniDBFactory.factory.open(
-            dir.toFile(), new org.iq80.leveldb.Options());
-    store = LevelDbBlockStore.over(dir, db, () -> free[0], 4_000);
+    store = LevelDbBlockStore.over(dir(), rawDatabase(), () -> free[0], 4_000);
     store.put(block("x".repeat(2_000)));
     assertThatThrownBy(() -> store.put(block("y".repeat(3_001))))
         .isInstanceOf(BlockStoreException.class)
         .hasMessageContaining("not enough free disk space")
         .hasMessageContaining("10000 bytes free, 10002 needed")
-        .hasMessageContaining(dir.toString());
+        .hasMessageContaining(dir().toString());
     assertThat(store.count()).isEqualTo(1);
     assertThat(store.has(block("y".repeat(3_001)).cid())).isFalse();
     free[0] = 1 << 20;
@@ -116,7 +173,7 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
     store.put(block("one"));
     store.close();
     store = null;
-    try (Stream<Path> files = Files.list(tmp.resolve("blocks"))) {
+    try (Stream<Path> files = Files.list(dir())) {
       assertThat(files.map(p -> p.getFileName().toString())).contains("CURRENT");
     }
   }
