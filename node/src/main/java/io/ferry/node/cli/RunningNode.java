@@ -139,18 +139,39 @@ final class RunningNode implements AutoCloseable {
     parts.add(api);
   }
 
+  /**
+   * The transport's settings from {@code ferry.limits}, {@code rate-limits} and {@code timeouts}.
+   */
   private static TcpSettings tcpSettings(FerryConfig config, Multiaddr listen) {
     Settings.Limits l = config.limits();
     Settings.RateLimits r = config.rateLimits();
-    TcpSettings defaults = TcpSettings.defaults(listen);
-    return defaults
-        .withSendingChannels(l.channelsPerPeer(), l.channelsTotal())
-        .withChannelLimits(l.maxBlocksPerChannel(), l.maxBytesPerChannel())
-        .withRates(r.upload(), r.download(), r.uploadPerPeer(), r.downloadPerPeer())
-        .withFlow(
-            Math.min(defaults.channelWindow(), l.inFlightBytesPerPeer()),
-            l.inFlightBytesPerPeer(),
-            l.inFlightBytesTotal());
+    Settings.Timeouts t = config.timeouts();
+    TcpSettings d = TcpSettings.defaults(listen);
+    return new TcpSettings(
+        listen,
+        d.peers(),
+        d.allowedPeers(),
+        l.maxFrame(),
+        Math.min(d.channelWindow(), l.inFlightBytesPerPeer()),
+        l.inFlightBytesPerPeer(),
+        l.inFlightBytesTotal(),
+        l.channelsPerPeer(),
+        l.channelsTotal(),
+        l.maxBlocksPerChannel(),
+        l.maxBytesPerChannel(),
+        r.upload(),
+        r.download(),
+        r.uploadPerPeer(),
+        r.downloadPerPeer(),
+        t.connect(),
+        d.keepAliveInterval(),
+        d.idleTimeout(),
+        t.restart().backoffMin(),
+        t.restart().backoffMax(),
+        d.progressBlocks(),
+        d.progressBytes(),
+        d.progressInterval(),
+        d.hashThreads());
   }
 
   private static ChannelSettings channelSettings(Settings.Timeouts t) {
