@@ -24,26 +24,23 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The node's table of voucher types, validators and revalidators, and the engine's {@link
  * Validation} port on top of it. Plug-ins register through {@link ValidatorRegistrar}; the engine
  * hands in vouchers as type + bytes, the registry decodes them with {@link VoucherCodec}, asks the
- * plug-in on its executor, and encodes the answer into a {@link Verdict}. Nothing here throws at
- * the engine: an unknown type, undecodable bytes or a failing plug-in become a REJECT verdict that
- * names the cause.
+ * plug-in on its executor ({@link PluginCalls}), and encodes the answer into a {@link Verdict}.
+ * Nothing here throws at the engine: an unknown type, undecodable bytes or a failing plug-in become
+ * a REJECT verdict that names the cause.
  */
 public final class VoucherRegistry implements Validation, ValidatorRegistrar, AutoCloseable {
   private final VoucherCodec codec = VoucherCodec.standard();
-  private final Executor executor;
+  private final PluginCalls calls;
 
   /** Every type identifier known to the registry (vouchers and results), with its Java class. */
   private final Map<String, VoucherType<?>> typesById = new ConcurrentHashMap<>();
@@ -70,7 +67,7 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
 
   /** A registry that calls plug-ins on {@code executor}, never on the engine's thread. */
   public VoucherRegistry(Executor executor) {
-    this.executor = executor;
+    this.calls = new PluginCalls(executor, this::encode);
   }
 
   /**
@@ -276,7 +273,7 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
       return CompletableFuture.completedFuture(
           Verdict.reject("unknown voucher type '" + voucher.type() + "': no validator registered"));
     }
-    return call(
+    return calls.call(
         "validator for '" + voucher.type() + "'",
         () ->
             validate(
@@ -308,7 +305,7 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
           Verdict.reject(
               "unknown voucher type '" + voucher.type() + "': no revalidator registered"));
     }
-    return call(
+    return calls.call(
         "revalidator for '" + voucher.type() + "'",
         () -> revalidateWith(revalidator, channelId, voucher));
   }
@@ -340,90 +337,9 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
   /** Asks the revalidators in registration order until one answers. */
   private CompletionStage<Optional<Verdict>> firstHandling(
       Function<Revalidator<?>, CompletionStage<Optional<ValidationResult>>> callback) {
-    List<RegisteredRevalidator<?>> snapshot = List.copyOf(revalidators);
-    return CompletableFuture.supplyAsync(() -> tryFrom(snapshot, 0, callback), executor)
-        .thenCompose(Function.identity());
-  }
-
-  private CompletionStage<Optional<Verdict>> tryFrom(
-      List<RegisteredRevalidator<?>> all,
-      int index,
-      Function<Revalidator<?>, CompletionStage<Optional<ValidationResult>>> callback) {
-    if (index >= all.size()) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    RegisteredRevalidator<?> current = all.get(index);
-    CompletionStage<Optional<ValidationResult>> answer;
-    try {
-      answer = callback.apply(current.revalidator());
-      if (answer == null) {
-        throw new IllegalStateException("returned no answer");
-      }
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    return answer
-        .handle(
-            (result, error) -> {
-              if (error != null) {
-                return CompletableFuture.completedFuture(
-                    Optional.of(failed("revalidator for '" + current.type().id() + "'", error)));
-              }
-              if (result == null || result.isEmpty()) {
-                return tryFrom(all, index + 1, callback);
-              }
-              return CompletableFuture.completedFuture(Optional.of(toVerdict(result.get())));
-            })
-        .thenCompose(Function.identity());
-  }
-
-  /** Runs a plug-in call on the executor and turns whatever happens into a verdict. */
-  private CompletionStage<Verdict> call(
-      String who, Supplier<CompletionStage<ValidationResult>> pluginCall) {
-    return CompletableFuture.supplyAsync(pluginCall, executor)
-        .thenCompose(
-            stage -> {
-              if (stage == null) {
-                throw new IllegalStateException("returned no answer");
-              }
-              return stage;
-            })
-        .handle((result, error) -> error != null ? failed(who, error) : toVerdict(result));
-  }
-
-  private Verdict toVerdict(ValidationResult result) {
-    if (result == null) {
-      return Verdict.reject("validator returned no result");
-    }
-    TypedVoucher encodedResult;
-    try {
-      encodedResult = result.voucherResult() == null ? null : encode(result.voucherResult());
-    } catch (RuntimeException e) {
-      return Verdict.reject("cannot encode voucher result: " + e.getMessage());
-    }
-    return new Verdict(
-        result.decision(),
-        result.reason(),
-        encodedResult,
-        result.dataLimit(),
-        result.requiresFinalization());
-  }
-
-  private static Verdict failed(String who, Throwable error) {
-    Throwable cause = unwrap(error);
-    String message = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
-    if (cause instanceof IllegalArgumentException && message.startsWith("cannot decode")) {
-      return Verdict.reject(message);
-    }
-    return Verdict.reject(who + " failed: " + message);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    return calls.firstAnswer(
+        revalidators,
+        r -> "revalidator for '" + r.type().id() + "'",
+        r -> callback.apply(r.revalidator()));
   }
 }

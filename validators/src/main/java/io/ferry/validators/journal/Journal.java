@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -65,6 +67,31 @@ public final class Journal<E> implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open journal " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Opens the journal at {@code file} as {@link #open} does, then compacts it when it has grown:
+   * once replayed, if it holds more entries than {@code limit} says (asked after the replay, so the
+   * limit may depend on what was replayed), {@code snapshot} gives entries that stand for
+   * everything replayed, the file is {@linkplain #rewrite rewritten} to hold exactly those, {@code
+   * reset} clears what {@code replay} built, and the compacted journal is replayed into it again. A
+   * crash during compaction leaves the old journal or the new one, never a mix.
+   */
+  public static <E> Journal<E> openCompacting(
+      Path file,
+      Class<E> type,
+      Consumer<? super E> replay,
+      LongSupplier limit,
+      Supplier<? extends Iterable<? extends E>> snapshot,
+      Runnable reset) {
+    Journal<E> opened = open(file, type, replay);
+    if (opened.entries() <= limit.getAsLong()) {
+      return opened;
+    }
+    opened.close();
+    rewrite(file, type, snapshot.get());
+    reset.run();
+    return open(file, type, replay);
   }
 
   private static <E> long replay(

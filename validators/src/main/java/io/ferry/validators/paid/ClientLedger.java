@@ -65,19 +65,25 @@ public final class ClientLedger implements Closeable {
   private final Journal<Entry> journal;
 
   private ClientLedger(Path directory, long compactAfter) {
-    Path file = directory.resolve("client.journal");
-    Journal<Entry> opened = Journal.open(file, Entry.class, this::apply);
-    if (opened.entries() > Math.max(compactAfter, 4L * accounts.size())) {
-      opened.close();
-      List<Entry> snapshot = new ArrayList<>();
-      snapshot.add(new Entry.Deposited(budget));
-      accounts.forEach((id, account) -> snapshot.add(new Entry.Snapshot(id, account)));
-      Journal.rewrite(file, Entry.class, snapshot);
-      accounts.clear();
-      budget = 0;
-      opened = Journal.open(file, Entry.class, this::apply);
-    }
-    this.journal = opened;
+    this.journal =
+        Journal.openCompacting(
+            directory.resolve("client.journal"),
+            Entry.class,
+            this::apply,
+            () -> Math.max(compactAfter, 4L * accounts.size()),
+            this::snapshot,
+            () -> {
+              accounts.clear();
+              budget = 0;
+            });
+  }
+
+  /** The budget and every account, as the entries a compacted journal holds. */
+  private List<Entry> snapshot() {
+    List<Entry> snapshot = new ArrayList<>();
+    snapshot.add(new Entry.Deposited(budget));
+    accounts.forEach((id, account) -> snapshot.add(new Entry.Snapshot(id, account)));
+    return snapshot;
   }
 
   /** How many entries the journal holds (after any compaction on open). */

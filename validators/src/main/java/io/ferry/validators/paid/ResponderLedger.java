@@ -64,21 +64,27 @@ public final class ResponderLedger implements SeenNonces, Closeable {
   private final Journal<Entry> journal;
 
   private ResponderLedger(Path directory, long compactAfter) {
-    Path file = directory.resolve("responder.journal");
-    Journal<Entry> opened = Journal.open(file, Entry.class, this::apply);
-    if (opened.entries() > Math.max(compactAfter, 4L * channels.size())) {
-      opened.close();
-      List<Entry> snapshot = new ArrayList<>();
-      channels.forEach(
-          (id, account) ->
-              snapshot.add(
-                  new Entry.Snapshot(id, account, List.copyOf(nonces.getOrDefault(id, Set.of())))));
-      Journal.rewrite(file, Entry.class, snapshot);
-      channels.clear();
-      nonces.clear();
-      opened = Journal.open(file, Entry.class, this::apply);
-    }
-    this.journal = opened;
+    this.journal =
+        Journal.openCompacting(
+            directory.resolve("responder.journal"),
+            Entry.class,
+            this::apply,
+            () -> Math.max(compactAfter, 4L * channels.size()),
+            this::snapshot,
+            () -> {
+              channels.clear();
+              nonces.clear();
+            });
+  }
+
+  /** Every channel's account and used nonces, as the entries a compacted journal holds. */
+  private List<Entry> snapshot() {
+    List<Entry> snapshot = new ArrayList<>();
+    channels.forEach(
+        (id, account) ->
+            snapshot.add(
+                new Entry.Snapshot(id, account, List.copyOf(nonces.getOrDefault(id, Set.of())))));
+    return snapshot;
   }
 
   /** How many entries the journal holds (after any compaction on open). */

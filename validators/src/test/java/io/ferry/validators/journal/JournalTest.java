@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalTest {
   record Note(String text, long amount) {}
 
+  record Other(String name) {}
+
   @TempDir Path dir;
 
   private Path file() {
@@ -87,5 +89,51 @@ class JournalTest {
         .hasMessageContaining(file().toString())
         .hasMessageContaining("offset 0");
     assertThat(Files.readAllBytes(file())).isEqualTo(bytes);
+  }
+
+  @Test
+  void anEntryThatDoesNotDecodeIsRefusedNamingTheFileAndOffset() throws Exception {
+    write(new Note("first", 1));
+    long secondAt = Files.size(file());
+    try (Journal<Object> any = Journal.open(file(), Object.class, o -> {})) {
+      any.append(new Other("not a note"));
+    }
+
+    assertThatThrownBy(this::reopen)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file().toString())
+        .hasMessageContaining("unreadable entry at offset " + secondAt + ":");
+  }
+
+  @Test
+  void aJournalOverItsLimitIsRewrittenAsItsSnapshotAndReplayedAgain() {
+    write(new Note("a", 1), new Note("a", 2), new Note("a", 3));
+    List<Note> state = new ArrayList<>();
+
+    try (Journal<Note> compacted =
+        Journal.openCompacting(
+            file(),
+            Note.class,
+            state::add,
+            () -> 2,
+            () -> List.of(new Note("a", 6)),
+            state::clear)) {
+      assertThat(compacted.entries()).isEqualTo(1);
+    }
+
+    assertThat(state).containsExactly(new Note("a", 6));
+    assertThat(reopen()).containsExactly(new Note("a", 6));
+    try (Journal<Note> small =
+        Journal.openCompacting(
+            file(),
+            Note.class,
+            n -> {},
+            () -> 2,
+            () -> {
+              throw new AssertionError("a journal within its limit is not compacted");
+            },
+            () -> {})) {
+      assertThat(small.entries()).isEqualTo(1);
+    }
   }
 }
