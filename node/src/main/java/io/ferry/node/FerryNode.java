@@ -158,7 +158,7 @@ public final class FerryNode implements Manager {
     m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     m.put("pekko.coordinated-shutdown.exit-jvm", "off");
     m.put(
-        "pekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout",
+        "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout",
         settings.passivateIdleAfter().toMillis() + "ms");
     m.put("pekko.actor.default-dispatcher.fork-join-executor.parallelism-max", 4);
     return settings

@@ -40,6 +40,10 @@ final class TestNode implements AutoCloseable {
   private final LocalNetwork network;
   private final Consumer<FerryNode> setup;
   private ChannelSettings channels;
+
+  /** Adjusts the node's settings before each start (tests that need other idle timeouts). */
+  java.util.function.UnaryOperator<NodeSettings> tune = s -> s;
+
   final List<Seen> seen = new CopyOnWriteArrayList<>();
   BlockStore store;
   GatedStore gate;
@@ -75,9 +79,10 @@ final class TestNode implements AutoCloseable {
     transport = network.join(id, gate);
     node =
         new FerryNode(
-            NodeSettings.forHome(home)
-                .withChannels(channels)
-                .withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING")),
+            tune.apply(
+                NodeSettings.forHome(home)
+                    .withChannels(channels)
+                    .withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING"))),
             transport);
     setup.accept(node);
     node.subscribeToEvents((e, s) -> seen.add(new Seen(e, s)));
