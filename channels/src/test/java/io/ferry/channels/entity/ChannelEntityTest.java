@@ -402,6 +402,41 @@ class ChannelEntityTest {
   }
 
   @Test
+  void aResponderPausedForAVoucherFailsWhenNoneArrivesInTime() {
+    settings = settings.withPausedForVoucherTimeout(Duration.ofMillis(200));
+    validation.onRequest = v -> StubValidation.done(StubValidation.pause("pay first"));
+    RecordingTransport bob = new RecordingTransport(BOB);
+    ChannelId id = newId(ALICE, BOB);
+    var kit = actor(BOB, bob, id);
+
+    kit.runCommand(
+        new ReceiveRequest(
+            ALICE,
+            TransferRequest.open(
+                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+
+    ChannelState state = until(kit, "failed", s -> s.status() == Status.Failed);
+    assertThat(state.message()).contains("paused-for-voucher timeout");
+    TransferResponse told = (TransferResponse) lastMessageOf(bob);
+    assertThat(told.type()).isEqualTo(MessageType.COMPLETE);
+    assertThat(told.accepted()).isFalse();
+    assertThat(told.message()).contains("paused-for-voucher timeout");
+  }
+
+  @Test
+  void anInitiatorWhoseDataIsDoneFailsWhenTheResponderNeverConfirms() {
+    settings = settings.withCompleteTimeout(Duration.ofMillis(200));
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id);
+
+    kit.runCommand(new FinishData(false, null));
+
+    ChannelState state = until(kit, "failed", s -> s.status() == Status.Failed);
+    assertThat(state.message()).contains("complete timeout");
+    assertThat(events.codes(id)).containsSubsequence(EventCode.FinishTransfer, EventCode.Error);
+  }
+
+  @Test
   void aRestartedPullAsksOnlyForTheBlocksItHasNotCounted() {
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id);
