@@ -56,8 +56,8 @@ final class Actions {
     TypedVoucher answerResult;
 
     /**
-     * Responding sender that (re)started at its data limit: the transport was not opened, and this
-     * many traversal blocks are to be skipped when it is (on the resume that raises the limit).
+     * Responding sender that (re)started paused or at its data limit: the transport was not opened,
+     * and this many traversal blocks are to be skipped when it is (on the resume).
      */
     Long deferredSendSkip;
   }
@@ -167,9 +167,15 @@ final class Actions {
   void openSend(ChannelState state, long skip) {
     memory.queuedAtOpen = state.queued();
     memory.deferredSendSkip = null;
-    if (!state.isInitiator() && state.dataLimit() > 0 && state.queued() >= state.dataLimit()) {
+    boolean atLimit =
+        !state.isInitiator() && state.dataLimit() > 0 && state.queued() >= state.dataLimit();
+    if (atLimit || (!state.isInitiator() && state.responderPaused())) {
+      // Nothing may move yet (a payment is due, say): the transport hears of the channel only
+      // when it resumes, so no block can slip out before then.
       memory.deferredSendSkip = skip;
-      context.getSelf().tell(new ChannelCommand.PauseAtLimit(state.queued()));
+      if (atLimit) {
+        context.getSelf().tell(new ChannelCommand.PauseAtLimit(state.queued()));
+      }
       return;
     }
     applyOwnPause(state);
@@ -205,7 +211,7 @@ final class Actions {
 
   /**
    * Continues this side's data: lifts its pause and, for a limited sender, the byte limit; a sender
-   * that (re)started at its limit opens its transport now.
+   * that (re)started paused or at its limit opens its transport now.
    */
   void resumeData(ChannelState state) {
     if (memory.deferredSendSkip != null) {

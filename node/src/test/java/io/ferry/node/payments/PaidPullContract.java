@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Paid pulls between two real nodes on the in-JVM network: the responder sells with the built-in
- * paid-retrieval plug-in (found by ServiceLoader), the client pays with its {@link AutoPayer}. Both
- * ledgers are read back from disk at the end.
+ * Paid pulls between two real nodes: the responder sells with the built-in paid-retrieval plug-in
+ * (found by ServiceLoader), the client pays with its {@link AutoPayer}. Both ledgers are read back
+ * from disk at the end. One subclass per transport.
  */
-class PaidPullTest {
+abstract class PaidPullContract {
   /** 2 per byte, 1 MiB before the first payment, each interval 1 MiB longer, 1000 to unseal. */
   static final PaidRetrievalTerms TERMS = new PaidRetrievalTerms(2, 1 << 20, 1 << 20, 1000);
 
@@ -37,9 +37,12 @@ class PaidPullTest {
   static final long BUDGET = 100_000_000;
 
   @TempDir Path dir;
-  private final TestNetwork network = TestNetwork.local();
+  private final TestNetwork network = network();
   private PaidNode responder;
   private PaidNode client;
+
+  /** How the two nodes reach each other. */
+  abstract TestNetwork network();
 
   PaidNode responder() throws Exception {
     responder =
