@@ -109,12 +109,18 @@ final class RunningNode implements AutoCloseable {
             peers.watch(transport),
             registry);
     PaymentSettings payments = PaymentSettings.from(config.underlying());
+    AutoPayer payer = null;
     if (payments.enabled()) {
       // Before start, so the payer sees the first event of every paid pull.
-      parts.add(AutoPayer.attach(node, context, payments, Clock.systemUTC()));
+      payer = AutoPayer.attach(node, context, payments, Clock.systemUTC());
+      parts.add(payer);
     }
     node.start().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     parts.add(() -> node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    if (payer != null) {
+      // Settles paid channels that ended while the node was down (their reservations go back).
+      payer.reconcile().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
 
     FerryNodeBackend backend =
         new FerryNodeBackend(node, transport, store, peers, PurgedChannels.open(config.home()));
