@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 public final class AllowlistValidator implements RequestValidator<AllowlistToken> {
   private final Set<String> allowed;
 
+  /** A validator accepting exactly the tokens in {@code allowed}. */
   public AllowlistValidator(Set<String> allowed) {
     this.allowed = Set.copyOf(allowed);
   }

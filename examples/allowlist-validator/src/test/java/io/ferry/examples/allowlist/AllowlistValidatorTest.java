@@ -58,6 +58,24 @@ class AllowlistValidatorTest {
   }
 
   @Test
+  void aVoucherWithoutATokenIsRejectedNotFailed() {
+    ValidationResult r = validator.validatePush(request(null)).toCompletableFuture().join();
+
+    assertThat(r.decision()).isEqualTo(Decision.REJECT);
+    assertThat(r.reason()).contains("not on the allowlist").contains(ALICE.toString());
+  }
+
+  @Test
+  void noTokensConfiguredMeansEveryRequestIsRejected() {
+    var context = new ValidatorContext(ALICE, Path.of("."), Map.of(), m -> m);
+    var empty = new AllowlistValidator(AllowlistValidatorProvider.tokens(context));
+
+    assertThat(AllowlistValidatorProvider.tokens(context)).isEmpty();
+    assertThat(empty.validatePull(request("")).toCompletableFuture().join().decision())
+        .isEqualTo(Decision.REJECT);
+  }
+
+  @Test
   void theTokensSettingIsACommaSeparatedList() {
     var context = new ValidatorContext(ALICE, Path.of("."), Map.of("tokens", " a, b ,,c"), m -> m);
 
