@@ -2,6 +2,7 @@ package io.ferry.bench.ipld;
 
 import io.ferry.ipld.unixfs.BlockSink;
 import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.ipld.unixfs.TestData;
 import io.ferry.ipld.unixfs.UnixFsImporter;
 import io.ferry.ipld.unixfs.UnixFsProfile;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * UnixFS import throughput of a generated file (1 GiB unless given), next to {@code sha256sum} of
+ * UnixFS import throughput of a generated file (1 GiB unless given; the deterministic content of
+ * ipld's {@code TestData}, so its root CIDs are the reference ones), next to {@code sha256sum} of
  * the same file timed in the same run. The file is read once first so every run reads it from the
  * page cache. Each case runs {@code runs} times (default 3); the table shows the median.
  *
@@ -33,7 +35,7 @@ public final class ImportBench {
     Files.createDirectories(work);
     long size = sizeMiB << 20;
     Path file = work.resolve("input.bin");
-    GeneratedFile.write(file, size);
+    TestData.write(file, size);
     System.out.printf(
         "input: %d MiB generated at %s; %d runs per case, median shown; %d CPUs, java %s%n",
         sizeMiB,
@@ -100,6 +102,7 @@ public final class ImportBench {
     return rc;
   }
 
+  /** One timed run of a case. */
   interface Case {
     int run() throws Exception;
   }
