@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * price-per-byte} is configured, with {@code payment-interval} (default 1048576 bytes), {@code
  * payment-interval-increase} (default 1048576) and {@code unseal-price} (default 0). Its ledger
  * lives in the plug-in's data directory and is closed by {@link #close}. The client side ({@link
- * PaymentClient}) is wired by the node, which reads the budget with {@link #clientBudget}.
+ * PaymentClient}) is wired by the node (its budget is the node's {@code ferry.payments.budget}).
  */
 public final class PaidRetrievalProvider implements ValidatorProvider {
   /** The plug-in's name, and the prefix of its settings. */
@@ -66,15 +66,6 @@ public final class PaidRetrievalProvider implements ValidatorProvider {
             number(settings, "payment-interval", DEFAULT_INTERVAL),
             number(settings, "payment-interval-increase", DEFAULT_INTERVAL),
             number(settings, "unseal-price", 0)));
-  }
-
-  /** The client's budget, setting {@code budget} (0 when absent: the node pays nothing). */
-  public static long clientBudget(Map<String, String> settings) {
-    long budget = number(settings, "budget", 0);
-    if (budget < 0) {
-      throw new IllegalArgumentException("setting " + NAME + ".budget must be >= 0, was " + budget);
-    }
-    return budget;
   }
 
   private static long number(Map<String, String> settings, String key, long fallback) {

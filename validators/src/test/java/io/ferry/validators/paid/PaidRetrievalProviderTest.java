@@ -109,12 +109,4 @@ class PaidRetrievalProviderTest {
         .hasMessageContaining("paid-retrieval.price-per-byte")
         .hasMessageContaining("'cheap'");
   }
-
-  @Test
-  void theClientBudgetIsReadFromTheSameSettingsAndDefaultsToNothing() {
-    assertThat(PaidRetrievalProvider.clientBudget(Map.of("budget", "5_000"))).isEqualTo(5000);
-    assertThat(PaidRetrievalProvider.clientBudget(Map.of())).isZero();
-    assertThatThrownBy(() -> PaidRetrievalProvider.clientBudget(Map.of("budget", "-1")))
-        .hasMessageContaining("paid-retrieval.budget");
-  }
 }
