@@ -120,19 +120,28 @@ final class TestNode implements AutoCloseable {
     return node.channelState(channel).toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  /** Waits until the channel reaches {@code status} (as the node's API reports it). */
+  /**
+   * Waits until the channel reaches {@code status} (as the node's API reports it) and this node's
+   * subscriber has heard the event that led there (subscribers hear of events asynchronously).
+   */
   ChannelState await(ChannelId channel, Status status) {
-    return Poll.until(
+    ChannelState reached =
+        Poll.until(
+            WAIT,
+            id + " to see " + channel + " " + status,
+            () -> {
+              try {
+                return state(channel);
+              } catch (Exception e) {
+                return null;
+              }
+            },
+            s -> s != null && s.status() == status);
+    Poll.until(
         WAIT,
-        id + " to see " + channel + " " + status,
-        () -> {
-          try {
-            return state(channel);
-          } catch (Exception e) {
-            return null;
-          }
-        },
-        s -> s != null && s.status() == status);
+        id + "'s subscriber to hear of " + channel + " reaching " + status,
+        () -> seen.stream().anyMatch(x -> x.state().equals(reached)));
+    return reached;
   }
 
   /** Waits until this node published {@code code} for the channel ({@code count} times). */
