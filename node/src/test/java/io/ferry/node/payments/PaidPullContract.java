@@ -38,8 +38,8 @@ abstract class PaidPullContract {
 
   @TempDir Path dir;
   private final TestNetwork network = network();
-  private PaidNode responder;
-  private PaidNode client;
+  PaidNode responder;
+  PaidNode client;
 
   /** How the two nodes reach each other. */
   abstract TestNetwork network();
