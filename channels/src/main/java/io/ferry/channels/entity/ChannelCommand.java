@@ -78,6 +78,9 @@ public sealed interface ChannelCommand extends CborSerializable {
   /** This side's data movement ended; {@code error} is null on success. */
   record FinishData(boolean sender, String error) implements ChannelCommand {}
 
+  /** The transport queued the channel's data behind its concurrency limits. */
+  record MarkQueued() implements ChannelCommand {}
+
   /** The connection to the other peer was lost. */
   record MarkDisconnected(String reason) implements ChannelCommand {}
 

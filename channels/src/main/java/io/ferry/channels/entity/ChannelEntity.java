@@ -145,6 +145,7 @@ public final class ChannelEntity
         .onCommand(
             DecideVoucher.class, (s, c) -> running.applyVerdict(s.channel(), c.verdict(), true))
         .onCommand(DecideProgress.class, (s, c) -> decideProgress(s.channel(), c))
+        .onCommand(ChannelCommand.MarkQueued.class, (s, c) -> running.queued(s.channel()))
         .onCommand(MarkDisconnected.class, (s, c) -> running.disconnected(s.channel(), c.reason()))
         // ending
         .onCommand(FinishData.class, (s, c) -> ending.dataFinished(s.channel(), c.error()))

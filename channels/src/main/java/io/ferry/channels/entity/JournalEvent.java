@@ -91,6 +91,14 @@ public sealed interface JournalEvent extends CborSerializable {
     }
   }
 
+  /** The transport holds the channel's data until a slot under its concurrency limits frees. */
+  record TransferQueued(Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.TransferRequestQueued;
+    }
+  }
+
   /** The responder accepted the request. */
   record Accepted(Instant at) implements JournalEvent {
     @Override

@@ -283,6 +283,14 @@ final class Running {
     return react.persist(plan);
   }
 
+  /** The transport waits for a free slot before moving this channel's data. */
+  Effect<JournalEvent, EntityState> queued(ChannelState state) {
+    if (state == null || state.status().isEnding()) {
+      return react.none();
+    }
+    return react.persist(Plan.from(state).add(new JournalEvent.TransferQueued(act.now())));
+  }
+
   // ---- the connection ----
 
   Effect<JournalEvent, EntityState> disconnected(ChannelState state, String reason) {

@@ -437,6 +437,19 @@ class ChannelEntityTest {
   }
 
   @Test
+  void aChannelTheTransportQueuesRecordsItAndKeepsItsStatus() {
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id);
+
+    var result = kit.runCommand(new ChannelCommand.MarkQueued());
+
+    assertThat(result.events())
+        .extracting(JournalEvent::code)
+        .containsExactly(EventCode.TransferRequestQueued);
+    assertThat(result.state().channel().status()).isEqualTo(Status.Ongoing);
+  }
+
+  @Test
   void aRestartedPullAsksOnlyForTheBlocksItHasNotCounted() {
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id);

@@ -79,6 +79,11 @@ public final class TransportRouter implements TransportHandler {
   }
 
   @Override
+  public void onChannelQueued(ChannelId channelId) {
+    tell(channelId, new ChannelCommand.MarkQueued());
+  }
+
+  @Override
   public void onPeerConnected(PeerId peer) {
     for (ChannelId id : liveChannels.get()) {
       if (id.isParty(peer)) {
