@@ -12,10 +12,14 @@ import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
 import io.ferry.validators.VoucherCodec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example plug-in, installed as an operator installs it: its jar (built by {@code
- * examples/allowlist-validator}, copied here by the build and kept off the test class path) in the
+ * examples/allowlist-validator}, built before this module and kept off its test class path) in the
  * responder's {@code $FERRY_HOME/plugins}, its setting in the node's configuration. The node loads
  * it at start; pulls carrying its voucher type are judged by it, and an unknown type is refused
  * naming the type.
@@ -40,12 +44,10 @@ class PluginJarTest {
 
   @BeforeAll
   static void installThePluginAndStart() throws Exception {
-    String built = System.getProperty("ferry.example.plugin.jar");
-    assertThat(built).as("the build passes the example plug-in's jar").isNotNull();
-    Path jar = Path.of(built);
-    assertThat(jar).as("build examples/allowlist-validator first").isRegularFile();
+    String built = System.getProperty("ferry.example.plugin");
+    assertThat(built).as("the build passes where the example plug-in was built").isNotNull();
     Path plugins = Files.createDirectories(dir.resolve("responder").resolve("plugins"));
-    Files.copy(jar, plugins.resolve(jar.getFileName()));
+    install(Path.of(built), plugins.resolve("allowlist-validator.jar"));
     network = TestNetwork.local();
     responder =
         new PaidNode(
@@ -59,6 +61,29 @@ class PluginJarTest {
     client = new PaidNode(network, "client", 42, dir.resolve("client"), PaidPulls.bystander());
     client.start();
     dag = TestDags.file(responder.store, 300_000, 16_384, 41);
+  }
+
+  /**
+   * Copies the example's jar into the plugins directory. A reactor build that stops before {@code
+   * package} resolves the example to its classes directory; those classes (with their ServiceLoader
+   * file) are then packed into the jar that {@code package} would have made.
+   */
+  static void install(Path built, Path jar) throws IOException {
+    if (Files.isRegularFile(built)) {
+      Files.copy(built, jar);
+      return;
+    }
+    assertThat(built.resolve("META-INF/services/io.ferry.channels.spi.ValidatorProvider"))
+        .as("examples/allowlist-validator is built")
+        .isRegularFile();
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(built)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        out.putNextEntry(new JarEntry(built.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    }
   }
 
   @AfterAll
