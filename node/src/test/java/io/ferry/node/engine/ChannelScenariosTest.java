@@ -243,16 +243,13 @@ class ChannelScenariosTest {
 
     ChannelState a = alice.await(id, Status.Completed);
     ChannelState b = bob.await(id, Status.Completed);
-    assertThat(alice.controlCodes(id))
-        .containsExactly(
-            Open,
-            TransferInitiated,
-            Accept,
-            paused,
-            resumed,
-            FinishTransfer,
-            ResponderCompletes,
-            CleanupComplete);
+    // The initiator's own data may finish before it hears the responder's resume (the receiver
+    // resumes its flow at once, the Update message travels separately): those two may swap.
+    List<EventCode> initiator = alice.controlCodes(id);
+    assertThat(initiator).hasSize(8);
+    assertThat(initiator.subList(0, 4)).containsExactly(Open, TransferInitiated, Accept, paused);
+    assertThat(initiator.subList(4, 6)).containsExactlyInAnyOrder(resumed, FinishTransfer);
+    assertThat(initiator.subList(6, 8)).containsExactly(ResponderCompletes, CleanupComplete);
     assertThat(bob.controlCodes(id))
         .containsExactly(
             Open, Accept, TransferInitiated, paused, resumed, Complete, CleanupComplete);
