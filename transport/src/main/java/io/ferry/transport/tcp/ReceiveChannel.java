@@ -155,6 +155,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   void onOffer(Frame.Offer offer) {
     if (firstOffer) {
       firstOffer = false;
+      credit.start();
       long at = traversal.index();
       if (offer.firstIndex() > at) {
         fail(

@@ -29,16 +29,13 @@ final class ReceiveCredit {
     this.active = active;
   }
 
-  /** The credit to put in a new want: the allocation less what is not stored yet. */
+  /**
+   * The credit to put in a new want: what this channel's allocation allows beyond the bytes not
+   * stored yet. A new channel has no allocation yet: it takes one when its sender starts (see
+   * {@link #start}), so that senders still waiting for a send slot hold no budget.
+   */
   long open() {
     generation++;
-    long window = io.settings().channelWindow();
-    if (allocation < window) {
-      allocation += io.limits().takeCredit(window - allocation, MIN_ALLOCATION);
-    }
-    if (allocation == 0) {
-      awaitBudget();
-    }
     long credit = Math.max(0, allocation - unstored);
     withheld = 0;
     if (paused || io.limits().downloadThrottled()) {
@@ -46,6 +43,21 @@ final class ReceiveCredit {
       return 0;
     }
     return credit;
+  }
+
+  /** The sender started (it offered blocks): take an allocation if there is none and grant it. */
+  void start() {
+    long window = io.settings().channelWindow();
+    if (allocation >= window) {
+      return;
+    }
+    long got = io.limits().takeCredit(window - allocation, MIN_ALLOCATION);
+    if (got > 0) {
+      allocation += got;
+      grant(got);
+    } else if (allocation == 0) {
+      awaitBudget();
+    }
   }
 
   private void awaitBudget() {

@@ -91,6 +91,16 @@ final class RawPeer implements AutoCloseable {
     }
   }
 
+  /** The next frame of type {@code kind}, skipping others (such as credit). */
+  <F extends Frame> F next(Class<F> kind) throws Exception {
+    while (true) {
+      Frame f = next().orElseThrow(() -> new AssertionError("connection ended"));
+      if (kind.isInstance(f)) {
+        return kind.cast(f);
+      }
+    }
+  }
+
   /** Waits until the node closes the connection. */
   void awaitClosed() throws Exception {
     closed.toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -1,0 +1,301 @@
+package io.ferry.bench.transport;
+
+import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.DataProgress;
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransportHandler;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.ipld.store.BlockStore;
+import io.ferry.ipld.store.MemoryBlockStore;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.transport.identity.Multiaddr;
+import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.TcpTransport;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.ActorSystem;
+
+/**
+ * One-channel pull of a generated DAG (1 GiB unless given) between two JVMs on loopback, next to
+ * the {@link SocketBaseline}s measured in the same run, cases interleaved round by round; then 100
+ * and 1,000 concurrent small channels (64 KiB DAGs of 5 blocks) between the same two nodes. Prints
+ * a table: medians over the rounds, CPU seconds of both processes, ratios to the baselines.
+ *
+ * <pre>
+ * java -Xmx3g -XX:+UseG1GC -XX:G1HeapRegionSize=8m -cp ... io.ferry.bench.transport.TransportBench
+ *     [sizeMiB=1024] [rounds=3] [workDir]
+ * </pre>
+ */
+public final class TransportBench {
+  private static final long MIB = 1 << 20;
+
+  private final ActorSystem system;
+  private final Recorder recorder = new Recorder();
+  private final AtomicLong ids = new AtomicLong();
+
+  private TransportBench() {
+    system =
+        ActorSystem.create(
+            "puller",
+            TcpTransport.recommendedConfig()
+                .withFallback(ConfigFactory.parseString("pekko.loglevel = WARNING"))
+                .withFallback(ConfigFactory.load()));
+  }
+
+  /** One measured run: bytes moved, wall time and CPU time of both processes. */
+  record Run(long bytes, long nanos, long cpuNanos) {
+    double mbPerS() {
+      return bytes / (nanos / 1e3);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    long sizeMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Path work = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("ferry-tbench");
+    System.out.printf(
+        "transport bench: %d MiB, %d rounds, %d CPUs, java %s, load average %s%n",
+        sizeMiB,
+        rounds,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        loadAverage());
+    TransportBench bench = new TransportBench();
+    try (Child provider = new Child(BenchProvider.class, "memory")) {
+      Multiaddr at = Multiaddr.parse(provider.await("ready").split(" ")[1]);
+      String[] big = provider.call("big " + sizeMiB + " 1", "dag").split(" ");
+      String[] warm = provider.call("big 128 2", "dag").split(" ");
+      Cid bigRoot = Cid.parse(big[1]);
+      long bigBytes = Long.parseLong(big[3]);
+      System.out.printf(
+          "provider ready at %s; DAG %s: %s blocks, %d bytes%n", at, big[1], big[2], bigBytes);
+      bench.pull(at, Cid.parse(warm[1]), null, provider);
+      bench.pull(at, Cid.parse(warm[1]), work.resolve("warm-leveldb"), provider);
+
+      Map<String, List<Run>> runs = new java.util.LinkedHashMap<>();
+      for (int r = 1; r <= rounds; r++) {
+        add(runs, "JDK TLS 1.3 socket + SHA-256 (baseline)", baseline(true, sizeMiB));
+        add(runs, "JDK plain socket + SHA-256 (baseline)", baseline(false, sizeMiB));
+        add(runs, "Ferry pull, receiver store in memory", bench.pull(at, bigRoot, null, provider));
+        add(
+            runs,
+            "Ferry pull, receiver store LevelDB",
+            bench.pull(at, bigRoot, work.resolve("leveldb-" + r), provider));
+        System.out.printf("round %d done, load average %s%n", r, loadAverage());
+      }
+      table(runs);
+      bench.smallChannels(at, provider);
+    } finally {
+      bench.system.terminate();
+    }
+    System.exit(0);
+  }
+
+  private static void add(Map<String, List<Run>> runs, String name, Run run) {
+    runs.computeIfAbsent(name, k -> new ArrayList<>()).add(run);
+    System.out.printf(
+        "  %-45s %7.0f MB/s  cpu %5.2f s%n", name, run.mbPerS(), run.cpuNanos() / 1e9);
+  }
+
+  private static Run baseline(boolean tls, long sizeMiB) throws Exception {
+    try (SocketBaseline.Receiver receiver = new SocketBaseline.Receiver(tls)) {
+      long cpu0 = ownCpu();
+      Child sender =
+          new Child(
+              SocketBaseline.class,
+              Integer.toString(receiver.port()),
+              tls ? "tls" : "plain",
+              Long.toString(sizeMiB),
+              "1");
+      long nanos = receiver.receive((int) sizeMiB);
+      long childCpu = sender.cpuNanos();
+      sender.waitFor();
+      return new Run(sizeMiB * MIB, nanos, ownCpu() - cpu0 + childCpu);
+    }
+  }
+
+  /** Pulls a DAG into a fresh store (memory, or LevelDB under {@code dir}); returns the run. */
+  private Run pull(Multiaddr provider, Cid root, Path dir, Child child) throws Exception {
+    BlockStore store = dir == null ? new MemoryBlockStore() : LevelDbBlockStore.open(dir);
+    TcpTransport t = start(store);
+    try {
+      t.addPeer(provider);
+      long childCpu0 = child.cpuNanos();
+      long cpu0 = ownCpu();
+      long start = System.nanoTime();
+      ChannelId id = new ChannelId(t.self(), provider.peer(), ids.incrementAndGet());
+      CompletableFuture<String> done = recorder.expect(id);
+      long held =
+          t.openReceive(new DataRequest(id, provider.peer(), root, Selectors.all(), 0, 0, 0))
+              .toCompletableFuture()
+              .get();
+      t.send(
+          provider.peer(),
+          TransferRequest.restart(id.transferId(), true, root, Selectors.all(), null, held));
+      String error = done.get(30, TimeUnit.MINUTES);
+      long nanos = System.nanoTime() - start;
+      if (error != null) {
+        throw new IllegalStateException("pull failed: " + error);
+      }
+      long bytes = recorder.bytes.getAndSet(0);
+      return new Run(bytes, nanos, ownCpu() - cpu0 + child.cpuNanos() - childCpu0);
+    } finally {
+      t.close();
+      store.close();
+    }
+  }
+
+  private TcpTransport start(BlockStore store) throws Exception {
+    TcpTransport t =
+        TcpTransport.start(system, NodeIdentity.generate(), store, TcpSettings.defaults(null))
+            .toCompletableFuture()
+            .get();
+    t.bind(recorder);
+    return t;
+  }
+
+  private void smallChannels(Multiaddr provider, Child child) throws Exception {
+    String[] roots = child.call("small 1000 64 1000", "dags").split(" ");
+    List<Cid> dags = Arrays.stream(roots).skip(1).map(Cid::parse).toList();
+    System.out.println();
+    System.out.println(
+        "| concurrent channels (64 KiB DAGs, 5 blocks each) | seconds | channels/s | puller heap after | provider heap after | puller peak heap |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (int n : new int[] {100, 1000}) {
+      MemoryBlockStore store = new MemoryBlockStore();
+      TcpTransport t = start(store);
+      try {
+        t.addPeer(provider);
+        t.connect(provider).toCompletableFuture().get();
+        long peak = 0;
+        long start = System.nanoTime();
+        List<CompletableFuture<String>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          ChannelId id = new ChannelId(t.self(), provider.peer(), ids.incrementAndGet());
+          all.add(recorder.expect(id));
+          Cid root = dags.get(i);
+          t.openReceive(new DataRequest(id, provider.peer(), root, Selectors.all(), 0, 0, 0))
+              .thenCompose(
+                  held ->
+                      t.send(
+                          provider.peer(),
+                          TransferRequest.restart(
+                              id.transferId(), true, root, Selectors.all(), null, held)));
+        }
+        for (CompletableFuture<String> f : all) {
+          while (!f.isDone()) {
+            peak =
+                Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            try {
+              f.get(20, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+              // sample again
+            }
+          }
+          if (f.get() != null) {
+            throw new IllegalStateException("a small channel failed: " + f.get());
+          }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        long heap = BenchProvider.heapUsedAfterGc();
+        long providerHeap = Long.parseLong(child.call("heap", "heap").split(" ")[1]);
+        System.out.printf(
+            "| %d | %.2f | %.0f | %d MiB | %d MiB | %d MiB |%n",
+            n, secs, n / secs, heap >> 20, providerHeap >> 20, peak >> 20);
+      } finally {
+        t.close();
+      }
+    }
+  }
+
+  private static void table(Map<String, List<Run>> runs) {
+    List<Run> tls = runs.values().iterator().next();
+    List<Run> plain = new ArrayList<>(runs.values()).get(1);
+    double tlsMb = median(tls);
+    double plainMb = median(plain);
+    System.out.println();
+    System.out.println(
+        "| case | MB/s (median) | min–max | CPU s per GB (both processes) | × TLS baseline | × plain baseline |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
+      List<Run> rs = e.getValue();
+      double mb = median(rs);
+      double min = rs.stream().mapToDouble(Run::mbPerS).min().orElse(0);
+      double max = rs.stream().mapToDouble(Run::mbPerS).max().orElse(0);
+      double cpuPerGb =
+          rs.stream()
+              .mapToDouble(r -> r.cpuNanos() / 1e9 / (r.bytes() / 1e9))
+              .sorted()
+              .toArray()[rs.size() / 2];
+      System.out.printf(
+          "| %s | %.0f | %.0f–%.0f | %.2f | %.2f | %.2f |%n",
+          e.getKey(), mb, min, max, cpuPerGb, mb / tlsMb, mb / plainMb);
+    }
+  }
+
+  private static double median(List<Run> runs) {
+    double[] v = runs.stream().mapToDouble(Run::mbPerS).sorted().toArray();
+    return v[v.length / 2];
+  }
+
+  private static long ownCpu() {
+    return BenchProvider.cpuNanos();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  /** Collects the puller's finished reports and received bytes. */
+  private static final class Recorder implements TransportHandler {
+    final Map<ChannelId, CompletableFuture<String>> finished = new ConcurrentHashMap<>();
+    final AtomicLong bytes = new AtomicLong();
+
+    CompletableFuture<String> expect(ChannelId id) {
+      return finished.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    @Override
+    public void onMessage(PeerId from, TransferMessage message) {}
+
+    @Override
+    public void onProgress(ChannelId id, DataProgress p) {
+      if (p.direction() == DataProgress.Direction.RECEIVED) {
+        bytes.addAndGet(p.bytes());
+      }
+    }
+
+    @Override
+    public void onDataLimitReached(ChannelId id, long bytesQueued) {}
+
+    @Override
+    public void onDataFinished(ChannelId id, boolean sender, String error) {
+      expect(id).complete(error);
+    }
+
+    @Override
+    public void onPeerConnected(PeerId peer) {}
+
+    @Override
+    public void onPeerDisconnected(PeerId peer, String reason) {}
+  }
+}
