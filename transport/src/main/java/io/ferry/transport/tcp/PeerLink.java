@@ -257,6 +257,12 @@ final class PeerLink {
       dialing = null;
     }
     if (c != active) {
+      // A connection that never became (or no longer was) the active one still says why it
+      // failed: a bad peer's malformed or oversized frame must show in the log.
+      if (cause != null) {
+        log.warn(
+            "closed a connection with {}: {}", peer, Connector.describe(cause, node.settings()));
+      }
       return;
     }
     active = null;
