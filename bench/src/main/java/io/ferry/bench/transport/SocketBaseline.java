@@ -46,10 +46,17 @@ public final class SocketBaseline {
     for (int i = 0; i < blocks.length; i++) {
       hashes[i] = sha.digest(blocks[i]);
     }
+    int warm = Integer.parseInt(args[4]);
     try (Socket s = tls ? tlsClient(port) : new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSendBufferSize(BUFFER);
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 20));
+      for (int w = 0; w < warm; w++) {
+        int i = w % blocks.length;
+        out.writeInt(blocks[i].length);
+        out.write(hashes[i]);
+        out.write(blocks[i]);
+      }
       for (int i = 0; i < blocks.length; i++) {
         out.writeInt(blocks[i].length);
         out.write(hashes[i]);
@@ -85,22 +92,23 @@ public final class SocketBaseline {
     }
 
     /**
-     * Reads and verifies {@code count} frames; returns nanoseconds from the first byte to the last.
+     * Reads and verifies {@code warm} warm-up frames, runs {@code atStart}, then reads and verifies
+     * {@code count} frames; returns the nanoseconds those took.
      */
-    long receive(int count) throws Exception {
+    long receive(int warm, int count, Runnable atStart) throws Exception {
       try (Socket s = server.accept()) {
         DataInputStream in =
             new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 20));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] block = new byte[Content.BLOCK];
         byte[] expected = new byte[32];
-        int first = in.readInt();
-        long start = System.nanoTime();
-        int len = first;
-        for (int i = 0; i < count; i++) {
-          if (i > 0) {
-            len = in.readInt();
+        long start = 0;
+        for (int i = 0; i < warm + count; i++) {
+          if (i == warm) {
+            atStart.run();
+            start = System.nanoTime();
           }
+          int len = in.readInt();
           in.readFully(expected);
           in.readFully(block, 0, len);
           sha.update(block, 0, len);

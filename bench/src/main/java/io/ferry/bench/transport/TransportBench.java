@@ -113,19 +113,28 @@ public final class TransportBench {
   }
 
   private static Run baseline(boolean tls, long sizeMiB) throws Exception {
+    int warm = 256;
     try (SocketBaseline.Receiver receiver = new SocketBaseline.Receiver(tls)) {
-      long cpu0 = ownCpu();
       Child sender =
           new Child(
               SocketBaseline.class,
               Integer.toString(receiver.port()),
               tls ? "tls" : "plain",
               Long.toString(sizeMiB),
-              "1");
-      long nanos = receiver.receive((int) sizeMiB);
-      long childCpu = sender.cpuNanos();
+              "1",
+              Integer.toString(warm));
+      long[] cpu0 = new long[2];
+      long nanos =
+          receiver.receive(
+              warm,
+              (int) sizeMiB,
+              () -> {
+                cpu0[0] = ownCpu();
+                cpu0[1] = sender.cpuNanos();
+              });
+      long cpu = ownCpu() - cpu0[0] + sender.cpuNanos() - cpu0[1];
       sender.waitFor();
-      return new Run(sizeMiB * MIB, nanos, ownCpu() - cpu0 + childCpu);
+      return new Run(sizeMiB * MIB, nanos, cpu);
     }
   }
 

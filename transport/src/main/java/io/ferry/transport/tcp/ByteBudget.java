@@ -1,7 +1,9 @@
 package io.ferry.transport.tcp;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A bound on bytes in flight: receiving channels take credit from it before granting it to their
@@ -11,7 +13,7 @@ import java.util.List;
  */
 final class ByteBudget {
   private final long capacity;
-  private final List<Runnable> waiting = new ArrayList<>();
+  private final Set<Runnable> waiting = new LinkedHashSet<>();
   private long used;
 
   ByteBudget(long capacity) {
@@ -29,7 +31,7 @@ final class ByteBudget {
     return granted;
   }
 
-  /** Runs {@code wake} once after bytes are next given back. */
+  /** Runs {@code wake} once after bytes are next given back (registering it twice is once). */
   synchronized void onFree(Runnable wake) {
     waiting.add(wake);
   }

@@ -1,5 +1,9 @@
 package io.ferry.transport.tcp;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -12,6 +16,9 @@ final class PeerLimits {
   private final RateLimiter uploadPeer;
   private final RateLimiter downloadPeer;
   private final ByteBudget peerCredit;
+  private final Consumer<Runnable> later;
+  private final Deque<Runnable> creditWaiters = new ArrayDeque<>();
+  private final Runnable budgetFreed;
 
   /**
    * @param later hands a task to the session's thread
@@ -28,6 +35,8 @@ final class PeerLimits {
     this.uploadPeer = new RateLimiter(s.uploadRatePerPeer(), node::schedule);
     this.downloadPeer = new RateLimiter(s.downloadRatePerPeer(), node::schedule);
     this.peerCredit = new ByteBudget(s.inFlightPerPeer());
+    this.later = later;
+    this.budgetFreed = () -> this.later.accept(this::wakeCreditWaiters);
     RateLimiter.RateLimited up = limited(later, onUploadUnthrottled);
     RateLimiter.RateLimited down = limited(later, onDownloadUnthrottled);
     uploadPeer.register(up);
@@ -85,8 +94,21 @@ final class PeerLimits {
     node.totalCredit().give(bytes);
   }
 
+  /**
+   * Runs {@code wake} on the session's thread once receive credit is given back (to this peer's
+   * budget or the node's). Waiters are woken in the order they asked; each may ask again. Call on
+   * the session's thread.
+   */
   void onCreditFreed(Runnable wake) {
-    peerCredit.onFree(wake);
-    node.totalCredit().onFree(wake);
+    creditWaiters.add(wake);
+    // One registration per session: the budgets keep sets, so waiting long adds nothing.
+    peerCredit.onFree(budgetFreed);
+    node.totalCredit().onFree(budgetFreed);
+  }
+
+  private void wakeCreditWaiters() {
+    List<Runnable> now = new ArrayList<>(creditWaiters);
+    creditWaiters.clear();
+    now.forEach(Runnable::run);
   }
 }

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
  */
 final class ReceiveCredit {
   private static final long MIN_ALLOCATION = 256 * 1024;
+  private static final long FIRST_ALLOCATION = 1L << 20;
 
   private final SessionIo io;
   private final LongSupplier ref;
@@ -45,13 +46,17 @@ final class ReceiveCredit {
     return credit;
   }
 
-  /** The sender started (it offered blocks): take an allocation if there is none and grant it. */
+  /**
+   * The sender started (it offered blocks): take a first allocation if there is none and grant it.
+   * It starts at 1 MiB and doubles up to the window as the channel's bytes are stored (see {@link
+   * #stored}), so a small channel never holds more budget than it can use.
+   */
   void start() {
-    long window = io.settings().channelWindow();
-    if (allocation >= window) {
+    if (allocation > 0) {
       return;
     }
-    long got = io.limits().takeCredit(window - allocation, MIN_ALLOCATION);
+    long first = Math.min(io.settings().channelWindow(), FIRST_ALLOCATION);
+    long got = io.limits().takeCredit(first, Math.min(first, MIN_ALLOCATION));
     if (got > 0) {
       allocation += got;
       grant(got);
@@ -66,7 +71,7 @@ final class ReceiveCredit {
     }
     awaiting = true;
     int mine = generation;
-    io.limits().onCreditFreed(() -> io.later(() -> budgetFreed(mine)));
+    io.limits().onCreditFreed(() -> budgetFreed(mine));
   }
 
   private void budgetFreed(int mine) {
@@ -74,7 +79,8 @@ final class ReceiveCredit {
     if (!active.getAsBoolean() || mine != generation) {
       return;
     }
-    long got = io.limits().takeCredit(io.settings().channelWindow() - allocation, MIN_ALLOCATION);
+    long first = Math.min(io.settings().channelWindow(), FIRST_ALLOCATION);
+    long got = io.limits().takeCredit(first, Math.min(first, MIN_ALLOCATION));
     if (got == 0) {
       awaitBudget();
     } else {
@@ -92,10 +98,16 @@ final class ReceiveCredit {
     unstored -= bytes;
   }
 
-  /** Bytes were stored: the sender may send as many again. */
+  /** Bytes were stored: the sender may send as many again, and more if the window allows. */
   void stored(long bytes) {
     unstored -= bytes;
-    grant(bytes);
+    long window = io.settings().channelWindow();
+    long more = 0;
+    if (allocation > 0 && allocation < window) {
+      more = io.limits().takeCredit(Math.min(allocation, window - allocation), 1);
+      allocation += more;
+    }
+    grant(bytes + more);
   }
 
   private void grant(long bytes) {
