@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How a {@link TcpTransport} behaves. Sizes are bytes; a zero limit or rate means none.
@@ -133,199 +134,145 @@ public record TcpSettings(
   }
 
   public TcpSettings withPeers(List<Multiaddr> peers) {
-    return new TcpSettings(
-        listen,
-        peers,
-        allowedPeers,
-        maxFrameSize,
-        channelWindow,
-        inFlightPerPeer,
-        inFlightTotal,
-        sendingChannelsPerPeer,
-        sendingChannelsTotal,
-        maxBlocksPerChannel,
-        maxBytesPerChannel,
-        uploadRate,
-        downloadRate,
-        uploadRatePerPeer,
-        downloadRatePerPeer,
-        connectTimeout,
-        keepAliveInterval,
-        idleTimeout,
-        reconnectMinBackoff,
-        reconnectMaxBackoff,
-        progressBlocks,
-        progressBytes,
-        progressInterval,
-        hashThreads);
+    return copy(d -> d.peers = peers);
   }
 
   public TcpSettings withAllowedPeers(Set<PeerId> allowedPeers) {
-    return new TcpSettings(
-        listen,
-        peers,
-        allowedPeers,
-        maxFrameSize,
-        channelWindow,
-        inFlightPerPeer,
-        inFlightTotal,
-        sendingChannelsPerPeer,
-        sendingChannelsTotal,
-        maxBlocksPerChannel,
-        maxBytesPerChannel,
-        uploadRate,
-        downloadRate,
-        uploadRatePerPeer,
-        downloadRatePerPeer,
-        connectTimeout,
-        keepAliveInterval,
-        idleTimeout,
-        reconnectMinBackoff,
-        reconnectMaxBackoff,
-        progressBlocks,
-        progressBytes,
-        progressInterval,
-        hashThreads);
+    return copy(d -> d.allowedPeers = allowedPeers);
   }
 
   public TcpSettings withSendingChannels(int perPeer, int total) {
-    return new TcpSettings(
-        listen,
-        peers,
-        allowedPeers,
-        maxFrameSize,
-        channelWindow,
-        inFlightPerPeer,
-        inFlightTotal,
-        perPeer,
-        total,
-        maxBlocksPerChannel,
-        maxBytesPerChannel,
-        uploadRate,
-        downloadRate,
-        uploadRatePerPeer,
-        downloadRatePerPeer,
-        connectTimeout,
-        keepAliveInterval,
-        idleTimeout,
-        reconnectMinBackoff,
-        reconnectMaxBackoff,
-        progressBlocks,
-        progressBytes,
-        progressInterval,
-        hashThreads);
+    return copy(
+        d -> {
+          d.sendingChannelsPerPeer = perPeer;
+          d.sendingChannelsTotal = total;
+        });
   }
 
   public TcpSettings withChannelLimits(long maxBlocks, long maxBytes) {
-    return new TcpSettings(
-        listen,
-        peers,
-        allowedPeers,
-        maxFrameSize,
-        channelWindow,
-        inFlightPerPeer,
-        inFlightTotal,
-        sendingChannelsPerPeer,
-        sendingChannelsTotal,
-        maxBlocks,
-        maxBytes,
-        uploadRate,
-        downloadRate,
-        uploadRatePerPeer,
-        downloadRatePerPeer,
-        connectTimeout,
-        keepAliveInterval,
-        idleTimeout,
-        reconnectMinBackoff,
-        reconnectMaxBackoff,
-        progressBlocks,
-        progressBytes,
-        progressInterval,
-        hashThreads);
+    return copy(
+        d -> {
+          d.maxBlocksPerChannel = maxBlocks;
+          d.maxBytesPerChannel = maxBytes;
+        });
   }
 
   public TcpSettings withRates(
       long upload, long download, long uploadPerPeer, long downloadPerPeer) {
-    return new TcpSettings(
-        listen,
-        peers,
-        allowedPeers,
-        maxFrameSize,
-        channelWindow,
-        inFlightPerPeer,
-        inFlightTotal,
-        sendingChannelsPerPeer,
-        sendingChannelsTotal,
-        maxBlocksPerChannel,
-        maxBytesPerChannel,
-        upload,
-        download,
-        uploadPerPeer,
-        downloadPerPeer,
-        connectTimeout,
-        keepAliveInterval,
-        idleTimeout,
-        reconnectMinBackoff,
-        reconnectMaxBackoff,
-        progressBlocks,
-        progressBytes,
-        progressInterval,
-        hashThreads);
+    return copy(
+        d -> {
+          d.uploadRate = upload;
+          d.downloadRate = download;
+          d.uploadRatePerPeer = uploadPerPeer;
+          d.downloadRatePerPeer = downloadPerPeer;
+        });
   }
 
   public TcpSettings withFlow(long channelWindow, long inFlightPerPeer, long inFlightTotal) {
-    return new TcpSettings(
-        listen,
-        peers,
-        allowedPeers,
-        maxFrameSize,
-        channelWindow,
-        inFlightPerPeer,
-        inFlightTotal,
-        sendingChannelsPerPeer,
-        sendingChannelsTotal,
-        maxBlocksPerChannel,
-        maxBytesPerChannel,
-        uploadRate,
-        downloadRate,
-        uploadRatePerPeer,
-        downloadRatePerPeer,
-        connectTimeout,
-        keepAliveInterval,
-        idleTimeout,
-        reconnectMinBackoff,
-        reconnectMaxBackoff,
-        progressBlocks,
-        progressBytes,
-        progressInterval,
-        hashThreads);
+    return copy(
+        d -> {
+          d.channelWindow = channelWindow;
+          d.inFlightPerPeer = inFlightPerPeer;
+          d.inFlightTotal = inFlightTotal;
+        });
   }
 
   public TcpSettings withLiveness(Duration keepAlive, Duration idle, Duration minBackoff) {
-    return new TcpSettings(
-        listen,
-        peers,
-        allowedPeers,
-        maxFrameSize,
-        channelWindow,
-        inFlightPerPeer,
-        inFlightTotal,
-        sendingChannelsPerPeer,
-        sendingChannelsTotal,
-        maxBlocksPerChannel,
-        maxBytesPerChannel,
-        uploadRate,
-        downloadRate,
-        uploadRatePerPeer,
-        downloadRatePerPeer,
-        connectTimeout,
-        keepAlive,
-        idle,
-        minBackoff,
-        reconnectMaxBackoff,
-        progressBlocks,
-        progressBytes,
-        progressInterval,
-        hashThreads);
+    return copy(
+        d -> {
+          d.keepAliveInterval = keepAlive;
+          d.idleTimeout = idle;
+          d.reconnectMinBackoff = minBackoff;
+        });
+  }
+
+  /** These settings with the changes {@code edit} makes to a mutable copy (validated again). */
+  private TcpSettings copy(Consumer<Draft> edit) {
+    Draft d = new Draft(this);
+    edit.accept(d);
+    return d.build();
+  }
+
+  /** A mutable copy of every component, so each {@code with...} names only what it changes. */
+  private static final class Draft {
+    private Multiaddr listen;
+    private List<Multiaddr> peers;
+    private Set<PeerId> allowedPeers;
+    private int maxFrameSize;
+    private long channelWindow;
+    private long inFlightPerPeer;
+    private long inFlightTotal;
+    private int sendingChannelsPerPeer;
+    private int sendingChannelsTotal;
+    private long maxBlocksPerChannel;
+    private long maxBytesPerChannel;
+    private long uploadRate;
+    private long downloadRate;
+    private long uploadRatePerPeer;
+    private long downloadRatePerPeer;
+    private Duration connectTimeout;
+    private Duration keepAliveInterval;
+    private Duration idleTimeout;
+    private Duration reconnectMinBackoff;
+    private Duration reconnectMaxBackoff;
+    private int progressBlocks;
+    private long progressBytes;
+    private Duration progressInterval;
+    private int hashThreads;
+
+    Draft(TcpSettings s) {
+      listen = s.listen;
+      peers = s.peers;
+      allowedPeers = s.allowedPeers;
+      maxFrameSize = s.maxFrameSize;
+      channelWindow = s.channelWindow;
+      inFlightPerPeer = s.inFlightPerPeer;
+      inFlightTotal = s.inFlightTotal;
+      sendingChannelsPerPeer = s.sendingChannelsPerPeer;
+      sendingChannelsTotal = s.sendingChannelsTotal;
+      maxBlocksPerChannel = s.maxBlocksPerChannel;
+      maxBytesPerChannel = s.maxBytesPerChannel;
+      uploadRate = s.uploadRate;
+      downloadRate = s.downloadRate;
+      uploadRatePerPeer = s.uploadRatePerPeer;
+      downloadRatePerPeer = s.downloadRatePerPeer;
+      connectTimeout = s.connectTimeout;
+      keepAliveInterval = s.keepAliveInterval;
+      idleTimeout = s.idleTimeout;
+      reconnectMinBackoff = s.reconnectMinBackoff;
+      reconnectMaxBackoff = s.reconnectMaxBackoff;
+      progressBlocks = s.progressBlocks;
+      progressBytes = s.progressBytes;
+      progressInterval = s.progressInterval;
+      hashThreads = s.hashThreads;
+    }
+
+    TcpSettings build() {
+      return new TcpSettings(
+          listen,
+          peers,
+          allowedPeers,
+          maxFrameSize,
+          channelWindow,
+          inFlightPerPeer,
+          inFlightTotal,
+          sendingChannelsPerPeer,
+          sendingChannelsTotal,
+          maxBlocksPerChannel,
+          maxBytesPerChannel,
+          uploadRate,
+          downloadRate,
+          uploadRatePerPeer,
+          downloadRatePerPeer,
+          connectTimeout,
+          keepAliveInterval,
+          idleTimeout,
+          reconnectMinBackoff,
+          reconnectMaxBackoff,
+          progressBlocks,
+          progressBytes,
+          progressInterval,
+          hashThreads);
+    }
   }
 }
