@@ -3,14 +3,10 @@ package io.ferry.node.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import io.ferry.node.cluster.Membership;
 import io.ferry.persistence.journal.JournalSettings;
-import io.ferry.persistence.journal.LevelDbJournalSettings;
-import io.ferry.persistence.journal.PostgresJournalSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -106,12 +102,12 @@ public final class FerryConfig {
    */
   public static FerryConfig load(
       Flags flags, Map<String, String> env, Properties systemProperties) {
-    Config layered = flagsLayer(flags);
+    Config layered = ConfigLayers.flagsLayer(flags);
     layered = layered.withFallback(ConfigFactory.parseProperties(systemProperties));
-    layered = layered.withFallback(environmentLayer(env));
+    layered = layered.withFallback(ConfigLayers.environmentLayer(env));
     Config explicit =
         flags.configFile().isPresent()
-            ? fileLayer(flags.configFile().get())
+            ? ConfigLayers.fileLayer(flags.configFile().get())
             : ConfigFactory.empty();
     explicit = explicit.withFallback(ConfigFactory.parseResourcesAnySyntax("application"));
     layered =
@@ -130,39 +126,6 @@ public final class FerryConfig {
           config.withFallback(ConfigFactory.defaultReference()).resolve(), config);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
-    }
-  }
-
-  private static Config flagsLayer(Flags flags) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    flags.home().ifPresent(h -> m.put("ferry.home", h.toAbsolutePath().toString()));
-    flags.listen().ifPresent(l -> m.put("ferry.listen", l));
-    flags.api().ifPresent(a -> m.put("ferry.api.address", a));
-    return ConfigFactory.parseMap(m, "command-line flags");
-  }
-
-  private static Config environmentLayer(Map<String, String> env) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    ENVIRONMENT.forEach(
-        (var, key) -> {
-          String v = env.get(var);
-          if (v != null && !v.isBlank()) {
-            m.put(key, v);
-          }
-        });
-    return ConfigFactory.parseMap(m, "environment");
-  }
-
-  private static Config fileLayer(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file not found: " + file.toAbsolutePath());
-    }
-    try {
-      return ConfigFactory.parseFile(
-          file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(
-          "cannot read config file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -274,38 +237,7 @@ public final class FerryConfig {
 
   /** {@code ferry.journal}: LevelDB under the home directory, or a shared PostgreSQL journal. */
   public JournalSettings journal() {
-    Config c = config.getConfig("ferry.journal");
-    String kind = c.getString("kind");
-    switch (kind) {
-      case "leveldb":
-        return new LevelDbJournalSettings(journalDir(), snapshotDir());
-      case "postgres":
-        Config p = c.getConfig("postgres");
-        String url = p.getString("url");
-        if (url.isBlank()) {
-          throw new ConfigException.BadValue(
-              p.getValue("url").origin(),
-              "ferry.journal.postgres.url",
-              "must be set when ferry.journal.kind = postgres"
-                  + " (e.g. jdbc:postgresql://127.0.0.1:54329/ferry)");
-        }
-        try {
-          return new PostgresJournalSettings(
-              url,
-              p.getString("user"),
-              p.getString("password"),
-              positive(p, "max-connections"),
-              p.getBoolean("create-schema"));
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException.BadValue(
-              p.getValue("url").origin(), "ferry.journal.postgres", e.getMessage());
-        }
-      default:
-        throw new ConfigException.BadValue(
-            c.getValue("kind").origin(),
-            "ferry.journal.kind",
-            "must be leveldb or postgres, was '" + kind + "'");
-    }
+    return JournalConfig.read(config.getConfig("ferry.journal"), journalDir(), snapshotDir());
   }
 
   /**
@@ -368,23 +300,23 @@ public final class FerryConfig {
           "must be between 1 KiB and 2 GiB, was " + maxFrame + " bytes");
     }
     return new Settings.Limits(
-        positive(c, "channels-per-peer"),
-        positive(c, "channels-total"),
-        positiveBytes(c, "in-flight-bytes-per-peer"),
-        positiveBytes(c, "in-flight-bytes-total"),
+        Bounded.positive(c, "channels-per-peer"),
+        Bounded.positive(c, "channels-total"),
+        Bounded.positiveBytes(c, "in-flight-bytes-per-peer"),
+        Bounded.positiveBytes(c, "in-flight-bytes-total"),
         (int) maxFrame,
-        nonNegative(c, "max-blocks-per-channel"),
-        nonNegativeBytes(c, "max-bytes-per-channel"));
+        Bounded.nonNegative(c, "max-blocks-per-channel"),
+        Bounded.nonNegativeBytes(c, "max-bytes-per-channel"));
   }
 
   /** {@code ferry.rate-limits}. */
   public Settings.RateLimits rateLimits() {
     Config c = config.getConfig("ferry.rate-limits");
     return new Settings.RateLimits(
-        nonNegativeBytes(c, "upload"),
-        nonNegativeBytes(c, "download"),
-        nonNegativeBytes(c, "upload-per-peer"),
-        nonNegativeBytes(c, "download-per-peer"));
+        Bounded.nonNegativeBytes(c, "upload"),
+        Bounded.nonNegativeBytes(c, "download"),
+        Bounded.nonNegativeBytes(c, "upload-per-peer"),
+        Bounded.nonNegativeBytes(c, "download-per-peer"));
   }
 
   /** {@code ferry.timeouts}. */
@@ -400,7 +332,7 @@ public final class FerryConfig {
         new Settings.Restart(
             r.getDuration("backoff-min"),
             r.getDuration("backoff-max"),
-            positive(r, "max-attempts")));
+            Bounded.positive(r, "max-attempts")));
   }
 
   /** {@code ferry.retention}. */
@@ -414,7 +346,7 @@ public final class FerryConfig {
           "must be positive, was " + sweep);
     }
     return new Settings.Retention(
-        c.getDuration("keep-for"), (int) nonNegative(c, "keep-count"), sweep);
+        c.getDuration("keep-for"), (int) Bounded.nonNegative(c, "keep-count"), sweep);
   }
 
   /** {@code ferry.validators.plugins-dir}, resolved against the home directory. */
@@ -449,38 +381,6 @@ public final class FerryConfig {
 
   private static String quoted(String key) {
     return "\"" + key.replace("\"", "\\\"") + "\"";
-  }
-
-  private static int positive(Config c, String key) {
-    int v = c.getInt(key);
-    if (v <= 0) {
-      throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be > 0, was " + v);
-    }
-    return v;
-  }
-
-  private static long nonNegative(Config c, String key) {
-    long v = c.getLong(key);
-    if (v < 0) {
-      throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be >= 0, was " + v);
-    }
-    return v;
-  }
-
-  private static long positiveBytes(Config c, String key) {
-    long v = c.getBytes(key);
-    if (v <= 0) {
-      throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be > 0, was " + v);
-    }
-    return v;
-  }
-
-  private static long nonNegativeBytes(Config c, String key) {
-    long v = c.getBytes(key);
-    if (v < 0) {
-      throw new ConfigException.BadValue(c.getValue(key).origin(), key, "must be >= 0, was " + v);
-    }
-    return v;
   }
 
   @Override
