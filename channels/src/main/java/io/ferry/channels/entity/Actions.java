@@ -38,7 +38,10 @@ final class Actions {
     /** Responder: a new request is being validated (no channel persisted yet). */
     boolean validatingOpen;
 
-    /** Initiator: a restart request went out and its answer has not arrived. */
+    /**
+     * A restart request went out (initiator: RESTART; responder: RESTART_EXISTING_CHANNEL) and its
+     * answer has not arrived: the attempt is under way.
+     */
     boolean restartPending;
 
     /**
@@ -106,6 +109,7 @@ final class Actions {
               if (error != null) {
                 me.tell(
                     new ChannelCommand.MessageFailed(
+                        message.type(),
                         "could not send " + message.type() + " to " + peer + ": " + cause(error)));
               }
             });
@@ -335,7 +339,7 @@ final class Actions {
           .published(new ChannelEvent(e.code(), e.message(), e.at(), first + i), states.get(i));
     }
     ChannelState result = plan.result();
-    deadlines.update(result);
+    deadlines.update(result, memory.restartPending);
     if (plan.entersCleanup()) {
       cleanup(result);
     }
@@ -358,7 +362,7 @@ final class Actions {
   /** The channel is terminal: tell the node and let sharding stop the actor. */
   void ended(ChannelState state) {
     memory.cleaningUp = false;
-    deadlines.update(state);
+    deadlines.update(state, memory.restartPending);
     env.listener().ended(state.channelId());
     if (shard != null) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
@@ -366,7 +370,7 @@ final class Actions {
   }
 
   void updateDeadlines(ChannelState state) {
-    deadlines.update(state);
+    deadlines.update(state, memory.restartPending);
   }
 
   String expired(Deadlines.Wait wait) {
@@ -374,7 +378,12 @@ final class Actions {
   }
 
   boolean waiting(Deadlines.Wait wait, ChannelState state) {
-    return deadlines.stillApplies(wait, state);
+    return deadlines.stillApplies(wait, state, memory.restartPending);
+  }
+
+  /** When a stalled channel restarts by itself, and when it gives up. */
+  ChannelSettings.Restarts restartSettings() {
+    return env.settings().restarts();
   }
 
   static String cause(Throwable error) {

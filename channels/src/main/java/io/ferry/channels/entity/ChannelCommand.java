@@ -5,6 +5,7 @@ import io.ferry.channels.PeerId;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.validation.Verdict;
 import io.ferry.channels.wire.DataProgress;
+import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
 import io.ferry.ipld.Cid;
@@ -121,7 +122,7 @@ public sealed interface ChannelCommand extends CborSerializable {
   }
 
   /** A message could not be sent. */
-  record MessageFailed(String reason) implements ChannelCommand {}
+  record MessageFailed(MessageType type, String reason) implements ChannelCommand {}
 
   /** The cleanup hook finished: the channel becomes terminal. */
   record CompleteCleanup() implements ChannelCommand {}

@@ -27,6 +27,7 @@ import io.ferry.channels.entity.ChannelCommand.Resume;
 import io.ferry.channels.entity.ChannelCommand.ResumeCleanup;
 import io.ferry.channels.entity.ChannelCommand.SendVoucher;
 import io.ferry.channels.entity.ChannelCommand.TimeOut;
+import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
 import java.util.Optional;
@@ -52,7 +53,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * Sharding). Every command that changes the channel first asks the transition table; refused events
  * persist nothing. Persisted events fold into an immutable {@link EntityState}; side effects
  * (messages, transport calls, validators) run after persisting, and asynchronous answers come back
- * as commands. The phase handlers live in {@link Opening}, {@link Running} and {@link Ending}.
+ * as commands. The phase handlers live in {@link Opening}, {@link Running}, {@link Ending} and
+ * {@link Restarting}.
  */
 public final class ChannelEntity
     extends EventSourcedBehavior<ChannelCommand, JournalEvent, EntityState> {
@@ -73,6 +75,7 @@ public final class ChannelEntity
   private final Opening opening;
   private final Running running;
   private final Ending ending;
+  private final Restarting restarting;
   private final Actions actions;
 
   // ---- factory ----
@@ -112,6 +115,7 @@ public final class ChannelEntity
     this.opening = new Opening(actions, reactions);
     this.running = new Running(actions, reactions);
     this.ending = new Ending(actions, reactions);
+    this.restarting = new Restarting(actions, reactions);
   }
 
   // ---- empty state ----
@@ -133,8 +137,10 @@ public final class ChannelEntity
         .onCommand(BeginOpen.class, (s, c) -> opening.beginOpen(s.channel(), c))
         .onCommand(ReceiverReady.class, (s, c) -> opening.receiverReady(s.channel(), c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decide(s.channel(), c))
-        .onCommand(Restart.class, (s, c) -> opening.restart(s.channel(), c.replyTo()))
-        .onCommand(MarkReconnected.class, (s, c) -> reconnected(s.channel()))
+        .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
+        .onCommand(MarkReconnected.class, (s, c) -> restarting.reconnected(s.channel()))
+        .onCommand(
+            MarkDisconnected.class, (s, c) -> restarting.disconnected(s.channel(), c.reason()))
         // data, pauses, vouchers
         .onCommand(RecordProgress.class, (s, c) -> running.progress(s.channel(), c.progress()))
         .onCommand(PauseAtLimit.class, (s, c) -> running.pauseAtLimit(s.channel(), c.bytesQueued()))
@@ -146,14 +152,13 @@ public final class ChannelEntity
             DecideVoucher.class, (s, c) -> running.applyVerdict(s.channel(), c.verdict(), true))
         .onCommand(DecideProgress.class, (s, c) -> decideProgress(s.channel(), c))
         .onCommand(ChannelCommand.MarkQueued.class, (s, c) -> running.queued(s.channel()))
-        .onCommand(MarkDisconnected.class, (s, c) -> running.disconnected(s.channel(), c.reason()))
         // ending
         .onCommand(FinishData.class, (s, c) -> ending.dataFinished(s.channel(), c.error()))
         .onCommand(
             DecideCompletion.class, (s, c) -> ending.completionDecided(s.channel(), c.verdict()))
         .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.reason(), c.replyTo()))
-        .onCommand(TimeOut.class, (s, c) -> ending.timedOut(s.channel(), c.expired()))
-        .onCommand(MessageFailed.class, (s, c) -> ending.messageFailed(s.channel(), c.reason()))
+        .onCommand(TimeOut.class, (s, c) -> timedOut(s.channel(), c))
+        .onCommand(MessageFailed.class, (s, c) -> messageFailed(s.channel(), c))
         .onCommand(CompleteCleanup.class, (s, c) -> ending.cleanupDone(s.channel()))
         .onCommand(ResumeCleanup.class, (s, c) -> ending.resumeCleanup(s.channel()))
         // messages from the other peer
@@ -167,11 +172,24 @@ public final class ChannelEntity
     return s.exists() ? new ChannelReply.Receipt(s.channel()) : new ChannelReply.Unknown();
   }
 
-  private Effect<JournalEvent, EntityState> reconnected(ChannelState state) {
-    if (state == null || !state.stalled()) {
+  private Effect<JournalEvent, EntityState> timedOut(ChannelState s, TimeOut c) {
+    return switch (c.expired()) {
+      case RESTART -> restarting.backoffOver(s);
+      case RESTART_ANSWER -> restarting.unanswered(s);
+      default -> ending.timedOut(s, c.expired());
+    };
+  }
+
+  /** A restart request that failed ends its attempt; any other message failure is recorded. */
+  private Effect<JournalEvent, EntityState> messageFailed(ChannelState s, MessageFailed c) {
+    if (restarting.isAttemptMessage(c.type())) {
+      return restarting.notSent(s, c.reason());
+    }
+    if (c.type() == MessageType.RESTART || c.type() == MessageType.RESTART_EXISTING_CHANNEL) {
+      actions.log().debug("a restart request that no attempt waits for failed: {}", c.reason());
       return Effect().none();
     }
-    return opening.restart(state, null);
+    return ending.messageFailed(s, c.reason());
   }
 
   private Effect<JournalEvent, EntityState> decideProgress(ChannelState s, DecideProgress c) {
@@ -190,7 +208,7 @@ public final class ChannelEntity
       case RESTART:
         return opening.receiveRestart(state, c.from(), request);
       case RESTART_EXISTING_CHANNEL:
-        return opening.restartRequested(state, c.from());
+        return restarting.restartRequested(state, c.from());
       default:
         break;
     }

@@ -20,7 +20,11 @@ final class Deadlines {
     /** Initiator: the other half of completion (the responder's word, or the last data). */
     COMPLETE("the transfer to complete", "complete timeout"),
     /** Responder: the final voucher. */
-    FINALIZATION("the final voucher", "finalization timeout");
+    FINALIZATION("the final voucher", "finalization timeout"),
+    /** A stalled channel: the backoff before its next automatic restart attempt. */
+    RESTART("the next restart attempt", "restart backoff"),
+    /** A restart request went out: the other peer's answer (the attempt fails without it). */
+    RESTART_ANSWER("the answer to the restart request", "accept timeout");
 
     private final String what;
     private final String name;
@@ -30,8 +34,11 @@ final class Deadlines {
       this.name = name;
     }
 
-    /** Whether a channel in {@code state} waits for this. */
-    boolean applies(ChannelState state) {
+    /**
+     * Whether a channel in {@code state} waits for this; {@code restartPending}: a restart request
+     * of this actor went out and is not answered yet.
+     */
+    boolean applies(ChannelState state, boolean restartPending) {
       boolean initiator = state.isInitiator();
       Status s = state.status();
       return switch (this) {
@@ -41,6 +48,8 @@ final class Deadlines {
         case COMPLETE ->
             initiator && (s == Status.TransferFinished || s == Status.ResponderCompleted);
         case FINALIZATION -> !initiator && s == Status.Finalizing;
+        case RESTART -> !restartPending && Restarting.restartsItself(state);
+        case RESTART_ANSWER -> restartPending && !s.isEnding();
       };
     }
 
@@ -59,10 +68,10 @@ final class Deadlines {
   }
 
   /** Starts the waits {@code state} calls for, cancels the rest. */
-  void update(ChannelState state) {
+  void update(ChannelState state, boolean restartPending) {
     for (Wait wait : Wait.values()) {
-      Duration timeout = settings.timeout(wait);
-      if (state != null && wait.applies(state) && !timeout.isZero()) {
+      Duration timeout = delay(wait, state);
+      if (state != null && wait.applies(state, restartPending) && !timeout.isZero()) {
         if (!timers.isTimerActive(wait)) {
           timers.startSingleTimer(wait, new ChannelCommand.TimeOut(wait), timeout);
         }
@@ -72,9 +81,16 @@ final class Deadlines {
     }
   }
 
+  private Duration delay(Wait wait, ChannelState state) {
+    if (wait == Wait.RESTART && state != null) {
+      return settings.restarts().backoff(state.restartAttempts());
+    }
+    return settings.timeout(wait);
+  }
+
   /** Whether the timer for {@code wait} still matters in {@code state}. */
-  boolean stillApplies(Wait wait, ChannelState state) {
-    return state != null && wait.applies(state);
+  boolean stillApplies(Wait wait, ChannelState state, boolean restartPending) {
+    return state != null && wait.applies(state, restartPending);
   }
 
   /** The failure message for {@code wait}. */

@@ -139,7 +139,6 @@ final class Ending {
   }
 
   Effect<JournalEvent, EntityState> messageFailed(ChannelState state, String reason) {
-    act.memory.restartPending = false; // a lost restart request must not block the next one
     if (state == null || state.status().isEnding()) {
       return react.none();
     }

@@ -105,6 +105,12 @@ public sealed interface JournalEvent extends CborSerializable {
     public EventCode code() {
       return EventCode.Accept;
     }
+
+    /** An answer came back: a channel that stalled before it was accepted is connected again. */
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withStalled(false);
+    }
   }
 
   /** The channel was restarted; data continues after the blocks the receiver holds. */
@@ -380,6 +386,29 @@ public sealed interface JournalEvent extends CborSerializable {
     @Override
     public EventCode code() {
       return EventCode.CompleteCleanupOnRestart;
+    }
+  }
+
+  /**
+   * A restart attempt failed: its request could not be sent, got no answer in time, or the
+   * connection dropped before the answer. The channel stays stalled and counts the attempt. Its
+   * code is {@link EventCode#Disconnected}, as go-data-transfer reports a restart request it cannot
+   * send.
+   */
+  record RestartFailed(String reason, Instant at) implements JournalEvent {
+    @Override
+    public EventCode code() {
+      return EventCode.Disconnected;
+    }
+
+    @Override
+    public String message() {
+      return reason;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.withStalled(true).withMessage(reason).withRestartAttempts(s.restartAttempts() + 1);
     }
   }
 

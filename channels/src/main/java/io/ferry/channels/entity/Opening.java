@@ -26,12 +26,12 @@ import io.ferry.channels.validation.Verdict;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
 /**
- * Opening and restarting a channel, on both sides: the initiator's open and restart requests, the
- * responder's validation and answer, and the initiator's handling of that answer.
+ * Opening a channel and answering restarts, on both sides: the initiator's open and restart
+ * requests (once its receiver is ready), the responder's validation and answer, and the initiator's
+ * handling of that answer. Deciding to restart is {@link Restarting}'s.
  */
 final class Opening {
   private final Actions act;
@@ -215,6 +215,7 @@ final class Opening {
       return react.none();
     }
     act.memory.restartedHere = true;
+    act.memory.restartPending = false; // our own restart-existing request, if any, is answered
     Plan plan =
         Plan.from(state)
             .addIf(result != null, new VoucherResultRecorded(result, act.now()))
@@ -301,6 +302,13 @@ final class Opening {
     if (state.status().isEnding()) {
       return react.none();
     }
+    if (!act.memory.restartPending) {
+      // Late (its attempt already counted as failed and a new one follows) or never asked for.
+      act.log()
+          .info(
+              "ignored a restart answer for {}: no restart request is pending", state.channelId());
+      return react.none();
+    }
     act.memory.restartPending = false;
     Plan plan =
         Plan.from(state)
@@ -325,51 +333,5 @@ final class Opening {
             act.openSend(s, response.receivedBlocks());
           }
         });
-  }
-
-  // ---- restart, on either side ----
-
-  /** Restarts by role; {@code replyTo} may be null (restarts the node itself triggers). */
-  Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
-    if (state == null || state.status().isTerminal()) {
-      return react.maybeReceipt(replyTo, state);
-    }
-    if (state.status().isCleanup()) {
-      if (act.memory.cleaningUp) {
-        return react.maybeReceipt(replyTo, state);
-      }
-      Plan plan = Plan.from(state).add(new JournalEvent.CleanupResumed(act.now()));
-      return replyTo == null ? react.persist(plan) : react.reply(plan, replyTo, s -> {});
-    }
-    if (state.isInitiator()) {
-      restartAsInitiator(state);
-    } else if (state.status() != Status.Finalizing && !act.memory.restartedHere) {
-      act.closeData(state.channelId());
-      act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
-    }
-    return react.maybeReceipt(replyTo, state);
-  }
-
-  private void restartAsInitiator(ChannelState state) {
-    Status s = state.status();
-    if (s == Status.Requested || s == Status.AwaitingAcceptance) {
-      act.closeData(state.channelId());
-      act.prepare(state, Step.SEND_OPEN);
-    } else if (s != Status.TransferFinished
-        && s != Status.ResponderFinalizingTransferFinished
-        && !act.memory.restartPending) {
-      act.memory.restartPending = true;
-      act.closeData(state.channelId());
-      act.prepare(state, Step.SEND_RESTART);
-    }
-  }
-
-  /** Initiator: the responder asks us to restart. */
-  Effect<JournalEvent, EntityState> restartRequested(ChannelState state, PeerId from) {
-    if (state == null || !state.isInitiator() || !from.equals(state.channelId().responder())) {
-      act.log().warn("ignored a restart request from {}: not the responder of this channel", from);
-      return react.none();
-    }
-    return restart(state, null);
   }
 }

@@ -6,7 +6,6 @@ import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.JournalEvent.BlocksMoved;
 import io.ferry.channels.entity.JournalEvent.DataLimitReached;
 import io.ferry.channels.entity.JournalEvent.DataLimitSet;
-import io.ferry.channels.entity.JournalEvent.Disconnected;
 import io.ferry.channels.entity.JournalEvent.Failed;
 import io.ferry.channels.entity.JournalEvent.FinalizationRequired;
 import io.ferry.channels.entity.JournalEvent.Paused;
@@ -289,19 +288,5 @@ final class Running {
       return react.none();
     }
     return react.persist(Plan.from(state).add(new JournalEvent.TransferQueued(act.now())));
-  }
-
-  // ---- the connection ----
-
-  Effect<JournalEvent, EntityState> disconnected(ChannelState state, String reason) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
-    return react.persist(
-        Plan.from(state).add(new Disconnected(reason, act.now())),
-        s -> {
-          act.memory.restartPending = false;
-          act.closeData(s.channelId());
-        });
   }
 }

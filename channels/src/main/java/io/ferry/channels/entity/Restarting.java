@@ -1,0 +1,185 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.channels.entity.ChannelCommand.Step;
+import io.ferry.channels.entity.Deadlines.Wait;
+import io.ferry.channels.entity.JournalEvent.Disconnected;
+import io.ferry.channels.entity.JournalEvent.Failed;
+import io.ferry.channels.entity.JournalEvent.RestartFailed;
+import io.ferry.channels.wire.MessageType;
+import io.ferry.channels.wire.TransferRequest;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * Restarting a channel, on both sides, and restarting it by itself when its connection dropped. A
+ * restart attempt is a restart request handed to the transport (initiator: RESTART; responder:
+ * RESTART_EXISTING_CHANNEL); it ends answered ({@code Restarted}) or failed ({@code RestartFailed}:
+ * not sent, not answered in time, or the connection dropped again), and either way counts in {@link
+ * ChannelState#restartAttempts()} until data moves. A stalled channel attempts again after a
+ * backoff that doubles per attempt, at once when its peer connects, and fails ("gave up after N
+ * restart attempts: ...") once the configured number of attempts is reached.
+ */
+final class Restarting {
+  private final Actions act;
+  private final Reactions react;
+
+  Restarting(Actions act, Reactions react) {
+    this.act = act;
+    this.react = react;
+  }
+
+  /**
+   * Whether a channel in {@code state} restarts by itself: it is stalled, not ending, and a restart
+   * would do something (an initiator that holds all its data and a responder waiting for a final
+   * voucher only wait for the other side, under their own timeouts).
+   */
+  static boolean restartsItself(ChannelState state) {
+    Status s = state.status();
+    if (!state.stalled() || s.isEnding()) {
+      return false;
+    }
+    return state.isInitiator()
+        ? s != Status.TransferFinished && s != Status.ResponderFinalizingTransferFinished
+        : s != Status.Finalizing;
+  }
+
+  /** The failure message of a channel that stops trying. */
+  static String gaveUp(int attempts, String lastReason) {
+    String why = lastReason == null || lastReason.isBlank() ? "no reason recorded" : lastReason;
+    return "gave up after " + attempts + " restart attempts: " + why;
+  }
+
+  // ---- restart, on either side ----
+
+  /** Restarts by role; {@code replyTo} may be null (restarts the node itself triggers). */
+  Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
+    if (state == null || state.status().isTerminal()) {
+      return react.maybeReceipt(replyTo, state);
+    }
+    if (state.status().isCleanup()) {
+      if (act.memory.cleaningUp) {
+        return react.maybeReceipt(replyTo, state);
+      }
+      Plan plan = Plan.from(state).add(new JournalEvent.CleanupResumed(act.now()));
+      return replyTo == null ? react.persist(plan) : react.reply(plan, replyTo, s -> {});
+    }
+    if (state.isInitiator()) {
+      restartAsInitiator(state);
+    } else if (state.status() != Status.Finalizing
+        && !act.memory.restartedHere
+        && !act.memory.restartPending) {
+      act.closeData(state.channelId());
+      attemptStarted(state);
+      act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
+    }
+    return react.maybeReceipt(replyTo, state);
+  }
+
+  private void restartAsInitiator(ChannelState state) {
+    Status s = state.status();
+    if (s == Status.Requested || s == Status.AwaitingAcceptance) {
+      act.closeData(state.channelId());
+      act.prepare(state, Step.SEND_OPEN);
+    } else if (s != Status.TransferFinished
+        && s != Status.ResponderFinalizingTransferFinished
+        && !act.memory.restartPending) {
+      act.closeData(state.channelId());
+      attemptStarted(state);
+      act.prepare(state, Step.SEND_RESTART);
+    }
+  }
+
+  /** A restart request is on its way: no backoff now, a deadline for its answer instead. */
+  private void attemptStarted(ChannelState state) {
+    act.memory.restartPending = true;
+    act.updateDeadlines(state);
+  }
+
+  /** Initiator: the responder asks us to restart. */
+  Effect<JournalEvent, EntityState> restartRequested(ChannelState state, PeerId from) {
+    if (state == null || !state.isInitiator() || !from.equals(state.channelId().responder())) {
+      act.log().warn("ignored a restart request from {}: not the responder of this channel", from);
+      return react.none();
+    }
+    return restart(state, null);
+  }
+
+  // ---- the connection, and restarting by itself ----
+
+  /** The connection to the other peer dropped: the channel is stalled until it restarts. */
+  Effect<JournalEvent, EntityState> disconnected(ChannelState state, String reason) {
+    if (state == null || state.status().isEnding()) {
+      return react.none();
+    }
+    boolean duringAttempt = act.memory.restartPending;
+    act.memory.restartPending = false;
+    act.memory.restartedHere = false; // the next restart is a new one
+    if (duringAttempt) {
+      return attemptFailed(state, "the connection dropped during the restart: " + reason);
+    }
+    return react.persist(
+        Plan.from(state).add(new Disconnected(reason, act.now())),
+        s -> act.closeData(s.channelId()));
+  }
+
+  /** The connection to the other peer is back: a stalled channel restarts at once. */
+  Effect<JournalEvent, EntityState> reconnected(ChannelState state) {
+    if (state == null || !state.stalled()) {
+      return react.none();
+    }
+    return restart(state, null);
+  }
+
+  /** The backoff of a stalled channel ran out: the next attempt, or the end of trying. */
+  Effect<JournalEvent, EntityState> backoffOver(ChannelState state) {
+    if (!act.waiting(Wait.RESTART, state)) {
+      return react.none();
+    }
+    int max = act.restartSettings().maxAttempts();
+    if (state.restartAttempts() >= max) {
+      return giveUp(Plan.from(state), gaveUp(state.restartAttempts(), state.message()));
+    }
+    return restart(state, null);
+  }
+
+  /** The restart request got no answer in time. */
+  Effect<JournalEvent, EntityState> unanswered(ChannelState state) {
+    if (!act.waiting(Wait.RESTART_ANSWER, state)) {
+      return react.none();
+    }
+    return attemptFailed(state, act.expired(Wait.RESTART_ANSWER));
+  }
+
+  /** A message could not be sent; a restart request's failure ends its attempt. */
+  boolean isAttemptMessage(MessageType type) {
+    return act.memory.restartPending
+        && (type == MessageType.RESTART || type == MessageType.RESTART_EXISTING_CHANNEL);
+  }
+
+  /** The restart request could not be sent. */
+  Effect<JournalEvent, EntityState> notSent(ChannelState state, String reason) {
+    if (state == null || state.status().isEnding()) {
+      act.memory.restartPending = false;
+      return react.none();
+    }
+    return attemptFailed(state, reason);
+  }
+
+  private Effect<JournalEvent, EntityState> attemptFailed(ChannelState state, String reason) {
+    act.memory.restartPending = false;
+    Plan plan = Plan.from(state).add(new RestartFailed(reason, act.now()));
+    int attempts = plan.result().restartAttempts();
+    if (attempts >= act.restartSettings().maxAttempts()) {
+      return giveUp(plan, gaveUp(attempts, reason));
+    }
+    return react.persist(plan, s -> act.closeData(s.channelId()));
+  }
+
+  private Effect<JournalEvent, EntityState> giveUp(Plan plan, String why) {
+    act.log().warn("channel {} {}", plan.result().channelId(), why);
+    return react.persist(plan.add(new Failed(why, act.now())), s -> act.reportFailure(s, why));
+  }
+}
