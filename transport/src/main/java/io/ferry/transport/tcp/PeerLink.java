@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connection side of a peer session (confined to the session's thread): which connection is in
- * use, dialing and redialing with exponential backoff, choosing one of two simultaneous connections
- * the way both peers choose (the one dialed by the lower peer ID), retiring the other with a
- * go-away, and control messages waiting for a connection.
+ * use, dialing and redialing with exponential backoff ({@link RedialBackoff}, reset by any
+ * connection with the peer, and never keeping a waiting message from being dialed for), choosing
+ * one of two simultaneous connections the way both peers choose (the one dialed by the lower peer
+ * ID), retiring the other with a go-away, and control messages waiting for a connection.
  */
 final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -36,8 +37,11 @@ final class PeerLink {
     /** Whether the session needs a connection (channels or messages waiting). */
     boolean needsConnection();
 
-    /** Asks the session to run {@link #redial()} after {@code delay}. */
+    /** Asks the session to run {@link #redial()} after {@code delay} (replacing an earlier ask). */
     void scheduleRedial(Duration delay);
+
+    /** Withdraws the ask to redial. */
+    void cancelRedial();
   }
 
   private record Pending(TransferMessage message, CompletableFuture<Void> sent, long deadline) {}
@@ -52,8 +56,9 @@ final class PeerLink {
   private Connection active;
   private Connection dialing;
   private Multiaddr address;
-  private int failedDials;
+  private final RedialBackoff backoff;
   private boolean redialScheduled;
+  private long redialAt;
   private boolean stopping;
 
   PeerLink(
@@ -67,6 +72,9 @@ final class PeerLink {
     this.address = address;
     this.session = session;
     this.events = events;
+    this.backoff =
+        new RedialBackoff(
+            node.settings().reconnectMinBackoff(), node.settings().reconnectMaxBackoff());
   }
 
   Connection active() {
@@ -89,6 +97,7 @@ final class PeerLink {
     } else {
       long deadline = System.nanoTime() + node.settings().connectTimeout().toNanos();
       pending.add(new Pending(message, sent, deadline));
+      redialBy(dialTimeFor(deadline, System.nanoTime()));
       ensureConnected();
     }
   }
@@ -100,6 +109,7 @@ final class PeerLink {
       connected.complete(peer);
     } else {
       connectWaiters.add(connected);
+      redialBy(System.nanoTime());
       ensureConnected();
     }
   }
@@ -124,7 +134,7 @@ final class PeerLink {
       return;
     }
     dialing = null;
-    failedDials++;
+    backoff.failed();
     String why = Connector.describe(cause, node.settings());
     log.info("could not connect to {} at {}: {}", peer, address, why);
     connectWaiters.forEach(
@@ -142,12 +152,36 @@ final class PeerLink {
         || active != null) {
       return;
     }
-    TcpSettings s = node.settings();
-    long min = s.reconnectMinBackoff().toMillis();
-    long delay = Math.min(s.reconnectMaxBackoff().toMillis(), min << Math.min(failedDials, 20));
-    delay = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    long now = System.nanoTime();
+    long at = now + backoff.next(ThreadLocalRandom.current().nextDouble()).toNanos();
+    for (Pending p : pending) {
+      at = Math.min(at, dialTimeFor(p.deadline(), now));
+    }
+    schedule(at);
+  }
+
+  /**
+   * When to dial at the latest for a message that must go out by {@code deadline}: halfway there,
+   * however long the backoff has grown, but not sooner than the shortest backoff (a dead peer is
+   * dialed at most once per {@code reconnectMinBackoff} while messages wait for it).
+   */
+  private long dialTimeFor(long deadline, long now) {
+    long half = Math.max(0, deadline - now) / 2;
+    return now + Math.max(node.settings().reconnectMinBackoff().toNanos(), half);
+  }
+
+  /** Makes sure a scheduled redial happens no later than {@code deadline} (nanoTime). */
+  private void redialBy(long deadline) {
+    if (redialScheduled && redialAt - deadline > 0) {
+      schedule(deadline);
+    }
+  }
+
+  private void schedule(long at) {
     redialScheduled = true;
-    events.scheduleRedial(Duration.ofMillis(Math.max(1, delay)));
+    redialAt = at;
+    long delay = Math.max(1_000_000L, at - System.nanoTime());
+    events.scheduleRedial(Duration.ofNanos(delay));
   }
 
   void redial() {
@@ -223,7 +257,12 @@ final class PeerLink {
   private void adopt(Connection c) {
     active = c;
     others.remove(c);
-    failedDials = 0;
+    // Connected, whoever dialed: the next loss starts the backoff from its shortest delay.
+    backoff.reset();
+    if (redialScheduled) {
+      redialScheduled = false;
+      events.cancelRedial();
+    }
     log.debug("connected to {} ({})", peer, c);
     for (Pending p : pending) {
       c.outbox.offerControl(FrameCodec.encode(new Frame.Message(p.message())));

@@ -235,6 +235,11 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     timers.startSingleTimer(Redial.INSTANCE, delay);
   }
 
+  @Override
+  public void cancelRedial() {
+    timers.cancel(Redial.INSTANCE);
+  }
+
   // ---- inbound frames ----
 
   private Behavior<SessionCommand> onAttached(Attached m) {

@@ -1,0 +1,49 @@
+package io.ferry.transport.tcp;
+
+import java.time.Duration;
+
+/**
+ * How long a peer link waits before it dials again: {@code min} after the first failed dial, twice
+ * as long after each further one, at most {@code max}, each delay spread by ±20% so that links that
+ * failed together do not redial together. Any connection with the peer, dialed or accepted, resets
+ * it: the next loss is redialed after {@code min} again.
+ */
+final class RedialBackoff {
+  private final long minMillis;
+  private final long maxMillis;
+  private int failures;
+
+  RedialBackoff(Duration min, Duration max) {
+    this.minMillis = Math.max(1, min.toMillis());
+    this.maxMillis = Math.max(minMillis, max.toMillis());
+  }
+
+  /** A dial failed. */
+  void failed() {
+    if (failures < 62) {
+      failures++;
+    }
+  }
+
+  /** A connection is up: start again from the shortest delay. */
+  void reset() {
+    failures = 0;
+  }
+
+  /** Consecutive failed dials since the last connection. */
+  int failures() {
+    return failures;
+  }
+
+  /**
+   * The delay before the next dial.
+   *
+   * @param random a number in [0, 1) that picks the spread
+   */
+  Duration next(double random) {
+    int shift = Math.min(failures, 40);
+    long grown = minMillis > (maxMillis >> shift) ? maxMillis : minMillis << shift;
+    long delay = Math.min(maxMillis, grown);
+    return Duration.ofMillis(Math.max(1, (long) (delay * (0.8 + 0.4 * random))));
+  }
+}
