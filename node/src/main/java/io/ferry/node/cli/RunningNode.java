@@ -185,7 +185,10 @@ final class RunningNode implements AutoCloseable {
         .withAcceptTimeout(t.accept())
         .withPausedForVoucherTimeout(t.pausedForVoucher())
         .withCompleteTimeout(t.complete())
-        .withFinalizationTimeout(t.finalization());
+        .withFinalizationTimeout(t.finalization())
+        .withRestarts(
+            new ChannelSettings.Restarts(
+                t.restart().backoffMin(), t.restart().backoffMax(), t.restart().maxAttempts()));
   }
 
   FerryNode node() {

@@ -49,8 +49,27 @@ public final class Settings {
       Duration connect,
       Restart restart) {}
 
-  /** {@code ferry.timeouts.restart}: automatic restarts after a dropped connection. */
-  public record Restart(Duration backoffMin, Duration backoffMax, int maxAttempts) {}
+  /**
+   * {@code ferry.timeouts.restart}: automatic restarts after a dropped connection. The backoff
+   * paces both the transport's redials and a stalled channel's restart attempts; after {@code
+   * maxAttempts} consecutive attempts without data moving the channel fails.
+   */
+  public record Restart(Duration backoffMin, Duration backoffMax, int maxAttempts) {
+    public Restart {
+      if (backoffMin.isNegative() || backoffMin.isZero()) {
+        throw new IllegalArgumentException(
+            "ferry.timeouts.restart.backoff-min must be positive, was " + backoffMin);
+      }
+      if (backoffMax.compareTo(backoffMin) < 0) {
+        throw new IllegalArgumentException(
+            "ferry.timeouts.restart.backoff-max ("
+                + backoffMax
+                + ") must not be below backoff-min ("
+                + backoffMin
+                + ")");
+      }
+    }
+  }
 
   /**
    * {@code ferry.retention}: how long terminal channels are kept. Zero in either bound means that
