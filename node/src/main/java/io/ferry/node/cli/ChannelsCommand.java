@@ -1,11 +1,14 @@
 package io.ferry.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,9 +110,55 @@ public final class ChannelsCommand implements Runnable {
 
     @Override
     int run(ApiClient api) {
-      print(out(), api.get("/v1/channels/" + id), json);
+      JsonNode channel = api.get("/v1/channels/" + id);
+      Optional<JsonNode> payments = payments(api, id);
+      if (json) {
+        ObjectNode all = channel.deepCopy();
+        all.set("payments", payments.orElse(NullNode.getInstance()));
+        print(out(), all, true);
+        return 0;
+      }
+      print(out(), channel, false);
+      payments.ifPresent(p -> out().printf("%-21s %s%n", "payments:", paymentsLine(p)));
+      out().flush();
       return 0;
     }
+
+    /** What the node paid for the channel, when it paid for it. */
+    private static Optional<JsonNode> payments(ApiClient api, String id) {
+      try {
+        return Optional.of(api.get("/v1/channels/" + id + "/payments"));
+      } catch (ApiException e) {
+        if (e.status() == 404) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * {@code paid 3145728 in 3 vouchers (acknowledged 3145728, spent 3145728, reserved 0; Completed);
+   * last: ...}.
+   */
+  static String paymentsLine(JsonNode p) {
+    JsonNode last = p.path("lastOutcome");
+    return "paid "
+        + p.path("paid").asLong()
+        + " in "
+        + p.path("vouchers").asLong()
+        + " voucher"
+        + (p.path("vouchers").asLong() == 1 ? "" : "s")
+        + " (acknowledged "
+        + p.path("acknowledged").asLong()
+        + ", spent "
+        + p.path("spent").asLong()
+        + ", reserved "
+        + p.path("reserved").asLong()
+        + "; "
+        + p.path("state").asText()
+        + ")"
+        + (last.isObject() ? "; last: " + last.path("detail").asText() : "");
   }
 
   /** Prints a channel as JSON or as aligned {@code key: value} lines. */

@@ -1,226 +1,107 @@
 package io.ferry.node.cli;
 
-import io.ferry.channels.ChannelId;
-import io.ferry.channels.ChannelState;
-import io.ferry.channels.PeerId;
-import io.ferry.channels.Status;
-import io.ferry.channels.spi.RequestValidator;
-import io.ferry.channels.spi.ValidationRequest;
-import io.ferry.channels.spi.ValidationResult;
-import io.ferry.channels.spi.VoucherType;
-import io.ferry.ipld.selector.Selectors;
-import io.ferry.ipld.unixfs.BlockSink;
-import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.ipld.unixfs.UnixFsExporter;
-import io.ferry.ipld.unixfs.UnixFsImporter;
-import io.ferry.ipld.unixfs.UnixFsProfile;
-import io.ferry.node.FerryNode;
-import io.ferry.node.NodeSettings;
-import io.ferry.persistence.blocks.LevelDbBlockStore;
-import io.ferry.transport.local.BatchPolicy;
-import io.ferry.transport.local.LocalNetwork;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Comparator;
-import java.util.HexFormat;
+import io.ferry.node.cli.demo.Demo;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry demo}: two nodes in this process, each with a fresh data directory, joined by the
- * in-JVM transport. The provider imports a generated file, the client pulls it, every event on both
- * sides is printed as it happens, and the received bytes are checked against the original.
+ * {@code ferry demo}: two real nodes in two child processes with fresh homes, a paid retrieval of a
+ * generated file between them over TCP, with progress and live events, verified byte for byte (see
+ * {@link Demo}).
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs two nodes in this process and pulls a generated file from one to the other,",
-      "printing every channel event on both sides, then verifies the bytes and cleans up."
+      "Starts two nodes as separate processes with fresh homes (a provider that sells",
+      "retrievals and a client with a budget), imports a generated file on the provider,",
+      "pulls it to the client over TCP with a paid-retrieval voucher while showing progress",
+      "and the events of both nodes, verifies the bytes (SHA-256), prints a summary, and",
+      "stops both nodes and removes their homes. Exit code 0 only on a verified transfer."
     })
 public final class DemoCommand implements Callable<Integer> {
-  /** The demo's voucher: what a client presents to be served. */
-  public record DemoVoucher(String client) {}
-
-  static final VoucherType<DemoVoucher> VOUCHER = VoucherType.of("ferry/demo/1", DemoVoucher.class);
-
   @Spec CommandSpec spec;
 
   @Option(
       names = "--size",
-      defaultValue = "8388608",
-      description = "Bytes in the generated file (default: ${DEFAULT-VALUE}).")
-  int size;
+      paramLabel = "BYTES",
+      defaultValue = "64MiB",
+      description = "Size of the generated file: bytes, or with KiB, MiB or GiB (default: 64MiB).")
+  String size;
 
   @Option(
       names = "--keep",
-      description = "Keep the two nodes' data directories instead of deleting them.")
+      description = "Keep the working directory (homes, logs, both files) instead of deleting it.")
   boolean keep;
 
+  @Option(
+      names = "--node-jvm-options",
+      paramLabel = "OPTS",
+      defaultValue = "-Xmx1g",
+      description = "Options of the two node JVMs, space-separated (default: ${DEFAULT-VALUE}).")
+  String nodeJvmOptions;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "600",
+      description = "How long the pull may take, in seconds (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    Path root = Files.createTempDirectory("ferry-demo-");
-    LocalNetwork network = new LocalNetwork(new BatchPolicy(8, 4L << 20), 2);
-    Side provider = new Side("provider", root.resolve("provider"), network, out);
-    Side client = new Side("client", root.resolve("client"), network, out);
+  public Integer call() {
+    Demo.Options options;
     try {
-      provider.node.registerVoucherType(VOUCHER, acceptAll());
-      client.node.registerVoucherType(VOUCHER, acceptAll());
-      CompletableFuture.allOf(
-              provider.node.start().toCompletableFuture(),
-              client.node.start().toCompletableFuture())
-          .get(120, TimeUnit.SECONDS);
-      byte[] content = new byte[size];
-      new SecureRandom().nextBytes(content);
-      ImportResult file = importFile(provider.store, content);
-      out.printf(
-          "provider %s imported %s as %s (%d blocks)%n",
-          provider.node.peerId(), EventPrinter.human(size), file.root(), file.blocks());
-      out.printf("client   %s pulls it%n%n%s%n", client.node.peerId(), EventPrinter.header());
-      out.flush();
-
-      ChannelId id =
-          client
-              .node
-              .openPullDataChannel(
-                  provider.node.peerId(),
-                  new DemoVoucher("demo client"),
-                  file.root(),
-                  Selectors.all())
-              .toCompletableFuture()
-              .get(60, TimeUnit.SECONDS);
-      ChannelState atClient = client.ended(id).get(300, TimeUnit.SECONDS);
-      ChannelState atProvider = provider.ended(id).get(60, TimeUnit.SECONDS);
-
-      out.println();
-      if (atClient.status() != Status.Completed || atProvider.status() != Status.Completed) {
-        err.printf(
-            "transfer did not complete: client %s (%s), provider %s (%s)%n",
-            atClient.status(), atClient.message(), atProvider.status(), atProvider.message());
-        return 1;
-      }
-      ByteArrayOutputStream received = new ByteArrayOutputStream(size);
-      new UnixFsExporter(client.store).exportFile(file.root(), received);
-      String want = sha256(content);
-      String got = sha256(received.toByteArray());
-      if (!want.equals(got)) {
-        err.printf("received bytes differ: sha-256 %s, expected %s%n", got, want);
-        return 1;
-      }
-      out.printf(
-          "verified: %s received, sha-256 %s; provider sent %s, client received %s%n",
-          EventPrinter.human(received.size()),
-          got,
-          EventPrinter.human(atProvider.sent()),
-          EventPrinter.human(atClient.received()));
-      return 0;
-    } finally {
-      client.close();
-      provider.close();
-      network.close();
-      if (keep) {
-        out.println("data directories kept under " + root);
-      } else {
-        deleteTree(root);
-      }
-      out.flush();
+      options =
+          new Demo.Options(
+              parseSize(size),
+              keep,
+              List.copyOf(
+                  Arrays.stream(nodeJvmOptions.trim().split("\\s+"))
+                      .filter(s -> !s.isEmpty())
+                      .toList()),
+              Duration.ofSeconds(timeoutSeconds));
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("ferry demo: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 2;
     }
+    return Demo.run(
+        options,
+        spec.commandLine().getOut(),
+        spec.commandLine().getErr(),
+        ProgressBar.onTerminal());
   }
 
-  /** One node of the demo, with its store and the printer of its events. */
-  private static final class Side implements AutoCloseable {
-    final LevelDbBlockStore store;
-    final FerryNode node;
-    private final ConcurrentHashMap<ChannelId, CompletableFuture<ChannelState>> ends =
-        new ConcurrentHashMap<>();
-
-    Side(String name, Path home, LocalNetwork network, PrintWriter out) throws IOException {
-      Files.createDirectories(home);
-      store = LevelDbBlockStore.open(home.resolve("blocks"));
-      node = new FerryNode(NodeSettings.forHome(home), network.join(randomPeer(), store));
-      node.subscribeToEvents(new EventPrinter(name, out));
-      node.subscribeToEvents(
-          (e, s) -> {
-            if (s.status().isTerminal()) {
-              ends.computeIfAbsent(s.channelId(), k -> new CompletableFuture<>()).complete(s);
-            }
-          });
-    }
-
-    CompletableFuture<ChannelState> ended(ChannelId id) {
-      return ends.computeIfAbsent(id, k -> new CompletableFuture<>());
-    }
-
-    @Override
-    public void close() throws Exception {
-      node.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      store.close();
-    }
-  }
-
-  private static PeerId randomPeer() {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return PeerId.ofEd25519(key);
-  }
-
-  private static ImportResult importFile(LevelDbBlockStore store, byte[] content)
-      throws IOException {
-    UnixFsProfile profile =
-        new UnixFsProfile(
-            "demo-256k",
-            1,
-            true,
-            256 << 10,
-            174,
-            UnixFsProfile.DirectoryEstimate.BLOCK_BYTES,
-            262_144);
-    BlockSink sink = BlockSink.batching(store, 4L << 20);
-    ImportResult result =
-        new UnixFsImporter(profile, sink).importFile(new ByteArrayInputStream(content));
-    sink.flush();
-    return result;
-  }
-
-  private static RequestValidator<DemoVoucher> acceptAll() {
-    return new RequestValidator<>() {
-      @Override
-      public CompletionStage<ValidationResult> validatePush(ValidationRequest<DemoVoucher> r) {
-        return CompletableFuture.completedFuture(ValidationResult.accept());
+  /** {@code 1500000}, {@code 64MiB}, {@code 512KiB}, {@code 1GiB} (case-insensitive). */
+  static long parseSize(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    for (String[] u : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"}}) {
+      if (t.endsWith(u[0])) {
+        unit = Long.parseLong(u[1]);
+        t = t.substring(0, t.length() - 3).trim();
+        break;
       }
-
-      @Override
-      public CompletionStage<ValidationResult> validatePull(ValidationRequest<DemoVoucher> r) {
-        return CompletableFuture.completedFuture(ValidationResult.accept());
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n <= 0 || n > Long.MAX_VALUE / unit) {
+        throw new NumberFormatException();
       }
-    };
-  }
-
-  private static String sha256(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      return n * unit;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--size must be a positive number of bytes, optionally with KiB, MiB or GiB, was '"
+              + text
+              + "'");
     }
   }
 }

@@ -10,7 +10,7 @@ import java.util.Deque;
  * is known), bytes, rate and ETA; elsewhere (a pipe, a log file, CI), plain lines at most every few
  * seconds and on every status change.
  */
-final class ProgressBar {
+public final class ProgressBar {
   private static final int WIDTH = 30;
   private static final long PLAIN_INTERVAL_MS = 5_000;
   private static final long RATE_WINDOW_MS = 5_000;
@@ -26,7 +26,13 @@ final class ProgressBar {
   private long lastPlainAt = Long.MIN_VALUE;
   private int lastWidth;
 
-  ProgressBar(PrintWriter out, boolean terminal, Clock clock, String label) {
+  /**
+   * @param out where to draw (the CLI uses stderr, so stdout stays for results)
+   * @param terminal whether {@code out} is a terminal (redraw in place) or not (plain lines)
+   * @param clock the rate's clock
+   * @param label what plain lines start with, e.g. {@code pull <channel>}
+   */
+  public ProgressBar(PrintWriter out, boolean terminal, Clock clock, String label) {
     this.out = out;
     this.terminal = terminal;
     this.clock = clock;
@@ -34,12 +40,12 @@ final class ProgressBar {
   }
 
   /** Whether this process writes to a terminal. */
-  static boolean onTerminal() {
+  public static boolean onTerminal() {
     return System.console() != null;
   }
 
   /** Shows that {@code bytes} of {@code total} (0 when unknown) have moved, in {@code status}. */
-  void update(long bytes, long total, String status) {
+  public void update(long bytes, long total, String status) {
     long now = clock.millis();
     samples.addLast(new Sample(now, bytes));
     while (samples.size() > 2 && now - samples.peekFirst().atMillis() > RATE_WINDOW_MS) {
@@ -61,10 +67,22 @@ final class ProgressBar {
   }
 
   /** Ends the progress display (moves past the redrawn line on a terminal). */
-  void finish() {
+  public void finish() {
     if (terminal && lastWidth > 0) {
       out.println();
       out.flush();
+    }
+  }
+
+  /**
+   * Erases the bar from a terminal so that a line can be printed where it was; the next {@link
+   * #update} draws it again below. Does nothing on plain output.
+   */
+  public void clear() {
+    if (terminal && lastWidth > 0) {
+      out.print("\r" + " ".repeat(lastWidth) + "\r");
+      out.flush();
+      lastWidth = 0;
     }
   }
 
@@ -99,7 +117,7 @@ final class ProgressBar {
   }
 
   /** {@code 1.5 MiB}, {@code 512 B}. */
-  static String bytes(long n) {
+  public static String bytes(long n) {
     if (n < 1024) {
       return n + " B";
     }
@@ -114,7 +132,7 @@ final class ProgressBar {
   }
 
   /** {@code 1:05}, {@code 1:02:03}. */
-  static String duration(long seconds) {
+  public static String duration(long seconds) {
     long h = seconds / 3600;
     long m = (seconds % 3600) / 60;
     long s = seconds % 60;

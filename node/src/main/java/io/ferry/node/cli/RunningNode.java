@@ -123,7 +123,13 @@ final class RunningNode implements AutoCloseable {
     }
 
     FerryNodeBackend backend =
-        new FerryNodeBackend(node, transport, store, peers, PurgedChannels.open(config.home()));
+        new FerryNodeBackend(
+            node,
+            transport,
+            store,
+            peers,
+            PurgedChannels.open(config.home()),
+            java.util.Optional.ofNullable(payer));
     MetricRegistry metricRegistry = new MetricRegistry();
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(

@@ -50,7 +50,9 @@ final class ChannelEndpoints {
         action("cancel", Manager::closeDataTransferChannel),
         action("restart", Manager::restartDataTransferChannel),
         new Endpoint(
-            HttpMethods.POST, "/v1/channels/{id}/voucher", true, p -> voucher(p.get("id"))));
+            HttpMethods.POST, "/v1/channels/{id}/voucher", true, p -> voucher(p.get("id"))),
+        new Endpoint(
+            HttpMethods.GET, "/v1/channels/{id}/payments", true, p -> payments(p.get("id"))));
   }
 
   private Route pull() {
@@ -137,6 +139,30 @@ final class ChannelEndpoints {
 
   private Route show(String id) {
     return onSuccess(node.manager().channelState(parseChannelId(id)), s -> replies.ok(view(s)));
+  }
+
+  /**
+   * What this node paid for the channel; 404 naming why when it paid nothing for it (an unknown
+   * channel is 404 as everywhere else).
+   */
+  private Route payments(String id) {
+    ChannelId cid = parseChannelId(id);
+    return node.payments(cid)
+        .map(replies::ok)
+        .orElseGet(
+            () ->
+                onSuccess(
+                    node.manager().channelState(cid),
+                    s ->
+                        replies.error(
+                            StatusCodes.NOT_FOUND,
+                            "no-payments",
+                            "this node made no payments for channel "
+                                + cid
+                                + (node.paymentBudget().isEmpty()
+                                    ? ": it has no payment budget (ferry.payments.budget)"
+                                    : ": it is not a paid pull this node opened, or no payment"
+                                        + " began yet"))));
   }
 
   private Route purge(String id) {

@@ -19,6 +19,7 @@ import io.ferry.ipld.unixfs.UnixFsImporter;
 import io.ferry.ipld.unixfs.UnixFsProfile;
 import io.ferry.node.FerryNode;
 import io.ferry.node.Manager;
+import io.ferry.node.payments.AutoPayer;
 import io.ferry.node.retention.ChannelPurge;
 import io.ferry.node.retention.PurgedChannels;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
@@ -62,6 +63,7 @@ public final class FerryNodeBackend implements NodeBackend {
   private final LevelDbBlockStore store;
   private final PeerTracker peers;
   private final PurgedChannels purged;
+  private final Optional<AutoPayer> payer;
   private final CurrentPersistenceIdsQuery journal;
   private final JournalEvents events;
   private final Executor blocking;
@@ -77,7 +79,24 @@ public final class FerryNodeBackend implements NodeBackend {
       LevelDbBlockStore store,
       PeerTracker peers,
       PurgedChannels purged) {
+    this(node, transport, store, peers, purged, Optional.empty());
+  }
+
+  /**
+   * @param node a started node
+   * @param peers the tracker that watches {@code transport} as the node sees it
+   * @param purged where purges are recorded
+   * @param payer the payer of the node's paid pulls, when it has a budget
+   */
+  public FerryNodeBackend(
+      FerryNode node,
+      TcpTransport transport,
+      LevelDbBlockStore store,
+      PeerTracker peers,
+      PurgedChannels purged,
+      Optional<AutoPayer> payer) {
     this.node = node;
+    this.payer = payer;
     this.transport = transport;
     this.store = store;
     this.peers = peers;
@@ -90,6 +109,17 @@ public final class FerryNodeBackend implements NodeBackend {
   @Override
   public Manager manager() {
     return node;
+  }
+
+  @Override
+  public Optional<PaymentsView> payments(ChannelId channelId) {
+    return payer.flatMap(
+        p -> p.account(channelId).map(account -> PaymentsView.of(channelId, account, p)));
+  }
+
+  @Override
+  public Optional<PaymentsView.Budget> paymentBudget() {
+    return payer.map(p -> PaymentsView.Budget.of(p.balance()));
   }
 
   @Override

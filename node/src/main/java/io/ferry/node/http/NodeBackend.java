@@ -74,6 +74,19 @@ public interface NodeBackend {
    */
   Object voucher(String type, JsonNode value);
 
+  /**
+   * What this node paid for a channel: present for a paid pull this node opened and began paying
+   * for; empty for any other channel, and on a node without a payment budget.
+   */
+  default Optional<PaymentsView> payments(ChannelId channelId) {
+    return Optional.empty();
+  }
+
+  /** The node's payment budget; empty when it pays for nothing ({@code ferry.payments.budget}). */
+  default Optional<PaymentsView.Budget> paymentBudget() {
+    return Optional.empty();
+  }
+
   /** Whether the node's parts are ready, each with a word on why not. */
   Readiness readiness();
 

@@ -54,6 +54,7 @@ final class NodeEndpoints {
         new Endpoint(HttpMethods.GET, "/v1/openapi.json", true, p -> openApi()),
         new Endpoint(HttpMethods.GET, "/v1/id", true, p -> id()),
         new Endpoint(HttpMethods.GET, "/v1/peers", true, p -> peers()),
+        new Endpoint(HttpMethods.GET, "/v1/payments", true, p -> payments()),
         new Endpoint(HttpMethods.POST, "/v1/blocks/import", true, p -> importFile()),
         new Endpoint(HttpMethods.POST, "/v1/export", true, p -> export()));
   }
@@ -102,6 +103,14 @@ final class NodeEndpoints {
                                 "connected", p.connected(),
                                 "channels", p.channels()))
                     .toList()));
+  }
+
+  private Route payments() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    Optional<PaymentsView.Budget> budget = node.paymentBudget();
+    body.put("enabled", budget.isPresent());
+    body.put("budget", budget.orElse(null));
+    return replies.ok(body);
   }
 
   private Route importFile() {

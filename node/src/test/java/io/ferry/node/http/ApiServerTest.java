@@ -190,6 +190,60 @@ class ApiServerTest {
   }
 
   @Test
+  void aPaidChannelsPaymentsAreShownAndAnyOtherChannelAnswers404NamingWhy() {
+    ChannelId paid = openPull();
+    ChannelId unpaid = openPull();
+    PaymentsView.Budget budget = new PaymentsView.Budget(1000, 100, 300, 600);
+    node.budget = budget;
+    node.payments.put(
+        paid,
+        new PaymentsView(
+            paid.toString(),
+            new PaymentsView.Terms(1, 100, 0, 0),
+            "running",
+            400,
+            300,
+            300,
+            300,
+            3,
+            3,
+            new PaymentsView.Outcome("Paid", "sent voucher 3 for 300 (+100)"),
+            budget));
+    try {
+      HttpResponse<String> shown = api.get("/v1/channels/" + paid + "/payments");
+      HttpResponse<String> none = api.get("/v1/channels/" + unpaid + "/payments");
+      HttpResponse<String> whole = api.get("/v1/payments");
+      node.budget = null;
+      HttpResponse<String> noBudget = api.get("/v1/channels/" + unpaid + "/payments");
+      HttpResponse<String> disabled = api.get("/v1/payments");
+      HttpResponse<String> unknown =
+          api.get("/v1/channels/" + new ChannelId(FakeNode.SELF, FakeNode.OTHER, 99) + "/payments");
+
+      assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+      JsonNode p = json(shown);
+      assertThat(p.get("channel").asText()).isEqualTo(paid.toString());
+      assertThat(p.get("paid").asLong()).isEqualTo(300);
+      assertThat(p.get("vouchers").asLong()).isEqualTo(3);
+      assertThat(p.at("/terms/paymentInterval").asLong()).isEqualTo(100);
+      assertThat(p.at("/lastOutcome/kind").asText()).isEqualTo("Paid");
+      assertThat(p.at("/budget/available").asLong()).isEqualTo(600);
+      assertThat(none.statusCode()).isEqualTo(404);
+      assertThat(json(none).get("error").asText()).isEqualTo("no-payments");
+      assertThat(json(none).get("detail").asText()).contains(unpaid.toString(), "not a paid pull");
+      assertThat(json(whole).get("enabled").asBoolean()).isTrue();
+      assertThat(json(whole).at("/budget/total").asLong()).isEqualTo(1000);
+      assertThat(json(noBudget).get("detail").asText()).contains("no payment budget");
+      assertThat(json(disabled).get("enabled").asBoolean()).isFalse();
+      assertThat(json(disabled).get("budget").isNull()).isTrue();
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(json(unknown).get("error").asText()).isEqualTo("not-found");
+    } finally {
+      node.budget = null;
+      node.payments.clear();
+    }
+  }
+
+  @Test
   void badInputIsRefusedWithAnErrorNamingTheValue() {
     HttpResponse<String> badCid =
         api.post(

@@ -52,6 +52,11 @@ public final class FakeNode implements NodeBackend, Manager {
   private final Map<ChannelId, AtomicLong> sequence = new ConcurrentHashMap<>();
   volatile boolean ready = true;
 
+  /** What the node "paid" per channel, and its budget (none: it pays for nothing). */
+  final Map<ChannelId, PaymentsView> payments = new ConcurrentHashMap<>();
+
+  volatile PaymentsView.Budget budget;
+
   /** What a newly opened channel does on its own: nothing, complete, or fail with a reason. */
   public volatile String autoOutcome = "";
 
@@ -73,6 +78,16 @@ public final class FakeNode implements NodeBackend, Manager {
   @Override
   public Manager manager() {
     return this;
+  }
+
+  @Override
+  public Optional<PaymentsView> payments(ChannelId channelId) {
+    return Optional.ofNullable(payments.get(channelId));
+  }
+
+  @Override
+  public Optional<PaymentsView.Budget> paymentBudget() {
+    return Optional.ofNullable(budget);
   }
 
   @Override
