@@ -32,10 +32,11 @@ import java.util.function.Function;
  *   <li>{@link #begin} reserves the expected cost of a channel (or refuses with {@link
  *       PaymentOutcome.InsufficientFunds}).
  *   <li>When a voucher result asks for payment ({@link #onVoucherResult}), the client checks the
- *       amount against the data actually received (it never pays for bytes it does not have; it
- *       waits for them, see {@link #onDataReceived}), tops up the reservation if the budget allows
- *       (else stops with {@link PaymentOutcome.InsufficientFunds}), records the voucher with a
- *       fresh nonce and sends a signed voucher for the cumulative amount.
+ *       amount against the data actually received (it does not pay for bytes it does not have; it
+ *       waits for them, see {@link #onDataReceived}; the one exception is data lost in a restart,
+ *       see {@link #onRestart}), tops up the reservation if the budget allows (else stops with
+ *       {@link PaymentOutcome.InsufficientFunds}), records the voucher with a fresh nonce and sends
+ *       a signed voucher for the cumulative amount.
  *   <li>Every result reports what the responder has received; that much counts as spent.
  *   <li>{@link #onChannelEnded} makes what was signed final and releases the rest.
  * </ol>
@@ -69,6 +70,15 @@ public final class PaymentClient implements Closeable {
   private final Map<ChannelId, Deferred> deferred = new ConcurrentHashMap<>();
 
   private record Deferred(RetrievalResult request, long received) {}
+
+  /**
+   * Channels that restarted since their last payment. Blocks the responder sent, and charged for,
+   * may have been lost with the old connection; a responder paused for payment sends them again
+   * only once paid, so waiting for them would stall the channel for good. After a restart, one
+   * request is paid although the data it covers has not all arrived, provided the shortfall costs
+   * no more than the payment interval in progress (what can have been in flight).
+   */
+  private final Set<ChannelId> restarted = ConcurrentHashMap.newKeySet();
 
   public PaymentClient(
       ClientLedger ledger,
@@ -195,6 +205,7 @@ public final class PaymentClient implements Closeable {
     pending.remove(channelId);
     inFlight.remove(channelId);
     deferred.remove(channelId);
+    restarted.remove(channelId);
     Optional<ClientAccount> before = ledger.account(channelId);
     if (before.isEmpty() || before.get().ended()) {
       return new PaymentOutcome.Ignored(channelId, "no running paid channel");
@@ -220,6 +231,41 @@ public final class PaymentClient implements Closeable {
     return Optional.of(report(new PaymentOutcome.Acknowledged(channelId, confirmed)));
   }
 
+  /**
+   * Whether the part of {@code request} that the data received does not cover can be data lost in a
+   * restart: the channel restarted since its last payment and the shortfall costs no more than the
+   * interval in progress. Consumes the restart (one such payment per restart).
+   */
+  private boolean lostInRestart(
+      ChannelId channelId, ClientAccount account, RetrievalResult request, long payable) {
+    if (!restarted.contains(channelId)) {
+      return false;
+    }
+    PaidRetrievalTerms terms = account.terms();
+    long inProgress = Math.multiplyExact(terms.pricePerByte(), terms.interval(account.vouchers()));
+    if (request.owed() - payable > inProgress) {
+      return false;
+    }
+    restarted.remove(channelId);
+    return true;
+  }
+
+  /**
+   * The channel restarted: a voucher in flight may be lost (see {@link #onVoucherMayBeLost}), and
+   * so may blocks the responder sent; a request waiting for those blocks is paid now if the
+   * shortfall fits in the interval in progress (see {@link #lostInRestart}).
+   */
+  public CompletionStage<PaymentOutcome> onRestart(ChannelId channelId, ChannelState state) {
+    restarted.add(channelId);
+    CompletionStage<PaymentOutcome> resent = onVoucherMayBeLost(channelId, state);
+    Pending waiting = pending.get(channelId);
+    if (waiting == null) {
+      return resent;
+    }
+    return resent.thenCompose(
+        r -> pay(channelId, waiting.request(), Math.max(waiting.received(), state.received())));
+  }
+
   private CompletionStage<PaymentOutcome> pay(
       ChannelId channelId, RetrievalResult request, long received) {
     long nonce;
@@ -239,11 +285,12 @@ public final class PaymentClient implements Closeable {
         return done(report(new PaymentOutcome.Ignored(channelId, "channel ended")));
       }
       long payable = account.terms().owedFor(received);
-      if (request.owed() > payable) {
+      if (request.owed() > payable && !lostInRestart(channelId, account, request, payable)) {
         pending.put(channelId, new Pending(request, received));
         return done(report(new PaymentOutcome.AwaitingData(channelId, request.owed(), payable)));
       }
       pending.remove(channelId);
+      restarted.remove(channelId);
       Long onItsWay = inFlight.get(channelId);
       if (onItsWay != null && request.owed() <= onItsWay) {
         deferred.put(channelId, new Deferred(request, received));
@@ -308,7 +355,9 @@ public final class PaymentClient implements Closeable {
           && (event.code() == EventCode.DataReceived
               || event.code() == EventCode.DataReceivedProgress)) {
         onDataReceived(channelId, state);
-      } else if (event.code() == EventCode.Restart || event.code() == EventCode.Disconnected) {
+      } else if (event.code() == EventCode.Restart) {
+        onRestart(channelId, state);
+      } else if (event.code() == EventCode.Disconnected) {
         onVoucherMayBeLost(channelId, state);
       }
       if (state.status().isTerminal()) {

@@ -269,4 +269,64 @@ class PaymentClientTest {
     assertThat(payer.account(channel).orElseThrow().issued()).isEqualTo(2000);
     assertThat(payer.balance().available()).as("re-signing costs nothing").isEqualTo(8000);
   }
+
+  @Test
+  void afterARestartDataLostInFlightIsPaidForWhenTheShortfallFitsTheIntervalInProgress()
+      throws Exception {
+    payer.begin(channel, TERMS, 0);
+    ask(2000, 0, 1000);
+    // The responder sent bytes 1000..3000 (interval 1 is 2000 bytes) and asks for them; the
+    // restart lost the last 1000 in flight, and a responder paused for payment does not resend.
+    PaymentOutcome waiting = ask(6000, 2000, 2000);
+
+    PaymentOutcome afterRestart =
+        await(payer.onRestart(channel, ClientChannelStates.receiving(channel, 2000)));
+
+    assertThat(waiting).isEqualTo(new PaymentOutcome.AwaitingData(channel, 6000, 4000));
+    assertThat(afterRestart).isEqualTo(new PaymentOutcome.Paid(channel, 2, 6000, 4000));
+    assertThat(sent).hasSize(2);
+    assertThat(claimOf(sent.get(1))).isEqualTo(6000);
+  }
+
+  @Test
+  void aRestartDoesNotExcuseAShortfallLargerThanTheIntervalInProgress() throws Exception {
+    payer.begin(channel, TERMS, 0);
+    ask(2000, 0, 1000);
+    ask(12_000, 2000, 1000); // 5000 bytes more than received: more than interval 1 (2000 bytes)
+
+    PaymentOutcome afterRestart =
+        await(payer.onRestart(channel, ClientChannelStates.receiving(channel, 1000)));
+
+    assertThat(afterRestart).isEqualTo(new PaymentOutcome.AwaitingData(channel, 12_000, 2000));
+    assertThat(sent).hasSize(1);
+  }
+
+  @Test
+  void oneRestartExcusesOneShortfallAndAPaymentWithoutOneEndsTheExcuse() throws Exception {
+    payer.depositUpTo(100_000);
+    payer.begin(channel, TERMS, 0);
+    ask(2000, 0, 1000);
+    await(payer.onRestart(channel, ClientChannelStates.receiving(channel, 1000)));
+    ask(6000, 2000, 1500); // excused: 1500 bytes short, interval 1 is 2000 bytes
+
+    PaymentOutcome next = ask(12_000, 6000, 3500); // 2500 bytes short, no restart since
+
+    assertThat(sent).hasSize(2);
+    assertThat(next).isEqualTo(new PaymentOutcome.AwaitingData(channel, 12_000, 7000));
+    await(payer.onRestart(channel, ClientChannelStates.receiving(channel, 3500)));
+    assertThat(sent).as("a second restart excuses the next shortfall").hasSize(3);
+    payer.onChannelEnded(channel, Status.Completed);
+  }
+
+  @Test
+  void aRestartWithNothingLostLeavesNoExcuseForLaterRequests() throws Exception {
+    payer.begin(channel, TERMS, 0);
+    await(payer.onRestart(channel, ClientChannelStates.receiving(channel, 0)));
+    ask(2000, 0, 1000); // paid in full: the restart lost nothing
+
+    PaymentOutcome next = ask(6000, 2000, 2500);
+
+    assertThat(next).isEqualTo(new PaymentOutcome.AwaitingData(channel, 6000, 5000));
+    assertThat(sent).hasSize(1);
+  }
 }
