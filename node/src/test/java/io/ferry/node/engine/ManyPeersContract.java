@@ -10,12 +10,10 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelSettings;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.transport.local.BatchPolicy;
-import io.ferry.transport.local.LocalNetwork;
+import io.ferry.node.testing.TestNetwork;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +23,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One node moves data with ten peers at once: five pull from it, it pushes to five. */
-class ManyPeersTest {
-  private static final int BATCH = 16;
-
+/**
+ * One node moves data with ten peers at once: five pull from it, it pushes to five. One subclass
+ * per transport.
+ */
+abstract class ManyPeersContract {
   @TempDir Path dir;
-  private final LocalNetwork network = new LocalNetwork(new BatchPolicy(BATCH, 4 << 20), 3);
+  private final TestNetwork network = network();
   private final List<TestNode> nodes = new ArrayList<>();
+
+  /** How the nodes reach each other. */
+  abstract TestNetwork network();
 
   @AfterEach
   void stop() throws Exception {
@@ -47,7 +49,7 @@ class ManyPeersTest {
     TestNode hub =
         TestNode.create(
             network,
-            Peers.peer(50),
+            50,
             dir.resolve("hub"),
             channels,
             n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
@@ -57,7 +59,7 @@ class ManyPeersTest {
       TestNode p =
           TestNode.create(
               network,
-              Peers.peer(60 + i),
+              60 + i,
               dir.resolve("peer" + i),
               channels,
               n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
@@ -85,33 +87,37 @@ class ManyPeersTest {
       ChannelId id = opened.get(i).join();
       TestNode peer = peers.get(i);
       ImportResult dag = dags.get(i);
-      int batches = (int) ((dag.blocks() + BATCH - 1) / BATCH);
+      int batches = Expect.batches(network, dag.blocks());
       ChannelState atHub = hub.await(id, Status.Completed);
       ChannelState atPeer = peer.await(id, Status.Completed);
       boolean pulled = i < 5;
       TestNode initiator = pulled ? peer : hub;
       TestNode responder = pulled ? hub : peer;
-      assertThat(initiator.codes(id))
-          .containsExactlyElementsOf(
-              seq(
-                  Open,
-                  TransferInitiated,
-                  Accept,
-                  pulled ? received(batches) : sent(batches),
-                  FinishTransfer,
-                  ResponderCompletes,
-                  CleanupComplete));
-      assertThat(responder.codes(id))
-          .containsExactlyElementsOf(
-              seq(
-                  Open,
-                  Accept,
-                  TransferInitiated,
-                  pulled ? sent(batches) : received(batches),
-                  Complete,
-                  CleanupComplete));
+      Expect.assertEvents(
+          network,
+          "initiator " + initiator.id,
+          initiator.codes(id),
+          seq(
+              Open,
+              TransferInitiated,
+              Accept,
+              pulled ? received(batches) : sent(batches),
+              FinishTransfer,
+              ResponderCompletes,
+              CleanupComplete));
+      Expect.assertEvents(
+          network,
+          "responder " + responder.id,
+          responder.codes(id),
+          seq(
+              Open,
+              Accept,
+              TransferInitiated,
+              pulled ? sent(batches) : received(batches),
+              Complete,
+              CleanupComplete));
       assertThat(atHub.sent()).isEqualTo(atPeer.received()).isEqualTo(dag.dagSize());
-      RoundTripTest.assertAllBlocksArrived(dag, hub, peer);
+      RoundTripContract.assertAllBlocksArrived(dag, hub, peer);
     }
   }
 }

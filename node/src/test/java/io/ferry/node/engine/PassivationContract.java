@@ -8,12 +8,11 @@ import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.ValidationResult;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.transport.local.LocalNetwork;
+import io.ferry.node.testing.TestNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -27,13 +26,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Channel actors leave memory: terminal ones at once, idle ones after the idle timeout. */
-class PassivationTest {
+/**
+ * Channel actors leave memory: terminal ones at once, idle ones after the idle timeout. One
+ * subclass per transport.
+ */
+abstract class PassivationContract {
   @TempDir Path dir;
-  private final LocalNetwork network = new LocalNetwork();
+  private final TestNetwork network = network();
   private final Policy policy = new Policy();
   private TestNode alice;
   private TestNode bob;
+
+  /** How the two nodes reach each other. */
+  abstract TestNetwork network();
 
   @AfterEach
   void stop() throws Exception {
@@ -48,14 +53,14 @@ class PassivationTest {
     alice =
         TestNode.create(
             network,
-            Peers.ALICE,
+            1,
             dir.resolve("alice"),
             channels,
             n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
     bob =
         TestNode.create(
             network,
-            Peers.BOB,
+            2,
             dir.resolve("bob"),
             channels,
             n -> n.registerVoucherType(Tickets.TICKET, policy.validator()));

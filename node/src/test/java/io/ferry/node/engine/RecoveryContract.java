@@ -11,11 +11,11 @@ import io.ferry.channels.Status;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.ValidationResult;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.channels.wire.DataProgress;
 import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.DataTransport;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferMessage;
 import io.ferry.channels.wire.TransferRequest;
@@ -24,9 +24,7 @@ import io.ferry.channels.wire.TransportHandler;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.store.MemoryBlockStore;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.transport.local.BatchPolicy;
-import io.ferry.transport.local.LocalNetwork;
-import io.ferry.transport.local.LocalTransport;
+import io.ferry.node.testing.TestNetwork;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -45,13 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The node's actor system stops while its channels sit in every non-terminal status; a new one
  * starts on the same data directory. The other side is a scripted peer (a bare transport the test
- * drives message by message), so each status is reached exactly and nothing moves on its own.
+ * drives message by message), so each status is reached exactly and nothing moves on its own. One
+ * subclass per transport.
  */
-class RecoveryTest {
-  private static final PeerId SCRIPT = Peers.peer(40);
+abstract class RecoveryContract {
+  private static final int SCRIPT_SEED = 40;
+  private static final PeerId SCRIPT = TestNetwork.identity(SCRIPT_SEED).peerId();
 
   @TempDir Path dir;
-  private final LocalNetwork network = new LocalNetwork(new BatchPolicy(4, 1 << 20), 2);
+  private final TestNetwork network = network();
   private final Policy policy = new Policy();
 
   /** While set, no cleanup finishes: channels that enter one stay there. */
@@ -59,11 +59,14 @@ class RecoveryTest {
 
   private final List<Heard> heard = new CopyOnWriteArrayList<>();
   private TestNode alice;
-  private LocalTransport script;
+  private DataTransport script;
   private ImportResult scriptDag;
   private ImportResult aliceDag;
 
   record Heard(PeerId from, TransferMessage message) {}
+
+  /** How alice and the scripted peer reach each other. */
+  abstract TestNetwork network();
 
   @AfterEach
   void stop() throws Exception {
@@ -77,7 +80,7 @@ class RecoveryTest {
     alice =
         TestNode.create(
             network,
-            Peers.ALICE,
+            1,
             dir.resolve("alice"),
             ChannelSettings.defaults(),
             n -> {
@@ -93,7 +96,7 @@ class RecoveryTest {
     MemoryBlockStore scriptStore = new MemoryBlockStore();
     scriptDag = TestDags.file(scriptStore, 40_000, 8192, 71);
     aliceDag = TestDags.file(alice.store, 40_000, 8192, 72);
-    script = network.join(SCRIPT, scriptStore);
+    script = network.join(TestNetwork.identity(SCRIPT_SEED), scriptStore);
     script.bind(new Ears());
 
     Map<Status, ChannelId> channels = new LinkedHashMap<>();

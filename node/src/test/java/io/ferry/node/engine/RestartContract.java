@@ -7,13 +7,11 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelSettings;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.transport.local.BatchPolicy;
-import io.ferry.transport.local.LocalNetwork;
+import io.ferry.node.testing.TestNetwork;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -25,13 +23,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A node's actor system stops in the middle of a transfer and starts again on the same data
  * directory: the channel restarts by role, the data continues after the blocks the receiver holds,
- * both sides complete, and no byte is counted twice.
+ * both sides complete, and no byte is counted twice. One subclass per transport.
  */
-class RestartTest {
+abstract class RestartContract {
   @TempDir Path dir;
-  private final LocalNetwork network = new LocalNetwork(new BatchPolicy(8, 4 << 20), 2);
+  private final TestNetwork network = network();
   private TestNode alice;
   private TestNode bob;
+
+  /** How the two nodes reach each other. */
+  abstract TestNetwork network();
 
   @BeforeEach
   void start() throws Exception {
@@ -39,14 +40,14 @@ class RestartTest {
     alice =
         TestNode.create(
             network,
-            Peers.ALICE,
+            1,
             dir.resolve("alice"),
             channels,
             n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
     bob =
         TestNode.create(
             network,
-            Peers.BOB,
+            2,
             dir.resolve("bob"),
             channels,
             n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
@@ -121,6 +122,6 @@ class RestartTest {
                 Restart,
                 Complete,
                 CleanupComplete));
-    RoundTripTest.assertAllBlocksArrived(dag, sender, receiver);
+    RoundTripContract.assertAllBlocksArrived(dag, sender, receiver);
   }
 }

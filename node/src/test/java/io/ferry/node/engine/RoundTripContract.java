@@ -10,14 +10,12 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelSettings;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.traversal.Traversal;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.transport.local.BatchPolicy;
-import io.ferry.transport.local.LocalNetwork;
+import io.ferry.node.testing.TestNetwork;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +25,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two real nodes move a real DAG through a channel, pushed and pulled. */
-class RoundTripTest {
-  private static final int BATCH = 16;
-
+/**
+ * Two real nodes move a real DAG through a channel, pushed and pulled. One subclass per transport.
+ */
+abstract class RoundTripContract {
   @TempDir Path dir;
-  private final LocalNetwork network = new LocalNetwork(new BatchPolicy(BATCH, 4 << 20), 2);
+  private final TestNetwork network = network();
   private TestNode alice;
   private TestNode bob;
+
+  /** How the two nodes reach each other. */
+  abstract TestNetwork network();
 
   @BeforeEach
   void start() throws Exception {
@@ -42,14 +43,14 @@ class RoundTripTest {
     alice =
         TestNode.create(
             network,
-            Peers.ALICE,
+            1,
             dir.resolve("alice"),
             channels,
             n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
     bob =
         TestNode.create(
             network,
-            Peers.BOB,
+            2,
             dir.resolve("bob"),
             channels,
             n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
@@ -66,7 +67,7 @@ class RoundTripTest {
   @Test
   void aPushMovesTheWholeDagAndBothSidesComplete() throws Exception {
     ImportResult dag = TestDags.file(alice.store, 600_000, 16_384, 11);
-    int batches = (int) ((dag.blocks() + BATCH - 1) / BATCH);
+    int batches = Expect.batches(network, dag.blocks());
 
     ChannelId id =
         alice
@@ -77,19 +78,23 @@ class RoundTripTest {
 
     ChannelState a = alice.await(id, Status.Completed);
     ChannelState b = bob.await(id, Status.Completed);
-    assertThat(alice.codes(id))
-        .containsExactlyElementsOf(
-            seq(
-                Open,
-                TransferInitiated,
-                Accept,
-                sent(batches),
-                FinishTransfer,
-                ResponderCompletes,
-                CleanupComplete));
-    assertThat(bob.codes(id))
-        .containsExactlyElementsOf(
-            seq(Open, Accept, TransferInitiated, received(batches), Complete, CleanupComplete));
+    Expect.assertEvents(
+        network,
+        "alice",
+        alice.codes(id),
+        seq(
+            Open,
+            TransferInitiated,
+            Accept,
+            sent(batches),
+            FinishTransfer,
+            ResponderCompletes,
+            CleanupComplete));
+    Expect.assertEvents(
+        network,
+        "bob",
+        bob.codes(id),
+        seq(Open, Accept, TransferInitiated, received(batches), Complete, CleanupComplete));
     assertThat(a.sent()).isEqualTo(dag.dagSize()).isEqualTo(a.queued());
     assertThat(b.received()).isEqualTo(dag.dagSize());
     assertThat(b.receivedBlocks()).isEqualTo(a.sentBlocks()).isEqualTo(dag.blocks());
@@ -99,7 +104,7 @@ class RoundTripTest {
   @Test
   void aPullMovesTheWholeDagAndBothSidesComplete() throws Exception {
     ImportResult dag = TestDags.file(bob.store, 600_000, 16_384, 12);
-    int batches = (int) ((dag.blocks() + BATCH - 1) / BATCH);
+    int batches = Expect.batches(network, dag.blocks());
 
     ChannelId id =
         alice
@@ -110,19 +115,23 @@ class RoundTripTest {
 
     ChannelState a = alice.await(id, Status.Completed);
     ChannelState b = bob.await(id, Status.Completed);
-    assertThat(alice.codes(id))
-        .containsExactlyElementsOf(
-            seq(
-                Open,
-                TransferInitiated,
-                Accept,
-                received(batches),
-                FinishTransfer,
-                ResponderCompletes,
-                CleanupComplete));
-    assertThat(bob.codes(id))
-        .containsExactlyElementsOf(
-            seq(Open, Accept, TransferInitiated, sent(batches), Complete, CleanupComplete));
+    Expect.assertEvents(
+        network,
+        "alice",
+        alice.codes(id),
+        seq(
+            Open,
+            TransferInitiated,
+            Accept,
+            received(batches),
+            FinishTransfer,
+            ResponderCompletes,
+            CleanupComplete));
+    Expect.assertEvents(
+        network,
+        "bob",
+        bob.codes(id),
+        seq(Open, Accept, TransferInitiated, sent(batches), Complete, CleanupComplete));
     assertThat(a.received()).isEqualTo(dag.dagSize()).isEqualTo(b.sent());
     assertThat(a.isPull()).isTrue();
     assertAllBlocksArrived(dag, bob, alice);

@@ -9,12 +9,13 @@ import io.ferry.channels.PeerId;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.testing.Poll;
+import io.ferry.channels.wire.DataTransport;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.node.FerryNode;
 import io.ferry.node.NodeSettings;
+import io.ferry.node.testing.TestNetwork;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
-import io.ferry.transport.local.LocalNetwork;
-import io.ferry.transport.local.LocalTransport;
+import io.ferry.transport.identity.NodeIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +27,8 @@ import java.util.stream.Collectors;
 
 /**
  * One real node for behaviour tests: a FerryNode with its LevelDB journal and LevelDB block store
- * under its own data directory, on a shared {@link LocalNetwork}, recording every event it
- * publishes. It can be stopped and started again on the same directory.
+ * under its own data directory, on a shared {@link TestNetwork} (in-JVM or TCP), recording every
+ * event it publishes. It can be stopped and started again on the same directory and identity.
  */
 final class TestNode implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -35,9 +36,10 @@ final class TestNode implements AutoCloseable {
   /** One published event and the state right after it. */
   record Seen(ChannelEvent event, ChannelState state) {}
 
+  final NodeIdentity identity;
   final PeerId id;
   final Path home;
-  private final LocalNetwork network;
+  private final TestNetwork network;
   private final Consumer<FerryNode> setup;
   private ChannelSettings channels;
 
@@ -47,36 +49,45 @@ final class TestNode implements AutoCloseable {
   final List<Seen> seen = new CopyOnWriteArrayList<>();
   BlockStore store;
   GatedStore gate;
-  LocalTransport transport;
+  DataTransport transport;
   FerryNode node;
 
   private TestNode(
-      LocalNetwork network,
-      PeerId id,
+      TestNetwork network,
+      NodeIdentity identity,
       Path home,
       ChannelSettings channels,
       Consumer<FerryNode> setup) {
     this.network = network;
-    this.id = id;
+    this.identity = identity;
+    this.id = identity.peerId();
     this.home = home;
     this.channels = channels;
     this.setup = setup;
   }
 
-  /** Creates a node; call {@link #start} (or {@link #startAll}) before use. */
+  /**
+   * Creates a node whose identity comes from {@code seed}; call {@link #start} (or {@link
+   * #startAll}) before use.
+   */
   static TestNode create(
-      LocalNetwork network,
-      PeerId id,
+      TestNetwork network,
+      int seed,
       Path home,
       ChannelSettings channels,
       Consumer<FerryNode> setup) {
-    return new TestNode(network, id, home, channels, setup);
+    return new TestNode(network, TestNetwork.identity(seed), home, channels, setup);
   }
 
   CompletableFuture<Void> start() {
     store = LevelDbBlockStore.open(home.resolve("blocks"), false, 0);
     gate = new GatedStore(store);
-    transport = network.join(id, gate);
+    try {
+      transport = network.join(identity, gate);
+    } catch (Exception e) {
+      store.close();
+      return CompletableFuture.failedFuture(e);
+    }
     node =
         new FerryNode(
             tune.apply(
@@ -101,6 +112,7 @@ final class TestNode implements AutoCloseable {
     if (node != null) {
       node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
       gate.open();
+      network.left(id);
       store.close();
       node = null;
     }
@@ -125,31 +137,44 @@ final class TestNode implements AutoCloseable {
    * subscriber has heard the event that led there (subscribers hear of events asynchronously).
    */
   ChannelState await(ChannelId channel, Status status) {
-    ChannelState reached =
-        Poll.until(
-            WAIT,
-            id + " to see " + channel + " " + status,
-            () -> {
-              try {
-                return state(channel);
-              } catch (Exception e) {
-                return null;
-              }
-            },
-            s -> s != null && s.status() == status);
-    Poll.until(
-        WAIT,
-        id + "'s subscriber to hear of " + channel + " reaching " + status,
-        () -> seen.stream().anyMatch(x -> x.state().equals(reached)));
-    return reached;
+    try {
+      ChannelState reached =
+          Poll.until(
+              WAIT,
+              id + " to see " + channel + " " + status,
+              () -> {
+                try {
+                  return state(channel);
+                } catch (Exception e) {
+                  return null;
+                }
+              },
+              s -> s != null && s.status() == status);
+      Poll.until(
+          WAIT,
+          id + "'s subscriber to hear of " + channel + " reaching " + status,
+          () -> seen.stream().anyMatch(x -> x.state().equals(reached)));
+      return reached;
+    } catch (AssertionError e) {
+      throw withEvents(e, channel);
+    }
   }
 
   /** Waits until this node published {@code code} for the channel ({@code count} times). */
   void awaitEvent(ChannelId channel, EventCode code, int count) {
-    Poll.until(
-        WAIT,
-        id + " to publish " + code + " x" + count + " for " + channel + "; saw " + codes(channel),
-        () -> codes(channel).stream().filter(c -> c == code).count() >= count);
+    try {
+      Poll.until(
+          WAIT,
+          id + " to publish " + code + " x" + count + " for " + channel,
+          () -> codes(channel).stream().filter(c -> c == code).count() >= count);
+    } catch (AssertionError e) {
+      throw withEvents(e, channel);
+    }
+  }
+
+  /** The failure with the events this node published for the channel by now. */
+  private AssertionError withEvents(AssertionError e, ChannelId channel) {
+    return new AssertionError(e.getMessage() + "; " + id + " published " + shape(channel), e);
   }
 
   /** Every event code this node published for the channel, in order. */
@@ -165,14 +190,7 @@ final class TestNode implements AutoCloseable {
    * not depend on where batch boundaries fall.
    */
   List<String> shape(ChannelId channel) {
-    List<String> out = new java.util.ArrayList<>();
-    for (EventCode c : codes(channel)) {
-      String name = Expect.DATA.contains(c) ? "data" : c.name();
-      if (!(name.equals("data") && !out.isEmpty() && out.get(out.size() - 1).equals("data"))) {
-        out.add(name);
-      }
-    }
-    return out;
+    return Expect.shape(codes(channel));
   }
 
   /** The codes without data events (their number depends on batch boundaries and timing). */

@@ -15,6 +15,7 @@ import io.ferry.channels.spi.VoucherType;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.node.testing.TestNetwork;
 import io.ferry.validators.VoucherCodec;
 import io.ferry.validators.paid.PaidRetrievalTerms;
 import io.ferry.validators.paid.RetrievalProposal;

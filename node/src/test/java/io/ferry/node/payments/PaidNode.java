@@ -14,6 +14,7 @@ import io.ferry.channels.testing.Poll;
 import io.ferry.node.FerryNode;
 import io.ferry.node.NodeSettings;
 import io.ferry.node.config.FerryConfig;
+import io.ferry.node.testing.TestNetwork;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.validators.VoucherRegistry;

@@ -8,6 +8,7 @@ import io.ferry.channels.Status;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.node.testing.TestNetwork;
 import io.ferry.validators.paid.Balance;
 import io.ferry.validators.paid.ClientAccount;
 import io.ferry.validators.paid.ClientLedger;

@@ -1,5 +1,7 @@
 package io.ferry.node.payments;
 
+import io.ferry.node.testing.TestNetwork;
+
 /**
  * Paid pulls over the real TCP transport (TLS 1.3 on 127.0.0.1): the same payments, to the unit, as
  * on the in-JVM network; the client that stops between two payments is a FerryNode whose
@@ -8,6 +10,6 @@ package io.ferry.node.payments;
 class PaidPullOverTcpTest extends PaidPullContract {
   @Override
   TestNetwork network() {
-    return new TcpTestNetwork();
+    return TestNetwork.tcp();
   }
 }

@@ -7,6 +7,7 @@ import io.ferry.channels.Status;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.node.testing.TestNetwork;
 import io.ferry.validators.paid.ClientAccount;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.node.testing.TestNetwork;
 import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.validators.VoucherCodec;
 import io.ferry.validators.paid.PaidRetrievalTerms;

@@ -1,4 +1,4 @@
-package io.ferry.node.payments;
+package io.ferry.node.testing;
 
 import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.PeerId;
@@ -19,7 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * (as {@code ferry node run} has it). Every node learns the others' listen addresses; a node that
  * starts again gets a new port, and the others learn it.
  */
-final class TcpTestNetwork implements TestNetwork {
+public final class TcpTestNetwork implements TestNetwork {
   private final Map<PeerId, ActorSystem<Void>> systems = new ConcurrentHashMap<>();
   private final Map<PeerId, TcpTransport> transports = new ConcurrentHashMap<>();
 
@@ -58,6 +58,11 @@ final class TcpTestNetwork implements TestNetwork {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Override
+  public String toString() {
+    return "TCP on 127.0.0.1";
   }
 
   @Override

@@ -1,0 +1,12 @@
+package io.ferry.node.engine;
+
+import io.ferry.node.testing.TestNetwork;
+import io.ferry.transport.local.BatchPolicy;
+
+/** Restarts on the in-JVM network (batches of 8 blocks). */
+class RestartTest extends RestartContract {
+  @Override
+  TestNetwork network() {
+    return TestNetwork.local(new BatchPolicy(8, 4 << 20), 2);
+  }
+}
