@@ -119,11 +119,17 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     SendChannel existing = sends.get(id);
     if (existing != null && existing.state() != SendChannel.State.ENDED) {
       existing.reopen(m.request());
+      if (m.paused()) {
+        existing.pauseLocally();
+      }
       return this;
     }
     boolean admitted = node.slots().acquire(id, peer, () -> later(() -> admit(id)));
     SendChannel ch = new SendChannel(m.request(), this, admitted, early.takePaused(id));
     sends.put(id, ch);
+    if (m.paused()) {
+      ch.pauseLocally();
+    }
     if (admitted) {
       node.handler().onChannelStarted(id);
     } else {
@@ -153,10 +159,15 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   private Behavior<SessionCommand> onOpenReceive(OpenReceive m) {
     ChannelId id = m.request().channelId();
     ReceiveChannel existing = receives.get(id);
+    ReceiveChannel ch = existing;
     if (existing != null && existing.state() != ReceiveChannel.State.ENDED) {
       existing.reopen(m.request(), m.held());
     } else {
-      receives.put(id, new ReceiveChannel(m.request(), this, m.held()));
+      ch = new ReceiveChannel(m.request(), this, m.held());
+      receives.put(id, ch);
+    }
+    if (m.paused()) {
+      ch.pauseLocally();
     }
     link.ensureConnected();
     return this;

@@ -45,7 +45,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private final List<CompletableFuture<Long>> waitingForIndex = new ArrayList<>();
   private int epoch;
   private long ref = -1;
-  private boolean firstOffer;
+  private boolean firstOffer = true;
   private final Deque<InboundBlock> arrived = new ArrayDeque<>();
   private boolean readingLocal;
   private boolean rewinding;
@@ -224,8 +224,15 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     advance();
   }
 
-  /** Consumes held and arrived blocks in traversal order, as far as possible. */
+  /**
+   * Consumes held and arrived blocks in traversal order, as far as possible. While this side is
+   * paused nothing moves: blocks the sender sent before it heard of the pause wait (within the
+   * credit they took) until it resumes.
+   */
   private void advance() {
+    if (localPaused) {
+      return;
+    }
     while (state == State.ACTIVE && !readingLocal && !rewinding && !traversal.isDone()) {
       long i = traversal.index();
       long maxBlocks = io.settings().maxBlocksPerChannel();
@@ -363,6 +370,11 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   }
 
   private void finishWhenStored() {
+    if (firstOffer && senderTotal < 0) {
+      // The whole DAG was held already, but the sender has not answered this want: the data is
+      // finished only once it has (it may never accept the channel).
+      return;
+    }
     if (senderTotal >= 0 && senderTotal != traversal.index()) {
       fail(
           "the sender counts "
@@ -393,6 +405,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
       localPaused = false;
       io.control(new Frame.Resume(id, ++pauseSeq));
       credit.resume();
+      advance();
     }
   }
 

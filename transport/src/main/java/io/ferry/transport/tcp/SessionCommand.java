@@ -19,9 +19,12 @@ sealed interface SessionCommand {
     INSTANCE
   }
 
-  record OpenSend(DataRequest request) implements SessionCommand {}
+  /** Opens a sending channel; {@code paused}: the engine paused it before it opened here. */
+  record OpenSend(DataRequest request, boolean paused) implements SessionCommand {}
 
-  record OpenReceive(DataRequest request, CompletableFuture<Long> held) implements SessionCommand {}
+  /** Opens a receiving channel; {@code paused}: the engine paused it before it opened here. */
+  record OpenReceive(DataRequest request, CompletableFuture<Long> held, boolean paused)
+      implements SessionCommand {}
 
   record SetByteLimit(ChannelId channel, long limit) implements SessionCommand {}
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +60,10 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final Map<PeerId, ActorRef<SessionCommand>> sessions = new ConcurrentHashMap<>();
   private final Map<PeerId, Multiaddr> addressBook = new ConcurrentHashMap<>();
   private final Map<ChannelId, PeerId> channelPeers = new ConcurrentHashMap<>();
+
+  /** Channels the engine paused before it opened them here: they open paused. */
+  private final Set<ChannelId> pausedBeforeOpen = ConcurrentHashMap.newKeySet();
+
   private final AtomicLong refs = new AtomicLong();
   private final int instance = INSTANCES.incrementAndGet();
   private final AtomicInteger sessionNames = new AtomicInteger();
@@ -227,7 +232,10 @@ public final class TcpTransport implements DataTransport, TransportContext {
     if (!register(request, held)) {
       return held;
     }
-    sessionFor(request.peer()).tell(new SessionCommand.OpenReceive(request, held));
+    sessionFor(request.peer())
+        .tell(
+            new SessionCommand.OpenReceive(
+                request, held, pausedBeforeOpen.remove(request.channelId())));
     return held;
   }
 
@@ -242,7 +250,8 @@ public final class TcpTransport implements DataTransport, TransportContext {
           });
       return;
     }
-    sessionFor(request.peer()).tell(new SessionCommand.OpenSend(request));
+    sessionFor(request.peer())
+        .tell(new SessionCommand.OpenSend(request, pausedBeforeOpen.remove(request.channelId())));
   }
 
   private boolean register(DataRequest request, CompletableFuture<Long> result) {
@@ -270,26 +279,37 @@ public final class TcpTransport implements DataTransport, TransportContext {
     tellChannel(channelId, new SessionCommand.SetByteLimit(channelId, byteLimit));
   }
 
+  /**
+   * Pauses the channel; a channel not opened here yet (the engine pauses before it opens a paused
+   * channel) opens paused.
+   */
   @Override
   public void pause(ChannelId channelId) {
-    tellChannel(channelId, new SessionCommand.Pause(channelId));
+    if (!tellChannel(channelId, new SessionCommand.Pause(channelId)) && !closed) {
+      pausedBeforeOpen.add(channelId);
+    }
   }
 
   @Override
   public void resume(ChannelId channelId) {
+    pausedBeforeOpen.remove(channelId);
     tellChannel(channelId, new SessionCommand.Resume(channelId));
   }
 
   @Override
   public void close(ChannelId channelId) {
+    pausedBeforeOpen.remove(channelId);
     tellChannel(channelId, new SessionCommand.CloseChannel(channelId));
   }
 
-  private void tellChannel(ChannelId id, SessionCommand command) {
+  /** Tells the channel's session, if the channel is open here; false if it is not. */
+  private boolean tellChannel(ChannelId id, SessionCommand command) {
     PeerId peer = channelPeers.get(id);
     if (peer != null && !closed) {
       sessionFor(peer).tell(command);
+      return true;
     }
+    return false;
   }
 
   @Override
