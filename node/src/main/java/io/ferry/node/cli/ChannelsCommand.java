@@ -240,11 +240,51 @@ public final class ChannelsCommand implements Runnable {
   @Command(
       name = "restart",
       mixinStandardHelpOptions = true,
-      description = "Restarts a channel after a disconnect or a node restart.")
+      description = {
+        "Restarts a channel: this side sends the other a restart request and the transfer",
+        "continues from what this side holds (after a disconnect, a node restart, or to kick a",
+        "channel that seems stuck). Says what happened: restarted (the other side answered),",
+        "nothing to restart (this side only waits for the other), pending (no answer yet: a",
+        "restart may be under way), failed (exit 1). A channel that has ended cannot restart."
+      })
   static final class Restart extends Action {
+    @Option(
+        names = "--wait",
+        paramLabel = "SECONDS",
+        defaultValue = "5",
+        description =
+            "How long to wait for the restart to be recorded (default: ${DEFAULT-VALUE}, max 60).")
+    double waitSeconds;
+
     @Override
     String action() {
       return "restart";
+    }
+
+    /**
+     * Prints what the restart did: restarted, nothing to restart, pending (exit 0), or failed and
+     * ended (exit 1, with the reason).
+     */
+    @Override
+    int run(ApiClient api) {
+      JsonNode c = api.post("/v1/channels/" + id + "/restart?wait=" + waitSeconds, null);
+      JsonNode restart = c.path("restart");
+      String outcome = restart.path("outcome").asText();
+      if (json) {
+        print(out(), c, true);
+      } else {
+        out()
+            .println(
+                id
+                    + ": "
+                    + c.get("status").asText()
+                    + "; "
+                    + outcome.replace('-', ' ')
+                    + ": "
+                    + restart.path("detail").asText());
+        out().flush();
+      }
+      return outcome.equals("failed") || outcome.equals("ended") ? FAILED : 0;
     }
   }
 

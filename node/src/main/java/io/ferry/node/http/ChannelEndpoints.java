@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
@@ -13,6 +14,7 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.node.Manager;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,8 @@ final class ChannelEndpoints {
         action("pause", Manager::pauseDataTransferChannel),
         action("resume", Manager::resumeDataTransferChannel),
         action("cancel", Manager::closeDataTransferChannel),
-        action("restart", Manager::restartDataTransferChannel),
+        new Endpoint(
+            HttpMethods.POST, "/v1/channels/{id}/restart", true, p -> restart(p.get("id"))),
         new Endpoint(
             HttpMethods.POST, "/v1/channels/{id}/voucher", true, p -> voucher(p.get("id"))),
         new Endpoint(
@@ -180,6 +183,38 @@ final class ChannelEndpoints {
           ChannelId id = parseChannelId(p.get("id"));
           return afterwards(id, operation.apply(node.manager(), id));
         });
+  }
+
+  /**
+   * Restarts a channel and answers with it and what the restart did ({@link OperatorRestart}),
+   * waiting up to {@code wait} seconds (default 5, at most 60) for the restart to be recorded.
+   */
+  private Route restart(String id) {
+    ChannelId cid = parseChannelId(id);
+    return parameterOptional(
+        "wait",
+        wait ->
+            onSuccess(
+                OperatorRestart.run(node, cid, parseWait(wait.orElse("5"))),
+                r -> {
+                  Map<String, Object> body =
+                      replies.json().convertValue(view(r.state()), new TypeReference<>() {});
+                  body.put("restart", r.outcome());
+                  return replies.ok(body);
+                }));
+  }
+
+  static Duration parseWait(String text) {
+    try {
+      double seconds = Double.parseDouble(text);
+      if (seconds < 0 || seconds > 60 || Double.isNaN(seconds)) {
+        throw new NumberFormatException();
+      }
+      return Duration.ofMillis(Math.round(seconds * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "wait must be a number of seconds from 0 to 60, was '" + text + "'");
+    }
   }
 
   private Route voucher(String id) {

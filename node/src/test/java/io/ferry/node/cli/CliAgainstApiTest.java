@@ -13,6 +13,7 @@ import io.ferry.node.http.ApiServer;
 import io.ferry.node.http.ApiToken;
 import io.ferry.node.http.FakeNode;
 import io.ferry.node.http.NodeBackend;
+import io.ferry.node.http.PaymentsView;
 import io.ferry.node.metrics.MetricRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -205,6 +206,72 @@ class CliAgainstApiTest {
     assertThat(purged.out()).contains("purged " + id);
     assertThat(gone.exit()).isEqualTo(1);
     assertThat(gone.err()).contains("channel not found");
+  }
+
+  @Test
+  void restartSaysWhatHappenedAndAChannelThatEndedCannotRestart() {
+    String id =
+        ferry("push", "--home", home.toString(), "--to", FakeNode.OTHER_ADDR, root(), "--detach")
+            .out()
+            .strip();
+
+    Run restarted = ferry("channels", "restart", id, "--home", home.toString());
+    node.silentRestart = true;
+    Run pending;
+    try {
+      pending = ferry("channels", "restart", id, "--home", home.toString(), "--wait", "0.2");
+    } finally {
+      node.silentRestart = false;
+    }
+    ferry("channels", "cancel", id, "--home", home.toString());
+    Run ended = ferry("channels", "restart", id, "--home", home.toString());
+
+    assertThat(restarted.exit()).as(restarted.err()).isZero();
+    assertThat(restarted.out()).contains(id + ": Ongoing; restarted: the other side answered");
+    assertThat(pending.exit()).as(pending.err()).isZero();
+    assertThat(pending.out()).contains("pending: no restart was recorded within 200 ms");
+    assertThat(ended.exit()).isEqualTo(1);
+    assertThat(ended.err()).contains("is Cancelled: a channel that has ended cannot restart");
+  }
+
+  @Test
+  void channelsShowSaysWhatTheNodePaidForAPaidChannel() {
+    String id =
+        ferry("push", "--home", home.toString(), "--to", FakeNode.OTHER_ADDR, root(), "--detach")
+            .out()
+            .strip();
+    PaymentsView.Budget budget = new PaymentsView.Budget(1000, 0, 300, 700);
+    node.payments.put(
+        ChannelId.parse(id),
+        new PaymentsView(
+            id,
+            new PaymentsView.Terms(1, 100, 0, 0),
+            "Completed",
+            300,
+            300,
+            300,
+            300,
+            3,
+            3,
+            new PaymentsView.Outcome("Settled", "ended Completed: spent 300, released 0"),
+            budget));
+    try {
+      Run shown = ferry("channels", "show", id, "--home", home.toString());
+      Run json = ferry("channels", "show", id, "--home", home.toString(), "--json");
+
+      assertThat(shown.exit()).as(shown.err()).isZero();
+      assertThat(shown.out())
+          .contains("payments:")
+          .contains("paid 300 in 3 vouchers (acknowledged 300, spent 300, reserved 300; Completed)")
+          .contains("last: ended Completed: spent 300, released 0");
+      assertThat(json.json().at("/payments/paid").asLong()).isEqualTo(300);
+      assertThat(json.json().at("/payments/budget/available").asLong()).isEqualTo(700);
+    } finally {
+      node.payments.clear();
+    }
+    Run unpaid = ferry("channels", "show", id, "--home", home.toString(), "--json");
+    assertThat(unpaid.exit()).isZero();
+    assertThat(unpaid.json().get("payments").isNull()).isTrue();
   }
 
   @Test

@@ -244,6 +244,37 @@ class ApiServerTest {
   }
 
   @Test
+  void aRestartAnswersWithWhatItDidAndAnEndedChannelCannotRestart() {
+    ChannelId id = openPull();
+
+    HttpResponse<String> restarted = api.post("/v1/channels/" + id + "/restart?wait=5", "");
+    node.silentRestart = true;
+    HttpResponse<String> unanswered;
+    try {
+      unanswered = api.post("/v1/channels/" + id + "/restart?wait=0.2", "");
+    } finally {
+      node.silentRestart = false;
+    }
+    api.post("/v1/channels/" + id + "/cancel", "");
+    HttpResponse<String> ended = api.post("/v1/channels/" + id + "/restart", "");
+    HttpResponse<String> badWait = api.post("/v1/channels/" + id + "/restart?wait=soon", "");
+
+    assertThat(restarted.statusCode()).as(restarted.body()).isEqualTo(200);
+    assertThat(json(restarted).get("id").asText()).isEqualTo(id.toString());
+    assertThat(json(restarted).at("/restart/outcome").asText()).isEqualTo("restarted");
+    assertThat(json(restarted).at("/restart/detail").asText()).contains("answered the restart");
+    assertThat(unanswered.statusCode()).isEqualTo(200);
+    assertThat(json(unanswered).at("/restart/outcome").asText()).isEqualTo("pending");
+    assertThat(json(unanswered).at("/restart/detail").asText())
+        .contains("no restart was recorded within 200 ms");
+    assertThat(ended.statusCode()).isEqualTo(409);
+    assertThat(json(ended).get("detail").asText())
+        .contains("is Cancelled", "a channel that has ended cannot restart");
+    assertThat(badWait.statusCode()).isEqualTo(400);
+    assertThat(json(badWait).get("detail").asText()).contains("wait", "'soon'");
+  }
+
+  @Test
   void badInputIsRefusedWithAnErrorNamingTheValue() {
     HttpResponse<String> badCid =
         api.post(

@@ -53,9 +53,12 @@ public final class FakeNode implements NodeBackend, Manager {
   volatile boolean ready = true;
 
   /** What the node "paid" per channel, and its budget (none: it pays for nothing). */
-  final Map<ChannelId, PaymentsView> payments = new ConcurrentHashMap<>();
+  public final Map<ChannelId, PaymentsView> payments = new ConcurrentHashMap<>();
 
-  volatile PaymentsView.Budget budget;
+  public volatile PaymentsView.Budget budget;
+
+  /** Whether a restart records nothing (as a side that has a restart under way). */
+  public volatile boolean silentRestart;
 
   /** What a newly opened channel does on its own: nothing, complete, or fail with a reason. */
   public volatile String autoOutcome = "";
@@ -380,6 +383,10 @@ public final class FakeNode implements NodeBackend, Manager {
 
   @Override
   public CompletionStage<Void> restartDataTransferChannel(ChannelId channelId) {
+    if (silentRestart && channels.containsKey(channelId)) {
+      operations.add("restart " + channelId);
+      return CompletableFuture.completedFuture(null);
+    }
     return act(channelId, "restart", EventCode.Restart, Status.Ongoing);
   }
 
