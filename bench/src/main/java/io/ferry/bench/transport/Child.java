@@ -10,9 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A benchmark JVM started by {@link TransportBench}, read and written line by line. */
+/**
+ * A benchmark JVM started by {@link TransportBench}, read and written line by line. Extra JVM
+ * options for every child (e.g. a flight recording) come from the system property {@code
+ * bench.child.jvm}, space-separated; {@code %p} in them becomes the child's main class name.
+ */
 final class Child implements AutoCloseable {
-  static final List<String> JVM = List.of("-Xmx3g", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=8m");
+  static final List<String> JVM =
+      List.of("-Xms3g", "-Xmx3g", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=8m");
 
   private final Process process;
   private final BufferedReader out;
@@ -22,6 +27,12 @@ final class Child implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM);
+    String extra = System.getProperty("bench.child.jvm", "").strip();
+    if (!extra.isEmpty()) {
+      for (String o : extra.split("\\s+")) {
+        cmd.add(o.replace("%p", main.getSimpleName()));
+      }
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());

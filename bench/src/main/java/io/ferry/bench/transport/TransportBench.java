@@ -37,12 +37,23 @@ import org.apache.pekko.actor.ActorSystem;
  * a table: medians over the rounds, CPU seconds of both processes, ratios to the baselines.
  *
  * <pre>
- * java -Xmx3g -XX:+UseG1GC -XX:G1HeapRegionSize=8m -cp ... io.ferry.bench.transport.TransportBench
+ * java -Xms3g -Xmx3g -XX:+UseG1GC -XX:G1HeapRegionSize=8m -cp ... io.ferry.bench.transport.TransportBench
  *     [sizeMiB=1024] [rounds=3] [workDir]
  * </pre>
  */
 public final class TransportBench {
   private static final long MIB = 1 << 20;
+
+  /**
+   * The cases to run (system property {@code bench.cases}, comma-separated): {@code tls}, {@code
+   * plain} (the baselines), {@code memory}, {@code leveldb} (Ferry pulls), {@code small}
+   * (concurrent small channels). All by default; the table's ratios need both baselines.
+   */
+  private static final List<String> CASES =
+      List.of(System.getProperty("bench.cases", "tls,plain,memory,leveldb,small").split(","));
+
+  private static final String TLS = "JDK TLS 1.3 socket + SHA-256 (baseline)";
+  private static final String PLAIN = "JDK plain socket + SHA-256 (baseline)";
 
   private final ActorSystem system;
   private final Recorder recorder = new Recorder();
@@ -84,22 +95,37 @@ public final class TransportBench {
       long bigBytes = Long.parseLong(big[3]);
       System.out.printf(
           "provider ready at %s; DAG %s: %s blocks, %d bytes%n", at, big[1], big[2], bigBytes);
-      bench.pull(at, Cid.parse(warm[1]), null, provider);
+      // Warm-up, untimed: the JIT compiles the whole path (one full-size pull; the baselines
+      // warm up too), and LevelDB's native library is loaded.
+      bench.pull(at, bigRoot, null, provider);
       bench.pull(at, Cid.parse(warm[1]), work.resolve("warm-leveldb"), provider);
 
       Map<String, List<Run>> runs = new java.util.LinkedHashMap<>();
       for (int r = 1; r <= rounds; r++) {
-        add(runs, "JDK TLS 1.3 socket + SHA-256 (baseline)", baseline(true, sizeMiB));
-        add(runs, "JDK plain socket + SHA-256 (baseline)", baseline(false, sizeMiB));
-        add(runs, "Ferry pull, receiver store in memory", bench.pull(at, bigRoot, null, provider));
-        add(
-            runs,
-            "Ferry pull, receiver store LevelDB",
-            bench.pull(at, bigRoot, work.resolve("leveldb-" + r), provider));
+        if (CASES.contains("tls")) {
+          add(runs, TLS, baseline(true, sizeMiB));
+        }
+        if (CASES.contains("plain")) {
+          add(runs, PLAIN, baseline(false, sizeMiB));
+        }
+        if (CASES.contains("memory")) {
+          add(
+              runs,
+              "Ferry pull, receiver store in memory",
+              bench.pull(at, bigRoot, null, provider));
+        }
+        if (CASES.contains("leveldb")) {
+          add(
+              runs,
+              "Ferry pull, receiver store LevelDB",
+              bench.pull(at, bigRoot, work.resolve("leveldb-" + r), provider));
+        }
         System.out.printf("round %d done, load average %s%n", r, loadAverage());
       }
       table(runs);
-      bench.smallChannels(at, provider);
+      if (CASES.contains("small")) {
+        bench.smallChannels(at, provider);
+      }
     } finally {
       bench.system.terminate();
     }
@@ -171,11 +197,28 @@ public final class TransportBench {
 
   private TcpTransport start(BlockStore store) throws Exception {
     TcpTransport t =
-        TcpTransport.start(system, NodeIdentity.generate(), store, TcpSettings.defaults(null))
+        TcpTransport.start(system, NodeIdentity.generate(), store, pullerSettings())
             .toCompletableFuture()
             .get();
     t.bind(recorder);
     return t;
+  }
+
+  /**
+   * The puller's settings: the defaults, or with the flow windows of the system property {@code
+   * bench.flow} ({@code CHANNEL_WINDOW_MIB,PER_PEER_MIB}), to measure what the windows are worth.
+   */
+  private static TcpSettings pullerSettings() {
+    TcpSettings d = TcpSettings.defaults(null);
+    String flow = System.getProperty("bench.flow");
+    if (flow == null) {
+      return d;
+    }
+    String[] w = flow.split(",");
+    return d.withFlow(
+        Long.parseLong(w[0]) * MIB,
+        Long.parseLong(w[1]) * MIB,
+        Math.max(256, Long.parseLong(w[1])) * MIB);
   }
 
   private void smallChannels(Multiaddr provider, Child child) throws Exception {
@@ -233,10 +276,8 @@ public final class TransportBench {
   }
 
   private static void table(Map<String, List<Run>> runs) {
-    List<Run> tls = runs.values().iterator().next();
-    List<Run> plain = new ArrayList<>(runs.values()).get(1);
-    double tlsMb = median(tls);
-    double plainMb = median(plain);
+    double tlsMb = median(runs.getOrDefault(TLS, List.of()));
+    double plainMb = median(runs.getOrDefault(PLAIN, List.of()));
     System.out.println();
     System.out.println(
         "| case | MB/s (median) | min–max | CPU s per GB (both processes) | × TLS baseline | × plain baseline |");
@@ -259,7 +300,7 @@ public final class TransportBench {
 
   private static double median(List<Run> runs) {
     double[] v = runs.stream().mapToDouble(Run::mbPerS).sorted().toArray();
-    return v[v.length / 2];
+    return v.length == 0 ? Double.NaN : v[v.length / 2];
   }
 
   private static long ownCpu() {
