@@ -301,6 +301,7 @@ abstract class ChannelScenariosContract {
               }
               int paid = payments.get();
               if (paid < 3
+                  && (e.code() == PauseResponder || Expect.DATA.contains(e.code()))
                   && s.responderPaused()
                   && s.received() >= limits[paid]
                   && payments.compareAndSet(paid, paid + 1)) {
