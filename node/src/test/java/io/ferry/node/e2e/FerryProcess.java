@@ -1,18 +1,17 @@
 package io.ferry.node.e2e;
 
-import io.ferry.node.cli.FerryCli;
+import io.ferry.node.cli.demo.FerryJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the {@code ferry} command in a separate JVM, as {@code bin/ferry} does (same main class,
- * this build's class path), and returns what it printed and its exit code.
+ * this build's class path: {@link FerryJvm}), and returns what it printed and its exit code.
  */
 final class FerryProcess {
   /** What one run printed and returned. */
@@ -25,22 +24,9 @@ final class FerryProcess {
 
   private FerryProcess() {}
 
-  /** The class path of this build, for child JVMs. */
-  static String classPath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-  }
-
   /** {@code java [jvmArgs] -cp <this build> io.ferry.node.cli.FerryCli [args]}. */
   static List<String> command(List<String> jvmArgs, List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmArgs);
-    cmd.add("-cp");
-    cmd.add(classPath());
-    cmd.add(FerryCli.class.getName());
-    cmd.addAll(args);
-    return cmd;
+    return FerryJvm.command(jvmArgs, args);
   }
 
   /** Runs {@code ferry args...} to its end (at most two minutes). */

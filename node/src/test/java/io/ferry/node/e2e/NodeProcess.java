@@ -1,79 +1,48 @@
 package io.ferry.node.e2e;
 
-import io.ferry.channels.testing.Poll;
+import io.ferry.node.cli.demo.ChildNode;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One Ferry node in its own JVM: {@code ferry node run} on a home directory, listening for peers on
- * a fixed loopback port (so that it can be restarted at the same address) and serving its API on a
- * free port, which it writes to {@code <home>/api.addr}.
+ * One Ferry node in its own JVM ({@link ChildNode}, as {@code ferry demo} starts them): {@code
+ * ferry node run} on a home directory, listening for peers on a fixed loopback port (so that it can
+ * be restarted at the same address) and serving its API on a free port, which it writes to {@code
+ * <home>/api.addr}.
  */
 final class NodeProcess implements AutoCloseable {
-  private final Path home;
-  private final Path config;
   private final int peerPort;
-  private Process process;
+  private final ChildNode child;
 
   NodeProcess(Path home, Path config) throws IOException {
-    this.home = home;
-    this.config = config;
     try (ServerSocket s = new ServerSocket(0)) {
       this.peerPort = s.getLocalPort();
     }
+    this.child =
+        new ChildNode(
+            "node " + home.getFileName(),
+            home,
+            config,
+            "/ip4/127.0.0.1/tcp/" + peerPort,
+            List.of("-Xmx384m", "-XX:+UseSerialGC"));
   }
 
   /** Starts the node and waits until its API answers on the address it wrote. */
-  NodeProcess start() throws IOException {
-    Files.createDirectories(home);
-    Files.deleteIfExists(home.resolve("api.addr"));
-    process =
-        new ProcessBuilder(
-                FerryProcess.command(
-                    List.of("-Xmx384m", "-XX:+UseSerialGC"),
-                    List.of(
-                        "node",
-                        "run",
-                        "--home",
-                        home.toString(),
-                        "--config",
-                        config.toString(),
-                        "--listen",
-                        "/ip4/127.0.0.1/tcp/" + peerPort,
-                        "--api",
-                        "127.0.0.1:0")))
-            .redirectOutput(home.resolve("node.out").toFile())
-            .redirectError(home.resolve("node.err").toFile())
-            .start();
-    Poll.until(
-        Duration.ofSeconds(90),
-        "node at " + home + " to write api.addr (log: " + home.resolve("node.err") + ")",
-        () -> {
-          if (!process.isAlive()) {
-            throw new AssertionError("node at " + home + " exited: " + log());
-          }
-          return Files.exists(home.resolve("api.addr"));
-        });
+  NodeProcess start() throws IOException, InterruptedException {
+    child.start().awaitApi(Duration.ofSeconds(90));
     return this;
   }
 
   /** Stops the node with SIGTERM (a clean shutdown) and waits for it to exit. */
   void stop() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    child.stop();
   }
 
   Path home() {
-    return home;
+    return child.home();
   }
 
   /** The multiaddr peers dial, from {@code ferry id}'s view: /ip4/127.0.0.1/tcp/PORT/p2p/ID. */
@@ -82,7 +51,7 @@ final class NodeProcess implements AutoCloseable {
         FerryProcess.ferry(
             "id",
             "--home",
-            home.toString(),
+            home().toString(),
             "--listen",
             "/ip4/127.0.0.1/tcp/" + peerPort,
             "--json");
@@ -96,20 +65,16 @@ final class NodeProcess implements AutoCloseable {
 
   /** The API's base URL. */
   String api() throws IOException {
-    return "http://" + Files.readString(home.resolve("api.addr")).strip();
+    return child.apiUrl();
   }
 
   /** The API token. */
   String token() throws IOException {
-    return Files.readString(home.resolve("api.token")).strip();
+    return child.token();
   }
 
   String log() {
-    try {
-      return Files.readString(home.resolve("node.err"));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return child.log();
   }
 
   @Override
