@@ -6,21 +6,15 @@ import io.ferry.node.cli.ApiClient;
 import io.ferry.node.cli.ApiException;
 import io.ferry.node.cli.ProgressBar;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -122,7 +116,7 @@ public final class Demo {
     startNodes();
 
     Path original = dir.resolve("original.bin");
-    String want = generate(original, options.size());
+    String want = RandomFile.write(original, options.size());
     JsonNode imported =
         provider
             .api()
@@ -185,7 +179,7 @@ public final class Demo {
                 .put("root", root)
                 .put("path", copy.toString())
                 .put("format", "file"));
-    String got = sha256(copy);
+    String got = RandomFile.sha256(copy);
     summary(channel, atProvider, took);
     if (!got.equals(want) || Files.size(copy) != options.size()) {
       console.problem(
@@ -322,39 +316,6 @@ public final class Demo {
       feed.ended(id).get(15, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
       // the summary does not depend on the last event lines
-    }
-  }
-
-  /** Writes {@code size} random bytes to {@code file}; returns their SHA-256 in hex. */
-  static String generate(Path file, long size) throws IOException {
-    MessageDigest sha = sha256();
-    SplittableRandom random = new SplittableRandom();
-    byte[] chunk = new byte[(int) Math.min(size, MIB)];
-    try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
-      for (long left = size; left > 0; left -= chunk.length) {
-        random.nextBytes(chunk);
-        out.write(chunk, 0, (int) Math.min(left, chunk.length));
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
-  }
-
-  static String sha256(Path file) throws IOException {
-    MessageDigest sha = sha256();
-    try (var in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
