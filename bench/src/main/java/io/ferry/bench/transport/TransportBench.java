@@ -226,15 +226,18 @@ public final class TransportBench {
     List<Cid> dags = Arrays.stream(roots).skip(1).map(Cid::parse).toList();
     System.out.println();
     System.out.println(
-        "| concurrent channels (64 KiB DAGs, 5 blocks each) | seconds | channels/s | puller heap after | provider heap after | puller peak heap |");
-    System.out.println("|---|---|---|---|---|---|");
+        "| concurrent channels (64 KiB DAGs, 5 blocks each) | seconds | channels/s | puller heap"
+            + " before (after GC) | puller heap after (after GC) | puller peak heap (sampled, with"
+            + " garbage) | provider heap after (after GC, holds every DAG) |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (int n : new int[] {100, 1000}) {
       MemoryBlockStore store = new MemoryBlockStore();
       TcpTransport t = start(store);
       try {
         t.addPeer(provider);
         t.connect(provider).toCompletableFuture().get();
-        long peak = 0;
+        long base = BenchProvider.heapUsedAfterGc(); // the peak then counts this phase only
+        long peak = base;
         long start = System.nanoTime();
         List<CompletableFuture<String>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -267,40 +270,53 @@ public final class TransportBench {
         long heap = BenchProvider.heapUsedAfterGc();
         long providerHeap = Long.parseLong(child.call("heap", "heap").split(" ")[1]);
         System.out.printf(
-            "| %d | %.2f | %.0f | %d MiB | %d MiB | %d MiB |%n",
-            n, secs, n / secs, heap >> 20, providerHeap >> 20, peak >> 20);
+            "| %d | %.2f | %.0f | %d MiB | %d MiB | %d MiB | %d MiB |%n",
+            n, secs, n / secs, base >> 20, heap >> 20, peak >> 20, providerHeap >> 20);
       } finally {
         t.close();
       }
     }
   }
 
+  /**
+   * Prints the table. Ratios come two ways: median over median, and the median of each round's
+   * ratio to the baseline measured in the same round, seconds earlier (on a shared machine the load
+   * changes between rounds more than within one).
+   */
   private static void table(Map<String, List<Run>> runs) {
-    double tlsMb = median(runs.getOrDefault(TLS, List.of()));
-    double plainMb = median(runs.getOrDefault(PLAIN, List.of()));
+    List<Run> tls = runs.getOrDefault(TLS, List.of());
+    List<Run> plain = runs.getOrDefault(PLAIN, List.of());
     System.out.println();
     System.out.println(
-        "| case | MB/s (median) | min–max | CPU s per GB (both processes) | × TLS baseline | × plain baseline |");
-    System.out.println("|---|---|---|---|---|---|");
+        "| case | MB/s (median) | min–max | CPU s per GB (both processes) | × TLS baseline"
+            + " (medians) | × TLS baseline (median of rounds) | × plain baseline (medians) |");
+    System.out.println("|---|---|---|---|---|---|---|");
     for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
       List<Run> rs = e.getValue();
       double mb = median(rs);
       double min = rs.stream().mapToDouble(Run::mbPerS).min().orElse(0);
       double max = rs.stream().mapToDouble(Run::mbPerS).max().orElse(0);
       double cpuPerGb =
-          rs.stream()
-              .mapToDouble(r -> r.cpuNanos() / 1e9 / (r.bytes() / 1e9))
-              .sorted()
-              .toArray()[rs.size() / 2];
+          middle(rs.stream().mapToDouble(r -> r.cpuNanos() / 1e9 / (r.bytes() / 1e9)));
+      double perRound =
+          tls.size() == rs.size()
+              ? middle(
+                  java.util.stream.IntStream.range(0, rs.size())
+                      .mapToDouble(i -> rs.get(i).mbPerS() / tls.get(i).mbPerS()))
+              : Double.NaN;
       System.out.printf(
-          "| %s | %.0f | %.0f–%.0f | %.2f | %.2f | %.2f |%n",
-          e.getKey(), mb, min, max, cpuPerGb, mb / tlsMb, mb / plainMb);
+          "| %s | %.0f | %.0f–%.0f | %.2f | %.2f | %.2f | %.2f |%n",
+          e.getKey(), mb, min, max, cpuPerGb, mb / median(tls), perRound, mb / median(plain));
     }
   }
 
-  private static double median(List<Run> runs) {
-    double[] v = runs.stream().mapToDouble(Run::mbPerS).sorted().toArray();
+  private static double middle(java.util.stream.DoubleStream values) {
+    double[] v = values.sorted().toArray();
     return v.length == 0 ? Double.NaN : v[v.length / 2];
+  }
+
+  private static double median(List<Run> runs) {
+    return middle(runs.stream().mapToDouble(Run::mbPerS));
   }
 
   private static long ownCpu() {
