@@ -9,18 +9,31 @@ import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.wire.DataProgress.Direction;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * What the channel actor writes to its journal: one past-tense record per thing that happened, each
- * naming the {@link EventCode} subscribers see for it. {@link #applyTo} is the event's part of the
- * fold (field changes); the status change comes from the transition table. Vouchers stay {@link
- * TypedVoucher}s, so the journal never depends on plug-in classes.
+ * naming the {@link EventCode} subscribers see for it (its {@link Code}, or its own {@link #code()}
+ * where the code depends on a field). {@link #applyTo} is the event's part of the fold (field
+ * changes); the status change comes from the transition table. Vouchers stay {@link TypedVoucher}s,
+ * so the journal never depends on plug-in classes. Records, components and their names are the
+ * journal's format: {@code StoredJournalEventsTest} reads back events stored by earlier builds.
  */
 public sealed interface JournalEvent extends CborSerializable {
-  /** The event code subscribers see. */
-  EventCode code();
+  /** The event code subscribers see: the record's {@link Code}, unless it works it out itself. */
+  default EventCode code() {
+    Code code = getClass().getAnnotation(Code.class);
+    if (code == null) {
+      throw new IllegalStateException(
+          getClass().getName() + " has neither a @Code nor its own code()");
+    }
+    return code.value();
+  }
 
   /** When it happened. */
   Instant at();
@@ -35,7 +48,33 @@ public sealed interface JournalEvent extends CborSerializable {
     return state;
   }
 
+  /** The event code of a record whose code does not depend on its fields. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @interface Code {
+    EventCode value();
+  }
+
+  /**
+   * An event with a reason: subscribers see the reason as the message, and the channel keeps it.
+   */
+  sealed interface Reasoned extends JournalEvent {
+    /** What happened, in words. */
+    String reason();
+
+    @Override
+    default String message() {
+      return reason();
+    }
+
+    @Override
+    default ChannelState applyTo(ChannelState s) {
+      return s.withMessage(reason());
+    }
+  }
+
   /** The channel was created, on either side. The first event of every channel. */
+  @Code(EventCode.Open)
   record Opened(
       ChannelId channelId,
       PeerId self,
@@ -46,11 +85,6 @@ public sealed interface JournalEvent extends CborSerializable {
       TypedVoucher voucher,
       Instant at)
       implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Open;
-    }
-
     /** The state of a channel that was just opened. */
     public ChannelState newState() {
       List<TypedVoucher> vouchers = voucher == null ? List.of() : List.of(voucher);
@@ -84,28 +118,16 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The request went out (initiator) or the responder's data side started. */
-  record TransferStarted(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.TransferInitiated;
-    }
-  }
+  @Code(EventCode.TransferInitiated)
+  record TransferStarted(Instant at) implements JournalEvent {}
 
   /** The transport holds the channel's data until a slot under its concurrency limits frees. */
-  record TransferQueued(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.TransferRequestQueued;
-    }
-  }
+  @Code(EventCode.TransferRequestQueued)
+  record TransferQueued(Instant at) implements JournalEvent {}
 
   /** The responder accepted the request. */
+  @Code(EventCode.Accept)
   record Accepted(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Accept;
-    }
-
     /** An answer came back: a channel that stalled before it was accepted is connected again. */
     @Override
     public ChannelState applyTo(ChannelState s) {
@@ -114,12 +136,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The channel was restarted; data continues after the blocks the receiver holds. */
+  @Code(EventCode.Restart)
   record Restarted(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Restart;
-    }
-
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withStalled(false).withMessage("").withRestartAttempts(s.restartAttempts() + 1);
@@ -179,12 +197,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The initiator sent a voucher. */
+  @Code(EventCode.NewVoucher)
   record VoucherSent(TypedVoucher voucher, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.NewVoucher;
-    }
-
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withVoucher(voucher);
@@ -192,12 +206,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The responder received a voucher. */
+  @Code(EventCode.NewVoucher)
   record VoucherReceived(TypedVoucher voucher, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.NewVoucher;
-    }
-
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withVoucher(voucher);
@@ -205,12 +215,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** A voucher result was produced (responder) or received (initiator). */
+  @Code(EventCode.NewVoucherResult)
   record VoucherResultRecorded(TypedVoucher result, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.NewVoucherResult;
-    }
-
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withVoucherResult(result);
@@ -218,12 +224,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The responder lets this many bytes through before pausing itself (0 = no limit). */
+  @Code(EventCode.SetDataLimit)
   record DataLimitSet(long bytes, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.SetDataLimit;
-    }
-
     @Override
     public String message() {
       return "data limit " + bytes + " bytes";
@@ -236,12 +238,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The responder will wait for a final voucher before it completes. */
+  @Code(EventCode.SetRequiresFinalization)
   record FinalizationRequired(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.SetRequiresFinalization;
-    }
-
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withRequiresFinalization(true);
@@ -280,12 +278,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The data limit was reached: the responder paused itself until a voucher raises it. */
+  @Code(EventCode.DataLimitExceeded)
   record DataLimitReached(long bytes, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.DataLimitExceeded;
-    }
-
     @Override
     public String message() {
       return "data limit reached after " + bytes + " bytes";
@@ -298,96 +292,40 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The initiator's side finished sending or receiving. */
-  record TransferFinished(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.FinishTransfer;
-    }
-  }
+  @Code(EventCode.FinishTransfer)
+  record TransferFinished(Instant at) implements JournalEvent {}
 
   /** The initiator heard that the responder completed. */
-  record ResponderCompleted(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.ResponderCompletes;
-    }
-  }
+  @Code(EventCode.ResponderCompletes)
+  record ResponderCompleted(Instant at) implements JournalEvent {}
 
   /** The initiator heard that the responder waits for a final voucher. */
-  record ResponderFinalizing(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.ResponderBeginsFinalization;
-    }
-  }
+  @Code(EventCode.ResponderBeginsFinalization)
+  record ResponderFinalizing(Instant at) implements JournalEvent {}
 
   /** The responder finished and waits for a final voucher. */
-  record FinalizationBegun(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.BeginFinalizing;
-    }
-  }
+  @Code(EventCode.BeginFinalizing)
+  record FinalizationBegun(Instant at) implements JournalEvent {}
 
   /** The responder completed. */
-  record Completed(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Complete;
-    }
-  }
+  @Code(EventCode.Complete)
+  record Completed(Instant at) implements JournalEvent {}
 
   /** One side cancelled. */
-  record Cancelled(String reason, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Cancel;
-    }
-
-    @Override
-    public String message() {
-      return reason;
-    }
-
-    @Override
-    public ChannelState applyTo(ChannelState s) {
-      return s.withMessage(reason);
-    }
-  }
+  @Code(EventCode.Cancel)
+  record Cancelled(String reason, Instant at) implements Reasoned {}
 
   /** Something went wrong; the reason says what. */
-  record Failed(String reason, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Error;
-    }
-
-    @Override
-    public String message() {
-      return reason;
-    }
-
-    @Override
-    public ChannelState applyTo(ChannelState s) {
-      return s.withMessage(reason);
-    }
-  }
+  @Code(EventCode.Error)
+  record Failed(String reason, Instant at) implements Reasoned {}
 
   /** Cleanup finished; the channel is terminal. */
-  record CleanupCompleted(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.CleanupComplete;
-    }
-  }
+  @Code(EventCode.CleanupComplete)
+  record CleanupCompleted(Instant at) implements JournalEvent {}
 
   /** A restart found the channel cleaning up; cleanup runs again. */
-  record CleanupResumed(Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.CompleteCleanupOnRestart;
-    }
-  }
+  @Code(EventCode.CompleteCleanupOnRestart)
+  record CleanupResumed(Instant at) implements JournalEvent {}
 
   /**
    * A restart attempt failed: its request could not be sent, got no answer in time, or the
@@ -395,17 +333,8 @@ public sealed interface JournalEvent extends CborSerializable {
    * code is {@link EventCode#Disconnected}, as go-data-transfer reports a restart request it cannot
    * send.
    */
-  record RestartFailed(String reason, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Disconnected;
-    }
-
-    @Override
-    public String message() {
-      return reason;
-    }
-
+  @Code(EventCode.Disconnected)
+  record RestartFailed(String reason, Instant at) implements Reasoned {
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withStalled(true).withMessage(reason).withRestartAttempts(s.restartAttempts() + 1);
@@ -413,17 +342,8 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** The connection to the other peer was lost; the channel waits for it (stalled). */
-  record Disconnected(String reason, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.Disconnected;
-    }
-
-    @Override
-    public String message() {
-      return reason;
-    }
-
+  @Code(EventCode.Disconnected)
+  record Disconnected(String reason, Instant at) implements Reasoned {
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withStalled(true).withMessage(reason);
@@ -431,20 +351,6 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** A protocol message could not be sent. */
-  record MessageNotSent(String reason, Instant at) implements JournalEvent {
-    @Override
-    public EventCode code() {
-      return EventCode.SendMessageError;
-    }
-
-    @Override
-    public String message() {
-      return reason;
-    }
-
-    @Override
-    public ChannelState applyTo(ChannelState s) {
-      return s.withMessage(reason);
-    }
-  }
+  @Code(EventCode.SendMessageError)
+  record MessageNotSent(String reason, Instant at) implements Reasoned {}
 }
