@@ -14,7 +14,6 @@ import io.ferry.channels.Unsubscribe;
 import io.ferry.channels.entity.ChannelCommand;
 import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.channels.entity.ChannelEnvironment;
-import io.ferry.channels.entity.ChannelListener;
 import io.ferry.channels.entity.ChannelReply;
 import io.ferry.channels.spi.RequestValidator;
 import io.ferry.channels.spi.Revalidator;
@@ -23,24 +22,19 @@ import io.ferry.channels.wire.DataTransport;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import io.ferry.node.cluster.Departures;
+import io.ferry.node.engine.ChannelDirectory;
 import io.ferry.node.engine.ChannelIndex;
 import io.ferry.node.engine.DroppedCommands;
 import io.ferry.node.engine.EventHub;
 import io.ferry.node.engine.TransferIds;
 import io.ferry.node.engine.TransportRouter;
 import io.ferry.validators.VoucherRegistry;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -48,11 +42,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Source;
@@ -71,13 +63,11 @@ public final class FerryNode implements Manager {
   private final DataTransport transport;
   private final VoucherRegistry registry;
   private final TransferIds transferIds = new TransferIds();
-  private final Set<ChannelId> live = ConcurrentHashMap.newKeySet();
   private final EventHub hub;
   private volatile Function<ChannelState, CompletionStage<Void>> cleanupHook =
       state -> CompletableFuture.completedFuture(null);
   private volatile ActorSystem<Void> system;
-  private volatile ClusterSharding sharding;
-  private volatile ActorRef<ChannelIndex.Command> index;
+  private volatile ChannelDirectory channels;
 
   public FerryNode(NodeSettings settings, DataTransport transport) {
     this(settings, transport, new VoucherRegistry());
@@ -115,7 +105,7 @@ public final class FerryNode implements Manager {
 
   /** Once the journal is ready: the index, the cluster, sharding, the transport, then resume. */
   private synchronized CompletionStage<Void> begin() {
-    index =
+    ActorRef<ChannelIndex.Command> index =
         settings.membership().startOncePerCluster(system, ChannelIndex.create(), "channel-index");
     ActorRef<Dropped> dropped =
         system.systemActorOf(DroppedCommands.create(), "dropped-commands", Props.empty());
@@ -124,22 +114,32 @@ public final class FerryNode implements Manager {
     CompletableFuture<Void> up = new CompletableFuture<>();
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
         .registerOnMemberUp(() -> up.complete(null));
-    sharding = ClusterSharding.get(system);
+    ClusterSharding sharding = ClusterSharding.get(system);
+    ChannelDirectory directory =
+        new ChannelDirectory(
+            system, sharding, index, settings.askTimeout(), settings.journal().describe());
     ChannelEnvironment env =
-        new ChannelEnvironment(peerId(), transport, registry, listener(), settings.channels());
+        new ChannelEnvironment(
+            peerId(),
+            transport,
+            registry,
+            directory.listener(hub, state -> cleanupHook.apply(state)),
+            settings.channels());
     sharding.init(
         Entity.of(
                 ChannelEntity.TYPE_KEY,
                 ctx -> ChannelEntity.create(ctx.getEntityId(), env, ctx.getShard()))
             .withStopMessage(new ChannelCommand.Passivate()));
-    transport.bind(new TransportRouter(peerId(), sharding, () -> Set.copyOf(live)));
+    channels = directory;
+    transport.bind(new TransportRouter(peerId(), sharding, directory::live));
     if (!settings.membership().clustered()) {
-      return up.thenCompose(ok -> resumeChannels(true));
+      return up.thenCompose(ok -> directory.resume(true));
     }
     system.systemActorOf(
         Departures.watch(
             () ->
-                resumeChannels(true)
+                directory
+                    .resume(true)
                     .exceptionally(
                         e -> {
                           system.log().warn("could not restart the cluster's channels: {}", e);
@@ -148,7 +148,7 @@ public final class FerryNode implements Manager {
         "cluster-departures",
         Props.empty());
     // A member that joins a running cluster leaves the channels to where they are.
-    return up.thenCompose(ok -> resumeChannels(!Departures.othersUp(Cluster.get(system))));
+    return up.thenCompose(ok -> directory.resume(!Departures.othersUp(Cluster.get(system))));
   }
 
   private Config pekkoConfig() {
@@ -167,39 +167,6 @@ public final class FerryNode implements Manager {
         .withFallback(settings.membership().toConfig())
         .withFallback(settings.journal().toConfig())
         .withFallback(ConfigFactory.load());
-  }
-
-  /**
-   * Learns every channel the index lists and, with {@code restart}, wakes each one; each restarts
-   * by its role (or finishes cleanup).
-   */
-  private CompletionStage<Void> resumeChannels(boolean restart) {
-    return AskPattern.<ChannelIndex.Command, ChannelIndex.Listing>ask(
-            index, ChannelIndex.List::new, settings.askTimeout(), system.scheduler())
-        .exceptionally(
-            e -> {
-              throw new CompletionException(
-                  new IllegalStateException(
-                      "the " + settings.journal().describe() + " did not answer: " + e, e));
-            })
-        .thenAccept(
-            listing -> {
-              Set<ChannelId> ids = listing.channelIds();
-              live.addAll(ids);
-              if (!restart) {
-                return;
-              }
-              for (ChannelId id : ids) {
-                entity(id)
-                    .<ChannelReply>ask(ChannelCommand.Restart::new, settings.askTimeout())
-                    .thenAccept(
-                        reply -> {
-                          if (reply instanceof ChannelReply.Unknown) {
-                            forget(id);
-                          }
-                        });
-              }
-            });
   }
 
   @Override
@@ -362,31 +329,7 @@ public final class FerryNode implements Manager {
   @Override
   public CompletionStage<Map<ChannelId, ChannelState>> inProgressChannels() {
     requireStarted();
-    return AskPattern.<ChannelIndex.Command, ChannelIndex.Listing>ask(
-            index, ChannelIndex.List::new, settings.askTimeout(), system.scheduler())
-        .thenApply(ChannelIndex.Listing::channelIds)
-        .thenCompose(
-            ids -> {
-              List<CompletableFuture<ChannelReply>> replies = new ArrayList<>();
-              for (ChannelId id : ids) {
-                replies.add(
-                    entity(id)
-                        .<ChannelReply>ask(ChannelCommand.GetState::new, settings.askTimeout())
-                        .toCompletableFuture());
-              }
-              return CompletableFuture.allOf(replies.toArray(new CompletableFuture<?>[0]))
-                  .thenApply(
-                      all -> {
-                        Map<ChannelId, ChannelState> out = new LinkedHashMap<>();
-                        for (CompletableFuture<ChannelReply> f : replies) {
-                          if (f.join() instanceof ChannelReply.Receipt r
-                              && !r.state().status().isTerminal()) {
-                            out.put(r.state().channelId(), r.state());
-                          }
-                        }
-                        return out;
-                      });
-            });
+    return channels.inProgress();
   }
 
   // ---- events ----
@@ -403,12 +346,8 @@ public final class FerryNode implements Manager {
 
   // ---- plumbing ----
 
-  private EntityRef<ChannelCommand> entity(ChannelId id) {
-    return sharding.entityRefFor(ChannelEntity.TYPE_KEY, id.toString());
-  }
-
   private void requireStarted() {
-    if (sharding == null) {
+    if (channels == null) {
       throw new IllegalStateException("node " + peerId() + " is not started");
     }
   }
@@ -416,64 +355,15 @@ public final class FerryNode implements Manager {
   /** Asks the channel; a receipt gives its state, anything else fails with the reason. */
   private CompletionStage<ChannelState> command(
       ChannelId id, Function<ActorRef<ChannelReply>, ChannelCommand> command) {
-    if (sharding == null) {
+    ChannelDirectory c = channels;
+    if (c == null) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("node " + peerId() + " is not started"));
     }
-    return entity(id)
-        .<ChannelReply>ask(command::apply, settings.askTimeout())
-        .thenApply(
-            reply -> {
-              if (reply instanceof ChannelReply.Receipt r) {
-                return r.state();
-              }
-              if (reply instanceof ChannelReply.Refusal r) {
-                throw new CompletionException(new IllegalStateException(r.reason()));
-              }
-              throw new CompletionException(new ChannelNotFoundException(id));
-            });
+    return c.command(id, command);
   }
 
   private static CompletionStage<Void> done(CompletionStage<?> stage) {
     return stage.thenApply(x -> null);
-  }
-
-  private void forget(ChannelId id) {
-    live.remove(id);
-    index.tell(new ChannelIndex.Remove(id));
-  }
-
-  /** What channels tell this node: index first, events to subscribers, ends. */
-  private ChannelListener listener() {
-    return new ChannelListener() {
-      @Override
-      public CompletionStage<Void> register(ChannelId channelId) {
-        return AskPattern.<ChannelIndex.Command, Done>ask(
-                index,
-                replyTo -> new ChannelIndex.Add(channelId, replyTo),
-                Duration.ofSeconds(15),
-                system.scheduler())
-            .thenApply(
-                d -> {
-                  live.add(channelId);
-                  return null;
-                });
-      }
-
-      @Override
-      public void published(ChannelEvent event, ChannelState state) {
-        hub.publish(event, state);
-      }
-
-      @Override
-      public CompletionStage<Void> cleanup(ChannelState state) {
-        return cleanupHook.apply(state);
-      }
-
-      @Override
-      public void ended(ChannelId channelId) {
-        forget(channelId);
-      }
-    };
   }
 }
