@@ -165,6 +165,33 @@ public abstract class DataTransportContract {
   }
 
   @Test
+  void aSenderAllowedNoNewBytesResendsOnlyTheBlocksItCountedThenHoldsUntilRaised()
+      throws Exception {
+    ImportResult dag = TestDags.file(storeA, 200_000, 4096, 7);
+    List<Block> blocks =
+        Traversal.walk(storeA, dag.root(), Selectors.all()).collect(Collectors.toList());
+    storeB.putAll(blocks.subList(0, 4));
+    Pair p = bound();
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 7);
+    assertThat(receive(p.b(), id, p.a().self(), dag.root(), 4)).isEqualTo(4);
+
+    p.a().openSend(request(id, p.b().self(), dag.root(), 4, 12, DataRequest.NO_NEW_BYTES));
+
+    assertThat(onA.awaitLimit(id, 1)).isZero();
+    long repeatBytes = blocks.subList(4, 12).stream().mapToLong(Block::size).sum();
+    assertThat(onA.total(id, Direction.QUEUED)).isEqualTo(8);
+    assertThat(onA.totalBytes(id, Direction.QUEUED)).isEqualTo(repeatBytes);
+    assertThat(onA.firstTime(id, Direction.QUEUED)).isZero();
+    assertThat(onB.finished(id)).isFalse();
+
+    p.a().setByteLimit(id, 0);
+    onB.awaitFinished(id);
+    onA.awaitFinished(id);
+    assertThat(onA.firstTime(id, Direction.QUEUED)).isEqualTo(blocks.size() - 12);
+    assertThat(blocks).allSatisfy(b -> assertThat(storeB.has(b.cid())).isTrue());
+  }
+
+  @Test
   void aPauseOnTheReceivingSideHoldsTheSenderUntilResumed() throws Exception {
     Pair p = bound();
     ImportResult dag = TestDags.file(storeA, 100_000, 4096, 4);

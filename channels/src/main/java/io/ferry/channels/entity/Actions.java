@@ -57,12 +57,6 @@ final class Actions {
 
     /** Responder: the voucher result to send with the pending answer. */
     TypedVoucher answerResult;
-
-    /**
-     * Responding sender that (re)started paused or at its data limit: the transport was not opened,
-     * and this many traversal blocks are to be skipped when it is (on the resume).
-     */
-    Long deferredSendSkip;
   }
 
   final Transient memory = new Transient();
@@ -167,22 +161,21 @@ final class Actions {
                     false, "cannot prepare to receive: " + cause(error)));
   }
 
-  /** Starts sending after the first {@code skip} traversal blocks. */
+  /**
+   * Starts sending after the first {@code skip} traversal blocks. Blocks below what the channel
+   * already counted as queued are repeats: resending them is never counted (nor charged) again. A
+   * responder that (re)starts paused or at its data limit still resends those (the receiver lost
+   * them in flight and pays only for what it received) and holds before the first new block until
+   * it resumes ({@link DataRequest#NO_NEW_BYTES}).
+   */
   void openSend(ChannelState state, long skip) {
     memory.queuedAtOpen = state.queued();
-    memory.deferredSendSkip = null;
     boolean atLimit =
         !state.isInitiator() && state.dataLimit() > 0 && state.queued() >= state.dataLimit();
-    if (atLimit || (!state.isInitiator() && state.responderPaused())) {
-      // Nothing may move yet (a payment is due, say): the transport hears of the channel only
-      // when it resumes, so no block can slip out before then.
-      memory.deferredSendSkip = skip;
-      if (atLimit) {
-        context.getSelf().tell(new ChannelCommand.PauseAtLimit(state.queued()));
-      }
-      return;
+    boolean repeatsOnly = atLimit || (!state.isInitiator() && state.responderPaused());
+    if (!repeatsOnly) {
+      applyOwnPause(state);
     }
-    applyOwnPause(state);
     env.transport()
         .openSend(
             new DataRequest(
@@ -191,11 +184,28 @@ final class Actions {
                 state.baseCid(),
                 state.selector(),
                 skip,
-                state.sentBlocks(),
-                byteLimit(state)));
+                countedBlocks(state),
+                repeatsOnly ? DataRequest.NO_NEW_BYTES : byteLimit(state)));
+    if (atLimit && !state.responderPaused()) {
+      context.getSelf().tell(new ChannelCommand.PauseAtLimit(state.queued()));
+    }
   }
 
-  /** The sending transport's limit: first-time bytes it may queue since it was opened. */
+  /**
+   * The blocks a sender has counted: those it queued (the data limit and the validator count queued
+   * bytes), which include those it sent. A block queued but lost before it was sent is a repeat
+   * when it goes out again.
+   */
+  private static long countedBlocks(ChannelState state) {
+    return Math.max(state.queuedBlocks(), state.sentBlocks());
+  }
+
+  /**
+   * The sending transport's limit once it may send new data: first-time bytes it may queue since it
+   * was opened. A sender told to go on while at its limit (its validator resumed it without raising
+   * the limit) may queue one block more, so the validator hears of data and decides again instead
+   * of both sides waiting.
+   */
   private long byteLimit(ChannelState state) {
     if (state.isInitiator() || state.dataLimit() == 0) {
       return 0;
@@ -213,15 +223,8 @@ final class Actions {
     env.transport().pause(state.channelId());
   }
 
-  /**
-   * Continues this side's data: lifts its pause and, for a limited sender, the byte limit; a sender
-   * that (re)started paused or at its limit opens its transport now.
-   */
+  /** Continues this side's data: lifts its pause and, for a limited sender, the byte limit. */
   void resumeData(ChannelState state) {
-    if (memory.deferredSendSkip != null) {
-      openSend(state, memory.deferredSendSkip);
-      return;
-    }
     if (state.isSender() && !state.isInitiator()) {
       env.transport().setByteLimit(state.channelId(), byteLimit(state));
     }
@@ -229,7 +232,6 @@ final class Actions {
   }
 
   void closeData(ChannelId id) {
-    memory.deferredSendSkip = null;
     env.transport().close(id);
   }
 

@@ -29,7 +29,11 @@ final class Outgoing {
     this.limit = request.byteLimit();
   }
 
+  /** Whether the byte limit holds the next block back. */
   boolean atLimit() {
+    if (limit == DataRequest.NO_NEW_BYTES) {
+      return request.isFirstTime(nextIndex);
+    }
     return limit > 0 && firstTimeBytesQueued >= limit;
   }
 }

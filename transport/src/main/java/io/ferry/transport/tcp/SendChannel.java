@@ -163,7 +163,7 @@ final class SendChannel implements SendQueue.Owner {
           || !io.hasRoom()) {
         break;
       }
-      if (request.byteLimit() > 0 && firstTimeQueuedBytes >= request.byteLimit()) {
+      if (limitHolds(next.index())) {
         holdAtLimit();
         break;
       }
@@ -175,6 +175,15 @@ final class SendChannel implements SendQueue.Owner {
       flushProgress();
       log.debug("{}: all blocks sent", id);
     }
+  }
+
+  /** Whether the byte limit holds back the block at {@code index}. */
+  private boolean limitHolds(long index) {
+    long limit = request.byteLimit();
+    if (limit == DataRequest.NO_NEW_BYTES) {
+      return index >= Math.max(request.countedBlocks(), highestQueued + 1);
+    }
+    return limit > 0 && firstTimeQueuedBytes >= limit;
   }
 
   private void holdAtLimit() {
@@ -242,7 +251,9 @@ final class SendChannel implements SendQueue.Owner {
             request.skipBlocks(),
             request.countedBlocks(),
             limit);
-    if (limitHeld && (limit == 0 || firstTimeQueuedBytes < limit)) {
+    if (limitHeld
+        && limit != DataRequest.NO_NEW_BYTES
+        && (limit == 0 || firstTimeQueuedBytes < limit)) {
       limitHeld = false;
       pump();
     }
