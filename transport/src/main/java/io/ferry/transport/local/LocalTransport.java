@@ -9,10 +9,8 @@ import io.ferry.channels.wire.DataTransport;
 import io.ferry.channels.wire.TransferMessage;
 import io.ferry.channels.wire.TransportHandler;
 import io.ferry.ipld.Block;
-import io.ferry.ipld.BlockVerificationException;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.store.BlockStore;
-import io.ferry.ipld.traversal.Traversal;
 import io.ferry.ipld.traversal.UnexpectedBlockException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +36,7 @@ public final class LocalTransport implements DataTransport {
   private final LocalNetwork network;
   private final Inbox inbox;
   private final Map<ChannelId, Outgoing> outgoing = new HashMap<>();
-  private final Map<ChannelId, Incoming> incoming = new HashMap<>();
+  private final Receiving receiving;
   private final Set<ChannelId> paused = ConcurrentHashMap.newKeySet();
   private final AtomicLong generations = new AtomicLong();
   private volatile TransportHandler handler;
@@ -49,6 +47,7 @@ public final class LocalTransport implements DataTransport {
     this.store = store;
     this.network = network;
     this.inbox = inbox;
+    this.receiving = new Receiving(this, store);
   }
 
   @Override
@@ -106,16 +105,7 @@ public final class LocalTransport implements DataTransport {
     inbox.execute(
         () -> {
           try {
-            Traversal t = Traversal.start(request.root(), request.selector());
-            while (t.expectedNext().isPresent()) {
-              Optional<Block> held = store.get(t.expectedNext().get());
-              if (held.isEmpty()) {
-                break;
-              }
-              t.advance(held.get());
-            }
-            incoming.put(request.channelId(), new Incoming(request, t));
-            ready.complete(t.index());
+            ready.complete(receiving.open(request));
           } catch (UnexpectedBlockException | RuntimeException e) {
             ready.completeExceptionally(e);
           }
@@ -123,63 +113,18 @@ public final class LocalTransport implements DataTransport {
     return ready;
   }
 
-  private void receive(Batch batch, LocalTransport sender) {
-    ChannelId id = batch.channelId();
-    Incoming in = incoming.get(id);
-    if (in == null || in.finished || batch.generation() < in.generation) {
-      sender.inbox.execute(
-          () -> sender.acked(new Ack(id, batch.generation(), self + " is not receiving " + id)));
-      return;
-    }
-    in.generation = batch.generation();
-    String error = batch.error() != null ? "the sender failed: " + batch.error() : null;
-    List<Block> verified = new ArrayList<>();
-    long bytes = 0;
-    long firstBlocks = 0;
-    long firstBytes = 0;
-    try {
-      if (error == null && in.traversal.index() != batch.startIndex()) {
-        in.traversal =
-            Traversal.resume(store, in.request.root(), in.request.selector(), batch.startIndex());
-      }
-      for (Block wire : error == null ? batch.blocks() : List.<Block>of()) {
-        long index = in.traversal.index();
-        Block block = Block.verify(wire.cid(), wire.data());
-        in.traversal.advance(block);
-        verified.add(block);
-        bytes += block.size();
-        if (index >= in.request.countedBlocks()) {
-          firstBlocks++;
-          firstBytes += block.size();
-        }
-      }
-      store.putAll(verified);
-    } catch (BlockVerificationException | UnexpectedBlockException | RuntimeException e) {
-      error = "block rejected from " + sender.self() + ": " + e.getMessage();
-    }
-    String ackError = error;
-    sender.inbox.execute(() -> sender.acked(new Ack(id, batch.generation(), ackError)));
-    if (error != null) {
-      in.finished = true;
-      incoming.remove(id);
-      handler.onDataFinished(id, false, error);
-      return;
-    }
-    if (!verified.isEmpty()) {
-      handler.onProgress(
-          id,
-          new DataProgress(
-              Direction.RECEIVED,
-              verified.size(),
-              bytes,
-              firstBlocks,
-              firstBytes,
-              in.traversal.index()));
-    }
-    if (in.traversal.isDone()) {
-      in.finished = true;
-      handler.onDataFinished(id, false, null);
-    }
+  /** Hands {@code batch} from {@code sender} to this peer's receiving side, in arrival order. */
+  private void deliverBatch(Batch batch, LocalTransport sender) {
+    inbox.execute(() -> receiving.receive(batch, sender));
+  }
+
+  /** Hands the receiver's answer to this peer's sending side, in arrival order. */
+  void deliverAck(Ack ack) {
+    inbox.execute(() -> acked(ack));
+  }
+
+  TransportHandler handler() {
+    return handler;
   }
 
   // ---- sending ----
@@ -272,7 +217,7 @@ public final class LocalTransport implements DataTransport {
     LocalTransport receiver = peer.get();
     long sentFirstBlocks = firstBlocks;
     long sentFirstBytes = firstBytes;
-    receiver.inbox.execute(() -> receiver.receive(batch, this));
+    receiver.deliverBatch(batch, this);
     out.lastBatch = new long[] {blocks.size(), bytes, sentFirstBlocks, sentFirstBytes};
   }
 
@@ -325,11 +270,8 @@ public final class LocalTransport implements DataTransport {
         .reachable(self, out.request.peer())
         .ifPresent(
             r ->
-                r.inbox.execute(
-                    () ->
-                        r.receive(
-                            new Batch(id, out.generation, out.nextIndex, List.of(), 0, error),
-                            this)));
+                r.deliverBatch(
+                    new Batch(id, out.generation, out.nextIndex, List.of(), 0, error), this));
     handler.onDataFinished(id, true, error);
   }
 
@@ -380,7 +322,7 @@ public final class LocalTransport implements DataTransport {
     inbox.execute(
         () -> {
           outgoing.remove(channelId);
-          incoming.remove(channelId);
+          receiving.close(channelId);
         });
   }
 
@@ -394,7 +336,7 @@ public final class LocalTransport implements DataTransport {
     inbox.execute(
         () -> {
           outgoing.clear();
-          incoming.clear();
+          receiving.closeAll();
         });
   }
 
@@ -413,7 +355,7 @@ public final class LocalTransport implements DataTransport {
     inbox.execute(
         () -> {
           outgoing.values().removeIf(o -> o.request.peer().equals(peer));
-          incoming.values().removeIf(i -> i.request.peer().equals(peer));
+          receiving.peerLost(peer);
           if (handler != null && !closed) {
             handler.onPeerDisconnected(peer, reason);
           }
