@@ -6,14 +6,11 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelEntity;
-import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.ValidationResult;
 import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.node.testing.TestNetwork;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -22,48 +19,18 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Channel actors leave memory: terminal ones at once, idle ones after the idle timeout. One
  * subclass per transport.
  */
-abstract class PassivationContract {
-  @TempDir Path dir;
-  private final TestNetwork network = network();
+abstract class PassivationContract extends TwoNodes {
   private final Policy policy = new Policy();
-  private TestNode alice;
-  private TestNode bob;
-
-  /** How the two nodes reach each other. */
-  abstract TestNetwork network();
-
-  @AfterEach
-  void stop() throws Exception {
-    alice.close();
-    bob.close();
-    network.close();
-  }
 
   @Test
   void terminalChannelsStopAndIdleOnesPassivateYetAnswerWhenAskedAgain() throws Exception {
-    ChannelSettings channels = ChannelSettings.defaults();
-    alice =
-        TestNode.create(
-            network,
-            1,
-            dir.resolve("alice"),
-            channels,
-            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
-    bob =
-        TestNode.create(
-            network,
-            2,
-            dir.resolve("bob"),
-            channels,
-            n -> n.registerVoucherType(Tickets.TICKET, policy.validator()));
+    create(policy.validator());
     bob.tune = s -> s.withPassivateIdleAfter(Duration.ofSeconds(2));
     TestNode.startAll(alice, bob);
     ImportResult dag = TestDags.file(bob.store, 30_000, 8192, 5);

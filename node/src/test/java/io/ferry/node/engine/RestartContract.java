@@ -7,19 +7,14 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.Status;
-import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.node.testing.TestNetwork;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,40 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * directory: the channel restarts by role, the data continues after the blocks the receiver holds,
  * both sides complete, and no byte is counted twice. One subclass per transport.
  */
-abstract class RestartContract {
-  @TempDir Path dir;
-  private final TestNetwork network = network();
-  private TestNode alice;
-  private TestNode bob;
-
-  /** How the two nodes reach each other. */
-  abstract TestNetwork network();
-
+abstract class RestartContract extends TwoNodes {
   @BeforeEach
   void start() throws Exception {
-    ChannelSettings channels = ChannelSettings.defaults();
-    alice =
-        TestNode.create(
-            network,
-            1,
-            dir.resolve("alice"),
-            channels,
-            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
-    bob =
-        TestNode.create(
-            network,
-            2,
-            dir.resolve("bob"),
-            channels,
-            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
-    TestNode.startAll(alice, bob);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    alice.close();
-    bob.close();
-    network.close();
+    startAcceptingAll();
   }
 
   @ParameterizedTest(name = "{0}, {1} restarts")

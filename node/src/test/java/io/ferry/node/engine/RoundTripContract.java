@@ -9,59 +9,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
-import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.traversal.Traversal;
 import io.ferry.ipld.unixfs.ImportResult;
-import io.ferry.node.testing.TestNetwork;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real nodes move a real DAG through a channel, pushed and pulled. One subclass per transport.
  */
-abstract class RoundTripContract {
-  @TempDir Path dir;
-  private final TestNetwork network = network();
-  private TestNode alice;
-  private TestNode bob;
-
-  /** How the two nodes reach each other. */
-  abstract TestNetwork network();
-
+abstract class RoundTripContract extends TwoNodes {
   @BeforeEach
   void start() throws Exception {
-    ChannelSettings channels = ChannelSettings.defaults();
-    alice =
-        TestNode.create(
-            network,
-            1,
-            dir.resolve("alice"),
-            channels,
-            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
-    bob =
-        TestNode.create(
-            network,
-            2,
-            dir.resolve("bob"),
-            channels,
-            n -> n.registerVoucherType(Tickets.TICKET, Tickets.acceptAll()));
-    TestNode.startAll(alice, bob);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    alice.close();
-    bob.close();
-    network.close();
+    startAcceptingAll();
   }
 
   @Test
