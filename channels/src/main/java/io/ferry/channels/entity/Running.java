@@ -70,11 +70,17 @@ final class Running {
     }
   }
 
+  /**
+   * Responder: the data limit was reached. A sender's transport reports it from its own count; a
+   * report that the channel's count does not bear out (a sender reopened paused and allowed only
+   * repeats, resumed before the report arrived) changes nothing.
+   */
   Effect<JournalEvent, EntityState> pauseAtLimit(ChannelState state, long bytes) {
     if (state == null
         || state.isInitiator()
         || state.status().isEnding()
-        || state.responderPaused()) {
+        || state.responderPaused()
+        || (state.isSender() && !atLimit(state))) {
       return react.none();
     }
     return react.persist(
@@ -253,6 +259,10 @@ final class Running {
             act.send(s, Actions.voucherResult(s, true, s.responderPaused(), result, ""));
           }
         });
+  }
+
+  private static boolean atLimit(ChannelState s) {
+    return s.dataLimit() > 0 && s.queued() >= s.dataLimit();
   }
 
   private static boolean underLimit(ChannelState s) {

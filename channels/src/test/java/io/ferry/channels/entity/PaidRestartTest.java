@@ -143,6 +143,31 @@ class PaidRestartTest {
   }
 
   @Test
+  void aLimitReportFromATransportAllowedOnlyRepeatsDoesNotPauseAResumedProvider() {
+    validation.onRequest =
+        v ->
+            StubValidation.done(
+                StubValidation.withLimit(StubValidation.pause("unseal price due"), 1000));
+    kit.runCommand(
+        new ReceiveRequest(
+            ALICE,
+            TransferRequest.open(
+                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+    Poll.until(WAIT, "accepted paused", () -> !bob.sends.isEmpty());
+    assertThat(bob.sends.get(0).byteLimit()).isEqualTo(DataRequest.NO_NEW_BYTES);
+    kit.runCommand(
+        new ReceiveRequest(
+            ALICE, TransferRequest.voucher(id.transferId(), StubValidation.voucher("unseal"))));
+    Poll.until(WAIT, "resumed", () -> status() == Status.Ongoing);
+
+    var stale = kit.runCommand(new PauseAtLimit(0));
+
+    assertThat(stale.events()).isEmpty();
+    assertThat(stale.state().channel().responderPaused()).isFalse();
+    assertThat(bob.calls).contains("setByteLimit " + id + " 1000");
+  }
+
+  @Test
   void aPaymentThatRaisesTheLimitLetsTheReopenedProviderSendNewData() {
     pausedAtTheLimitWithTwoBlocksLostUnsent();
     aliceRestartsHolding(6);
