@@ -8,29 +8,45 @@ import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.store.BlockStoreException;
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
-import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
 import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
 
 /**
- * A durable {@link BlockStore} in a native LevelDB database (leveldbjni). Each block is one
- * key/value pair: {@code 'B' + binary CID} to the block's bytes, stored as they are. The block
- * count and total size live under a metadata key and are written in the same atomic batch as the
- * blocks they count, so they are exact after a crash; a database without them (or with a stats key
- * from a newer format) is scanned once on open. Writes are serialised; reads are not.
+ * A durable {@link BlockStore} in a native LevelDB database (leveldbjni), with the bodies of large
+ * blocks kept out of LevelDB in a value log (the WiscKey / Badger design). A block of at most
+ * {@link #INLINE_LIMIT} bytes is one key/value pair, {@code 'B' + binary CID} to the block's bytes,
+ * stored as they are (as every block was before the value log, so older stores open and read
+ * unchanged). A larger block's body is appended to a segment file under {@code values/} (see {@link
+ * ValueLog}) and LevelDB maps {@code 'V' + binary CID} to a {@link ValuePointer} (segment, offset,
+ * length, CRC32C). The two kinds live under different key prefixes, not behind a tag byte in the
+ * value: a raw block's bytes can be anything, so no tag in an old store's values could be told
+ * apart from data. A CID is under one prefix at most; an existence check reads the small values
+ * only, never a segment. LevelDB then holds only small values, so it no longer rewrites every block
+ * body in its log, memtable flushes and compactions.
+ *
+ * <p>A write appends all of a batch's large bodies to the current segment in one write, forces it
+ * when the store syncs, and only then writes the LevelDB batch with the pointers, so a pointer
+ * never names bytes that are not (as durable as) the pointer itself. After a crash between the two,
+ * the segment's tail is referenced by nothing; the store appends after it and never reads it.
+ * Deleting a large block removes its pointer; <b>the space its body takes in the segment is not
+ * reclaimed</b> (nor is a tail left by a crash), so the directory can hold more than {@link
+ * #sizeBytes()}, which counts live blocks only.
+ *
+ * <p>The block count and total size live under a metadata key and are written in the same atomic
+ * batch as the blocks they count, so they are exact after a crash; a database without them (or with
+ * a stats key from a newer format) is scanned once on open. Writes are serialised; reads are not.
  *
  * <p>LevelDB errors (an I/O error, a corrupt database) surface as {@link BlockStoreException}
  * naming the operation and the directory. A batch is all-or-nothing, so a failed write leaves no
@@ -43,14 +59,22 @@ import org.iq80.leveldb.WriteOptions;
  * compactions ({@link #DEFAULT_RESERVE_BYTES} unless told otherwise).
  */
 public final class LevelDbBlockStore implements BlockStore {
-  private static final byte BLOCK_PREFIX = 'B';
-  private static final byte[] STATS_KEY = {'M', 's', 't', 'a', 't', 's'};
+  private static final byte BLOCK_PREFIX = StoreStats.BLOCK_PREFIX;
+  private static final byte POINTER_PREFIX = StoreStats.POINTER_PREFIX;
+
+  /** Blocks of at most this many bytes stay inline in LevelDB; larger ones go to the value log. */
+  public static final int INLINE_LIMIT = 4096;
+
+  /** The size at which the value log starts a new segment file. */
+  public static final long DEFAULT_SEGMENT_BYTES = 256L << 20;
 
   /** Free space a write must leave on the file system: room for the log and compactions. */
   public static final long DEFAULT_RESERVE_BYTES = 256L << 20;
 
   private final Path directory;
   private final DB db;
+  private final ValueLog log;
+  private final boolean sync;
   private final LongSupplier freeSpace;
   private final long reserveBytes;
   private final WriteOptions writeOptions;
@@ -60,13 +84,17 @@ public final class LevelDbBlockStore implements BlockStore {
   private volatile boolean closed;
 
   private LevelDbBlockStore(
-      Path directory, DB db, boolean sync, LongSupplier freeSpace, long reserveBytes) {
+      Path directory, DB db, ValueLog log, boolean sync, LongSupplier freeSpace, long reserve) {
     this.directory = directory;
     this.db = db;
+    this.log = log;
+    this.sync = sync;
     this.freeSpace = freeSpace;
-    this.reserveBytes = reserveBytes;
+    this.reserveBytes = reserve;
     this.writeOptions = new WriteOptions().sync(sync);
-    loadStats();
+    StoreStats stats = StoreStats.load(db, directory);
+    this.count = stats.count();
+    this.sizeBytes = stats.sizeBytes();
   }
 
   /**
@@ -82,6 +110,14 @@ public final class LevelDbBlockStore implements BlockStore {
    * refused when they would leave less than {@code reserveBytes} free on the file system.
    */
   public static LevelDbBlockStore open(Path directory, boolean sync, long reserveBytes) {
+    return open(directory, sync, reserveBytes, DEFAULT_SEGMENT_BYTES);
+  }
+
+  /**
+   * As {@link #open(Path, boolean, long)}, with value log segments rolled at {@code segmentBytes}.
+   */
+  static LevelDbBlockStore open(
+      Path directory, boolean sync, long reserveBytes, long segmentBytes) {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
@@ -102,7 +138,8 @@ public final class LevelDbBlockStore implements BlockStore {
           };
       DB db = factory.open(dir, options);
       try {
-        return new LevelDbBlockStore(directory, db, sync, free, reserveBytes);
+        ValueLog log = openLog(directory, segmentBytes);
+        return new LevelDbBlockStore(directory, db, log, sync, free, reserveBytes);
       } catch (RuntimeException e) {
         try {
           db.close(); // release LevelDB's lock on the directory
@@ -119,7 +156,17 @@ public final class LevelDbBlockStore implements BlockStore {
 
   /** For tests: a store over a given database handle and free-space probe. */
   static LevelDbBlockStore over(Path directory, DB db, LongSupplier freeSpace, long reserveBytes) {
-    return new LevelDbBlockStore(directory, db, false, freeSpace, reserveBytes);
+    return new LevelDbBlockStore(
+        directory, db, openLog(directory, DEFAULT_SEGMENT_BYTES), false, freeSpace, reserveBytes);
+  }
+
+  private static ValueLog openLog(Path directory, long segmentBytes) {
+    try {
+      return new ValueLog(directory.resolve("values"), segmentBytes);
+    } catch (IOException e) {
+      throw new BlockStoreException(
+          "cannot open the value log of block store at " + directory + ": " + e.getMessage(), e);
+    }
   }
 
   /** The directory the database lives in. */
@@ -129,13 +176,14 @@ public final class LevelDbBlockStore implements BlockStore {
 
   @Override
   public Optional<Block> get(Cid cid) {
-    byte[] data = read(cid, "read");
+    byte[] pointer = read(POINTER_PREFIX, cid, "read");
+    byte[] data = pointer != null ? readBody(cid, pointer) : read(BLOCK_PREFIX, cid, "read");
     return data == null ? Optional.empty() : Optional.of(Block.trusted(cid, data));
   }
 
   @Override
   public boolean has(Cid cid) {
-    return read(cid, "look up") != null;
+    return storedSize(cid, false) >= 0;
   }
 
   @Override
@@ -150,25 +198,38 @@ public final class LevelDbBlockStore implements BlockStore {
       return;
     }
     synchronized (writeLock) {
-      Map<Cid, Block> fresh = new HashMap<>();
+      Map<Cid, Block> fresh = new LinkedHashMap<>();
       long addedBytes = 0;
+      List<Block> large = new ArrayList<>();
       for (Block b : blocks) {
-        if (!fresh.containsKey(b.cid()) && read(b.cid(), "look up") == null) {
+        if (!fresh.containsKey(b.cid()) && storedSize(b.cid(), b.size() > INLINE_LIMIT) < 0) {
           fresh.put(b.cid(), b);
           addedBytes += b.size();
+          if (b.size() > INLINE_LIMIT) {
+            large.add(b);
+          }
         }
       }
       if (fresh.isEmpty()) {
         return;
       }
-      requireSpace(addedBytes, fresh.size());
+      List<byte[]> bodies = large.stream().map(Block::data).toList();
+      long logBytes = ValueLog.recordBytes(bodies);
+      long inlineBytes = addedBytes - large.stream().mapToLong(Block::size).sum();
+      requireSpace(addedBytes, fresh.size(), inlineBytes, logBytes);
+      List<ValuePointer> pointers = append(bodies, fresh.size(), addedBytes);
       long newCount = count + fresh.size();
       long newSize = sizeBytes + addedBytes;
       try (WriteBatch batch = db.createWriteBatch()) {
         for (Block b : fresh.values()) {
-          batch.put(key(b.cid()), b.data());
+          if (b.size() <= INLINE_LIMIT) {
+            batch.put(StoreStats.key(BLOCK_PREFIX, b.cid()), b.data());
+          }
         }
-        batch.put(STATS_KEY, stats(newCount, newSize));
+        for (int i = 0; i < large.size(); i++) {
+          batch.put(StoreStats.key(POINTER_PREFIX, large.get(i).cid()), pointers.get(i).encode());
+        }
+        batch.put(StoreStats.KEY, new StoreStats(newCount, newSize).encode());
         db.write(batch, writeOptions);
       } catch (IOException | RuntimeException e) {
         throw new BlockStoreException(
@@ -191,15 +252,16 @@ public final class LevelDbBlockStore implements BlockStore {
   public void delete(Cid cid) {
     requireOpen();
     synchronized (writeLock) {
-      byte[] existing = read(cid, "look up");
-      if (existing == null) {
+      long existing = storedSize(cid, false);
+      if (existing < 0) {
         return;
       }
       long newCount = count - 1;
-      long newSize = sizeBytes - existing.length;
+      long newSize = sizeBytes - existing;
       try (WriteBatch batch = db.createWriteBatch()) {
-        batch.delete(key(cid));
-        batch.put(STATS_KEY, stats(newCount, newSize));
+        batch.delete(StoreStats.key(BLOCK_PREFIX, cid));
+        batch.delete(StoreStats.key(POINTER_PREFIX, cid));
+        batch.put(StoreStats.KEY, new StoreStats(newCount, newSize).encode());
         db.write(batch, writeOptions);
       } catch (IOException | RuntimeException e) {
         throw new BlockStoreException(
@@ -233,18 +295,19 @@ public final class LevelDbBlockStore implements BlockStore {
         return;
       }
       closed = true;
-      try {
-        db.close();
+      try (DB closing = db) {
+        log.close();
       } catch (IOException e) {
         throw new BlockStoreException("cannot close LevelDB block store at " + directory, e);
       }
     }
   }
 
-  private void requireSpace(long bytes, int blocks) {
+  private void requireSpace(long bytes, int blocks, long inlineBytes, long logBytes) {
     long free = freeSpace.getAsLong();
-    // The log record and the memtable flush each take about the batch size again.
-    long needed = 2 * bytes + reserveBytes;
+    // Inline blocks: LevelDB's log record and memtable flush each take about their size again;
+    // large blocks take their value log records (the pointers are small).
+    long needed = 2 * inlineBytes + logBytes + reserveBytes;
     if (free < needed) {
       throw new BlockStoreException(
           "not enough free disk space for "
@@ -264,66 +327,73 @@ public final class LevelDbBlockStore implements BlockStore {
     }
   }
 
-  private byte[] read(Cid cid, String what) {
-    requireOpen();
-    try {
-      return db.get(key(cid));
-    } catch (DBException e) {
-      throw new BlockStoreException(
-          "LevelDB " + what + " of " + cid + " in " + directory + " failed: " + e.getMessage(), e);
+  /** Appends large bodies to the value log (forced when syncing), before LevelDB sees them. */
+  private List<ValuePointer> append(List<byte[]> bodies, int blocks, long bytes) {
+    if (bodies.isEmpty()) {
+      return List.of();
     }
-  }
-
-  private void loadStats() {
     try {
-      scanStats();
-    } catch (DBException e) {
+      return log.append(bodies, sync);
+    } catch (IOException | RuntimeException e) {
       throw new BlockStoreException(
-          "cannot read the block count of LevelDB block store at "
-              + directory
-              + ": "
+          "value log write of "
+              + blocks
+              + " block(s), "
+              + bytes
+              + " bytes, to "
+              + log.directory()
+              + " failed (nothing was written): "
               + e.getMessage(),
           e);
     }
   }
 
-  /** Reads the persisted count and size, or rebuilds them by scanning every block. */
-  private void scanStats() {
-    byte[] stats = db.get(STATS_KEY);
-    if (stats != null && stats.length == 17 && stats[0] == 1) {
-      ByteBuffer b = ByteBuffer.wrap(stats, 1, 16);
-      count = b.getLong();
-      sizeBytes = b.getLong();
-      return;
+  /**
+   * The size of the block {@code cid} if held, else -1, from LevelDB's values alone (a pointer
+   * holds its body's length). {@code pointerFirst} picks the likelier key to read first.
+   */
+  private long storedSize(Cid cid, boolean pointerFirst) {
+    byte first = pointerFirst ? POINTER_PREFIX : BLOCK_PREFIX;
+    byte[] value = read(first, cid, "look up");
+    byte prefix = first;
+    if (value == null) {
+      prefix = pointerFirst ? BLOCK_PREFIX : POINTER_PREFIX;
+      value = read(prefix, cid, "look up");
     }
-    long n = 0;
-    long bytes = 0;
-    try (DBIterator it = db.iterator()) {
-      it.seek(new byte[] {BLOCK_PREFIX});
-      while (it.hasNext()) {
-        Map.Entry<byte[], byte[]> e = it.next();
-        if (e.getKey().length == 0 || e.getKey()[0] != BLOCK_PREFIX) {
-          break;
-        }
-        n++;
-        bytes += e.getValue().length;
-      }
-    } catch (IOException e) {
-      throw new BlockStoreException("cannot scan LevelDB block store at " + directory, e);
+    if (value == null) {
+      return -1;
     }
-    count = n;
-    sizeBytes = bytes;
+    return prefix == BLOCK_PREFIX ? value.length : pointer(cid, value).length();
   }
 
-  private static byte[] stats(long count, long size) {
-    return ByteBuffer.allocate(17).put((byte) 1).putLong(count).putLong(size).array();
+  private byte[] readBody(Cid cid, byte[] pointer) {
+    ValuePointer p = pointer(cid, pointer);
+    try {
+      return log.read(p);
+    } catch (IOException | RuntimeException e) {
+      requireOpen();
+      throw new BlockStoreException(
+          "value log read of " + cid + " in " + directory + " failed: " + e.getMessage(), e);
+    }
   }
 
-  private static byte[] key(Cid cid) {
-    byte[] cidBytes = cid.toBytes();
-    byte[] key = Arrays.copyOf(new byte[] {BLOCK_PREFIX}, 1 + cidBytes.length);
-    System.arraycopy(cidBytes, 0, key, 1, cidBytes.length);
-    return key;
+  private ValuePointer pointer(Cid cid, byte[] value) {
+    try {
+      return ValuePointer.decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new BlockStoreException(
+          "corrupt value log pointer for " + cid + " in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private byte[] read(byte prefix, Cid cid, String what) {
+    requireOpen();
+    try {
+      return db.get(StoreStats.key(prefix, cid));
+    } catch (DBException e) {
+      throw new BlockStoreException(
+          "LevelDB " + what + " of " + cid + " in " + directory + " failed: " + e.getMessage(), e);
+    }
   }
 
   private void requireOpen() {
