@@ -290,17 +290,24 @@ abstract class ChannelScenariosContract {
     policy.onComplete =
         id -> Optional.of(ValidationResult.pause("settle").withVoucherResult(new Stamp("bill")));
     AtomicInteger payments = new AtomicInteger();
-    // The client pays for round n once the responder paused and the bytes up to its limit n have
-    // arrived: the responder's pause travels as a control message, which may overtake the last
+    AtomicInteger pausesSeen = new AtomicInteger();
+    // The client pays for round n once the responder paused for it and the bytes up to its limit n
+    // have arrived: the responder's pause travels as a control message, which may overtake the last
     // blocks it sent (over TCP it does), so the client waits for them, as a retrieval client does.
+    // The first pause is the responder's own (by hand, below): round n's pause is the (n+1)th; the
+    // client never pays during the first, even if the bytes up to limit 1 arrived meanwhile.
     Unsubscribe client =
         alice.node.subscribeToEvents(
             (e, s) -> {
               if (!s.channelId().initiator().equals(alice.id)) {
                 return;
               }
+              if (e.code() == PauseResponder) {
+                pausesSeen.incrementAndGet();
+              }
               int paid = payments.get();
               if (paid < 3
+                  && pausesSeen.get() >= paid + 2
                   && (e.code() == PauseResponder || Expect.DATA.contains(e.code()))
                   && s.responderPaused()
                   && s.received() >= limits[paid]
