@@ -6,13 +6,16 @@ import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferMessage;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.transport.tcp.frame.Frame;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes one frame received from an authenticated peer to the channel it concerns: data frames by
  * the receiver's reference, the rest by channel ID. Frames for channels this node does not know
- * (any more) are dropped: after a restart or a cancel some are always in flight.
+ * (any more) are dropped: after a restart or a cancel some are always in flight. So are data-path
+ * frames (but a completion) read from a connection no longer in use: they belong to wants already
+ * replaced.
  */
 final class InboundDispatch {
   private static final Logger log = LoggerFactory.getLogger(InboundDispatch.class);
@@ -26,6 +29,11 @@ final class InboundDispatch {
   }
 
   void dispatch(Object element) {
+    if (boundToReference(element) && !session.inUse(connection)) {
+      // A superseded connection: its references belong to wants the channels already replaced.
+      log.debug("ignoring {} from {}: it is no longer in use", describe(element), connection);
+      return;
+    }
     if (element instanceof InboundBlock b) {
       ReceiveChannel r = session.receiveByRef(b.ref());
       if (r != null) {
@@ -96,6 +104,25 @@ final class InboundDispatch {
     } else {
       log.warn("{} sent an unexpected {}", session.peer(), element.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * Data-path frames, which name the receiver's reference of the want they belong to. COMPLETE is
+   * not one of them: the receiver holds every block, whichever connection says so.
+   */
+  private static boolean boundToReference(Object element) {
+    return element instanceof InboundBlock
+        || element instanceof Frame.Want
+        || element instanceof Frame.Credit
+        || element instanceof Frame.Offer
+        || element instanceof Frame.Have
+        || element instanceof Frame.Done;
+  }
+
+  private static String describe(Object element) {
+    return element instanceof InboundBlock b
+        ? "block " + b.cid() + " (ref " + b.ref() + ")"
+        : element.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 
   /** A control message for the engine, unless it is about a channel of other peers. */

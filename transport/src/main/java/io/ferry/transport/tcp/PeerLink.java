@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * use, dialing and redialing with exponential backoff ({@link RedialBackoff}, reset by any
  * connection with the peer, and never keeping a waiting message from being dialed for), choosing
  * one of two simultaneous connections the way both peers choose (the one dialed by the lower peer
- * ID), retiring the other with a go-away, and control messages waiting for a connection.
+ * ID), retiring the other with a go-away (and telling the session when the connection in use
+ * changes, so the channels start again on the new one), and control messages waiting for a
+ * connection.
  */
 final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -33,6 +35,12 @@ final class PeerLink {
 
     /** The connection in use was lost and no other is ready. */
     void lost(String why);
+
+    /**
+     * The connection in use was replaced by another ready one (the peer stays connected): what was
+     * in flight on the old one is gone, so the channels must start again on the new one.
+     */
+    void switched();
 
     /** Whether the session needs a connection (channels or messages waiting). */
     boolean needsConnection();
@@ -215,10 +223,17 @@ final class PeerLink {
       log.debug("duplicate connections to {}: keeping {}, retiring {}", peer, keep, drop);
       retire(drop);
       if (keep == c) {
-        others.remove(c);
-        active = c;
+        switchTo(c);
       }
     }
+  }
+
+  /** Uses {@code c} instead of the connection in use, telling the channels. */
+  private void switchTo(Connection c) {
+    active = c;
+    others.remove(c);
+    log.debug("switched to {} with {}", c, peer);
+    events.switched();
   }
 
   /** Of two connections, the one dialed by the lower peer ID; of two from one dialer, the newer. */
@@ -313,7 +328,7 @@ final class PeerLink {
     }
     Connection next = others.stream().filter(Connection::isReady).findFirst().orElse(null);
     if (next != null) {
-      adopt(next);
+      switchTo(next);
       return;
     }
     events.lost(why);

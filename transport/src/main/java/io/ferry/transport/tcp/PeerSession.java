@@ -237,6 +237,18 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   }
 
   @Override
+  public void switched() {
+    // Like a loss, without telling the engine (the peer never went away): frames queued on the old
+    // connection may be dropped with it, so senders wait for a new want and receivers ask again.
+    // Senders keep their references until the new want: a receiver's COMPLETE may still be read
+    // from the old connection, and it holds whatever the reference.
+    receivesByRef.clear();
+    List.copyOf(sends.values()).forEach(SendChannel::connectionLost);
+    List.copyOf(receives.values()).forEach(ReceiveChannel::connectionLost);
+    List.copyOf(receives.values()).forEach(ReceiveChannel::connected);
+  }
+
+  @Override
   public boolean needsConnection() {
     return link.hasPending() || !sends.isEmpty() || !receives.isEmpty();
   }
@@ -307,6 +319,11 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   void forgetEarly(ChannelId id) {
     early.forget(id);
+  }
+
+  /** Whether {@code c} is the connection in use (frames bound to a reference count only there). */
+  boolean inUse(Connection c) {
+    return link.active() == c;
   }
 
   void onGoAway(Connection c) {

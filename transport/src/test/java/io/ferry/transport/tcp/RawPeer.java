@@ -6,6 +6,7 @@ import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import io.ferry.transport.tcp.frame.FrameDecoder;
 import io.ferry.transport.tcp.tls.TlsEngines;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,12 +32,18 @@ import org.apache.pekko.util.ByteString;
  * own key) and then sends whatever bytes the test wants, reading back the node's frames.
  */
 final class RawPeer implements AutoCloseable {
-  final NodeIdentity identity = NodeIdentity.generate();
+  final NodeIdentity identity;
   private final BoundedSourceQueue<ByteString> out;
   private final SinkQueueWithCancel<Frame> in;
   private final CompletionStage<Done> closed;
 
   RawPeer(ActorSystem system, Multiaddr node) {
+    this(system, node, NodeIdentity.generate());
+  }
+
+  /** A connection as {@code identity}: two raw peers with one identity are two connections. */
+  RawPeer(ActorSystem system, Multiaddr node, NodeIdentity identity) {
+    this.identity = identity;
     TlsEngines engines = new TlsEngines(identity, p -> true);
     var tls = TLS.create(engines::clientEngine, session -> {}, TLSClosing.eagerClose());
     CompletableFuture<Done> ended = new CompletableFuture<>();
@@ -84,10 +91,30 @@ final class RawPeer implements AutoCloseable {
   /** The next frame from the node that is not a ping, or empty if the connection ended. */
   Optional<Frame> next() throws Exception {
     while (true) {
-      Optional<Frame> f = in.pull().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      Optional<Frame> f = pull();
       if (f.isEmpty() || !(f.get() instanceof Frame.Ping || f.get() instanceof Frame.Pong)) {
         return f;
       }
+    }
+  }
+
+  private Optional<Frame> pull() throws Exception {
+    return in.pull().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Pings the node and waits for its answer: the node has then handled every frame sent before on
+   * this connection. Returns the other frames read meanwhile.
+   */
+  List<Frame> roundTrip(long nonce) throws Exception {
+    send(new Frame.Ping(nonce));
+    List<Frame> read = new ArrayList<>();
+    while (true) {
+      Frame f = pull().orElseThrow(() -> new AssertionError("connection ended"));
+      if (f.equals(new Frame.Pong(nonce))) {
+        return read;
+      }
+      read.add(f);
     }
   }
 
