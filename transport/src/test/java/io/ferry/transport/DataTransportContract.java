@@ -141,6 +141,9 @@ public abstract class DataTransportContract {
     long rest = blocks.size() - 8;
     assertThat(onB.total(id, Direction.RECEIVED)).isEqualTo(rest);
     assertThat(onB.firstTime(id, Direction.RECEIVED)).isEqualTo(blocks.size() - 8);
+    assertThat(onB.firstTimeBytes(id, Direction.RECEIVED))
+        .as("blocks 8 and 9 were held but not counted yet: they count with their bytes")
+        .isEqualTo(blocks.subList(8, blocks.size()).stream().mapToLong(Block::size).sum());
     assertThat(onA.firstTime(id, Direction.SENT)).isEqualTo(blocks.size() - 9);
     assertThat(blocks).allSatisfy(b -> assertThat(storeB.has(b.cid())).isTrue());
   }
@@ -162,6 +165,32 @@ public abstract class DataTransportContract {
     p.a().setByteLimit(id, 0);
     onB.awaitFinished(id);
     assertThat(onB.totalBytes(id, Direction.RECEIVED)).isEqualTo(dag.dagSize());
+  }
+
+  @Test
+  void aSenderReopenedByARestartCountsItsByteLimitFromTheReopen() throws Exception {
+    // The engine's limit is what the sender may queue for the first time since it was opened. A
+    // sender that kept its count from before a restart held back at once, for good.
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 300_000, 4096, 8);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 8);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000));
+    assertThat(onA.awaitLimit(id, 1)).isGreaterThanOrEqualTo(50_000);
+    long counted = onA.firstTime(id, Direction.QUEUED);
+
+    receive(p.b(), id, p.a().self(), dag.root(), counted);
+    p.a().openSend(request(id, p.b().self(), dag.root(), counted, counted, 50_000));
+
+    assertThat(onA.awaitLimit(id, 2))
+        .as("first-time bytes queued after the reopen")
+        .isGreaterThanOrEqualTo(50_000)
+        .isLessThan(50_000 + 5_000);
+    assertThat(onA.firstTimeBytes(id, Direction.QUEUED)).isGreaterThanOrEqualTo(100_000);
+    assertThat(onB.finished(id)).isFalse();
+    p.a().setByteLimit(id, 0);
+    onB.awaitFinished(id);
+    assertThat(onA.firstTimeBytes(id, Direction.QUEUED)).isEqualTo(dag.dagSize());
   }
 
   @Test
@@ -340,6 +369,10 @@ public abstract class DataTransportContract {
 
     long firstTime(ChannelId id, Direction d) {
       return batches(id, d).stream().mapToLong(DataProgress::firstTimeBlocks).sum();
+    }
+
+    long firstTimeBytes(ChannelId id, Direction d) {
+      return batches(id, d).stream().mapToLong(DataProgress::firstTimeBytes).sum();
     }
 
     boolean finished(ChannelId id) {

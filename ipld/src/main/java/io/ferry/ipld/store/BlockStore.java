@@ -4,6 +4,7 @@ import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where a node keeps blocks, keyed by CID. A store only receives {@link Block}s, which were
@@ -16,6 +17,14 @@ public interface BlockStore extends AutoCloseable {
   Optional<Block> get(Cid cid);
 
   boolean has(Cid cid);
+
+  /**
+   * The size in bytes of the block named {@code cid}, or empty if the store lacks it. Stores that
+   * know sizes without reading bodies answer without reading them.
+   */
+  default OptionalLong sizeOf(Cid cid) {
+    return get(cid).map(b -> OptionalLong.of(b.size())).orElse(OptionalLong.empty());
+  }
 
   /** Stores the block; storing a block already held changes nothing. */
   void put(Block block);

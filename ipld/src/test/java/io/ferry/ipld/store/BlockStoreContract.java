@@ -74,6 +74,19 @@ public abstract class BlockStoreContract {
   }
 
   @Test
+  void theSizeOfAStoredBlockIsKnownWithoutItsBytesAndAnAbsentOneHasNone() {
+    Block small = block("small");
+    Block large = Block.of(Multicodec.RAW, new byte[100_000]);
+    store.putAll(List.of(small, large));
+
+    assertThat(store.sizeOf(small.cid())).hasValue(small.size());
+    assertThat(store.sizeOf(large.cid())).hasValue(100_000);
+    assertThat(store.sizeOf(block("absent").cid())).isEmpty();
+    store.delete(large.cid());
+    assertThat(store.sizeOf(large.cid())).isEmpty();
+  }
+
+  @Test
   void countAndSizeFollowPutsAndDeletes() {
     store.put(block("aa"));
     store.put(block("bbb"));

@@ -11,6 +11,7 @@ import io.ferry.transport.tcp.TcpTransport;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -22,6 +23,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class TcpTestNetwork implements TestNetwork {
   private final Map<PeerId, ActorSystem<Void>> systems = new ConcurrentHashMap<>();
   private final Map<PeerId, TcpTransport> transports = new ConcurrentHashMap<>();
+  private final UnaryOperator<TcpSettings> settings;
+
+  TcpTestNetwork(UnaryOperator<TcpSettings> settings) {
+    this.settings = settings;
+  }
 
   @Override
   public DataTransport join(NodeIdentity identity, BlockStore store) throws Exception {
@@ -37,7 +43,7 @@ public final class TcpTestNetwork implements TestNetwork {
                 system,
                 identity,
                 store,
-                TcpSettings.defaults(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")))
+                settings.apply(TcpSettings.defaults(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     Multiaddr address = transport.listenAddress().orElseThrow();

@@ -6,7 +6,9 @@ import io.ferry.ipld.store.BlockStore;
 import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.transport.local.BatchPolicy;
 import io.ferry.transport.local.LocalNetwork;
+import io.ferry.transport.tcp.TcpSettings;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 
 /** How the tests' nodes reach each other: the in-JVM network, or TCP on 127.0.0.1. */
 public interface TestNetwork extends AutoCloseable {
@@ -61,7 +63,12 @@ public interface TestNetwork extends AutoCloseable {
 
   /** The real TCP transport on 127.0.0.1. */
   static TestNetwork tcp() {
-    return new TcpTestNetwork();
+    return new TcpTestNetwork(UnaryOperator.identity());
+  }
+
+  /** The real TCP transport on 127.0.0.1, each node's settings changed by {@code settings}. */
+  static TestNetwork tcp(UnaryOperator<TcpSettings> settings) {
+    return new TcpTestNetwork(settings);
   }
 
   /** The identity of a test node: the same for the same {@code seed} on every start. */

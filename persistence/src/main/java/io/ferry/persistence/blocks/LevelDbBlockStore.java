@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
@@ -184,6 +185,12 @@ public final class LevelDbBlockStore implements BlockStore {
   @Override
   public boolean has(Cid cid) {
     return storedSize(cid, false) >= 0;
+  }
+
+  @Override
+  public OptionalLong sizeOf(Cid cid) {
+    long size = storedSize(cid, false);
+    return size < 0 ? OptionalLong.empty() : OptionalLong.of(size);
   }
 
   @Override

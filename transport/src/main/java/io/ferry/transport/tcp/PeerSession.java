@@ -62,6 +62,19 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   private final Map<Long, SendChannel> sendsByRef = new HashMap<>();
   private final Map<ChannelId, ReceiveChannel> receives = new HashMap<>();
   private final Map<Long, ReceiveChannel> receivesByRef = new HashMap<>();
+
+  /**
+   * Per channel closed before its end, the highest index it queued (see {@link #rememberQueued}).
+   * Needed only until the channel reopens, so the oldest entries go beyond a bound.
+   */
+  private final Map<ChannelId, Long> queuedBefore =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ChannelId, Long> eldest) {
+          return size() > 4096;
+        }
+      };
+
   private final EarlyFrames early = new EarlyFrames();
 
   static Behavior<SessionCommand> create(TransportContext node, PeerId peer, Multiaddr address) {
@@ -447,6 +460,17 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   @Override
   public PeerLimits limits() {
     return limits;
+  }
+
+  @Override
+  public void rememberQueued(ChannelId id, long highestIndex) {
+    queuedBefore.merge(id, highestIndex, Math::max);
+  }
+
+  @Override
+  public long recallQueued(ChannelId id) {
+    Long highest = queuedBefore.remove(id);
+    return highest == null ? -1 : highest;
   }
 
   @Override

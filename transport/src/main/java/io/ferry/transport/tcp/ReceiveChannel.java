@@ -318,30 +318,58 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     return false;
   }
 
-  /** A block this node holds: advance over it (reading it if it has links), moved with no bytes. */
+  /**
+   * A block this node holds: advance over it (reading it if it has links). A repeat moves no bytes;
+   * a block counted here for the first time counts with its stored size.
+   */
   private void takeLocal(Cid cid, long index) {
-    if (cid.codec() == Multicodec.RAW || cid.multihash().code() == Multicodec.IDENTITY) {
-      if (consume(Walker.load(io.store(), cid, index))) {
-        batcher.held(index, index >= request.countedBlocks());
+    boolean firstTime = index >= request.countedBlocks();
+    boolean identity = cid.multihash().code() == Multicodec.IDENTITY;
+    if (identity || (cid.codec() == Multicodec.RAW && !firstTime)) {
+      Block block = Walker.load(io.store(), cid, index);
+      if (consume(block)) {
+        batcher.held(index, firstTime, block.size());
       }
       return;
     }
     readingLocal = true;
     int myEpoch = epoch;
     io.blocking(
-        () -> Walker.load(io.store(), cid, index),
-        (block, error) -> {
+        () -> held(cid, index),
+        (held, error) -> {
           if (myEpoch != epoch || state != State.ACTIVE) {
             return;
           }
           readingLocal = false;
           if (error != null) {
             fail("held block " + cid + " vanished: " + SendChannel.message(error));
-          } else if (consume(block)) {
-            batcher.held(index, index >= request.countedBlocks());
+          } else if (consume(held.block())) {
+            batcher.held(index, firstTime, held.size());
             advance();
           }
         });
+  }
+
+  /** A held block as the traversal needs it, and its size in the store. */
+  private record HeldBlock(Block block, long size) {}
+
+  private HeldBlock held(Cid cid, long index) {
+    Block block = Walker.load(io.store(), cid, index);
+    if (cid.codec() != Multicodec.RAW) {
+      return new HeldBlock(block, block.size());
+    }
+    long size =
+        io.store()
+            .sizeOf(cid)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "block "
+                            + cid
+                            + " (traversal index "
+                            + index
+                            + ") is not in the local store"));
+    return new HeldBlock(block, size);
   }
 
   /** Timer: store what waits in the batch, report progress. */

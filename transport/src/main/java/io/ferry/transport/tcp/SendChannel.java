@@ -54,6 +54,7 @@ final class SendChannel implements SendQueue.Owner {
     this.state = admitted ? State.WAITING : State.QUEUED;
     this.admitted = admitted;
     this.remotePaused = remotePaused;
+    this.highestQueued = io.recallQueued(id);
     this.queue = new SendQueue(io, () -> this.request, this);
     TcpSettings s = io.settings();
     this.queued =
@@ -71,10 +72,16 @@ final class SendChannel implements SendQueue.Owner {
     return admitted;
   }
 
-  /** The engine opened the channel again (a restart): keep moving, with its new limits. */
+  /**
+   * The engine opened the channel again (a restart): keep moving, with its new limits. The byte
+   * limit of a request counts first-time bytes from its open, so the count starts over; a count
+   * kept from before made a sender restarted several times stop short of its limit for good.
+   */
   void reopen(DataRequest again) {
     this.request = again;
     firstWant = true;
+    firstTimeQueuedBytes = 0;
+    limitHeld = false;
     setByteLimit(again.byteLimit());
   }
 
@@ -301,7 +308,10 @@ final class SendChannel implements SendQueue.Owner {
     if (!error.isEmpty()) {
       end("the receiving peer failed: " + error, false);
     } else {
+      // A restart: the blocks queued so far still count (once), whatever the receiver does next.
       log.debug("{}: the receiver closed the channel before the end", id);
+      flushProgress();
+      io.rememberQueued(id, highestQueued);
       endSilently();
     }
   }
@@ -334,10 +344,15 @@ final class SendChannel implements SendQueue.Owner {
     }
   }
 
-  /** Closed locally (e.g. cancelled): tell the receiver, report nothing. */
+  /**
+   * Closed locally (cancelled, or before the engine opens it again): tell the receiver; the blocks
+   * queued so far are reported and remembered as in {@link #onRemoteClose}.
+   */
   void close() {
     if (state != State.ENDED) {
       io.control(new Frame.Close(id, ""));
+      flushProgress();
+      io.rememberQueued(id, highestQueued);
       endSilently();
     }
   }

@@ -51,6 +51,15 @@ interface SessionIo {
   /** The rate limits and in-flight budgets that apply to this peer. */
   PeerLimits limits();
 
+  /**
+   * Keeps the highest traversal index a sending channel queued, when the receiver closed it early
+   * (a restart): the channel opened again next counts blocks up to there as repeats, never twice.
+   */
+  void rememberQueued(io.ferry.channels.ChannelId channel, long highestIndex);
+
+  /** The highest index remembered for {@code channel} (and forgets it), or -1. */
+  long recallQueued(io.ferry.channels.ChannelId channel);
+
   /** Forgets a channel whose data movement is over on this side. */
   void retire(io.ferry.channels.ChannelId channel);
 }

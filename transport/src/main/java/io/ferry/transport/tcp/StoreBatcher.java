@@ -57,9 +57,13 @@ final class StoreBatcher {
     return batch.size() >= BATCH_BLOCKS || batchBytes >= limit;
   }
 
-  /** Counts a block this node held: moved, with no bytes. */
-  void held(long index, boolean firstTime) {
-    moved.add(new Moved(index, 0, firstTime));
+  /**
+   * Counts a block this node held. A repeat moves no bytes; a block held but never counted (stored
+   * before a restart, its progress not reported) counts for the first time with its {@code size},
+   * so that the bytes received stay exact.
+   */
+  void held(long index, boolean firstTime, long size) {
+    moved.add(new Moved(index, firstTime ? size : 0, firstTime));
     if (batch.isEmpty() && !writing) {
       report();
     }

@@ -12,6 +12,7 @@ package io.ferry.validators.paid;
  * @param received the cumulative amount paid (the largest valid voucher)
  * @param payments how many payment vouchers were credited
  * @param settled whether the channel completed with nothing owed
+ * @param finished whether the channel sent all its data (its final payment may still be due)
  */
 public record PaidChannel(
     PaidRetrievalTerms terms,
@@ -20,11 +21,12 @@ public record PaidChannel(
     long intervals,
     long received,
     long payments,
-    boolean settled) {
+    boolean settled,
+    boolean finished) {
 
   /** A new channel, its first interval granted. */
   static PaidChannel opened(PaidRetrievalTerms terms) {
-    return new PaidChannel(terms, 0, terms.interval(0), 1, 0, 0, false);
+    return new PaidChannel(terms, 0, terms.interval(0), 1, 0, 0, false, false);
   }
 
   /** The cumulative amount owed for what was sent. */
@@ -58,11 +60,12 @@ public record PaidChannel(
       limit = Math.addExact(limit, terms.interval(granted));
       granted++;
     }
-    return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled);
+    return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled, finished);
   }
 
   PaidChannel withBytesSent(long bytes) {
-    return new PaidChannel(terms, bytes, dataLimit, intervals, received, payments, settled);
+    return new PaidChannel(
+        terms, bytes, dataLimit, intervals, received, payments, settled, finished);
   }
 
   PaidChannel withPayment(long cumulative) {
@@ -73,14 +76,26 @@ public record PaidChannel(
         intervals,
         Math.max(received, cumulative),
         payments + 1,
-        settled);
+        settled,
+        finished);
   }
 
   PaidChannel withLimit(long limit, long granted) {
-    return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled);
+    return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled, finished);
   }
 
   PaidChannel asSettled() {
-    return new PaidChannel(terms, bytesSent, dataLimit, intervals, received, payments, true);
+    return new PaidChannel(
+        terms, bytesSent, dataLimit, intervals, received, payments, true, finished);
+  }
+
+  PaidChannel asFinished() {
+    return new PaidChannel(
+        terms, bytesSent, dataLimit, intervals, received, payments, settled, true);
+  }
+
+  /** Whether a payment is due now: at the limit or after the last byte, with something owed. */
+  public boolean paymentDue() {
+    return (atLimit() || finished) && outstanding() > 0;
   }
 }

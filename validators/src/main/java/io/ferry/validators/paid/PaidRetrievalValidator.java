@@ -106,9 +106,16 @@ public final class PaidRetrievalValidator
             .withVoucherResult(result(Kind.ACCEPTED, opened, "accepted")));
   }
 
-  /** A restarted channel continues where its account stands. */
+  /**
+   * A restarted channel continues where its account stands: a payment due (the unseal price, at the
+   * limit, or the final one after the last byte) is asked for again, since the request and a
+   * voucher answering it may both have been lost with the connection.
+   */
   private ValidationResult resumeAccounting(PaidChannel account) {
-    if (account.unsealDue() || (account.atLimit() && account.outstanding() > 0)) {
+    if (account.finished() && account.outstanding() > 0) {
+      return paymentDue(account).withFinalization();
+    }
+    if (account.unsealDue() || account.paymentDue()) {
       return paymentDue(account);
     }
     return ValidationResult.accept()
@@ -188,7 +195,7 @@ public final class PaidRetrievalValidator
         return done(Optional.empty());
       }
       if (account.get().outstanding() > 0) {
-        return done(Optional.of(paymentDue(account.get()).withFinalization()));
+        return done(Optional.of(paymentDue(ledger.finish(channelId)).withFinalization()));
       }
       ledger.settle(channelId);
       return done(Optional.of(ValidationResult.accept()));

@@ -30,6 +30,7 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     @JsonSubTypes.Type(value = Entry.Sent.class, name = "sent"),
     @JsonSubTypes.Type(value = Entry.Paid.class, name = "paid"),
     @JsonSubTypes.Type(value = Entry.LimitRaised.class, name = "limit"),
+    @JsonSubTypes.Type(value = Entry.Finished.class, name = "finished"),
     @JsonSubTypes.Type(value = Entry.Settled.class, name = "settled"),
     @JsonSubTypes.Type(value = Entry.Snapshot.class, name = "snapshot")
   })
@@ -48,6 +49,9 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
     /** Prepaid intervals were granted without a new payment. */
     record LimitRaised(ChannelId channelId, long dataLimit, long intervals) implements Entry {}
+
+    /** The channel sent all its data with something still owed: the final payment is due. */
+    record Finished(ChannelId channelId) implements Entry {}
 
     /** The channel completed with nothing owed. */
     record Settled(ChannelId channelId) implements Entry {}
@@ -154,6 +158,12 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     return append(new Entry.LimitRaised(channelId, raised.dataLimit(), raised.intervals()), true);
   }
 
+  /** Marks a channel that sent all its data and waits for its final payment. */
+  synchronized PaidChannel finish(ChannelId channelId) {
+    PaidChannel current = require(channelId);
+    return current.finished() ? current : append(new Entry.Finished(channelId), true);
+  }
+
   /** Marks a channel that completed with nothing owed. */
   synchronized PaidChannel settle(ChannelId channelId) {
     PaidChannel current = require(channelId);
@@ -204,6 +214,8 @@ public final class ResponderLedger implements SeenNonces, Closeable {
       }
     } else if (entry instanceof Entry.LimitRaised raised) {
       channels.put(id, current.withLimit(raised.dataLimit(), raised.intervals()));
+    } else if (entry instanceof Entry.Finished) {
+      channels.put(id, current.asFinished());
     } else if (entry instanceof Entry.Settled) {
       channels.put(id, current.asSettled());
     }

@@ -285,6 +285,38 @@ class PaidRetrievalValidatorTest {
   }
 
   @Test
+  void aRestartWhileTheFinalPaymentIsDueAsksForItAgainAfterTheLedgerReopens() throws Exception {
+    // The last bytes went out below the limit: only the finalization asked for their payment.
+    // That request (or the voucher answering it) can be lost with the connection; the restart
+    // must ask again, or the client never learns that something is owed.
+    pull(channel, ASKING, false);
+    sent(400);
+    await(validator.onComplete(channel));
+
+    reopen();
+    ValidationResult restarted = pull(channel, ASKING, true);
+
+    assertThat(restarted.decision()).isEqualTo(Decision.PAUSE);
+    assertThat(restarted.requiresFinalization()).isTrue();
+    assertThat(result(restarted).kind()).isEqualTo(Kind.PAYMENT_DUE);
+    assertThat(result(restarted).owed()).isEqualTo(800);
+    assertThat(await(validator.revalidate(channel, payment(1, 800))).decision())
+        .isEqualTo(Decision.RESUME);
+    assertThat(pull(channel, ASKING, true).decision()).isEqualTo(Decision.ACCEPT);
+  }
+
+  @Test
+  void aRestartMidIntervalWithBytesNotYetDueContinuesWithoutAskingForPayment() throws Exception {
+    pull(channel, ASKING, false);
+    sent(400);
+
+    ValidationResult restarted = pull(channel, ASKING, true);
+
+    assertThat(restarted.decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(result(restarted).kind()).isEqualTo(Kind.ACCEPTED);
+  }
+
+  @Test
   void channelsThatAreNotPaidRetrievalsAreLeftToOtherRevalidators() throws Exception {
     ChannelId other = client.channelTo(provider, 99);
 
