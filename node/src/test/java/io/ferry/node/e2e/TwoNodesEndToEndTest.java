@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -327,10 +326,6 @@ class TwoNodesEndToEndTest {
     assertThat(shown.out()).contains("payments:").contains("paid " + paid.get("paid").asLong());
   }
 
-  @Disabled(
-      "open bug: a paid pull restarted mid-transfer can stall with the client ResponderPaused"
-          + " (clean-clone CI run of caa81bb, 09:30: 90 s timeout; it passed in the run before)."
-          + " Same family as PaidRestartsOverTcpTest's finalization stall.")
   @Test
   void aPaidPullRestartedMidTransferByEitherSideCompletesAndPaysExactlyForWhatArrived()
       throws Exception {
