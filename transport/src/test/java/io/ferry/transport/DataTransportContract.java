@@ -221,6 +221,28 @@ public abstract class DataTransportContract {
   }
 
   @Test
+  void aSenderPausedOnItsSideStartsUnpausedWhenReopenedForRepeatsOnly() throws Exception {
+    // A responder paused for payment reopens (a restart) allowed repeats only: it must go
+    // through the blocks it counted (resending those the receiver lost), then hold at its limit.
+    // A pause kept from before the reopen held it silent, and both sides waited for the other.
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 200_000, 4096, 9);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 9);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 40_000));
+    onA.awaitLimit(id, 1);
+    p.a().pause(id);
+    long counted = onA.firstTime(id, Direction.QUEUED);
+
+    receive(p.b(), id, p.a().self(), dag.root(), counted);
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, counted, DataRequest.NO_NEW_BYTES));
+
+    assertThat(onA.awaitLimit(id, 2)).as("new bytes queued after the reopen").isZero();
+    assertThat(onA.firstTime(id, Direction.QUEUED)).isEqualTo(counted);
+    assertThat(onB.finished(id)).isFalse();
+  }
+
+  @Test
   void aPauseOnTheReceivingSideHoldsTheSenderUntilResumed() throws Exception {
     Pair p = bound();
     ImportResult dag = TestDags.file(storeA, 100_000, 4096, 4);

@@ -13,7 +13,6 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.traversal.UnexpectedBlockException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +34,7 @@ public final class LocalTransport implements DataTransport {
   private final BlockStore store;
   private final LocalNetwork network;
   private final Inbox inbox;
-  private final Map<ChannelId, Outgoing> outgoing = new HashMap<>();
+  private final Map<ChannelId, Outgoing> outgoing = new ConcurrentHashMap<>();
   private final Receiving receiving;
   private final Set<ChannelId> paused = ConcurrentHashMap.newKeySet();
   private final AtomicLong generations = new AtomicLong();
@@ -131,6 +130,11 @@ public final class LocalTransport implements DataTransport {
 
   @Override
   public void openSend(DataRequest request) {
+    if (outgoing.containsKey(request.channelId())) {
+      // Opened again (a restart): it starts unpaused, as the TCP transport's does; the engine
+      // pauses it again if it should. A pause given before the first open still holds.
+      paused.remove(request.channelId());
+    }
     long generation = generations.incrementAndGet();
     inbox.execute(
         () -> {

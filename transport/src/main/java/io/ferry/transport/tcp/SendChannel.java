@@ -75,13 +75,21 @@ final class SendChannel implements SendQueue.Owner {
   /**
    * The engine opened the channel again (a restart): keep moving, with its new limits. The byte
    * limit of a request counts first-time bytes from its open, so the count starts over; a count
-   * kept from before made a sender restarted several times stop short of its limit for good.
+   * kept from before made a sender restarted several times stop short of its limit for good. Its
+   * own pause is lifted too (see below).
    */
   void reopen(DataRequest again) {
     this.request = again;
     firstWant = true;
     firstTimeQueuedBytes = 0;
     limitHeld = false;
+    if (localPaused) {
+      // An open starts unpaused, as a new channel does: the engine pauses it again if it should.
+      // A responder paused for payment reopens allowed repeats only, and must resend the blocks
+      // lost in flight, or the client waits for them while the responder waits for payment.
+      localPaused = false;
+      io.control(new Frame.Resume(id, ++pauseSeq));
+    }
     setByteLimit(again.byteLimit());
   }
 
