@@ -6,6 +6,7 @@ import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import io.ferry.transport.tcp.frame.FrameDecoder;
 import io.ferry.transport.tcp.tls.TlsEngines;
+import io.ferry.transport.tcp.tls.TlsStage;
 import java.net.InetSocketAddress;
 import java.security.cert.CertificateException;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
@@ -26,6 +28,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.TLSClosing;
 import org.apache.pekko.stream.TLSProtocol;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -45,6 +48,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Connector {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);
+
+  /** System property choosing the TLS layer: {@code ferry} (the default) or {@code pekko}. */
+  static final String TLS_ENGINE = "ferry.tcp.tls-engine";
+
   private static final ByteString PING = FrameCodec.encode(new Frame.Ping(0));
 
   private final ActorSystem<?> system;
@@ -148,18 +155,14 @@ final class Connector {
   private Flow<ByteString, ByteString, NotUsed> pipeline(
       Connection c, PeerId expected, ActorRef<SessionCommand> dialer) {
     Supplier<SSLEngine> engine = c.dialed ? engines::clientEngine : engines::serverEngine;
-    var tls =
-        TLS.create(engine, session -> authenticate(c, session, expected), TLSClosing.eagerClose());
-    Source<TLSProtocol.SslTlsOutbound, NotUsed> out =
+    Source<ByteString, NotUsed> out =
         Source.fromGraph(c.outbox.source())
             .keepAlive(settings.keepAliveInterval(), () -> PING)
-            .via(c.killSwitch.flow())
-            .map(bytes -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(bytes));
+            .via(c.killSwitch.flow());
     AtomicBoolean delivered = new AtomicBoolean();
-    Sink<TLSProtocol.SslTlsInbound, NotUsed> in =
-        Flow.of(TLSProtocol.SslTlsInbound.class)
+    Sink<ByteString, NotUsed> in =
+        Flow.of(ByteString.class)
             .via(c.killSwitch.flow())
-            .map(Connector::unwrap)
             .initialTimeout(settings.connectTimeout())
             .idleTimeout(settings.idleTimeout())
             .via(new FrameDecoder(settings.maxFrameSize()))
@@ -193,7 +196,24 @@ final class Connector {
                                   error -> new SessionCommand.Detached(c, error)));
                     }))
             .mapMaterializedValue(m -> NotUsed.getInstance());
-    return tls.reversed().join(Flow.fromSinkAndSource(in, out));
+    Consumer<SSLSession> verifier = session -> authenticate(c, session, expected);
+    return tls(engine, verifier).reversed().join(Flow.fromSinkAndSource(in, out));
+  }
+
+  /**
+   * The TLS layer: Ferry's own {@link TlsStage}, or Pekko's TLS when the system property {@value
+   * #TLS_ENGINE} is {@code pekko} (kept for comparison).
+   */
+  private static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> tls(
+      Supplier<SSLEngine> engine, Consumer<SSLSession> verifier) {
+    if ("pekko".equals(System.getProperty(TLS_ENGINE, "ferry"))) {
+      return BidiFlow.fromFlows(
+              Flow.of(ByteString.class)
+                  .map(b -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(b)),
+              Flow.of(TLSProtocol.SslTlsInbound.class).map(Connector::unwrap))
+          .atop(TLS.create(engine, verifier::accept, TLSClosing.eagerClose()));
+    }
+    return BidiFlow.fromGraph(new TlsStage(engine, verifier));
   }
 
   private CompletionStage<Object> verify(Object frame) {
