@@ -243,6 +243,28 @@ public abstract class DataTransportContract {
   }
 
   @Test
+  void aPauseGivenBeforeAnOpenForRepeatsOnlyDoesNotHoldTheRepeats() throws Exception {
+    // Between a restart's close and its reopen the engine can pause the channel (the payment
+    // due at the limit): the transport keeps such a pause for the open. An open allowed repeats
+    // only must still resend them, then hold before the first new block.
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 200_000, 4096, 10);
+    List<Block> blocks =
+        Traversal.walk(storeA, dag.root(), Selectors.all()).collect(Collectors.toList());
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 10);
+    receive(p.b(), id, p.a().self(), dag.root(), 12);
+
+    p.a().pause(id);
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 12, DataRequest.NO_NEW_BYTES));
+
+    assertThat(onA.awaitLimit(id, 1)).isZero();
+    assertThat(onA.total(id, Direction.QUEUED)).isEqualTo(12);
+    assertThat(onA.firstTime(id, Direction.QUEUED)).isZero();
+    Poll.until(WAIT, "the 12 repeats stored", () -> storeB.has(blocks.get(11).cid()));
+    assertThat(storeB.has(blocks.get(12).cid())).isFalse();
+  }
+
+  @Test
   void aPauseOnTheReceivingSideHoldsTheSenderUntilResumed() throws Exception {
     Pair p = bound();
     ImportResult dag = TestDags.file(storeA, 100_000, 4096, 4);

@@ -130,9 +130,11 @@ public final class LocalTransport implements DataTransport {
 
   @Override
   public void openSend(DataRequest request) {
-    if (outgoing.containsKey(request.channelId())) {
+    if (outgoing.containsKey(request.channelId())
+        || request.byteLimit() == DataRequest.NO_NEW_BYTES) {
       // Opened again (a restart): it starts unpaused, as the TCP transport's does; the engine
-      // pauses it again if it should. A pause given before the first open still holds.
+      // pauses it again if it should. A pause given before the first open still holds, except
+      // for an open allowed repeats only, which resends what the receiver lost whatever pause.
       paused.remove(request.channelId());
     }
     long generation = generations.incrementAndGet();

@@ -251,7 +251,18 @@ public final class TcpTransport implements DataTransport, TransportContext {
       return;
     }
     sessionFor(request.peer())
-        .tell(new SessionCommand.OpenSend(request, pausedBeforeOpen.remove(request.channelId())));
+        .tell(
+            new SessionCommand.OpenSend(
+                request, pausedBeforeOpen.remove(request.channelId()) && !repeatsOnly(request)));
+  }
+
+  /**
+   * An open allowed repeats only (a responder reopened at its limit or paused) resends the blocks
+   * it counted whatever pause was given before it: the receiver lost them in flight, and waiting
+   * for payment before resending what was already charged would stall both sides.
+   */
+  private static boolean repeatsOnly(DataRequest request) {
+    return request.byteLimit() == DataRequest.NO_NEW_BYTES;
   }
 
   private boolean register(DataRequest request, CompletableFuture<Long> result) {
