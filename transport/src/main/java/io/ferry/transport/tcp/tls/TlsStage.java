@@ -42,11 +42,6 @@ public final class TlsStage
   /** Plaintext bytes encrypted together at most (one emitted element of ciphertext). */
   static final int MAX_WRAP = 512 * 1024;
 
-  /** Decrypted bytes go into chunks of at most this size, each shared by the reads it fits. */
-  private static final int CHUNK = 2 * 1024 * 1024;
-
-  private static final int MIN_NET_IN = 64 * 1024;
-
   private final Inlet<ByteString> plainIn = Inlet.create("TlsStage.plainIn");
   private final Outlet<ByteString> cipherOut = Outlet.create("TlsStage.cipherOut");
   private final Inlet<ByteString> cipherIn = Inlet.create("TlsStage.cipherIn");
@@ -79,11 +74,10 @@ public final class TlsStage
     private final SSLEngine engine = engines.get();
     private final ArrayDeque<ByteString> pending = new ArrayDeque<>();
     private long pendingBytes;
-    private ByteBuffer netIn = ByteBuffer.allocate(0);
+    private final InboundBuffers inbound = new InboundBuffers();
     private ByteBuffer handshakeOut = ByteBuffer.allocate(0);
     private ByteString plainReady;
-    private byte[] chunk = new byte[0];
-    private int chunkUsed;
+    private boolean retryFresh;
     private boolean verified;
     private boolean plainDone;
     private boolean cipherDone;
@@ -138,7 +132,7 @@ public final class TlsStage
           new AbstractInHandler() {
             @Override
             public void onPush() {
-              append(grab(cipherIn));
+              inbound.append(grab(cipherIn));
               pump();
             }
 
@@ -229,50 +223,46 @@ public final class TlsStage
 
     /** Decrypts every complete record received; true if it consumed any. */
     private boolean readStep() throws SSLException {
-      if (plainReady != null || !netIn.hasRemaining() || engine.isInboundDone()) {
+      if (plainReady != null || !inbound.cipher().hasRemaining() || engine.isInboundDone()) {
         return false;
       }
       HandshakeStatus hs = engine.getHandshakeStatus();
       if (hs == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
         return false;
       }
+      ByteBuffer netIn = inbound.cipher();
       int room = netIn.remaining() + engine.getSession().getApplicationBufferSize();
-      boolean fresh = chunk.length - chunkUsed < room;
-      if (fresh) {
-        // room for a few reads like this one: big reads share a chunk, idle connections keep little
-        chunk = new byte[Math.max(room, Math.min(CHUNK, 4 * room))];
-        chunkUsed = 0;
-      }
-      ByteBuffer dst = ByteBuffer.wrap(chunk, chunkUsed, chunk.length - chunkUsed);
+      ByteBuffer dst = inbound.target(room, retryFresh);
+      boolean fresh = inbound.atChunkStart();
+      retryFresh = false;
       boolean consumed = false;
-      boolean overflow = false;
+      Status status = Status.OK;
       while (netIn.hasRemaining()) {
         SSLEngineResult r = engine.unwrap(netIn, dst);
         consumed |= r.bytesConsumed() > 0;
-        overflow = r.getStatus() == Status.BUFFER_OVERFLOW;
+        status = r.getStatus();
         afterOperation(r);
-        if (r.getStatus() != Status.OK || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
-          break; // underflow: a partial record; closed: close_notify; overflow: next round
-        }
         HandshakeStatus next = r.getHandshakeStatus();
-        if (next == HandshakeStatus.NEED_TASK || next == HandshakeStatus.NEED_WRAP) {
-          break;
+        if (status != Status.OK
+            || r.bytesConsumed() == 0 && r.bytesProduced() == 0
+            || next == HandshakeStatus.NEED_TASK
+            || next == HandshakeStatus.NEED_WRAP) {
+          break; // underflow: a partial record; closed: close_notify; or the handshake's turn
         }
       }
-      int produced = dst.position() - chunkUsed;
-      if (produced == 0 && overflow) {
+      ByteString produced = inbound.take(dst);
+      if (produced == null && status == Status.BUFFER_OVERFLOW) {
         if (fresh) {
           throw new SSLException("a record does not fit " + room + " bytes of plaintext");
         }
-        chunkUsed = chunk.length; // not enough room left in this chunk: take a new one
+        retryFresh = true; // not enough room left in this chunk: take a new one
         return true;
       }
-      if (produced > 0) {
+      if (produced != null) {
         if (!verified) {
           throw new SSLException("application data arrived before the handshake was finished");
         }
-        plainReady = ByteString.fromArrayUnsafe(chunk, chunkUsed, produced);
-        chunkUsed += produced;
+        plainReady = produced;
       }
       return consumed;
     }
@@ -379,21 +369,6 @@ public final class TlsStage
           && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
         pull(plainIn);
       }
-    }
-
-    private void append(ByteString bytes) {
-      netIn.compact();
-      if (netIn.remaining() < bytes.size()) {
-        ByteBuffer bigger =
-            ByteBuffer.allocate(
-                Math.max(
-                    Math.max(netIn.capacity() * 2, MIN_NET_IN), netIn.position() + bytes.size()));
-        netIn.flip();
-        bigger.put(netIn);
-        netIn = bigger;
-      }
-      bytes.copyToBuffer(netIn);
-      netIn.flip();
     }
 
     /**
