@@ -223,6 +223,17 @@ final class Actions {
     env.transport().pause(state.channelId());
   }
 
+  /**
+   * A sending transport that held at {@code transportBytes} (its count since it was opened) while
+   * the channel is below its data limit: let it queue what the channel has left.
+   */
+  void extendByteLimit(ChannelState state, long transportBytes) {
+    if (state.dataLimit() > 0) {
+      long left = state.dataLimit() - state.queued();
+      env.transport().setByteLimit(state.channelId(), Math.max(0, transportBytes) + left);
+    }
+  }
+
   /** Continues this side's data: lifts its pause and, for a limited sender, the byte limit. */
   void resumeData(ChannelState state) {
     if (state.isSender() && !state.isInitiator()) {

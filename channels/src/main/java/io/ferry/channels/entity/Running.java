@@ -71,16 +71,21 @@ final class Running {
   }
 
   /**
-   * Responder: the data limit was reached. A sender's transport reports it from its own count; a
-   * report that the channel's count does not bear out (a sender reopened paused and allowed only
-   * repeats, resumed before the report arrived) changes nothing.
+   * Responder: the data limit was reached. A sender's transport reports it from its own count (of
+   * first-time bytes since it was opened). A report that the channel's count does not bear out (a
+   * sender reopened paused and allowed only repeats, resumed before the report arrived; or a count
+   * the transport kept across a restart) pauses nothing: the transport is let go on for what the
+   * channel still has before its limit, or it would wait for good with nobody asking for payment.
    */
   Effect<JournalEvent, EntityState> pauseAtLimit(ChannelState state, long bytes) {
     if (state == null
         || state.isInitiator()
         || state.status().isEnding()
-        || state.responderPaused()
-        || (state.isSender() && !atLimit(state))) {
+        || state.responderPaused()) {
+      return react.none();
+    }
+    if (state.isSender() && !atLimit(state)) {
+      act.extendByteLimit(state, bytes);
       return react.none();
     }
     return react.persist(

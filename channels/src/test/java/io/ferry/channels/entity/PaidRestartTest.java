@@ -168,6 +168,28 @@ class PaidRestartTest {
   }
 
   @Test
+  void aLimitReportBelowTheChannelsLimitLetsTheTransportQueueWhatTheChannelHasLeft() {
+    // The transport counts first-time bytes since it was opened; when its count and the channel's
+    // disagree (it held at 300 while the channel has queued 600 of 1000), nobody would ask for
+    // payment and the transport would wait for good: it is given the 400 bytes left.
+    validation.onRequest =
+        v -> StubValidation.done(StubValidation.withLimit(StubValidation.accept(), 1000));
+    kit.runCommand(
+        new ReceiveRequest(
+            ALICE,
+            TransferRequest.open(
+                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+    Poll.until(WAIT, "ongoing", () -> status() == Status.Ongoing);
+    kit.runCommand(new RecordProgress(new DataProgress(Direction.QUEUED, 6, 600, 6, 600, 6)));
+
+    var early = kit.runCommand(new PauseAtLimit(300));
+
+    assertThat(early.events()).isEmpty();
+    assertThat(early.state().channel().responderPaused()).isFalse();
+    assertThat(bob.calls).contains("setByteLimit " + id + " 700");
+  }
+
+  @Test
   void aPaymentThatRaisesTheLimitLetsTheReopenedProviderSendNewData() {
     pausedAtTheLimitWithTwoBlocksLostUnsent();
     aliceRestartsHolding(6);
