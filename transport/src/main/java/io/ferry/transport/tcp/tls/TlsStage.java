@@ -3,6 +3,7 @@ package io.ferry.transport.tcp.tls;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -77,7 +78,7 @@ public final class TlsStage
     private final InboundBuffers inbound = new InboundBuffers();
     private ByteBuffer handshakeOut = ByteBuffer.allocate(0);
     private ByteString plainReady;
-    private boolean retryFresh;
+    private byte[] wrapped = new byte[0];
     private boolean verified;
     private boolean plainDone;
     private boolean cipherDone;
@@ -232,9 +233,7 @@ public final class TlsStage
       }
       ByteBuffer netIn = inbound.cipher();
       int room = netIn.remaining() + engine.getSession().getApplicationBufferSize();
-      ByteBuffer dst = inbound.target(room, retryFresh);
-      boolean fresh = inbound.atChunkStart();
-      retryFresh = false;
+      ByteBuffer dst = inbound.target(room);
       boolean consumed = false;
       Status status = Status.OK;
       while (netIn.hasRemaining()) {
@@ -252,11 +251,7 @@ public final class TlsStage
       }
       ByteString produced = inbound.take(dst);
       if (produced == null && status == Status.BUFFER_OVERFLOW) {
-        if (fresh) {
-          throw new SSLException("a record does not fit " + room + " bytes of plaintext");
-        }
-        retryFresh = true; // not enough room left in this chunk: take a new one
-        return true;
+        throw new SSLException("a record does not fit " + room + " bytes of plaintext");
       }
       if (produced != null) {
         if (!verified) {
@@ -278,8 +273,11 @@ public final class TlsStage
       }
       int take = (int) Math.min(pendingBytes, MAX_WRAP);
       int packet = engine.getSession().getPacketBufferSize();
-      byte[] out = new byte[take + (take / 16384 + 2) * 256 + packet];
-      ByteBuffer dst = ByteBuffer.wrap(out);
+      int need = take + (take / 16384 + 2) * 256 + packet;
+      if (wrapped.length < need) {
+        wrapped = new byte[need];
+      }
+      ByteBuffer dst = ByteBuffer.wrap(wrapped);
       List<ByteBuffer> parts = new ArrayList<>();
       for (ByteString b : pending) {
         b.getByteBuffers().forEach(parts::add);
@@ -296,7 +294,8 @@ public final class TlsStage
       }
       dropPending(consumed);
       if (dst.position() > 0) {
-        push(cipherOut, ByteString.fromArrayUnsafe(out, 0, dst.position()));
+        // one copy out of the reused buffer (a new array per write would be zeroed first)
+        push(cipherOut, ByteString.fromArrayUnsafe(Arrays.copyOf(wrapped, dst.position())));
         return true;
       }
       return false;
