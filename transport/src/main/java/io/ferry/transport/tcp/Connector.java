@@ -5,6 +5,7 @@ import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import io.ferry.transport.tcp.frame.FrameDecoder;
+import io.ferry.transport.tcp.frame.FrameLayout;
 import io.ferry.transport.tcp.tls.TlsEngines;
 import io.ferry.transport.tcp.tls.TlsStage;
 import java.net.InetSocketAddress;
@@ -197,7 +198,9 @@ final class Connector {
                     }))
             .mapMaterializedValue(m -> NotUsed.getInstance());
     Consumer<SSLSession> verifier = session -> authenticate(c, session, expected);
-    return tls(engine, verifier).reversed().join(Flow.fromSinkAndSource(in, out));
+    return tls(engine, verifier, settings.maxFrameSize())
+        .reversed()
+        .join(Flow.fromSinkAndSource(in, out));
   }
 
   /**
@@ -205,7 +208,7 @@ final class Connector {
    * #TLS_ENGINE} is {@code pekko} (kept for comparison).
    */
   private static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> tls(
-      Supplier<SSLEngine> engine, Consumer<SSLSession> verifier) {
+      Supplier<SSLEngine> engine, Consumer<SSLSession> verifier, int maxFrameSize) {
     if ("pekko".equals(System.getProperty(TLS_ENGINE, "ferry"))) {
       return BidiFlow.fromFlows(
               Flow.of(ByteString.class)
@@ -213,7 +216,7 @@ final class Connector {
               Flow.of(TLSProtocol.SslTlsInbound.class).map(Connector::unwrap))
           .atop(TLS.create(engine, verifier::accept, TLSClosing.eagerClose()));
     }
-    return BidiFlow.fromGraph(new TlsStage(engine, verifier));
+    return BidiFlow.fromGraph(new TlsStage(engine, verifier, () -> new FrameLayout(maxFrameSize)));
   }
 
   private CompletionStage<Object> verify(Object frame) {

@@ -33,13 +33,16 @@ record InboundBlock(long ref, long index, Cid cid, byte[] data, String problem) 
   }
 
   /**
-   * Copies a block frame's bytes once, into the array the store will keep, and hashes that array
-   * with the JDK's SHA-256 (whose intrinsic works best over one contiguous array; the received
-   * buffers are read-only slices, which the digest would copy again in small pieces).
+   * Hashes a block frame's bytes with the JDK's SHA-256, in the array the store will keep: the TLS
+   * stage decrypted them into an array of their own ({@link
+   * io.ferry.transport.tcp.frame.FrameLayout}), which is taken as is; bytes spread over several
+   * buffers (a small block, or another TLS layer) are copied into one first (the digest's intrinsic
+   * works best over one contiguous array, and the read-only buffers a {@code ByteString} exposes
+   * would be copied again in small pieces).
    */
   static InboundBlock verify(Frame.Block frame) {
     Multihash expected = frame.cid().multihash();
-    byte[] data = frame.data().toArrayUnsafe();
+    byte[] data = frame.data().compact().toArrayUnsafe();
     String problem = null;
     if (expected.code() == Multicodec.SHA2_256) {
       MessageDigest md = SHA256.get();

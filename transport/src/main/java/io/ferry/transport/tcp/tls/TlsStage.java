@@ -27,8 +27,10 @@ import org.apache.pekko.util.ByteString;
  * TLS as a bidirectional stage driving one {@link SSLEngine} directly: plaintext from the
  * application ({@code plainIn}) leaves encrypted ({@code cipherOut}); bytes from the network
  * ({@code cipherIn}) arrive decrypted ({@code plainOut}). It works a socket read at a time, not a
- * record at a time: every complete record of a read is decrypted in one loop into one array and
- * handed on as one {@link ByteString}, and queued plaintext is encrypted together into one array.
+ * record at a time: every complete record of a read is decrypted in one loop, in place in the
+ * read's own array, and queued plaintext is encrypted together into one array. Decrypted bytes are
+ * handed on as one {@link ByteString} per read or, given a {@link PlaintextLayout}, unit by unit,
+ * large unit bodies decrypted straight into arrays of their own.
  *
  * <p>Once the handshake finishes, {@code verifier} gets the session before any application byte
  * passes in either direction; if it throws, the session is closed and {@code plainOut} fails with
@@ -43,6 +45,9 @@ public final class TlsStage
   /** Plaintext bytes encrypted together at most (one emitted element of ciphertext). */
   static final int MAX_WRAP = 512 * 1024;
 
+  /** Unit bodies from this size on get an array of their own (see {@link PlaintextLayout}). */
+  public static final int OWN_ARRAY = 4096;
+
   private final Inlet<ByteString> plainIn = Inlet.create("TlsStage.plainIn");
   private final Outlet<ByteString> cipherOut = Outlet.create("TlsStage.cipherOut");
   private final Inlet<ByteString> cipherIn = Inlet.create("TlsStage.cipherIn");
@@ -51,14 +56,27 @@ public final class TlsStage
       BidiShape.of(plainIn, cipherOut, cipherIn, plainOut);
   private final Supplier<SSLEngine> engines;
   private final Consumer<SSLSession> verifier;
+  private final Supplier<PlaintextLayout> layouts;
 
   /**
    * A stage using a fresh engine from {@code engines} per materialization and checking each
-   * established session with {@code verifier}.
+   * established session with {@code verifier}; decrypted bytes are handed on a read at a time.
    */
   public TlsStage(Supplier<SSLEngine> engines, Consumer<SSLSession> verifier) {
+    this(engines, verifier, () -> null);
+  }
+
+  /**
+   * A stage as above whose decrypted bytes are laid out by a fresh layout from {@code layouts} per
+   * materialization (null: a read at a time).
+   */
+  public TlsStage(
+      Supplier<SSLEngine> engines,
+      Consumer<SSLSession> verifier,
+      Supplier<PlaintextLayout> layouts) {
     this.engines = engines;
     this.verifier = verifier;
+    this.layouts = layouts;
   }
 
   @Override
@@ -76,6 +94,7 @@ public final class TlsStage
     private final ArrayDeque<ByteString> pending = new ArrayDeque<>();
     private long pendingBytes;
     private final InboundBuffers inbound = new InboundBuffers();
+    private final PlaintextAssembler plain = new PlaintextAssembler(layouts.get());
     private ByteBuffer handshakeOut = ByteBuffer.allocate(0);
     private ByteString plainReady;
     private byte[] wrapped = new byte[0];
@@ -231,14 +250,17 @@ public final class TlsStage
       if (hs == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
         return false;
       }
-      ByteBuffer netIn = inbound.cipher();
-      int room = netIn.remaining() + engine.getSession().getApplicationBufferSize();
-      ByteBuffer dst = inbound.target(room);
+      int room = engine.getSession().getApplicationBufferSize();
       boolean consumed = false;
+      long produced = 0;
       Status status = Status.OK;
-      while (netIn.hasRemaining()) {
-        SSLEngineResult r = engine.unwrap(netIn, dst);
+      ByteBuffer netIn;
+      while ((netIn = inbound.cipher()).hasRemaining()) {
+        ByteBuffer[] dsts = plain.targets(room);
+        SSLEngineResult r = engine.unwrap(netIn, dsts);
+        plain.filled(dsts);
         consumed |= r.bytesConsumed() > 0;
+        produced += r.bytesProduced();
         status = r.getStatus();
         afterOperation(r);
         HandshakeStatus next = r.getHandshakeStatus();
@@ -249,16 +271,13 @@ public final class TlsStage
           break; // underflow: a partial record; closed: close_notify; or the handshake's turn
         }
       }
-      ByteString produced = inbound.take(dst);
-      if (produced == null && status == Status.BUFFER_OVERFLOW) {
+      if (produced == 0 && status == Status.BUFFER_OVERFLOW) {
         throw new SSLException("a record does not fit " + room + " bytes of plaintext");
       }
-      if (produced != null) {
-        if (!verified) {
-          throw new SSLException("application data arrived before the handshake was finished");
-        }
-        plainReady = produced;
+      if (produced > 0 && !verified) {
+        throw new SSLException("application data arrived before the handshake was finished");
       }
+      plainReady = plain.take();
       return consumed;
     }
 

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.channels.PeerId;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.Multicodec;
 import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.transport.tcp.frame.Frame;
+import io.ferry.transport.tcp.frame.FrameCodec;
+import io.ferry.transport.tcp.frame.FrameDecoder;
+import io.ferry.transport.tcp.frame.FrameLayout;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,5 +252,85 @@ class TlsStageTest {
     reader.cancel();
     // in flight at most: a few MiB in the stages' buffers, never the whole 64 MiB
     assertThat(mostAhead).isLessThan(12L * chunk);
+  }
+
+  @Test
+  void framesLaidOutByFrameLayoutArriveIntactWithLargeBlockBodiesInArraysOfTheirOwn()
+      throws Exception {
+    Random random = new Random(7);
+    List<Frame> sent = new ArrayList<>();
+    sent.add(new Frame.Hello(FrameCodec.VERSION, FrameCodec.PROTOCOL, 4 << 20, List.of()));
+    int[] sizes = {0, 1, 100, 4095, 4096, 4097, 16_384, 70_000, 1 << 20, 3_000_000, 9};
+    for (int round = 0; round < 4; round++) {
+      for (int size : sizes) {
+        byte[] data = new byte[size];
+        random.nextBytes(data);
+        sent.add(
+            new Frame.Block(
+                round, size, Cid.sha256(Multicodec.RAW, data), ByteString.fromArrayUnsafe(data)));
+        sent.add(new Frame.Credit(round, size));
+      }
+    }
+    // the network cuts the ciphertext anywhere: records split between reads, several per read
+    Flow<ByteString, ByteString, NotUsed> rechunk =
+        Flow.of(ByteString.class)
+            .mapConcat(
+                b -> {
+                  List<ByteString> parts = new ArrayList<>();
+                  for (int at = 0; at < b.size(); ) {
+                    int n = 1 + random.nextInt(random.nextBoolean() ? 7 : 40_000);
+                    parts.add(b.slice(at, Math.min(b.size(), at + n)));
+                    at += n;
+                  }
+                  return parts;
+                });
+    List<Frame> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    Flow<ByteString, ByteString, NotUsed> serverApp =
+        Flow.fromSinkAndSource(
+            Flow.of(ByteString.class)
+                .via(new FrameDecoder(4 << 20))
+                .to(
+                    Sink.foreach(
+                        f -> {
+                          received.add(f);
+                          if (received.size() == sent.size()) {
+                            all.complete(null);
+                          }
+                        })),
+            Source.<ByteString>never());
+    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> framedServer =
+        BidiFlow.fromGraph(
+            new TlsStage(engines(SERVER)::serverEngine, s -> {}, () -> new FrameLayout(4 << 20)));
+
+    Source.from(sent)
+        .map(FrameCodec::encode)
+        .concat(Source.never())
+        .via(
+            client(s -> {})
+                .atop(BidiFlow.fromFlows(rechunk, Flow.of(ByteString.class)))
+                .atop(framedServer.reversed())
+                .join(serverApp))
+        .runWith(Sink.ignore(), system);
+    all.get(60, TimeUnit.SECONDS);
+
+    assertThat(received).hasSameSizeAs(sent);
+    for (int i = 0; i < sent.size(); i++) {
+      if (sent.get(i) instanceof Frame.Block b) {
+        Frame.Block got = (Frame.Block) received.get(i);
+        assertThat(got.cid()).isEqualTo(b.cid());
+        assertThat(got.index()).isEqualTo(b.index());
+        assertThat(got.data().equals(b.data())).as("block %d bytes", i).isTrue();
+        if (b.data().size() >= TlsStage.OWN_ARRAY) {
+          // the bytes are one array of their own: taking them as an array copies nothing
+          assertThat(got.data().compact().toArrayUnsafe())
+              .as("block of %d bytes", b.data().size())
+              .hasSize(b.data().size())
+              .isSameAs(got.data().compact().toArrayUnsafe());
+        }
+      } else {
+        assertThat(received.get(i)).isEqualTo(sent.get(i));
+      }
+    }
   }
 }
