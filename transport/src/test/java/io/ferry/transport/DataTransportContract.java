@@ -194,6 +194,34 @@ public abstract class DataTransportContract {
   }
 
   @Test
+  void aSenderHeldAtItsLimitMovesOnWhenReopenedAfterTheReceiversWantArrived() throws Exception {
+    // A restart's reopen can reach the sender after the receiver's want for the new run: the
+    // sender then already runs, held at its old limit, and no other want comes to wake it. The
+    // reopen itself must let it move on, or each side waits for the other.
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 300_000, 4096, 11);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 11);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000));
+    onA.awaitLimit(id, 1);
+    long counted = onA.firstTime(id, Direction.QUEUED);
+
+    receive(p.b(), id, p.a().self(), dag.root(), counted);
+    // the want is handled, and the offers and answers it starts have crossed, before the reopen
+    roundTripsFromB(p, 1);
+    roundTrips(p, 2);
+    roundTripsFromB(p, 2);
+    p.a().openSend(request(id, p.b().self(), dag.root(), counted, counted, 50_000));
+
+    assertThat(onA.awaitLimit(id, 2))
+        .as("first-time bytes queued after the reopen")
+        .isGreaterThanOrEqualTo(50_000);
+    p.a().setByteLimit(id, 0);
+    onB.awaitFinished(id);
+    assertThat(onA.firstTimeBytes(id, Direction.QUEUED)).isEqualTo(dag.dagSize());
+  }
+
+  @Test
   void aSenderAllowedNoNewBytesResendsOnlyTheBlocksItCountedThenHoldsUntilRaised()
       throws Exception {
     ImportResult dag = TestDags.file(storeA, 200_000, 4096, 7);
@@ -343,6 +371,18 @@ public abstract class DataTransportContract {
           .toCompletableFuture()
           .get(20, TimeUnit.SECONDS);
       Poll.until(WAIT, "round trip", () -> onB.messages.size() > before);
+    }
+  }
+
+  /** Sends messages b → a and waits for each, so anything b queued before has been handled. */
+  private void roundTripsFromB(Pair p, int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      int before = onA.messages.size();
+      p.b()
+          .send(p.a().self(), TransferRequest.update(2000 + i, false))
+          .toCompletableFuture()
+          .get(20, TimeUnit.SECONDS);
+      Poll.until(WAIT, "round trip", () -> onA.messages.size() > before);
     }
   }
 

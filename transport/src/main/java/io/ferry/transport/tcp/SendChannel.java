@@ -91,6 +91,9 @@ final class SendChannel implements SendQueue.Owner {
       io.control(new Frame.Resume(id, ++pauseSeq));
     }
     setByteLimit(again.byteLimit());
+    // The receiver's want for the new run may have come first: the sender then already runs, held
+    // by the old limit or pause, and nothing else will wake it.
+    pump();
   }
 
   /** A send slot became free for this queued channel. */
