@@ -95,9 +95,15 @@ public final class TransportBench {
       long bigBytes = Long.parseLong(big[3]);
       System.out.printf(
           "provider ready at %s; DAG %s: %s blocks, %d bytes%n", at, big[1], big[2], bigBytes);
-      // Warm-up, untimed: the JIT compiles the whole path (one full-size pull; the baselines
-      // warm up too), and LevelDB's native library is loaded.
-      bench.pull(at, bigRoot, null, provider);
+      // Warm-up, untimed: the JIT compiles the whole path (full-size pulls, one unless
+      // -Dbench.warmup says more; the baselines warm up too), and LevelDB's native library is
+      // loaded.
+      int warmups = Integer.getInteger("bench.warmup", 1);
+      for (int i = 0; i < warmups; i++) {
+        bench.pull(at, bigRoot, null, provider);
+      }
+      System.out.printf(
+          "warm-up: %d untimed %d MiB pull(s), load average %s%n", warmups, sizeMiB, loadAverage());
       bench.pull(at, Cid.parse(warm[1]), work.resolve("warm-leveldb"), provider);
 
       Map<String, List<Run>> runs = new java.util.LinkedHashMap<>();
