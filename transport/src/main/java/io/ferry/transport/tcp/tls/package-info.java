@@ -6,6 +6,8 @@
  * extension, never from names or certificate authorities. {@link
  * io.ferry.transport.tcp.tls.TlsStage} runs the JDK's {@code SSLEngine} inside the connection's
  * stream, a socket read and a batch of outgoing frames at a time, and checks the peer before any
- * application byte passes.
+ * application byte passes; it decrypts each read in place and, given a {@link
+ * io.ferry.transport.tcp.tls.PlaintextLayout}, decrypts large unit bodies (block data) straight
+ * into arrays of their own.
  */
 package io.ferry.transport.tcp.tls;
