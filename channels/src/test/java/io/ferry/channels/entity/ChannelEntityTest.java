@@ -67,6 +67,16 @@ class ChannelEntityTest {
         testKit.system(), ChannelEntity.create(id.toString(), env, null));
   }
 
+  /** Alice's request to pull the DAG at {@code ROOT} from this (Bob's) channel, voucher "v1". */
+  private static void receivePullFromAlice(
+      EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> kit, ChannelId id) {
+    kit.runCommand(
+        new ReceiveRequest(
+            ALICE,
+            TransferRequest.open(
+                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+  }
+
   private static ChannelId newId(PeerId initiator, PeerId responder) {
     return new ChannelId(initiator, responder, transferIds.incrementAndGet());
   }
@@ -192,11 +202,7 @@ class ChannelEntityTest {
     ChannelId id = newId(ALICE, BOB);
     var kit = actor(BOB, bob, id);
 
-    kit.runCommand(
-        new ReceiveRequest(
-            ALICE,
-            TransferRequest.open(
-                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+    receivePullFromAlice(kit, id);
 
     ChannelState state = until(kit, "ongoing", s -> s.status() == Status.Ongoing);
     assertThat(state.isSender()).isTrue();
@@ -288,11 +294,7 @@ class ChannelEntityTest {
                     StubValidation.withResult(StubValidation.accept(), "paid"), 3000));
     ChannelId id = newId(ALICE, BOB);
     var kit = actor(BOB, bob, id);
-    kit.runCommand(
-        new ReceiveRequest(
-            ALICE,
-            TransferRequest.open(
-                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+    receivePullFromAlice(kit, id);
     until(kit, "ongoing", s -> s.status() == Status.Ongoing);
     assertThat(bob.sends.get(0).byteLimit()).isEqualTo(1000);
 
@@ -336,11 +338,7 @@ class ChannelEntityTest {
         Optional.of(StubValidation.withResult(StubValidation.pause("settle"), "bill"));
     ChannelId id = newId(ALICE, BOB);
     var kit = actor(BOB, bob, id);
-    kit.runCommand(
-        new ReceiveRequest(
-            ALICE,
-            TransferRequest.open(
-                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+    receivePullFromAlice(kit, id);
     until(kit, "ongoing", s -> s.status() == Status.Ongoing);
 
     kit.runCommand(new FinishData(true, null));
@@ -409,11 +407,7 @@ class ChannelEntityTest {
     ChannelId id = newId(ALICE, BOB);
     var kit = actor(BOB, bob, id);
 
-    kit.runCommand(
-        new ReceiveRequest(
-            ALICE,
-            TransferRequest.open(
-                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+    receivePullFromAlice(kit, id);
 
     ChannelState state = until(kit, "failed", s -> s.status() == Status.Failed);
     assertThat(state.message()).contains("paused-for-voucher timeout");
