@@ -170,9 +170,11 @@ class TwoNodesEndToEndTest {
         s -> List.of(statuses).contains(s));
   }
 
-  private String detachedPull(String root) throws Exception {
-    FerryProcess.Result r =
-        ferry(
+  /** {@code ferry pull} on b from a, with the paid-retrieval proposal, plus {@code extra}. */
+  private FerryProcess.Result paidPullOnB(String root, String... extra) throws Exception {
+    return ferry(
+        with(
+            extra,
             "pull",
             "--home",
             b.home().toString(),
@@ -182,8 +184,35 @@ class TwoNodesEndToEndTest {
             "--voucher-type",
             PROPOSAL,
             "--voucher",
-            TERMS,
-            "--detach");
+            TERMS));
+  }
+
+  /** {@code ferry push} from a to b, with the example allowlist voucher {@code token}. */
+  private FerryProcess.Result allowlistedPushFromA(String root, String token, String... extra)
+      throws Exception {
+    return ferry(
+        with(
+            extra,
+            "push",
+            "--home",
+            a.home().toString(),
+            "--to",
+            bAddress,
+            root,
+            "--voucher-type",
+            "ferry-example/allowlist/1",
+            "--voucher",
+            token));
+  }
+
+  private static String[] with(String[] extra, String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+    System.arraycopy(extra, 0, all, args.length, extra.length);
+    return all;
+  }
+
+  private String detachedPull(String root) throws Exception {
+    FerryProcess.Result r = paidPullOnB(root, "--detach");
     assertThat(r.exit()).as(r.err()).isZero();
     return r.lastLine();
   }
@@ -269,20 +298,7 @@ class TwoNodesEndToEndTest {
             });
     Path copy = dir.resolve("pulled.copy");
 
-    FerryProcess.Result r =
-        ferry(
-            "pull",
-            "--home",
-            b.home().toString(),
-            "--from",
-            aAddress,
-            root,
-            "--voucher-type",
-            PROPOSAL,
-            "--voucher",
-            TERMS,
-            "--out",
-            copy.toString());
+    FerryProcess.Result r = paidPullOnB(root, "--out", copy.toString());
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("pull complete");
@@ -398,18 +414,7 @@ class TwoNodesEndToEndTest {
     Path file = randomFile("pushed.bin", 1024 * 1024 + 5, 2);
     String root = importOn(a, file);
 
-    FerryProcess.Result r =
-        ferry(
-            "push",
-            "--home",
-            a.home().toString(),
-            "--to",
-            bAddress,
-            root,
-            "--voucher-type",
-            "ferry-example/allowlist/1",
-            "--voucher",
-            "{\"token\":\"e2e-token\"}");
+    FerryProcess.Result r = allowlistedPushFromA(root, "{\"token\":\"e2e-token\"}");
     Path copy = dir.resolve("pushed.copy");
     FerryProcess.Result exported =
         ferry("export", "--home", b.home().toString(), root, copy.toString());
@@ -424,18 +429,7 @@ class TwoNodesEndToEndTest {
     Path file = randomFile("refused.bin", 4096, 3);
     String root = importOn(a, file);
 
-    FerryProcess.Result r =
-        ferry(
-            "push",
-            "--home",
-            a.home().toString(),
-            "--to",
-            bAddress,
-            root,
-            "--voucher-type",
-            "ferry-example/allowlist/1",
-            "--voucher",
-            "{\"token\":\"wrong\"}");
+    FerryProcess.Result r = allowlistedPushFromA(root, "{\"token\":\"wrong\"}");
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("not on the allowlist");
@@ -472,18 +466,7 @@ class TwoNodesEndToEndTest {
     Path file = randomFile("restarted.bin", 12 * 1024 * 1024, 7);
     String root = importOn(a, file);
     FerryProcess.Result opened =
-        ferry(
-            "push",
-            "--home",
-            a.home().toString(),
-            "--to",
-            bAddress,
-            root,
-            "--voucher-type",
-            "ferry-example/allowlist/1",
-            "--voucher",
-            "{\"token\":\"e2e-token\"}",
-            "--detach");
+        allowlistedPushFromA(root, "{\"token\":\"e2e-token\"}", "--detach");
     assertThat(opened.exit()).as(opened.err()).isZero();
     String id = opened.lastLine();
     Poll.until(
@@ -537,20 +520,7 @@ class TwoNodesEndToEndTest {
   void anSseClientThatDisconnectsAndResumesGetsEveryEventExactlyOnce() throws Exception {
     Path file = randomFile("sse.bin", 1024 * 1024, 6);
     String root = importOn(a, file);
-    assertThat(
-            ferry(
-                    "pull",
-                    "--home",
-                    b.home().toString(),
-                    "--from",
-                    aAddress,
-                    root,
-                    "--voucher-type",
-                    PROPOSAL,
-                    "--voucher",
-                    TERMS)
-                .exit())
-        .isZero();
+    assertThat(paidPullOnB(root).exit()).isZero();
     List<SseReader.Event> all = events("?follow=false", null, -1);
     assertThat(all.size()).isGreaterThan(10);
 
