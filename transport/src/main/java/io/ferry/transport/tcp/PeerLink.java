@@ -82,7 +82,9 @@ final class PeerLink {
     this.events = events;
     this.backoff =
         new RedialBackoff(
-            node.settings().reconnectMinBackoff(), node.settings().reconnectMaxBackoff());
+            node.settings().reconnectMinBackoff(),
+            node.settings().reconnectMaxBackoff(),
+            dialsSecond(node.self(), peer));
   }
 
   Connection active() {
@@ -220,7 +222,7 @@ final class PeerLink {
     } else if (active != c) {
       Connection keep = preferred(active, c);
       Connection drop = keep == c ? active : c;
-      log.debug("duplicate connections to {}: keeping {}, retiring {}", peer, keep, drop);
+      log.info("duplicate connections to {}: keeping {}, retiring {}", peer, keep, drop);
       retire(drop);
       if (keep == c) {
         switchTo(c);
@@ -234,6 +236,15 @@ final class PeerLink {
     others.remove(c);
     log.debug("switched to {} with {}", c, peer);
     events.switched();
+  }
+
+  /**
+   * Whether {@code self} redials {@code peer} later than the peer redials it: the higher peer ID
+   * does, since of two simultaneous connections the one the lower ID dialed is kept (see {@link
+   * #preferred}).
+   */
+  static boolean dialsSecond(PeerId self, PeerId peer) {
+    return self.compareTo(peer) > 0;
   }
 
   /** Of two connections, the one dialed by the lower peer ID; of two from one dialer, the newer. */

@@ -2,6 +2,8 @@ package io.ferry.transport.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.channels.PeerId;
+import io.ferry.transport.identity.NodeIdentity;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,8 @@ class RedialBackoffTest {
 
   @Test
   void theDelayDoublesWithEveryFailedDialUpToTheMaximum() {
-    RedialBackoff backoff = new RedialBackoff(Duration.ofMillis(100), Duration.ofMillis(700));
+    RedialBackoff backoff =
+        new RedialBackoff(Duration.ofMillis(100), Duration.ofMillis(700), false);
 
     assertThat(backoff.next(MIDDLE)).isEqualTo(Duration.ofMillis(100));
     backoff.failed();
@@ -27,7 +30,8 @@ class RedialBackoffTest {
 
   @Test
   void aConnectionResetsTheBackoffToItsShortestDelay() {
-    RedialBackoff backoff = new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(60));
+    RedialBackoff backoff =
+        new RedialBackoff(Duration.ofMillis(100), Duration.ofSeconds(60), false);
     for (int i = 0; i < 12; i++) {
       backoff.failed();
     }
@@ -41,9 +45,33 @@ class RedialBackoffTest {
 
   @Test
   void eachDelayIsSpreadByAtMostAFifthEitherWay() {
-    RedialBackoff backoff = new RedialBackoff(Duration.ofMillis(1000), Duration.ofMillis(1000));
+    RedialBackoff backoff =
+        new RedialBackoff(Duration.ofMillis(1000), Duration.ofMillis(1000), false);
 
     assertThat(backoff.next(0.0)).isEqualTo(Duration.ofMillis(800));
     assertThat(backoff.next(0.999_999)).isBetween(Duration.ofMillis(1199), Duration.ofMillis(1200));
+  }
+
+  @Test
+  void afterALossTheYieldingPeerRedialsWellAfterTheOtherWhateverTheSpread() {
+    Duration min = Duration.ofMillis(250);
+    RedialBackoff first = new RedialBackoff(min, Duration.ofSeconds(30), false);
+    RedialBackoff second = new RedialBackoff(min, Duration.ofSeconds(30), true);
+
+    Duration latestFirst = first.next(0.999_999);
+    Duration earliestSecond = second.next(0.0);
+
+    assertThat(earliestSecond.minus(latestFirst)).isGreaterThanOrEqualTo(Duration.ofMillis(399));
+  }
+
+  @Test
+  void ofTwoPeersExactlyOneYieldsTheOneWhoseConnectionWouldBeRetired() {
+    NodeIdentity a = NodeIdentity.generate();
+    NodeIdentity b = NodeIdentity.generate();
+    PeerId lower = a.peerId().compareTo(b.peerId()) < 0 ? a.peerId() : b.peerId();
+    PeerId higher = lower.equals(a.peerId()) ? b.peerId() : a.peerId();
+
+    assertThat(PeerLink.dialsSecond(higher, lower)).isTrue();
+    assertThat(PeerLink.dialsSecond(lower, higher)).isFalse();
   }
 }

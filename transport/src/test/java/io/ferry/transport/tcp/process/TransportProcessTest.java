@@ -199,8 +199,31 @@ class TransportProcessTest {
       provider.await(mark, l -> l.startsWith("finished 7 sender ok"), SHORT);
       assertThat(exported(client, dag)).isEqualTo(dag.sha256());
       long resent = provider.progress(7, "SENT", true, mark) - dag.bytes();
-      assertThat(resent).isBetween(0L, window + MIB);
+      assertThat(resent)
+          .as(() -> transcript(provider, client, 7, mark))
+          .isBetween(0L, window + MIB);
     }
+  }
+
+  /** What both sides printed about a transfer and their connection, for a failure message. */
+  private static String transcript(PeerProcess sender, PeerProcess receiver, long id, int mark) {
+    java.util.function.Predicate<String> about =
+        l -> l.startsWith("peer-") || l.matches("\\w+ " + id + " .*");
+    String keep = System.getenv("FERRY_KEEP_LOGS");
+    if (keep != null) {
+      try {
+        Files.copy(sender.home.resolve("stderr.log"), Path.of(keep, "sender.log"));
+        Files.copy(receiver.home.resolve("stderr.log"), Path.of(keep, "receiver.log"));
+      } catch (java.io.IOException e) {
+        // diagnostics only
+      }
+    }
+    return "sender: "
+        + sender.lines().subList(mark, sender.lines().size()).stream().filter(about).toList()
+        + "\nreceiver: "
+        + receiver.lines().stream().filter(about).toList()
+        + sender.stderr()
+        + receiver.stderr();
   }
 
   @Test
