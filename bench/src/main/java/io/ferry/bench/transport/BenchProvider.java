@@ -31,7 +31,8 @@ import org.apache.pekko.actor.ActorSystem;
 /**
  * The serving side of the transport benchmark, in its own JVM: a TCP transport over a memory or
  * LevelDB store that answers every pull request by sending the DAG. Commands on standard input:
- * {@code big MIB SEED}, {@code small COUNT KIB SEED}, {@code heap}, {@code cpu}, {@code quit}.
+ * {@code big MIB SEED}, {@code small COUNT KIB SEED}, {@code heap}, {@code cpu}, {@code vm}, {@code
+ * quit}.
  */
 public final class BenchProvider implements TransportHandler {
   private final TcpTransport transport;
@@ -93,6 +94,10 @@ public final class BenchProvider implements TransportHandler {
         }
         case "heap" -> System.out.println("heap " + heapUsedAfterGc());
         case "cpu" -> System.out.println("cpu " + cpuNanos());
+        case "vm" -> {
+          long[] vm = vmMillis();
+          System.out.println("vm " + vm[0] + " " + vm[1]);
+        }
         case "quit" -> {
           transport.close();
           system.terminate();
@@ -116,6 +121,18 @@ public final class BenchProvider implements TransportHandler {
   static long heapUsedAfterGc() {
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * Milliseconds this JVM has spent compiling (summed over the compiler threads) and in GC (summed
+   * over the collectors), so far.
+   */
+  static long[] vmMillis() {
+    long gc = 0;
+    for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gc += Math.max(0, b.getCollectionTime());
+    }
+    return new long[] {ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), gc};
   }
 
   static long cpuNanos() {

@@ -57,6 +57,7 @@ public final class TransportBench {
 
   private final ActorSystem system;
   private final Recorder recorder = new Recorder();
+  private final Map<String, Puller> pullers = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
 
   private TransportBench() {
@@ -68,8 +69,15 @@ public final class TransportBench {
                 .withFallback(ConfigFactory.load()));
   }
 
-  /** One measured run: bytes moved, wall time and CPU time of both processes. */
-  record Run(long bytes, long nanos, long cpuNanos) {
+  /**
+   * One measured run: bytes moved, wall time and CPU time of both processes; for Ferry's pulls also
+   * the time both JVMs spent compiling (JIT) and in GC pauses during it (-1 where not measured).
+   */
+  record Run(long bytes, long nanos, long cpuNanos, long jitMillis, long gcMillis) {
+    Run(long bytes, long nanos, long cpuNanos) {
+      this(bytes, nanos, cpuNanos, -1, -1);
+    }
+
     double mbPerS() {
       return bytes / (nanos / 1e3);
     }
@@ -133,6 +141,7 @@ public final class TransportBench {
         bench.smallChannels(at, provider);
       }
     } finally {
+      bench.pullers.values().forEach(p -> p.transport().close());
       bench.system.terminate();
     }
     System.exit(0);
@@ -141,7 +150,14 @@ public final class TransportBench {
   private static void add(Map<String, List<Run>> runs, String name, Run run) {
     runs.computeIfAbsent(name, k -> new ArrayList<>()).add(run);
     System.out.printf(
-        "  %-45s %7.0f MB/s  cpu %5.2f s%n", name, run.mbPerS(), run.cpuNanos() / 1e9);
+        "  %-45s %7.0f MB/s  cpu %5.2f s%s%n",
+        name,
+        run.mbPerS(),
+        run.cpuNanos() / 1e9,
+        run.jitMillis() < 0
+            ? ""
+            : String.format(
+                "  (JIT %.2f s, GC pauses %.2f s)", run.jitMillis() / 1e3, run.gcMillis() / 1e3));
   }
 
   private static Run baseline(boolean tls, long sizeMiB) throws Exception {
@@ -170,13 +186,37 @@ public final class TransportBench {
     }
   }
 
-  /** Pulls a DAG into a fresh store (memory, or LevelDB under {@code dir}); returns the run. */
+  /**
+   * Pulls a DAG into a fresh store (memory, or LevelDB under {@code dir}); returns the run. By
+   * default each kind of store has one puller transport for the whole run, whose one connection to
+   * the provider carries every pull, as a node's one connection per peer carries all its channels
+   * (and as each baseline's socket is warm when its clock starts); only the store is new each time.
+   * {@code -Dbench.connection=new} starts a new transport, so a new connection and TLS handshake
+   * inside the timed part, for every pull, as the bench did before.
+   */
   private Run pull(Multiaddr provider, Cid root, Path dir, Child child) throws Exception {
     BlockStore store = dir == null ? new MemoryBlockStore() : LevelDbBlockStore.open(dir);
-    TcpTransport t = start(store);
-    try {
+    boolean kept = !"new".equals(System.getProperty("bench.connection", "kept"));
+    TcpTransport t;
+    if (kept) {
+      Puller p = pullers.get(dir == null ? "memory" : "leveldb");
+      if (p == null) {
+        SwappableStore s = new SwappableStore(store);
+        p = new Puller(start(s), s);
+        p.transport().addPeer(provider);
+        p.transport().connect(provider).toCompletableFuture().get();
+        pullers.put(dir == null ? "memory" : "leveldb", p);
+      } else {
+        p.store().swap(store);
+      }
+      t = p.transport();
+    } else {
+      t = start(store);
       t.addPeer(provider);
+    }
+    try {
       long childCpu0 = child.cpuNanos();
+      long[] vm0 = vmMillis(child);
       long cpu0 = ownCpu();
       long start = System.nanoTime();
       ChannelId id = new ChannelId(t.self(), provider.peer(), ids.incrementAndGet());
@@ -194,12 +234,21 @@ public final class TransportBench {
         throw new IllegalStateException("pull failed: " + error);
       }
       long bytes = recorder.bytes.getAndSet(0);
-      return new Run(bytes, nanos, ownCpu() - cpu0 + child.cpuNanos() - childCpu0);
+      long cpu = ownCpu() - cpu0 + child.cpuNanos() - childCpu0;
+      long[] vm1 = vmMillis(child);
+      return new Run(bytes, nanos, cpu, vm1[0] - vm0[0], vm1[1] - vm0[1]);
     } finally {
-      t.close();
+      if (kept) {
+        pullers.get(dir == null ? "memory" : "leveldb").store().swap(new MemoryBlockStore());
+      } else {
+        t.close();
+      }
       store.close();
     }
   }
+
+  /** A puller transport kept for the run, and the store it pulls into. */
+  private record Puller(TcpTransport transport, SwappableStore store) {}
 
   private TcpTransport start(BlockStore store) throws Exception {
     TcpTransport t =
@@ -323,6 +372,13 @@ public final class TransportBench {
 
   private static double median(List<Run> runs) {
     return middle(runs.stream().mapToDouble(Run::mbPerS));
+  }
+
+  /** Compilation and GC milliseconds so far, this JVM's plus the provider's. */
+  private static long[] vmMillis(Child provider) throws java.io.IOException {
+    long[] own = BenchProvider.vmMillis();
+    String[] w = provider.call("vm", "vm").split(" ");
+    return new long[] {own[0] + Long.parseLong(w[1]), own[1] + Long.parseLong(w[2])};
   }
 
   private static long ownCpu() {
