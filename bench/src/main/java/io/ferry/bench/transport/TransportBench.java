@@ -137,6 +137,14 @@ public final class TransportBench {
         System.out.printf("round %d done, load average %s%n", r, loadAverage());
       }
       table(runs);
+      if (rounds >= 4) {
+        // The JIT is still compiling the transfer's paths over the first few GiB (each round
+        // prints its compile time); the second half of the rounds shows the steady state.
+        Map<String, List<Run>> late = new java.util.LinkedHashMap<>();
+        runs.forEach((k, v) -> late.put(k, v.subList(v.size() / 2, v.size())));
+        System.out.printf("%nRounds %d–%d only:%n", rounds / 2 + 1, rounds);
+        table(late);
+      }
       if (CASES.contains("small")) {
         bench.smallChannels(at, provider);
       }
