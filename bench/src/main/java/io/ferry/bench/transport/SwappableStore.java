@@ -1,19 +1,15 @@
 package io.ferry.bench.transport;
 
-import io.ferry.ipld.Block;
-import io.ferry.ipld.Cid;
 import io.ferry.ipld.store.BlockStore;
-import java.util.List;
+import io.ferry.ipld.store.ForwardingBlockStore;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * A block store that forwards to another, which the bench replaces between pulls: so that one
  * puller transport, with its one connection to the provider, can pull into a fresh, empty store
  * each round, as a node pulls many channels over one connection per peer.
  */
-final class SwappableStore implements BlockStore {
+final class SwappableStore extends ForwardingBlockStore {
   private volatile BlockStore current;
 
   SwappableStore(BlockStore first) {
@@ -28,47 +24,7 @@ final class SwappableStore implements BlockStore {
   }
 
   @Override
-  public Optional<Block> get(Cid cid) {
-    return current.get(cid);
-  }
-
-  @Override
-  public boolean has(Cid cid) {
-    return current.has(cid);
-  }
-
-  @Override
-  public OptionalLong sizeOf(Cid cid) {
-    return current.sizeOf(cid);
-  }
-
-  @Override
-  public void put(Block block) {
-    current.put(block);
-  }
-
-  @Override
-  public void putAll(List<Block> blocks) {
-    current.putAll(blocks);
-  }
-
-  @Override
-  public void delete(Cid cid) {
-    current.delete(cid);
-  }
-
-  @Override
-  public long count() {
-    return current.count();
-  }
-
-  @Override
-  public long sizeBytes() {
-    return current.sizeBytes();
-  }
-
-  @Override
-  public void close() {
-    current.close();
+  protected BlockStore delegate() {
+    return current;
   }
 }

@@ -3,7 +3,7 @@ package io.ferry.node.engine;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.store.BlockStore;
-import java.util.List;
+import io.ferry.ipld.store.ForwardingBlockStore;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * transport's worker waits, no actor does), act while the transfer is provably unfinished, then let
  * it go on.
  */
-final class GatedStore implements BlockStore {
+final class GatedStore extends ForwardingBlockStore {
   private final BlockStore inner;
   private final AtomicInteger remaining = new AtomicInteger(Integer.MAX_VALUE);
   private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -60,38 +60,13 @@ final class GatedStore implements BlockStore {
   }
 
   @Override
-  public boolean has(Cid cid) {
-    return inner.has(cid);
-  }
-
-  @Override
-  public void put(Block block) {
-    inner.put(block);
-  }
-
-  @Override
-  public void putAll(List<Block> blocks) {
-    inner.putAll(blocks);
-  }
-
-  @Override
-  public void delete(Cid cid) {
-    inner.delete(cid);
-  }
-
-  @Override
-  public long count() {
-    return inner.count();
-  }
-
-  @Override
-  public long sizeBytes() {
-    return inner.sizeBytes();
-  }
-
-  @Override
   public void close() {
     open();
     inner.close();
+  }
+
+  @Override
+  protected BlockStore delegate() {
+    return inner;
   }
 }

@@ -3,14 +3,14 @@ package io.ferry.transport.tcp.process;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.store.BlockStore;
-import java.util.List;
+import io.ferry.ipld.store.ForwardingBlockStore;
 import java.util.Optional;
 
 /**
  * A block store that can be told to return wrong bytes for one CID, as a faulty or malicious
  * sender's store would (it passes them on as trusted).
  */
-final class CorruptibleStore implements BlockStore {
+final class CorruptibleStore extends ForwardingBlockStore {
   private final BlockStore store;
   private volatile Cid corrupt;
 
@@ -34,37 +34,7 @@ final class CorruptibleStore implements BlockStore {
   }
 
   @Override
-  public boolean has(Cid cid) {
-    return store.has(cid);
-  }
-
-  @Override
-  public void put(Block block) {
-    store.put(block);
-  }
-
-  @Override
-  public void putAll(List<Block> blocks) {
-    store.putAll(blocks);
-  }
-
-  @Override
-  public void delete(Cid cid) {
-    store.delete(cid);
-  }
-
-  @Override
-  public long count() {
-    return store.count();
-  }
-
-  @Override
-  public long sizeBytes() {
-    return store.sizeBytes();
-  }
-
-  @Override
-  public void close() {
-    store.close();
+  protected BlockStore delegate() {
+    return store;
   }
 }
