@@ -17,17 +17,21 @@ import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.transport.tcp.TcpSettings;
 import io.ferry.transport.tcp.TcpTransport;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
@@ -137,7 +141,7 @@ public final class TransportBench {
         }
       }
 
-      Map<String, List<Run>> runs = new java.util.LinkedHashMap<>();
+      Map<String, List<Run>> runs = new LinkedHashMap<>();
       for (int r = 1; r <= rounds; r++) {
         if (CASES.contains("tls")) {
           add(runs, TLS, baseline(true, sizeMiB));
@@ -161,9 +165,9 @@ public final class TransportBench {
       }
       table(runs);
       if (rounds >= 4) {
-        // The JIT is still compiling the transfer's paths over the first few GiB (each round
-        // prints its compile time); the second half of the rounds shows the steady state.
-        Map<String, List<Run>> late = new java.util.LinkedHashMap<>();
+        // Whatever the warm-up left unsettled (each round prints its JIT and GC time) shows in the
+        // first rounds; the second half of the rounds shows the steady state.
+        Map<String, List<Run>> late = new LinkedHashMap<>();
         runs.forEach((k, v) -> late.put(k, v.subList(v.size() / 2, v.size())));
         System.out.printf("%nRounds %d–%d only:%n", rounds / 2 + 1, rounds);
         table(late);
@@ -228,15 +232,16 @@ public final class TransportBench {
   private Run pull(Multiaddr provider, Cid root, Path dir, Child child) throws Exception {
     BlockStore store = dir == null ? new MemoryBlockStore() : LevelDbBlockStore.open(dir);
     boolean kept = !"new".equals(System.getProperty("bench.connection", "kept"));
+    String kind = dir == null ? "memory" : "leveldb";
     TcpTransport t;
     if (kept) {
-      Puller p = pullers.get(dir == null ? "memory" : "leveldb");
+      Puller p = pullers.get(kind);
       if (p == null) {
         SwappableStore s = new SwappableStore(store);
         p = new Puller(start(s), s);
         p.transport().addPeer(provider);
         p.transport().connect(provider).toCompletableFuture().get();
-        pullers.put(dir == null ? "memory" : "leveldb", p);
+        pullers.put(kind, p);
       } else {
         p.store().swap(store);
       }
@@ -270,7 +275,7 @@ public final class TransportBench {
       return new Run(bytes, nanos, cpu, vm1[0] - vm0[0], vm1[1] - vm0[1]);
     } finally {
       if (kept) {
-        pullers.get(dir == null ? "memory" : "leveldb").store().swap(new MemoryBlockStore());
+        pullers.get(kind).store().swap(new MemoryBlockStore());
       } else {
         t.close();
       }
@@ -281,9 +286,9 @@ public final class TransportBench {
     }
   }
 
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }
@@ -402,9 +407,21 @@ public final class TransportBench {
                       .mapToDouble(i -> rs.get(i).mbPerS() / tls.get(i).mbPerS()))
               : Double.NaN;
       System.out.printf(
-          "| %s | %.0f | %.0f–%.0f | %.2f | %.2f | %.2f | %.2f |%n",
-          e.getKey(), mb, min, max, cpuPerGb, mb / median(tls), perRound, mb / median(plain));
+          "| %s | %.0f | %.0f–%.0f | %.2f | %s | %s | %s |%n",
+          e.getKey(),
+          mb,
+          min,
+          max,
+          cpuPerGb,
+          ratio(mb / median(tls)),
+          ratio(perRound),
+          ratio(mb / median(plain)));
     }
+  }
+
+  /** A ratio to two places, or a dash where its baseline did not run. */
+  private static String ratio(double r) {
+    return Double.isNaN(r) ? "—" : String.format("%.2f", r);
   }
 
   private static double middle(java.util.stream.DoubleStream values) {
@@ -417,7 +434,7 @@ public final class TransportBench {
   }
 
   /** Compilation and GC milliseconds so far, this JVM's plus the provider's. */
-  private static long[] vmMillis(Child provider) throws java.io.IOException {
+  private static long[] vmMillis(Child provider) throws IOException {
     long[] own = BenchProvider.vmMillis();
     String[] w = provider.call("vm", "vm").split(" ");
     return new long[] {own[0] + Long.parseLong(w[1]), own[1] + Long.parseLong(w[2])};
