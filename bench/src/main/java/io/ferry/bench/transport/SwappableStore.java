@@ -16,11 +16,9 @@ final class SwappableStore extends ForwardingBlockStore {
     current = Objects.requireNonNull(first, "first");
   }
 
-  /** Puts {@code next} in place and returns the store it replaced (not closed). */
-  BlockStore swap(BlockStore next) {
-    BlockStore old = current;
+  /** Puts {@code next} in place; the store it replaces is not closed. */
+  void swap(BlockStore next) {
     current = Objects.requireNonNull(next, "next");
-    return old;
   }
 
   @Override
