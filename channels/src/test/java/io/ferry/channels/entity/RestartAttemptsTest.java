@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,16 +39,31 @@ import org.junit.jupiter.api.Test;
 /**
  * A channel whose connection dropped restarts by itself: after a backoff, at once when its peer
  * connects, and it gives up (fails) after the configured number of consecutive attempts without
- * data moving. Short backoffs keep the tests quick; nothing here asserts how long anything took.
+ * data moving.
+ *
+ * <p>The actors' clock is {@link ManualTime}: a timer fires only when a test moves the clock on
+ * ({@link #pass}), by exactly the backoff or timeout it means to run out, and the test then waits
+ * in real time for that timer's effect before it moves the clock again. With the real clock a busy
+ * machine let a 300 ms accept timeout run out before the test had answered the open request (seen
+ * once in CI); it could as well have let a backoff send one restart request more than a test
+ * counted.
  */
 class RestartAttemptsTest {
   private static final ActorTestKit testKit =
-      ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+      ActorTestKit.create(
+          ManualTime.config()
+              .withFallback(EventSourcedBehaviorTestKit.config())
+              .withFallback(ConfigFactory.load()));
+  private static final ManualTime clock = ManualTime.get(testKit.system());
   private static final AtomicLong transferIds = new AtomicLong(10_000);
+
+  /** Real time to wait for an effect: only a stuck test waits this long. */
   private static final Duration WAIT = Duration.ofSeconds(10);
+
   private static final Cid ROOT = Peers.cid("root");
   private static final ChannelSettings.Restarts QUICK =
       new ChannelSettings.Restarts(Duration.ofMillis(20), Duration.ofMillis(80), 3);
+  private static final Duration ACCEPT = Duration.ofMillis(300);
 
   private final RecordingTransport alice = new RecordingTransport(ALICE);
   private final StubValidation validation = new StubValidation();
@@ -67,6 +83,9 @@ class RestartAttemptsTest {
 
     assertThat(dropped.state().channel().stalled()).isTrue();
     assertThat(dropped.state().channel().message()).isEqualTo("connection reset");
+    pass(QUICK.backoffMin().minusMillis(1));
+    assertThat(restartRequests(alice)).as("requests before the backoff ran out").isZero();
+    pass(Duration.ofMillis(1));
     Poll.until(WAIT, "a restart request", () -> restartRequests(alice) == 1);
     var answered = kit.runCommand(restartAnswer(id));
     ChannelState state = answered.state().channel();
@@ -82,6 +101,7 @@ class RestartAttemptsTest {
     alice.failSends = true;
 
     kit.runCommand(new MarkDisconnected("connection reset"));
+    unsentAttempts(kit, QUICK, 0, 3);
 
     ChannelState failed = until(kit, "failed", s -> s.status() == Status.Failed);
     assertThat(failed.message())
@@ -104,9 +124,10 @@ class RestartAttemptsTest {
     var kit = ongoingPull(id, settings(QUICK));
     alice.failSends = true;
     kit.runCommand(new MarkDisconnected("connection reset"));
-    until(kit, "two failed attempts", s -> s.restartAttempts() == 2);
+    unsentAttempts(kit, QUICK, 0, 2);
     alice.failSends = false;
 
+    pass(QUICK.backoff(2));
     Poll.until(WAIT, "a restart request that went out", () -> restartRequests(alice) == 1);
     kit.runCommand(restartAnswer(id));
     var moved =
@@ -116,6 +137,7 @@ class RestartAttemptsTest {
     assertThat(moved.state().channel().stalled()).isFalse();
     alice.failSends = true;
     kit.runCommand(new MarkDisconnected("reset again"));
+    unsentAttempts(kit, QUICK, 0, 3);
     ChannelState failed = until(kit, "failed", s -> s.status() == Status.Failed);
     assertThat(failed.message()).startsWith("gave up after 3 restart attempts");
   }
@@ -123,9 +145,10 @@ class RestartAttemptsTest {
   @Test
   void aRestartRequestWithoutAnAnswerCountsAsAFailedAttempt() {
     ChannelId id = newId(ALICE, BOB);
-    var kit = ongoingPull(id, settings(QUICK).withAcceptTimeout(Duration.ofMillis(300)));
+    var kit = ongoingPull(id, settings(QUICK).withAcceptTimeout(ACCEPT));
 
     kit.runCommand(new MarkDisconnected("connection reset"));
+    unansweredAttempts(kit, QUICK, 3);
 
     ChannelState failed = until(kit, "failed", s -> s.status() == Status.Failed);
     assertThat(failed.message())
@@ -140,6 +163,7 @@ class RestartAttemptsTest {
     var slow = new ChannelSettings.Restarts(Duration.ofHours(1), Duration.ofHours(1), 3);
     var kit = ongoingPull(id, settings(slow));
     kit.runCommand(new MarkDisconnected("connection reset"));
+    pass(Duration.ofMinutes(59));
     assertThat(restartRequests(alice)).isZero();
 
     kit.runCommand(new MarkReconnected());
@@ -151,18 +175,14 @@ class RestartAttemptsTest {
   @Test
   void aLateAnswerToAnAttemptThatAlreadyFailedChangesNothing() {
     ChannelId id = newId(ALICE, BOB);
-    var kit =
-        ongoingPull(
-            id,
-            settings(new ChannelSettings.Restarts(Duration.ofMillis(20), Duration.ofHours(1), 5))
-                .withAcceptTimeout(Duration.ofMillis(300)));
+    var restarts = new ChannelSettings.Restarts(Duration.ofMillis(20), Duration.ofHours(1), 5);
+    var kit = ongoingPull(id, settings(restarts).withAcceptTimeout(ACCEPT));
     kit.runCommand(new MarkDisconnected("connection reset"));
-    until(kit, "one unanswered attempt", s -> s.restartAttempts() == 1);
-    Poll.until(WAIT, "the second request", () -> restartRequests(alice) == 2);
-    until(kit, "two unanswered attempts", s -> s.restartAttempts() == 2);
+    unansweredAttempts(kit, restarts, 2);
 
-    var late = kit.runCommand(restartAnswer(id));
+    var late = kit.runCommand(restartAnswer(id)); // the clock stands still: no third request yet
 
+    assertThat(restartRequests(alice)).isEqualTo(2);
     assertThat(late.events()).isEmpty();
     assertThat(late.state().channel().stalled()).isTrue();
   }
@@ -171,7 +191,7 @@ class RestartAttemptsTest {
   void aStalledResponderAsksTheInitiatorToRestartAndGivesUpWhenItCannotReachIt() {
     RecordingTransport bob = new RecordingTransport(BOB);
     ChannelId id = newId(ALICE, BOB);
-    var kit = actor(BOB, bob, id, settings(QUICK).withAcceptTimeout(Duration.ofMillis(300)));
+    var kit = actor(BOB, bob, id, settings(QUICK).withAcceptTimeout(ACCEPT));
     kit.runCommand(
         new ReceiveRequest(
             ALICE,
@@ -180,6 +200,7 @@ class RestartAttemptsTest {
     until(kit, "ongoing", s -> s.status() == Status.Ongoing);
 
     kit.runCommand(new MarkDisconnected("connection reset"));
+    pass(QUICK.backoff(0));
     Poll.until(
         WAIT,
         "a restart-existing-channel request",
@@ -191,6 +212,9 @@ class RestartAttemptsTest {
                             && r.type() == MessageType.RESTART_EXISTING_CHANNEL));
     bob.failSends = true;
     // The initiator never answers; the attempts that follow cannot even be sent.
+    pass(ACCEPT);
+    until(kit, "the first attempt unanswered", s -> s.restartAttempts() == 1);
+    unsentAttempts(kit, QUICK, 1, 3);
 
     ChannelState failed = until(kit, "failed", s -> s.status() == Status.Failed);
     assertThat(failed.message()).startsWith("gave up after 3 restart attempts");
@@ -207,10 +231,49 @@ class RestartAttemptsTest {
 
     assertThat(dropped.state().channel().stalled()).isTrue();
     assertThat(Restarting.restartsItself(dropped.state().channel())).isFalse();
+    pass(Duration.ofSeconds(1)); // many times the longest backoff
     assertThat(restartRequests(alice)).isZero();
   }
 
   // ---- helpers ----
+
+  /** Moves the actors' clock on: the timers due by then fire. */
+  private static void pass(Duration time) {
+    clock.timePasses(time);
+  }
+
+  /**
+   * Attempts {@code from + 1} to {@code to}, whose requests cannot be sent: each backoff runs out
+   * and the attempt fails at once.
+   */
+  private static void unsentAttempts(
+      EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> kit,
+      ChannelSettings.Restarts restarts,
+      int from,
+      int to) {
+    for (int attempt = from + 1; attempt <= to; attempt++) {
+      int n = attempt;
+      pass(restarts.backoff(n - 1));
+      until(kit, "failed attempt " + n, s -> s.restartAttempts() == n);
+    }
+  }
+
+  /**
+   * Attempts 1 to {@code count}, whose requests go out and get no answer: each backoff runs out,
+   * the request goes out, then the accept timeout runs out.
+   */
+  private void unansweredAttempts(
+      EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> kit,
+      ChannelSettings.Restarts restarts,
+      int count) {
+    for (int attempt = 1; attempt <= count; attempt++) {
+      int n = attempt;
+      pass(restarts.backoff(n - 1));
+      Poll.until(WAIT, "restart request " + n, () -> restartRequests(alice) == n);
+      pass(ACCEPT);
+      until(kit, "unanswered attempt " + n, s -> s.restartAttempts() == n);
+    }
+  }
 
   private static ChannelSettings settings(ChannelSettings.Restarts restarts) {
     return ChannelSettings.defaults().withRestarts(restarts);
