@@ -21,10 +21,12 @@ final class InboundDispatch {
   private static final Logger log = LoggerFactory.getLogger(InboundDispatch.class);
 
   private final PeerSession session;
+  private final SessionChannels channels;
   private final Connection connection;
 
   InboundDispatch(PeerSession session, Connection connection) {
     this.session = session;
+    this.channels = session.channels();
     this.connection = connection;
   }
 
@@ -35,7 +37,7 @@ final class InboundDispatch {
       return;
     }
     if (element instanceof InboundBlock b) {
-      ReceiveChannel r = session.receiveByRef(b.ref());
+      ReceiveChannel r = channels.receiveByRef(b.ref());
       if (r != null) {
         r.onBlock(b);
       } else {
@@ -46,27 +48,27 @@ final class InboundDispatch {
     } else if (element instanceof Frame.Want w) {
       onWant(w);
     } else if (element instanceof Frame.Credit c) {
-      SendChannel s = session.sendByRef(c.ref());
+      SendChannel s = channels.sendByRef(c.ref());
       if (s != null) {
         s.onCredit(c.bytes());
       }
     } else if (element instanceof Frame.Offer o) {
-      ReceiveChannel r = session.receiveByRef(o.ref());
+      ReceiveChannel r = channels.receiveByRef(o.ref());
       if (r != null) {
         r.onOffer(o);
       }
     } else if (element instanceof Frame.Have h) {
-      SendChannel s = session.sendByRef(h.ref());
+      SendChannel s = channels.sendByRef(h.ref());
       if (s != null) {
         s.onHave(h);
       }
     } else if (element instanceof Frame.Done d) {
-      ReceiveChannel r = session.receiveByRef(d.ref());
+      ReceiveChannel r = channels.receiveByRef(d.ref());
       if (r != null) {
         r.onDone(d.blocks());
       }
     } else if (element instanceof Frame.Complete d) {
-      SendChannel s = session.sendByRef(d.ref());
+      SendChannel s = channels.sendByRef(d.ref());
       if (s != null) {
         s.onComplete(d.blocks());
       } else {
@@ -85,11 +87,11 @@ final class InboundDispatch {
           a.index());
     } else if (element instanceof Frame.Close c) {
       session.forgetEarly(c.channel());
-      SendChannel s = session.send(c.channel());
+      SendChannel s = channels.send(c.channel());
       if (s != null) {
         s.onRemoteClose(c.error());
       }
-      ReceiveChannel r = session.receive(c.channel());
+      ReceiveChannel r = channels.receive(c.channel());
       if (r != null) {
         r.onRemoteClose(c.error());
       }
@@ -152,7 +154,7 @@ final class InboundDispatch {
       session.control(new Frame.Close(id, peer + " is not a party of channel " + id));
       return;
     }
-    SendChannel ch = session.send(id);
+    SendChannel ch = channels.send(id);
     if (ch != null) {
       session.want(ch, want);
     } else if (session.node().isOpenWithAnotherPeer(id, peer)) {
@@ -164,7 +166,7 @@ final class InboundDispatch {
   }
 
   private void pauseOrResume(ChannelId id, long seq, boolean pause) {
-    SendChannel s = session.send(id);
+    SendChannel s = channels.send(id);
     if (s != null) {
       if (pause) {
         s.onRemotePause(seq);
@@ -173,7 +175,7 @@ final class InboundDispatch {
       }
       return;
     }
-    ReceiveChannel r = session.receive(id);
+    ReceiveChannel r = channels.receive(id);
     if (r != null) {
       if (pause) {
         r.onRemotePause(seq);

@@ -26,9 +26,6 @@ import io.ferry.transport.tcp.SessionCommand.Tick;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,23 +55,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   private final TimerScheduler<SessionCommand> timers;
   private final PeerLimits limits;
   private final PeerLink link;
-  private final Map<ChannelId, SendChannel> sends = new HashMap<>();
-  private final Map<Long, SendChannel> sendsByRef = new HashMap<>();
-  private final Map<ChannelId, ReceiveChannel> receives = new HashMap<>();
-  private final Map<Long, ReceiveChannel> receivesByRef = new HashMap<>();
-
-  /**
-   * Per channel closed before its end, the highest index it queued (see {@link #rememberQueued}).
-   * Needed only until the channel reopens, so the oldest entries go beyond a bound.
-   */
-  private final Map<ChannelId, Long> queuedBefore =
-      new java.util.LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ChannelId, Long> eldest) {
-          return size() > 4096;
-        }
-      };
-
+  private final SessionChannels channels = new SessionChannels();
   private final EarlyFrames early = new EarlyFrames();
 
   static Behavior<SessionCommand> create(TransportContext node, PeerId peer, Multiaddr address) {
@@ -129,7 +110,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   private Behavior<SessionCommand> onOpenSend(OpenSend m) {
     ChannelId id = m.request().channelId();
-    SendChannel existing = sends.get(id);
+    SendChannel existing = channels.send(id);
     if (existing != null && existing.state() != SendChannel.State.ENDED) {
       existing.reopen(m.request());
       if (m.paused()) {
@@ -139,7 +120,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     }
     boolean admitted = node.slots().acquire(id, peer, () -> later(() -> admit(id)));
     SendChannel ch = new SendChannel(m.request(), this, admitted, early.takePaused(id));
-    sends.put(id, ch);
+    channels.add(ch);
     if (m.paused()) {
       ch.pauseLocally();
     }
@@ -161,7 +142,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   }
 
   private void admit(ChannelId id) {
-    SendChannel ch = sends.get(id);
+    SendChannel ch = channels.send(id);
     if (ch == null || ch.state() == SendChannel.State.ENDED) {
       node.slots().release(peer);
     } else {
@@ -171,13 +152,13 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   private Behavior<SessionCommand> onOpenReceive(OpenReceive m) {
     ChannelId id = m.request().channelId();
-    ReceiveChannel existing = receives.get(id);
+    ReceiveChannel existing = channels.receive(id);
     ReceiveChannel ch = existing;
     if (existing != null && existing.state() != ReceiveChannel.State.ENDED) {
       existing.reopen(m.request(), m.held());
     } else {
       ch = new ReceiveChannel(m.request(), this, m.held());
-      receives.put(id, ch);
+      channels.add(ch);
     }
     if (m.paused()) {
       ch.pauseLocally();
@@ -187,43 +168,33 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   }
 
   private Behavior<SessionCommand> onSend(ChannelId id, Consumer<SendChannel> f) {
-    SendChannel s = sends.get(id);
-    if (s != null) {
-      f.accept(s);
-    }
-    return this;
+    return onEither(id, f, r -> {});
   }
 
   private Behavior<SessionCommand> onPauseOrResume(ChannelId id, boolean pause) {
-    SendChannel s = sends.get(id);
-    if (s != null) {
-      if (pause) {
-        s.pauseLocally();
-      } else {
-        s.resumeLocally();
-      }
-    }
-    ReceiveChannel r = receives.get(id);
-    if (r != null) {
-      if (pause) {
-        r.pauseLocally();
-      } else {
-        r.resumeLocally();
-      }
-    }
-    return this;
+    return pause
+        ? onEither(id, SendChannel::pauseLocally, ReceiveChannel::pauseLocally)
+        : onEither(id, SendChannel::resumeLocally, ReceiveChannel::resumeLocally);
   }
 
   private Behavior<SessionCommand> onCloseChannel(CloseChannel m) {
-    SendChannel s = sends.get(m.channel());
-    if (s != null) {
-      s.close();
-    }
-    ReceiveChannel r = receives.get(m.channel());
-    if (r != null) {
-      r.close();
-    }
     forgetEarly(m.channel());
+    return onEither(m.channel(), SendChannel::close, ReceiveChannel::close);
+  }
+
+  /**
+   * Applies {@code send} to the channel's sending side and {@code receive} to its receiving one.
+   */
+  private Behavior<SessionCommand> onEither(
+      ChannelId id, Consumer<SendChannel> send, Consumer<ReceiveChannel> receive) {
+    SendChannel s = channels.send(id);
+    if (s != null) {
+      send.accept(s);
+    }
+    ReceiveChannel r = channels.receive(id);
+    if (r != null) {
+      receive.accept(r);
+    }
     return this;
   }
 
@@ -237,15 +208,14 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   @Override
   public void connected() {
     node.handler().onPeerConnected(peer);
-    List.copyOf(receives.values()).forEach(ReceiveChannel::connected);
+    channels.receives().forEach(ReceiveChannel::connected);
   }
 
   @Override
   public void lost(String why) {
-    sendsByRef.clear();
-    receivesByRef.clear();
-    List.copyOf(sends.values()).forEach(SendChannel::connectionLost);
-    List.copyOf(receives.values()).forEach(ReceiveChannel::connectionLost);
+    channels.unbindAll();
+    channels.sends().forEach(SendChannel::connectionLost);
+    channels.receives().forEach(ReceiveChannel::connectionLost);
     node.handler().onPeerDisconnected(peer, why);
   }
 
@@ -255,15 +225,15 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     // connection may be dropped with it, so senders wait for a new want and receivers ask again.
     // Senders keep their references until the new want: a receiver's COMPLETE may still be read
     // from the old connection, and it holds whatever the reference.
-    receivesByRef.clear();
-    List.copyOf(sends.values()).forEach(SendChannel::connectionLost);
-    List.copyOf(receives.values()).forEach(ReceiveChannel::connectionLost);
-    List.copyOf(receives.values()).forEach(ReceiveChannel::connected);
+    channels.unbindReceives();
+    channels.sends().forEach(SendChannel::connectionLost);
+    channels.receives().forEach(ReceiveChannel::connectionLost);
+    channels.receives().forEach(ReceiveChannel::connected);
   }
 
   @Override
   public boolean needsConnection() {
-    return link.hasPending() || !sends.isEmpty() || !receives.isEmpty();
+    return link.hasPending() || !channels.isEmpty();
   }
 
   @Override
@@ -304,8 +274,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   /** The receiver wants a channel's blocks from a new reference. */
   void want(SendChannel ch, Frame.Want want) {
-    sendsByRef.values().remove(ch);
-    sendsByRef.put(want.ref(), ch);
+    channels.bind(want.ref(), ch);
     ch.onWant(want);
   }
 
@@ -343,29 +312,16 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     link.onGoAway(c);
   }
 
-  SendChannel sendByRef(long ref) {
-    return sendsByRef.get(ref);
-  }
-
-  ReceiveChannel receiveByRef(long ref) {
-    return receivesByRef.get(ref);
-  }
-
-  SendChannel send(ChannelId id) {
-    return sends.get(id);
-  }
-
-  ReceiveChannel receive(ChannelId id) {
-    return receives.get(id);
+  /** The channels, for {@link InboundDispatch} to find the one a frame is about. */
+  SessionChannels channels() {
+    return channels;
   }
 
   // ---- timers and wake-ups ----
 
   private Behavior<SessionCommand> onTick() {
-    for (SendChannel s : List.copyOf(sends.values())) {
-      s.flushProgress();
-    }
-    for (ReceiveChannel r : List.copyOf(receives.values())) {
+    channels.sends().forEach(SendChannel::flushProgress);
+    for (ReceiveChannel r : channels.receives()) {
       r.flush();
       r.flushProgress();
     }
@@ -375,11 +331,11 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   }
 
   private void pumpAll() {
-    List.copyOf(sends.values()).forEach(SendChannel::pump);
+    channels.sends().forEach(SendChannel::pump);
   }
 
   private void creditUnthrottled() {
-    List.copyOf(receives.values()).forEach(ReceiveChannel::unthrottled);
+    channels.receives().forEach(ReceiveChannel::unthrottled);
   }
 
   // ---- SessionIo ----
@@ -451,9 +407,8 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   @Override
   public long newRef(ReceiveChannel channel) {
-    receivesByRef.values().remove(channel);
     long ref = node.newRef();
-    receivesByRef.put(ref, channel);
+    channels.bind(ref, channel);
     return ref;
   }
 
@@ -464,30 +419,23 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   @Override
   public void rememberQueued(ChannelId id, long highestIndex) {
-    queuedBefore.merge(id, highestIndex, Math::max);
+    channels.rememberQueued(id, highestIndex);
   }
 
   @Override
   public long recallQueued(ChannelId id) {
-    Long highest = queuedBefore.remove(id);
-    return highest == null ? -1 : highest;
+    return channels.recallQueued(id);
   }
 
   @Override
   public void retire(ChannelId id) {
-    SendChannel s = sends.remove(id);
-    if (s != null) {
-      sendsByRef.values().remove(s);
-      if (s.wasAdmitted()) {
-        node.slots().release(peer);
-      } else {
-        node.slots().cancel(id);
-      }
+    SendChannel s = channels.removeSend(id);
+    if (s != null && s.wasAdmitted()) {
+      node.slots().release(peer);
+    } else if (s != null) {
+      node.slots().cancel(id);
     }
-    ReceiveChannel r = receives.remove(id);
-    if (r != null) {
-      receivesByRef.values().remove(r);
-    }
+    channels.removeReceive(id);
     node.retired(id);
   }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Frame.Want}), answers each page of offered CIDs with what it holds ({@link Frame.Have}), takes
  * held blocks from its own store and each sent block from the wire, checking that the block is the
  * one the traversal expects next (its hash was checked on arrival). Blocks are stored by its {@link
- * StoreBatcher}; its {@link ReceiveCredit} returns credit as they are stored.
+ * StoreBatcher}; its {@link ReceiveCredit} returns credit as they are stored; its {@link
+ * LocalReads} read the local store.
  */
 final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private static final Logger log = LoggerFactory.getLogger(ReceiveChannel.class);
@@ -39,16 +40,14 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private final ReceiveCredit credit;
   private final StoreBatcher batcher;
   private final ReceiveOffers offers;
+  private final LocalReads reads;
   private DataRequest request;
   private State state = State.PREPARING;
   private Traversal traversal;
   private final List<CompletableFuture<Long>> waitingForIndex = new ArrayList<>();
-  private int epoch;
   private long ref = -1;
   private boolean firstOffer = true;
   private final Deque<InboundBlock> arrived = new ArrayDeque<>();
-  private boolean readingLocal;
-  private boolean rewinding;
   private long senderTotal = -1;
   private long bytesReceived;
   private boolean localPaused;
@@ -61,6 +60,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     this.credit = new ReceiveCredit(io, () -> ref, () -> state == State.ACTIVE);
     this.batcher = new StoreBatcher(id, io, this);
     this.offers = new ReceiveOffers(io, this);
+    this.reads = new LocalReads(io);
     waitingForIndex.add(held);
     prepare();
   }
@@ -136,12 +136,10 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
 
   /** Drops what belongs to the previous want: offers, and blocks that arrived but were not used. */
   private void forgetInFlight() {
-    epoch++;
+    reads.dropPending();
     offers.reset(traversal == null ? 0 : traversal.index());
     arrived.forEach(b -> credit.dropped(b.data().length));
     arrived.clear();
-    readingLocal = false;
-    rewinding = false;
     senderTotal = -1;
   }
 
@@ -185,15 +183,12 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
    * are held): walk the local store again up to the sender's start.
    */
   private void rewind(long to) {
-    rewinding = true;
-    int myEpoch = epoch;
-    io.blocking(
+    reads.start(
         () -> Walker.positionedAt(io.store(), request.root(), request.selector(), to),
         (t, error) -> {
-          if (myEpoch != epoch || state != State.ACTIVE) {
+          if (state != State.ACTIVE) {
             return;
           }
-          rewinding = false;
           if (error != null) {
             fail("cannot walk the local store: " + SendChannel.message(error));
             return;
@@ -233,7 +228,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     if (localPaused) {
       return;
     }
-    while (state == State.ACTIVE && !readingLocal && !rewinding && !traversal.isDone()) {
+    while (state == State.ACTIVE && !reads.pending() && !traversal.isDone()) {
       long i = traversal.index();
       long maxBlocks = io.settings().maxBlocksPerChannel();
       if (maxBlocks > 0 && i >= maxBlocks) {
@@ -244,23 +239,16 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
       if (offered == null) {
         if (senderTotal >= 0 && senderTotal <= i && offers.allChecked()) {
           fail(
-              "the sender ended after "
-                  + senderTotal
-                  + " blocks but the selector expects "
-                  + traversal.expectedNext().orElseThrow()
-                  + " next");
+              "the sender ended after %d blocks but the selector expects %s next"
+                  .formatted(senderTotal, traversal.expectedNext().orElseThrow()));
         }
         return;
       }
       Cid expected = traversal.expectedNext().orElseThrow();
       if (!offered.cid().equals(expected)) {
         fail(
-            "the sender offered "
-                + offered.cid()
-                + " as block "
-                + i
-                + " but the selector expects "
-                + expected);
+            "the sender offered %s as block %d but the selector expects %s"
+                .formatted(offered.cid(), i, expected));
         return;
       }
       if (offered.held()) {
@@ -269,7 +257,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
         return;
       }
     }
-    if (state == State.ACTIVE && !rewinding && traversal.isDone()) {
+    if (state == State.ACTIVE && !reads.pending() && traversal.isDone()) {
       finishWhenStored();
     }
   }
@@ -282,14 +270,8 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     }
     if (b.index() != i || !b.cid().equals(expected)) {
       fail(
-          "block "
-              + b.cid()
-              + " (index "
-              + b.index()
-              + ") was not asked for: the selector expects "
-              + expected
-              + " at index "
-              + i);
+          "block %s (index %d) was not asked for: the selector expects %s at index %d"
+              .formatted(b.cid(), b.index(), expected, i));
       return false;
     }
     Block block = Block.trusted(b.cid(), b.data());
@@ -332,15 +314,12 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
       }
       return;
     }
-    readingLocal = true;
-    int myEpoch = epoch;
-    io.blocking(
-        () -> held(cid, index),
+    reads.start(
+        () -> Walker.held(io.store(), cid, index),
         (held, error) -> {
-          if (myEpoch != epoch || state != State.ACTIVE) {
+          if (state != State.ACTIVE) {
             return;
           }
-          readingLocal = false;
           if (error != null) {
             fail("held block " + cid + " vanished: " + SendChannel.message(error));
           } else if (consume(held.block())) {
@@ -348,28 +327,6 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
             advance();
           }
         });
-  }
-
-  /** A held block as the traversal needs it, and its size in the store. */
-  private record HeldBlock(Block block, long size) {}
-
-  private HeldBlock held(Cid cid, long index) {
-    Block block = Walker.load(io.store(), cid, index);
-    if (cid.codec() != Multicodec.RAW) {
-      return new HeldBlock(block, block.size());
-    }
-    long size =
-        io.store()
-            .sizeOf(cid)
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "block "
-                            + cid
-                            + " (traversal index "
-                            + index
-                            + ") is not in the local store"));
-    return new HeldBlock(block, size);
   }
 
   /** Timer: store what waits in the batch, report progress. */
@@ -405,10 +362,8 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     }
     if (senderTotal >= 0 && senderTotal != traversal.index()) {
       fail(
-          "the sender counts "
-              + senderTotal
-              + " blocks but the selector ends after "
-              + traversal.index());
+          "the sender counts %d blocks but the selector ends after %d"
+              .formatted(senderTotal, traversal.index()));
       return;
     }
     batcher.flush();
@@ -488,7 +443,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
 
   private void end() {
     state = State.ENDED;
-    epoch++;
+    reads.dropPending();
     arrived.clear();
     offers.reset(0);
     credit.close();

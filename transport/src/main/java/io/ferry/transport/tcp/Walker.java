@@ -131,11 +131,23 @@ final class Walker {
     if (cid.codec() == Multicodec.RAW) {
       return Block.trusted(cid, NO_BYTES);
     }
-    return store
-        .get(cid)
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "block " + cid + " (traversal index " + index + ") is not in the local store"));
+    return store.get(cid).orElseThrow(() -> missing(cid, index));
+  }
+
+  /** A held block as a traversal needs it ({@link #load}), and its size in the store. */
+  record Held(Block block, long size) {}
+
+  /** Block {@code index} of a traversal, which {@code store} holds, and its stored size. */
+  static Held held(BlockStore store, Cid cid, long index) {
+    Block block = load(store, cid, index);
+    if (cid.codec() != Multicodec.RAW) {
+      return new Held(block, block.size());
+    }
+    return new Held(block, store.sizeOf(cid).orElseThrow(() -> missing(cid, index)));
+  }
+
+  private static IllegalStateException missing(Cid cid, long index) {
+    return new IllegalStateException(
+        "block " + cid + " (traversal index " + index + ") is not in the local store");
   }
 }
