@@ -21,11 +21,13 @@ final class InboundDispatch {
   private static final Logger log = LoggerFactory.getLogger(InboundDispatch.class);
 
   private final PeerSession session;
+  private final SessionIo sessionIo;
   private final SessionChannels channels;
   private final Connection connection;
 
   InboundDispatch(PeerSession session, Connection connection) {
     this.session = session;
+    this.sessionIo = session.io();
     this.channels = session.channels();
     this.connection = connection;
   }
@@ -81,7 +83,7 @@ final class InboundDispatch {
     } else if (element instanceof Frame.Ack a) {
       log.debug(
           "{} acknowledged request {} on {} at index {}",
-          session.peer(),
+          sessionIo.peer(),
           a.seq(),
           a.channel(),
           a.index());
@@ -101,10 +103,10 @@ final class InboundDispatch {
     } else if (element instanceof Frame.Pong) {
       // liveness only
     } else if (element instanceof Frame.GoAway g) {
-      log.debug("{} stops using {}: {}", session.peer(), connection, g.reason());
+      log.debug("{} stops using {}: {}", sessionIo.peer(), connection, g.reason());
       session.onGoAway(connection);
     } else {
-      log.warn("{} sent an unexpected {}", session.peer(), element.getClass().getSimpleName());
+      log.warn("{} sent an unexpected {}", sessionIo.peer(), element.getClass().getSimpleName());
     }
   }
 
@@ -129,12 +131,12 @@ final class InboundDispatch {
 
   /** A control message for the engine, unless it is about a channel of other peers. */
   private void onMessage(TransferMessage message) {
-    PeerId peer = session.peer();
+    PeerId peer = sessionIo.peer();
     if (message instanceof TransferRequest r
         && r.type() == MessageType.RESTART_EXISTING_CHANNEL
         && (r.restartChannel() == null
             || !r.restartChannel().isParty(peer)
-            || !r.restartChannel().isParty(session.self()))) {
+            || !r.restartChannel().isParty(sessionIo.self()))) {
       log.warn(
           "refused a control message from {} about channel {}: {} is not its counterparty",
           peer,
@@ -142,16 +144,16 @@ final class InboundDispatch {
           peer);
       return;
     }
-    session.handler().onMessage(peer, message);
+    sessionIo.handler().onMessage(peer, message);
   }
 
   /** The receiver of a channel wants its blocks, if it is the channel's counterparty. */
   private void onWant(Frame.Want want) {
     ChannelId id = want.channel();
-    PeerId peer = session.peer();
-    if (!id.isParty(peer) || !id.isParty(session.self())) {
+    PeerId peer = sessionIo.peer();
+    if (!id.isParty(peer) || !id.isParty(sessionIo.self())) {
       log.warn("refused a want from {} for channel {}: {} is not its counterparty", peer, id, peer);
-      session.control(new Frame.Close(id, peer + " is not a party of channel " + id));
+      sessionIo.control(new Frame.Close(id, peer + " is not a party of channel " + id));
       return;
     }
     SendChannel ch = channels.send(id);
@@ -159,7 +161,7 @@ final class InboundDispatch {
       session.want(ch, want);
     } else if (session.node().isOpenWithAnotherPeer(id, peer)) {
       log.warn("refused a want from {} for channel {}: it is open with another peer", peer, id);
-      session.control(new Frame.Close(id, "channel " + id + " is not open with " + peer));
+      sessionIo.control(new Frame.Close(id, "channel " + id + " is not open with " + peer));
     } else {
       session.earlyWant(want);
     }

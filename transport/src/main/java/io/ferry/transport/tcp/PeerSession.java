@@ -2,8 +2,6 @@ package io.ferry.transport.tcp;
 
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.PeerId;
-import io.ferry.channels.wire.TransportHandler;
-import io.ferry.ipld.store.BlockStore;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.tcp.SessionCommand.Ack;
 import io.ferry.transport.tcp.SessionCommand.Attached;
@@ -24,12 +22,7 @@ import io.ferry.transport.tcp.SessionCommand.SetByteLimit;
 import io.ferry.transport.tcp.SessionCommand.Stop;
 import io.ferry.transport.tcp.SessionCommand.Tick;
 import io.ferry.transport.tcp.frame.Frame;
-import io.ferry.transport.tcp.frame.FrameCodec;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -46,8 +39,7 @@ import org.slf4j.LoggerFactory;
  * SendChannel}, {@link ReceiveChannel}). Channels outlive connections: after a reconnect each
  * receiving channel asks again from where it stands.
  */
-final class PeerSession extends AbstractBehavior<SessionCommand>
-    implements SessionIo, PeerLink.Events {
+final class PeerSession extends AbstractBehavior<SessionCommand> implements PeerLink.Events {
   private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
 
   private final TransportContext node;
@@ -56,6 +48,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
   private final PeerLimits limits;
   private final PeerLink link;
   private final SessionChannels channels = new SessionChannels();
+  private final SessionIo io;
   private final EarlyFrames early = new EarlyFrames();
 
   static Behavior<SessionCommand> create(TransportContext node, PeerId peer, Multiaddr address) {
@@ -75,6 +68,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     this.timers = timers;
     this.limits = new PeerLimits(node, this::later, this::pumpAll, this::creditUnthrottled);
     this.link = new PeerLink(node, peer, address, ctx.getSelf(), this);
+    this.io = new ActorSessionIo(ctx, node, peer, link, limits, channels);
     timers.startTimerAtFixedRate(Tick.INSTANCE, node.settings().progressInterval());
   }
 
@@ -119,7 +113,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
       return this;
     }
     boolean admitted = node.slots().acquire(id, peer, () -> later(() -> admit(id)));
-    SendChannel ch = new SendChannel(m.request(), this, admitted, early.takePaused(id));
+    SendChannel ch = new SendChannel(m.request(), io, admitted, early.takePaused(id));
     channels.add(ch);
     if (m.paused()) {
       ch.pauseLocally();
@@ -157,7 +151,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     if (existing != null && existing.state() != ReceiveChannel.State.ENDED) {
       existing.reopen(m.request(), m.held());
     } else {
-      ch = new ReceiveChannel(m.request(), this, m.held());
+      ch = new ReceiveChannel(m.request(), io, m.held());
       channels.add(ch);
     }
     if (m.paused()) {
@@ -289,9 +283,9 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   /** The receiver paused (or resumed) a channel this node has not opened for sending yet. */
   void earlyPause(ChannelId id, long seq, boolean pause) {
-    if (id.isParty(peer) && id.isParty(self())) {
+    if (id.isParty(peer) && id.isParty(node.self())) {
       early.pause(id, pause);
-      control(new Frame.Ack(id, seq, 0));
+      io.control(new Frame.Ack(id, seq, 0));
     }
   }
 
@@ -317,6 +311,15 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
     return channels;
   }
 
+  /** What the channels use of this session, and {@link InboundDispatch} too. */
+  SessionIo io() {
+    return io;
+  }
+
+  private void later(Runnable action) {
+    ActorSessionIo.later(getContext(), action);
+  }
+
   // ---- timers and wake-ups ----
 
   private Behavior<SessionCommand> onTick() {
@@ -336,106 +339,5 @@ final class PeerSession extends AbstractBehavior<SessionCommand>
 
   private void creditUnthrottled() {
     channels.receives().forEach(ReceiveChannel::unthrottled);
-  }
-
-  // ---- SessionIo ----
-
-  @Override
-  public PeerId self() {
-    return node.self();
-  }
-
-  @Override
-  public PeerId peer() {
-    return peer;
-  }
-
-  @Override
-  public TcpSettings settings() {
-    return node.settings();
-  }
-
-  @Override
-  public TransportHandler handler() {
-    return node.handler();
-  }
-
-  @Override
-  public BlockStore store() {
-    return node.store();
-  }
-
-  @Override
-  public boolean isConnected() {
-    return link.active() != null;
-  }
-
-  @Override
-  public void control(Frame frame) {
-    link.control(frame);
-  }
-
-  @Override
-  public boolean data(Frame.Block frame, Runnable onWritten) {
-    return link.data(FrameCodec.encode(frame), () -> later(onWritten));
-  }
-
-  @Override
-  public boolean hasRoom() {
-    return link.hasRoom();
-  }
-
-  @Override
-  public <T> void blocking(Callable<T> work, BiConsumer<T, Throwable> then) {
-    CompletableFuture<T> f =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return work.call();
-              } catch (Exception e) {
-                throw new CompletionException(e);
-              }
-            },
-            node.blockingExecutor());
-    getContext().pipeToSelf(f, (value, error) -> new Later(() -> then.accept(value, error)));
-  }
-
-  @Override
-  public void later(Runnable action) {
-    getContext().getSelf().tell(new Later(action));
-  }
-
-  @Override
-  public long newRef(ReceiveChannel channel) {
-    long ref = node.newRef();
-    channels.bind(ref, channel);
-    return ref;
-  }
-
-  @Override
-  public PeerLimits limits() {
-    return limits;
-  }
-
-  @Override
-  public void rememberQueued(ChannelId id, long highestIndex) {
-    channels.rememberQueued(id, highestIndex);
-  }
-
-  @Override
-  public long recallQueued(ChannelId id) {
-    return channels.recallQueued(id);
-  }
-
-  @Override
-  public void retire(ChannelId id) {
-    SendChannel s = channels.removeSend(id);
-    if (s != null && s.wasAdmitted()) {
-      node.slots().release(peer);
-    } else if (s != null) {
-      node.slots().cancel(id);
-    }
-    channels.removeReceive(id);
-    node.retired(id);
   }
 }

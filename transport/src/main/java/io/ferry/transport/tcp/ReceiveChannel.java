@@ -5,14 +5,8 @@ import io.ferry.channels.wire.DataRequest;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.Multicodec;
-import io.ferry.ipld.codec.CodecException;
 import io.ferry.ipld.traversal.Traversal;
-import io.ferry.ipld.traversal.UnexpectedBlockException;
 import io.ferry.transport.tcp.frame.Frame;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * held blocks from its own store and each sent block from the wire, checking that the block is the
  * one the traversal expects next (its hash was checked on arrival). Blocks are stored by its {@link
  * StoreBatcher}; its {@link ReceiveCredit} returns credit as they are stored; its {@link
- * LocalReads} read the local store.
+ * LocalReads} read the local store; blocks from the wire wait in its {@link ArrivedBlocks} until
+ * the traversal reaches them.
  */
 final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private static final Logger log = LoggerFactory.getLogger(ReceiveChannel.class);
@@ -44,14 +39,12 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private DataRequest request;
   private State state = State.PREPARING;
   private Traversal traversal;
-  private final List<CompletableFuture<Long>> waitingForIndex = new ArrayList<>();
+  private final HeldIndexRequests waitingForIndex = new HeldIndexRequests();
   private long ref = -1;
   private boolean firstOffer = true;
-  private final Deque<InboundBlock> arrived = new ArrayDeque<>();
+  private final ArrivedBlocks arrived;
+  private final LocalPause pause;
   private long senderTotal = -1;
-  private long bytesReceived;
-  private boolean localPaused;
-  private long pauseSeq;
 
   ReceiveChannel(DataRequest request, SessionIo io, CompletableFuture<Long> held) {
     this.id = request.channelId();
@@ -61,6 +54,8 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     this.batcher = new StoreBatcher(id, io, this);
     this.offers = new ReceiveOffers(io, this);
     this.reads = new LocalReads(io);
+    this.arrived = new ArrivedBlocks(credit, io.settings().maxBytesPerChannel());
+    this.pause = new LocalPause(id, io);
     waitingForIndex.add(held);
     prepare();
   }
@@ -113,9 +108,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     if (state != State.ACTIVE || !batcher.idle() || waitingForIndex.isEmpty()) {
       return;
     }
-    long index = traversal.index();
-    waitingForIndex.forEach(f -> f.complete(index));
-    waitingForIndex.clear();
+    waitingForIndex.answer(traversal.index());
   }
 
   /** The connection is up: ask the sender for what is missing. */
@@ -138,8 +131,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private void forgetInFlight() {
     reads.dropPending();
     offers.reset(traversal == null ? 0 : traversal.index());
-    arrived.forEach(b -> credit.dropped(b.data().length));
-    arrived.clear();
+    arrived.dropUnused();
     senderTotal = -1;
   }
 
@@ -204,18 +196,11 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   }
 
   void onBlock(InboundBlock b) {
-    if (!b.matches()) {
-      fail(b.problem());
+    String refused = arrived.add(b);
+    if (refused != null) {
+      fail(refused);
       return;
     }
-    long max = io.settings().maxBytesPerChannel();
-    if (max > 0 && bytesReceived + b.data().length > max) {
-      fail("the channel exceeds the maximum of " + max + " bytes");
-      return;
-    }
-    bytesReceived += b.data().length;
-    credit.arrived(b.data().length);
-    arrived.add(b);
     advance();
   }
 
@@ -225,7 +210,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
    * credit they took) until it resumes.
    */
   private void advance() {
-    if (localPaused) {
+    if (pause.paused()) {
       return;
     }
     while (state == State.ACTIVE && !reads.pending() && !traversal.isDone()) {
@@ -285,19 +270,11 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   }
 
   private boolean consume(Block block) {
-    try {
-      // A raw block has no links: the traversal needs its CID, not a decoded copy of its bytes.
-      traversal.advance(
-          block.cid().codec() == Multicodec.RAW ? Walker.load(io.store(), block.cid(), 0) : block);
-      return true;
-    } catch (UnexpectedBlockException e) {
-      fail(e.getMessage());
-    } catch (CodecException e) {
-      fail("block " + block.cid() + " cannot be decoded: " + e.getMessage());
-    } catch (RuntimeException e) {
-      fail("block " + block.cid() + " cannot be traversed: " + e.getMessage());
+    String refused = Walker.advanceOver(traversal, io.store(), block);
+    if (refused != null) {
+      fail(refused);
     }
-    return false;
+    return refused == null;
   }
 
   /**
@@ -376,17 +353,13 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   }
 
   void pauseLocally() {
-    if (!localPaused) {
-      localPaused = true;
+    if (pause.pause()) {
       credit.pause();
-      io.control(new Frame.Pause(id, ++pauseSeq));
     }
   }
 
   void resumeLocally() {
-    if (localPaused) {
-      localPaused = false;
-      io.control(new Frame.Resume(id, ++pauseSeq));
+    if (pause.resume()) {
       credit.resume();
       advance();
     }
@@ -447,9 +420,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     arrived.clear();
     offers.reset(0);
     credit.close();
-    waitingForIndex.forEach(
-        f -> f.completeExceptionally(new IllegalStateException("channel " + id + " was closed")));
-    waitingForIndex.clear();
+    waitingForIndex.closed(id);
     io.retire(id);
   }
 }

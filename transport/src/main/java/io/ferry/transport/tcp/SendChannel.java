@@ -36,10 +36,9 @@ final class SendChannel implements SendQueue.Owner {
   private boolean firstWant = true;
   private long ref = -1;
   private long credit;
-  private boolean localPaused;
+  private final LocalPause pause;
   private boolean remotePaused;
   private boolean limitHeld;
-  private long pauseSeq;
   private long firstTimeQueuedBytes;
   private long highestQueued = -1;
   private long bytesSent;
@@ -54,6 +53,7 @@ final class SendChannel implements SendQueue.Owner {
     this.state = admitted ? State.WAITING : State.QUEUED;
     this.admitted = admitted;
     this.remotePaused = remotePaused;
+    this.pause = new LocalPause(id, io);
     this.highestQueued = io.recallQueued(id);
     this.queue = new SendQueue(io, () -> this.request, this);
     TcpSettings s = io.settings();
@@ -83,13 +83,10 @@ final class SendChannel implements SendQueue.Owner {
     firstWant = true;
     firstTimeQueuedBytes = 0;
     limitHeld = false;
-    if (localPaused) {
-      // An open starts unpaused, as a new channel does: the engine pauses it again if it should.
-      // A responder paused for payment reopens allowed repeats only, and must resend the blocks
-      // lost in flight, or the client waits for them while the responder waits for payment.
-      localPaused = false;
-      io.control(new Frame.Resume(id, ++pauseSeq));
-    }
+    // An open starts unpaused, as a new channel does: the engine pauses it again if it should.
+    // A responder paused for payment reopens allowed repeats only, and must resend the blocks
+    // lost in flight, or the client waits for them while the responder waits for payment.
+    pause.resume();
     setByteLimit(again.byteLimit());
     // The receiver's want for the new run may have come first: the sender then already runs, held
     // by the old limit or pause, and nothing else will wake it.
@@ -175,7 +172,7 @@ final class SendChannel implements SendQueue.Owner {
         continue;
       }
       if (credit <= 0
-          || localPaused
+          || pause.paused()
           || remotePaused
           || io.limits().uploadThrottled()
           || !io.hasRoom()) {
@@ -278,16 +275,11 @@ final class SendChannel implements SendQueue.Owner {
   }
 
   void pauseLocally() {
-    if (!localPaused) {
-      localPaused = true;
-      io.control(new Frame.Pause(id, ++pauseSeq));
-    }
+    pause.pause();
   }
 
   void resumeLocally() {
-    if (localPaused) {
-      localPaused = false;
-      io.control(new Frame.Resume(id, ++pauseSeq));
+    if (pause.resume()) {
       pump();
     }
   }

@@ -1,10 +1,8 @@
 package io.ferry.transport.tcp;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.PeerId;
-import io.ferry.channels.wire.DataProgress;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.channels.wire.DataTransport;
 import io.ferry.channels.wire.TransferMessage;
@@ -44,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class TcpTransport implements DataTransport, TransportContext {
   private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  private static final long BULK_BUFFER = 1L << 20;
 
   private final ActorSystem<?> system;
   private final NodeIdentity identity;
@@ -67,7 +64,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final AtomicLong refs = new AtomicLong();
   private final int instance = INSTANCES.incrementAndGet();
   private final AtomicInteger sessionNames = new AtomicInteger();
-  private volatile TransportHandler handler = new NoHandler();
+  private volatile TransportHandler handler = new UnboundHandler();
   private volatile Multiaddr listenAddress;
   private volatile boolean closed;
 
@@ -113,7 +110,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
       TcpSettings settings) {
     TcpTransport t =
         new TcpTransport(Adapter.toTyped(system.classicSystem()), identity, store, settings);
-    t.checkBufferSizes();
+    BulkBuffers.checkIn(t.system.settings().config());
     if (settings.listen() == null) {
       return CompletableFuture.completedFuture(t);
     }
@@ -138,22 +135,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
    * actor system's configuration.
    */
   public static Config recommendedConfig() {
-    return ConfigFactory.parseString(
-        "pekko.io.tcp.direct-buffer-size = 1 MiB\n"
-            + "pekko.stream.materializer.io.tcp.write-buffer-size = 1 MiB\n");
-  }
-
-  private void checkBufferSizes() {
-    Config c = system.settings().config();
-    long read = c.getBytes("pekko.io.tcp.direct-buffer-size");
-    long write = c.getBytes("pekko.stream.materializer.io.tcp.write-buffer-size");
-    if (read < BULK_BUFFER || write < BULK_BUFFER) {
-      log.info(
-          "TCP buffers are small for bulk data (direct-buffer-size {}, write-buffer-size {});"
-              + " TcpTransport.recommendedConfig() sets both to 1 MiB",
-          read,
-          write);
-    }
+    return BulkBuffers.config();
   }
 
   /** Where this node accepts connections, with its /p2p/ ID; empty if it does not listen. */
@@ -405,28 +387,5 @@ public final class TcpTransport implements DataTransport, TransportContext {
   @Override
   public void retired(ChannelId channel) {
     channelPeers.remove(channel);
-  }
-
-  /** Until {@link #bind}: events are logged and dropped. */
-  private static final class NoHandler implements TransportHandler {
-    @Override
-    public void onMessage(PeerId from, TransferMessage message) {
-      log.debug("no handler bound: dropping {} from {}", message, from);
-    }
-
-    @Override
-    public void onProgress(ChannelId channelId, DataProgress progress) {}
-
-    @Override
-    public void onDataLimitReached(ChannelId channelId, long bytesQueued) {}
-
-    @Override
-    public void onDataFinished(ChannelId channelId, boolean sender, String error) {}
-
-    @Override
-    public void onPeerConnected(PeerId peer) {}
-
-    @Override
-    public void onPeerDisconnected(PeerId peer, String reason) {}
   }
 }

@@ -3,6 +3,7 @@ package io.ferry.transport.tcp;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.Multicodec;
+import io.ferry.ipld.codec.CodecException;
 import io.ferry.ipld.selector.Selector;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.traversal.Traversal;
@@ -14,8 +15,9 @@ import java.util.Optional;
 /**
  * Walks a channel's traversal over a local store to list the CIDs of the DAG in traversal order,
  * reading only the blocks whose links matter: raw blocks have no links, so their bytes are not
- * read. Used by a sender to offer the CIDs it will send and by a receiver to find what it holds.
- * Runs on a blocking thread, one call at a time.
+ * read. Used by a sender to offer the CIDs it will send and by a receiver to find what it holds (on
+ * a blocking thread, one call at a time), and by a receiver to step over each block it takes
+ * ({@link #advanceOver}).
  */
 final class Walker {
   private static final byte[] NO_BYTES = new byte[0];
@@ -132,6 +134,25 @@ final class Walker {
       return Block.trusted(cid, NO_BYTES);
     }
     return store.get(cid).orElseThrow(() -> missing(cid, index));
+  }
+
+  /**
+   * Advances a receiver's {@code traversal} over {@code block}, which it got from the wire or its
+   * store (a raw block by its CID alone, as {@link #load} gives it); returns why the channel must
+   * fail instead (the selector did not ask for the block, or it cannot be decoded), or null.
+   */
+  static String advanceOver(Traversal traversal, BlockStore store, Block block) {
+    Cid cid = block.cid();
+    try {
+      traversal.advance(cid.codec() == Multicodec.RAW ? load(store, cid, 0) : block);
+      return null;
+    } catch (UnexpectedBlockException e) {
+      return e.getMessage();
+    } catch (CodecException e) {
+      return "block " + cid + " cannot be decoded: " + e.getMessage();
+    } catch (RuntimeException e) {
+      return "block " + cid + " cannot be traversed: " + e.getMessage();
+    }
   }
 
   /** A held block as a traversal needs it ({@link #load}), and its size in the store. */

@@ -1,10 +1,6 @@
 package io.ferry.transport.tcp.tls;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
@@ -91,13 +87,11 @@ public final class TlsStage
 
   private final class Logic extends GraphStageLogic {
     private final SSLEngine engine = engines.get();
-    private final ArrayDeque<ByteString> pending = new ArrayDeque<>();
-    private long pendingBytes;
+    private final PendingPlaintext pending = new PendingPlaintext();
     private final InboundBuffers inbound = new InboundBuffers();
     private final PlaintextAssembler plain = new PlaintextAssembler(layouts.get());
     private ByteBuffer handshakeOut = ByteBuffer.allocate(0);
     private ByteString plainReady;
-    private byte[] wrapped = new byte[0];
     private boolean verified;
     private boolean plainDone;
     private boolean cipherDone;
@@ -112,11 +106,7 @@ public final class TlsStage
           new AbstractInHandler() {
             @Override
             public void onPush() {
-              ByteString bytes = grab(plainIn);
-              if (!bytes.isEmpty()) {
-                pending.add(bytes);
-                pendingBytes += bytes.size();
-              }
+              pending.add(grab(plainIn));
               pump();
             }
 
@@ -140,7 +130,6 @@ public final class TlsStage
               outClosed = true;
               handshakeOut = ByteBuffer.allocate(0);
               pending.clear();
-              pendingBytes = 0;
               if (!isClosed(plainIn)) {
                 cancel(plainIn);
               }
@@ -174,7 +163,6 @@ public final class TlsStage
             public void onDownstreamFinish(Throwable cause) {
               plainDone = true;
               pending.clear();
-              pendingBytes = 0;
               pump();
             }
           });
@@ -290,46 +278,12 @@ public final class TlsStage
           || handshakeOut.hasRemaining()) {
         return false; // a post-handshake message goes first
       }
-      int take = (int) Math.min(pendingBytes, MAX_WRAP);
-      int packet = engine.getSession().getPacketBufferSize();
-      int need = take + (take / 16384 + 2) * 256 + packet;
-      if (wrapped.length < need) {
-        wrapped = new byte[need];
+      ByteString ciphertext = pending.wrap(engine, this::afterOperation);
+      if (ciphertext == null) {
+        return false;
       }
-      ByteBuffer dst = ByteBuffer.wrap(wrapped);
-      List<ByteBuffer> parts = new ArrayList<>();
-      for (ByteString b : pending) {
-        b.getByteBuffers().forEach(parts::add);
-      }
-      ByteBuffer[] srcs = parts.toArray(ByteBuffer[]::new);
-      long consumed = 0;
-      while (consumed < take && dst.remaining() >= packet) {
-        SSLEngineResult r = engine.wrap(srcs, dst);
-        consumed += r.bytesConsumed();
-        afterOperation(r);
-        if (r.getStatus() != Status.OK || r.bytesConsumed() == 0) {
-          break;
-        }
-      }
-      dropPending(consumed);
-      if (dst.position() > 0) {
-        // one copy out of the reused buffer (a new array per write would be zeroed first)
-        push(cipherOut, ByteString.fromArrayUnsafe(Arrays.copyOf(wrapped, dst.position())));
-        return true;
-      }
-      return false;
-    }
-
-    private void dropPending(long bytes) {
-      pendingBytes -= bytes;
-      while (bytes > 0) {
-        ByteString head = pending.poll();
-        if (head.size() > bytes) {
-          pending.addFirst(head.drop((int) bytes));
-          return;
-        }
-        bytes -= head.size();
-      }
+      push(cipherOut, ciphertext);
+      return true;
     }
 
     /** Sends close_notify once the application is done or the peer sent its own. */
@@ -383,7 +337,7 @@ public final class TlsStage
       if (!plainDone
           && !isClosed(plainIn)
           && !hasBeenPulled(plainIn)
-          && pendingBytes < MAX_WRAP
+          && pending.bytes() < MAX_WRAP
           && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
         pull(plainIn);
       }
