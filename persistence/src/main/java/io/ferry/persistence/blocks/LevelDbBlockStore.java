@@ -6,9 +6,7 @@ import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.store.BlockStoreException;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +55,7 @@ import org.iq80.leveldb.WriteOptions;
  * mmap}, where running out of space is not an error code but a SIGBUS that kills the JVM. So before
  * each write the store checks the free space of its file system and refuses the write (with a
  * {@link BlockStoreException} saying so) unless it leaves a reserve for LevelDB's log and
- * compactions ({@link #DEFAULT_RESERVE_BYTES} unless told otherwise).
+ * compactions ({@link #DEFAULT_RESERVE_BYTES} unless told otherwise; see {@link DiskReserve}).
  */
 public final class LevelDbBlockStore implements BlockStore {
   private static final byte BLOCK_PREFIX = StoreStats.BLOCK_PREFIX;
@@ -76,8 +74,7 @@ public final class LevelDbBlockStore implements BlockStore {
   private final DB db;
   private final ValueLog log;
   private final boolean sync;
-  private final LongSupplier freeSpace;
-  private final long reserveBytes;
+  private final DiskReserve reserve;
   private final WriteOptions writeOptions;
   private final Object writeLock = new Object();
   private long count;
@@ -85,13 +82,12 @@ public final class LevelDbBlockStore implements BlockStore {
   private volatile boolean closed;
 
   private LevelDbBlockStore(
-      Path directory, DB db, ValueLog log, boolean sync, LongSupplier freeSpace, long reserve) {
+      Path directory, DB db, ValueLog log, boolean sync, DiskReserve reserve) {
     this.directory = directory;
     this.db = db;
     this.log = log;
     this.sync = sync;
-    this.freeSpace = freeSpace;
-    this.reserveBytes = reserve;
+    this.reserve = reserve;
     this.writeOptions = new WriteOptions().sync(sync);
     StoreStats stats = StoreStats.load(db, directory);
     this.count = stats.count();
@@ -127,20 +123,11 @@ public final class LevelDbBlockStore implements BlockStore {
     Options options =
         new Options().createIfMissing(true).cacheSize(32L << 20).writeBufferSize(16 << 20);
     try {
-      File dir = directory.toFile();
-      FileStore fs = Files.getFileStore(directory);
-      LongSupplier free =
-          () -> {
-            try {
-              return fs.getUsableSpace();
-            } catch (IOException e) {
-              throw new BlockStoreException("cannot read the free space of " + directory, e);
-            }
-          };
-      DB db = factory.open(dir, options);
+      DiskReserve reserve = DiskReserve.of(directory, reserveBytes);
+      DB db = factory.open(directory.toFile(), options);
       try {
         ValueLog log = openLog(directory, segmentBytes);
-        return new LevelDbBlockStore(directory, db, log, sync, free, reserveBytes);
+        return new LevelDbBlockStore(directory, db, log, sync, reserve);
       } catch (RuntimeException e) {
         try {
           db.close(); // release LevelDB's lock on the directory
@@ -158,7 +145,11 @@ public final class LevelDbBlockStore implements BlockStore {
   /** For tests: a store over a given database handle and free-space probe. */
   static LevelDbBlockStore over(Path directory, DB db, LongSupplier freeSpace, long reserveBytes) {
     return new LevelDbBlockStore(
-        directory, db, openLog(directory, DEFAULT_SEGMENT_BYTES), false, freeSpace, reserveBytes);
+        directory,
+        db,
+        openLog(directory, DEFAULT_SEGMENT_BYTES),
+        false,
+        new DiskReserve(directory, freeSpace, reserveBytes));
   }
 
   private static ValueLog openLog(Path directory, long segmentBytes) {
@@ -223,7 +214,7 @@ public final class LevelDbBlockStore implements BlockStore {
       List<byte[]> bodies = large.stream().map(Block::data).toList();
       long logBytes = ValueLog.recordBytes(bodies);
       long inlineBytes = addedBytes - large.stream().mapToLong(Block::size).sum();
-      requireSpace(addedBytes, fresh.size(), inlineBytes, logBytes);
+      reserve.require(addedBytes, fresh.size(), inlineBytes, logBytes);
       List<ValuePointer> pointers = append(bodies, fresh.size(), addedBytes);
       long newCount = count + fresh.size();
       long newSize = sizeBytes + addedBytes;
@@ -307,30 +298,6 @@ public final class LevelDbBlockStore implements BlockStore {
       } catch (IOException e) {
         throw new BlockStoreException("cannot close LevelDB block store at " + directory, e);
       }
-    }
-  }
-
-  private void requireSpace(long bytes, int blocks, long inlineBytes, long logBytes) {
-    long free = freeSpace.getAsLong();
-    // Inline blocks: LevelDB's log record and memtable flush each take about their size again;
-    // large blocks take their value log records (the pointers are small).
-    long needed = 2 * inlineBytes + logBytes + reserveBytes;
-    if (free < needed) {
-      throw new BlockStoreException(
-          "not enough free disk space for "
-              + blocks
-              + " block(s), "
-              + bytes
-              + " bytes, in "
-              + directory
-              + ": "
-              + free
-              + " bytes free, "
-              + needed
-              + " needed (including a "
-              + reserveBytes
-              + "-byte reserve for LevelDB); nothing was written",
-          null);
     }
   }
 
