@@ -6,7 +6,6 @@ import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.ChannelCommand.Step;
-import io.ferry.channels.validation.Verdict;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferMessage;
@@ -14,7 +13,6 @@ import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,8 +22,8 @@ import org.slf4j.Logger;
 
 /**
  * The side effects a channel actor performs after it persisted: messages to the peer, the
- * transport's data side, validator calls (answers come back as commands through {@code
- * pipeToSelf}), subscriber notifications, timers and cleanup. Nothing here blocks.
+ * transport's data side, validator calls ({@link Asks}: answers come back as commands through
+ * {@code pipeToSelf}), subscriber notifications, timers and cleanup. Nothing here blocks.
  */
 final class Actions {
   private final ActorContext<ChannelCommand> context;
@@ -61,6 +59,9 @@ final class Actions {
 
   final Transient memory = new Transient();
 
+  /** The validators and the node's channel records, asked without blocking. */
+  final Asks asks;
+
   Actions(
       ActorContext<ChannelCommand> context,
       ChannelEnvironment env,
@@ -70,6 +71,7 @@ final class Actions {
     this.env = env;
     this.deadlines = deadlines;
     this.shard = shard;
+    this.asks = new Asks(context, env);
   }
 
   Instant now() {
@@ -244,99 +246,6 @@ final class Actions {
 
   void closeData(ChannelId id) {
     env.transport().close(id);
-  }
-
-  // ---- validation: answers come back as commands ----
-
-  /** Responder: records the channel with the node and validates a new request, together. */
-  void validateOpen(ChannelId id, PeerId from, TransferRequest request) {
-    CompletionStage<Verdict> verdict =
-        env.validation()
-            .validateRequest(
-                false,
-                request.pull(),
-                id,
-                from,
-                request.voucher(),
-                request.baseCid(),
-                request.selector());
-    CompletionStage<Verdict> both =
-        env.listener().register(id).thenCombine(verdict, (registered, v) -> v);
-    context.pipeToSelf(
-        both,
-        (v, error) ->
-            new ChannelCommand.DecideRequest(
-                from,
-                request,
-                error == null ? v : Verdict.reject("could not validate: " + cause(error))));
-  }
-
-  void validateRestart(ChannelState state, TransferRequest request) {
-    context.pipeToSelf(
-        env.validation()
-            .validateRequest(
-                true,
-                state.isPull(),
-                state.channelId(),
-                state.otherPeer(),
-                request.voucher(),
-                request.baseCid(),
-                request.selector()),
-        (v, error) ->
-            new ChannelCommand.DecideRequest(
-                state.otherPeer(),
-                request,
-                error == null ? v : Verdict.reject("could not validate: " + cause(error))));
-  }
-
-  void revalidate(ChannelState state, TypedVoucher voucher) {
-    context.pipeToSelf(
-        env.validation().revalidate(state.channelId(), voucher),
-        (v, error) ->
-            new ChannelCommand.DecideVoucher(
-                error == null ? v : Verdict.reject("could not revalidate: " + cause(error))));
-  }
-
-  void revalidateData(ChannelState state, long firstTimeBytes) {
-    CompletionStage<Optional<Verdict>> answer =
-        state.isPull()
-            ? env.validation().onPullDataSent(state.channelId(), firstTimeBytes)
-            : env.validation().onPushDataReceived(state.channelId(), firstTimeBytes);
-    context.pipeToSelf(
-        answer,
-        (v, error) ->
-            new ChannelCommand.DecideProgress(
-                error == null
-                    ? v
-                    : Optional.of(Verdict.reject("revalidation failed: " + cause(error)))));
-  }
-
-  void validateCompletion(ChannelState state) {
-    context.pipeToSelf(
-        env.validation().onComplete(state.channelId()),
-        (v, error) ->
-            new ChannelCommand.DecideCompletion(
-                error == null
-                    ? v
-                    : Optional.of(Verdict.reject("completion check failed: " + cause(error)))));
-  }
-
-  /** Registers a channel this node opens, then continues with {@link ChannelCommand.BeginOpen}. */
-  void register(ChannelCommand.Open open) {
-    ActorRef<ChannelCommand> me = context.getSelf();
-    env.listener()
-        .register(open.channelId())
-        .whenComplete(
-            (ok, error) -> {
-              if (error == null) {
-                me.tell(new ChannelCommand.BeginOpen(open));
-              } else {
-                open.replyTo()
-                    .tell(
-                        new ChannelReply.Refusal(
-                            "could not record channel " + open.channelId() + ": " + cause(error)));
-              }
-            });
   }
 
   // ---- after every persist ----

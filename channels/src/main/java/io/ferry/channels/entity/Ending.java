@@ -47,7 +47,7 @@ final class Ending {
     if (state.isInitiator()) {
       return react.persist(Plan.from(state).add(new TransferFinished(act.now())));
     }
-    act.validateCompletion(state);
+    act.asks.validateCompletion(state);
     return react.none();
   }
 

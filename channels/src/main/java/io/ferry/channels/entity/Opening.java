@@ -50,7 +50,7 @@ final class Opening {
           open.replyTo(),
           new ChannelReply.Refusal("channel " + open.channelId() + " already exists"));
     }
-    act.register(open);
+    act.asks.register(open);
     return react.none();
   }
 
@@ -138,7 +138,7 @@ final class Opening {
     if (state == null) {
       if (!act.memory.validatingOpen) {
         act.memory.validatingOpen = true;
-        act.validateOpen(new ChannelId(from, act.self(), request.transferId()), from, request);
+        act.asks.validateOpen(new ChannelId(from, act.self(), request.transferId()), from, request);
       }
       return react.none();
     }
@@ -165,7 +165,7 @@ final class Opening {
     if (state.isInitiator()) {
       return react.none();
     }
-    act.validateRestart(state, request);
+    act.asks.validateRestart(state, request);
     return react.none();
   }
 

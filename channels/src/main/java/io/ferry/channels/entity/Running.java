@@ -60,10 +60,10 @@ final class Running {
       return;
     }
     if (s.isPull() && p.direction() == Direction.QUEUED) {
-      act.revalidateData(s, p.firstTimeBytes());
+      act.asks.revalidateData(s, p.firstTimeBytes());
     }
     if (!s.isPull() && p.direction() == Direction.RECEIVED) {
-      act.revalidateData(s, p.firstTimeBytes());
+      act.asks.revalidateData(s, p.firstTimeBytes());
       if (s.dataLimit() > 0 && s.received() >= s.dataLimit() && !s.responderPaused()) {
         act.tellSelf(new ChannelCommand.PauseAtLimit(s.received()));
       }
@@ -199,7 +199,7 @@ final class Running {
     }
     return react.persist(
         Plan.from(state).add(new VoucherReceived(voucher, act.now())),
-        s -> act.revalidate(s, voucher));
+        s -> act.asks.revalidate(s, voucher));
   }
 
   /** Responder: applies a revalidator's verdict (on a voucher, or on a progress batch). */
