@@ -1,6 +1,7 @@
 package io.ferry.bench.transport;
 
 import com.typesafe.config.ConfigFactory;
+import io.ferry.bench.transport.Results.Run;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.wire.DataProgress;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,9 +56,6 @@ public final class TransportBench {
   private static final List<String> CASES =
       List.of(System.getProperty("bench.cases", "tls,plain,memory,leveldb,small").split(","));
 
-  private static final String TLS = "JDK TLS 1.3 socket + SHA-256 (baseline)";
-  private static final String PLAIN = "JDK plain socket + SHA-256 (baseline)";
-
   private final ActorSystem system;
   private final Recorder recorder = new Recorder();
   private final Map<String, Puller> pullers = new ConcurrentHashMap<>();
@@ -71,20 +68,6 @@ public final class TransportBench {
             TcpTransport.recommendedConfig()
                 .withFallback(ConfigFactory.parseString("pekko.loglevel = WARNING"))
                 .withFallback(ConfigFactory.load()));
-  }
-
-  /**
-   * One measured run: bytes moved, wall time and CPU time of both processes; for Ferry's pulls also
-   * the time both JVMs spent compiling (JIT) and in GC pauses during it (-1 where not measured).
-   */
-  record Run(long bytes, long nanos, long cpuNanos, long jitMillis, long gcMillis) {
-    Run(long bytes, long nanos, long cpuNanos) {
-      this(bytes, nanos, cpuNanos, -1, -1);
-    }
-
-    double mbPerS() {
-      return bytes / (nanos / 1e3);
-    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -141,36 +124,31 @@ public final class TransportBench {
         }
       }
 
-      Map<String, List<Run>> runs = new LinkedHashMap<>();
+      Results results = new Results();
       for (int r = 1; r <= rounds; r++) {
         if (CASES.contains("tls")) {
-          add(runs, TLS, baseline(true, sizeMiB));
+          results.add(Results.TLS, baseline(true, sizeMiB));
         }
         if (CASES.contains("plain")) {
-          add(runs, PLAIN, baseline(false, sizeMiB));
+          results.add(Results.PLAIN, baseline(false, sizeMiB));
         }
         if (CASES.contains("memory")) {
-          add(
-              runs,
-              "Ferry pull, receiver store in memory",
-              bench.pull(at, bigRoot, null, provider));
+          results.add(
+              "Ferry pull, receiver store in memory", bench.pull(at, bigRoot, null, provider));
         }
         if (CASES.contains("leveldb")) {
-          add(
-              runs,
+          results.add(
               "Ferry pull, receiver store LevelDB",
               bench.pull(at, bigRoot, work.resolve("leveldb-" + r), provider));
         }
         System.out.printf("round %d done, load average %s%n", r, loadAverage());
       }
-      table(runs);
+      results.printTable();
       if (rounds >= 4) {
         // Whatever the warm-up left unsettled (each round prints its JIT and GC time) shows in the
         // first rounds; the second half of the rounds shows the steady state.
-        Map<String, List<Run>> late = new LinkedHashMap<>();
-        runs.forEach((k, v) -> late.put(k, v.subList(v.size() / 2, v.size())));
         System.out.printf("%nRounds %d–%d only:%n", rounds / 2 + 1, rounds);
-        table(late);
+        results.secondHalf().printTable();
       }
       if (CASES.contains("small")) {
         bench.smallChannels(at, provider);
@@ -180,19 +158,6 @@ public final class TransportBench {
       bench.system.terminate();
     }
     System.exit(0);
-  }
-
-  private static void add(Map<String, List<Run>> runs, String name, Run run) {
-    runs.computeIfAbsent(name, k -> new ArrayList<>()).add(run);
-    System.out.printf(
-        "  %-45s %7.0f MB/s  cpu %5.2f s%s%n",
-        name,
-        run.mbPerS(),
-        run.cpuNanos() / 1e9,
-        run.jitMillis() < 0
-            ? ""
-            : String.format(
-                "  (JIT %.2f s, GC pauses %.2f s)", run.jitMillis() / 1e3, run.gcMillis() / 1e3));
   }
 
   private static Run baseline(boolean tls, long sizeMiB) throws Exception {
@@ -378,59 +343,6 @@ public final class TransportBench {
         t.close();
       }
     }
-  }
-
-  /**
-   * Prints the table. Ratios come two ways: median over median, and the median of each round's
-   * ratio to the baseline measured in the same round, seconds earlier (on a shared machine the load
-   * changes between rounds more than within one).
-   */
-  private static void table(Map<String, List<Run>> runs) {
-    List<Run> tls = runs.getOrDefault(TLS, List.of());
-    List<Run> plain = runs.getOrDefault(PLAIN, List.of());
-    System.out.println();
-    System.out.println(
-        "| case | MB/s (median) | min–max | CPU s per GB (both processes) | × TLS baseline"
-            + " (medians) | × TLS baseline (median of rounds) | × plain baseline (medians) |");
-    System.out.println("|---|---|---|---|---|---|---|");
-    for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
-      List<Run> rs = e.getValue();
-      double mb = median(rs);
-      double min = rs.stream().mapToDouble(Run::mbPerS).min().orElse(0);
-      double max = rs.stream().mapToDouble(Run::mbPerS).max().orElse(0);
-      double cpuPerGb =
-          middle(rs.stream().mapToDouble(r -> r.cpuNanos() / 1e9 / (r.bytes() / 1e9)));
-      double perRound =
-          tls.size() == rs.size()
-              ? middle(
-                  java.util.stream.IntStream.range(0, rs.size())
-                      .mapToDouble(i -> rs.get(i).mbPerS() / tls.get(i).mbPerS()))
-              : Double.NaN;
-      System.out.printf(
-          "| %s | %.0f | %.0f–%.0f | %.2f | %s | %s | %s |%n",
-          e.getKey(),
-          mb,
-          min,
-          max,
-          cpuPerGb,
-          ratio(mb / median(tls)),
-          ratio(perRound),
-          ratio(mb / median(plain)));
-    }
-  }
-
-  /** A ratio to two places, or a dash where its baseline did not run. */
-  private static String ratio(double r) {
-    return Double.isNaN(r) ? "—" : String.format("%.2f", r);
-  }
-
-  private static double middle(java.util.stream.DoubleStream values) {
-    double[] v = values.sorted().toArray();
-    return v.length == 0 ? Double.NaN : v[v.length / 2];
-  }
-
-  private static double median(List<Run> runs) {
-    return middle(runs.stream().mapToDouble(Run::mbPerS));
   }
 
   /** Compilation and GC milliseconds so far, this JVM's plus the provider's. */
