@@ -162,17 +162,33 @@ public final class EventHub implements AutoCloseable {
       QueueOfferResult result = queue.offer(Pair.create(event, state));
       if (result == QueueOfferResult.dropped()) {
         deliveries.remove(this);
-        queue.fail(
-            new IllegalStateException(
-                "event stream fell more than "
-                    + capacity
-                    + " events behind; it was failed rather than lose events"));
+        end(
+            () ->
+                queue.fail(
+                    new IllegalStateException(
+                        "event stream fell more than "
+                            + capacity
+                            + " events behind; it was failed rather than lose events")));
       }
     }
 
     @Override
     public void close() {
-      queue.complete();
+      end(queue::complete);
+    }
+
+    /**
+     * Completes or fails the queue, unless the stream already ended by itself: a consumer that took
+     * what it wanted or went away completes the queue, and stays listed until its termination
+     * callback runs. Ending such a queue again throws, which used to stop {@link EventHub#close}
+     * before it had closed the other subscribers and the pool.
+     */
+    private void end(Runnable ending) {
+      try {
+        ending.run();
+      } catch (IllegalStateException alreadyEnded) {
+        log.debug("event stream had already ended: {}", alreadyEnded.getMessage());
+      }
     }
   }
 }

@@ -131,6 +131,26 @@ class EventHubTest {
   }
 
   @Test
+  void closingJustAfterAStreamEndedByItselfClosesEverythingElse() throws Exception {
+    // A stream that ends by itself (here: its consumer cancels at once) completes its queue before
+    // the hub hears of its end; a close() in between must still close the other subscribers.
+    for (int round = 0; round < 100; round++) {
+      EventHub hub = new EventHub(100);
+      hub.source().runWith(Sink.cancelled(), kit.system());
+      CountDownLatch heard = new CountDownLatch(1);
+      hub.subscribe((e, st) -> heard.countDown());
+      Thread.sleep(round % 5); // jitter, not a wait: moves close() across the stream's end
+
+      hub.close();
+
+      hub.publish(event(1), STATE);
+      assertThat(heard.await(20, TimeUnit.MILLISECONDS))
+          .as("round %d: the callback subscriber was closed too", round)
+          .isFalse();
+    }
+  }
+
+  @Test
   void aStreamThatFallsTooFarBehindFailsWithAClearError() {
     EventHub hub = new EventHub(10);
     CountDownLatch release = new CountDownLatch(1);
