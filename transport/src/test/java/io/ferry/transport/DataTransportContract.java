@@ -463,7 +463,7 @@ public abstract class DataTransportContract {
       return finishedList.stream().anyMatch(f -> f.id().equals(id));
     }
 
-    List<String> errors(ChannelId id) {
+    public List<String> errors(ChannelId id) {
       return finishedList.stream()
           .filter(f -> f.id().equals(id) && f.error() != null)
           .map(Finished::error)

@@ -272,6 +272,12 @@ public final class LocalTransport implements DataTransport {
   private void fail(Outgoing out, String error) {
     ChannelId id = out.request.channelId();
     outgoing.remove(id);
+    if (closed) {
+      // The node is stopping: its store may have been closed under a read already under way. The
+      // peer sees this transport go, and restarts the channel; telling it the channel failed
+      // (perhaps after the node started again) would end the channel for good.
+      return;
+    }
     network
         .reachable(self, out.request.peer())
         .ifPresent(
