@@ -152,8 +152,16 @@ public final class AutoPayer implements AutoCloseable {
     }
     Expectation key = new Expectation(responder, root);
     expectations.put(key, Math.max(0, expectedBytes));
+    // The channel's first event takes the expectation (beginIfNew). It may arrive after the open
+    // completes, so only a failed open drops it here: dropping it on success too left a channel
+    // whose event came late with the unseal price reserved and nothing for the file.
     return node.openPullDataChannel(responder, new RetrievalProposal(terms), root, selector)
-        .whenComplete((id, error) -> expectations.remove(key));
+        .whenComplete(
+            (id, error) -> {
+              if (error != null) {
+                expectations.remove(key);
+              }
+            });
   }
 
   /** The budget right now: deposited, reserved, spent and available. */

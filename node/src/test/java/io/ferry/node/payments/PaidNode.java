@@ -12,6 +12,7 @@ import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.channels.testing.Poll;
 import io.ferry.node.FerryNode;
+import io.ferry.node.Manager;
 import io.ferry.node.NodeSettings;
 import io.ferry.node.config.FerryConfig;
 import io.ferry.node.testing.TestNetwork;
@@ -51,6 +52,7 @@ final class PaidNode implements AutoCloseable {
   private ChannelSettings channels = ChannelSettings.defaults();
   private Clock clock = Clock.systemUTC();
   private UnaryOperator<VoucherSender> senderWrapper = UnaryOperator.identity();
+  private UnaryOperator<Manager> payerView = UnaryOperator.identity();
   private Consumer<FerryNode> setup = n -> {};
   final List<Seen> seen = new CopyOnWriteArrayList<>();
 
@@ -93,6 +95,12 @@ final class PaidNode implements AutoCloseable {
     return this;
   }
 
+  /** What the payer sees of the node (a test can wrap it, e.g. to hold its events back). */
+  PaidNode withPayerView(UnaryOperator<Manager> view) {
+    this.payerView = view;
+    return this;
+  }
+
   /** Registers extra validators on the node before it starts. */
   PaidNode withSetup(Consumer<FerryNode> s) {
     this.setup = s;
@@ -118,7 +126,7 @@ final class PaidNode implements AutoCloseable {
     setup.accept(node);
     PaymentSettings payments = PaymentSettings.from(cfg.underlying());
     if (payments.enabled()) {
-      payer = AutoPayer.attach(node, context, payments, clock, senderWrapper);
+      payer = AutoPayer.attach(payerView.apply(node), context, payments, clock, senderWrapper);
     }
     node.subscribeToEvents((e, s) -> seen.add(new Seen(e, s)));
     node.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
