@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
@@ -77,6 +79,16 @@ public final class LevelDbBlockStore implements BlockStore {
   private final DiskReserve reserve;
   private final WriteOptions writeOptions;
   private final Object writeLock = new Object();
+
+  /**
+   * Held shared by every read and exclusively by {@link #close()}. leveldbjni frees the native
+   * database on close and checks for that without a barrier, so a read let through at the same
+   * moment runs on freed memory and aborts the JVM ("pthread unlock: Invalid argument"): a node's
+   * store closed while a transfer's read was in flight did. Writes are already excluded from close
+   * by {@link #writeLock}.
+   */
+  private final ReentrantReadWriteLock closeGate = new ReentrantReadWriteLock();
+
   private long count;
   private long sizeBytes;
   private volatile boolean closed;
@@ -168,20 +180,35 @@ public final class LevelDbBlockStore implements BlockStore {
 
   @Override
   public Optional<Block> get(Cid cid) {
-    byte[] pointer = read(POINTER_PREFIX, cid, "read");
-    byte[] data = pointer != null ? readBody(cid, pointer) : read(BLOCK_PREFIX, cid, "read");
-    return data == null ? Optional.empty() : Optional.of(Block.trusted(cid, data));
+    Lock open = lockOpen();
+    try {
+      byte[] pointer = read(POINTER_PREFIX, cid, "read");
+      byte[] data = pointer != null ? readBody(cid, pointer) : read(BLOCK_PREFIX, cid, "read");
+      return data == null ? Optional.empty() : Optional.of(Block.trusted(cid, data));
+    } finally {
+      open.unlock();
+    }
   }
 
   @Override
   public boolean has(Cid cid) {
-    return storedSize(cid, false) >= 0;
+    Lock open = lockOpen();
+    try {
+      return storedSize(cid, false) >= 0;
+    } finally {
+      open.unlock();
+    }
   }
 
   @Override
   public OptionalLong sizeOf(Cid cid) {
-    long size = storedSize(cid, false);
-    return size < 0 ? OptionalLong.empty() : OptionalLong.of(size);
+    Lock open = lockOpen();
+    try {
+      long size = storedSize(cid, false);
+      return size < 0 ? OptionalLong.empty() : OptionalLong.of(size);
+    } finally {
+      open.unlock();
+    }
   }
 
   @Override
@@ -196,6 +223,7 @@ public final class LevelDbBlockStore implements BlockStore {
       return;
     }
     synchronized (writeLock) {
+      requireOpen();
       Map<Cid, Block> fresh = new LinkedHashMap<>();
       long addedBytes = 0;
       List<Block> large = new ArrayList<>();
@@ -250,6 +278,7 @@ public final class LevelDbBlockStore implements BlockStore {
   public void delete(Cid cid) {
     requireOpen();
     synchronized (writeLock) {
+      requireOpen();
       long existing = storedSize(cid, false);
       if (existing < 0) {
         return;
@@ -292,11 +321,14 @@ public final class LevelDbBlockStore implements BlockStore {
       if (closed) {
         return;
       }
-      closed = true;
+      closeGate.writeLock().lock();
       try (DB closing = db) {
+        closed = true;
         log.close();
       } catch (IOException e) {
         throw new BlockStoreException("cannot close LevelDB block store at " + directory, e);
+      } finally {
+        closeGate.writeLock().unlock();
       }
     }
   }
@@ -345,7 +377,6 @@ public final class LevelDbBlockStore implements BlockStore {
     try {
       return log.read(p);
     } catch (IOException | RuntimeException e) {
-      requireOpen();
       throw new BlockStoreException(
           "value log read of " + cid + " in " + directory + " failed: " + e.getMessage(), e);
     }
@@ -360,14 +391,25 @@ public final class LevelDbBlockStore implements BlockStore {
     }
   }
 
+  /** Reads one key; the caller holds {@link #closeGate} shared or {@link #writeLock}. */
   private byte[] read(byte prefix, Cid cid, String what) {
-    requireOpen();
     try {
       return db.get(StoreStats.key(prefix, cid));
     } catch (DBException e) {
       throw new BlockStoreException(
           "LevelDB " + what + " of " + cid + " in " + directory + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Takes {@link #closeGate} shared, for a read, if the store is still open. */
+  private Lock lockOpen() {
+    Lock shared = closeGate.readLock();
+    shared.lock();
+    if (closed) {
+      shared.unlock();
+      requireOpen();
+    }
+    return shared;
   }
 
   private void requireOpen() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import io.ferry.ipld.Block;
+import io.ferry.ipld.Multicodec;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.store.BlockStoreContract;
 import io.ferry.ipld.store.BlockStoreException;
@@ -14,7 +15,14 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.iq80.leveldb.DB;
@@ -176,5 +184,67 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
     try (Stream<Path> files = Files.list(dir())) {
       assertThat(files.map(p -> p.getFileName().toString())).contains("CURRENT");
     }
+  }
+
+  /**
+   * Reads that race {@link LevelDbBlockStore#close()} either answer or fail saying the store is
+   * closed. leveldbjni frees the native database on close, so a read let through after it used
+   * freed memory and killed the JVM (a test node's store was closed while a transfer's read was in
+   * flight: the forked JVM aborted in RestartTest). Each round closes a store under four readers of
+   * an inline and a value-log block.
+   */
+  @Test
+  void readsRacingCloseAnswerOrSayTheStoreIsClosed() throws Exception {
+    store.close();
+    store = null;
+    byte[] big = new byte[LevelDbBlockStore.INLINE_LIMIT * 4];
+    Arrays.fill(big, (byte) 7);
+    Block large = Block.of(Multicodec.RAW, big);
+    Block small = block("small");
+    Queue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+    AtomicLong answered = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    for (int round = 0; round < 30; round++) {
+      LevelDbBlockStore racing = LevelDbBlockStore.open(tmp.resolve("race-" + round));
+      racing.putAll(List.of(small, large));
+      CountDownLatch reading = new CountDownLatch(4);
+      List<Thread> readers = new ArrayList<>();
+      for (int r = 0; r < 4; r++) {
+        Thread t =
+            new Thread(
+                () -> {
+                  reading.countDown();
+                  try {
+                    while (true) {
+                      assertThat(racing.get(small.cid())).contains(small);
+                      assertThat(racing.sizeOf(large.cid())).hasValue(large.size());
+                      assertThat(racing.get(large.cid())).contains(large);
+                      assertThat(racing.has(small.cid())).isTrue();
+                      answered.incrementAndGet();
+                    }
+                  } catch (IllegalStateException e) {
+                    if (String.valueOf(e.getMessage()).endsWith("is closed")) {
+                      refused.incrementAndGet();
+                    } else {
+                      unexpected.add(e);
+                    }
+                  } catch (Throwable e) {
+                    unexpected.add(e);
+                  }
+                });
+        t.start();
+        readers.add(t);
+      }
+      reading.await();
+      Thread.onSpinWait();
+      racing.close();
+      for (Thread t : readers) {
+        t.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(t.isAlive()).as("a reader still running after close").isFalse();
+      }
+    }
+    assertThat(unexpected).isEmpty();
+    assertThat(refused.get()).isEqualTo(30 * 4);
+    assertThat(answered.get()).isPositive();
   }
 }
