@@ -1,5 +1,6 @@
 package io.ferry.validators;
 
+import io.ferry.channels.ChannelId;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.spi.ValidationResult;
 import io.ferry.channels.validation.Verdict;
@@ -14,7 +15,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * How the registry calls plug-ins: on its executor, never on the engine's thread, with whatever
+ * How the registry calls plug-ins: on its executor, never on the engine's thread, one call per
+ * channel at a time in the order the channel made them ({@link ChannelTurns}), with whatever
  * happens (an answer, a thrown exception, a failed or missing stage, a voucher result that cannot
  * be encoded) turned into a {@link Verdict} that names the cause. Nothing here throws at the
  * engine.
@@ -22,6 +24,7 @@ import java.util.function.Supplier;
 final class PluginCalls {
   private final Executor executor;
   private final Function<Object, TypedVoucher> encoder;
+  private final ChannelTurns turns = new ChannelTurns();
 
   /**
    * @param executor where plug-ins are called
@@ -33,19 +36,23 @@ final class PluginCalls {
   }
 
   /**
-   * Runs one plug-in call ({@code who} names it in failures) and turns its outcome into a verdict.
+   * Runs one plug-in call for {@code channel} ({@code who} names it in failures) in the channel's
+   * turn and turns its outcome into a verdict.
    */
   CompletionStage<Verdict> call(
-      String who, Supplier<CompletionStage<ValidationResult>> pluginCall) {
-    return CompletableFuture.supplyAsync(pluginCall, executor)
-        .thenCompose(
-            stage -> {
-              if (stage == null) {
-                throw new IllegalStateException("returned no answer");
-              }
-              return stage;
-            })
-        .handle((result, error) -> error != null ? failed(who, error) : toVerdict(result));
+      ChannelId channel, String who, Supplier<CompletionStage<ValidationResult>> pluginCall) {
+    return turns.inTurn(
+        channel,
+        () ->
+            CompletableFuture.supplyAsync(pluginCall, executor)
+                .thenCompose(
+                    stage -> {
+                      if (stage == null) {
+                        throw new IllegalStateException("returned no answer");
+                      }
+                      return stage;
+                    })
+                .handle((result, error) -> error != null ? failed(who, error) : toVerdict(result)));
   }
 
   /**
@@ -53,12 +60,16 @@ final class PluginCalls {
    * none does. A plug-in that fails ends the round with a rejection naming it ({@code who}).
    */
   <P> CompletionStage<Optional<Verdict>> firstAnswer(
+      ChannelId channel,
       List<P> plugins,
       Function<P, String> who,
       Function<P, CompletionStage<Optional<ValidationResult>>> ask) {
     List<P> snapshot = List.copyOf(plugins);
-    return CompletableFuture.supplyAsync(() -> tryFrom(snapshot, 0, who, ask), executor)
-        .thenCompose(Function.identity());
+    return turns.inTurn(
+        channel,
+        () ->
+            CompletableFuture.supplyAsync(() -> tryFrom(snapshot, 0, who, ask), executor)
+                .thenCompose(Function.identity()));
   }
 
   private <P> CompletionStage<Optional<Verdict>> tryFrom(

@@ -274,6 +274,7 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
           Verdict.reject("unknown voucher type '" + voucher.type() + "': no validator registered"));
     }
     return calls.call(
+        channelId,
         "validator for '" + voucher.type() + "'",
         () ->
             validate(
@@ -306,6 +307,7 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
               "unknown voucher type '" + voucher.type() + "': no revalidator registered"));
     }
     return calls.call(
+        channelId,
         "revalidator for '" + voucher.type() + "'",
         () -> revalidateWith(revalidator, channelId, voucher));
   }
@@ -320,24 +322,26 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
   @Override
   public CompletionStage<Optional<Verdict>> onPullDataSent(
       ChannelId channelId, long additionalBytes) {
-    return firstHandling(r -> r.onPullDataSent(channelId, additionalBytes));
+    return firstHandling(channelId, r -> r.onPullDataSent(channelId, additionalBytes));
   }
 
   @Override
   public CompletionStage<Optional<Verdict>> onPushDataReceived(
       ChannelId channelId, long additionalBytes) {
-    return firstHandling(r -> r.onPushDataReceived(channelId, additionalBytes));
+    return firstHandling(channelId, r -> r.onPushDataReceived(channelId, additionalBytes));
   }
 
   @Override
   public CompletionStage<Optional<Verdict>> onComplete(ChannelId channelId) {
-    return firstHandling(r -> r.onComplete(channelId));
+    return firstHandling(channelId, r -> r.onComplete(channelId));
   }
 
   /** Asks the revalidators in registration order until one answers. */
   private CompletionStage<Optional<Verdict>> firstHandling(
+      ChannelId channelId,
       Function<Revalidator<?>, CompletionStage<Optional<ValidationResult>>> callback) {
     return calls.firstAnswer(
+        channelId,
         revalidators,
         r -> "revalidator for '" + r.type().id() + "'",
         r -> callback.apply(r.revalidator()));

@@ -13,6 +13,8 @@ import io.ferry.channels.validation.Verdict;
 import io.ferry.validators.TestVouchers.Receipt;
 import io.ferry.validators.TestVouchers.Refill;
 import io.ferry.validators.TestVouchers.Ticket;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -154,5 +156,36 @@ class VoucherRegistryRevalidationTest {
     assertThat(verdict).get().extracting(Verdict::decision).isEqualTo(Decision.REJECT);
     assertThat(verdict.get().reason()).contains("'test/refill'").contains("meter broken");
     assertThat(log).isEmpty();
+  }
+
+  /**
+   * A channel's calls reach plug-ins, and their answers come back, in the order the channel made
+   * them, however the pool schedules them: this executor runs the newest task first. A paid pull's
+   * responder asks onPullDataSent for its last bytes and then onComplete; run the other way round,
+   * its ledger settled the channel without the final payment. Another channel's call does not wait.
+   */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void aChannelsCallsReachPlugInsAndAnswerInTheOrderTheChannelMadeThem() {
+    Deque<Runnable> tasks = new ArrayDeque<>();
+    VoucherRegistry newestFirst = new VoucherRegistry(tasks::push);
+    List<String> log = new CopyOnWriteArrayList<>();
+    newestFirst.registerRevalidator(
+        (VoucherType) VoucherType.of("r", Refill.class),
+        (Revalidator) counting("r", true, log, ValidationResult.accept()));
+    ChannelId other = CLIENT.channelTo(PROVIDER, 8);
+    List<String> answered = new CopyOnWriteArrayList<>();
+
+    newestFirst.onPullDataSent(CHANNEL, 100).thenRun(() -> answered.add("pull 100"));
+    newestFirst.onPullDataSent(CHANNEL, 200).thenRun(() -> answered.add("pull 200"));
+    newestFirst.onComplete(CHANNEL).thenRun(() -> answered.add("complete"));
+    newestFirst.onPullDataSent(other, 5).thenRun(() -> answered.add("other's pull 5"));
+
+    assertThat(tasks).as("the first call of each channel; the rest wait their turn").hasSize(2);
+    while (!tasks.isEmpty()) {
+      tasks.pop().run();
+    }
+    assertThat(log).containsExactly("r:pull 5", "r:pull 100", "r:pull 200", "r:complete");
+    assertThat(answered).containsExactly("other's pull 5", "pull 100", "pull 200", "complete");
   }
 }

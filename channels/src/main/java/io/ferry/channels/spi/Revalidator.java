@@ -11,6 +11,10 @@ import java.util.concurrent.CompletionStage;
  * {@link Optional#empty()} when this revalidator does not handle the channel, so several can
  * coexist. Prefer {@link ValidationResult#withDataLimit(long)} to per-batch callbacks for
  * pay-as-you-go: the channel then pauses itself exactly at the limit.
+ *
+ * <p>Calls for one channel (these and its {@link RequestValidator}'s) come one at a time, in the
+ * order the channel made them: the next is made once the stage the last returned has completed.
+ * Calls for different channels may run at the same time.
  */
 public interface Revalidator<V> {
   /** The initiator sent a new voucher for a channel. */

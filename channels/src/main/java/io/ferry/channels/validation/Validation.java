@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionStage;
  * What the channel engine needs from the validator registry: vouchers arrive as type + bytes, the
  * registry decodes them, asks the plug-in and encodes the answer. Every method answers
  * asynchronously and never throws: a failure (unknown voucher type, undecodable bytes, a validator
- * that threw) is a {@link Verdict} with decision REJECT and a reason that names it.
+ * that threw) is a {@link Verdict} with decision REJECT and a reason that names it. A channel's
+ * calls reach plug-ins one at a time, in the order it made them, and their answers complete in that
+ * order.
  */
 public interface Validation {
   /** A new or restarted push ({@code pull == false}) or pull request, on the responder. */
