@@ -41,9 +41,10 @@ import org.iq80.leveldb.WriteOptions;
  * when the store syncs, and only then writes the LevelDB batch with the pointers, so a pointer
  * never names bytes that are not (as durable as) the pointer itself. After a crash between the two,
  * the segment's tail is referenced by nothing; the store appends after it and never reads it.
- * Deleting a large block removes its pointer; <b>the space its body takes in the segment is not
- * reclaimed</b> (nor is a tail left by a crash), so the directory can hold more than {@link
- * #sizeBytes()}, which counts live blocks only.
+ * Deleting a large block removes its pointer; the space its body takes in the segment (and a tail
+ * left by a crash) stays until {@link #reclaimSpace} empties and deletes segments that are mostly
+ * garbage, so until then the directory can hold more than {@link #sizeBytes()}, which counts live
+ * blocks only.
  *
  * <p>The block count and total size live under a metadata key and are written in the same atomic
  * batch as the blocks they count, so they are exact after a crash; a database without them (or with
@@ -156,10 +157,16 @@ public final class LevelDbBlockStore implements BlockStore {
 
   /** For tests: a store over a given database handle and free-space probe. */
   static LevelDbBlockStore over(Path directory, DB db, LongSupplier freeSpace, long reserveBytes) {
+    return over(directory, db, freeSpace, reserveBytes, DEFAULT_SEGMENT_BYTES);
+  }
+
+  /** For tests: as {@link #over(Path, DB, LongSupplier, long)}, rolling at {@code segmentBytes}. */
+  static LevelDbBlockStore over(
+      Path directory, DB db, LongSupplier freeSpace, long reserveBytes, long segmentBytes) {
     return new LevelDbBlockStore(
         directory,
         db,
-        openLog(directory, DEFAULT_SEGMENT_BYTES),
+        openLog(directory, segmentBytes),
         false,
         new DiskReserve(directory, freeSpace, reserveBytes));
   }
@@ -296,6 +303,28 @@ public final class LevelDbBlockStore implements BlockStore {
       }
       count = newCount;
       sizeBytes = newSize;
+    }
+  }
+
+  /**
+   * Gives back the disk space of deleted large blocks: every sealed value-log segment whose live
+   * bodies take at most {@code maxLiveShare} of its bytes (0 for only segments nothing points to)
+   * is emptied into the log's head and deleted (see {@link SpaceReclaimer}; nothing is lost if the
+   * process dies on the way). Writes wait while it runs; reads go on, except for the instant a
+   * segment file is deleted.
+   *
+   * @throws IllegalArgumentException if {@code maxLiveShare} is not in [0, 1)
+   * @throws BlockStoreException if a live body cannot be read or moved (its segment is kept), or
+   *     the move would leave less than the disk reserve free
+   */
+  public Reclaimed reclaimSpace(double maxLiveShare) {
+    if (!(maxLiveShare >= 0 && maxLiveShare < 1)) {
+      throw new IllegalArgumentException("maxLiveShare must be in [0, 1), was " + maxLiveShare);
+    }
+    synchronized (writeLock) {
+      requireOpen();
+      return new SpaceReclaimer(directory, db, log, reserve, closeGate.writeLock())
+          .run(maxLiveShare);
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
@@ -71,23 +72,33 @@ record StoreStats(long count, long sizeBytes) {
 
   /** The number and total size of the blocks under {@code prefix}. */
   private static StoreStats scan(DB db, Path directory, byte prefix) {
-    long n = 0;
-    long bytes = 0;
+    long[] n = {0, 0};
+    try {
+      forEach(
+          db,
+          prefix,
+          (key, v) -> {
+            n[0]++;
+            n[1] += prefix == POINTER_PREFIX ? ValuePointer.decode(v).length() : v.length;
+          });
+    } catch (IOException | IllegalArgumentException e) {
+      throw new BlockStoreException(
+          "cannot scan LevelDB block store at " + directory + ": " + e.getMessage(), e);
+    }
+    return new StoreStats(n[0], n[1]);
+  }
+
+  /** Visits every key under {@code prefix} with its value, in key order. */
+  static void forEach(DB db, byte prefix, BiConsumer<byte[], byte[]> visit) throws IOException {
     try (DBIterator it = db.iterator()) {
       it.seek(new byte[] {prefix});
       while (it.hasNext()) {
         Map.Entry<byte[], byte[]> e = it.next();
         if (e.getKey().length == 0 || e.getKey()[0] != prefix) {
-          break;
+          return;
         }
-        n++;
-        byte[] v = e.getValue();
-        bytes += prefix == POINTER_PREFIX ? ValuePointer.decode(v).length() : v.length;
+        visit.accept(e.getKey(), e.getValue());
       }
-    } catch (IOException | IllegalArgumentException e) {
-      throw new BlockStoreException(
-          "cannot scan LevelDB block store at " + directory + ": " + e.getMessage(), e);
     }
-    return new StoreStats(n, bytes);
   }
 }

@@ -26,8 +26,9 @@ import java.util.zip.CRC32C;
  * <p>Appends go to the last segment, after its current end, and roll to a new segment once it holds
  * {@code segmentBytes}; one {@link #append} is one write (a batch never spans segments). Bytes that
  * no pointer references (a tail written before a crash or a failed index write, bodies of deleted
- * blocks) are garbage and are never read; they are not reclaimed. Appends serialise on the caller's
- * lock; reads are positional and run concurrently.
+ * blocks) are garbage and are never read; {@link SpaceReclaimer} gives them back by moving a
+ * segment's live bodies to the head and deleting the segment. Appends and deletions serialise on
+ * the caller's lock; reads are positional and run concurrently.
  */
 final class ValueLog implements AutoCloseable {
   static final int HEADER_BYTES = 12;
@@ -55,6 +56,38 @@ final class ValueLog implements AutoCloseable {
   /** The directory holding the segments. */
   Path directory() {
     return directory;
+  }
+
+  /** The segment appends go to now (0 before the first); older segments are sealed. */
+  int head() {
+    return segment;
+  }
+
+  /** The ids of the segment files, in order. */
+  List<Integer> segments() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.mapToInt(ValueLog::segmentId).filter(id -> id > 0).sorted().boxed().toList();
+    }
+  }
+
+  /** The size of segment {@code id}'s file. */
+  long sizeOf(int id) throws IOException {
+    return Files.size(path(id));
+  }
+
+  /**
+   * Deletes sealed segment {@code id}, which no pointer may name any more; the caller keeps readers
+   * out while it does.
+   */
+  void delete(int id) throws IOException {
+    if (id >= segment) {
+      throw new IllegalArgumentException("segment " + id + " is the log's head, not sealed");
+    }
+    FileChannel reader = readers.remove(id);
+    if (reader != null) {
+      reader.close();
+    }
+    Files.deleteIfExists(path(id));
   }
 
   /** The number of bytes {@code bodies} take in the log. */
