@@ -76,6 +76,7 @@ public final class LevelDbBlockStore implements BlockStore {
   private final Path directory;
   private final DB db;
   private final ValueLog log;
+  private final BlockLookup lookup;
   private final boolean sync;
   private final DiskReserve reserve;
   private final WriteOptions writeOptions;
@@ -99,6 +100,7 @@ public final class LevelDbBlockStore implements BlockStore {
     this.directory = directory;
     this.db = db;
     this.log = log;
+    this.lookup = new BlockLookup(directory, db, log);
     this.sync = sync;
     this.reserve = reserve;
     this.writeOptions = new WriteOptions().sync(sync);
@@ -189,8 +191,7 @@ public final class LevelDbBlockStore implements BlockStore {
   public Optional<Block> get(Cid cid) {
     Lock open = lockOpen();
     try {
-      byte[] pointer = read(POINTER_PREFIX, cid, "read");
-      byte[] data = pointer != null ? readBody(cid, pointer) : read(BLOCK_PREFIX, cid, "read");
+      byte[] data = lookup.data(cid);
       return data == null ? Optional.empty() : Optional.of(Block.trusted(cid, data));
     } finally {
       open.unlock();
@@ -201,7 +202,7 @@ public final class LevelDbBlockStore implements BlockStore {
   public boolean has(Cid cid) {
     Lock open = lockOpen();
     try {
-      return storedSize(cid, false) >= 0;
+      return lookup.storedSize(cid, false) >= 0;
     } finally {
       open.unlock();
     }
@@ -211,7 +212,7 @@ public final class LevelDbBlockStore implements BlockStore {
   public OptionalLong sizeOf(Cid cid) {
     Lock open = lockOpen();
     try {
-      long size = storedSize(cid, false);
+      long size = lookup.storedSize(cid, false);
       return size < 0 ? OptionalLong.empty() : OptionalLong.of(size);
     } finally {
       open.unlock();
@@ -235,7 +236,8 @@ public final class LevelDbBlockStore implements BlockStore {
       long addedBytes = 0;
       List<Block> large = new ArrayList<>();
       for (Block b : blocks) {
-        if (!fresh.containsKey(b.cid()) && storedSize(b.cid(), b.size() > INLINE_LIMIT) < 0) {
+        if (!fresh.containsKey(b.cid())
+            && lookup.storedSize(b.cid(), b.size() > INLINE_LIMIT) < 0) {
           fresh.put(b.cid(), b);
           addedBytes += b.size();
           if (b.size() > INLINE_LIMIT) {
@@ -286,7 +288,7 @@ public final class LevelDbBlockStore implements BlockStore {
     requireOpen();
     synchronized (writeLock) {
       requireOpen();
-      long existing = storedSize(cid, false);
+      long existing = lookup.storedSize(cid, false);
       if (existing < 0) {
         return;
       }
@@ -380,53 +382,6 @@ public final class LevelDbBlockStore implements BlockStore {
               + " failed (nothing was written): "
               + e.getMessage(),
           e);
-    }
-  }
-
-  /**
-   * The size of the block {@code cid} if held, else -1, from LevelDB's values alone (a pointer
-   * holds its body's length). {@code pointerFirst} picks the likelier key to read first.
-   */
-  private long storedSize(Cid cid, boolean pointerFirst) {
-    byte first = pointerFirst ? POINTER_PREFIX : BLOCK_PREFIX;
-    byte[] value = read(first, cid, "look up");
-    byte prefix = first;
-    if (value == null) {
-      prefix = pointerFirst ? BLOCK_PREFIX : POINTER_PREFIX;
-      value = read(prefix, cid, "look up");
-    }
-    if (value == null) {
-      return -1;
-    }
-    return prefix == BLOCK_PREFIX ? value.length : pointer(cid, value).length();
-  }
-
-  private byte[] readBody(Cid cid, byte[] pointer) {
-    ValuePointer p = pointer(cid, pointer);
-    try {
-      return log.read(p);
-    } catch (IOException | RuntimeException e) {
-      throw new BlockStoreException(
-          "value log read of " + cid + " in " + directory + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private ValuePointer pointer(Cid cid, byte[] value) {
-    try {
-      return ValuePointer.decode(value);
-    } catch (IllegalArgumentException e) {
-      throw new BlockStoreException(
-          "corrupt value log pointer for " + cid + " in " + directory + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Reads one key; the caller holds {@link #closeGate} shared or {@link #writeLock}. */
-  private byte[] read(byte prefix, Cid cid, String what) {
-    try {
-      return db.get(StoreStats.key(prefix, cid));
-    } catch (DBException e) {
-      throw new BlockStoreException(
-          "LevelDB " + what + " of " + cid + " in " + directory + " failed: " + e.getMessage(), e);
     }
   }
 
