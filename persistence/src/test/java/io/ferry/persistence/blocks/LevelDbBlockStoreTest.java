@@ -236,7 +236,10 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
         readers.add(t);
       }
       reading.await();
-      Thread.onSpinWait();
+      long before = answered.get();
+      while (answered.get() == before && readers.stream().anyMatch(Thread::isAlive)) {
+        Thread.onSpinWait(); // close while the readers are busy, not before they start
+      }
       racing.close();
       for (Thread t : readers) {
         t.join(TimeUnit.SECONDS.toMillis(10));
@@ -245,6 +248,6 @@ class LevelDbBlockStoreTest extends BlockStoreContract {
     }
     assertThat(unexpected).isEmpty();
     assertThat(refused.get()).isEqualTo(30 * 4);
-    assertThat(answered.get()).isPositive();
+    assertThat(answered.get()).isGreaterThanOrEqualTo(30);
   }
 }
