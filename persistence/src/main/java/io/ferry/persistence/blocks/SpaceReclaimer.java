@@ -66,23 +66,32 @@ final class SpaceReclaimer {
     try {
       Map<Integer, Long> liveBytes = new HashMap<>();
       scan((key, p) -> liveBytes.merge(p.segment(), new Live(key, p).recordBytes(), Long::sum));
-      List<Integer> chosen = new ArrayList<>();
+      Map<Integer, Long> sizes = new HashMap<>();
       for (int id : log.segments()) {
         long size = log.sizeOf(id);
         if (id < log.head() && liveBytes.getOrDefault(id, 0L) <= maxLiveShare * size) {
-          chosen.add(id);
+          sizes.put(id, size);
         }
       }
+      List<Integer> chosen = new ArrayList<>(sizes.keySet());
       chosen.sort(Comparator.comparing(id -> liveBytes.getOrDefault(id, 0L)));
+      // One more scan finds the live bodies of every chosen segment. Moving one segment's bodies
+      // leaves the others' pointers as they are (moved bodies go to the head, past them all).
+      Map<Integer, List<Live>> live = new HashMap<>();
+      scan(
+          (key, p) -> {
+            if (sizes.containsKey(p.segment())) {
+              live.computeIfAbsent(p.segment(), id -> new ArrayList<>()).add(new Live(key, p));
+            }
+          });
       int deleted = 0;
       long freed = 0;
       int blocks = 0;
       long moved = 0;
       for (int id : chosen) {
-        List<Live> live = liveIn(id);
-        long size = log.sizeOf(id);
-        moved += move(live);
-        blocks += live.size();
+        List<Live> bodies = live.getOrDefault(id, List.of());
+        moved += move(bodies);
+        blocks += bodies.size();
         readersOut.lock();
         try {
           log.delete(id);
@@ -90,25 +99,13 @@ final class SpaceReclaimer {
           readersOut.unlock();
         }
         deleted++;
-        freed += size;
+        freed += sizes.get(id);
       }
       return new Reclaimed(deleted, freed, blocks, moved);
     } catch (IOException | DBException e) {
       throw new BlockStoreException(
           "reclaiming value log space in " + directory + " failed: " + e.getMessage(), e);
     }
-  }
-
-  /** The live bodies of segment {@code id}. */
-  private List<Live> liveIn(int id) throws IOException {
-    List<Live> live = new ArrayList<>();
-    scan(
-        (key, p) -> {
-          if (p.segment() == id) {
-            live.add(new Live(key, p));
-          }
-        });
-    return live;
   }
 
   /** Appends {@code live} at the head and moves their pointers; the record bytes moved. */
