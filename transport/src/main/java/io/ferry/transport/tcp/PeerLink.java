@@ -63,7 +63,12 @@ final class PeerLink {
   private final List<Connection> others = new ArrayList<>();
   private Connection active;
   private Connection dialing;
+  private Multiaddr dialingTo;
   private Multiaddr address;
+
+  /** An address given to {@link #connect}, dialed next but not the peer's until a handshake. */
+  private Multiaddr trial;
+
   private final RedialBackoff backoff;
   private boolean redialScheduled;
   private long redialAt;
@@ -114,10 +119,11 @@ final class PeerLink {
 
   /** Dials {@code at} (unless connected); {@code connected} completes when a connection is up. */
   void connect(Multiaddr at, CompletableFuture<PeerId> connected) {
-    address = at.withPeer(peer);
     if (active != null) {
+      // The connection in use says nothing about `at`: the address stays the verified one.
       connected.complete(peer);
     } else {
+      trial = at.withPeer(peer);
       connectWaiters.add(connected);
       redialBy(System.nanoTime());
       ensureConnected();
@@ -133,10 +139,12 @@ final class PeerLink {
 
   /** Dials unless connected, dialing, waiting to redial, or without an address. */
   void ensureConnected() {
-    if (active != null || dialing != null || stopping || redialScheduled || address() == null) {
+    Multiaddr to = trial != null ? trial : address();
+    if (active != null || dialing != null || stopping || redialScheduled || to == null) {
       return;
     }
-    dialing = node.connector().dial(address, peer, session);
+    dialingTo = to;
+    dialing = node.connector().dial(to, peer, session);
   }
 
   void onDialFailed(Connection c, Throwable cause) {
@@ -146,7 +154,10 @@ final class PeerLink {
     dialing = null;
     backoff.failed();
     String why = Connector.describe(cause, node.settings());
-    log.info("could not connect to {} at {}: {}", peer, address, why);
+    log.info("could not connect to {} at {}: {}", peer, dialingTo, why);
+    if (dialingTo.equals(trial)) {
+      trial = null;
+    }
     connectWaiters.forEach(
         f -> f.completeExceptionally(new IllegalStateException("cannot connect: " + why)));
     connectWaiters.clear();
@@ -213,10 +224,11 @@ final class PeerLink {
       return;
     }
     c.handshake(hello);
-    learnAddress(c, hello);
     if (c == dialing) {
       dialing = null;
+      verified(dialingTo);
     }
+    learnAddress(c, hello);
     if (active == null) {
       adopt(c);
     } else if (active != c) {
@@ -298,6 +310,17 @@ final class PeerLink {
     connectWaiters.forEach(f -> f.complete(peer));
     connectWaiters.clear();
     events.connected();
+  }
+
+  /** A handshake over a connection dialed to {@code a} proved that the peer listens there. */
+  private void verified(Multiaddr a) {
+    if (a.equals(trial)) {
+      trial = null;
+    }
+    if (!a.equals(address)) {
+      address = a;
+      node.addressVerified(peer, a);
+    }
   }
 
   private void learnAddress(Connection c, Frame.Hello hello) {

@@ -151,9 +151,15 @@ public final class TcpTransport implements DataTransport, TransportContext {
     addressBook.put(address.peer(), address);
   }
 
-  /** Dials {@code address} (which must name its peer) unless connected already. */
+  /**
+   * Dials {@code address} (which must name its peer) unless connected already. The address book
+   * takes {@code address} only once a handshake over a connection dialed to it succeeded: a wrong
+   * address never replaces a good one.
+   */
   public CompletionStage<PeerId> connect(Multiaddr address) {
-    addPeer(address);
+    if (address.peer() == null) {
+      throw new IllegalArgumentException("address " + address + " lacks its /p2p/ peer ID");
+    }
     CompletableFuture<PeerId> done = new CompletableFuture<>();
     sessionFor(address.peer()).tell(new SessionCommand.Connect(address, done));
     return done;
@@ -371,6 +377,11 @@ public final class TcpTransport implements DataTransport, TransportContext {
   @Override
   public Multiaddr addressOf(PeerId peer) {
     return addressBook.get(peer);
+  }
+
+  @Override
+  public void addressVerified(PeerId peer, Multiaddr address) {
+    addressBook.put(peer, address);
   }
 
   @Override

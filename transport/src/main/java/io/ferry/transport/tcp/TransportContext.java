@@ -36,6 +36,9 @@ interface TransportContext {
   /** The address book's entry for {@code peer}, or null. */
   io.ferry.transport.identity.Multiaddr addressOf(PeerId peer);
 
+  /** A handshake over a connection dialed to {@code address} proved the peer listens there. */
+  void addressVerified(PeerId peer, io.ferry.transport.identity.Multiaddr address);
+
   /** A channel reference unique on this node. */
   long newRef();
 
