@@ -52,8 +52,8 @@ public final class CarCommand implements Runnable {
     Path file;
 
     @Override
-    public Integer call() {
-      return LocalBlocks.run(spec, this::execute);
+    public Integer call() throws Exception {
+      return execute();
     }
 
     private Integer execute() throws Exception {
@@ -108,8 +108,8 @@ public final class CarCommand implements Runnable {
     Path file;
 
     @Override
-    public Integer call() {
-      return LocalBlocks.run(spec, this::execute);
+    public Integer call() throws Exception {
+      return execute();
     }
 
     private Integer execute() throws Exception {

@@ -7,13 +7,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that talks to a running node over its HTTP API. Exit codes: 0 done, 1 the node refused
- * or the operation failed (the reason is printed), 2 bad input, 3 no node could be reached.
+ * A command that talks to a running node over its HTTP API. Exit codes as {@link ExitCodes}: 0
+ * done, 1 the node refused or the operation failed (the reason is printed), 2 bad input, 3 no node
+ * could be reached.
  */
 abstract class ClientCommand implements Callable<Integer> {
-  static final int FAILED = 1;
-  static final int BAD_INPUT = 2;
-  static final int UNREACHABLE = 3;
+  static final int FAILED = ExitCodes.FAILED;
+  static final int BAD_INPUT = ExitCodes.BAD_INPUT;
+  static final int UNREACHABLE = ExitCodes.NO_NODE;
 
   @Spec CommandSpec spec;
 
@@ -22,24 +23,10 @@ abstract class ClientCommand implements Callable<Integer> {
   /** Runs the command against the node. */
   abstract int run(ApiClient api) throws Exception;
 
+  /** Runs the command; failures reach {@link Failures}, which prints them in one style. */
   @Override
   public final Integer call() throws Exception {
-    ApiClient api;
-    try {
-      api = node.client();
-    } catch (ApiException e) {
-      return fail(UNREACHABLE, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      return fail(BAD_INPUT, e.getMessage());
-    }
-    try {
-      return run(api);
-    } catch (ApiException e) {
-      int code = e.status() == 0 ? UNREACHABLE : e.status() == 400 ? BAD_INPUT : FAILED;
-      return fail(code, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      return fail(BAD_INPUT, e.getMessage());
-    }
+    return run(node.client());
   }
 
   PrintWriter out() {

@@ -32,8 +32,8 @@ public final class ExportCommand implements Callable<Integer> {
   Path out;
 
   @Override
-  public Integer call() {
-    return LocalBlocks.run(spec, this::execute);
+  public Integer call() throws Exception {
+    return execute();
   }
 
   private Integer execute() throws Exception {

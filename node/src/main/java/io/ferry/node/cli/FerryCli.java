@@ -3,6 +3,8 @@ package io.ferry.node.cli;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code ferry} command: the entry point of {@code bin/ferry}. */
 @Command(
@@ -30,9 +32,12 @@ public final class FerryCli implements Runnable {
         new DemoCommand());
   }
 
+  @Spec CommandSpec spec;
+
+  /** Bare {@code ferry}: the list of commands. */
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** Builds the command line with every subcommand registered. */
@@ -41,7 +46,19 @@ public final class FerryCli implements Runnable {
     for (Object sub : subcommands()) {
       cl.addSubcommand(sub);
     }
+    cl.setExecutionExceptionHandler(new Failures());
+    giveEveryCommandTheVersion(cl, cl.getCommandSpec().version());
     return cl;
+  }
+
+  /** So that {@code -V} on any subcommand prints the version, as on {@code ferry} itself. */
+  private static void giveEveryCommandTheVersion(CommandLine cl, String[] version) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommandSpec().version().length == 0) {
+        sub.getCommandSpec().version(version);
+      }
+      giveEveryCommandTheVersion(sub, version);
+    }
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package io.ferry.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.node.config.FerryConfig;
@@ -12,83 +13,107 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry id}: prints this node's peer ID and the addresses peers can dial it at. Creates the
- * node key on first use, as a node start would.
+ * {@code ferry id}: the node's peer ID, from its key, and the addresses peers dial it at, asked of
+ * the running node (its real listen address, whatever port it bound). When no node runs on the
+ * home, it prints the peer ID and says that the addresses are unknown (exit 3). Never creates a
+ * home or a key.
  */
 @Command(
     name = "id",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints this node's peer ID and the multiaddrs peers dial it at.",
-      "Creates the node key under the home directory on first use."
+      "Prints the node's peer ID and the multiaddrs peers dial it at, as the running node",
+      "reports them. Without a running node, prints the peer ID and exits 3."
     })
 public final class IdCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--home", description = "The node's data directory (default: $FERRY_HOME).")
-  Path home;
+  @Mixin NodeOptions node;
 
-  @Option(names = "--config", description = "A HOCON configuration file.")
-  Path config;
-
-  @Option(
-      names = "--listen",
-      description = "The listen multiaddr to report (default: ferry.listen).")
-  String listen;
-
-  @Option(names = "--json", description = "Print JSON instead of text.")
+  @Option(names = "--json", description = "Print JSON: {peerId, running, addresses}.")
   boolean json;
 
   @Override
   public Integer call() throws IOException {
+    return execute();
+  }
+
+  private int execute() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    FerryConfig.Flags flags =
-        new FerryConfig.Flags(
-            Optional.ofNullable(config),
-            Optional.ofNullable(home),
-            Optional.ofNullable(listen),
-            Optional.empty());
-    FerryConfig cfg;
-    Multiaddr bound;
-    try {
-      cfg = FerryConfig.load(flags);
-      bound = Multiaddr.parse(cfg.listen());
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("ferry id: " + e.getMessage());
-      return 2;
-    }
-    NodeIdentity identity = NodeIdentity.loadOrCreate(cfg.home());
-    Multiaddr listenAddr = bound.withPeer(identity.peerId());
-    List<Multiaddr> dialable = dialable(listenAddr);
+    FerryConfig cfg = node.config();
+    NodeIdentity identity = NodeHome.identity(cfg.home());
+    String peerId = identity.peerId().toString();
+    Optional<List<Multiaddr>> addresses = runningAddresses(peerId);
+    List<Multiaddr> dialable = new ArrayList<>();
+    addresses.orElse(List.of()).forEach(a -> dialable.addAll(dialable(a)));
     if (json) {
-      ObjectMapper mapper = new ObjectMapper();
-      ObjectNode node = mapper.createObjectNode();
-      node.put("peerId", identity.peerId().toString());
-      node.putArray("listen").add(listenAddr.toString());
-      var addrs = node.putArray("addresses");
-      dialable.forEach(a -> addrs.add(a.toString()));
-      out.println(mapper.writeValueAsString(node));
+      ObjectMapper mapper = ApiClient.json();
+      ObjectNode body = mapper.createObjectNode();
+      body.put("peerId", peerId);
+      body.put("running", addresses.isPresent());
+      var list = body.putArray("addresses");
+      dialable.forEach(a -> list.add(a.toString()));
+      out.println(mapper.writeValueAsString(body));
     } else {
-      out.println("peer id:   " + identity.peerId());
-      out.println("listen:    " + listenAddr);
+      out.println("peer id:   " + peerId);
       for (Multiaddr a : dialable) {
         out.println("address:   " + a);
       }
     }
     out.flush();
+    if (addresses.isEmpty()) {
+      throw CliError.noNode(
+          "no node is running with home "
+              + cfg.home()
+              + ", so its addresses are not known; start it with 'ferry node run --home "
+              + cfg.home()
+              + "'");
+    }
     return 0;
+  }
+
+  /** The running node's listen addresses, from its API; empty when no node answers. */
+  private Optional<List<Multiaddr>> runningAddresses(String peerId) {
+    ApiClient api;
+    try {
+      api = node.client();
+    } catch (ApiException e) {
+      return Optional.empty();
+    }
+    JsonNode id;
+    try {
+      id = api.get("/v1/id");
+    } catch (ApiException e) {
+      if (e.status() == 0) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    if (!id.path("peerId").asText().equals(peerId)) {
+      throw CliError.failed(
+          "the node answering at "
+              + api.address().baseUrl()
+              + " is "
+              + id.path("peerId").asText()
+              + ", not the node of this home ("
+              + peerId
+              + "); check --api");
+    }
+    List<Multiaddr> out = new ArrayList<>();
+    id.path("addresses").forEach(a -> out.add(Multiaddr.parse(a.asText())));
+    return Optional.of(out);
   }
 
   /**

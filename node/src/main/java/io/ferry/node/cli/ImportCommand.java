@@ -52,8 +52,8 @@ public final class ImportCommand implements Callable<Integer> {
   Path path;
 
   @Override
-  public Integer call() {
-    return LocalBlocks.run(spec, this::execute);
+  public Integer call() throws Exception {
+    return execute();
   }
 
   private Integer execute() throws Exception {

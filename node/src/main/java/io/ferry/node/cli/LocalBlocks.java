@@ -3,10 +3,7 @@ package io.ferry.node.cli;
 import io.ferry.ipld.store.BlockStoreException;
 import io.ferry.node.config.FerryConfig;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
-import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,27 +31,6 @@ public final class LocalBlocks {
       return Path.of(env);
     }
     return Path.of(System.getProperty("user.home"), ".ferry");
-  }
-
-  /**
-   * Runs a command body, turning a failure into one line on stderr ({@code ferry import: <what went
-   * wrong>}) and exit code 1 instead of a stack trace.
-   */
-  static int run(CommandSpec spec, Callable<Integer> body) {
-    try {
-      return body.call();
-    } catch (Exception e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      if (e instanceof FileAlreadyExistsException f) {
-        message = f.getFile() + " already exists";
-      } else if (e instanceof NoSuchFileException f) {
-        message = "no such file: " + f.getFile();
-      }
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("ferry " + spec.qualifiedName(" ").replaceFirst("^ferry ", "") + ": " + message);
-      err.flush();
-      return 1;
-    }
   }
 
   /**
@@ -104,15 +80,17 @@ public final class LocalBlocks {
     return p.toAbsolutePath().normalize().toString();
   }
 
-  /** Opens {@code <home>/blocks}, explaining the usual reason when it is locked. */
+  /**
+   * Opens {@code <home>/blocks} of an existing node home (never creating a home), explaining the
+   * usual reason when it is locked.
+   */
   LevelDbBlockStore open() {
-    Path dir = home().resolve("blocks");
+    Path dir = NodeHome.existing(home()).resolve("blocks");
     try {
       return LevelDbBlockStore.open(dir);
     } catch (BlockStoreException e) {
-      if (String.valueOf(e.getMessage()).contains("lock")) {
-        throw new BlockStoreException(
-            "the block store at " + dir + " is in use by another process (is a node running?)", e);
+      if (LockedStore.isLocked(e)) {
+        throw CliError.failed(LockedStore.message(home()));
       }
       throw e;
     }

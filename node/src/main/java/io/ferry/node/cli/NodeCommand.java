@@ -62,7 +62,6 @@ public final class NodeCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
       FerryConfig cfg;
       try {
         cfg =
@@ -73,9 +72,7 @@ public final class NodeCommand implements Runnable {
                     Optional.ofNullable(listen),
                     Optional.ofNullable(api)));
       } catch (IllegalArgumentException e) {
-        err.println("ferry node run: " + e.getMessage());
-        err.flush();
-        return 2;
+        throw CliError.badInput(e.getMessage());
       }
       RunningNode node;
       try {
@@ -85,10 +82,13 @@ public final class NodeCommand implements Runnable {
             e.getCause() != null && e instanceof java.util.concurrent.ExecutionException
                 ? e.getCause()
                 : e;
-        err.println(
-            "ferry node run: cannot start the node in " + cfg.home() + ": " + cause.getMessage());
-        err.flush();
-        return 1;
+        if (LockedStore.isLocked(cause)) {
+          throw CliError.failed(LockedStore.message(cfg.home()));
+        }
+        throw new CliError(
+            ExitCodes.FAILED,
+            "cannot start the node in " + cfg.home() + ": " + cause.getMessage(),
+            cause);
       }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()

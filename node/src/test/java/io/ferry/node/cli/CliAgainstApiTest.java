@@ -356,6 +356,7 @@ class CliAgainstApiTest {
   @Test
   void aNodeThatLeftItsAddressBehindButIsGoneIsSkippedForTheLocalStore(@TempDir Path crashed)
       throws Exception {
+    io.ferry.transport.identity.NodeIdentity.loadOrCreate(crashed);
     ApiToken.loadOrCreate(crashed.resolve("api.token"));
     java.nio.file.Files.writeString(crashed.resolve("api.addr"), "127.0.0.1:1\n");
     Path file = elsewhere.resolve("local.bin");

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.channels.PeerId;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,43 +31,42 @@ class IdCommandTest {
   }
 
   @Test
-  void idCreatesTheNodeKeyAndPrintsThePeerIdAndListenAddress() throws Exception {
-    Run r = run("id", "--home", home.toString(), "--listen", "/ip4/127.0.0.1/tcp/7000");
+  void idOnAHomeWhereNoNodeWasStartedNamesThePathAndCreatesNothing() {
+    Path typo = home.resolve("ferry-aa");
 
-    String peer = NodeIdentity.loadOrCreate(home).peerId().toString();
-    assertThat(r.exit()).isZero();
-    assertThat(r.out())
-        .contains("peer id:   " + peer)
-        .contains("listen:    /ip4/127.0.0.1/tcp/7000/p2p/" + peer);
-  }
-
-  @Test
-  void theSamePeerIdIsPrintedOnEveryRun() {
-    String first = run("id", "--home", home.toString(), "--json").out();
-    String second = run("id", "--home", home.toString(), "--json").out();
-
-    assertThat(second).isEqualTo(first);
-  }
-
-  @Test
-  void jsonOutputListsDialableAddressesForAWildcardListenAddress() throws Exception {
-    Run r = run("id", "--home", home.toString(), "--listen", "/ip4/0.0.0.0/tcp/7001", "--json");
-
-    JsonNode json = new ObjectMapper().readTree(r.out());
-    String peer = json.get("peerId").asText();
-    assertThat(peer).startsWith("12D3KooW");
-    assertThat(json.get("listen").get(0).asText()).isEqualTo("/ip4/0.0.0.0/tcp/7001/p2p/" + peer);
-    assertThat(json.get("addresses"))
-        .extracting(JsonNode::asText)
-        .contains("/ip4/127.0.0.1/tcp/7001/p2p/" + peer)
-        .allSatisfy(a -> assertThat(Multiaddr.parse(a).peerId()).isPresent());
-  }
-
-  @Test
-  void aBadListenAddressIsReportedWithoutAStackTrace() {
-    Run r = run("id", "--home", home.toString(), "--listen", "/ip4/1.2.3/tcp/1");
+    Run r = run("id", "--home", typo.toString());
 
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("ferry id: invalid address '/ip4/1.2.3/tcp/1'");
+    assertThat(r.err())
+        .startsWith("ferry id: no Ferry node at " + typo)
+        .contains("ferry node run --home " + typo);
+    assertThat(typo).doesNotExist();
+  }
+
+  @Test
+  void idWithoutARunningNodePrintsThePeerIdAndSaysItsAddressesAreUnknown() throws Exception {
+    String peer = NodeIdentity.loadOrCreate(home).peerId().toString();
+
+    Run r = run("id", "--home", home.toString(), "--json");
+
+    assertThat(r.exit()).isEqualTo(3);
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(json.get("peerId").asText()).isEqualTo(peer);
+    assertThat(json.get("running").asBoolean()).isFalse();
+    assertThat(json.get("addresses")).isEmpty();
+    assertThat(r.err()).contains("no node is running with home " + home);
+  }
+
+  @Test
+  void aWildcardListenAddressStandsForTheMachinesAddresses() throws Exception {
+    PeerId peer = NodeIdentity.generate().peerId();
+
+    List<Multiaddr> dialable =
+        IdCommand.dialable(Multiaddr.parse("/ip4/0.0.0.0/tcp/7001/p2p/" + peer));
+
+    assertThat(dialable)
+        .extracting(Multiaddr::toString)
+        .contains("/ip4/127.0.0.1/tcp/7001/p2p/" + peer)
+        .noneMatch(a -> a.contains("0.0.0.0"));
   }
 }

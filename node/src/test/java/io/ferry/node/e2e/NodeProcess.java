@@ -47,14 +47,7 @@ final class NodeProcess implements AutoCloseable {
 
   /** The multiaddr peers dial, from {@code ferry id}'s view: /ip4/127.0.0.1/tcp/PORT/p2p/ID. */
   String peerAddress() throws IOException, InterruptedException {
-    FerryProcess.Result r =
-        FerryProcess.ferry(
-            "id",
-            "--home",
-            home().toString(),
-            "--listen",
-            "/ip4/127.0.0.1/tcp/" + peerPort,
-            "--json");
+    FerryProcess.Result r = FerryProcess.ferry("id", "--home", home().toString(), "--json");
     if (r.exit() != 0) {
       throw new AssertionError("ferry id failed: " + r.err());
     }

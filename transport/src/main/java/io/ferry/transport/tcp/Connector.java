@@ -277,6 +277,40 @@ final class Connector {
     if (t instanceof TimeoutException) {
       return "handshake did not complete within " + settings.connectTimeout().toSeconds() + " s";
     }
+    String dial = failedDial(t, settings);
+    if (dial != null) {
+      return dial;
+    }
     return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  /**
+   * Pekko's "Tcp command [Connect(/127.0.0.1:7772,None,List(),Some(10 seconds),true)] failed
+   * because of java.net.ConnectException: Connection refused" in the user's words; null for other
+   * errors.
+   */
+  private static String failedDial(Throwable t, TcpSettings settings) {
+    String m = String.valueOf(t.getMessage());
+    if (!m.startsWith("Tcp command [Connect(")) {
+      return null;
+    }
+    int start = m.indexOf('/') + 1;
+    int end = m.indexOf(',', start);
+    String where = start > 0 && end > start ? m.substring(start, end) : "the peer";
+    String because = m.contains(" because of ") ? m.substring(m.indexOf(" because of ") + 12) : "";
+    if (because.contains("Connection refused")) {
+      return "connection refused at "
+          + where
+          + ": nothing listens there (is the peer running, and is the port right?)";
+    }
+    if (because.contains("timed out") || because.contains("Connect timeout")) {
+      return "no answer from "
+          + where
+          + " within "
+          + settings.connectTimeout().toSeconds()
+          + " s (is the address right, and does a firewall let it through?)";
+    }
+    String reason = because.replaceFirst("^[a-z.]+\\.([A-Z][A-Za-z]*Exception): ?", "");
+    return "cannot reach " + where + (reason.isEmpty() ? "" : ": " + reason);
   }
 }

@@ -158,8 +158,7 @@ final class PeerLink {
     if (dialingTo.equals(trial)) {
       trial = null;
     }
-    connectWaiters.forEach(
-        f -> f.completeExceptionally(new IllegalStateException("cannot connect: " + why)));
+    connectWaiters.forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
     connectWaiters.clear();
     expirePending(why);
     scheduleRedial();
