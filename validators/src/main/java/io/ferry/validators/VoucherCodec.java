@@ -2,13 +2,17 @@ package io.ferry.validators;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.stream.Collectors;
 
 /**
  * Turns voucher and voucher-result objects into CBOR bytes and back with one configured Jackson
@@ -67,9 +71,46 @@ public final class VoucherCodec {
       }
       return value;
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(problem(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * What is wrong with a voucher's value in its author's terms ("missing field 'terms'"), not
+   * Jackson's ("Missing creator property 'terms' (index 0); DeserializationFeature...").
+   */
+  static String problem(JsonProcessingException e) {
+    String field = "";
+    if (e instanceof JsonMappingException m) {
+      field =
+          m.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."))
+              .replace(".[", "[");
+    }
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.startsWith("Missing creator property")) {
+      int a = message.indexOf('\'');
+      int b = message.indexOf('\'', a + 1);
+      String name = a >= 0 && b > a ? message.substring(a + 1, b) : "?";
+      return "missing field '" + (field.isEmpty() ? name : field) + "'";
+    }
+    if (e instanceof InvalidFormatException f) {
+      return "field '"
+          + field
+          + "': "
+          + f.getValue()
+          + " is not a "
+          + f.getTargetType().getSimpleName();
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null && !field.isEmpty()) {
+      return "field '" + field + "' is not a " + m.getTargetType().getSimpleName();
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      return "the value is not a " + m.getTargetType().getSimpleName();
+    }
+    return field.isEmpty() ? "malformed value" : "field '" + field + "' is malformed";
   }
 }

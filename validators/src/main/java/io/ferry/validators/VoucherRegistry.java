@@ -243,7 +243,12 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
   private VoucherType<?> typeOf(String id) {
     VoucherType<?> type = typesById.get(id);
     if (type == null) {
-      throw new IllegalArgumentException("unknown voucher type '" + id + "'");
+      throw new IllegalArgumentException(
+          "unknown voucher type '"
+              + id
+              + "' (this node knows "
+              + new TreeSet<>(typesById.keySet())
+              + ")");
     }
     return type;
   }

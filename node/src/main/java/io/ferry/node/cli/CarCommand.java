@@ -5,6 +5,7 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.car.CarReader;
 import io.ferry.ipld.car.CarWriter;
 import io.ferry.ipld.selector.Selectors;
+import io.ferry.node.http.NotACar;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,14 @@ public final class CarCommand implements Runnable {
             try (LevelDbBlockStore store = blocks.open();
                 InputStream in = Files.newInputStream(file)) {
               before = store.count();
-              roots = CarReader.importInto(store, in);
+              try {
+                roots = CarReader.importInto(store, in);
+              } catch (IOException | IllegalArgumentException e) {
+                if (NotACar.describe(file, e).isPresent()) {
+                  throw CliError.badInput(NotACar.describe(file, e).get());
+                }
+                throw e;
+              }
               after = store.count();
             }
             out.println("imported " + file + ": " + (after - before) + " new blocks");

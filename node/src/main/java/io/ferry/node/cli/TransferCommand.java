@@ -28,7 +28,9 @@ abstract class TransferCommand extends ClientCommand {
   @Option(
       names = "--voucher-type",
       paramLabel = "T",
-      description = "Type identifier of the voucher (e.g. ferry/paid-retrieval/1).")
+      description =
+          "Type identifier of the voucher, e.g. ferry/paid-retrieval/proposal/1 (paid"
+              + " retrieval; an unknown type is refused with the list the node knows).")
   String voucherType;
 
   @Option(

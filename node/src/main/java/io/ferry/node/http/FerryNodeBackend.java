@@ -240,6 +240,12 @@ public final class FerryNodeBackend implements NodeBackend {
               List<Cid> roots;
               try (InputStream in = Files.newInputStream(path)) {
                 roots = CarReader.importInto(store, in);
+              } catch (IOException | IllegalArgumentException e) {
+                Optional<String> notACar = NotACar.describe(path, e);
+                if (notACar.isPresent()) {
+                  throw new IllegalArgumentException(notACar.get(), e);
+                }
+                throw e;
               }
               if (roots.isEmpty()) {
                 throw new IllegalArgumentException("CAR file " + path + " names no root");

@@ -45,6 +45,11 @@ final class NodeProcess implements AutoCloseable {
     return child.home();
   }
 
+  /** The loopback port it listens for peers on. */
+  int peerPort() {
+    return peerPort;
+  }
+
   /** The multiaddr peers dial, from {@code ferry id}'s view: /ip4/127.0.0.1/tcp/PORT/p2p/ID. */
   String peerAddress() throws IOException, InterruptedException {
     FerryProcess.Result r = FerryProcess.ferry("id", "--home", home().toString(), "--json");

@@ -245,7 +245,7 @@ final class SendQueue {
                         .orElseThrow(
                             () ->
                                 new IllegalStateException(
-                                    "block " + cid + " is missing from this node's store")));
+                                    "block " + cid + " is missing from the sending node's store")));
           }
           return blocks;
         },
