@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class VoucherCodec {
    * What is wrong with a voucher's value in its author's terms ("missing field 'terms'"), not
    * Jackson's ("Missing creator property 'terms' (index 0); DeserializationFeature...").
    */
-  static String problem(JsonProcessingException e) {
+  public static String problem(JsonProcessingException e) {
     String field = "";
     if (e instanceof JsonMappingException m) {
       field =
@@ -96,6 +97,16 @@ public final class VoucherCodec {
       int b = message.indexOf('\'', a + 1);
       String name = a >= 0 && b > a ? message.substring(a + 1, b) : "?";
       return "missing field '" + (field.isEmpty() ? name : field) + "'";
+    }
+    if (e instanceof UnrecognizedPropertyException u) {
+      return "unknown field '"
+          + (field.isEmpty() ? u.getPropertyName() : field)
+          + "' (known: "
+          + u.getKnownPropertyIds().stream()
+              .map(String::valueOf)
+              .sorted()
+              .collect(Collectors.joining(", "))
+          + ")";
     }
     if (e instanceof InvalidFormatException f) {
       return "field '"

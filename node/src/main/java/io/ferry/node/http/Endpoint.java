@@ -58,14 +58,17 @@ public record Endpoint(
    * request.
    */
   public Route route(Function<Endpoint, Function<Supplier<Route>, Route>> guard) {
-    return Directives.method(
-        method,
-        () ->
-            match(
-                segments(),
-                0,
-                new LinkedHashMap<>(),
-                p -> extractRequest(r -> guard.apply(this).apply(() -> handler.apply(p)))));
+    // The path first, then the method: a known path with another method is a 405 naming the
+    // methods allowed (Pekko's method directive, once passed, cancels the method rejections of
+    // the other rows, so checking it first made DELETE /v1/id a 404).
+    return match(
+        segments(),
+        0,
+        new LinkedHashMap<>(),
+        p ->
+            Directives.method(
+                method,
+                () -> extractRequest(r -> guard.apply(this).apply(() -> handler.apply(p)))));
   }
 
   private static Route match(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ferry.channels.ChannelNotFoundException;
+import io.ferry.validators.VoucherCodec;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -99,8 +101,14 @@ public final class Replies {
     if (t instanceof TimeoutException) {
       return error(StatusCodes.GATEWAY_TIMEOUT, "timeout", detail);
     }
-    log.warn("API request failed", t);
-    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal", detail);
+    log.warn("API request failed: {} (the stack trace is logged at DEBUG)", t.toString());
+    log.debug("API request failed", t);
+    return error(
+        StatusCodes.INTERNAL_SERVER_ERROR,
+        "internal",
+        "the node failed unexpectedly ("
+            + t.getClass().getSimpleName()
+            + "); its log says more (set FERRY_LOG_LEVEL=DEBUG for the stack trace)");
   }
 
   /** The cause behind the wrappers that futures add. */
@@ -115,7 +123,31 @@ public final class Replies {
 
   /** Pekko's rejection answers (404, 405, 400 for a malformed body ...), rewritten as JSON. */
   public RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(this::asJsonError);
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            r ->
+                error(
+                    StatusCodes.BAD_REQUEST,
+                    "bad-request",
+                    "the request body is not what this endpoint takes: "
+                        + bodyProblem(r.getCause())))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(this::asJsonError);
+  }
+
+  /** A JSON body's problem in the caller's terms, not Jackson's. */
+  static String bodyProblem(Throwable cause) {
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof com.fasterxml.jackson.core.JsonParseException) {
+        return "it is not JSON";
+      }
+      if (c instanceof JsonProcessingException j) {
+        return VoucherCodec.problem(j);
+      }
+    }
+    return "it could not be read";
   }
 
   private HttpResponse asJsonError(HttpResponse response) {

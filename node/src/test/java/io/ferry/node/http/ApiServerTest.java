@@ -309,6 +309,28 @@ class ApiServerTest {
   }
 
   @Test
+  void aKnownPathWithAnotherMethodIs405NamingTheMethodsAllowed() {
+    HttpResponse<String> r = api.send("DELETE", "/v1/id", null);
+
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+    assertThat(json(r).get("error").asText()).isEqualTo("method-not-allowed");
+  }
+
+  @Test
+  void aBodyWithAnUnknownFieldIsRefusedNamingTheFieldNotJacksonsInternals() {
+    HttpResponse<String> r =
+        api.post("/v1/channels/pull", "{\"from\":\"x\",\"root\":\"y\",\"color\":1}");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r).get("detail").asText())
+        .contains("unknown field 'color'")
+        .doesNotContain("Unrecognized")
+        .doesNotContain("com.fasterxml")
+        .doesNotContain("ApiRequests");
+  }
+
+  @Test
   void onlyATerminalChannelCanBePurged() {
     ChannelId id = openPull();
 
