@@ -7,6 +7,7 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelNotFoundException;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.channels.Subscriber;
 import io.ferry.channels.TypedVoucher;
@@ -301,8 +302,13 @@ public final class FerryNode implements Manager {
   }
 
   @Override
-  public CompletionStage<Void> restartDataTransferChannel(ChannelId channelId) {
-    return done(command(channelId, ChannelCommand.Restart::new));
+  public CompletionStage<RestartOutcome> restartDataTransferChannel(ChannelId channelId) {
+    ChannelDirectory c = channels;
+    if (c == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("node " + peerId() + " is not started"));
+    }
+    return c.restart(channelId);
   }
 
   @Override

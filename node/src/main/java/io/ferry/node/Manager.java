@@ -4,6 +4,7 @@ import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.channels.Subscriber;
 import io.ferry.channels.Unsubscribe;
@@ -74,8 +75,11 @@ public interface Manager extends AutoCloseable {
   /** Resumes this side of a channel; data continues exactly where it stopped. */
   CompletionStage<Void> resumeDataTransferChannel(ChannelId channelId);
 
-  /** Restarts a channel after a disconnect or a node restart. */
-  CompletionStage<Void> restartDataTransferChannel(ChannelId channelId);
+  /**
+   * Restarts a channel after a disconnect or a node restart; completes with what the channel did (a
+   * request sent, one already under way, nothing to restart, or ended).
+   */
+  CompletionStage<RestartOutcome> restartDataTransferChannel(ChannelId channelId);
 
   /** The channel's status, or {@link Status#ChannelNotFoundError} when there is no such channel. */
   CompletionStage<Status> transferChannelStatus(ChannelId channelId);

@@ -1,5 +1,7 @@
 package io.ferry.channels.entity;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.EventCode;
@@ -37,6 +39,16 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** When it happened. */
   Instant at();
+
+  /**
+   * The status the event left the channel in, so that replay never asks today's transition table
+   * about yesterday's events. Null only in journals written before events recorded it: replay then
+   * asks the table, and fails if the table refuses the event.
+   */
+  Status status();
+
+  /** This event, recording that it left the channel in {@code status}. */
+  JournalEvent producing(Status status);
 
   /** More about it, for subscribers; empty when nothing to add. */
   default String message() {
@@ -83,8 +95,27 @@ public sealed interface JournalEvent extends CborSerializable {
       Cid baseCid,
       Selector selector,
       TypedVoucher voucher,
-      Instant at)
+      Instant at,
+      @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
+    /** A Opened whose status the fold works out. */
+    public Opened(
+        ChannelId channelId,
+        PeerId self,
+        PeerId sender,
+        PeerId recipient,
+        Cid baseCid,
+        Selector selector,
+        TypedVoucher voucher,
+        Instant at) {
+      this(channelId, self, sender, recipient, baseCid, selector, voucher, at, null);
+    }
+
+    @Override
+    public Opened producing(Status status) {
+      return new Opened(channelId, self, sender, recipient, baseCid, selector, voucher, at, status);
+    }
+
     /** The state of a channel that was just opened. */
     public ChannelState newState() {
       List<TypedVoucher> vouchers = voucher == null ? List.of() : List.of(voucher);
@@ -119,15 +150,48 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The request went out (initiator) or the responder's data side started. */
   @Code(EventCode.TransferInitiated)
-  record TransferStarted(Instant at) implements JournalEvent {}
+  record TransferStarted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A TransferStarted whose status the fold works out. */
+    public TransferStarted(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public TransferStarted producing(Status status) {
+      return new TransferStarted(at, status);
+    }
+  }
 
   /** The transport holds the channel's data until a slot under its concurrency limits frees. */
   @Code(EventCode.TransferRequestQueued)
-  record TransferQueued(Instant at) implements JournalEvent {}
+  record TransferQueued(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A TransferQueued whose status the fold works out. */
+    public TransferQueued(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public TransferQueued producing(Status status) {
+      return new TransferQueued(at, status);
+    }
+  }
 
   /** The responder accepted the request. */
   @Code(EventCode.Accept)
-  record Accepted(Instant at) implements JournalEvent {
+  record Accepted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A Accepted whose status the fold works out. */
+    public Accepted(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public Accepted producing(Status status) {
+      return new Accepted(at, status);
+    }
+
     /** An answer came back: a channel that stalled before it was accepted is connected again. */
     @Override
     public ChannelState applyTo(ChannelState s) {
@@ -137,7 +201,18 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The channel was restarted; data continues after the blocks the receiver holds. */
   @Code(EventCode.Restart)
-  record Restarted(Instant at) implements JournalEvent {
+  record Restarted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A Restarted whose status the fold works out. */
+    public Restarted(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public Restarted producing(Status status) {
+      return new Restarted(at, status);
+    }
+
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withStalled(false).withMessage("").withRestartAttempts(s.restartAttempts() + 1);
@@ -145,8 +220,23 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** Blocks seen for the first time: the counters grow by exactly these amounts. */
-  record ProgressRecorded(Direction direction, long blocks, long bytes, Instant at)
+  record ProgressRecorded(
+      Direction direction,
+      long blocks,
+      long bytes,
+      Instant at,
+      @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
+    /** A ProgressRecorded whose status the fold works out. */
+    public ProgressRecorded(Direction direction, long blocks, long bytes, Instant at) {
+      this(direction, blocks, bytes, at, null);
+    }
+
+    @Override
+    public ProgressRecorded producing(Status status) {
+      return new ProgressRecorded(direction, blocks, bytes, at, status);
+    }
+
     @Override
     public EventCode code() {
       return switch (direction) {
@@ -174,8 +264,24 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** A batch of blocks moved, repeats included; counters do not change. */
-  record BlocksMoved(Direction direction, long blocks, long bytes, long nextIndex, Instant at)
+  record BlocksMoved(
+      Direction direction,
+      long blocks,
+      long bytes,
+      long nextIndex,
+      Instant at,
+      @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
+    /** A BlocksMoved whose status the fold works out. */
+    public BlocksMoved(Direction direction, long blocks, long bytes, long nextIndex, Instant at) {
+      this(direction, blocks, bytes, nextIndex, at, null);
+    }
+
+    @Override
+    public BlocksMoved producing(Status status) {
+      return new BlocksMoved(direction, blocks, bytes, nextIndex, at, status);
+    }
+
     @Override
     public EventCode code() {
       return switch (direction) {
@@ -198,7 +304,18 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The initiator sent a voucher. */
   @Code(EventCode.NewVoucher)
-  record VoucherSent(TypedVoucher voucher, Instant at) implements JournalEvent {
+  record VoucherSent(TypedVoucher voucher, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A VoucherSent whose status the fold works out. */
+    public VoucherSent(TypedVoucher voucher, Instant at) {
+      this(voucher, at, null);
+    }
+
+    @Override
+    public VoucherSent producing(Status status) {
+      return new VoucherSent(voucher, at, status);
+    }
+
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withVoucher(voucher);
@@ -207,7 +324,19 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The responder received a voucher. */
   @Code(EventCode.NewVoucher)
-  record VoucherReceived(TypedVoucher voucher, Instant at) implements JournalEvent {
+  record VoucherReceived(
+      TypedVoucher voucher, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A VoucherReceived whose status the fold works out. */
+    public VoucherReceived(TypedVoucher voucher, Instant at) {
+      this(voucher, at, null);
+    }
+
+    @Override
+    public VoucherReceived producing(Status status) {
+      return new VoucherReceived(voucher, at, status);
+    }
+
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withVoucher(voucher);
@@ -216,7 +345,19 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** A voucher result was produced (responder) or received (initiator). */
   @Code(EventCode.NewVoucherResult)
-  record VoucherResultRecorded(TypedVoucher result, Instant at) implements JournalEvent {
+  record VoucherResultRecorded(
+      TypedVoucher result, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A VoucherResultRecorded whose status the fold works out. */
+    public VoucherResultRecorded(TypedVoucher result, Instant at) {
+      this(result, at, null);
+    }
+
+    @Override
+    public VoucherResultRecorded producing(Status status) {
+      return new VoucherResultRecorded(result, at, status);
+    }
+
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withVoucherResult(result);
@@ -225,7 +366,18 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The responder lets this many bytes through before pausing itself (0 = no limit). */
   @Code(EventCode.SetDataLimit)
-  record DataLimitSet(long bytes, Instant at) implements JournalEvent {
+  record DataLimitSet(long bytes, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A DataLimitSet whose status the fold works out. */
+    public DataLimitSet(long bytes, Instant at) {
+      this(bytes, at, null);
+    }
+
+    @Override
+    public DataLimitSet producing(Status status) {
+      return new DataLimitSet(bytes, at, status);
+    }
+
     @Override
     public String message() {
       return "data limit " + bytes + " bytes";
@@ -239,7 +391,18 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The responder will wait for a final voucher before it completes. */
   @Code(EventCode.SetRequiresFinalization)
-  record FinalizationRequired(Instant at) implements JournalEvent {
+  record FinalizationRequired(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A FinalizationRequired whose status the fold works out. */
+    public FinalizationRequired(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public FinalizationRequired producing(Status status) {
+      return new FinalizationRequired(at, status);
+    }
+
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withRequiresFinalization(true);
@@ -247,7 +410,18 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** One side paused. */
-  record Paused(Side side, String reason, Instant at) implements JournalEvent {
+  record Paused(Side side, String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A Paused whose status the fold works out. */
+    public Paused(Side side, String reason, Instant at) {
+      this(side, reason, at, null);
+    }
+
+    @Override
+    public Paused producing(Status status) {
+      return new Paused(side, reason, at, status);
+    }
+
     @Override
     public EventCode code() {
       return side == Side.INITIATOR ? EventCode.PauseInitiator : EventCode.PauseResponder;
@@ -265,7 +439,18 @@ public sealed interface JournalEvent extends CborSerializable {
   }
 
   /** One side resumed. */
-  record Resumed(Side side, Instant at) implements JournalEvent {
+  record Resumed(Side side, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A Resumed whose status the fold works out. */
+    public Resumed(Side side, Instant at) {
+      this(side, at, null);
+    }
+
+    @Override
+    public Resumed producing(Status status) {
+      return new Resumed(side, at, status);
+    }
+
     @Override
     public EventCode code() {
       return side == Side.INITIATOR ? EventCode.ResumeInitiator : EventCode.ResumeResponder;
@@ -279,7 +464,18 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The data limit was reached: the responder paused itself until a voucher raises it. */
   @Code(EventCode.DataLimitExceeded)
-  record DataLimitReached(long bytes, Instant at) implements JournalEvent {
+  record DataLimitReached(long bytes, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A DataLimitReached whose status the fold works out. */
+    public DataLimitReached(long bytes, Instant at) {
+      this(bytes, at, null);
+    }
+
+    @Override
+    public DataLimitReached producing(Status status) {
+      return new DataLimitReached(bytes, at, status);
+    }
+
     @Override
     public String message() {
       return "data limit reached after " + bytes + " bytes";
@@ -293,39 +489,138 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The initiator's side finished sending or receiving. */
   @Code(EventCode.FinishTransfer)
-  record TransferFinished(Instant at) implements JournalEvent {}
+  record TransferFinished(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A TransferFinished whose status the fold works out. */
+    public TransferFinished(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public TransferFinished producing(Status status) {
+      return new TransferFinished(at, status);
+    }
+  }
 
   /** The initiator heard that the responder completed. */
   @Code(EventCode.ResponderCompletes)
-  record ResponderCompleted(Instant at) implements JournalEvent {}
+  record ResponderCompleted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A ResponderCompleted whose status the fold works out. */
+    public ResponderCompleted(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public ResponderCompleted producing(Status status) {
+      return new ResponderCompleted(at, status);
+    }
+  }
 
   /** The initiator heard that the responder waits for a final voucher. */
   @Code(EventCode.ResponderBeginsFinalization)
-  record ResponderFinalizing(Instant at) implements JournalEvent {}
+  record ResponderFinalizing(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A ResponderFinalizing whose status the fold works out. */
+    public ResponderFinalizing(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public ResponderFinalizing producing(Status status) {
+      return new ResponderFinalizing(at, status);
+    }
+  }
 
   /** The responder finished and waits for a final voucher. */
   @Code(EventCode.BeginFinalizing)
-  record FinalizationBegun(Instant at) implements JournalEvent {}
+  record FinalizationBegun(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A FinalizationBegun whose status the fold works out. */
+    public FinalizationBegun(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public FinalizationBegun producing(Status status) {
+      return new FinalizationBegun(at, status);
+    }
+  }
 
   /** The responder completed. */
   @Code(EventCode.Complete)
-  record Completed(Instant at) implements JournalEvent {}
+  record Completed(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A Completed whose status the fold works out. */
+    public Completed(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public Completed producing(Status status) {
+      return new Completed(at, status);
+    }
+  }
 
   /** One side cancelled. */
   @Code(EventCode.Cancel)
-  record Cancelled(String reason, Instant at) implements Reasoned {}
+  record Cancelled(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements Reasoned {
+    /** A Cancelled whose status the fold works out. */
+    public Cancelled(String reason, Instant at) {
+      this(reason, at, null);
+    }
+
+    @Override
+    public Cancelled producing(Status status) {
+      return new Cancelled(reason, at, status);
+    }
+  }
 
   /** Something went wrong; the reason says what. */
   @Code(EventCode.Error)
-  record Failed(String reason, Instant at) implements Reasoned {}
+  record Failed(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements Reasoned {
+    /** A Failed whose status the fold works out. */
+    public Failed(String reason, Instant at) {
+      this(reason, at, null);
+    }
+
+    @Override
+    public Failed producing(Status status) {
+      return new Failed(reason, at, status);
+    }
+  }
 
   /** Cleanup finished; the channel is terminal. */
   @Code(EventCode.CleanupComplete)
-  record CleanupCompleted(Instant at) implements JournalEvent {}
+  record CleanupCompleted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A CleanupCompleted whose status the fold works out. */
+    public CleanupCompleted(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public CleanupCompleted producing(Status status) {
+      return new CleanupCompleted(at, status);
+    }
+  }
 
   /** A restart found the channel cleaning up; cleanup runs again. */
   @Code(EventCode.CompleteCleanupOnRestart)
-  record CleanupResumed(Instant at) implements JournalEvent {}
+  record CleanupResumed(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    /** A CleanupResumed whose status the fold works out. */
+    public CleanupResumed(Instant at) {
+      this(at, null);
+    }
+
+    @Override
+    public CleanupResumed producing(Status status) {
+      return new CleanupResumed(at, status);
+    }
+  }
 
   /**
    * A restart attempt failed: its request could not be sent, got no answer in time, or the
@@ -334,7 +629,18 @@ public sealed interface JournalEvent extends CborSerializable {
    * send.
    */
   @Code(EventCode.Disconnected)
-  record RestartFailed(String reason, Instant at) implements Reasoned {
+  record RestartFailed(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements Reasoned {
+    /** A RestartFailed whose status the fold works out. */
+    public RestartFailed(String reason, Instant at) {
+      this(reason, at, null);
+    }
+
+    @Override
+    public RestartFailed producing(Status status) {
+      return new RestartFailed(reason, at, status);
+    }
+
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withStalled(true).withMessage(reason).withRestartAttempts(s.restartAttempts() + 1);
@@ -343,7 +649,18 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** The connection to the other peer was lost; the channel waits for it (stalled). */
   @Code(EventCode.Disconnected)
-  record Disconnected(String reason, Instant at) implements Reasoned {
+  record Disconnected(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements Reasoned {
+    /** A Disconnected whose status the fold works out. */
+    public Disconnected(String reason, Instant at) {
+      this(reason, at, null);
+    }
+
+    @Override
+    public Disconnected producing(Status status) {
+      return new Disconnected(reason, at, status);
+    }
+
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withStalled(true).withMessage(reason);
@@ -352,5 +669,16 @@ public sealed interface JournalEvent extends CborSerializable {
 
   /** A protocol message could not be sent. */
   @Code(EventCode.SendMessageError)
-  record MessageNotSent(String reason, Instant at) implements Reasoned {}
+  record MessageNotSent(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements Reasoned {
+    /** A MessageNotSent whose status the fold works out. */
+    public MessageNotSent(String reason, Instant at) {
+      this(reason, at, null);
+    }
+
+    @Override
+    public MessageNotSent producing(Status status) {
+      return new MessageNotSent(reason, at, status);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 /**
  * The events one command wants to persist, each checked against the transition table in turn. The
  * first refused event refuses the whole plan: nothing is persisted and {@link #refusal()} says why.
+ * Each accepted event is stamped with the status the table gives it, which the journal keeps.
  * Persisted together, the events are one atomic journal write.
  */
 final class Plan {
@@ -45,8 +46,9 @@ final class Plan {
     if (outcome instanceof Outcome.Moved m && m.to().isCleanup()) {
       entersCleanup = true;
     }
-    current = EntityState.fold(current, event);
-    events.add(event);
+    JournalEvent recorded = event.producing(outcome.resultingStatus());
+    current = EntityState.fold(current, recorded);
+    events.add(recorded);
     states.add(current);
     return this;
   }

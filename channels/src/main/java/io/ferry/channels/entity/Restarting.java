@@ -2,6 +2,7 @@ package io.ferry.channels.entity;
 
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelCommand.Step;
 import io.ferry.channels.entity.Deadlines.Wait;
@@ -54,42 +55,75 @@ final class Restarting {
 
   // ---- restart, on either side ----
 
-  /** Restarts by role; {@code replyTo} may be null (restarts the node itself triggers). */
+  /**
+   * Restarts by role and answers what it did ({@link RestartOutcome}); {@code replyTo} may be null
+   * (restarts the node itself triggers).
+   */
   Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
-    if (state == null || state.status().isTerminal()) {
-      return react.maybeReceipt(replyTo, state);
+    if (state == null) {
+      return react.maybeAnswer(replyTo, new ChannelReply.Unknown());
     }
-    if (state.status().isCleanup()) {
+    Status status = state.status();
+    if (status.isTerminal()) {
+      return answer(replyTo, state, new RestartOutcome.Ended(status));
+    }
+    if (status.isCleanup()) {
       if (act.memory.cleaningUp) {
-        return react.maybeReceipt(replyTo, state);
+        return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
       }
       Plan plan = Plan.from(state).add(new JournalEvent.CleanupResumed(act.now()));
-      return replyTo == null ? react.persist(plan) : react.reply(plan, replyTo, s -> {});
+      return replyTo == null
+          ? react.persist(plan)
+          : react.persistAndAnswer(
+              plan,
+              replyTo,
+              s -> new ChannelReply.RestartAnswer(s, new RestartOutcome.CleanupResumed(status)));
     }
-    if (state.isInitiator()) {
-      restartAsInitiator(state);
-    } else if (state.status() != Status.Finalizing
-        && !act.memory.restartedHere
-        && !act.memory.restartPending) {
-      act.closeData(state.channelId());
-      attemptStarted(state);
-      act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
-    }
-    return react.maybeReceipt(replyTo, state);
+    RestartOutcome outcome =
+        state.isInitiator() ? restartAsInitiator(state) : restartAsResponder(state);
+    return answer(replyTo, state, outcome);
   }
 
-  private void restartAsInitiator(ChannelState state) {
+  private Effect<JournalEvent, EntityState> answer(
+      ActorRef<ChannelReply> replyTo, ChannelState state, RestartOutcome outcome) {
+    return react.maybeAnswer(replyTo, new ChannelReply.RestartAnswer(state, outcome));
+  }
+
+  private RestartOutcome restartAsInitiator(ChannelState state) {
     Status s = state.status();
     if (s == Status.Requested || s == Status.AwaitingAcceptance) {
       act.closeData(state.channelId());
       act.prepare(state, Step.SEND_OPEN);
-    } else if (s != Status.TransferFinished
-        && s != Status.ResponderFinalizingTransferFinished
-        && !act.memory.restartPending) {
-      act.closeData(state.channelId());
-      attemptStarted(state);
-      act.prepare(state, Step.SEND_RESTART);
+      return new RestartOutcome.RequestSent();
     }
+    if (s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished) {
+      return new RestartOutcome.NothingToRestart(
+          "this side holds all its data and waits for the responder to finish ("
+              + s
+              + "); there is nothing to restart");
+    }
+    if (act.memory.restartPending) {
+      return new RestartOutcome.AlreadyUnderWay();
+    }
+    act.closeData(state.channelId());
+    attemptStarted(state);
+    act.prepare(state, Step.SEND_RESTART);
+    return new RestartOutcome.RequestSent();
+  }
+
+  private RestartOutcome restartAsResponder(ChannelState state) {
+    if (state.status() == Status.Finalizing) {
+      return new RestartOutcome.NothingToRestart(
+          "this side sent everything and waits for the initiator's final voucher (Finalizing);"
+              + " there is nothing to restart");
+    }
+    if (act.memory.restartedHere || act.memory.restartPending) {
+      return new RestartOutcome.AlreadyUnderWay();
+    }
+    act.closeData(state.channelId());
+    attemptStarted(state);
+    act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
+    return new RestartOutcome.RequestSent();
   }
 
   /** A restart request is on its way: no backoff now, a deadline for its answer instead. */

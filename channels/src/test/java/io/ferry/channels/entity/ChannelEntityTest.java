@@ -9,6 +9,7 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelCommand.FinishData;
 import io.ferry.channels.entity.ChannelCommand.Open;
@@ -452,7 +453,10 @@ class ChannelEntityTest {
 
     var restart = kit.<ChannelReply>runCommand(ChannelCommand.Restart::new);
 
-    assertThat(restart.reply()).isInstanceOf(ChannelReply.Receipt.class);
+    assertThat(restart.reply())
+        .isInstanceOfSatisfying(
+            ChannelReply.RestartAnswer.class,
+            a -> assertThat(a.outcome()).isEqualTo(new RestartOutcome.RequestSent()));
     Poll.until(
         WAIT,
         "restart request",

@@ -153,6 +153,28 @@ class StoredJournalEventsTest {
   }
 
   @Test
+  void eventsRecordTheStatusTheyProducedAndOlderOnesReadBackWithout() throws Exception {
+    JournalEvent event =
+        new JournalEvent.Paused(Side.RESPONDER, "waiting for payment", Instant.EPOCH)
+            .producing(io.ferry.channels.Status.ResponderPaused);
+    Serializer serializer = serialization.findSerializerFor(event);
+    Object back =
+        serialization
+            .deserialize(
+                serialization.serialize(event).get(),
+                serializer.identifier(),
+                Serializers.manifestFor(serializer, event))
+            .get();
+    assertThat(back).isEqualTo(event);
+    for (Line line : stored()) {
+      JournalEvent old =
+          (JournalEvent)
+              serialization.deserialize(line.bytes(), line.serializerId(), line.manifest()).get();
+      assertThat(old.status()).as(line.type()).isNull();
+    }
+  }
+
+  @Test
   void theStoredSamplesCoverEveryEventType() throws IOException {
     Set<String> stored = stored().stream().map(Line::type).collect(Collectors.toSet());
     Set<String> types = new HashSet<>();

@@ -4,6 +4,7 @@ import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelNotFoundException;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.entity.ChannelCommand;
 import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.channels.entity.ChannelListener;
@@ -72,6 +73,19 @@ public final class ChannelDirectory {
               }
               if (reply instanceof ChannelReply.Refusal r) {
                 throw new CompletionException(new IllegalStateException(r.reason()));
+              }
+              throw new CompletionException(new ChannelNotFoundException(id));
+            });
+  }
+
+  /** Restarts a channel; completes with what the channel did, as the channel decided it. */
+  public CompletionStage<RestartOutcome> restart(ChannelId id) {
+    return entity(id)
+        .<ChannelReply>ask(ChannelCommand.Restart::new, askTimeout)
+        .thenApply(
+            reply -> {
+              if (reply instanceof ChannelReply.RestartAnswer a) {
+                return a.outcome();
               }
               throw new CompletionException(new ChannelNotFoundException(id));
             });

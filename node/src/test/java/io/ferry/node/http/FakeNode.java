@@ -7,6 +7,7 @@ import io.ferry.channels.ChannelNotFoundException;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.channels.Subscriber;
 import io.ferry.channels.TypedVoucher;
@@ -382,12 +383,18 @@ public final class FakeNode implements NodeBackend, Manager {
   }
 
   @Override
-  public CompletionStage<Void> restartDataTransferChannel(ChannelId channelId) {
-    if (silentRestart && channels.containsKey(channelId)) {
+  public CompletionStage<RestartOutcome> restartDataTransferChannel(ChannelId channelId) {
+    ChannelState s = channels.get(channelId);
+    if (s != null && s.status().isTerminal()) {
       operations.add("restart " + channelId);
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(new RestartOutcome.Ended(s.status()));
     }
-    return act(channelId, "restart", EventCode.Restart, Status.Ongoing);
+    if (silentRestart && s != null) {
+      operations.add("restart " + channelId);
+      return CompletableFuture.completedFuture(new RestartOutcome.RequestSent());
+    }
+    return act(channelId, "restart", EventCode.Restart, Status.Ongoing)
+        .thenApply(v -> new RestartOutcome.RequestSent());
   }
 
   @Override
