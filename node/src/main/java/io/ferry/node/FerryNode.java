@@ -30,6 +30,7 @@ import io.ferry.node.engine.EventHub;
 import io.ferry.node.engine.TransferIds;
 import io.ferry.node.engine.TransportRouter;
 import io.ferry.validators.VoucherRegistry;
+import io.ferry.validators.free.FreeRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -256,7 +257,8 @@ public final class FerryNode implements Manager {
     }
     TypedVoucher encoded;
     try {
-      encoded = encode(voucher);
+      // No voucher asks the responder to serve for free (its ferry.validators.free policy).
+      encoded = voucher == null ? FreeRequest.voucher() : encode(voucher);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

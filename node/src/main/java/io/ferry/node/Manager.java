@@ -46,11 +46,15 @@ public interface Manager extends AutoCloseable {
 
   /**
    * Opens a channel that sends the DAG under {@code baseCid} (as chosen by the selector) to a peer.
+   * A {@code null} voucher asks the peer to accept it for free ({@code ferry/free/1}).
    */
   CompletionStage<ChannelId> openPushDataChannel(
       PeerId to, Object voucher, Cid baseCid, Selector selector);
 
-  /** Opens a channel that receives the DAG under {@code baseCid} from a peer. */
+  /**
+   * Opens a channel that receives the DAG under {@code baseCid} from a peer. A {@code null} voucher
+   * asks the peer to serve it for free ({@code ferry/free/1}).
+   */
   CompletionStage<ChannelId> openPullDataChannel(
       PeerId to, Object voucher, Cid baseCid, Selector selector);
 

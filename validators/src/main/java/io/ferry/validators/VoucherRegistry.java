@@ -183,6 +183,11 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
     return new TreeSet<>(typesById.keySet());
   }
 
+  /** Identifiers of the voucher types a request validator accepts, sorted. */
+  public Set<String> acceptedVoucherTypes() {
+    return new TreeSet<>(validators.keySet());
+  }
+
   /** Whether a request validator is registered for {@code typeId}. */
   public boolean hasValidator(String typeId) {
     return validators.containsKey(typeId);
@@ -276,7 +281,13 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
     RequestValidator<?> validator = validators.get(voucher.type());
     if (validator == null) {
       return CompletableFuture.completedFuture(
-          Verdict.reject("unknown voucher type '" + voucher.type() + "': no validator registered"));
+          Verdict.reject(
+              "unknown voucher type '"
+                  + voucher.type()
+                  + "': no validator registered; this node accepts "
+                  + (validators.isEmpty()
+                      ? "no voucher type"
+                      : String.join(", ", acceptedVoucherTypes()))));
     }
     return calls.call(
         channelId,

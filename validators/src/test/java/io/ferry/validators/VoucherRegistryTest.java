@@ -176,11 +176,19 @@ class VoucherRegistryTest {
   }
 
   @Test
-  void anUnknownVoucherTypeIsRejectedNamingTheType() throws Exception {
+  void anUnknownVoucherTypeIsRejectedNamingTheTypeAndTheTypesTheNodeAccepts() throws Exception {
+    Verdict none = validate(false, true, new TypedVoucher("x", new byte[] {1}));
+    registry.registerVoucherType(TICKET, new RecordingValidator());
     Verdict verdict = validate(false, true, new TypedVoucher("x", new byte[] {1}));
 
+    assertThat(none.reason())
+        .isEqualTo(
+            "unknown voucher type 'x': no validator registered; this node accepts no voucher"
+                + " type");
     assertThat(verdict.decision()).isEqualTo(Decision.REJECT);
-    assertThat(verdict.reason()).isEqualTo("unknown voucher type 'x': no validator registered");
+    assertThat(verdict.reason())
+        .isEqualTo(
+            "unknown voucher type 'x': no validator registered; this node accepts " + TICKET.id());
   }
 
   @Test

@@ -11,10 +11,13 @@ import java.util.List;
  * The UnixFS {@code Data} protobuf carried in a dag-pb node's data field: the node's type, inline
  * bytes, the file size and each child's file size. Written the way the reference importers write
  * it: Type always; Data only when non-empty; filesize for files and raw nodes; one blocksizes entry
- * per child. Mode and mtime are read past and not kept.
+ * per child; hashType and fanout for HAMT shards. Mode and mtime are read past and not kept.
+ *
+ * @param hashType the multihash code a HAMT shard places names by (0x22, murmur3-x64-64); 0
+ *     otherwise
  */
 public record UnixFsData(
-    Type type, byte[] data, long fileSize, List<Long> blockSizes, long fanout) {
+    Type type, byte[] data, long fileSize, List<Long> blockSizes, long fanout, long hashType) {
   /** The UnixFS node types, numbered as in unixfs.proto. */
   public enum Type {
     RAW,
@@ -28,6 +31,16 @@ public record UnixFsData(
   public UnixFsData {
     data = data == null ? new byte[0] : data;
     blockSizes = List.copyOf(blockSizes);
+  }
+
+  /** A node that is not a HAMT shard. */
+  public UnixFsData(Type type, byte[] data, long fileSize, List<Long> blockSizes, long fanout) {
+    this(type, data, fileSize, blockSizes, fanout, 0);
+  }
+
+  /** One node of a HAMT-sharded directory: which of its {@code fanout} slots are used. */
+  public static UnixFsData hamtShard(byte[] bitfield, long fanout) {
+    return new UnixFsData(Type.HAMT_SHARD, bitfield, 0, List.of(), fanout, Murmur3.X64_64);
   }
 
   /** A file leaf holding {@code data} inline (dag-pb leaves of the classic profile). */
@@ -62,6 +75,10 @@ public record UnixFsData(
     for (long size : blockSizes) {
       Protobuf.varintField(out, 4, size);
     }
+    if (type == Type.HAMT_SHARD) {
+      Protobuf.varintField(out, 5, hashType);
+      Protobuf.varintField(out, 6, fanout);
+    }
     return out.toByteArray();
   }
 
@@ -76,6 +93,7 @@ public record UnixFsData(
     byte[] data = null;
     long fileSize = 0;
     long fanout = 0;
+    long hashType = 0;
     List<Long> blockSizes = new ArrayList<>();
     while (r.hasMore()) {
       long key = r.varint();
@@ -91,6 +109,8 @@ public record UnixFsData(
         fileSize = r.varint();
       } else if (wire == Protobuf.VARINT && field == 4) {
         blockSizes.add(r.varint());
+      } else if (wire == Protobuf.VARINT && field == 5) {
+        hashType = r.varint();
       } else if (wire == Protobuf.VARINT && field == 6) {
         fanout = r.varint();
       } else if (wire == Protobuf.LEN && field == 2) {
@@ -101,13 +121,13 @@ public record UnixFsData(
           blockSizes.add(packed.varint());
         }
       } else {
-        r.skip(wire); // hashType, mode, mtime: not needed to read the data
+        r.skip(wire); // mode, mtime: not needed to read the data
       }
     }
     if (type == null) {
       throw r.fail("no Type field");
     }
-    return new UnixFsData(type, data, fileSize, blockSizes, fanout);
+    return new UnixFsData(type, data, fileSize, blockSizes, fanout, hashType);
   }
 
   @Override
@@ -117,7 +137,8 @@ public record UnixFsData(
         && Arrays.equals(data, u.data)
         && fileSize == u.fileSize
         && blockSizes.equals(u.blockSizes)
-        && fanout == u.fanout;
+        && fanout == u.fanout
+        && hashType == u.hashType;
   }
 
   @Override

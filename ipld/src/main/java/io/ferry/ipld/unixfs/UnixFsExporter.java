@@ -15,15 +15,16 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Writes UnixFS DAGs back out: a file's bytes to a stream (leaf by leaf, never the whole file in
  * memory), or a file or directory tree to the filesystem. Files made by any importer are read: raw
- * or dag-pb leaves, inline data in inner nodes, CIDv0 or v1. HAMT-sharded directories and symbolic
- * links are refused with a message naming the CID. Each file's length is checked against the size
- * its root declares.
+ * or dag-pb leaves, inline data in inner nodes, CIDv0 or v1; directories plain or HAMT-sharded.
+ * Symbolic links are refused with a message naming the CID. Each file's length is checked against
+ * the size its root declares.
  */
 public final class UnixFsExporter {
   private static final int MAX_DEPTH = 64;
@@ -74,8 +75,8 @@ public final class UnixFsExporter {
     Block block = load(cid, depth);
     if (cid.codec() == Multicodec.DAG_PB) {
       UnixFsData data = unixfs(block);
-      if (data.type() == UnixFsData.Type.DIRECTORY) {
-        List<PbLink> entries = DagPb.decode(block.data()).links();
+      if (data.type() == UnixFsData.Type.DIRECTORY || data.type() == UnixFsData.Type.HAMT_SHARD) {
+        List<PbLink> entries = entries(block, data);
         for (PbLink link : entries) {
           requireSafeName(cid, link.name().orElse(""));
         }
@@ -84,9 +85,6 @@ public final class UnixFsExporter {
           exportInto(link.hash(), target.resolve(link.name().orElseThrow()), depth + 1);
         }
         return;
-      }
-      if (data.type() == UnixFsData.Type.HAMT_SHARD) {
-        throw new IOException(cid + " is a HAMT-sharded directory, which Ferry cannot export yet");
       }
       if (data.type() == UnixFsData.Type.SYMLINK) {
         throw new IOException(cid + " is a symbolic link, which Ferry does not export");
@@ -97,6 +95,16 @@ public final class UnixFsExporter {
             Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 1 << 16)) {
       exportFile(cid, out);
     }
+  }
+
+  /** A directory's entries: its links, or every entry of its HAMT shards. */
+  private List<PbLink> entries(Block block, UnixFsData data) throws IOException {
+    if (data.type() == UnixFsData.Type.DIRECTORY) {
+      return DagPb.decode(block.data()).links();
+    }
+    List<PbLink> out = new ArrayList<>();
+    new HamtReader(cid -> load(cid, 0)).list(block, out::add);
+    return out;
   }
 
   /** An entry name that stays inside its directory: no separators, not empty, not . or .. */

@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  * its blocks are handed to the {@link BlockSink} as they are made, so memory use does not depend on
  * the file's size. Root CIDs equal those of the reference tools for the same profile. Directory
  * trees skip hidden entries (names starting with '.') unless asked not to, as {@code ipfs add -r}
- * and {@code ipfs-car pack} do; symbolic links and special files are refused, and so are
- * directories large enough that the reference importers would shard them (HAMT), which Ferry does
- * not build.
+ * and {@code ipfs-car pack} do; symbolic links and special files are refused. A directory whose
+ * estimated node size passes the profile's sharding threshold becomes a HAMT-sharded directory,
+ * built as the reference importers build it ({@link HamtBuilder}).
  */
 public final class UnixFsImporter {
   private final UnixFsProfile profile;
@@ -130,14 +130,14 @@ public final class UnixFsImporter {
       fileLinksEstimate += 2 + data.length;
     }
     if (fileLinksEstimate > profile.shardThresholdBytes()) {
-      throw new IOException(
-          "directory "
-              + dir
-              + " has "
-              + children.size()
-              + " entries, too many for one node under "
-              + profile.name()
-              + " (the reference importers would shard it as a HAMT, which Ferry does not build)");
+      List<HamtBuilder.Entry> entries = new ArrayList<>(links.size());
+      for (PbLink link : links) {
+        entries.add(
+            new HamtBuilder.Entry(
+                link.name().orElseThrow(), link.hash(), link.tsize().orElseThrow()));
+      }
+      HamtBuilder.Built hamt = new HamtBuilder(profile, sink).build(entries);
+      return new ImportResult(hamt.cid(), content, hamt.dagSize(), blocks + hamt.blocks());
     }
     byte[] encoded = DagPb.encode(new PbNode(links, data));
     Cid cid = profile.dagPbCid(encoded);

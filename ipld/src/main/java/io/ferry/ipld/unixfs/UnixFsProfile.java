@@ -18,7 +18,7 @@ import java.util.List;
  * </ul>
  *
  * @param directoryEstimate how the size of a directory node is estimated against {@code
- *     shardThresholdBytes} (the importer shards directories above it; Ferry refuses them)
+ *     shardThresholdBytes} (directories above it become HAMT-sharded directories)
  */
 public record UnixFsProfile(
     String name,

@@ -99,24 +99,4 @@ class UnixFsRefusalTest {
         .isInstanceOf(IOException.class)
         .hasMessage("no such file: " + absent);
   }
-
-  @Test
-  void aDirectoryTheReferenceImportersWouldShardIsRefusedNamingItAndTheProfile()
-      throws IOException {
-    UnixFsProfile tiny =
-        new UnixFsProfile(
-            "tiny-shards", 1, true, 1024, 174, UnixFsProfile.DirectoryEstimate.BLOCK_BYTES, 150);
-    Path dir = Files.createDirectories(tmp.resolve("wide"));
-    for (int i = 0; i < 3; i++) {
-      Files.writeString(dir.resolve("file-" + i + ".txt"), "x");
-    }
-
-    assertThatThrownBy(() -> new UnixFsImporter(tiny, BlockSink.discard()).importPath(dir))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("directory " + dir + " has 3 entries")
-        .hasMessageContaining("tiny-shards")
-        .hasMessageContaining("HAMT");
-    Files.delete(dir.resolve("file-2.txt"));
-    assertThat(new UnixFsImporter(tiny, BlockSink.discard()).importPath(dir).root()).isNotNull();
-  }
 }

@@ -25,6 +25,7 @@ import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.transport.tcp.TcpSettings;
 import io.ferry.transport.tcp.TcpTransport;
 import io.ferry.validators.VoucherRegistry;
+import io.ferry.validators.free.FreeValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,7 @@ final class RunningNode implements AutoCloseable {
             identity::sign);
     VoucherRegistry registry =
         VoucherRegistry.discover(context, VoucherRegistry.loadPlugins(config.pluginsDir()));
+    FreeValidator.register(registry, config.freePolicy(), registry::acceptedVoucherTypes);
 
     PeerTracker peers = new PeerTracker();
     node =

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import io.ferry.node.cluster.Membership;
 import io.ferry.persistence.journal.JournalSettings;
+import io.ferry.validators.free.FreePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -138,6 +139,7 @@ public final class FerryConfig {
       timeouts();
       retention();
       pluginsDir();
+      freePolicy();
       listen();
       journal();
       membership();
@@ -352,6 +354,11 @@ public final class FerryConfig {
   /** {@code ferry.validators.plugins-dir}, resolved against the home directory. */
   public Path pluginsDir() {
     return underHome("ferry.validators.plugins-dir");
+  }
+
+  /** What this node serves without a voucher ({@code ferry.validators.free}, see FreeServing). */
+  public FreePolicy freePolicy() {
+    return FreeServing.from(config);
   }
 
   /**

@@ -398,6 +398,37 @@ class TwoNodesEndToEndTest {
   }
 
   @Test
+  void aPullWithoutAVoucherFromADefaultNodeArrivesForFree() throws Exception {
+    // B runs with the default ferry.validators.free = auto: it sells nothing, so pulls are free.
+    Path file = randomFile("free.bin", 1024 * 1024 + 3, 11);
+    String root = importOn(b, file);
+    Path copy = dir.resolve("free.copy");
+
+    FerryProcess.Result r =
+        ferry("pull", "--home", a.home().toString(), "--from", bAddress, root, "--out", "" + copy);
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("pull complete");
+    assertThat(Files.mismatch(file, copy)).isEqualTo(-1L);
+  }
+
+  @Test
+  void aPullWithoutAVoucherFromASellingNodeFailsNamingTheVoucherTypesItAccepts() throws Exception {
+    Path file = randomFile("not-free.bin", 4096, 12);
+    String root = importOn(a, file);
+
+    FerryProcess.Result r =
+        ferry("pull", "--home", b.home().toString(), "--from", aAddress, root, "--out", "" + dir);
+
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.out() + r.err())
+        .contains("a voucher is required")
+        .contains(PROPOSAL)
+        .contains("ferry-example/allowlist/1")
+        .doesNotContain("cannot encode null");
+  }
+
+  @Test
   void aRequestWithoutTheRightTokenIsRefused() throws Exception {
     assertThat(get(b, "/healthz", null).statusCode()).isEqualTo(200);
     HttpResponse<String> none = get(b, "/v1/channels", null);
