@@ -64,12 +64,18 @@ public final class PaidRetrievalProvider implements ValidatorProvider {
     if (!settings.containsKey("price-per-byte")) {
       return Optional.empty();
     }
-    return Optional.of(
+    PaidRetrievalTerms terms =
         new PaidRetrievalTerms(
             number(settings, "price-per-byte", 0),
             number(settings, "payment-interval", DEFAULT_INTERVAL),
             number(settings, "payment-interval-increase", DEFAULT_INTERVAL),
-            number(settings, "unseal-price", 0)));
+            number(settings, "unseal-price", 0));
+    Optional<String> uncountable = terms.uncountable();
+    if (uncountable.isPresent()) {
+      throw new IllegalArgumentException(
+          "settings " + NAME + ": price-per-byte and payment-interval: " + uncountable.get());
+    }
+    return Optional.of(terms);
   }
 
   /** How much credit one peer gets, from the settings. */

@@ -116,6 +116,10 @@ public final class PaidRetrievalValidator
       if (shortfall.isPresent()) {
         return done(refuse("terms refused: " + shortfall.get()));
       }
+      Optional<String> uncountable = terms.uncountable();
+      if (uncountable.isPresent()) {
+        return done(refuse("terms refused: " + uncountable.get()));
+      }
       long others = othersExposure(channel);
       long cap = credit.limitCap(PaidChannel.opened(terms), others);
       if (cap <= 0) {
@@ -199,6 +203,14 @@ public final class PaidRetrievalValidator
   @Override
   public CompletionStage<ValidationResult> revalidate(
       ChannelId channelId, RetrievalPayment payment) {
+    try {
+      return credit(channelId, payment);
+    } catch (ArithmeticException e) {
+      return done(refuse(e.getMessage()));
+    }
+  }
+
+  private CompletionStage<ValidationResult> credit(ChannelId channelId, RetrievalPayment payment) {
     Optional<PaidChannel> account = ledger.channel(channelId);
     if (account.isEmpty()) {
       return done(refuse("channel " + channelId + " is not a paid retrieval of this node"));
@@ -248,6 +260,15 @@ public final class PaidRetrievalValidator
   @Override
   public CompletionStage<Optional<ValidationResult>> onPullDataSent(
       ChannelId channelId, long additionalBytesSent) {
+    try {
+      return dataSent(channelId, additionalBytesSent);
+    } catch (ArithmeticException e) {
+      return done(Optional.of(refuse(e.getMessage())));
+    }
+  }
+
+  private CompletionStage<Optional<ValidationResult>> dataSent(
+      ChannelId channelId, long additionalBytesSent) {
     synchronized (ledger) {
       Optional<PaidChannel> account = ledger.channel(channelId);
       if (account.isEmpty()) {
@@ -272,6 +293,14 @@ public final class PaidRetrievalValidator
 
   @Override
   public CompletionStage<Optional<ValidationResult>> onComplete(ChannelId channelId) {
+    try {
+      return completed(channelId);
+    } catch (ArithmeticException e) {
+      return done(Optional.of(refuse(e.getMessage())));
+    }
+  }
+
+  private CompletionStage<Optional<ValidationResult>> completed(ChannelId channelId) {
     synchronized (ledger) {
       Optional<PaidChannel> account = ledger.channel(channelId);
       if (account.isEmpty()) {
