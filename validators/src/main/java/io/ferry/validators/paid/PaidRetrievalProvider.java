@@ -13,9 +13,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Ferry's built-in paid-retrieval plug-in (name {@code paid-retrieval}). Always registers the three
  * paid-retrieval types, so a node can pay as a client; sells retrievals only when {@code
  * price-per-byte} is configured, with {@code payment-interval} (default 1048576 bytes), {@code
- * payment-interval-increase} (default 1048576) and {@code unseal-price} (default 0). Its ledger
- * lives in the plug-in's data directory and is closed by {@link #close}. The client side ({@link
- * PaymentClient}) is wired by the node (its budget is the node's {@code ferry.payments.budget}).
+ * payment-interval-increase} (default 1048576) and {@code unseal-price} (default 0); {@code
+ * credit-per-peer} bounds the bytes one peer may hold unpaid across all its channels (default 16
+ * MiB or four intervals, see {@link PeerCredit}) and {@code largest-block} is the largest block the
+ * node serves (default 1 MiB). Its ledger lives in the plug-in's data directory and is closed by
+ * {@link #close}. The client side ({@link PaymentClient}) is wired by the node (its budget is the
+ * node's {@code ferry.payments.budget}).
  */
 public final class PaidRetrievalProvider implements ValidatorProvider {
   /** The plug-in's name, and the prefix of its settings. */
@@ -40,7 +43,8 @@ public final class PaidRetrievalProvider implements ValidatorProvider {
     ResponderLedger ledger = ResponderLedger.open(context.dataDirectory());
     ledgers.add(ledger);
     PaidRetrievalValidator validator =
-        new PaidRetrievalValidator(context.self(), asking, ledger, Clock.systemUTC());
+        new PaidRetrievalValidator(
+            context.self(), asking, credit(context.settings()), ledger, Clock.systemUTC());
     registrar.registerVoucherType(PaidRetrievalTypes.PROPOSAL, validator);
     registrar.registerRevalidator(PaidRetrievalTypes.PAYMENT, validator);
     registrar.registerVoucherResultType(PaidRetrievalTypes.RESULT);
@@ -60,12 +64,31 @@ public final class PaidRetrievalProvider implements ValidatorProvider {
     if (!settings.containsKey("price-per-byte")) {
       return Optional.empty();
     }
-    return Optional.of(
+    PaidRetrievalTerms terms =
         new PaidRetrievalTerms(
             number(settings, "price-per-byte", 0),
             number(settings, "payment-interval", DEFAULT_INTERVAL),
             number(settings, "payment-interval-increase", DEFAULT_INTERVAL),
-            number(settings, "unseal-price", 0)));
+            number(settings, "unseal-price", 0));
+    Optional<String> uncountable = terms.uncountable();
+    if (uncountable.isPresent()) {
+      throw new IllegalArgumentException(
+          "settings " + NAME + ": price-per-byte and payment-interval: " + uncountable.get());
+    }
+    return Optional.of(terms);
+  }
+
+  /** How much credit one peer gets, from the settings. */
+  static PeerCredit credit(Map<String, String> settings) {
+    long interval = number(settings, "payment-interval", DEFAULT_INTERVAL);
+    PeerCredit defaults = PeerCredit.defaultFor(interval);
+    try {
+      return new PeerCredit(
+          number(settings, "credit-per-peer", defaults.perPeer()),
+          number(settings, "largest-block", defaults.largestBlock()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("settings " + NAME + ": " + e.getMessage(), e);
+    }
   }
 
   private static long number(Map<String, String> settings, String key, long fallback) {

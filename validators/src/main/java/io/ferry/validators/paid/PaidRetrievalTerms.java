@@ -39,7 +39,33 @@ public record PaidRetrievalTerms(
    * @throws ArithmeticException when the amount does not fit in a long
    */
   public long owedFor(long bytes) {
-    return Math.addExact(unsealPrice, Math.multiplyExact(pricePerByte, bytes));
+    try {
+      return Math.addExact(unsealPrice, Math.multiplyExact(pricePerByte, bytes));
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException(
+          "the amount owed for "
+              + bytes
+              + " bytes at "
+              + pricePerByte
+              + " per byte"
+              + (unsealPrice > 0 ? " plus an unseal price of " + unsealPrice : "")
+              + " is more than the largest amount Ferry can count ("
+              + Long.MAX_VALUE
+              + ")");
+    }
+  }
+
+  /**
+   * Why amounts on these terms cannot be counted, or empty when they can: what the first interval
+   * costs must fit in a long (a price of {@code Long.MAX_VALUE} per byte does not).
+   */
+  public Optional<String> uncountable() {
+    try {
+      owedFor(interval(0));
+      return Optional.empty();
+    } catch (ArithmeticException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   /** The length of interval number {@code index} (the first is 0). */

@@ -13,8 +13,10 @@ import io.ferry.validators.signed.VoucherRefusal;
 import io.ferry.validators.signed.VoucherVerifier;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The responder's side of paid retrieval: validates {@link RetrievalProposal}s and revalidates
@@ -44,6 +46,10 @@ public final class PaidRetrievalValidator
   private final ResponderLedger ledger;
   private final VoucherVerifier verifier;
   private final VoucherCodec codec = VoucherCodec.standard();
+  private final PeerCredit credit;
+
+  /** Channels opened or restarted since this node started and not finished: they may send more. */
+  private final Set<ChannelId> running = ConcurrentHashMap.newKeySet();
 
   /**
    * @param self this node
@@ -54,8 +60,26 @@ public final class PaidRetrievalValidator
    */
   public PaidRetrievalValidator(
       PeerId self, Optional<PaidRetrievalTerms> asking, ResponderLedger ledger, Clock clock) {
+    this(
+        self,
+        asking,
+        PeerCredit.defaultFor(asking.map(PaidRetrievalTerms::paymentInterval).orElse(1L << 20)),
+        ledger,
+        clock);
+  }
+
+  /**
+   * @param credit how much one peer may take unpaid across all its channels
+   */
+  public PaidRetrievalValidator(
+      PeerId self,
+      Optional<PaidRetrievalTerms> asking,
+      PeerCredit credit,
+      ResponderLedger ledger,
+      Clock clock) {
     this.self = self;
     this.asking = asking;
+    this.credit = credit;
     this.ledger = ledger;
     this.verifier = new VoucherVerifier(self, clock);
   }
@@ -73,37 +97,79 @@ public final class PaidRetrievalValidator
     if (!channel.responder().equals(self) || !channel.initiator().equals(request.counterparty())) {
       return done(refuse("channel " + channel + " is not a pull from its initiator to this node"));
     }
-    Optional<PaidChannel> existing = ledger.channel(channel);
-    if (existing.isPresent()) {
-      if (!request.isRestart()) {
-        return done(refuse("channel " + channel + " is already open"));
+    synchronized (ledger) {
+      Optional<PaidChannel> existing = ledger.channel(channel);
+      if (existing.isPresent()) {
+        if (!request.isRestart()) {
+          return done(refuse("channel " + channel + " is already open"));
+        }
+        if (!existing.get().terms().equals(request.voucher().terms())) {
+          return done(refuse("a restart must keep the channel's terms"));
+        }
+        return done(resumeAccounting(channel, existing.get()));
       }
-      if (!existing.get().terms().equals(request.voucher().terms())) {
-        return done(refuse("a restart must keep the channel's terms"));
+      if (asking.isEmpty()) {
+        return done(refuse("this node does not sell paid retrievals (no price configured)"));
       }
-      return done(resumeAccounting(existing.get()));
-    }
-    if (asking.isEmpty()) {
-      return done(refuse("this node does not sell paid retrievals (no price configured)"));
-    }
-    PaidRetrievalTerms terms = request.voucher().terms();
-    Optional<String> shortfall = terms.shortfallAgainst(asking.get());
-    if (shortfall.isPresent()) {
-      return done(refuse("terms refused: " + shortfall.get()));
-    }
-    PaidChannel opened = ledger.open(channel, terms);
-    if (opened.unsealDue()) {
+      PaidRetrievalTerms terms = request.voucher().terms();
+      Optional<String> shortfall = terms.shortfallAgainst(asking.get());
+      if (shortfall.isPresent()) {
+        return done(refuse("terms refused: " + shortfall.get()));
+      }
+      Optional<String> uncountable = terms.uncountable();
+      if (uncountable.isPresent()) {
+        return done(refuse("terms refused: " + uncountable.get()));
+      }
+      long others = othersExposure(channel);
+      long cap = credit.limitCap(PaidChannel.opened(terms), others);
+      if (cap <= 0) {
+        return done(refuse(creditExhausted(channel, others)));
+      }
+      PaidChannel opened = ledger.open(channel, terms, Math.min(terms.interval(0), cap));
+      running.add(channel);
+      if (opened.unsealDue()) {
+        return done(
+            ValidationResult.pause("unseal price due")
+                .withDataLimit(opened.dataLimit())
+                .withVoucherResult(
+                    result(
+                        Kind.PAYMENT_DUE, opened, "unseal price " + terms.unsealPrice() + " due")));
+      }
       return done(
-          ValidationResult.pause("unseal price due")
+          ValidationResult.accept()
               .withDataLimit(opened.dataLimit())
-              .withVoucherResult(
-                  result(
-                      Kind.PAYMENT_DUE, opened, "unseal price " + terms.unsealPrice() + " due")));
+              .withVoucherResult(result(Kind.ACCEPTED, opened, "accepted")));
     }
-    return done(
-        ValidationResult.accept()
-            .withDataLimit(opened.dataLimit())
-            .withVoucherResult(result(Kind.ACCEPTED, opened, "accepted")));
+  }
+
+  /** What {@code channel}'s peer may hold unpaid on its other channels. */
+  private long othersExposure(ChannelId channel) {
+    return credit.exposureOf(ledger.unsettledOf(channel.initiator()), running::contains, channel);
+  }
+
+  private String creditExhausted(ChannelId channel, long others) {
+    return "credit exhausted: peer "
+        + channel.initiator()
+        + " has "
+        + others
+        + " bytes unpaid or on credit across its other channels and this node extends at most "
+        + credit.perPeer()
+        + " bytes of credit to one peer; pay for those channels (or let them finish), then try"
+        + " again";
+  }
+
+  /**
+   * The account with its next intervals granted, as far as the peer's credit allows: the limit
+   * never lies beyond what the other channels of the peer leave (it stays where it is when they
+   * leave nothing).
+   */
+  private PaidChannel grantWithinCredit(ChannelId channel, PaidChannel account) {
+    PaidChannel next = account.grantNextIntervals();
+    long cap = credit.limitCap(account, othersExposure(channel));
+    if (next.dataLimit() <= cap) {
+      return next;
+    }
+    return next.withLimit(Math.max(cap, account.dataLimit()), next.intervals());
   }
 
   /**
@@ -111,13 +177,24 @@ public final class PaidRetrievalValidator
    * limit, or the final one after the last byte) is asked for again, since the request and a
    * voucher answering it may both have been lost with the connection.
    */
-  private ValidationResult resumeAccounting(PaidChannel account) {
+  private ValidationResult resumeAccounting(ChannelId channel, PaidChannel account) {
     if (account.finished() && account.outstanding() > 0) {
       return paymentDue(account).withFinalization();
     }
+    long others = othersExposure(channel);
+    long cap = credit.limitCap(account, others);
+    if (!account.finished() && account.dataLimit() > cap) {
+      long lowered = Math.max(cap, account.bytesSent());
+      account = ledger.changeLimit(channel, a -> a.withLimit(lowered, a.intervals()));
+    }
     if (account.unsealDue() || account.paymentDue()) {
+      running.add(channel);
       return paymentDue(account);
     }
+    if (!account.finished() && account.atLimit()) {
+      return refuse(creditExhausted(channel, others));
+    }
+    running.add(channel);
     return ValidationResult.accept()
         .withDataLimit(account.dataLimit())
         .withVoucherResult(result(Kind.ACCEPTED, account, "restarted"));
@@ -126,6 +203,14 @@ public final class PaidRetrievalValidator
   @Override
   public CompletionStage<ValidationResult> revalidate(
       ChannelId channelId, RetrievalPayment payment) {
+    try {
+      return credit(channelId, payment);
+    } catch (ArithmeticException e) {
+      return done(refuse(e.getMessage()));
+    }
+  }
+
+  private CompletionStage<ValidationResult> credit(ChannelId channelId, RetrievalPayment payment) {
     Optional<PaidChannel> account = ledger.channel(channelId);
     if (account.isEmpty()) {
       return done(refuse("channel " + channelId + " is not a paid retrieval of this node"));
@@ -152,11 +237,18 @@ public final class PaidRetrievalValidator
         return done(refuse("payment claim unreadable: " + e.getMessage()));
       }
       PaidChannel after =
-          ledger.recordPayment(channelId, payment.voucher().nonce(), claim.cumulativeAmount());
+          ledger.recordPayment(
+              channelId,
+              payment.voucher().nonce(),
+              claim.cumulativeAmount(),
+              a -> grantWithinCredit(channelId, a));
       if (after.outstanding() > 0) {
         String why = "underpaid: owed " + after.owed() + ", paid " + after.received();
         return done(
             ValidationResult.pause(why).withVoucherResult(result(Kind.UNDERPAID, after, why)));
+      }
+      if (after.atLimit() && !after.finished()) {
+        return done(waitingForCredit(channelId, after));
       }
       return done(
           ValidationResult.resume()
@@ -167,6 +259,15 @@ public final class PaidRetrievalValidator
 
   @Override
   public CompletionStage<Optional<ValidationResult>> onPullDataSent(
+      ChannelId channelId, long additionalBytesSent) {
+    try {
+      return dataSent(channelId, additionalBytesSent);
+    } catch (ArithmeticException e) {
+      return done(Optional.of(refuse(e.getMessage())));
+    }
+  }
+
+  private CompletionStage<Optional<ValidationResult>> dataSent(
       ChannelId channelId, long additionalBytesSent) {
     synchronized (ledger) {
       Optional<PaidChannel> account = ledger.channel(channelId);
@@ -180,7 +281,10 @@ public final class PaidRetrievalValidator
         return done(Optional.of(ValidationResult.accept()));
       }
       if (after.outstanding() == 0) {
-        PaidChannel raised = ledger.raiseLimit(channelId);
+        PaidChannel raised = ledger.changeLimit(channelId, a -> grantWithinCredit(channelId, a));
+        if (raised.atLimit()) {
+          return done(Optional.of(waitingForCredit(channelId, raised)));
+        }
         return done(Optional.of(ValidationResult.accept().withDataLimit(raised.dataLimit())));
       }
       return done(Optional.of(paymentDue(after)));
@@ -189,17 +293,34 @@ public final class PaidRetrievalValidator
 
   @Override
   public CompletionStage<Optional<ValidationResult>> onComplete(ChannelId channelId) {
+    try {
+      return completed(channelId);
+    } catch (ArithmeticException e) {
+      return done(Optional.of(refuse(e.getMessage())));
+    }
+  }
+
+  private CompletionStage<Optional<ValidationResult>> completed(ChannelId channelId) {
     synchronized (ledger) {
       Optional<PaidChannel> account = ledger.channel(channelId);
       if (account.isEmpty()) {
         return done(Optional.empty());
       }
+      running.remove(channelId);
       if (account.get().outstanding() > 0) {
         return done(Optional.of(paymentDue(ledger.finish(channelId)).withFinalization()));
       }
       ledger.settle(channelId);
       return done(Optional.of(ValidationResult.accept()));
     }
+  }
+
+  /** A paid-up channel at its limit whose peer has no credit left for it: it waits, paused. */
+  private ValidationResult waitingForCredit(ChannelId channel, PaidChannel account) {
+    String why = creditExhausted(channel, othersExposure(channel));
+    return ValidationResult.pause(why)
+        .withDataLimit(account.dataLimit())
+        .withVoucherResult(result(Kind.PAYMENT_DUE, account, why));
   }
 
   private static ValidationResult paymentDue(PaidChannel account) {

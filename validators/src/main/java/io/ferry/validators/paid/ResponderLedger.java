@@ -3,6 +3,7 @@ package io.ferry.validators.paid;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
 import io.ferry.validators.journal.Journal;
 import io.ferry.validators.signed.SeenNonces;
 import java.io.Closeable;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The responder's book of paid channels: terms, bytes sent, data limit and payments received, kept
@@ -37,8 +39,11 @@ public final class ResponderLedger implements SeenNonces, Closeable {
   sealed interface Entry {
     ChannelId channelId();
 
-    /** A paid pull was accepted on these terms. */
-    record Opened(ChannelId channelId, PaidRetrievalTerms terms) implements Entry {}
+    /**
+     * A paid pull was accepted on these terms with its first data limit ({@code null} in journals
+     * written before credit was per peer: the first interval).
+     */
+    record Opened(ChannelId channelId, PaidRetrievalTerms terms, Long dataLimit) implements Entry {}
 
     /** The channel has sent {@code bytesSent} first-time bytes in all. */
     record Sent(ChannelId channelId, long bytesSent) implements Entry {}
@@ -47,7 +52,7 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     record Paid(ChannelId channelId, long nonce, long cumulative, long dataLimit, long intervals)
         implements Entry {}
 
-    /** Prepaid intervals were granted without a new payment. */
+    /** The data limit changed without a payment: prepaid intervals granted, or credit withdrawn. */
     record LimitRaised(ChannelId channelId, long dataLimit, long intervals) implements Entry {}
 
     /** The channel sent all its data with something still owed: the final payment is due. */
@@ -65,6 +70,7 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
   private final Map<ChannelId, PaidChannel> channels = new HashMap<>();
   private final Map<ChannelId, Set<Long>> nonces = new HashMap<>();
+  private final Map<PeerId, Set<ChannelId>> unsettledByPeer = new HashMap<>();
   private final Journal<Entry> journal;
 
   private ResponderLedger(Path directory, long compactAfter) {
@@ -78,6 +84,7 @@ public final class ResponderLedger implements SeenNonces, Closeable {
             () -> {
               channels.clear();
               nonces.clear();
+              unsettledByPeer.clear();
             });
   }
 
@@ -111,6 +118,15 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     return Optional.ofNullable(channels.get(channelId));
   }
 
+  /** The accounts of {@code peer}'s channels that are not settled, by channel. */
+  synchronized Map<ChannelId, PaidChannel> unsettledOf(PeerId peer) {
+    Map<ChannelId, PaidChannel> accounts = new HashMap<>();
+    for (ChannelId id : unsettledByPeer.getOrDefault(peer, Set.of())) {
+      accounts.put(id, channels.get(id));
+    }
+    return accounts;
+  }
+
   @Override
   public synchronized boolean isSeen(ChannelId channelId, long nonce) {
     Set<Long> used = nonces.get(channelId);
@@ -119,10 +135,15 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
   /** Opens a paid channel on {@code terms}, its first interval granted. */
   synchronized PaidChannel open(ChannelId channelId, PaidRetrievalTerms terms) {
+    return open(channelId, terms, terms.interval(0));
+  }
+
+  /** Opens a paid channel on {@code terms} with a first data limit of {@code dataLimit} bytes. */
+  synchronized PaidChannel open(ChannelId channelId, PaidRetrievalTerms terms, long dataLimit) {
     if (channels.containsKey(channelId)) {
       throw new IllegalStateException("channel " + channelId + " is already a paid channel");
     }
-    return append(new Entry.Opened(channelId, terms), true);
+    return append(new Entry.Opened(channelId, terms, dataLimit), true);
   }
 
   /**
@@ -141,12 +162,21 @@ public final class ResponderLedger implements SeenNonces, Closeable {
    * @throws IllegalStateException when the nonce was already used on the channel
    */
   synchronized PaidChannel recordPayment(ChannelId channelId, long nonce, long cumulative) {
+    return recordPayment(channelId, nonce, cumulative, PaidChannel::grantNextIntervals);
+  }
+
+  /**
+   * As {@link #recordPayment(ChannelId, long, long)}, the next interval granted by {@code grant}
+   * (which may grant less than the terms' schedule).
+   */
+  synchronized PaidChannel recordPayment(
+      ChannelId channelId, long nonce, long cumulative, UnaryOperator<PaidChannel> grant) {
     if (isSeen(channelId, nonce)) {
       throw new IllegalStateException("nonce " + nonce + " was already used on " + channelId);
     }
     PaidChannel after = require(channelId).withPayment(cumulative);
     if (after.outstanding() == 0 && after.atLimit()) {
-      after = after.grantNextIntervals();
+      after = grant.apply(after);
     }
     return append(
         new Entry.Paid(channelId, nonce, cumulative, after.dataLimit(), after.intervals()), true);
@@ -154,8 +184,13 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
   /** Grants the next intervals of a channel that is at its limit and paid up. */
   synchronized PaidChannel raiseLimit(ChannelId channelId) {
-    PaidChannel raised = require(channelId).grantNextIntervals();
-    return append(new Entry.LimitRaised(channelId, raised.dataLimit(), raised.intervals()), true);
+    return changeLimit(channelId, PaidChannel::grantNextIntervals);
+  }
+
+  /** Sets the data limit of a channel to what {@code change} makes of its account. */
+  synchronized PaidChannel changeLimit(ChannelId channelId, UnaryOperator<PaidChannel> change) {
+    PaidChannel changed = change.apply(require(channelId));
+    return append(new Entry.LimitRaised(channelId, changed.dataLimit(), changed.intervals()), true);
   }
 
   /** Marks a channel that sent all its data and waits for its final payment. */
@@ -192,12 +227,21 @@ public final class ResponderLedger implements SeenNonces, Closeable {
   private void apply(Entry entry) {
     ChannelId id = entry.channelId();
     if (entry instanceof Entry.Opened opened) {
-      channels.putIfAbsent(id, PaidChannel.opened(opened.terms()));
+      PaidChannel fresh = PaidChannel.opened(opened.terms());
+      if (opened.dataLimit() != null) {
+        fresh = fresh.withLimit(opened.dataLimit(), fresh.intervals());
+      }
+      if (channels.putIfAbsent(id, fresh) == null) {
+        unsettledByPeer.computeIfAbsent(id.initiator(), p -> new HashSet<>()).add(id);
+      }
       return;
     }
     if (entry instanceof Entry.Snapshot snapshot) {
       channels.put(id, snapshot.account());
       nonces.put(id, new HashSet<>(snapshot.nonces()));
+      if (!snapshot.account().settled()) {
+        unsettledByPeer.computeIfAbsent(id.initiator(), p -> new HashSet<>()).add(id);
+      }
       return;
     }
     PaidChannel current = channels.get(id);
@@ -218,6 +262,10 @@ public final class ResponderLedger implements SeenNonces, Closeable {
       channels.put(id, current.asFinished());
     } else if (entry instanceof Entry.Settled) {
       channels.put(id, current.asSettled());
+      Set<ChannelId> unsettled = unsettledByPeer.get(id.initiator());
+      if (unsettled != null && unsettled.remove(id) && unsettled.isEmpty()) {
+        unsettledByPeer.remove(id.initiator());
+      }
     }
   }
 
