@@ -56,6 +56,13 @@ public final class NodeCommand implements Runnable {
         description = "HTTP API address (default 127.0.0.1:7771).")
     String api;
 
+    @Option(
+        names = "--gateway",
+        paramLabel = "HOST:PORT",
+        description =
+            "Also serve the IPFS trustless gateway here (read-only, no token; docs/gateway.md).")
+    String gateway;
+
     @Option(names = "--config", paramLabel = "FILE", description = "A HOCON configuration file.")
     Path config;
 
@@ -70,7 +77,8 @@ public final class NodeCommand implements Runnable {
                     Optional.ofNullable(config),
                     Optional.ofNullable(home),
                     Optional.ofNullable(listen),
-                    Optional.ofNullable(api)));
+                    Optional.ofNullable(api),
+                    Optional.ofNullable(gateway)));
       } catch (IllegalArgumentException e) {
         throw CliError.badInput(e.getMessage());
       }
@@ -103,6 +111,8 @@ public final class NodeCommand implements Runnable {
       out.println("  home:   " + cfg.home());
       out.println("  peers:  " + node.listenAddress());
       out.println("  api:    " + node.apiUrl() + " (token in " + cfg.api().tokenFile() + ")");
+      node.gatewayUrl()
+          .ifPresent(g -> out.println("  gateway: " + g + " (IPFS trustless, read-only)"));
       out.flush();
       stopped.await();
       return 0;

@@ -7,6 +7,8 @@ import io.ferry.node.FerryNode;
 import io.ferry.node.NodeSettings;
 import io.ferry.node.config.FerryConfig;
 import io.ferry.node.config.Settings;
+import io.ferry.node.gateway.GatewayServer;
+import io.ferry.node.gateway.GatewaySettings;
 import io.ferry.node.http.ApiServer;
 import io.ferry.node.http.ApiToken;
 import io.ferry.node.http.FerryNodeBackend;
@@ -50,6 +52,7 @@ final class RunningNode implements AutoCloseable {
   private FerryNode node;
   private TcpTransport transport;
   private ApiServer api;
+  private GatewayServer gateway;
 
   private RunningNode() {}
 
@@ -145,6 +148,16 @@ final class RunningNode implements AutoCloseable {
                 backend, RetentionPolicy.of(retention), Clock.systemUTC(), metrics::forget)
             .start(node.system(), retention.sweepInterval()));
 
+    // Before the API, so that a node whose api.addr exists already serves its gateway.
+    GatewaySettings gatewaySettings = GatewaySettings.from(config.underlying(), config.home());
+    if (gatewaySettings.enabled()) {
+      gateway =
+          GatewayServer.start(node.system(), store, identity.peerId().toString(), gatewaySettings)
+              .toCompletableFuture()
+              .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      parts.add(gateway);
+    }
+
     ApiToken token = ApiToken.loadOrCreate(config.api().tokenFile());
     api =
         ApiServer.start(node.system(), backend, metricRegistry, config.api(), token, true)
@@ -211,6 +224,11 @@ final class RunningNode implements AutoCloseable {
   /** The HTTP API's base URL. */
   String apiUrl() {
     return api.address().baseUrl();
+  }
+
+  /** The gateway's base URL, when it serves one. */
+  java.util.Optional<String> gatewayUrl() {
+    return java.util.Optional.ofNullable(gateway).map(g -> g.address().baseUrl());
   }
 
   @Override

@@ -21,6 +21,7 @@ final class ConfigLayers {
     flags.home().ifPresent(h -> m.put("ferry.home", h.toAbsolutePath().toString()));
     flags.listen().ifPresent(l -> m.put("ferry.listen", l));
     flags.api().ifPresent(a -> m.put("ferry.api.address", a));
+    flags.gateway().ifPresent(g -> m.put("ferry.gateway.listen", g));
     return ConfigFactory.parseMap(m, "command-line flags");
   }
 

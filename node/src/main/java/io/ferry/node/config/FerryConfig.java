@@ -51,30 +51,41 @@ public final class FerryConfig {
    * @param home {@code --home DIR}
    * @param listen {@code --listen MULTIADDR}
    * @param api {@code --api HOST:PORT}
+   * @param gateway {@code --gateway HOST:PORT}
    */
   public record Flags(
       Optional<Path> configFile,
       Optional<Path> home,
       Optional<String> listen,
-      Optional<String> api) {
+      Optional<String> api,
+      Optional<String> gateway) {
+    /** Flags without {@code --gateway}. */
+    public Flags(
+        Optional<Path> configFile,
+        Optional<Path> home,
+        Optional<String> listen,
+        Optional<String> api) {
+      this(configFile, home, listen, api, Optional.empty());
+    }
+
     public static Flags none() {
       return new Flags(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public Flags withHome(Path dir) {
-      return new Flags(configFile, Optional.of(dir), listen, api);
+      return new Flags(configFile, Optional.of(dir), listen, api, gateway);
     }
 
     public Flags withConfigFile(Path file) {
-      return new Flags(Optional.of(file), home, listen, api);
+      return new Flags(Optional.of(file), home, listen, api, gateway);
     }
 
     public Flags withListen(String multiaddr) {
-      return new Flags(configFile, home, Optional.of(multiaddr), api);
+      return new Flags(configFile, home, Optional.of(multiaddr), api, gateway);
     }
 
     public Flags withApi(String hostPort) {
-      return new Flags(configFile, home, listen, Optional.of(hostPort));
+      return new Flags(configFile, home, listen, Optional.of(hostPort), gateway);
     }
   }
 
