@@ -82,6 +82,9 @@ public final class EventsCommand extends ClientCommand {
   }
 
   private void print(SseReader.Event e) throws IOException {
+    if (e.data().isBlank()) {
+      return; // an empty event (an older node's keep-alive) carries nothing to print
+    }
     if (json) {
       out().println(e.data());
     } else {

@@ -1,6 +1,6 @@
 package io.ferry.node.http;
 
-import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 
@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * {@code GET /v1/events}: channel events as Server-Sent Events, read from the journal. Each event's
@@ -78,12 +81,17 @@ final class EventStream {
                             parameterOptional(
                                 "follow",
                                 follow ->
-                                    completeOK(
-                                        source(
-                                            startAfter(lastId, after),
-                                            channel.map(ChannelId::parse),
-                                            follow.map(EventStream::parseFollow).orElse(true)),
-                                        EventStreamMarshalling.toEventStream())))));
+                                    complete(
+                                        HttpResponse.create()
+                                            .withEntity(
+                                                HttpEntities.createChunked(
+                                                    MediaTypes.TEXT_EVENT_STREAM.toContentType(),
+                                                    source(
+                                                        startAfter(lastId, after),
+                                                        channel.map(ChannelId::parse),
+                                                        follow
+                                                            .map(EventStream::parseFollow)
+                                                            .orElse(true)))))))));
   }
 
   private static long startAfter(Optional<String> lastEventId, Optional<String> after) {
@@ -115,13 +123,32 @@ final class EventStream {
     };
   }
 
-  private Source<ServerSentEvent, NotUsed> source(
+  /**
+   * The events as {@code text/event-stream} bytes. While following, an idle stream carries a
+   * comment line every {@code keepAlive} (": keep-alive"), which clients skip; an empty event would
+   * reach them as an event without data.
+   */
+  private Source<ByteString, NotUsed> source(
       long after, Optional<ChannelId> channel, boolean follow) {
-    Source<ServerSentEvent, NotUsed> events =
+    Source<ByteString, NotUsed> events =
         node.journalEvents(after, follow)
             .filter(e -> channel.isEmpty() || e.channelId().equals(channel.get()))
-            .map(this::toSse);
-    return follow ? events.keepAlive(keepAlive, ServerSentEvent::heartbeat) : events;
+            .map(this::toSse)
+            .map(EventStream::encode);
+    return follow ? events.keepAlive(keepAlive, () -> KEEP_ALIVE) : events;
+  }
+
+  private static final ByteString KEEP_ALIVE = ByteString.fromString(": keep-alive\n\n");
+
+  /** One event in the text/event-stream format: event, data (one line per line), id. */
+  static ByteString encode(ServerSentEvent e) {
+    StringBuilder b = new StringBuilder();
+    e.getEventType().ifPresent(t -> b.append("event: ").append(t).append('\n'));
+    for (String line : e.getData().split("\n", -1)) {
+      b.append("data: ").append(line).append('\n');
+    }
+    e.getId().ifPresent(id -> b.append("id: ").append(id).append('\n'));
+    return ByteString.fromString(b.append('\n').toString());
   }
 
   private ServerSentEvent toSse(NodeBackend.JournalEvent e) throws JsonProcessingException {
