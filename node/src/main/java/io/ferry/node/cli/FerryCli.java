@@ -62,6 +62,10 @@ public final class FerryCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // A node run stops its parts in order from its own shutdown hook; Pekko's hooks, registered
+    // when a stopping system first touches CoordinatedShutdown, only warned "Could not
+    // addJvmShutdownHook, due to: Shutdown in progress" at every stop.
+    System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     System.exit(commandLine().execute(args));
   }
 }

@@ -86,6 +86,7 @@ public final class LocalBlocks {
    */
   LevelDbBlockStore open() {
     Path dir = NodeHome.existing(home()).resolve("blocks");
+    LevelDbNative.useHome(home());
     try {
       return LevelDbBlockStore.open(dir);
     } catch (BlockStoreException e) {

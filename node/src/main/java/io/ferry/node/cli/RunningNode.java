@@ -71,6 +71,7 @@ final class RunningNode implements AutoCloseable {
   private void startAll(FerryConfig config) throws Exception {
     NodeIdentity identity = NodeIdentity.loadOrCreate(config.home());
     Multiaddr listen = Multiaddr.parse(config.listen());
+    LevelDbNative.useHome(config.home());
 
     LevelDbBlockStore store = LevelDbBlockStore.open(config.blocksDir());
     parts.add(store);
