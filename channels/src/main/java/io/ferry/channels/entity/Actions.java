@@ -52,9 +52,6 @@ final class Actions {
 
     /** Sender: first-time bytes the channel had queued when the transport was opened. */
     long queuedAtOpen;
-
-    /** Responder: the voucher result to send with the pending answer. */
-    TypedVoucher answerResult;
   }
 
   final Transient memory = new Transient();
@@ -134,16 +131,19 @@ final class Actions {
 
   // ---- the data side ----
 
-  /** Initiator: gets the receiving side ready (pull) and then continues with {@code step}. */
-  void prepare(ChannelState state, Step step) {
+  /**
+   * Gets the receiving side ready (when this side receives) and then continues with {@code step}; a
+   * responder's answer will carry {@code answerResult}.
+   */
+  void prepare(ChannelState state, Step step, TypedVoucher answerResult) {
     if (state.isSender()) {
-      context.getSelf().tell(new ChannelCommand.ReceiverReady(0, step));
+      context.getSelf().tell(new ChannelCommand.ReceiverReady(0, step, answerResult));
     } else {
-      openReceive(state, step);
+      openReceive(state, step, answerResult);
     }
   }
 
-  void openReceive(ChannelState state, Step step) {
+  void openReceive(ChannelState state, Step step, TypedVoucher answerResult) {
     applyOwnPause(state);
     DataRequest request =
         new DataRequest(
@@ -158,7 +158,7 @@ final class Actions {
         env.transport().openReceive(request),
         (held, error) ->
             error == null
-                ? new ChannelCommand.ReceiverReady(held, step)
+                ? new ChannelCommand.ReceiverReady(held, step, answerResult)
                 : new ChannelCommand.FinishData(
                     false, "cannot prepare to receive: " + cause(error)));
   }

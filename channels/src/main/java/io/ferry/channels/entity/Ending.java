@@ -38,9 +38,6 @@ final class Ending {
   // ---- data finished ----
 
   Effect<JournalEvent, EntityState> dataFinished(ChannelState state, String error) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
     if (error != null) {
       return fail(state, error);
     }
@@ -54,7 +51,7 @@ final class Ending {
   /** Responder: the revalidators decided whether completion needs a final voucher. */
   Effect<JournalEvent, EntityState> completionDecided(
       ChannelState state, Optional<Verdict> answer) {
-    if (state == null || state.isInitiator() || state.status().isEnding()) {
+    if (state.isInitiator()) {
       return react.none();
     }
     Verdict verdict = answer.orElse(null);
@@ -77,9 +74,6 @@ final class Ending {
 
   /** Initiator: the responder says its side is done (paused: waiting for a final voucher). */
   Effect<JournalEvent, EntityState> completeArrived(ChannelState state, TransferResponse response) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     TypedVoucher result = response.voucherResult();
     Plan plan =
         Plan.from(state).addIf(result != null, new VoucherResultRecorded(result, act.now()));
@@ -97,12 +91,6 @@ final class Ending {
   /** Cancels on this node's word; {@code reason} (may be null) becomes the channel's message. */
   Effect<JournalEvent, EntityState> cancel(
       ChannelState state, String reason, ActorRef<ChannelReply> replyTo) {
-    if (state == null) {
-      return react.answer(replyTo, new ChannelReply.Unknown());
-    }
-    if (state.status().isCleanup()) {
-      return react.receipt(replyTo, state);
-    }
     return react.reply(
         Plan.from(state)
             .add(
@@ -119,9 +107,6 @@ final class Ending {
   }
 
   Effect<JournalEvent, EntityState> cancelArrived(ChannelState state, PeerId from) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     return react.persist(
         Plan.from(state).add(new Cancelled("cancelled by the other peer, " + from, act.now())));
   }
@@ -139,9 +124,6 @@ final class Ending {
   }
 
   Effect<JournalEvent, EntityState> messageFailed(ChannelState state, String reason) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
     if (state.isInitiator() && state.status() == Status.AwaitingAcceptance) {
       return react.persist(Plan.from(state).add(new Failed(reason, act.now())));
     }
@@ -151,15 +133,12 @@ final class Ending {
   // ---- cleanup ----
 
   Effect<JournalEvent, EntityState> cleanupDone(ChannelState state) {
-    if (state == null || !state.status().isCleanup()) {
-      return react.none();
-    }
     return react.persist(Plan.from(state).add(new CleanupCompleted(act.now())), act::ended);
   }
 
   /** After recovery: a channel that stopped mid-cleanup runs it again. */
   Effect<JournalEvent, EntityState> resumeCleanup(ChannelState state) {
-    if (state == null || !state.status().isCleanup() || act.memory.cleaningUp) {
+    if (act.memory.cleaningUp) {
       return react.none();
     }
     return react.persist(Plan.from(state).add(new JournalEvent.CleanupResumed(act.now())));
