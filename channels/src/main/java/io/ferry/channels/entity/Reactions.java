@@ -64,24 +64,13 @@ final class Reactions {
     return effects.reply(replyTo, reply);
   }
 
-  /** Answers with the current state, or Unknown when there is no channel. */
+  /** Answers with the channel's current state. */
   Effect<JournalEvent, EntityState> receipt(ActorRef<ChannelReply> replyTo, ChannelState state) {
-    return effects.reply(
-        replyTo, state == null ? new ChannelReply.Unknown() : new ChannelReply.Receipt(state));
-  }
-
-  /** Answers when there is someone to answer (commands from the node carry a reply-to). */
-  Effect<JournalEvent, EntityState> maybeReceipt(
-      ActorRef<ChannelReply> replyTo, ChannelState state) {
-    return replyTo == null ? none() : receipt(replyTo, state);
+    return effects.reply(replyTo, new ChannelReply.Receipt(state));
   }
 
   Effect<JournalEvent, EntityState> none() {
     return effects.none();
-  }
-
-  Effect<JournalEvent, EntityState> stop() {
-    return effects.stop();
   }
 
   private EffectBuilder<JournalEvent, EntityState> build(Plan plan, Consumer<ChannelState> then) {
