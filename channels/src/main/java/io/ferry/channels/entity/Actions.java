@@ -7,7 +7,6 @@ import io.ferry.channels.PeerId;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.ChannelCommand.Step;
 import io.ferry.channels.wire.DataRequest;
-import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferMessage;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
@@ -113,20 +112,8 @@ final class Actions {
     if (state.isInitiator()) {
       send(state, TransferRequest.cancel(state.transferId()));
     } else {
-      send(state, complete(state, false, false, null, reason));
+      send(state, TransferResponse.failed(state.transferId(), null, reason));
     }
-  }
-
-  static TransferResponse complete(
-      ChannelState state, boolean accepted, boolean paused, TypedVoucher result, String message) {
-    return new TransferResponse(
-        MessageType.COMPLETE, state.transferId(), accepted, paused, result, 0, message);
-  }
-
-  static TransferResponse voucherResult(
-      ChannelState state, boolean accepted, boolean paused, TypedVoucher result, String message) {
-    return new TransferResponse(
-        MessageType.VOUCHER_RESULT, state.transferId(), accepted, paused, result, 0, message);
   }
 
   // ---- the data side ----

@@ -6,7 +6,7 @@ import io.ferry.channels.Status;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.JournalEvent.Cancelled;
 import io.ferry.channels.entity.JournalEvent.CleanupCompleted;
-import io.ferry.channels.entity.JournalEvent.Completed;
+import io.ferry.channels.entity.JournalEvent.CompletionBegun;
 import io.ferry.channels.entity.JournalEvent.Failed;
 import io.ferry.channels.entity.JournalEvent.FinalizationBegun;
 import io.ferry.channels.entity.JournalEvent.MessageNotSent;
@@ -62,14 +62,15 @@ final class Ending {
       String reason = "the validator refused completion: " + verdict.reason();
       return react.persist(
           plan.add(new Failed(reason, act.now())),
-          s -> act.send(s, Actions.complete(s, false, false, result, reason)));
+          s -> act.send(s, TransferResponse.failed(s.transferId(), result, reason)));
     }
     boolean finalize =
         state.requiresFinalization()
             || (verdict != null
                 && (verdict.decision() == Decision.PAUSE || verdict.requiresFinalization()));
-    plan.add(finalize ? new FinalizationBegun(act.now()) : new Completed(act.now()));
-    return react.persist(plan, s -> act.send(s, Actions.complete(s, true, finalize, result, "")));
+    plan.add(finalize ? new FinalizationBegun(act.now()) : new CompletionBegun(act.now()));
+    return react.persist(
+        plan, s -> act.send(s, TransferResponse.completed(s.transferId(), finalize, result)));
   }
 
   /** Initiator: the responder says its side is done (paused: waiting for a final voucher). */

@@ -116,8 +116,8 @@ final class Opening {
       TypedVoucher result) {
     act.send(
         state,
-        new TransferResponse(
-            type, state.transferId(), true, state.responderPaused(), result, receivedBlocks, ""));
+        TransferResponse.accepted(
+            type, state.transferId(), state.responderPaused(), result, receivedBlocks));
     if (state.isSender()) {
       act.openSend(state, sendSkip);
     }
@@ -170,9 +170,7 @@ final class Opening {
 
   private void refuseRestart(PeerId from, TransferRequest request, String problem) {
     act.sendTo(
-        from,
-        new TransferResponse(
-            MessageType.RESTART, request.transferId(), false, false, null, 0, problem));
+        from, TransferResponse.rejected(MessageType.RESTART, request.transferId(), null, problem));
   }
 
   private String restartProblem(ChannelState state, TransferRequest request) {
@@ -213,14 +211,8 @@ final class Opening {
   }
 
   private static TransferResponse rejection(TransferRequest request, Verdict verdict) {
-    return new TransferResponse(
-        request.type(),
-        request.transferId(),
-        false,
-        false,
-        verdict.voucherResult(),
-        0,
-        verdict.reason());
+    return TransferResponse.rejected(
+        request.type(), request.transferId(), verdict.voucherResult(), verdict.reason());
   }
 
   /** The validator answered a new request (a repeat: the channel exists) or a restart request. */

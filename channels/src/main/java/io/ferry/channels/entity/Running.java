@@ -197,8 +197,8 @@ final class Running {
               act.send(
                   s,
                   finalizing
-                      ? Actions.complete(s, false, false, result, reason)
-                      : Actions.voucherResult(s, false, false, result, reason)));
+                      ? TransferResponse.failed(s.transferId(), result, reason)
+                      : TransferResponse.voucherRejected(s.transferId(), result, reason)));
     }
     if (decision == Decision.PAUSE) {
       plan.addIf(
@@ -210,7 +210,9 @@ final class Running {
             if (!finalizing) {
               act.pauseData(s);
             }
-            act.send(s, Actions.voucherResult(s, true, true, result, verdict.reason()));
+            act.send(
+                s,
+                TransferResponse.voucherAccepted(s.transferId(), true, result, verdict.reason()));
           });
     }
     boolean resume =
@@ -224,14 +226,16 @@ final class Running {
         plan,
         s -> {
           if (s.status() == Status.Completing) {
-            act.send(s, Actions.complete(s, true, false, result, ""));
+            act.send(s, TransferResponse.completed(s.transferId(), false, result));
             return;
           }
           if (resume || limitChanged) {
             act.resumeData(s);
           }
           if (answersVoucher || result != null || resume) {
-            act.send(s, Actions.voucherResult(s, true, s.responderPaused(), result, ""));
+            act.send(
+                s,
+                TransferResponse.voucherAccepted(s.transferId(), s.responderPaused(), result, ""));
           }
         });
   }
