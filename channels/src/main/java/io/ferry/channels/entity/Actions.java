@@ -46,9 +46,6 @@ final class Actions {
      */
     boolean restartedHere;
 
-    /** Cleanup runs; the channel becomes terminal when it finishes. */
-    boolean cleaningUp;
-
     /** Sender: first-time bytes the channel had queued when the transport was opened. */
     long queuedAtOpen;
   }
@@ -255,7 +252,6 @@ final class Actions {
   }
 
   void cleanup(ChannelState state) {
-    memory.cleaningUp = true;
     env.transport().close(state.channelId());
     CompletionStage<Void> hook = env.listener().cleanup(state);
     context.pipeToSelf(
@@ -270,7 +266,6 @@ final class Actions {
 
   /** The channel is terminal: tell the node and let sharding stop the actor. */
   void ended(ChannelState state) {
-    memory.cleaningUp = false;
     deadlines.update(state, memory.restartPending);
     env.listener().ended(state.channelId());
     if (shard != null) {

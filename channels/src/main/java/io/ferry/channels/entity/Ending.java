@@ -137,11 +137,11 @@ final class Ending {
     return react.persist(Plan.from(state).add(new CleanupCompleted(act.now())), act::ended);
   }
 
-  /** After recovery: a channel that stopped mid-cleanup runs it again. */
+  /**
+   * After recovery (sent once, by the recovery signal): a channel that stopped mid-cleanup runs it
+   * again. Within one incarnation cleanup starts only here or on entering a cleanup status.
+   */
   Effect<JournalEvent, EntityState> resumeCleanup(ChannelState state) {
-    if (act.memory.cleaningUp) {
-      return react.none();
-    }
     return react.persist(Plan.from(state).add(new JournalEvent.CleanupResumed(act.now())));
   }
 }

@@ -2,7 +2,6 @@ package io.ferry.channels.entity;
 
 import io.ferry.channels.ChannelState;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -45,12 +44,6 @@ final class Reactions {
       return effects.reply(replyTo, new ChannelReply.Refusal(plan.refusal()));
     }
     return build(plan, then).thenReply(replyTo, s -> new ChannelReply.Receipt(s.channel()));
-  }
-
-  /** Persists the plan and answers {@code replyTo} with {@code reply} of the new state. */
-  Effect<JournalEvent, EntityState> persistAndAnswer(
-      Plan plan, ActorRef<ChannelReply> replyTo, Function<ChannelState, ChannelReply> reply) {
-    return build(plan, s -> {}).thenReply(replyTo, s -> reply.apply(s.channel()));
   }
 
   /** Answers when there is someone to answer, without changing anything. */

@@ -65,16 +65,9 @@ final class Restarting {
       return answer(replyTo, state, new RestartOutcome.Ended(status));
     }
     if (status.isCleanup()) {
-      if (act.memory.cleaningUp) {
-        return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
-      }
-      Plan plan = Plan.from(state).add(new JournalEvent.CleanupResumed(act.now()));
-      return replyTo == null
-          ? react.persist(plan)
-          : react.persistAndAnswer(
-              plan,
-              replyTo,
-              s -> new ChannelReply.RestartAnswer(s, new RestartOutcome.CleanupResumed(status)));
+      // Cleanup runs: it started when the channel entered cleanup, or after recovery
+      // (ResumeCleanup).
+      return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
     }
     RestartOutcome outcome =
         state.isInitiator() ? restartAsInitiator(state) : restartAsResponder(state);
