@@ -7,7 +7,6 @@ import io.ferry.channels.PeerId;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.ChannelCommand.Step;
 import io.ferry.channels.wire.DataRequest;
-import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferMessage;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
@@ -47,14 +46,8 @@ final class Actions {
      */
     boolean restartedHere;
 
-    /** Cleanup runs; the channel becomes terminal when it finishes. */
-    boolean cleaningUp;
-
     /** Sender: first-time bytes the channel had queued when the transport was opened. */
     long queuedAtOpen;
-
-    /** Responder: the voucher result to send with the pending answer. */
-    TypedVoucher answerResult;
   }
 
   final Transient memory = new Transient();
@@ -116,34 +109,25 @@ final class Actions {
     if (state.isInitiator()) {
       send(state, TransferRequest.cancel(state.transferId()));
     } else {
-      send(state, complete(state, false, false, null, reason));
+      send(state, TransferResponse.failed(state.transferId(), null, reason));
     }
-  }
-
-  static TransferResponse complete(
-      ChannelState state, boolean accepted, boolean paused, TypedVoucher result, String message) {
-    return new TransferResponse(
-        MessageType.COMPLETE, state.transferId(), accepted, paused, result, 0, message);
-  }
-
-  static TransferResponse voucherResult(
-      ChannelState state, boolean accepted, boolean paused, TypedVoucher result, String message) {
-    return new TransferResponse(
-        MessageType.VOUCHER_RESULT, state.transferId(), accepted, paused, result, 0, message);
   }
 
   // ---- the data side ----
 
-  /** Initiator: gets the receiving side ready (pull) and then continues with {@code step}. */
-  void prepare(ChannelState state, Step step) {
+  /**
+   * Gets the receiving side ready (when this side receives) and then continues with {@code step}; a
+   * responder's answer will carry {@code answerResult}.
+   */
+  void prepare(ChannelState state, Step step, TypedVoucher answerResult) {
     if (state.isSender()) {
-      context.getSelf().tell(new ChannelCommand.ReceiverReady(0, step));
+      context.getSelf().tell(new ChannelCommand.ReceiverReady(0, step, answerResult));
     } else {
-      openReceive(state, step);
+      openReceive(state, step, answerResult);
     }
   }
 
-  void openReceive(ChannelState state, Step step) {
+  void openReceive(ChannelState state, Step step, TypedVoucher answerResult) {
     applyOwnPause(state);
     DataRequest request =
         new DataRequest(
@@ -158,7 +142,7 @@ final class Actions {
         env.transport().openReceive(request),
         (held, error) ->
             error == null
-                ? new ChannelCommand.ReceiverReady(held, step)
+                ? new ChannelCommand.ReceiverReady(held, step, answerResult)
                 : new ChannelCommand.FinishData(
                     false, "cannot prepare to receive: " + cause(error)));
   }
@@ -268,7 +252,6 @@ final class Actions {
   }
 
   void cleanup(ChannelState state) {
-    memory.cleaningUp = true;
     env.transport().close(state.channelId());
     CompletionStage<Void> hook = env.listener().cleanup(state);
     context.pipeToSelf(
@@ -283,7 +266,6 @@ final class Actions {
 
   /** The channel is terminal: tell the node and let sharding stop the actor. */
   void ended(ChannelState state) {
-    memory.cleaningUp = false;
     deadlines.update(state, memory.restartPending);
     env.listener().ended(state.channelId());
     if (shard != null) {

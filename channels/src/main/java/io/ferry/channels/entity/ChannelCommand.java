@@ -106,8 +106,12 @@ public sealed interface ChannelCommand extends CborSerializable {
   /** The revalidators answered the responder's completion. */
   record DecideCompletion(Optional<Verdict> verdict) implements ChannelCommand {}
 
-  /** The receiving transport is ready; {@code held} traversal blocks are already stored. */
-  record ReceiverReady(long held, Step step) implements ChannelCommand {}
+  /**
+   * The receiving transport is ready; {@code held} traversal blocks are already stored. A
+   * responder's answer carries {@code answerResult}, the voucher result its validator gave (null:
+   * none).
+   */
+  record ReceiverReady(long held, Step step, TypedVoucher answerResult) implements ChannelCommand {}
 
   /** What to do once the receiving side is ready. */
   enum Step {

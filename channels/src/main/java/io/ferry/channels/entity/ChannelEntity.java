@@ -12,6 +12,7 @@ import io.ferry.channels.entity.ChannelCommand.DecideVoucher;
 import io.ferry.channels.entity.ChannelCommand.FinishData;
 import io.ferry.channels.entity.ChannelCommand.GetState;
 import io.ferry.channels.entity.ChannelCommand.MarkDisconnected;
+import io.ferry.channels.entity.ChannelCommand.MarkQueued;
 import io.ferry.channels.entity.ChannelCommand.MarkReconnected;
 import io.ferry.channels.entity.ChannelCommand.MessageFailed;
 import io.ferry.channels.entity.ChannelCommand.Open;
@@ -27,10 +28,13 @@ import io.ferry.channels.entity.ChannelCommand.Resume;
 import io.ferry.channels.entity.ChannelCommand.ResumeCleanup;
 import io.ferry.channels.entity.ChannelCommand.SendVoucher;
 import io.ferry.channels.entity.ChannelCommand.TimeOut;
+import io.ferry.channels.entity.EntityState.CleaningUp;
+import io.ferry.channels.entity.EntityState.Ended;
+import io.ferry.channels.entity.EntityState.Live;
+import io.ferry.channels.entity.EntityState.NoChannel;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,6 +46,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
@@ -125,16 +131,45 @@ public final class ChannelEntity
     return EntityState.EMPTY;
   }
 
-  // ---- commands: queries first, then one line per phase, catch-all last ----
+  // ---- commands: queries first, then one block per phase, catch-all last ----
 
   @Override
   public CommandHandler<ChannelCommand, JournalEvent, EntityState> commandHandler() {
-    return newCommandHandlerBuilder()
-        .forAnyState()
-        .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), answer(s)))
+    CommandHandlerBuilder<ChannelCommand, JournalEvent, EntityState> builder =
+        newCommandHandlerBuilder();
+    noChannel(builder.forStateType(NoChannel.class));
+    live(builder.forStateType(Live.class));
+    cleaningUp(builder.forStateType(CleaningUp.class));
+    ended(builder.forStateType(Ended.class));
+    return builder.build();
+  }
+
+  /** Before the first event: open, or validate a peer's request; nothing else has a channel. */
+  private void noChannel(
+      CommandHandlerBuilderByState<ChannelCommand, JournalEvent, NoChannel, EntityState> on) {
+    on.onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new ChannelReply.Unknown()))
+        .onCommand(Open.class, (s, c) -> opening.open(c))
+        .onCommand(BeginOpen.class, (s, c) -> opening.beginOpen(c))
+        .onCommand(DecideRequest.class, (s, c) -> opening.decideWithoutChannel(c))
+        .onCommand(ReceiveRequest.class, (s, c) -> opening.requestWithoutChannel(c))
+        .onCommand(Pause.class, (s, c) -> noSuchChannel(c.replyTo()))
+        .onCommand(Resume.class, (s, c) -> noSuchChannel(c.replyTo()))
+        .onCommand(SendVoucher.class, (s, c) -> noSuchChannel(c.replyTo()))
+        .onCommand(
+            ChannelCommand.WithReply.class,
+            (s, c) -> Effect().reply(c.replyTo(), new ChannelReply.Unknown()))
+        .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
+        .onCommand(Passivate.class, (s, c) -> Effect().stop())
+        .onAnyCommand(this::nothingToDo);
+  }
+
+  /** Opening, moving data or finishing: every command has something to do. */
+  private void live(
+      CommandHandlerBuilderByState<ChannelCommand, JournalEvent, Live, EntityState> on) {
+    on.onCommand(GetState.class, (s, c) -> receipt(s, c.replyTo()))
         // opening and restarting
-        .onCommand(Open.class, (s, c) -> opening.open(s.channel(), c))
-        .onCommand(BeginOpen.class, (s, c) -> opening.beginOpen(s.channel(), c))
+        .onCommand(Open.class, (s, c) -> alreadyExists(c))
+        .onCommand(BeginOpen.class, (s, c) -> alreadyExists(c.open()))
         .onCommand(ReceiverReady.class, (s, c) -> opening.receiverReady(s.channel(), c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decide(s.channel(), c))
         .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
@@ -151,7 +186,7 @@ public final class ChannelEntity
         .onCommand(
             DecideVoucher.class, (s, c) -> running.applyVerdict(s.channel(), c.verdict(), true))
         .onCommand(DecideProgress.class, (s, c) -> decideProgress(s.channel(), c))
-        .onCommand(ChannelCommand.MarkQueued.class, (s, c) -> running.queued(s.channel()))
+        .onCommand(MarkQueued.class, (s, c) -> running.queued(s.channel()))
         // ending
         .onCommand(FinishData.class, (s, c) -> ending.dataFinished(s.channel(), c.error()))
         .onCommand(
@@ -159,17 +194,82 @@ public final class ChannelEntity
         .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.reason(), c.replyTo()))
         .onCommand(TimeOut.class, (s, c) -> timedOut(s.channel(), c))
         .onCommand(MessageFailed.class, (s, c) -> messageFailed(s.channel(), c))
-        .onCommand(CompleteCleanup.class, (s, c) -> ending.cleanupDone(s.channel()))
-        .onCommand(ResumeCleanup.class, (s, c) -> ending.resumeCleanup(s.channel()))
         // messages from the other peer
-        .onCommand(ReceiveRequest.class, this::onRequest)
-        .onCommand(ReceiveResponse.class, this::onResponse)
+        .onCommand(ReceiveRequest.class, (s, c) -> onRequest(s.channel(), c))
+        .onCommand(ReceiveResponse.class, (s, c) -> onResponse(s.channel(), c))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
-        .build();
+        .onAnyCommand(this::nothingToDo);
   }
 
-  private static ChannelReply answer(EntityState s) {
-    return s.exists() ? new ChannelReply.Receipt(s.channel()) : new ChannelReply.Unknown();
+  /** Cleanup runs: it finishes (or resumes after a stop); asks are answered with the state. */
+  private void cleaningUp(
+      CommandHandlerBuilderByState<ChannelCommand, JournalEvent, CleaningUp, EntityState> on) {
+    on.onCommand(GetState.class, (s, c) -> receipt(s, c.replyTo()))
+        .onCommand(Open.class, (s, c) -> alreadyExists(c))
+        .onCommand(BeginOpen.class, (s, c) -> alreadyExists(c.open()))
+        .onCommand(CompleteCleanup.class, (s, c) -> ending.cleanupDone(s.channel()))
+        .onCommand(ResumeCleanup.class, (s, c) -> ending.resumeCleanup(s.channel()))
+        .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
+        .onCommand(MarkReconnected.class, (s, c) -> restarting.reconnected(s.channel()))
+        .onCommand(Cancel.class, (s, c) -> receipt(s, c.replyTo()))
+        .onCommand(ReceiveRequest.class, (s, c) -> onRequestWhenEnding(s.channel(), c))
+        .onCommand(DecideRequest.class, (s, c) -> opening.decideWhenEnding(c))
+        .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
+        .onCommand(Passivate.class, (s, c) -> Effect().stop())
+        .onCommand(ChannelCommand.WithReply.class, (s, c) -> notRunning(s, c.replyTo()))
+        .onAnyCommand(this::nothingToDo);
+  }
+
+  /** Terminal: the channel answers questions, refuses changes, and tells peers it has ended. */
+  private void ended(
+      CommandHandlerBuilderByState<ChannelCommand, JournalEvent, Ended, EntityState> on) {
+    on.onCommand(GetState.class, (s, c) -> receipt(s, c.replyTo()))
+        .onCommand(Open.class, (s, c) -> alreadyExists(c))
+        .onCommand(BeginOpen.class, (s, c) -> alreadyExists(c.open()))
+        .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
+        .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.reason(), c.replyTo()))
+        .onCommand(ReceiveRequest.class, (s, c) -> onRequestWhenEnding(s.channel(), c))
+        .onCommand(DecideRequest.class, (s, c) -> opening.decideWhenEnding(c))
+        .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
+        .onCommand(Passivate.class, (s, c) -> Effect().stop())
+        .onCommand(ChannelCommand.WithReply.class, (s, c) -> notRunning(s, c.replyTo()))
+        .onAnyCommand(this::nothingToDo);
+  }
+
+  private Effect<JournalEvent, EntityState> receipt(
+      EntityState s, org.apache.pekko.actor.typed.ActorRef<ChannelReply> replyTo) {
+    return Effect().reply(replyTo, new ChannelReply.Receipt(s.channel()));
+  }
+
+  private Effect<JournalEvent, EntityState> alreadyExists(Open open) {
+    return Effect()
+        .reply(
+            open.replyTo(),
+            new ChannelReply.Refusal("channel " + open.channelId() + " already exists"));
+  }
+
+  private Effect<JournalEvent, EntityState> noSuchChannel(
+      org.apache.pekko.actor.typed.ActorRef<ChannelReply> replyTo) {
+    return Effect().reply(replyTo, new ChannelReply.Refusal("no such channel"));
+  }
+
+  private Effect<JournalEvent, EntityState> notRunning(
+      EntityState s, org.apache.pekko.actor.typed.ActorRef<ChannelReply> replyTo) {
+    ChannelState state = s.channel();
+    return Effect()
+        .reply(
+            replyTo,
+            new ChannelReply.Refusal("channel " + state.channelId() + " is " + state.status()));
+  }
+
+  /** A command with nothing to do in this phase (a late answer, a timer that outlived its wait). */
+  private Effect<JournalEvent, EntityState> nothingToDo(EntityState s, ChannelCommand c) {
+    actions.log().debug("nothing to do for {} in {}", c.getClass().getSimpleName(), phase(s));
+    return Effect().none();
+  }
+
+  private static String phase(EntityState s) {
+    return s.exists() ? s.channel().status().toString() : "no channel";
   }
 
   private Effect<JournalEvent, EntityState> timedOut(ChannelState s, TimeOut c) {
@@ -183,7 +283,7 @@ public final class ChannelEntity
   /** A restart request that failed ends its attempt; any other message failure is recorded. */
   private Effect<JournalEvent, EntityState> messageFailed(ChannelState s, MessageFailed c) {
     if (restarting.isAttemptMessage(c.type())) {
-      return restarting.notSent(s, c.reason());
+      return restarting.attemptNotSent(s, c.reason());
     }
     if (c.type() == MessageType.RESTART || c.type() == MessageType.RESTART_EXISTING_CHANNEL) {
       actions.log().debug("a restart request that no attempt waits for failed: {}", c.reason());
@@ -199,12 +299,11 @@ public final class ChannelEntity
   }
 
   /** A request from the other peer: only responders take requests, only from the initiator. */
-  private Effect<JournalEvent, EntityState> onRequest(EntityState s, ReceiveRequest c) {
-    ChannelState state = s.channel();
+  private Effect<JournalEvent, EntityState> onRequest(ChannelState state, ReceiveRequest c) {
     TransferRequest request = c.request();
     switch (request.type()) {
       case NEW:
-        return opening.receiveOpen(state, c.from(), request);
+        return opening.receiveOpen(state);
       case RESTART:
         return opening.receiveRestart(state, c.from(), request);
       case RESTART_EXISTING_CHANNEL:
@@ -223,9 +322,21 @@ public final class ChannelEntity
     };
   }
 
+  /**
+   * A request for a channel that is cleaning up or ended: a restart is refused with the reason, the
+   * responder's own restart request is honoured (a cleanup resumes); nothing else has an effect.
+   */
+  private Effect<JournalEvent, EntityState> onRequestWhenEnding(
+      ChannelState state, ReceiveRequest c) {
+    return switch (c.request().type()) {
+      case RESTART -> opening.receiveRestart(state, c.from(), c.request());
+      case RESTART_EXISTING_CHANNEL -> restarting.restartRequested(state, c.from());
+      default -> Effect().none();
+    };
+  }
+
   /** A response from the other peer: only initiators take responses, only from the responder. */
-  private Effect<JournalEvent, EntityState> onResponse(EntityState s, ReceiveResponse c) {
-    ChannelState state = s.channel();
+  private Effect<JournalEvent, EntityState> onResponse(ChannelState state, ReceiveResponse c) {
     TransferResponse response = c.response();
     if (!fromCounterparty(state, c.from(), true)) {
       return Effect().none();
@@ -243,9 +354,6 @@ public final class ChannelEntity
 
   private boolean fromCounterparty(
       ChannelState state, io.ferry.channels.PeerId from, boolean toInitiator) {
-    if (state == null) {
-      return false;
-    }
     if (!from.equals(state.otherPeer()) || state.isInitiator() != toInitiator) {
       actions
           .log()
@@ -282,9 +390,8 @@ public final class ChannelEntity
         .onSignal(
             RecoveryCompleted.instance(),
             s -> {
-              ChannelState state = s.channel();
-              actions.updateDeadlines(state);
-              if (state != null && state.status().isCleanup()) {
+              actions.updateDeadlines(s.channel());
+              if (s instanceof CleaningUp) {
                 actions.tellSelf(new ResumeCleanup());
               }
             })
@@ -296,10 +403,5 @@ public final class ChannelEntity
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(env.settings().snapshotEvery(), 2);
-  }
-
-  /** Unused outside tests: whether {@code state} has a channel. */
-  static Optional<ChannelState> channelOf(EntityState state) {
-    return Optional.ofNullable(state.channel());
   }
 }

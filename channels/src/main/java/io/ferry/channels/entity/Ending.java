@@ -6,7 +6,7 @@ import io.ferry.channels.Status;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.JournalEvent.Cancelled;
 import io.ferry.channels.entity.JournalEvent.CleanupCompleted;
-import io.ferry.channels.entity.JournalEvent.Completed;
+import io.ferry.channels.entity.JournalEvent.CompletionBegun;
 import io.ferry.channels.entity.JournalEvent.Failed;
 import io.ferry.channels.entity.JournalEvent.FinalizationBegun;
 import io.ferry.channels.entity.JournalEvent.MessageNotSent;
@@ -38,9 +38,6 @@ final class Ending {
   // ---- data finished ----
 
   Effect<JournalEvent, EntityState> dataFinished(ChannelState state, String error) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
     if (error != null) {
       return fail(state, error);
     }
@@ -54,7 +51,7 @@ final class Ending {
   /** Responder: the revalidators decided whether completion needs a final voucher. */
   Effect<JournalEvent, EntityState> completionDecided(
       ChannelState state, Optional<Verdict> answer) {
-    if (state == null || state.isInitiator() || state.status().isEnding()) {
+    if (state.isInitiator()) {
       return react.none();
     }
     Verdict verdict = answer.orElse(null);
@@ -65,21 +62,19 @@ final class Ending {
       String reason = "the validator refused completion: " + verdict.reason();
       return react.persist(
           plan.add(new Failed(reason, act.now())),
-          s -> act.send(s, Actions.complete(s, false, false, result, reason)));
+          s -> act.send(s, TransferResponse.failed(s.transferId(), result, reason)));
     }
     boolean finalize =
         state.requiresFinalization()
             || (verdict != null
                 && (verdict.decision() == Decision.PAUSE || verdict.requiresFinalization()));
-    plan.add(finalize ? new FinalizationBegun(act.now()) : new Completed(act.now()));
-    return react.persist(plan, s -> act.send(s, Actions.complete(s, true, finalize, result, "")));
+    plan.add(finalize ? new FinalizationBegun(act.now()) : new CompletionBegun(act.now()));
+    return react.persist(
+        plan, s -> act.send(s, TransferResponse.completed(s.transferId(), finalize, result)));
   }
 
   /** Initiator: the responder says its side is done (paused: waiting for a final voucher). */
   Effect<JournalEvent, EntityState> completeArrived(ChannelState state, TransferResponse response) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     TypedVoucher result = response.voucherResult();
     Plan plan =
         Plan.from(state).addIf(result != null, new VoucherResultRecorded(result, act.now()));
@@ -97,12 +92,6 @@ final class Ending {
   /** Cancels on this node's word; {@code reason} (may be null) becomes the channel's message. */
   Effect<JournalEvent, EntityState> cancel(
       ChannelState state, String reason, ActorRef<ChannelReply> replyTo) {
-    if (state == null) {
-      return react.answer(replyTo, new ChannelReply.Unknown());
-    }
-    if (state.status().isCleanup()) {
-      return react.receipt(replyTo, state);
-    }
     return react.reply(
         Plan.from(state)
             .add(
@@ -119,9 +108,6 @@ final class Ending {
   }
 
   Effect<JournalEvent, EntityState> cancelArrived(ChannelState state, PeerId from) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     return react.persist(
         Plan.from(state).add(new Cancelled("cancelled by the other peer, " + from, act.now())));
   }
@@ -139,9 +125,6 @@ final class Ending {
   }
 
   Effect<JournalEvent, EntityState> messageFailed(ChannelState state, String reason) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
     if (state.isInitiator() && state.status() == Status.AwaitingAcceptance) {
       return react.persist(Plan.from(state).add(new Failed(reason, act.now())));
     }
@@ -151,17 +134,14 @@ final class Ending {
   // ---- cleanup ----
 
   Effect<JournalEvent, EntityState> cleanupDone(ChannelState state) {
-    if (state == null || !state.status().isCleanup()) {
-      return react.none();
-    }
     return react.persist(Plan.from(state).add(new CleanupCompleted(act.now())), act::ended);
   }
 
-  /** After recovery: a channel that stopped mid-cleanup runs it again. */
+  /**
+   * After recovery (sent once, by the recovery signal): a channel that stopped mid-cleanup runs it
+   * again. Within one incarnation cleanup starts only here or on entering a cleanup status.
+   */
   Effect<JournalEvent, EntityState> resumeCleanup(ChannelState state) {
-    if (state == null || !state.status().isCleanup() || act.memory.cleaningUp) {
-      return react.none();
-    }
     return react.persist(Plan.from(state).add(new JournalEvent.CleanupResumed(act.now())));
   }
 }

@@ -1,30 +1,74 @@
 package io.ferry.channels.entity;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
 import io.ferry.channels.fsm.Outcome;
 import io.ferry.channels.fsm.Transitions;
 
 /**
- * The channel actor's state: the channel, or null before its first event. Every event records the
- * status it left the channel in, and folding it sets that status: replay lands exactly where the
- * live actor was, whatever the transition table says today.
+ * The channel actor's state, one type per phase, so that the actor's command handlers ({@code
+ * forStateType}) say where each command is valid: {@link NoChannel} before the first event, {@link
+ * Live} while the channel opens, moves data or finishes, {@link CleaningUp} in Completing, Failing
+ * or Cancelling, and {@link Ended} once terminal. Every event records the status it left the
+ * channel in, and folding it sets that status: replay lands exactly where the live actor was,
+ * whatever the transition table says today.
  *
- * @param channel the channel's state; null while the entity has no channel
+ * <p>Snapshots written before the phases existed hold a bare {@code EntityState} with its channel;
+ * {@link #fromSnapshot} reads them into the phase their status names.
  */
-public record EntityState(ChannelState channel) implements CborSerializable {
+public sealed interface EntityState extends CborSerializable {
   /** An entity with no channel yet. */
-  public static final EntityState EMPTY = new EntityState(null);
+  EntityState EMPTY = new NoChannel();
+
+  /** The channel's state; null only in {@link NoChannel}. */
+  ChannelState channel();
 
   /** Whether a channel exists. */
-  public boolean exists() {
-    return channel != null;
+  default boolean exists() {
+    return channel() != null;
   }
 
-  /** This state with {@code event} applied: the event's changes, then the table's status. */
-  public EntityState apply(JournalEvent event) {
-    return new EntityState(fold(channel, event));
+  /** This state with {@code event} applied: the event's changes and recorded status. */
+  default EntityState apply(JournalEvent event) {
+    return of(fold(channel(), event));
   }
+
+  /** The phase of {@code channel}'s status. */
+  static EntityState of(ChannelState channel) {
+    if (channel == null) {
+      return EMPTY;
+    }
+    Status status = channel.status();
+    if (status.isTerminal()) {
+      return new Ended(channel);
+    }
+    return status.isCleanup() ? new CleaningUp(channel) : new Live(channel);
+  }
+
+  /** Reads a snapshot of any build: the channel it holds, in the phase of its status. */
+  @JsonCreator
+  static EntityState fromSnapshot(@JsonProperty("channel") ChannelState channel) {
+    return of(channel);
+  }
+
+  /** No event yet: the channel may be opened (or a request for it validated). */
+  record NoChannel() implements EntityState {
+    @Override
+    public ChannelState channel() {
+      return null;
+    }
+  }
+
+  /** Opening, moving data or finishing: every status that is neither cleanup nor terminal. */
+  record Live(ChannelState channel) implements EntityState {}
+
+  /** Completing, Failing or Cancelling: cleanup runs, then the channel is terminal. */
+  record CleaningUp(ChannelState channel) implements EntityState {}
+
+  /** Completed, Failed or Cancelled: the channel answers questions and nothing else. */
+  record Ended(ChannelState channel) implements EntityState {}
 
   /**
    * The fold itself, on a bare channel state (null before {@link JournalEvent.Opened}): the event's

@@ -547,18 +547,22 @@ public sealed interface JournalEvent extends CborSerializable {
     }
   }
 
-  /** The responder completed. */
+  /**
+   * The responder completed its side: the channel enters Completing, whose cleanup ends it
+   * Completed. Journals before the rename hold it as {@code Completed} ({@link
+   * RenamedJournalEvents}).
+   */
   @Code(EventCode.Complete)
-  record Completed(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+  record CompletionBegun(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A Completed whose status the fold works out. */
-    public Completed(Instant at) {
+    /** A CompletionBegun whose status the fold works out. */
+    public CompletionBegun(Instant at) {
       this(at, null);
     }
 
     @Override
-    public Completed producing(Status status) {
-      return new Completed(at, status);
+    public CompletionBegun producing(Status status) {
+      return new CompletionBegun(at, status);
     }
   }
 

@@ -8,6 +8,7 @@ import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.ChannelCommand.BeginOpen;
 import io.ferry.channels.entity.ChannelCommand.DecideRequest;
 import io.ferry.channels.entity.ChannelCommand.Open;
+import io.ferry.channels.entity.ChannelCommand.ReceiveRequest;
 import io.ferry.channels.entity.ChannelCommand.ReceiverReady;
 import io.ferry.channels.entity.ChannelCommand.Step;
 import io.ferry.channels.entity.JournalEvent.Accepted;
@@ -44,23 +45,14 @@ final class Opening {
 
   // ---- initiator: open ----
 
-  Effect<JournalEvent, EntityState> open(ChannelState state, Open open) {
-    if (state != null) {
-      return react.answer(
-          open.replyTo(),
-          new ChannelReply.Refusal("channel " + open.channelId() + " already exists"));
-    }
+  /** No channel yet: the node's channel records hold it first, then {@link #beginOpen}. */
+  Effect<JournalEvent, EntityState> open(Open open) {
     act.asks.register(open);
     return react.none();
   }
 
-  Effect<JournalEvent, EntityState> beginOpen(ChannelState state, BeginOpen begin) {
+  Effect<JournalEvent, EntityState> beginOpen(BeginOpen begin) {
     Open open = begin.open();
-    if (state != null) {
-      return react.answer(
-          open.replyTo(),
-          new ChannelReply.Refusal("channel " + open.channelId() + " already exists"));
-    }
     PeerId self = act.self();
     PeerId other = open.channelId().responder();
     Opened opened =
@@ -74,14 +66,11 @@ final class Opening {
             open.voucher(),
             act.now());
     return react.reply(
-        Plan.from(null).add(opened), open.replyTo(), s -> act.prepare(s, Step.SEND_OPEN));
+        Plan.from(null).add(opened), open.replyTo(), s -> act.prepare(s, Step.SEND_OPEN, null));
   }
 
   /** The receiving side is ready (or not needed): send the request, or answer one. */
   Effect<JournalEvent, EntityState> receiverReady(ChannelState state, ReceiverReady ready) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
     long skip = Math.min(ready.held(), state.receivedBlocks());
     switch (ready.step()) {
       case SEND_OPEN:
@@ -110,22 +99,25 @@ final class Opening {
                 .addIf(
                     state.status() == Status.Queued && !state.responderPaused(),
                     new TransferStarted(act.now())),
-            s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0));
+            s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult()));
       case ANSWER_RESTART:
       default:
-        answer(state, MessageType.RESTART, skip, 0);
+        answer(state, MessageType.RESTART, skip, 0, ready.answerResult());
         return react.none();
     }
   }
 
   /** Responder: tells the initiator it accepted; a sender starts sending. */
-  private void answer(ChannelState state, MessageType type, long receivedBlocks, long sendSkip) {
-    TypedVoucher result = act.memory.answerResult;
-    act.memory.answerResult = null;
+  private void answer(
+      ChannelState state,
+      MessageType type,
+      long receivedBlocks,
+      long sendSkip,
+      TypedVoucher result) {
     act.send(
         state,
-        new TransferResponse(
-            type, state.transferId(), true, state.responderPaused(), result, receivedBlocks, ""));
+        TransferResponse.accepted(
+            type, state.transferId(), state.responderPaused(), result, receivedBlocks));
     if (state.isSender()) {
       act.openSend(state, sendSkip);
     }
@@ -133,22 +125,32 @@ final class Opening {
 
   // ---- responder: requests ----
 
-  Effect<JournalEvent, EntityState> receiveOpen(
-      ChannelState state, PeerId from, TransferRequest request) {
-    if (state == null) {
+  /** Responder, no channel yet: a new request is validated once, however often it arrives. */
+  Effect<JournalEvent, EntityState> requestWithoutChannel(ReceiveRequest received) {
+    PeerId from = received.from();
+    TransferRequest request = received.request();
+    if (request.type() == MessageType.NEW) {
       if (!act.memory.validatingOpen) {
         act.memory.validatingOpen = true;
         act.asks.validateOpen(new ChannelId(from, act.self(), request.transferId()), from, request);
       }
-      return react.none();
+    } else if (request.type() == MessageType.RESTART) {
+      refuseRestart(
+          from,
+          request,
+          "no channel with transfer id " + request.transferId() + " on " + act.self());
     }
-    if (state.isInitiator() || state.status().isEnding()) {
+    return react.none();
+  }
+
+  /** A new request for a channel that exists: the initiator asks again, so answer again. */
+  Effect<JournalEvent, EntityState> receiveOpen(ChannelState state) {
+    if (state.isInitiator()) {
       return react.none();
     }
     // The initiator asks again (it restarted before our answer arrived): answer again.
-    act.memory.answerResult = state.lastVoucherResult().orElse(null);
     act.closeData(state.channelId());
-    act.prepare(state, Step.ANSWER_OPEN);
+    act.prepare(state, Step.ANSWER_OPEN, state.lastVoucherResult().orElse(null));
     return react.none();
   }
 
@@ -156,10 +158,7 @@ final class Opening {
       ChannelState state, PeerId from, TransferRequest request) {
     String problem = restartProblem(state, request);
     if (problem != null) {
-      act.sendTo(
-          from,
-          new TransferResponse(
-              MessageType.RESTART, request.transferId(), false, false, null, 0, problem));
+      refuseRestart(from, request, problem);
       return react.none();
     }
     if (state.isInitiator()) {
@@ -169,10 +168,12 @@ final class Opening {
     return react.none();
   }
 
+  private void refuseRestart(PeerId from, TransferRequest request, String problem) {
+    act.sendTo(
+        from, TransferResponse.rejected(MessageType.RESTART, request.transferId(), null, problem));
+  }
+
   private String restartProblem(ChannelState state, TransferRequest request) {
-    if (state == null) {
-      return "no channel with transfer id " + request.transferId() + " on " + act.self();
-    }
     if (state.status().isEnding()) {
       return "channel " + state.channelId() + " is " + state.status() + " and cannot restart";
     }
@@ -185,34 +186,52 @@ final class Opening {
     return null;
   }
 
+  /** Responder, no channel yet: the validator answered a new request. */
+  Effect<JournalEvent, EntityState> decideWithoutChannel(DecideRequest decision) {
+    TransferRequest request = decision.request();
+    if (request.type() != MessageType.RESTART) {
+      act.memory.validatingOpen = false;
+    }
+    Verdict verdict = decision.verdict();
+    if (!verdict.isAccepted()) {
+      act.sendTo(decision.from(), rejection(request, verdict));
+      return react.none();
+    }
+    return request.type() == MessageType.RESTART
+        ? react.none()
+        : accept(decision.from(), request, verdict);
+  }
+
+  /** The validator answered after the channel began to end: a rejection still goes out. */
+  Effect<JournalEvent, EntityState> decideWhenEnding(DecideRequest decision) {
+    if (!decision.verdict().isAccepted()) {
+      act.sendTo(decision.from(), rejection(decision.request(), decision.verdict()));
+    }
+    return react.none();
+  }
+
+  private static TransferResponse rejection(TransferRequest request, Verdict verdict) {
+    return TransferResponse.rejected(
+        request.type(), request.transferId(), verdict.voucherResult(), verdict.reason());
+  }
+
+  /** The validator answered a new request (a repeat: the channel exists) or a restart request. */
   Effect<JournalEvent, EntityState> decide(ChannelState state, DecideRequest decision) {
     Verdict verdict = decision.verdict();
     TransferRequest request = decision.request();
-    boolean restart = request.type() == MessageType.RESTART;
-    if (!restart) {
-      act.memory.validatingOpen = false;
+    if (request.type() != MessageType.RESTART) {
+      if (!verdict.isAccepted()) {
+        act.sendTo(decision.from(), rejection(request, verdict));
+      }
+      return react.none();
     }
     TypedVoucher result = verdict.voucherResult();
     if (!verdict.isAccepted()) {
-      TransferResponse rejection =
-          new TransferResponse(
-              request.type(), request.transferId(), false, false, result, 0, verdict.reason());
-      if (state == null || !restart) {
-        act.sendTo(decision.from(), rejection);
-        return react.none();
-      }
       return react.persist(
           Plan.from(state)
               .addIf(result != null, new VoucherResultRecorded(result, act.now()))
               .add(new Failed("restart rejected: " + verdict.reason(), act.now())),
-          s -> act.send(s, rejection));
-    }
-    act.memory.answerResult = result;
-    if (!restart) {
-      return state != null ? react.none() : accept(decision.from(), request, verdict);
-    }
-    if (state == null || state.status().isEnding()) {
-      return react.none();
+          s -> act.send(s, rejection(request, verdict)));
     }
     act.memory.restartedHere = true;
     act.memory.restartPending = false; // our own restart-existing request, if any, is answered
@@ -225,9 +244,9 @@ final class Opening {
         plan,
         s -> {
           if (s.isSender()) {
-            answer(s, MessageType.RESTART, 0, request.receivedBlocks());
+            answer(s, MessageType.RESTART, 0, request.receivedBlocks(), result);
           } else {
-            act.openReceive(s, Step.ANSWER_RESTART);
+            act.openReceive(s, Step.ANSWER_RESTART, result);
           }
         });
   }
@@ -252,7 +271,7 @@ final class Opening {
         new VoucherResultRecorded(verdict.voucherResult(), act.now()));
     plan.add(new Accepted(act.now()));
     conditions(plan, opening, verdict);
-    return react.persist(plan, s -> act.prepare(s, Step.ANSWER_OPEN));
+    return react.persist(plan, s -> act.prepare(s, Step.ANSWER_OPEN, verdict.voucherResult()));
   }
 
   /** Data limit, finalization and pause changes a responder's verdict asks for. */
@@ -299,9 +318,6 @@ final class Opening {
   }
 
   Effect<JournalEvent, EntityState> restartAnswered(ChannelState state, TransferResponse response) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     if (!act.memory.restartPending) {
       // Late (its attempt already counted as failed and a new one follows) or never asked for.
       act.log()

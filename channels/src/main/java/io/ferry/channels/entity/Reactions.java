@@ -2,7 +2,6 @@ package io.ferry.channels.entity;
 
 import io.ferry.channels.ChannelState;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -47,12 +46,6 @@ final class Reactions {
     return build(plan, then).thenReply(replyTo, s -> new ChannelReply.Receipt(s.channel()));
   }
 
-  /** Persists the plan and answers {@code replyTo} with {@code reply} of the new state. */
-  Effect<JournalEvent, EntityState> persistAndAnswer(
-      Plan plan, ActorRef<ChannelReply> replyTo, Function<ChannelState, ChannelReply> reply) {
-    return build(plan, s -> {}).thenReply(replyTo, s -> reply.apply(s.channel()));
-  }
-
   /** Answers when there is someone to answer, without changing anything. */
   Effect<JournalEvent, EntityState> maybeAnswer(
       ActorRef<ChannelReply> replyTo, ChannelReply reply) {
@@ -64,24 +57,13 @@ final class Reactions {
     return effects.reply(replyTo, reply);
   }
 
-  /** Answers with the current state, or Unknown when there is no channel. */
+  /** Answers with the channel's current state. */
   Effect<JournalEvent, EntityState> receipt(ActorRef<ChannelReply> replyTo, ChannelState state) {
-    return effects.reply(
-        replyTo, state == null ? new ChannelReply.Unknown() : new ChannelReply.Receipt(state));
-  }
-
-  /** Answers when there is someone to answer (commands from the node carry a reply-to). */
-  Effect<JournalEvent, EntityState> maybeReceipt(
-      ActorRef<ChannelReply> replyTo, ChannelState state) {
-    return replyTo == null ? none() : receipt(replyTo, state);
+    return effects.reply(replyTo, new ChannelReply.Receipt(state));
   }
 
   Effect<JournalEvent, EntityState> none() {
     return effects.none();
-  }
-
-  Effect<JournalEvent, EntityState> stop() {
-    return effects.stop();
   }
 
   private EffectBuilder<JournalEvent, EntityState> build(Plan plan, Consumer<ChannelState> then) {

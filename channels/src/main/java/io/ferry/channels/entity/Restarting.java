@@ -60,24 +60,14 @@ final class Restarting {
    * (restarts the node itself triggers).
    */
   Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
-    if (state == null) {
-      return react.maybeAnswer(replyTo, new ChannelReply.Unknown());
-    }
     Status status = state.status();
     if (status.isTerminal()) {
       return answer(replyTo, state, new RestartOutcome.Ended(status));
     }
     if (status.isCleanup()) {
-      if (act.memory.cleaningUp) {
-        return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
-      }
-      Plan plan = Plan.from(state).add(new JournalEvent.CleanupResumed(act.now()));
-      return replyTo == null
-          ? react.persist(plan)
-          : react.persistAndAnswer(
-              plan,
-              replyTo,
-              s -> new ChannelReply.RestartAnswer(s, new RestartOutcome.CleanupResumed(status)));
+      // Cleanup runs: it started when the channel entered cleanup, or after recovery
+      // (ResumeCleanup).
+      return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
     }
     RestartOutcome outcome =
         state.isInitiator() ? restartAsInitiator(state) : restartAsResponder(state);
@@ -93,7 +83,7 @@ final class Restarting {
     Status s = state.status();
     if (s == Status.Requested || s == Status.AwaitingAcceptance) {
       act.closeData(state.channelId());
-      act.prepare(state, Step.SEND_OPEN);
+      act.prepare(state, Step.SEND_OPEN, null);
       return new RestartOutcome.RequestSent();
     }
     if (s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished) {
@@ -107,7 +97,7 @@ final class Restarting {
     }
     act.closeData(state.channelId());
     attemptStarted(state);
-    act.prepare(state, Step.SEND_RESTART);
+    act.prepare(state, Step.SEND_RESTART, null);
     return new RestartOutcome.RequestSent();
   }
 
@@ -134,7 +124,7 @@ final class Restarting {
 
   /** Initiator: the responder asks us to restart. */
   Effect<JournalEvent, EntityState> restartRequested(ChannelState state, PeerId from) {
-    if (state == null || !state.isInitiator() || !from.equals(state.channelId().responder())) {
+    if (!state.isInitiator() || !from.equals(state.channelId().responder())) {
       act.log().warn("ignored a restart request from {}: not the responder of this channel", from);
       return react.none();
     }
@@ -145,9 +135,6 @@ final class Restarting {
 
   /** The connection to the other peer dropped: the channel is stalled until it restarts. */
   Effect<JournalEvent, EntityState> disconnected(ChannelState state, String reason) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
     boolean duringAttempt = act.memory.restartPending;
     act.memory.restartPending = false;
     act.memory.restartedHere = false; // the next restart is a new one
@@ -161,7 +148,7 @@ final class Restarting {
 
   /** The connection to the other peer is back: a stalled channel restarts at once. */
   Effect<JournalEvent, EntityState> reconnected(ChannelState state) {
-    if (state == null || !state.stalled()) {
+    if (!state.stalled()) {
       return react.none();
     }
     return restart(state, null);
@@ -193,13 +180,20 @@ final class Restarting {
         && (type == MessageType.RESTART || type == MessageType.RESTART_EXISTING_CHANNEL);
   }
 
-  /** The restart request could not be sent. */
-  Effect<JournalEvent, EntityState> notSent(ChannelState state, String reason) {
-    if (state == null || state.status().isEnding()) {
-      act.memory.restartPending = false;
-      return react.none();
-    }
+  /** The restart request could not be sent: the attempt failed. */
+  Effect<JournalEvent, EntityState> attemptNotSent(ChannelState state, String reason) {
     return attemptFailed(state, reason);
+  }
+
+  /**
+   * A message could not be sent when the channel is not live (none yet, cleaning up, ended): a
+   * restart request's attempt is over, and there is nothing to record.
+   */
+  Effect<JournalEvent, EntityState> notSent(MessageType type) {
+    if (type == MessageType.RESTART || type == MessageType.RESTART_EXISTING_CHANNEL) {
+      act.memory.restartPending = false;
+    }
+    return react.none();
   }
 
   private Effect<JournalEvent, EntityState> attemptFailed(ChannelState state, String reason) {

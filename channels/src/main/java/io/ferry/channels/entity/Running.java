@@ -41,9 +41,6 @@ final class Running {
   // ---- data ----
 
   Effect<JournalEvent, EntityState> progress(ChannelState state, DataProgress p) {
-    if (state == null) {
-      return react.none();
-    }
     Plan plan =
         Plan.from(state)
             .addIf(
@@ -78,10 +75,7 @@ final class Running {
    * channel still has before its limit, or it would wait for good with nobody asking for payment.
    */
   Effect<JournalEvent, EntityState> pauseAtLimit(ChannelState state, long bytes) {
-    if (state == null
-        || state.isInitiator()
-        || state.status().isEnding()
-        || state.responderPaused()) {
+    if (state.isInitiator() || state.responderPaused()) {
       return react.none();
     }
     if (state.isSender() && !atLimit(state)) {
@@ -101,10 +95,6 @@ final class Running {
   // ---- pause and resume, by this node ----
 
   Effect<JournalEvent, EntityState> pause(ChannelState state, ActorRef<ChannelReply> replyTo) {
-    String problem = notRunning(state);
-    if (problem != null) {
-      return react.answer(replyTo, new ChannelReply.Refusal(problem));
-    }
     Side side = Side.of(state);
     if (side.hasPaused(state)) {
       return react.receipt(replyTo, state);
@@ -119,10 +109,6 @@ final class Running {
   }
 
   Effect<JournalEvent, EntityState> resume(ChannelState state, ActorRef<ChannelReply> replyTo) {
-    String problem = notRunning(state);
-    if (problem != null) {
-      return react.answer(replyTo, new ChannelReply.Refusal(problem));
-    }
     Side side = Side.of(state);
     if (!side.hasPaused(state)) {
       return react.receipt(replyTo, state);
@@ -138,16 +124,6 @@ final class Running {
         });
   }
 
-  private String notRunning(ChannelState state) {
-    if (state == null) {
-      return "no such channel";
-    }
-    if (state.status().isEnding()) {
-      return "channel " + state.channelId() + " is " + state.status();
-    }
-    return null;
-  }
-
   private static boolean startsData(ChannelState s) {
     return s.status() == Status.Queued && !s.responderPaused();
   }
@@ -161,9 +137,6 @@ final class Running {
   // ---- pause and resume, by the other peer ----
 
   Effect<JournalEvent, EntityState> updated(ChannelState state, boolean paused) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     Side other = Side.of(state).other();
     if (paused == other.hasPaused(state)) {
       return react.none();
@@ -179,13 +152,13 @@ final class Running {
 
   Effect<JournalEvent, EntityState> sendVoucher(
       ChannelState state, TypedVoucher voucher, ActorRef<ChannelReply> replyTo) {
-    String problem = notRunning(state);
-    if (problem == null && !state.isInitiator()) {
-      problem =
-          "cannot send a voucher on " + state.channelId() + ": this node is not its initiator";
-    }
-    if (problem != null) {
-      return react.answer(replyTo, new ChannelReply.Refusal(problem));
+    if (!state.isInitiator()) {
+      return react.answer(
+          replyTo,
+          new ChannelReply.Refusal(
+              "cannot send a voucher on "
+                  + state.channelId()
+                  + ": this node is not its initiator"));
     }
     return react.reply(
         Plan.from(state).add(new VoucherSent(voucher, act.now())),
@@ -194,9 +167,6 @@ final class Running {
   }
 
   Effect<JournalEvent, EntityState> voucherArrived(ChannelState state, TypedVoucher voucher) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     return react.persist(
         Plan.from(state).add(new VoucherReceived(voucher, act.now())),
         s -> act.asks.revalidate(s, voucher));
@@ -205,7 +175,7 @@ final class Running {
   /** Responder: applies a revalidator's verdict (on a voucher, or on a progress batch). */
   Effect<JournalEvent, EntityState> applyVerdict(
       ChannelState state, Verdict verdict, boolean answersVoucher) {
-    if (state == null || state.isInitiator() || state.status().isEnding()) {
+    if (state.isInitiator()) {
       return react.none();
     }
     TypedVoucher result = verdict.voucherResult();
@@ -227,8 +197,8 @@ final class Running {
               act.send(
                   s,
                   finalizing
-                      ? Actions.complete(s, false, false, result, reason)
-                      : Actions.voucherResult(s, false, false, result, reason)));
+                      ? TransferResponse.failed(s.transferId(), result, reason)
+                      : TransferResponse.voucherRejected(s.transferId(), result, reason)));
     }
     if (decision == Decision.PAUSE) {
       plan.addIf(
@@ -240,7 +210,9 @@ final class Running {
             if (!finalizing) {
               act.pauseData(s);
             }
-            act.send(s, Actions.voucherResult(s, true, true, result, verdict.reason()));
+            act.send(
+                s,
+                TransferResponse.voucherAccepted(s.transferId(), true, result, verdict.reason()));
           });
     }
     boolean resume =
@@ -254,14 +226,16 @@ final class Running {
         plan,
         s -> {
           if (s.status() == Status.Completing) {
-            act.send(s, Actions.complete(s, true, false, result, ""));
+            act.send(s, TransferResponse.completed(s.transferId(), false, result));
             return;
           }
           if (resume || limitChanged) {
             act.resumeData(s);
           }
           if (answersVoucher || result != null || resume) {
-            act.send(s, Actions.voucherResult(s, true, s.responderPaused(), result, ""));
+            act.send(
+                s,
+                TransferResponse.voucherAccepted(s.transferId(), s.responderPaused(), result, ""));
           }
         });
   }
@@ -278,9 +252,6 @@ final class Running {
   /** Initiator: the responder's answer to a voucher (or a revalidation it started). */
   Effect<JournalEvent, EntityState> voucherResultArrived(
       ChannelState state, TransferResponse response) {
-    if (state.status().isEnding()) {
-      return react.none();
-    }
     TypedVoucher result = response.voucherResult();
     Plan plan =
         Plan.from(state).addIf(result != null, new VoucherResultRecorded(result, act.now()));
@@ -299,9 +270,6 @@ final class Running {
 
   /** The transport waits for a free slot before moving this channel's data. */
   Effect<JournalEvent, EntityState> queued(ChannelState state) {
-    if (state == null || state.status().isEnding()) {
-      return react.none();
-    }
     return react.persist(Plan.from(state).add(new JournalEvent.TransferQueued(act.now())));
   }
 }
