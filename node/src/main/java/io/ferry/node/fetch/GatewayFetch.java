@@ -5,6 +5,7 @@ import io.ferry.ipld.BlockVerificationException;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.car.CarReader;
 import io.ferry.ipld.codec.CodecException;
+import io.ferry.ipld.codec.Codecs;
 import io.ferry.ipld.selector.Selector;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.store.BlockStore;
@@ -15,20 +16,21 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Fetches a DAG from a trustless gateway into a block store. The traversal of the whole DAG runs
  * over the blocks already held; at the first missing block it asks the gateway for that block's
- * sub-DAG as a CAR, and checks each arriving block against its CID and against the traversal
- * (depth-first; a gateway that leaves out duplicates is followed by taking them from what already
- * arrived) before storing it, in batches. A stream that breaks keeps what was verified, and the
- * next request asks for the new first missing block only; a CAR that brings nothing is replaced by
- * that one block as {@code ?format=raw}. So a fetch run again after an interruption, even in a new
- * process, asks only for what is missing.
+ * sub-DAG as a CAR, and checks each arriving block against its CID and against the DAG (it must be
+ * linked from a block verified before it) before storing it, in batches. A stream that breaks keeps
+ * what was verified, and the next request asks for the new first missing block only; a CAR that
+ * brings nothing is replaced by that one block as {@code ?format=raw}. So a fetch run again after
+ * an interruption, even in a new process, asks only for what is missing.
  */
 public final class GatewayFetch {
   /** What to fetch under the root: the whole DAG, or the root block alone. */
@@ -156,9 +158,16 @@ public final class GatewayFetch {
     }
   }
 
-  /** One CAR request for the sub-DAG under {@code cid}; verified blocks are stored as they come. */
+  /**
+   * One CAR request for the sub-DAG under {@code cid}; verified blocks are stored as they come. A
+   * block is accepted only when a block already verified in this answer links to it (the root
+   * first), whatever order the gateway sends them in ({@code order=dfs} or {@code unk}, with or
+   * without duplicates): so every stored block is proven part of the DAG, and the traversal over
+   * the held blocks then says what is still missing.
+   */
   private void streamCar(Cid cid, Scope scope) throws IOException, InterruptedException {
-    Traversal sub = Traversal.start(cid, scope.selector);
+    Set<Cid> wanted = new HashSet<>(Set.of(cid));
+    Set<Cid> seen = new HashSet<>();
     Map<Cid, Block> batch = new LinkedHashMap<>();
     long batchBytes = 0;
     try (InputStream in = gateway.car(cid, scope.word());
@@ -170,18 +179,30 @@ public final class GatewayFetch {
       Optional<Block> next;
       while ((next = car.next()).isPresent()) {
         Block block = next.get();
-        skipDuplicatesLeftOut(sub, block.cid(), batch);
-        try {
-          sub.advance(block);
-        } catch (UnexpectedBlockException e) {
+        if (!seen.add(block.cid())) {
+          continue;
+        }
+        if (!wanted.remove(block.cid())) {
           throw new GatewayClient.GatewayException(
               "gateway "
                   + gateway.base()
-                  + " sent a block out of traversal order: "
-                  + e.getMessage());
-        } catch (CodecException e) {
-          throw new GatewayClient.GatewayException(
-              "gateway " + gateway.base() + " sent an undecodable block: " + e.getMessage());
+                  + " sent block "
+                  + block.cid()
+                  + ", which no block of "
+                  + cid
+                  + " received so far links to");
+        }
+        if (scope == Scope.ALL) {
+          try {
+            for (Cid link : Codecs.decode(block).links()) {
+              if (!seen.contains(link)) {
+                wanted.add(link);
+              }
+            }
+          } catch (CodecException e) {
+            throw new GatewayClient.GatewayException(
+                "gateway " + gateway.base() + " sent an undecodable block: " + e.getMessage());
+          }
         }
         if (!batch.containsKey(block.cid()) && !store.has(block.cid())) {
           batch.put(block.cid(), block);
@@ -200,27 +221,6 @@ public final class GatewayFetch {
               + e.getMessage());
     } finally {
       flush(batch);
-    }
-  }
-
-  /**
-   * A gateway answering {@code dups=n} sends a block once; where the traversal meets it again, it
-   * is taken from what already arrived.
-   */
-  private void skipDuplicatesLeftOut(Traversal t, Cid arriving, Map<Cid, Block> batch) {
-    while (true) {
-      Optional<Cid> expected = t.expectedNext();
-      if (expected.isEmpty() || expected.get().equals(arriving)) {
-        return;
-      }
-      Block held = batch.get(expected.get());
-      if (held == null) {
-        held = store.get(expected.get()).orElse(null);
-      }
-      if (held == null) {
-        return;
-      }
-      advance(t, held);
     }
   }
 

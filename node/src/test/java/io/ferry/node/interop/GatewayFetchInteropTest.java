@@ -139,6 +139,7 @@ class GatewayFetchInteropTest {
       assertThat(file.err()).contains("fetched");
       assertThat(dir.exit()).as(dir.err()).isZero();
       assertThat(dir.lastLine()).isEqualTo(treeRoot);
+      assertThat(dir.text()).contains("(1 CAR and 0 raw requests)");
     }
     assertExportsAs(home, bigRoot, big);
     assertExportsAs(home, treeRoot, tree);
