@@ -103,7 +103,7 @@ public final class CarCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Writes the whole DAG under CID (graphsync's \"all\" selector, each block once) to a"
-              + " new CARv1 file.")
+              + " new CARv1 file, or to standard output when FILE.car is -.")
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -122,6 +122,9 @@ public final class CarCommand implements Runnable {
 
     private Integer execute() throws Exception {
       Cid root = Cid.parse(cid);
+      if (StandardOutput.isDash(file)) {
+        return toStandardOutput(root);
+      }
       long written =
           LocalBlocks.viaNodeOrLocal(
               blocks,
@@ -149,6 +152,28 @@ public final class CarCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       out.println("wrote " + written + " blocks of " + root + " to " + file);
       out.flush();
+      return 0;
+    }
+
+    private Integer toStandardOutput(Cid root) throws Exception {
+      LocalBlocks.viaNodeOrLocal(
+          blocks,
+          spec,
+          api -> {
+            try {
+              return StandardOutput.viaNode(api, root.toString(), "car");
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+          },
+          () -> {
+            try (LevelDbBlockStore store = blocks.open()) {
+              OutputStream stdout = StandardOutput.stream();
+              long n = CarWriter.writeDag(store, root, Selectors.all(), stdout);
+              stdout.flush();
+              return n;
+            }
+          });
       return 0;
     }
   }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Writes the UnixFS file or directory CID from the local block store to OUT (which must"
-            + " not exist).")
+            + " not exist); OUT - writes a file to standard output.")
 public final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -28,7 +28,10 @@ public final class ExportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CID", description = "The root to export.")
   String cid;
 
-  @Parameters(index = "1", paramLabel = "OUT", description = "The file or directory to create.")
+  @Parameters(
+      index = "1",
+      paramLabel = "OUT",
+      description = "The file or directory to create, or - for standard output (files only).")
   Path out;
 
   @Override
@@ -38,6 +41,9 @@ public final class ExportCommand implements Callable<Integer> {
 
   private Integer execute() throws Exception {
     Cid root = Cid.parse(cid);
+    if (StandardOutput.isDash(out)) {
+      return CatCommand.write(blocks, spec, root, "");
+    }
     LocalBlocks.viaNodeOrLocal(
         blocks,
         spec,

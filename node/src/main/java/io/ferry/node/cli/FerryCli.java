@@ -27,6 +27,8 @@ public final class FerryCli implements Runnable {
         new PeersCommand(),
         new ImportCommand(),
         new ExportCommand(),
+        new CatCommand(),
+        new FetchCommand(),
         new CarCommand(),
         new FsmCommand(),
         new DemoCommand());

@@ -16,6 +16,7 @@ import io.ferry.ipld.selector.Selector;
 import io.ferry.ipld.unixfs.BlockSink;
 import io.ferry.ipld.unixfs.UnixFsExporter;
 import io.ferry.ipld.unixfs.UnixFsImporter;
+import io.ferry.ipld.unixfs.UnixFsPaths;
 import io.ferry.ipld.unixfs.UnixFsProfile;
 import io.ferry.node.FerryNode;
 import io.ferry.node.Manager;
@@ -262,6 +263,38 @@ public final class FerryNodeBackend implements NodeBackend {
             throw e instanceof RuntimeException r
                 ? r
                 : new IllegalArgumentException(e.getMessage(), e);
+          }
+        },
+        blocking);
+  }
+
+  @Override
+  public CompletionStage<io.ferry.node.fetch.GatewayFetch.Progress> fetch(
+      java.net.URI gateway, Cid root, io.ferry.node.fetch.GatewayFetch.Scope scope) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return new io.ferry.node.fetch.GatewayFetch(
+                    store, gateway, java.time.Duration.ofSeconds(60))
+                .fetch(root, scope, p -> {});
+          } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        },
+        blocking);
+  }
+
+  @Override
+  public CompletionStage<Cid> resolve(Cid root, String path) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return new UnixFsPaths(store).resolve(root, path).cid();
+          } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
           }
         },
         blocking);

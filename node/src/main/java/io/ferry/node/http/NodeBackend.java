@@ -62,6 +62,26 @@ public interface NodeBackend {
   CompletionStage<ImportResult> importFile(
       Path path, boolean car, Optional<String> profile, boolean hidden);
 
+  /**
+   * Follows a UnixFS path ({@code a/b}) from {@code root} through plain and HAMT directories in the
+   * block store; fails with {@link io.ferry.ipld.unixfs.UnixFsPaths.NotFoundException} when an
+   * entry is missing.
+   */
+  default CompletionStage<Cid> resolve(Cid root, String path) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this node does not resolve paths"));
+  }
+
+  /**
+   * Fetches the DAG under {@code root} from the trustless gateway at {@code gateway} into the block
+   * store (see {@link io.ferry.node.fetch.GatewayFetch}).
+   */
+  default CompletionStage<io.ferry.node.fetch.GatewayFetch.Progress> fetch(
+      java.net.URI gateway, Cid root, io.ferry.node.fetch.GatewayFetch.Scope scope) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this node does not fetch from gateways"));
+  }
+
   /** Writes the DAG under {@code root} to a file (or a CAR file) on this machine. */
   CompletionStage<ExportResult> export(Cid root, Selector selector, Path out, boolean car);
 

@@ -56,7 +56,8 @@ final class NodeEndpoints {
         new Endpoint(HttpMethods.GET, "/v1/peers", true, p -> peers()),
         new Endpoint(HttpMethods.GET, "/v1/payments", true, p -> payments()),
         new Endpoint(HttpMethods.POST, "/v1/blocks/import", true, p -> importFile()),
-        new Endpoint(HttpMethods.POST, "/v1/export", true, p -> export()));
+        new Endpoint(HttpMethods.POST, "/v1/export", true, p -> export()),
+        new Endpoint(HttpMethods.POST, "/v1/fetch", true, p -> fetch()));
   }
 
   private Route ready() {
@@ -132,15 +133,40 @@ final class NodeEndpoints {
         });
   }
 
+  /**
+   * {@code {"url": GATEWAY, "root": CID, "selector": "all"|"block"}}: a trustless-gateway fetch.
+   */
+  private Route fetch() {
+    return entity(
+        replies.body(com.fasterxml.jackson.databind.JsonNode.class),
+        req -> {
+          String url = ChannelEndpoints.required(req.path("url").textValue(), "url");
+          Cid root =
+              ChannelEndpoints.parseCid(
+                  ChannelEndpoints.required(req.path("root").textValue(), "root"));
+          var scope =
+              io.ferry.node.fetch.GatewayFetch.Scope.parse(req.path("selector").asText("all"));
+          return onSuccess(node.fetch(java.net.URI.create(url), root, scope), p -> replies.ok(p));
+        });
+  }
+
   private Route export() {
     return entity(
         replies.body(ApiRequests.Export.class),
         req -> {
-          Cid root = ChannelEndpoints.parseCid(ChannelEndpoints.required(req.root(), "root"));
+          // root may be CID/a/b: a UnixFS path below the CID (plain or HAMT directories).
+          String[] rootAndPath = ChannelEndpoints.required(req.root(), "root").split("/", 2);
+          Cid root = ChannelEndpoints.parseCid(rootAndPath[0]);
           Path out = localPath(req.path(), "path");
           boolean car = isCar(req.format());
+          var target =
+              rootAndPath.length == 1
+                  ? java.util.concurrent.CompletableFuture.completedFuture(root)
+                  : node.resolve(root, rootAndPath[1]);
           return onSuccess(
-              node.export(root, ChannelEndpoints.parseSelector(req.selector()), out, car),
+              target.thenCompose(
+                  cid ->
+                      node.export(cid, ChannelEndpoints.parseSelector(req.selector()), out, car)),
               r ->
                   replies.ok(
                       Map.of(

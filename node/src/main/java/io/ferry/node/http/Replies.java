@@ -89,7 +89,9 @@ public final class Replies {
 
   private Route errorFor(Throwable t) {
     String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    if (t instanceof ChannelNotFoundException) {
+    if (t instanceof ChannelNotFoundException
+        || t instanceof io.ferry.ipld.unixfs.UnixFsPaths.NotFoundException
+        || t instanceof io.ferry.ipld.traversal.MissingBlockException) {
       return error(StatusCodes.NOT_FOUND, "not-found", detail);
     }
     if (t instanceof IllegalArgumentException) {
