@@ -302,6 +302,19 @@ public final class FerryConfig {
         c.getDuration("sse-keep-alive"));
   }
 
+  /**
+   * {@code ferry.api.import-from}: the directories the API may import files from, absolute or under
+   * the home directory; empty allows any directory but the home itself.
+   */
+  public List<Path> importFrom() {
+    if (!config.hasPath("ferry.api.import-from")) {
+      return List.of();
+    }
+    return config.getStringList("ferry.api.import-from").stream()
+        .map(d -> home.resolve(d).normalize())
+        .toList();
+  }
+
   /** {@code ferry.limits}. */
   public Settings.Limits limits() {
     Config c = config.getConfig("ferry.limits");
