@@ -80,7 +80,8 @@ final class RunningNode implements AutoCloseable {
     HomeChecks.apiExposure(config.api().address()).ifPresent(log::warn);
     Multiaddr listen = Multiaddr.parse(config.listen());
 
-    LevelDbBlockStore store = LevelDbBlockStore.open(config.blocksDir());
+    LevelDbBlockStore store =
+        LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));
     parts.add(store);
 
     ActorSystem<Void> transportSystem =
@@ -117,7 +118,12 @@ final class RunningNode implements AutoCloseable {
         new FerryNode(
             NodeSettings.forHome(config.home())
                 .withChannels(channelSettings(config.timeouts()))
-                .withExtra(config.pekkoOverrides())
+                .withExtra(
+                    ConfigFactory.parseMap(
+                            java.util.Map.of(
+                                "pekko.persistence.journal.leveldb.reserve-bytes",
+                                String.valueOf(config.diskReserve(config.journalDir()))))
+                        .withFallback(config.pekkoOverrides()))
                 .withCluster(config.journal(), config.membership()),
             peers.watch(transport),
             registry);
