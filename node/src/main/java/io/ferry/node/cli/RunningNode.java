@@ -6,12 +6,14 @@ import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.node.FerryNode;
 import io.ferry.node.NodeSettings;
 import io.ferry.node.config.FerryConfig;
+import io.ferry.node.config.HomeChecks;
 import io.ferry.node.config.Settings;
 import io.ferry.node.gateway.GatewayServer;
 import io.ferry.node.gateway.GatewaySettings;
 import io.ferry.node.http.ApiServer;
 import io.ferry.node.http.ApiToken;
 import io.ferry.node.http.FerryNodeBackend;
+import io.ferry.node.http.ImportAllowlist;
 import io.ferry.node.http.PeerTracker;
 import io.ferry.node.metrics.ChannelMetrics;
 import io.ferry.node.metrics.MetricRegistry;
@@ -69,11 +71,18 @@ final class RunningNode implements AutoCloseable {
   }
 
   private void startAll(FerryConfig config) throws Exception {
+    HomeChecks.requireIdentityForJournal(config.home(), config.identityKeyFile());
     NodeIdentity identity = NodeIdentity.loadOrCreate(config.home());
+    int tightened = HomeChecks.restrictToOwner(config.home());
+    if (tightened > 0) {
+      log.info("made {} files and directories under {} owner-only", tightened, config.home());
+    }
+    HomeChecks.apiExposure(config.api().address()).ifPresent(log::warn);
     Multiaddr listen = Multiaddr.parse(config.listen());
     LevelDbNative.useHome(config.home());
 
-    LevelDbBlockStore store = LevelDbBlockStore.open(config.blocksDir());
+    LevelDbBlockStore store =
+        LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));
     parts.add(store);
 
     ActorSystem<Void> transportSystem =
@@ -110,7 +119,12 @@ final class RunningNode implements AutoCloseable {
         new FerryNode(
             NodeSettings.forHome(config.home())
                 .withChannels(channelSettings(config.timeouts()))
-                .withExtra(config.pekkoOverrides())
+                .withExtra(
+                    ConfigFactory.parseMap(
+                            java.util.Map.of(
+                                "pekko.persistence.journal.leveldb.reserve-bytes",
+                                String.valueOf(config.diskReserve(config.journalDir()))))
+                        .withFallback(config.pekkoOverrides()))
                 .withCluster(config.journal(), config.membership()),
             peers.watch(transport),
             registry);
@@ -135,7 +149,8 @@ final class RunningNode implements AutoCloseable {
             store,
             peers,
             PurgedChannels.open(config.home()),
-            java.util.Optional.ofNullable(payer));
+            java.util.Optional.ofNullable(payer),
+            new ImportAllowlist(config.home(), config.importFrom()));
     MetricRegistry metricRegistry = new MetricRegistry();
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(

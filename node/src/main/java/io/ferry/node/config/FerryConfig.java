@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import io.ferry.node.cluster.Membership;
+import io.ferry.persistence.blocks.DiskReserve;
 import io.ferry.persistence.journal.JournalSettings;
 import io.ferry.validators.free.FreePolicy;
 import java.nio.file.Path;
@@ -300,6 +301,31 @@ public final class FerryConfig {
         underHome("ferry.api.address-file"),
         c.getDuration("request-timeout"),
         c.getDuration("sse-keep-alive"));
+  }
+
+  /**
+   * {@code ferry.api.import-from}: the directories the API may import files from, absolute or under
+   * the home directory; empty allows any directory but the home itself.
+   */
+  public List<Path> importFrom() {
+    if (!config.hasPath("ferry.api.import-from")) {
+      return List.of();
+    }
+    return config.getStringList("ferry.api.import-from").stream()
+        .map(d -> home.resolve(d).normalize())
+        .toList();
+  }
+
+  /**
+   * {@code ferry.disk.reserve} for the disk holding {@code directory}: the bytes writes leave free
+   * ({@code auto}: {@link DiskReserve#autoSize}).
+   */
+  public long diskReserve(Path directory) {
+    String key = "ferry.disk.reserve";
+    if (!config.hasPath(key) || config.getString(key).strip().equals("auto")) {
+      return DiskReserve.autoSize(directory);
+    }
+    return config.getBytes(key);
   }
 
   /** {@code ferry.limits}. */

@@ -68,6 +68,7 @@ public final class FerryNodeBackend implements NodeBackend {
   private final CurrentPersistenceIdsQuery journal;
   private final JournalEvents events;
   private final Executor blocking;
+  private final ImportAllowlist imports;
 
   /**
    * @param node a started node
@@ -96,6 +97,32 @@ public final class FerryNodeBackend implements NodeBackend {
       PeerTracker peers,
       PurgedChannels purged,
       Optional<AutoPayer> payer) {
+    this(
+        node,
+        transport,
+        store,
+        peers,
+        purged,
+        payer,
+        new ImportAllowlist(store.directory().toAbsolutePath().getParent(), List.of()));
+  }
+
+  /**
+   * @param node a started node
+   * @param peers the tracker that watches {@code transport} as the node sees it
+   * @param purged where purges are recorded
+   * @param payer the payer of the node's paid pulls, when it has a budget
+   * @param imports where imports may read files from
+   */
+  public FerryNodeBackend(
+      FerryNode node,
+      TcpTransport transport,
+      LevelDbBlockStore store,
+      PeerTracker peers,
+      PurgedChannels purged,
+      Optional<AutoPayer> payer,
+      ImportAllowlist imports) {
+    this.imports = imports;
     this.node = node;
     this.payer = payer;
     this.transport = transport;
@@ -232,9 +259,7 @@ public final class FerryNodeBackend implements NodeBackend {
       Path path, boolean car, Optional<String> profile, boolean hidden) {
     return CompletableFuture.supplyAsync(
         () -> {
-          if (!Files.exists(path)) {
-            throw new IllegalArgumentException("no such file on the node's machine: " + path);
-          }
+          imports.check(path);
           try {
             if (car) {
               long before = store.count();
@@ -311,15 +336,19 @@ public final class FerryNodeBackend implements NodeBackend {
           try {
             if (car) {
               long blocks;
-              try (OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
-                blocks = CarWriter.writeDag(store, root, selector, o);
-              } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(out);
-                throw e;
-              }
+              long[] written = new long[1];
+              PartialExport.exportThenRename(
+                  out,
+                  tmp -> {
+                    try (OutputStream o =
+                        Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+                      written[0] = CarWriter.writeDag(store, root, selector, o);
+                    }
+                  });
+              blocks = written[0];
               return new ExportResult(out, blocks, Files.size(out));
             }
-            new UnixFsExporter(store).export(root, out);
+            PartialExport.exportThenRename(out, tmp -> new UnixFsExporter(store).export(root, tmp));
             return new ExportResult(out, 0, Files.isRegularFile(out) ? Files.size(out) : 0);
           } catch (IOException e) {
             throw new UncheckedIOException("cannot export " + root + ": " + e.getMessage(), e);

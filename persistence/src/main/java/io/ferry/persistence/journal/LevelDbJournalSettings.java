@@ -34,6 +34,7 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb");
     m.put("pekko.persistence.journal.leveldb.dir", journalDir.toString());
+    m.put("pekko.persistence.journal.leveldb.class", GuardedLeveldbJournal.class.getName());
     m.put("pekko.persistence.journal.leveldb.native", "on");
     m.put("pekko.persistence.journal.leveldb.fsync", "on");
     m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
