@@ -120,7 +120,7 @@ final class TrustlessHandler {
       return HttpResponse.create()
           .withStatus(200)
           .addHeaders(headers)
-          .withEntity(HttpEntities.createChunked(ContentTypes.parse(car.contentType()), watched));
+          .withEntity(HttpEntities.createChunked(car.contentType(), watched));
     }
     Block block = resolution.terminal();
     String etag = "\"" + terminal + ".raw\"";
