@@ -114,6 +114,7 @@ final class TrustlessHandler {
       Source<ByteString, NotUsed> watched =
           body.watchTermination(
               (mat, done) -> {
+                permit.sending();
                 done.whenComplete((d, e) -> permit.close());
                 return mat;
               });

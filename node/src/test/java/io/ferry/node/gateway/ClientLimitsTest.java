@@ -49,6 +49,23 @@ class ClientLimitsTest {
     assertThat(limits.active()).isEqualTo(1);
   }
 
+  @Test
+  void aPermitWhoseResponseNeverStartedIsTakenBackOnlyAfterTheAbandonTime() {
+    ClientLimits limits = new ClientLimits(0, 0, 2, now::get);
+    ClientLimits.Admission streaming = limits.admit("a");
+    ((ClientLimits.Admitted) streaming).permit().sending();
+    limits.admit("b"); // admitted, but its response is never sent
+
+    ClientLimits.Admission early = limits.admit("c");
+    now.addAndGet(ClientLimits.ABANDONED_AFTER_NANOS + 1);
+    ClientLimits.Admission late = limits.admit("c");
+    ClientLimits.Admission full = limits.admit("d");
+
+    assertThat(early).isInstanceOf(ClientLimits.Refused.class);
+    assertThat(late).isInstanceOf(ClientLimits.Admitted.class);
+    assertThat(full).isInstanceOf(ClientLimits.Refused.class); // the sending one is kept
+  }
+
   private static boolean admitted(ClientLimits limits, String client) {
     ClientLimits.Admission a = limits.admit(client);
     if (a instanceof ClientLimits.Admitted ok) {
