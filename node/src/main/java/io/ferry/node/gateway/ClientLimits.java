@@ -1,6 +1,7 @@
 package io.ferry.node.gateway;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,12 +15,19 @@ import java.util.function.LongSupplier;
 final class ClientLimits {
   private static final int MAX_TRACKED_CLIENTS = 10_000;
 
+  /**
+   * A CAR response whose body has not started this long after admission was dropped before it was
+   * sent (its client went away first), so its permit is taken back when the cap is reached.
+   */
+  static final long ABANDONED_AFTER_NANOS = 30_000_000_000L;
+
   private final double ratePerNano;
   private final int burst;
   private final int maxConcurrent;
   private final LongSupplier nanoTime;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final Set<Permit> open = ConcurrentHashMap.newKeySet();
 
   ClientLimits(double requestsPerSecond, int burst, int maxConcurrent, LongSupplier nanoTime) {
     this.ratePerNano = requestsPerSecond / 1e9;
@@ -67,6 +75,9 @@ final class ClientLimits {
                 + " s");
       }
     }
+    if (active.get() >= maxConcurrent) {
+      reclaimAbandoned();
+    }
     if (active.incrementAndGet() > maxConcurrent) {
       active.decrementAndGet();
       return new Refused(
@@ -76,7 +87,18 @@ final class ClientLimits {
               + maxConcurrent
               + " responses at once; retry shortly");
     }
-    return new Admitted(new Permit());
+    Permit permit = new Permit(nanoTime.getAsLong());
+    open.add(permit);
+    return new Admitted(permit);
+  }
+
+  private void reclaimAbandoned() {
+    long now = nanoTime.getAsLong();
+    for (Permit p : open) {
+      if (!p.sending && now - p.admittedAt > ABANDONED_AFTER_NANOS) {
+        p.close();
+      }
+    }
   }
 
   /** Responses being sent now. */
@@ -86,11 +108,23 @@ final class ClientLimits {
 
   /** A response slot; closing it more than once frees it once. */
   final class Permit implements AutoCloseable {
-    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final AtomicBoolean held = new AtomicBoolean(true);
+    private final long admittedAt;
+    private volatile boolean sending;
+
+    private Permit(long admittedAt) {
+      this.admittedAt = admittedAt;
+    }
+
+    /** The response body has started: from now on only the body's end closes the permit. */
+    void sending() {
+      sending = true;
+    }
 
     @Override
     public void close() {
-      if (open.compareAndSet(true, false)) {
+      if (held.compareAndSet(true, false)) {
+        open.remove(this);
         active.decrementAndGet();
       }
     }

@@ -114,13 +114,14 @@ final class TrustlessHandler {
       Source<ByteString, NotUsed> watched =
           body.watchTermination(
               (mat, done) -> {
+                permit.sending();
                 done.whenComplete((d, e) -> permit.close());
                 return mat;
               });
       return HttpResponse.create()
           .withStatus(200)
           .addHeaders(headers)
-          .withEntity(HttpEntities.createChunked(ContentTypes.parse(car.contentType()), watched));
+          .withEntity(HttpEntities.createChunked(car.contentType(), watched));
     }
     Block block = resolution.terminal();
     String etag = "\"" + terminal + ".raw\"";

@@ -2,7 +2,11 @@ package io.ferry.node.gateway;
 
 import io.ferry.ipld.trustless.DagScope;
 import io.ferry.ipld.trustless.EntityBytes;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 
 /** The response a request asks for, once {@code format}, {@code Accept} and parameters are read. */
 sealed interface Wanted {
@@ -17,9 +21,14 @@ sealed interface Wanted {
    * @param entityBytes the byte range of a file to cover, if asked
    */
   record Car(boolean dups, DagScope scope, Optional<EntityBytes> entityBytes) implements Wanted {
-    /** The response's Content-Type, with every parameter this gateway decides. */
-    String contentType() {
-      return "application/vnd.ipld.car; version=1; order=dfs; dups=" + (dups ? "y" : "n");
+    /** The response's Content-Type, with every parameter this gateway decides, version first. */
+    ContentType contentType() {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("version", "1");
+      params.put("order", "dfs");
+      params.put("dups", dups ? "y" : "n");
+      return MediaTypes.customBinary("application", "vnd.ipld.car", false, params, false)
+          .toContentType();
     }
   }
 }
