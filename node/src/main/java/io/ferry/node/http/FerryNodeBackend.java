@@ -23,6 +23,7 @@ import io.ferry.node.payments.AutoPayer;
 import io.ferry.node.retention.ChannelPurge;
 import io.ferry.node.retention.PurgedChannels;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.persistence.shared.PeerAddressBook;
 import io.ferry.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,7 @@ public final class FerryNodeBackend implements NodeBackend {
   private final PeerTracker peers;
   private final PurgedChannels purged;
   private final Optional<AutoPayer> payer;
+  private final Optional<PeerAddressBook> sharedAddresses;
   private final CurrentPersistenceIdsQuery journal;
   private final JournalEvents events;
   private final Executor blocking;
@@ -95,6 +97,22 @@ public final class FerryNodeBackend implements NodeBackend {
       PeerTracker peers,
       PurgedChannels purged,
       Optional<AutoPayer> payer) {
+    this(node, transport, store, peers, purged, payer, Optional.empty());
+  }
+
+  /**
+   * @param sharedAddresses a cluster's shared address book: {@link #connect} records the address
+   *     there and leaves dialing to the member that hosts the peer's channels
+   */
+  public FerryNodeBackend(
+      FerryNode node,
+      TcpTransport transport,
+      LevelDbBlockStore store,
+      PeerTracker peers,
+      PurgedChannels purged,
+      Optional<AutoPayer> payer,
+      Optional<PeerAddressBook> sharedAddresses) {
+    this.sharedAddresses = sharedAddresses;
     this.node = node;
     this.payer = payer;
     this.transport = transport;
@@ -147,6 +165,17 @@ public final class FerryNodeBackend implements NodeBackend {
           new IllegalArgumentException(
               "multiaddr '" + multiaddr + "' lacks /p2p/<peer id>: the peer must be named"));
     }
+    if (sharedAddresses.isPresent()) {
+      // Clustered: one member holds the connection to a peer, the one hosting its channels; it
+      // dials with the address recorded here when its channels need to.
+      io.ferry.transport.identity.Multiaddr at = address;
+      return CompletableFuture.supplyAsync(
+          () -> {
+            sharedAddresses.get().putIfAbsent(at.peer(), at.toString());
+            return at.peer();
+          },
+          blocking);
+    }
     return transport
         .connect(address)
         .exceptionally(
@@ -156,6 +185,11 @@ public final class FerryNodeBackend implements NodeBackend {
                   new IllegalArgumentException(
                       "cannot connect to " + multiaddr + ": " + cause.getMessage(), cause));
             });
+  }
+
+  @Override
+  public Optional<io.ferry.node.cluster.ClusterView> cluster() {
+    return Optional.of(node.cluster());
   }
 
   @Override
