@@ -20,9 +20,13 @@ import io.ferry.channels.spi.RequestValidator;
 import io.ferry.channels.spi.Revalidator;
 import io.ferry.channels.spi.VoucherType;
 import io.ferry.channels.wire.DataTransport;
+import io.ferry.channels.wire.TransportHandler;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
+import io.ferry.node.cluster.ClusterView;
 import io.ferry.node.cluster.Departures;
+import io.ferry.node.cluster.PeerOwnership;
+import io.ferry.node.cluster.PeerShards;
 import io.ferry.node.engine.ChannelDirectory;
 import io.ferry.node.engine.ChannelIndex;
 import io.ferry.node.engine.DroppedCommands;
@@ -38,6 +42,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -45,6 +50,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -127,13 +133,23 @@ public final class FerryNode implements Manager {
             registry,
             directory.listener(hub, state -> cleanupHook.apply(state)),
             settings.channels());
-    sharding.init(
+    Entity<ChannelCommand, ShardingEnvelope<ChannelCommand>> entity =
         Entity.of(
                 ChannelEntity.TYPE_KEY,
                 ctx -> ChannelEntity.create(ctx.getEntityId(), env, ctx.getShard()))
-            .withStopMessage(new ChannelCommand.Passivate()));
+            .withStopMessage(new ChannelCommand.Passivate());
+    TransportHandler router = new TransportRouter(peerId(), sharding, directory::live);
+    if (settings.membership().clustered()) {
+      // A peer's channels run where its connection is (docs/architecture.md, "Clustered mode").
+      entity =
+          entity
+              .withMessageExtractor(new PeerShards(peerId()))
+              .withAllocationStrategy(PeerOwnership.strategy(system));
+      router = PeerOwnership.start(system, router, transport);
+    }
+    sharding.init(entity);
     channels = directory;
-    transport.bind(new TransportRouter(peerId(), sharding, directory::live));
+    transport.bind(router);
     if (!settings.membership().clustered()) {
       return up.thenCompose(ok -> directory.resume(true));
     }
@@ -156,8 +172,10 @@ public final class FerryNode implements Manager {
   private Config pekkoConfig() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
-    m.put("pekko.cluster.log-info", "off");
+    // The node stops its system itself (stop(): in clustered mode it leaves the cluster first);
+    // Pekko's own JVM hooks would tear remoting down at SIGTERM before the member could leave.
     m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    m.put("pekko.jvm-shutdown-hooks", "off");
     m.put("pekko.coordinated-shutdown.exit-jvm", "off");
     m.put(
         "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout",
@@ -177,6 +195,20 @@ public final class FerryNode implements Manager {
       return CompletableFuture.completedFuture(null);
     }
     ActorSystem<Void> s = system;
+    if (settings.membership().clustered()) {
+      // Leave first: sharding hands this member's channels to the others while the transport
+      // still runs, then the system stops (Pekko's coordinated shutdown), then the transport.
+      return CoordinatedShutdown.get(Adapter.toClassic(s))
+          .runAll(CoordinatedShutdown.clusterLeavingReason())
+          .thenCompose(done -> s.getWhenTerminated())
+          .thenApply(
+              done -> {
+                transport.close();
+                hub.close();
+                registry.close();
+                return null;
+              });
+    }
     transport.close();
     hub.close();
     s.terminate();
@@ -211,6 +243,12 @@ public final class FerryNode implements Manager {
    */
   public void onCleanup(Function<ChannelState, CompletionStage<Void>> hook) {
     this.cleanupHook = hook;
+  }
+
+  /** The cluster as this member sees it. */
+  public ClusterView cluster() {
+    requireStarted();
+    return ClusterView.of(system, settings.membership().clustered());
   }
 
   /** The validator registry: voucher types, validators and revalidators of this node. */

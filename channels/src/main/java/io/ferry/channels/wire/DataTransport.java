@@ -41,6 +41,12 @@ public interface DataTransport extends AutoCloseable {
   /** Stops the channel's data and releases what it holds. Idempotent. */
   void close(ChannelId channelId);
 
+  /**
+   * Drops the connection to {@code peer}, if any (a cluster member that no longer hosts the peer's
+   * channels lets the one that does hold the connection). Default: nothing to drop.
+   */
+  default void disconnect(PeerId peer) {}
+
   @Override
   void close();
 }

@@ -99,10 +99,13 @@ public final class NodeCommand implements Runnable {
             cause);
       }
       CountDownLatch stopped = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean signalled =
+          new java.util.concurrent.atomic.AtomicBoolean();
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    signalled.set(true);
                     node.close();
                     stopped.countDown();
                   },
@@ -114,7 +117,16 @@ public final class NodeCommand implements Runnable {
       node.gatewayUrl()
           .ifPresent(g -> out.println("  gateway: " + g + " (IPFS trustless, read-only)"));
       out.flush();
+      // A cluster member that the others removed (downed) stops its actor system: the process
+      // then ends too, so that whatever supervises it starts it again.
+      node.node().system().getWhenTerminated().thenRun(stopped::countDown);
       stopped.await();
+      if (!signalled.get()) {
+        err.println(
+            "ferry node run: the node stopped by itself (removed from its cluster); exiting");
+        err.flush();
+        return 1;
+      }
       return 0;
     }
   }

@@ -24,6 +24,8 @@ import io.ferry.node.retention.PurgedChannels;
 import io.ferry.node.retention.RetentionPolicy;
 import io.ferry.node.retention.RetentionSweeper;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.persistence.journal.PostgresJournalSettings;
+import io.ferry.persistence.shared.PeerAddressBook;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.transport.tcp.TcpSettings;
@@ -142,6 +144,21 @@ final class RunningNode implements AutoCloseable {
       payer.reconcile().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    java.util.Optional<PeerAddressBook> sharedAddresses = java.util.Optional.empty();
+    if (config.membership().clustered()
+        && config.journal() instanceof PostgresJournalSettings shared) {
+      PeerAddressBook book = new PeerAddressBook(shared);
+      transport.shareAddresses(
+          peer -> book.get(peer).map(Multiaddr::parse),
+          (peer, address) -> {
+            try {
+              book.put(peer, address.toString());
+            } catch (IllegalStateException e) {
+              log.warn("{}", e.getMessage());
+            }
+          });
+      sharedAddresses = java.util.Optional.of(book);
+    }
     FerryNodeBackend backend =
         new FerryNodeBackend(
             node,
@@ -150,7 +167,8 @@ final class RunningNode implements AutoCloseable {
             peers,
             PurgedChannels.open(config.home()),
             java.util.Optional.ofNullable(payer),
-            new ImportAllowlist(config.home(), config.importFrom()));
+            new ImportAllowlist(config.home(), config.importFrom()),
+            sharedAddresses);
     MetricRegistry metricRegistry = new MetricRegistry();
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(

@@ -66,6 +66,7 @@ public sealed interface Membership {
       m.put("pekko.actor.provider", "cluster");
       m.put("pekko.remote.artery.canonical.hostname", "127.0.0.1");
       m.put("pekko.remote.artery.canonical.port", 0);
+      m.put("pekko.cluster.log-info", "off");
       return ConfigFactory.parseMap(m, "Membership.Alone");
     }
 
@@ -97,6 +98,12 @@ public sealed interface Membership {
    *     cluster alone
    */
   record Member(String hostname, int port, List<Address> seedNodes) implements Membership {
+    /**
+     * How long the membership must stay unchanged before the split-brain resolver downs the
+     * unreachable side (Pekko's default is 20 s; members of one cluster run in one network).
+     */
+    public static final String STABLE_AFTER = "5s";
+
     public Member {
       Objects.requireNonNull(hostname, "hostname");
       if (hostname.isBlank()) {
@@ -151,6 +158,16 @@ public sealed interface Membership {
       m.put(
           "pekko.cluster.downing-provider-class",
           "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
+      // The side with most members downs the other once the membership stayed the same for
+      // stable-after; a crashed member's channels wait that long plus the failure detector's
+      // pause (3 s) before they come back elsewhere (docs/operations.md, "Failover").
+      m.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-majority");
+      m.put("pekko.cluster.split-brain-resolver.stable-after", STABLE_AFTER);
+      m.put("pekko.cluster.log-info", "on");
+      // Peers' shards follow their connections (PeerOwnership): the coordinator looks for
+      // shards to move every second.
+      m.put("pekko.cluster.sharding.rebalance-interval", "1s");
+      m.put("pekko.cluster.log-info-verbose", "off");
       return ConfigFactory.parseMap(m, "Membership.Member");
     }
 

@@ -3,7 +3,10 @@
  * cluster of one (the embedded default) or a member of a real cluster (clustered mode: fixed host
  * and port, seed nodes, split-brain resolver, a shared PostgreSQL journal); it renders the remoting
  * settings, joins, and starts what must run once per cluster (the channel index, as a singleton
- * when clustered). {@link io.ferry.node.cluster.Departures} lets the oldest member restart the
- * channels of a member that left.
+ * when clustered). In clustered mode channels are sharded by remote peer ({@link
+ * io.ferry.node.cluster.PeerShards}) and a peer's shard follows the member holding its connection
+ * ({@link io.ferry.node.cluster.PeerOwnership}). {@link io.ferry.node.cluster.Departures} lets the
+ * oldest member restart the channels of a member that left; {@link
+ * io.ferry.node.cluster.ClusterView} is what {@code GET /v1/cluster} shows.
  */
 package io.ferry.node.cluster;

@@ -24,6 +24,7 @@ import io.ferry.node.payments.AutoPayer;
 import io.ferry.node.retention.ChannelPurge;
 import io.ferry.node.retention.PurgedChannels;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.persistence.shared.PeerAddressBook;
 import io.ferry.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +66,7 @@ public final class FerryNodeBackend implements NodeBackend {
   private final PeerTracker peers;
   private final PurgedChannels purged;
   private final Optional<AutoPayer> payer;
+  private final Optional<PeerAddressBook> sharedAddresses;
   private final CurrentPersistenceIdsQuery journal;
   private final JournalEvents events;
   private final Executor blocking;
@@ -104,7 +106,8 @@ public final class FerryNodeBackend implements NodeBackend {
         peers,
         purged,
         payer,
-        new ImportAllowlist(store.directory().toAbsolutePath().getParent(), List.of()));
+        new ImportAllowlist(store.directory().toAbsolutePath().getParent(), List.of()),
+        Optional.empty());
   }
 
   /**
@@ -113,6 +116,8 @@ public final class FerryNodeBackend implements NodeBackend {
    * @param purged where purges are recorded
    * @param payer the payer of the node's paid pulls, when it has a budget
    * @param imports where imports may read files from
+   * @param sharedAddresses a cluster's shared address book: {@link #connect} records the address
+   *     there and leaves dialing to the member that hosts the peer's channels
    */
   public FerryNodeBackend(
       FerryNode node,
@@ -121,8 +126,10 @@ public final class FerryNodeBackend implements NodeBackend {
       PeerTracker peers,
       PurgedChannels purged,
       Optional<AutoPayer> payer,
-      ImportAllowlist imports) {
+      ImportAllowlist imports,
+      Optional<PeerAddressBook> sharedAddresses) {
     this.imports = imports;
+    this.sharedAddresses = sharedAddresses;
     this.node = node;
     this.payer = payer;
     this.transport = transport;
@@ -175,6 +182,17 @@ public final class FerryNodeBackend implements NodeBackend {
           new IllegalArgumentException(
               "multiaddr '" + multiaddr + "' lacks /p2p/<peer id>: the peer must be named"));
     }
+    if (sharedAddresses.isPresent()) {
+      // Clustered: one member holds the connection to a peer, the one hosting its channels; it
+      // dials with the address recorded here when its channels need to.
+      io.ferry.transport.identity.Multiaddr at = address;
+      return CompletableFuture.supplyAsync(
+          () -> {
+            sharedAddresses.get().putIfAbsent(at.peer(), at.toString());
+            return at.peer();
+          },
+          blocking);
+    }
     return transport
         .connect(address)
         .exceptionally(
@@ -184,6 +202,11 @@ public final class FerryNodeBackend implements NodeBackend {
                   new IllegalArgumentException(
                       "cannot connect to " + multiaddr + ": " + cause.getMessage(), cause));
             });
+  }
+
+  @Override
+  public Optional<io.ferry.node.cluster.ClusterView> cluster() {
+    return Optional.of(node.cluster());
   }
 
   @Override

@@ -40,6 +40,11 @@ public interface NodeBackend {
    */
   CompletionStage<PeerId> connect(String multiaddr);
 
+  /** The cluster as this node sees it; empty where there is no cluster to show. */
+  default java.util.Optional<io.ferry.node.cluster.ClusterView> cluster() {
+    return java.util.Optional.empty();
+  }
+
   /** Peers this node knows, connected or not. */
   CompletionStage<List<PeerInfo>> peers();
 

@@ -54,6 +54,7 @@ final class NodeEndpoints {
         new Endpoint(HttpMethods.GET, "/v1/openapi.json", true, p -> openApi()),
         new Endpoint(HttpMethods.GET, "/v1/id", true, p -> id()),
         new Endpoint(HttpMethods.GET, "/v1/peers", true, p -> peers()),
+        new Endpoint(HttpMethods.GET, "/v1/cluster", true, p -> cluster()),
         new Endpoint(HttpMethods.GET, "/v1/payments", true, p -> payments()),
         new Endpoint(HttpMethods.POST, "/v1/blocks/import", true, p -> importFile()),
         new Endpoint(HttpMethods.POST, "/v1/export", true, p -> export()),
@@ -104,6 +105,16 @@ final class NodeEndpoints {
                                 "connected", p.connected(),
                                 "channels", p.channels()))
                     .toList()));
+  }
+
+  private Route cluster() {
+    return node.cluster()
+        .map(replies::ok)
+        .orElseGet(
+            () ->
+                replies.status(
+                    StatusCodes.NOT_FOUND,
+                    Map.of("error", "not-clustered", "message", "this node has no cluster view")));
   }
 
   private Route payments() {

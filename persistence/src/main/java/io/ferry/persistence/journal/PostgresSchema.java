@@ -1,10 +1,14 @@
 package io.ferry.persistence.journal;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,40 +16,100 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
  * Creates pekko-persistence-jdbc's tables in PostgreSQL when they are missing, then checks that
- * they are there. The DDL is the one the plugin publishes in its jar ({@code
- * schema/postgres/postgres-create-schema.sql}: {@code event_journal}, {@code event_tag}, {@code
- * snapshot}, {@code durable_state}); {@code SchemaUtils.createIfNotExists} applies it statement by
- * statement and passes over what already exists, so running it at every start is safe, also from
- * several members at once. Because it passes over every failing statement, the check afterwards is
- * what turns "the role may not create tables" into a clear error.
+ * they are there. The DDL is the one the plugin publishes in its jar ({@value #DDL}: {@code
+ * event_journal}, {@code event_tag}, {@code snapshot}, {@code durable_state}), applied statement by
+ * statement over plain JDBC (not through the plugin's testkit). Its {@code CREATE INDEX} statements
+ * lack {@code IF NOT EXISTS}, which is added (and {@code CONCURRENTLY}, which would deadlock with a
+ * member waiting for the lock, is dropped), so running it at every start is safe; members starting
+ * at once take turns under a PostgreSQL advisory lock, so two never race on the same {@code CREATE
+ * TABLE}. The check afterwards turns "the role may not create tables" into a clear error.
  */
 final class PostgresSchema {
   /** The tables the journal, snapshot store and read journal use. */
   static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot");
 
+  /**
+   * Ferry's own tables beside the plugin's, what cluster members share besides the journal: the
+   * peer address book ({@code io.ferry.persistence.shared.PeerAddressBook}).
+   */
+  static final List<String> FERRY_DDL =
+      List.of(
+          "CREATE TABLE IF NOT EXISTS ferry_peer_addresses (peer_id VARCHAR(128) PRIMARY KEY,"
+              + " address VARCHAR(1024) NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+
+  /** The plugin's own DDL for PostgreSQL, a resource of its jar. */
+  static final String DDL = "schema/postgres/postgres-create-schema.sql";
+
+  /** The advisory lock members take while they create the schema (any fixed number will do). */
+  private static final long LOCK = 0x466572727953L; // "FerryS"
+
   private PostgresSchema() {}
 
-  /** The journal's tables, created on the journal's connection pool where missing. */
+  /** The journal's tables, created where missing. */
   static CompletionStage<Void> createIfNotExists(
       ClassicActorSystemProvider system, PostgresJournalSettings journal) {
     Executor blocking =
         system.classicSystem().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
-    return CompletableFuture.runAsync(() -> requireConnection(journal), blocking)
-        .thenCompose(ok -> SchemaUtils.createIfNotExists("jdbc-journal", system))
-        .handle(
-            (ok, error) -> {
-              if (error != null) {
-                Throwable cause = unwrap(error);
-                throw new CompletionException(
-                    cause instanceof IllegalStateException ? cause : failure(journal, cause));
-              }
-              return null;
-            })
-        .thenRunAsync(() -> requireTables(journal), blocking);
+    return CompletableFuture.runAsync(
+        () -> {
+          requireConnection(journal);
+          List<String> all = new ArrayList<>(statements());
+          all.addAll(FERRY_DDL);
+          apply(journal, all);
+          requireTables(journal);
+        },
+        blocking);
+  }
+
+  /** The plugin's DDL as single statements, every {@code CREATE INDEX} made idempotent. */
+  static List<String> statements() {
+    String sql;
+    try (InputStream in = PostgresSchema.class.getClassLoader().getResourceAsStream(DDL)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "pekko-persistence-jdbc's " + DDL + " is not on the class path");
+      }
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not read " + DDL + ": " + e.getMessage(), e);
+    }
+    List<String> out = new ArrayList<>();
+    for (String statement : sql.split(";")) {
+      String s = statement.strip();
+      if (s.isEmpty()) {
+        continue;
+      }
+      // CONCURRENTLY waits for every other transaction, also a member's waiting for the lock
+      // (a deadlock); on a table being created it saves nothing.
+      s =
+          s.replaceFirst(
+              "(?i)^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?!IF NOT EXISTS)",
+              "CREATE $1INDEX IF NOT EXISTS ");
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** Runs the statements under the advisory lock, each in its own transaction. */
+  private static void apply(PostgresJournalSettings journal, List<String> statements) {
+    try (Connection c =
+            DriverManager.getConnection(journal.url(), journal.user(), journal.password());
+        Statement st = c.createStatement()) {
+      c.setAutoCommit(true);
+      st.execute("SELECT pg_advisory_lock(" + LOCK + ")");
+      try {
+        for (String s : statements) {
+          st.execute(s);
+        }
+      } finally {
+        st.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
+      }
+    } catch (SQLException e) {
+      throw new CompletionException(failure(journal, e));
+    }
   }
 
   /**
@@ -110,9 +174,5 @@ final class PostgresSchema {
   private static IllegalStateException failure(PostgresJournalSettings journal, Throwable cause) {
     return new IllegalStateException(
         "could not prepare the " + journal.describe() + ": " + cause.getMessage(), cause);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

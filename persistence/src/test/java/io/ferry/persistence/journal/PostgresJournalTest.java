@@ -128,6 +128,43 @@ class PostgresJournalTest {
   }
 
   @Test
+  void membersPreparingAnEmptyDatabaseAtOnceAllSucceedWithThePluginsOwnTables() throws Exception {
+    try (TestPostgres.Database empty = TestPostgres.freshDatabase()) {
+      PostgresJournalSettings shared =
+          new PostgresJournalSettings(empty.url(), empty.user(), empty.password(), 1, true);
+      ActorTestKit kit =
+          ActorTestKit.create(
+              "at-once",
+              ConfigFactory.parseString("pekko.loglevel = OFF")
+                  .withFallback(shared.toConfig())
+                  .withFallback(ConfigFactory.load()));
+      try {
+        List<java.util.concurrent.CompletableFuture<Void>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          all.add(shared.prepare(kit.system()).toCompletableFuture());
+        }
+        java.util.concurrent.CompletableFuture.allOf(
+                all.toArray(new java.util.concurrent.CompletableFuture[0]))
+            .get(90, TimeUnit.SECONDS);
+      } finally {
+        kit.shutdownTestKit();
+      }
+      try (Connection c = DriverManager.getConnection(empty.url(), empty.user(), empty.password());
+          Statement s = c.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_indexes WHERE indexname IN"
+                      + " ('event_journal_ordering_idx', 'state_tag_idx',"
+                      + " 'state_global_offset_idx')")) {
+        r.next();
+        assertThat(r.getLong(1)).as("the plugin's indexes, each created once").isEqualTo(3);
+      }
+    }
+    assertThat(PostgresSchema.statements())
+        .allSatisfy(s -> assertThat(s).containsIgnoringCase("IF NOT EXISTS"));
+  }
+
+  @Test
   void aWrongPasswordFailsPreparationNamingTheJournal() throws Exception {
     PostgresJournalSettings wrong =
         new PostgresJournalSettings(db.url(), db.user(), db.password() + "-wrong", 1, true);

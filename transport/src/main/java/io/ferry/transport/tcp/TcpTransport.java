@@ -65,6 +65,9 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final int instance = INSTANCES.incrementAndGet();
   private final AtomicInteger sessionNames = new AtomicInteger();
   private volatile TransportHandler handler = new UnboundHandler();
+  private volatile java.util.function.Function<PeerId, Optional<Multiaddr>> addressSource =
+      peer -> Optional.empty();
+  private volatile java.util.function.BiConsumer<PeerId, Multiaddr> addressSink = (p, a) -> {};
   private volatile Multiaddr listenAddress;
   private volatile boolean closed;
 
@@ -152,6 +155,19 @@ public final class TcpTransport implements DataTransport, TransportContext {
   }
 
   /**
+   * Shares the address book (a cluster's, whose members present one peer): {@code lookup} is asked
+   * for the address of a peer the book lacks, before dialing it (on the peer's session, at most
+   * until it answers one, so it may block briefly); {@code verified} hears every address a
+   * handshake confirmed.
+   */
+  public void shareAddresses(
+      java.util.function.Function<PeerId, Optional<Multiaddr>> lookup,
+      java.util.function.BiConsumer<PeerId, Multiaddr> verified) {
+    this.addressSource = lookup;
+    this.addressSink = verified;
+  }
+
+  /**
    * Dials {@code address} (which must name its peer) unless connected already. The address book
    * takes {@code address} only once a handshake over a connection dialed to it succeeded: a wrong
    * address never replaces a good one.
@@ -166,6 +182,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
   }
 
   /** Drops the connection to {@code peer}, if any; it is redialed when needed, as after a loss. */
+  @Override
   public void disconnect(PeerId peer) {
     ActorRef<SessionCommand> s = sessions.get(peer);
     if (s != null) {
@@ -376,12 +393,19 @@ public final class TcpTransport implements DataTransport, TransportContext {
 
   @Override
   public Multiaddr addressOf(PeerId peer) {
-    return addressBook.get(peer);
+    Multiaddr known = addressBook.get(peer);
+    if (known != null) {
+      return known;
+    }
+    Optional<Multiaddr> found = addressSource.apply(peer);
+    found.ifPresent(a -> addressBook.putIfAbsent(peer, a));
+    return found.orElse(null);
   }
 
   @Override
   public void addressVerified(PeerId peer, Multiaddr address) {
     addressBook.put(peer, address);
+    blocking.execute(() -> addressSink.accept(peer, address));
   }
 
   @Override
