@@ -29,8 +29,8 @@ public final class CatCommand implements Callable<Integer> {
   String target;
 
   @Override
-  public Integer call() {
-    return LocalBlocks.run(spec, this::execute);
+  public Integer call() throws Exception {
+    return execute();
   }
 
   private Integer execute() throws Exception {

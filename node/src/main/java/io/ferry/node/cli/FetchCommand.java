@@ -54,8 +54,8 @@ public final class FetchCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   @Override
-  public Integer call() {
-    return LocalBlocks.run(spec, this::execute);
+  public Integer call() throws Exception {
+    return execute();
   }
 
   private Integer execute() throws Exception {

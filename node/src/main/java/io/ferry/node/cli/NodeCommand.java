@@ -122,6 +122,7 @@ public final class NodeCommand implements Runnable {
       node.node().system().getWhenTerminated().thenRun(stopped::countDown);
       stopped.await();
       if (!signalled.get()) {
+        PrintWriter err = spec.commandLine().getErr();
         err.println(
             "ferry node run: the node stopped by itself (removed from its cluster); exiting");
         err.flush();
