@@ -82,6 +82,11 @@ final class ActorSessionIo implements SessionIo {
   }
 
   @Override
+  public void send(Frame frame, CompletableFuture<Void> sent) {
+    link.send(frame, sent);
+  }
+
+  @Override
   public boolean data(Frame.Block frame, Runnable onWritten) {
     return link.data(FrameCodec.encode(frame), () -> later(onWritten));
   }
@@ -116,6 +121,21 @@ final class ActorSessionIo implements SessionIo {
     long ref = node.newRef();
     channels.bind(ref, channel);
     return ref;
+  }
+
+  @Override
+  public void unbind(ReceiveChannel channel) {
+    channels.unbind(channel);
+  }
+
+  @Override
+  public void bind(long ref, SendChannel channel) {
+    channels.bind(ref, channel);
+  }
+
+  @Override
+  public long newRun() {
+    return node.newRun();
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * Limiter callbacks arrive on any thread and are handed to the session's thread.
  */
 final class PeerLimits {
-  private final TransportContext node;
+  private final NodeLimits node;
   private final RateLimiter uploadPeer;
   private final RateLimiter downloadPeer;
   private final ByteBudget peerCredit;
@@ -26,7 +26,7 @@ final class PeerLimits {
    * @param onDownloadUnthrottled runs (on the session's thread) when credit may be returned again
    */
   PeerLimits(
-      TransportContext node,
+      NodeLimits node,
       Consumer<Runnable> later,
       Runnable onUploadUnthrottled,
       Runnable onDownloadUnthrottled) {

@@ -1,7 +1,6 @@
 package io.ferry.transport.tcp;
 
 import io.ferry.channels.PeerId;
-import io.ferry.channels.wire.TransferMessage;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
@@ -52,7 +51,7 @@ final class PeerLink {
     void cancelRedial();
   }
 
-  private record Pending(TransferMessage message, CompletableFuture<Void> sent, long deadline) {}
+  private record Pending(Frame frame, CompletableFuture<Void> sent, long deadline) {}
 
   private final TransportContext node;
   private final PeerId peer;
@@ -100,10 +99,13 @@ final class PeerLink {
     return !pending.isEmpty();
   }
 
-  /** Sends a control message now, or once connected (fails if no address is known). */
-  void send(TransferMessage message, CompletableFuture<Void> sent) {
+  /**
+   * Sends a frame that must arrive (a control message, or an open carrying one) now, or once
+   * connected (fails if no address is known).
+   */
+  void send(Frame frame, CompletableFuture<Void> sent) {
     if (active != null) {
-      active.outbox.offerControl(FrameCodec.encode(new Frame.Message(message)));
+      active.outbox.offerControl(FrameCodec.encode(frame));
       sent.complete(null);
     } else if (address() == null) {
       sent.completeExceptionally(
@@ -111,7 +113,7 @@ final class PeerLink {
               "not connected to " + peer + " and no address is known for it"));
     } else {
       long deadline = System.nanoTime() + node.settings().connectTimeout().toNanos();
-      pending.add(new Pending(message, sent, deadline));
+      pending.add(new Pending(frame, sent, deadline));
       redialBy(dialTimeFor(deadline, System.nanoTime()));
       ensureConnected();
     }
@@ -302,7 +304,7 @@ final class PeerLink {
     }
     log.debug("connected to {} ({})", peer, c);
     for (Pending p : pending) {
-      c.outbox.offerControl(FrameCodec.encode(new Frame.Message(p.message())));
+      c.outbox.offerControl(FrameCodec.encode(p.frame()));
       p.sent().complete(null);
     }
     pending.clear();

@@ -49,7 +49,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
   private final PeerLink link;
   private final SessionChannels channels = new SessionChannels();
   private final SessionIo io;
-  private final EarlyFrames early = new EarlyFrames();
+  private final ChannelFrames frames;
 
   static Behavior<SessionCommand> create(TransportContext node, PeerId peer, Multiaddr address) {
     return Behaviors.setup(
@@ -69,6 +69,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
     this.limits = new PeerLimits(node, this::later, this::pumpAll, this::creditUnthrottled);
     this.link = new PeerLink(node, peer, address, ctx.getSelf(), this);
     this.io = new ActorSessionIo(ctx, node, peer, link, limits, channels);
+    this.frames = new ChannelFrames(io, channels);
     timers.startTimerAtFixedRate(Tick.INSTANCE, node.settings().progressInterval());
   }
 
@@ -86,7 +87,8 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
         .onMessage(Pause.class, m -> onPauseOrResume(m.channel(), true))
         .onMessage(Resume.class, m -> onPauseOrResume(m.channel(), false))
         .onMessage(CloseChannel.class, this::onCloseChannel)
-        .onMessage(SendMessage.class, m -> run(() -> link.send(m.message(), m.sent())))
+        .onMessage(
+            SendMessage.class, m -> run(() -> link.send(new Frame.Message(m.message()), m.sent())))
         .onMessage(Connect.class, m -> run(() -> link.connect(m.address(), m.connected())))
         .onMessage(Disconnect.class, m -> run(link::disconnect))
         .onMessageEquals(Tick.INSTANCE, this::onTick)
@@ -102,34 +104,24 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
 
   // ---- API ----
 
+  /**
+   * The engine opens the sending side: a new channel, or a new run of one still open. Either way
+   * the open goes to the receiver with the engine's message.
+   */
   private Behavior<SessionCommand> onOpenSend(OpenSend m) {
     ChannelId id = m.request().channelId();
     SendChannel existing = channels.send(id);
     if (existing != null && existing.state() != SendChannel.State.ENDED) {
-      existing.reopen(m.request());
-      if (m.paused()) {
-        existing.pauseLocally();
-      }
-      return this;
-    }
-    boolean admitted = node.slots().acquire(id, peer, () -> later(() -> admit(id)));
-    SendChannel ch = new SendChannel(m.request(), io, admitted, early.takePaused(id));
-    channels.add(ch);
-    if (m.paused()) {
-      ch.pauseLocally();
-    }
-    if (admitted) {
-      node.handler().onChannelStarted(id);
+      existing.reopen(m.request(), m.message(), m.sent());
     } else {
-      log.debug("{}: queued (send slots full)", id);
-      node.handler().onChannelQueued(id);
-    }
-    Frame.Want want = early.takeWant(id);
-    if (want != null) {
-      want(ch, want);
-      if (early.takeCompleted(want.ref())) {
-        ch.onComplete(want.startIndex());
+      boolean admitted = node.slots().acquire(id, peer, () -> later(() -> admit(id)));
+      SendChannel ch = new SendChannel(m.request(), io, admitted);
+      channels.add(ch);
+      if (!admitted) {
+        log.debug("{}: queued (send slots full)", id);
+        node.handler().onChannelQueued(id);
       }
+      ch.open(m.message(), m.sent());
     }
     link.ensureConnected();
     return this;
@@ -144,18 +136,14 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
     }
   }
 
+  /** The engine opens the receiving side: a new channel, or a new run of one still open. */
   private Behavior<SessionCommand> onOpenReceive(OpenReceive m) {
     ChannelId id = m.request().channelId();
     ReceiveChannel existing = channels.receive(id);
-    ReceiveChannel ch = existing;
     if (existing != null && existing.state() != ReceiveChannel.State.ENDED) {
       existing.reopen(m.request(), m.held());
     } else {
-      ch = new ReceiveChannel(m.request(), io, m.held());
-      channels.add(ch);
-    }
-    if (m.paused()) {
-      ch.pauseLocally();
+      channels.add(new ReceiveChannel(m.request(), io, m.held()));
     }
     link.ensureConnected();
     return this;
@@ -172,7 +160,6 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
   }
 
   private Behavior<SessionCommand> onCloseChannel(CloseChannel m) {
-    forgetEarly(m.channel());
     return onEither(m.channel(), SendChannel::close, ReceiveChannel::close);
   }
 
@@ -202,6 +189,7 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
   @Override
   public void connected() {
     node.handler().onPeerConnected(peer);
+    channels.sends().forEach(SendChannel::connected);
     channels.receives().forEach(ReceiveChannel::connected);
   }
 
@@ -266,35 +254,9 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
     return this;
   }
 
-  /** The receiver wants a channel's blocks from a new reference. */
-  void want(SendChannel ch, Frame.Want want) {
-    channels.bind(want.ref(), ch);
-    ch.onWant(want);
-  }
-
-  /** A want for a channel the engine has not opened for sending yet. */
-  void earlyWant(Frame.Want want) {
-    early.want(want);
-  }
-
-  TransportContext node() {
-    return node;
-  }
-
-  /** The receiver paused (or resumed) a channel this node has not opened for sending yet. */
-  void earlyPause(ChannelId id, long seq, boolean pause) {
-    if (id.isParty(peer) && id.isParty(node.self())) {
-      early.pause(id, pause);
-      io.control(new Frame.Ack(id, seq, 0));
-    }
-  }
-
-  void earlyComplete(long ref) {
-    early.complete(ref);
-  }
-
-  void forgetEarly(ChannelId id) {
-    early.forget(id);
+  /** The channel frames of this session, for {@link InboundDispatch}. */
+  ChannelFrames frames() {
+    return frames;
   }
 
   /** Whether {@code c} is the connection in use (frames bound to a reference count only there). */
@@ -304,16 +266,6 @@ final class PeerSession extends AbstractBehavior<SessionCommand> implements Peer
 
   void onGoAway(Connection c) {
     link.onGoAway(c);
-  }
-
-  /** The channels, for {@link InboundDispatch} to find the one a frame is about. */
-  SessionChannels channels() {
-    return channels;
-  }
-
-  /** What the channels use of this session, and {@link InboundDispatch} too. */
-  SessionIo io() {
-    return io;
   }
 
   private void later(Runnable action) {

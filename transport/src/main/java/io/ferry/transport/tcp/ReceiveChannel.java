@@ -13,13 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receiving side of one channel, run by its peer session. It first walks the local store to
- * find how much of the traversal it already holds, then asks the sender for the rest ({@link
- * Frame.Want}), answers each page of offered CIDs with what it holds ({@link Frame.Have}), takes
- * held blocks from its own store and each sent block from the wire, checking that the block is the
- * one the traversal expects next (its hash was checked on arrival). Blocks are stored by its {@link
- * StoreBatcher}; its {@link ReceiveCredit} returns credit as they are stored; its {@link
- * LocalReads} read the local store; blocks from the wire wait in its {@link ArrivedBlocks} until
- * the traversal reaches them.
+ * find how much of the traversal it already holds; when the sender's {@link Frame.Open} arrives it
+ * asks for the rest from where the open says, or from its held prefix if that is shorter ({@link
+ * Frame.Want}, naming the open's run; never before an open), answers each page of offered CIDs with
+ * what it holds ({@link Frame.Have}), takes held blocks from its own store and each sent block from
+ * the wire, checking that the block is the one the traversal expects next (its hash was checked on
+ * arrival). Blocks are stored by its {@link StoreBatcher}; its {@link ReceiveCredit} returns credit
+ * as they are stored; its {@link LocalReads} read the local store; blocks from the wire wait in its
+ * {@link ArrivedBlocks} until the traversal reaches them.
  */
 final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private static final Logger log = LoggerFactory.getLogger(ReceiveChannel.class);
@@ -43,19 +44,28 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private long ref = -1;
   private boolean firstOffer = true;
   private final ArrivedBlocks arrived;
-  private final LocalPause pause;
+  private boolean paused;
   private long senderTotal = -1;
+
+  /** The run of the sender's open this side answers; -1 until an open arrives. */
+  private long run = -1;
+
+  /** Where the open of {@link #run} starts, until the sender's first offer of the run. */
+  private long runStart = Long.MAX_VALUE;
 
   ReceiveChannel(DataRequest request, SessionIo io, CompletableFuture<Long> held) {
     this.id = request.channelId();
     this.request = request;
     this.io = io;
-    this.credit = new ReceiveCredit(io, () -> ref, () -> state == State.ACTIVE);
+    this.credit = new ReceiveCredit(io, () -> ref, () -> state == State.ACTIVE && ref >= 0);
     this.batcher = new StoreBatcher(id, io, this);
     this.offers = new ReceiveOffers(io, this);
     this.reads = new LocalReads(io);
     this.arrived = new ArrivedBlocks(credit, io.settings().maxBytesPerChannel());
-    this.pause = new LocalPause(id, io);
+    this.paused = request.paused();
+    if (paused) {
+      credit.pause();
+    }
     waitingForIndex.add(held);
     prepare();
   }
@@ -84,22 +94,53 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
           state = State.ACTIVE;
           log.debug("{}: {} blocks already held", id, t.index());
           answerIndexWaiters();
-          if (io.isConnected()) {
+          if (run >= 0 && io.isConnected()) {
             want();
           }
         });
   }
 
-  /** The engine opened the channel again (a restart): answer how much is held, ask again. */
+  /**
+   * The engine opened the channel again (a restart): a new run, as the request decides. Answer how
+   * much is held; ask for nothing until the sender opens its side again.
+   */
   void reopen(DataRequest again, CompletableFuture<Long> held) {
     this.request = again;
     waitingForIndex.add(held);
+    stopRun();
+    setPaused(again.paused());
     if (state == State.ACTIVE) {
       batcher.flush();
       answerIndexWaiters();
-      if (io.isConnected()) {
-        want();
-      }
+    }
+  }
+
+  /** Forgets the sender's run: its frames in flight are dropped, the next open starts anew. */
+  private void stopRun() {
+    run = -1;
+    runStart = Long.MAX_VALUE;
+    if (state == State.ACTIVE) {
+      forgetInFlight();
+    }
+    io.unbind(this);
+    ref = -1;
+  }
+
+  /**
+   * The sender opened its side (run {@code run}, from {@code startIndex}): ask for the blocks. The
+   * same open again (re-sent after a reconnect) asks again only if no want of it is out.
+   */
+  void onOpen(long openRun, long startIndex) {
+    if (state == State.ENDED || (openRun == run && ref >= 0)) {
+      return;
+    }
+    if (openRun != run) {
+      stopRun();
+      run = openRun;
+      runStart = startIndex;
+    }
+    if (state == State.ACTIVE && io.isConnected()) {
+      want();
     }
   }
 
@@ -111,9 +152,9 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
     waitingForIndex.answer(traversal.index());
   }
 
-  /** The connection is up: ask the sender for what is missing. */
+  /** The connection is up: ask the sender that opened for what is missing. */
   void connected() {
-    if (state == State.ACTIVE) {
+    if (state == State.ACTIVE && run >= 0) {
       want();
     }
   }
@@ -121,9 +162,10 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private void want() {
     forgetInFlight();
     ref = io.newRef(this);
-    offers.reset(traversal.index());
+    long from = Math.min(runStart, traversal.index());
+    offers.reset(from);
     firstOffer = true;
-    io.control(new Frame.Want(id, ref, traversal.index(), credit.open()));
+    io.control(new Frame.Want(id, ref, run, from, credit.open(), paused));
     advance();
   }
 
@@ -145,6 +187,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   void onOffer(Frame.Offer offer) {
     if (firstOffer) {
       firstOffer = false;
+      runStart = Long.MAX_VALUE;
       credit.start();
       long at = traversal.index();
       if (offer.firstIndex() > at) {
@@ -171,8 +214,8 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   }
 
   /**
-   * The sender starts before where this side stands (the engine told it to skip fewer blocks than
-   * are held): walk the local store again up to the sender's start.
+   * The sender starts before where this side stands (its engine decided to start before the held
+   * prefix, to count blocks stored but not counted): walk the local store again up to there.
    */
   private void rewind(long to) {
     reads.start(
@@ -210,7 +253,7 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
    * credit they took) until it resumes.
    */
   private void advance() {
-    if (pause.paused()) {
+    if (paused) {
       return;
     }
     while (state == State.ACTIVE && !reads.pending() && !traversal.isDone()) {
@@ -353,34 +396,44 @@ final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   }
 
   void pauseLocally() {
-    if (pause.pause()) {
-      credit.pause();
-    }
+    setPaused(true);
   }
 
   void resumeLocally() {
-    if (pause.resume()) {
+    setPaused(false);
+  }
+
+  /**
+   * Pauses or resumes this side: credit is withheld and nothing is consumed while paused. The
+   * sender hears of it at once if a want of this side is out, else with the next want.
+   */
+  private void setPaused(boolean pause) {
+    if (pause == paused) {
+      return;
+    }
+    paused = pause;
+    if (ref >= 0 && state == State.ACTIVE) {
+      io.control(pause ? new Frame.Pause(id) : new Frame.Resume(id));
+    }
+    if (pause) {
+      credit.pause();
+    } else {
       credit.resume();
       advance();
     }
   }
 
-  void onRemotePause(long seq) {
-    io.control(new Frame.Ack(id, seq, traversal == null ? 0 : traversal.index()));
-  }
-
-  void onRemoteResume(long seq) {
-    io.control(new Frame.Ack(id, seq, traversal == null ? 0 : traversal.index()));
-  }
-
-  /** The sender closed its side: it failed (with a reason) or stopped (cancelled). */
+  /**
+   * The sender closed its side: it failed (with a reason), or stopped this run (a restart or a
+   * cancel; its engine tells which): then this side waits for the next open.
+   */
   void onRemoteClose(String error) {
     if (state == State.ENDED) {
       return;
     }
     if (error.isEmpty()) {
-      log.debug("{}: the sender closed the channel before the end", id);
-      end();
+      log.debug("{}: the sender closed its run before the end", id);
+      stopRun();
     } else {
       String why = "the sending peer failed: " + error;
       log.warn("channel {} failed receiving from {}: {}", id, io.peer(), why);

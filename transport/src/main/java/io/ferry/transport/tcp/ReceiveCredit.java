@@ -111,6 +111,11 @@ final class ReceiveCredit {
   }
 
   private void grant(long bytes) {
+    if (ref.getAsLong() < 0) {
+      // No want is out (the channel waits for its sender's next open): that want carries the
+      // credit the allocation allows then.
+      return;
+    }
     if (paused || io.limits().downloadThrottled()) {
       withheld += bytes;
     } else if (bytes > 0) {

@@ -3,24 +3,28 @@ package io.ferry.transport.tcp;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.wire.DataProgress;
 import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.TransferMessage;
 import io.ferry.transport.tcp.frame.Frame;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sending side of one channel, run by its peer session. After the receiver's {@link Frame.Want}
- * its {@link SendQueue} walks the DAG from the wanted index, offers the CIDs and reads the blocks
- * the receiver lacks; the channel sends them in traversal order as far as the receiver's credit,
- * the outbox, the rate limits, the pause flags and the byte limit allow, and reports progress in
- * batches.
+ * The sending side of one channel, run by its peer session. Each open by the engine (the first, and
+ * each restart) is a new run: the channel sends a {@link Frame.Open} carrying the run's number, its
+ * start and the engine's control message, and takes only a {@link Frame.Want} that names that run.
+ * Then its {@link SendQueue} walks the DAG from the wanted index, offers the CIDs and reads the
+ * blocks the receiver lacks; the channel sends them in traversal order as far as the receiver's
+ * credit, the outbox, the rate limits, the pause flags and the byte limit allow, and reports
+ * progress in batches.
  */
 final class SendChannel implements SendQueue.Owner {
   private static final Logger log = LoggerFactory.getLogger(SendChannel.class);
 
   enum State {
     QUEUED,
-    WAITING,
+    AWAITING_WANT,
     RUNNING,
     ALL_SENT,
     ENDED
@@ -33,10 +37,11 @@ final class SendChannel implements SendQueue.Owner {
   private State state;
   private boolean admitted;
   private Frame.Want pendingWant;
-  private boolean firstWant = true;
+  private long run;
+  private boolean wanted;
   private long ref = -1;
   private long credit;
-  private final LocalPause pause;
+  private boolean paused;
   private boolean remotePaused;
   private boolean limitHeld;
   private long firstTimeQueuedBytes;
@@ -46,14 +51,15 @@ final class SendChannel implements SendQueue.Owner {
   private final ProgressBatch queued;
   private final ProgressBatch sent;
 
-  SendChannel(DataRequest request, SessionIo io, boolean admitted, boolean remotePaused) {
+  /** A channel opened by the engine with {@code request}; {@link #open} sends its open. */
+  SendChannel(DataRequest request, SessionIo io, boolean admitted) {
     this.id = request.channelId();
     this.request = request;
     this.io = io;
-    this.state = admitted ? State.WAITING : State.QUEUED;
+    this.state = admitted ? State.AWAITING_WANT : State.QUEUED;
     this.admitted = admitted;
-    this.remotePaused = remotePaused;
-    this.pause = new LocalPause(id, io);
+    this.paused = request.paused();
+    this.run = io.newRun();
     this.highestQueued = io.recallQueued(id);
     this.queue = new SendQueue(io, () -> this.request, this);
     TcpSettings s = io.settings();
@@ -73,24 +79,29 @@ final class SendChannel implements SendQueue.Owner {
   }
 
   /**
-   * The engine opened the channel again (a restart): keep moving, with its new limits. The byte
-   * limit of a request counts first-time bytes from its open, so the count starts over; a count
-   * kept from before made a sender restarted several times stop short of its limit for good. Its
-   * own pause is lifted too (see below).
+   * Tells the receiver this run is open, with the engine's {@code message} (null: none); {@code
+   * sent} completes once the open is on its way, or fails if the peer cannot be reached.
    */
-  void reopen(DataRequest again) {
+  void open(TransferMessage message, CompletableFuture<Void> sent) {
+    io.send(new Frame.Open(id, run, request.startIndex(), message), sent);
+  }
+
+  /**
+   * The engine opened the channel again (a restart): a new run with the new request's decision.
+   * Data stops until the receiver wants it for the new run. The byte limit counts first-time bytes
+   * from this open; a count kept from before made a sender restarted several times stop short of
+   * its limit for good.
+   */
+  void reopen(DataRequest again, TransferMessage message, CompletableFuture<Void> sent) {
     this.request = again;
-    firstWant = true;
     firstTimeQueuedBytes = 0;
     limitHeld = false;
-    // An open starts unpaused, as a new channel does: the engine pauses it again if it should.
-    // A responder paused for payment reopens allowed repeats only, and must resend the blocks
-    // lost in flight, or the client waits for them while the responder waits for payment.
-    pause.resume();
-    setByteLimit(again.byteLimit());
-    // The receiver's want for the new run may have come first: the sender then already runs, held
-    // by the old limit or pause, and nothing else will wake it.
-    pump();
+    paused = again.paused();
+    pendingWant = null;
+    stopRunning();
+    run = io.newRun();
+    wanted = false;
+    open(message, sent);
   }
 
   /** A send slot became free for this queued channel. */
@@ -98,9 +109,8 @@ final class SendChannel implements SendQueue.Owner {
     if (state != State.QUEUED) {
       return;
     }
-    state = State.WAITING;
+    state = State.AWAITING_WANT;
     admitted = true;
-    io.handler().onChannelStarted(id);
     if (pendingWant != null) {
       Frame.Want w = pendingWant;
       pendingWant = null;
@@ -108,11 +118,29 @@ final class SendChannel implements SendQueue.Owner {
     }
   }
 
-  /** The receiver wants the blocks from {@code want.startIndex()}: (re)start from there. */
+  /** The connection is up: an open not answered yet is sent again (without its message). */
+  void connected() {
+    if (!wanted && state != State.ENDED) {
+      io.control(new Frame.Open(id, run, request.startIndex(), null));
+    }
+  }
+
+  /**
+   * The receiver wants the blocks from {@code want.startIndex()} for the current run: (re)start
+   * from there. A want for another run (an earlier open) is ignored: the receiver answers this
+   * run's open with a want of its own.
+   */
   void onWant(Frame.Want want) {
     if (state == State.ENDED) {
       return;
     }
+    if (want.run() != run) {
+      log.debug("{}: ignoring a want for run {}, the open is run {}", id, want.run(), run);
+      return;
+    }
+    wanted = true;
+    io.bind(want.ref(), this);
+    remotePaused = want.paused();
     if (state == State.QUEUED) {
       pendingWant = want;
       return;
@@ -121,12 +149,8 @@ final class SendChannel implements SendQueue.Owner {
     state = State.RUNNING;
     ref = want.ref();
     credit = want.credit();
-    // The engine's skip (the receiver's count, relayed in a control message) decides where the
-    // first run starts; a receiver that asks again after a reconnect knows better.
-    long start = firstWant ? Math.min(request.skipBlocks(), want.startIndex()) : want.startIndex();
-    firstWant = false;
-    log.debug("{}: sending from index {} (ref {})", id, start, ref);
-    queue.start(start);
+    log.debug("{}: sending from index {} (ref {})", id, want.startIndex(), ref);
+    queue.start(want.startIndex());
   }
 
   void onCredit(long bytes) {
@@ -171,11 +195,7 @@ final class SendChannel implements SendQueue.Owner {
         countHeld(queue.poll().index());
         continue;
       }
-      if (credit <= 0
-          || pause.paused()
-          || remotePaused
-          || io.limits().uploadThrottled()
-          || !io.hasRoom()) {
+      if (credit <= 0 || paused || remotePaused || io.limits().uploadThrottled() || !io.hasRoom()) {
         break;
       }
       if (limitHolds(next.index())) {
@@ -192,13 +212,13 @@ final class SendChannel implements SendQueue.Owner {
     }
   }
 
-  /** Whether the byte limit holds back the block at {@code index}. */
+  /**
+   * Whether the byte limit holds back the block at {@code index}: a first-time block once the
+   * first-time bytes queued since the open reached the limit. Repeats always go.
+   */
   private boolean limitHolds(long index) {
-    long limit = request.byteLimit();
-    if (limit == DataRequest.NO_NEW_BYTES) {
-      return index >= Math.max(request.countedBlocks(), highestQueued + 1);
-    }
-    return limit > 0 && firstTimeQueuedBytes >= limit;
+    return index >= Math.max(request.countedBlocks(), highestQueued + 1)
+        && firstTimeQueuedBytes >= request.byteLimit();
   }
 
   private void holdAtLimit() {
@@ -257,41 +277,31 @@ final class SendChannel implements SendQueue.Owner {
   }
 
   void setByteLimit(long limit) {
-    request =
-        new DataRequest(
-            request.channelId(),
-            request.peer(),
-            request.root(),
-            request.selector(),
-            request.skipBlocks(),
-            request.countedBlocks(),
-            limit);
-    if (limitHeld
-        && limit != DataRequest.NO_NEW_BYTES
-        && (limit == 0 || firstTimeQueuedBytes < limit)) {
+    request = request.withByteLimit(limit);
+    if (limitHeld && firstTimeQueuedBytes < limit) {
       limitHeld = false;
       pump();
     }
   }
 
   void pauseLocally() {
-    pause.pause();
+    paused = true;
   }
 
   void resumeLocally() {
-    if (pause.resume()) {
+    if (paused) {
+      paused = false;
       pump();
     }
   }
 
-  void onRemotePause(long seq) {
+  /** The receiver paused: nothing more is sent until it resumes (or wants again, unpaused). */
+  void onRemotePause() {
     remotePaused = true;
-    io.control(new Frame.Ack(id, seq, queue.nextIndex()));
   }
 
-  void onRemoteResume(long seq) {
+  void onRemoteResume() {
     remotePaused = false;
-    io.control(new Frame.Ack(id, seq, queue.nextIndex()));
     pump();
   }
 
@@ -322,9 +332,14 @@ final class SendChannel implements SendQueue.Owner {
   /** The connection dropped: wait for the receiver to want the blocks again. */
   void connectionLost() {
     flushProgress();
+    stopRunning();
+  }
+
+  private void stopRunning() {
     if (state == State.RUNNING || state == State.ALL_SENT) {
+      flushProgress();
       generation++;
-      state = State.WAITING;
+      state = State.AWAITING_WANT;
       queue.stop();
       credit = 0;
     }

@@ -64,6 +64,11 @@ final class SessionChannels {
     receivesByRef.put(ref, channel);
   }
 
+  /** {@code channel} asks for nothing now: its reference is gone. */
+  void unbind(ReceiveChannel channel) {
+    receivesByRef.values().remove(channel);
+  }
+
   /** The connection went: no reference holds any more. */
   void unbindAll() {
     sendsByRef.clear();

@@ -19,12 +19,12 @@ sealed interface SessionCommand {
     INSTANCE
   }
 
-  /** Opens a sending channel; {@code paused}: the engine paused it before it opened here. */
-  record OpenSend(DataRequest request, boolean paused) implements SessionCommand {}
-
-  /** Opens a receiving channel; {@code paused}: the engine paused it before it opened here. */
-  record OpenReceive(DataRequest request, CompletableFuture<Long> held, boolean paused)
+  /** Opens (or reopens) a sending channel and sends its open with {@code message} (or none). */
+  record OpenSend(DataRequest request, TransferMessage message, CompletableFuture<Void> sent)
       implements SessionCommand {}
+
+  /** Opens (or reopens) a receiving channel; {@code held} answers its held prefix. */
+  record OpenReceive(DataRequest request, CompletableFuture<Long> held) implements SessionCommand {}
 
   record SetByteLimit(ChannelId channel, long limit) implements SessionCommand {}
 

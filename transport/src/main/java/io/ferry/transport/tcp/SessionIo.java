@@ -5,6 +5,7 @@ import io.ferry.channels.wire.TransportHandler;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.transport.tcp.frame.Frame;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -31,6 +32,12 @@ interface SessionIo {
   void control(Frame frame);
 
   /**
+   * Sends a frame that must reach the peer (an open with its control message): now, or once
+   * connected; {@code sent} fails if no connection comes up in time.
+   */
+  void send(Frame frame, CompletableFuture<Void> sent);
+
+  /**
    * Queues a block frame; {@code onWritten} runs on the session's thread once the frame went to the
    * wire. Returns whether more may be queued now.
    */
@@ -47,6 +54,15 @@ interface SessionIo {
 
   /** A new reference for a receiving channel's data frames, replacing its previous one. */
   long newRef(ReceiveChannel channel);
+
+  /** The receiving channel's reference is gone: frames that name it are dropped. */
+  void unbind(ReceiveChannel channel);
+
+  /** The receiver asks for a sending channel's data under {@code ref}, replacing its previous. */
+  void bind(long ref, SendChannel channel);
+
+  /** A new run number for a sending channel's open, never used before by this node. */
+  long newRun();
 
   /** The rate limits and in-flight budgets that apply to this peer. */
   PeerLimits limits();

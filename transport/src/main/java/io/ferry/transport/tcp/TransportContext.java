@@ -7,10 +7,8 @@ import io.ferry.ipld.store.BlockStore;
 import java.util.concurrent.Executor;
 
 /** What every peer session of one transport shares: the node's identity, resources and limits. */
-interface TransportContext {
+interface TransportContext extends NodeLimits {
   PeerId self();
-
-  TcpSettings settings();
 
   TransportHandler handler();
 
@@ -20,18 +18,8 @@ interface TransportContext {
 
   SendSlots slots();
 
-  /** In-flight receive credit over all peers. */
-  ByteBudget totalCredit();
-
-  RateLimiter uploadLimit();
-
-  RateLimiter downloadLimit();
-
   /** Where block store reads and writes run. */
   Executor blockingExecutor();
-
-  /** Runs a task after a delay (rate limiters' wake-ups). */
-  void schedule(java.time.Duration delay, Runnable task);
 
   /** The address book's entry for {@code peer}, or null. */
   io.ferry.transport.identity.Multiaddr addressOf(PeerId peer);
@@ -42,8 +30,11 @@ interface TransportContext {
   /** A channel reference unique on this node. */
   long newRef();
 
-  /** Whether {@code channel} is open on this node with a peer other than {@code peer}. */
-  boolean isOpenWithAnotherPeer(ChannelId channel, PeerId peer);
+  /**
+   * A run number for a sending channel's open, unique on this node and, since it starts at a random
+   * point, not one an earlier process of this node used.
+   */
+  long newRun();
 
   /** A channel's data movement ended on this node. */
   void retired(ChannelId channel);

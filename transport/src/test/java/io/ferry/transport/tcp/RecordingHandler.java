@@ -99,11 +99,6 @@ final class RecordingHandler implements TransportHandler {
   }
 
   @Override
-  public void onChannelStarted(ChannelId channelId) {
-    events.add("started " + channelId.transferId());
-  }
-
-  @Override
   public void onPeerConnected(PeerId peer) {
     events.add("connected " + peer);
   }

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pauses the engine gives before a channel opened on the connection, and a receiver that holds the
- * whole DAG before the sender answers. A paused channel is checked once a second channel, opened
- * after it on the same connection, moved a DAG of the same size entirely: had the pause been
- * dropped, the first would have moved blocks by then.
+ * Channels whose open says "paused" (the engine's decision travels with the open), and a receiver
+ * that holds the whole DAG before the sender opens. A paused channel is checked once a second
+ * channel, opened after it on the same connection, moved a DAG of the same size entirely: had the
+ * pause been lost, the first would have moved blocks by then.
  */
-class EarlyPauseTest {
+class OpenedPausedTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private TcpNode provider;
@@ -40,19 +40,18 @@ class EarlyPauseTest {
   }
 
   @Test
-  void aReceiverPausedBeforeItOpensGetsNoBlockUntilItResumes() throws Exception {
+  void aReceiverOpenedPausedGetsNoBlockUntilItResumes() throws Exception {
     ImportResult file =
         TestDags.importFile(provider.store, TestDags.randomBytes(256 << 10, 7), 16 << 10);
     ChannelId id = new ChannelId(client.identity.peerId(), provider.identity.peerId(), 1);
 
-    client.transport.pause(id);
     long held =
         client
             .transport
-            .openReceive(request(id, file, true))
+            .openReceive(request(id, file, true).withPaused(true))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-    provider.transport.openSend(request(id, file, false));
+    provider.transport.openSend(request(id, file, false), null);
     anotherChannelMovesADag(10);
 
     assertThat(client.handler.blocks(id, DataProgress.Direction.RECEIVED)).isZero();
@@ -66,7 +65,7 @@ class EarlyPauseTest {
   }
 
   @Test
-  void aSenderPausedBeforeItOpensSendsNoBlockUntilItResumes() throws Exception {
+  void aSenderOpenedPausedSendsNoBlockUntilItResumes() throws Exception {
     ImportResult file =
         TestDags.importFile(provider.store, TestDags.randomBytes(256 << 10, 8), 16 << 10);
     ChannelId id = new ChannelId(client.identity.peerId(), provider.identity.peerId(), 2);
@@ -76,8 +75,7 @@ class EarlyPauseTest {
         .openReceive(request(id, file, true))
         .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
-    provider.transport.pause(id);
-    provider.transport.openSend(request(id, file, false));
+    provider.transport.openSend(request(id, file, false).withPaused(true), null);
     anotherChannelMovesADag(11);
 
     assertThat(provider.handler.blocks(id, DataProgress.Direction.QUEUED)).isZero();
@@ -92,7 +90,7 @@ class EarlyPauseTest {
   }
 
   @Test
-  void aReceiverHoldingTheWholeDagFinishesOnlyAfterTheSenderAnswered() throws Exception {
+  void aReceiverHoldingTheWholeDagFinishesOnlyAfterTheSenderOpened() throws Exception {
     ImportResult file =
         TestDags.importFile(provider.store, TestDags.randomBytes(64 << 10, 9), 16 << 10);
     TestDags.importFile(client.store, TestDags.randomBytes(64 << 10, 9), 16 << 10);
@@ -108,8 +106,7 @@ class EarlyPauseTest {
 
     assertThat(held).isEqualTo(file.blocks());
     assertThat(client.handler.finished(id)).isNotDone();
-    provider.transport.openSend(
-        new DataRequest(id, client.identity.peerId(), file.root(), Selectors.all(), held, 0, 0));
+    provider.transport.openSend(request(id, file, false).withStartIndex(held), null);
 
     assertThat(client.handler.awaitFinished(id, WAIT))
         .isEqualTo(new RecordingHandler.Finished(false, null));
@@ -118,14 +115,11 @@ class EarlyPauseTest {
   }
 
   private DataRequest request(ChannelId id, ImportResult file, boolean receiving) {
-    return new DataRequest(
+    return DataRequest.of(
         id,
         receiving ? provider.identity.peerId() : client.identity.peerId(),
         file.root(),
-        Selectors.all(),
-        0,
-        0,
-        0);
+        Selectors.all());
   }
 
   /** A second pull of a 256 KiB DAG on the same connection, to its end. */
@@ -138,7 +132,7 @@ class EarlyPauseTest {
         .openReceive(request(id, other, true))
         .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
-    provider.transport.openSend(request(id, other, false));
+    provider.transport.openSend(request(id, other, false), null);
     assertThat(client.handler.awaitFinished(id, WAIT))
         .isEqualTo(new RecordingHandler.Finished(false, null));
   }

@@ -1,0 +1,21 @@
+package io.ferry.transport.tcp;
+
+import java.time.Duration;
+
+/**
+ * The limits every peer of one transport shares: the settings that size them, the node-wide rate
+ * limiters and receive budget, and the scheduler the limiters wake up with.
+ */
+interface NodeLimits {
+  TcpSettings settings();
+
+  /** In-flight receive credit over all peers. */
+  ByteBudget totalCredit();
+
+  RateLimiter uploadLimit();
+
+  RateLimiter downloadLimit();
+
+  /** Runs a task after a delay (rate limiters' wake-ups). */
+  void schedule(Duration delay, Runnable task);
+}
