@@ -103,7 +103,7 @@ public abstract class DataTransportContract {
     ChannelId id = new ChannelId(p.b().self(), p.a().self(), 1);
 
     long held = receive(p.b(), id, p.a().self(), dag.root(), 0);
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0), null);
 
     onA.awaitFinished(id);
     onB.awaitFinished(id);
@@ -134,7 +134,7 @@ public abstract class DataTransportContract {
 
     long held = receive(p.b(), id, p.a().self(), dag.root(), 8);
     assertThat(held).isEqualTo(10);
-    p.a().openSend(request(id, p.b().self(), dag.root(), 8, 9, 0));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 8, 9, 0), null);
 
     onB.awaitFinished(id);
     onA.awaitFinished(id);
@@ -155,14 +155,14 @@ public abstract class DataTransportContract {
     ChannelId id = new ChannelId(p.b().self(), p.a().self(), 3);
     receive(p.b(), id, p.a().self(), dag.root(), 0);
 
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000), null);
 
     long atLimit = onA.awaitLimit(id, 1);
     assertThat(atLimit).isGreaterThanOrEqualTo(50_000).isLessThan(50_000 + 5_000);
     assertThat(onA.totalBytes(id, Direction.QUEUED)).isEqualTo(atLimit);
     assertThat(onB.finished(id)).isFalse();
 
-    p.a().setByteLimit(id, 0);
+    p.a().setByteLimit(id, DataRequest.NO_LIMIT);
     onB.awaitFinished(id);
     assertThat(onB.totalBytes(id, Direction.RECEIVED)).isEqualTo(dag.dagSize());
   }
@@ -175,12 +175,12 @@ public abstract class DataTransportContract {
     ImportResult dag = TestDags.file(storeA, 300_000, 4096, 8);
     ChannelId id = new ChannelId(p.b().self(), p.a().self(), 8);
     receive(p.b(), id, p.a().self(), dag.root(), 0);
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000), null);
     assertThat(onA.awaitLimit(id, 1)).isGreaterThanOrEqualTo(50_000);
     long counted = onA.firstTime(id, Direction.QUEUED);
 
     receive(p.b(), id, p.a().self(), dag.root(), counted);
-    p.a().openSend(request(id, p.b().self(), dag.root(), counted, counted, 50_000));
+    p.a().openSend(request(id, p.b().self(), dag.root(), counted, counted, 50_000), null);
 
     assertThat(onA.awaitLimit(id, 2))
         .as("first-time bytes queued after the reopen")
@@ -188,21 +188,22 @@ public abstract class DataTransportContract {
         .isLessThan(50_000 + 5_000);
     assertThat(onA.firstTimeBytes(id, Direction.QUEUED)).isGreaterThanOrEqualTo(100_000);
     assertThat(onB.finished(id)).isFalse();
-    p.a().setByteLimit(id, 0);
+    p.a().setByteLimit(id, DataRequest.NO_LIMIT);
     onB.awaitFinished(id);
     assertThat(onA.firstTimeBytes(id, Direction.QUEUED)).isEqualTo(dag.dagSize());
   }
 
   @Test
-  void aSenderHeldAtItsLimitMovesOnWhenReopenedAfterTheReceiversWantArrived() throws Exception {
-    // A restart's reopen can reach the sender after the receiver's want for the new run: the
-    // sender then already runs, held at its old limit, and no other want comes to wake it. The
-    // reopen itself must let it move on, or each side waits for the other.
+  void aSenderHeldAtItsLimitMovesOnWhenReopenedAfterTheReceiverReopened() throws Exception {
+    // A restart reopens the receiver first, and all it sent since has been handled when the
+    // sender reopens. The receiver asks for the new run only in answer to the sender's reopen,
+    // which must let the sender move on with its new limit (before the one open protocol, the
+    // receiver's early want found the sender held at its old limit, and both sides waited).
     Pair p = bound();
     ImportResult dag = TestDags.file(storeA, 300_000, 4096, 11);
     ChannelId id = new ChannelId(p.b().self(), p.a().self(), 11);
     receive(p.b(), id, p.a().self(), dag.root(), 0);
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 50_000), null);
     onA.awaitLimit(id, 1);
     long counted = onA.firstTime(id, Direction.QUEUED);
 
@@ -211,12 +212,12 @@ public abstract class DataTransportContract {
     roundTripsFromB(p, 1);
     roundTrips(p, 2);
     roundTripsFromB(p, 2);
-    p.a().openSend(request(id, p.b().self(), dag.root(), counted, counted, 50_000));
+    p.a().openSend(request(id, p.b().self(), dag.root(), counted, counted, 50_000), null);
 
     assertThat(onA.awaitLimit(id, 2))
         .as("first-time bytes queued after the reopen")
         .isGreaterThanOrEqualTo(50_000);
-    p.a().setByteLimit(id, 0);
+    p.a().setByteLimit(id, DataRequest.NO_LIMIT);
     onB.awaitFinished(id);
     assertThat(onA.firstTimeBytes(id, Direction.QUEUED)).isEqualTo(dag.dagSize());
   }
@@ -232,7 +233,7 @@ public abstract class DataTransportContract {
     ChannelId id = new ChannelId(p.b().self(), p.a().self(), 7);
     assertThat(receive(p.b(), id, p.a().self(), dag.root(), 4)).isEqualTo(4);
 
-    p.a().openSend(request(id, p.b().self(), dag.root(), 4, 12, DataRequest.NO_NEW_BYTES));
+    p.a().openSend(repeatsOnly(id, p.b().self(), dag.root(), 4, 12), null);
 
     assertThat(onA.awaitLimit(id, 1)).isZero();
     long repeatBytes = blocks.subList(4, 12).stream().mapToLong(Block::size).sum();
@@ -241,7 +242,7 @@ public abstract class DataTransportContract {
     assertThat(onA.firstTime(id, Direction.QUEUED)).isZero();
     assertThat(onB.finished(id)).isFalse();
 
-    p.a().setByteLimit(id, 0);
+    p.a().setByteLimit(id, DataRequest.NO_LIMIT);
     onB.awaitFinished(id);
     onA.awaitFinished(id);
     assertThat(onA.firstTime(id, Direction.QUEUED)).isEqualTo(blocks.size() - 12);
@@ -257,13 +258,13 @@ public abstract class DataTransportContract {
     ImportResult dag = TestDags.file(storeA, 200_000, 4096, 9);
     ChannelId id = new ChannelId(p.b().self(), p.a().self(), 9);
     receive(p.b(), id, p.a().self(), dag.root(), 0);
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 40_000));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 40_000), null);
     onA.awaitLimit(id, 1);
     p.a().pause(id);
     long counted = onA.firstTime(id, Direction.QUEUED);
 
     receive(p.b(), id, p.a().self(), dag.root(), counted);
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, counted, DataRequest.NO_NEW_BYTES));
+    p.a().openSend(repeatsOnly(id, p.b().self(), dag.root(), 0, counted), null);
 
     assertThat(onA.awaitLimit(id, 2)).as("new bytes queued after the reopen").isZero();
     assertThat(onA.firstTime(id, Direction.QUEUED)).isEqualTo(counted);
@@ -271,10 +272,10 @@ public abstract class DataTransportContract {
   }
 
   @Test
-  void aPauseGivenBeforeAnOpenForRepeatsOnlyDoesNotHoldTheRepeats() throws Exception {
+  void aPauseGivenBeforeAnOpenDoesNotOutliveIt() throws Exception {
     // Between a restart's close and its reopen the engine can pause the channel (the payment
-    // due at the limit): the transport keeps such a pause for the open. An open allowed repeats
-    // only must still resend them, then hold before the first new block.
+    // due at the limit). The open carries the engine's whole decision: this one, unpaused and
+    // allowed repeats only, resends them and holds before the first new block.
     Pair p = bound();
     ImportResult dag = TestDags.file(storeA, 200_000, 4096, 10);
     List<Block> blocks =
@@ -283,13 +284,53 @@ public abstract class DataTransportContract {
     receive(p.b(), id, p.a().self(), dag.root(), 12);
 
     p.a().pause(id);
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 12, DataRequest.NO_NEW_BYTES));
+    p.a().openSend(repeatsOnly(id, p.b().self(), dag.root(), 0, 12), null);
 
     assertThat(onA.awaitLimit(id, 1)).isZero();
     assertThat(onA.total(id, Direction.QUEUED)).isEqualTo(12);
     assertThat(onA.firstTime(id, Direction.QUEUED)).isZero();
     Poll.until(WAIT, "the 12 repeats stored", () -> storeB.has(blocks.get(11).cid()));
     assertThat(storeB.has(blocks.get(12).cid())).isFalse();
+  }
+
+  @Test
+  void theMessageSentWithAnOpenReachesThePeerBeforeAnyOfTheChannelsData() throws Exception {
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 100_000, 4096, 12);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 12);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+    List<Integer> progressWhenTheMessageArrived = new CopyOnWriteArrayList<>();
+    onB.onEachMessage = () -> progressWhenTheMessageArrived.add(onB.progress.size());
+
+    p.a()
+        .openSend(request(id, p.b().self(), dag.root(), 0, 0, 0), TransferRequest.update(12, false))
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+
+    onB.awaitFinished(id);
+    assertThat(onB.messages)
+        .singleElement()
+        .satisfies(m -> assertThat(m.message()).isEqualTo(TransferRequest.update(12, false)));
+    assertThat(progressWhenTheMessageArrived).containsExactly(0);
+    assertThat(onB.totalBytes(id, Direction.RECEIVED)).isEqualTo(dag.dagSize());
+  }
+
+  @Test
+  void aSenderOpenedPausedMovesNothingUntilResumed() throws Exception {
+    Pair p = bound();
+    ImportResult dag = TestDags.file(storeA, 100_000, 4096, 13);
+    ChannelId id = new ChannelId(p.b().self(), p.a().self(), 13);
+    receive(p.b(), id, p.a().self(), dag.root(), 0);
+
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0).withPaused(true), null);
+    roundTrips(p, 2);
+    roundTripsFromB(p, 2);
+
+    assertThat(onA.total(id, Direction.QUEUED)).isZero();
+    assertThat(onB.total(id, Direction.RECEIVED)).isZero();
+    p.a().resume(id);
+    onB.awaitFinished(id);
+    assertThat(onB.totalBytes(id, Direction.RECEIVED)).isEqualTo(dag.dagSize());
   }
 
   @Test
@@ -300,7 +341,7 @@ public abstract class DataTransportContract {
     receive(p.b(), id, p.a().self(), dag.root(), 0);
     p.b().pause(id);
 
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0), null);
     roundTrips(p, 2);
 
     assertThat(onB.total(id, Direction.RECEIVED)).isZero();
@@ -327,7 +368,7 @@ public abstract class DataTransportContract {
     ChannelId id = new ChannelId(p.b().self(), p.a().self(), 5);
     receive(p.b(), id, p.a().self(), dag.root(), 0);
 
-    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0));
+    p.a().openSend(request(id, p.b().self(), dag.root(), 0, 0, 0), null);
 
     onB.awaitFinished(id);
     assertThat(onB.errors(id)).singleElement().asString().contains(victim.cid().toString());
@@ -350,9 +391,19 @@ public abstract class DataTransportContract {
 
   // ---- helpers ----
 
+  /** A request from {@code start}, {@code counted} blocks counted, {@code limit} (0: none). */
   private static DataRequest request(
-      ChannelId id, PeerId peer, Cid root, long skip, long counted, long limit) {
-    return new DataRequest(id, peer, root, Selectors.all(), skip, counted, limit);
+      ChannelId id, PeerId peer, Cid root, long start, long counted, long limit) {
+    return DataRequest.of(id, peer, root, Selectors.all())
+        .withStartIndex(start)
+        .withCountedBlocks(counted)
+        .withByteLimit(limit == 0 ? DataRequest.NO_LIMIT : limit);
+  }
+
+  /** A request allowed repeats only: no first-time bytes. */
+  private static DataRequest repeatsOnly(
+      ChannelId id, PeerId peer, Cid root, long start, long counted) {
+    return request(id, peer, root, start, counted, 0).withByteLimit(0);
   }
 
   private static long receive(DataTransport t, ChannelId id, PeerId from, Cid root, long counted)
@@ -401,8 +452,12 @@ public abstract class DataTransportContract {
     final List<PeerId> connected = new CopyOnWriteArrayList<>();
     final List<PeerId> lost = new CopyOnWriteArrayList<>();
 
+    /** Runs as each message is recorded (on the transport's thread). */
+    volatile Runnable onEachMessage = () -> {};
+
     @Override
     public void onMessage(PeerId from, TransferMessage message) {
+      onEachMessage.run();
       messages.add(new Message(from, message));
     }
 

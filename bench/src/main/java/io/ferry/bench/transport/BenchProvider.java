@@ -145,10 +145,10 @@ public final class BenchProvider implements TransportHandler {
     if (message instanceof TransferRequest r && r.pull()) {
       ChannelId id = new ChannelId(from, transport.self(), r.transferId());
       transport.openSend(
-          new DataRequest(
-              id, from, r.baseCid(), r.selector(), r.receivedBlocks(), r.receivedBlocks(), 0));
-      transport.send(
-          from, new TransferResponse(r.type(), r.transferId(), true, false, null, 0, ""));
+          DataRequest.of(id, from, r.baseCid(), r.selector())
+              .withStartIndex(r.receivedBlocks())
+              .withCountedBlocks(r.receivedBlocks()),
+          new TransferResponse(r.type(), r.transferId(), true, false, null, 0, ""));
     }
   }
 

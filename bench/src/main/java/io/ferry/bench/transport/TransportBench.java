@@ -223,7 +223,7 @@ public final class TransportBench {
       ChannelId id = new ChannelId(t.self(), provider.peer(), ids.incrementAndGet());
       CompletableFuture<String> done = recorder.expect(id);
       long held =
-          t.openReceive(new DataRequest(id, provider.peer(), root, Selectors.all(), 0, 0, 0))
+          t.openReceive(DataRequest.of(id, provider.peer(), root, Selectors.all()))
               .toCompletableFuture()
               .get();
       t.send(
@@ -311,7 +311,7 @@ public final class TransportBench {
           ChannelId id = new ChannelId(t.self(), provider.peer(), ids.incrementAndGet());
           all.add(recorder.expect(id));
           Cid root = dags.get(i);
-          t.openReceive(new DataRequest(id, provider.peer(), root, Selectors.all(), 0, 0, 0))
+          t.openReceive(DataRequest.of(id, provider.peer(), root, Selectors.all()))
               .thenCompose(
                   held ->
                       t.send(

@@ -90,18 +90,24 @@ final class Actions {
   }
 
   void sendTo(PeerId peer, TransferMessage message) {
+    reportUndelivered(env.transport().send(peer, message), message, peer);
+  }
+
+  /** A message that could not be delivered comes back as {@code MessageFailed}. */
+  private void reportUndelivered(CompletionStage<Void> sent, TransferMessage message, PeerId peer) {
+    if (message == null) {
+      return;
+    }
     ActorRef<ChannelCommand> me = context.getSelf();
-    env.transport()
-        .send(peer, message)
-        .whenComplete(
-            (ok, error) -> {
-              if (error != null) {
-                me.tell(
-                    new ChannelCommand.MessageFailed(
-                        message.type(),
-                        "could not send " + message.type() + " to " + peer + ": " + cause(error)));
-              }
-            });
+    sent.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            me.tell(
+                new ChannelCommand.MessageFailed(
+                    message.type(),
+                    "could not send " + message.type() + " to " + peer + ": " + cause(error)));
+          }
+        });
   }
 
   /** Tells the other side that this side failed the channel. */
@@ -127,51 +133,40 @@ final class Actions {
     }
   }
 
+  /** Opens the receiving side, paused if this side has paused the channel. */
   void openReceive(ChannelState state, Step step, TypedVoucher answerResult) {
-    applyOwnPause(state);
     DataRequest request =
-        new DataRequest(
-            state.channelId(),
-            state.otherPeer(),
-            state.baseCid(),
-            state.selector(),
-            0,
-            state.receivedBlocks(),
-            0);
+        DataRequest.of(state.channelId(), state.otherPeer(), state.baseCid(), state.selector())
+            .withCountedBlocks(state.receivedBlocks())
+            .withPaused(Side.of(state).hasPaused(state));
     context.pipeToSelf(
         env.transport().openReceive(request),
         (held, error) ->
             error == null
                 ? new ChannelCommand.ReceiverReady(held, step, answerResult)
-                : new ChannelCommand.FinishData(
-                    false, "cannot prepare to receive: " + cause(error)));
+                : new ChannelCommand.FinishData("cannot prepare to receive: " + cause(error)));
   }
 
   /**
-   * Starts sending after the first {@code skip} traversal blocks. Blocks below what the channel
+   * Opens the sending side from traversal index {@code start}, with {@code message} (null: none)
+   * travelling with the open. The open carries the whole decision. Blocks below what the channel
    * already counted as queued are repeats: resending them is never counted (nor charged) again. A
-   * responder that (re)starts paused or at its data limit still resends those (the receiver lost
-   * them in flight and pays only for what it received) and holds before the first new block until
-   * it resumes ({@link DataRequest#NO_NEW_BYTES}).
+   * responder that (re)starts paused or at its data limit opens unpaused but allowed no new bytes:
+   * it resends the repeats (the receiver lost them in flight and pays only for what it received)
+   * and holds before the first new block until its validator lets it go on.
    */
-  void openSend(ChannelState state, long skip) {
+  void openSend(ChannelState state, long start, TransferMessage message) {
     memory.queuedAtOpen = state.queued();
     boolean atLimit =
         !state.isInitiator() && state.dataLimit() > 0 && state.queued() >= state.dataLimit();
     boolean repeatsOnly = atLimit || (!state.isInitiator() && state.responderPaused());
-    if (!repeatsOnly) {
-      applyOwnPause(state);
-    }
-    env.transport()
-        .openSend(
-            new DataRequest(
-                state.channelId(),
-                state.otherPeer(),
-                state.baseCid(),
-                state.selector(),
-                skip,
-                countedBlocks(state),
-                repeatsOnly ? DataRequest.NO_NEW_BYTES : byteLimit(state)));
+    DataRequest request =
+        DataRequest.of(state.channelId(), state.otherPeer(), state.baseCid(), state.selector())
+            .withStartIndex(start)
+            .withCountedBlocks(countedBlocks(state))
+            .withByteLimit(repeatsOnly ? 0 : byteLimit(state))
+            .withPaused(!repeatsOnly && Side.of(state).hasPaused(state));
+    reportUndelivered(env.transport().openSend(request, message), message, state.otherPeer());
     if (atLimit && !state.responderPaused()) {
       context.getSelf().tell(new ChannelCommand.PauseAtLimit(state.queued()));
     }
@@ -194,15 +189,9 @@ final class Actions {
    */
   private long byteLimit(ChannelState state) {
     if (state.isInitiator() || state.dataLimit() == 0) {
-      return 0;
+      return DataRequest.NO_LIMIT;
     }
     return Math.max(1, state.dataLimit() - memory.queuedAtOpen);
-  }
-
-  private void applyOwnPause(ChannelState state) {
-    if (Side.of(state).hasPaused(state)) {
-      env.transport().pause(state.channelId());
-    }
   }
 
   void pauseData(ChannelState state) {

@@ -107,19 +107,20 @@ final class Opening {
     }
   }
 
-  /** Responder: tells the initiator it accepted; a sender starts sending. */
+  /** Responder: tells the initiator it accepted; a sender opens its side with the answer. */
   private void answer(
       ChannelState state,
       MessageType type,
       long receivedBlocks,
       long sendSkip,
       TypedVoucher result) {
-    act.send(
-        state,
+    TransferResponse response =
         TransferResponse.accepted(
-            type, state.transferId(), state.responderPaused(), result, receivedBlocks));
+            type, state.transferId(), state.responderPaused(), result, receivedBlocks);
     if (state.isSender()) {
-      act.openSend(state, sendSkip);
+      act.openSend(state, sendSkip, response);
+    } else {
+      act.send(state, response);
     }
   }
 
@@ -312,7 +313,7 @@ final class Opening {
         plan,
         s -> {
           if (s.isSender()) {
-            act.openSend(s, response.receivedBlocks());
+            act.openSend(s, response.receivedBlocks(), null);
           }
         });
   }
@@ -346,7 +347,7 @@ final class Opening {
         plan,
         s -> {
           if (s.isSender()) {
-            act.openSend(s, response.receivedBlocks());
+            act.openSend(s, response.receivedBlocks(), null);
           }
         });
   }

@@ -6,36 +6,67 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 
 /**
- * Tells a transport to move one channel's blocks.
+ * The engine's whole decision about one side of a channel's data, handed to the transport in one
+ * open ({@link DataTransport#openReceive}, {@link DataTransport#openSend}): nothing the transport
+ * needs arrives by another path that could overtake it.
  *
  * @param channelId the channel
  * @param peer the other side: where blocks go (send) or come from (receive)
  * @param root root of the DAG
  * @param selector which part of the DAG, walked in traversal order
- * @param skipBlocks blocks at the start of the traversal not to move (the receiver holds them)
+ * @param startIndex sender: the traversal index to start at (the blocks before it are held by the
+ *     receiver, as its engine reported); the receiver starts there too, or at its own held prefix
+ *     if that is shorter. Ignored on receive
  * @param countedBlocks blocks the channel has already counted; progress for traversal indexes below
  *     this is reported as a repeat, above as first-time
- * @param byteLimit the sender stops queueing once this many first-time bytes were queued and
- *     reports {@link TransportHandler#onDataLimitReached}; 0 means no limit; {@link #NO_NEW_BYTES}
- *     lets only repeats through
+ * @param byteLimit sender: first-time bytes it may queue from this open (repeats always pass); it
+ *     holds before the next first-time block once it queued this many and reports {@link
+ *     TransportHandler#onDataLimitReached}; {@link #NO_LIMIT} for none, 0 for repeats only
+ * @param paused whether this side starts paused (moves no data until {@link DataTransport#resume})
  */
 public record DataRequest(
     ChannelId channelId,
     PeerId peer,
     Cid root,
     Selector selector,
-    long skipBlocks,
+    long startIndex,
     long countedBlocks,
-    long byteLimit) {
+    long byteLimit,
+    boolean paused) {
 
-  /**
-   * A byte limit that allows no first-time bytes: the sender resends the blocks below {@code
-   * countedBlocks} (repeats, already counted and paid for) and holds before the first block at or
-   * above it, reporting {@link TransportHandler#onDataLimitReached} with the first-time bytes it
-   * queued (none). A sender that restarts at its data limit opens with it, so what was lost in
-   * flight is delivered again while new data waits for payment. Raising the limit lets it go on.
-   */
-  public static final long NO_NEW_BYTES = -1;
+  /** A byte limit that never holds. */
+  public static final long NO_LIMIT = Long.MAX_VALUE;
+
+  public DataRequest {
+    if (startIndex < 0 || countedBlocks < 0 || byteLimit < 0) {
+      throw new IllegalArgumentException(
+          "negative start, count or byte limit in the data request of " + channelId);
+    }
+  }
+
+  /** A request from the first block, nothing counted, no byte limit, not paused. */
+  public static DataRequest of(ChannelId channelId, PeerId peer, Cid root, Selector selector) {
+    return new DataRequest(channelId, peer, root, selector, 0, 0, NO_LIMIT, false);
+  }
+
+  public DataRequest withStartIndex(long index) {
+    return new DataRequest(
+        channelId, peer, root, selector, index, countedBlocks, byteLimit, paused);
+  }
+
+  public DataRequest withCountedBlocks(long blocks) {
+    return new DataRequest(channelId, peer, root, selector, startIndex, blocks, byteLimit, paused);
+  }
+
+  public DataRequest withByteLimit(long limit) {
+    return new DataRequest(
+        channelId, peer, root, selector, startIndex, countedBlocks, limit, paused);
+  }
+
+  public DataRequest withPaused(boolean pause) {
+    return new DataRequest(
+        channelId, peer, root, selector, startIndex, countedBlocks, byteLimit, pause);
+  }
 
   /** Whether a block at traversal index {@code index} would be first-time data. */
   public boolean isFirstTime(long index) {

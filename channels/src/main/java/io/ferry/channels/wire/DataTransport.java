@@ -22,17 +22,32 @@ public interface DataTransport extends AutoCloseable {
   /**
    * Prepares to receive a channel's blocks from {@code request.peer()}: each arriving block is
    * checked against its CID and against the traversal, then stored. Completes with the number of
-   * traversal blocks already held in the local store (a prefix), which the sender can skip.
+   * traversal blocks already held in the local store (a prefix), which the sender can skip. Opening
+   * a channel open already starts a new run of it with this request. No block is asked for until
+   * the sending side opens: a receiver always opens before the control message that makes the
+   * sender's engine open.
    */
   CompletionStage<Long> openReceive(DataRequest request);
 
-  /** Starts sending a channel's blocks to {@code request.peer()}, in traversal order. */
-  void openSend(DataRequest request);
+  /**
+   * Starts (or, when open already, restarts) sending a channel's blocks to {@code request.peer()},
+   * in traversal order, as the request decides, and sends {@code message} (null: none) to the peer
+   * with the open, in one unit: the peer's engine hears the message no later than its transport
+   * hears of the open, and its transport asks for blocks only in answer to this open. The stage
+   * completes once the open is on its way, and fails as {@link #send} does.
+   */
+  CompletionStage<Void> openSend(DataRequest request, TransferMessage message);
 
-  /** Changes the byte limit of a sending channel (0 = none) and continues if it was held. */
+  /**
+   * Changes the byte limit of a sending channel (first-time bytes from its open; {@link
+   * DataRequest#NO_LIMIT} for none) and continues if it was held.
+   */
   void setByteLimit(ChannelId channelId, long byteLimit);
 
-  /** Stops moving data for the channel until {@link #resume}; nothing is lost. */
+  /**
+   * Stops moving data for an open channel until {@link #resume}; nothing is lost. A channel not
+   * open here is not affected: its open says whether it starts paused.
+   */
   void pause(ChannelId channelId);
 
   /** Continues exactly where the channel stopped. */

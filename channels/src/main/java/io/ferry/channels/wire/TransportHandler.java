@@ -26,12 +26,9 @@ public interface TransportHandler {
 
   /**
    * A sending channel waits for a free slot under the transport's concurrency limits (per peer and
-   * in total); the engine shows it as {@code Queued}. Followed by {@link #onChannelStarted}.
+   * in total); the engine shows it as {@code Queued} until data moves.
    */
   default void onChannelQueued(ChannelId channelId) {}
-
-  /** A sending channel got its slot and may move data (also called when it never waited). */
-  default void onChannelStarted(ChannelId channelId) {}
 
   /** The connection to a peer is up. */
   void onPeerConnected(PeerId peer);

@@ -109,9 +109,10 @@ class PaidRestartTest {
     aliceRestartsHolding(6);
 
     DataRequest reopened = bob.sends.get(bob.sends.size() - 1);
-    assertThat(reopened.skipBlocks()).isEqualTo(6);
+    assertThat(reopened.startIndex()).isEqualTo(6);
     assertThat(reopened.countedBlocks()).isEqualTo(10);
-    assertThat(reopened.byteLimit()).isEqualTo(DataRequest.NO_NEW_BYTES);
+    assertThat(reopened.byteLimit()).as("repeats only").isZero();
+    assertThat(reopened.paused()).as("the repeats go out whatever the pause").isFalse();
     assertThat(bob.calls).doesNotContain("pause " + id);
     Poll.until(
         WAIT,
@@ -154,7 +155,7 @@ class PaidRestartTest {
             TransferRequest.open(
                 id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
     Poll.until(WAIT, "accepted paused", () -> !bob.sends.isEmpty());
-    assertThat(bob.sends.get(0).byteLimit()).isEqualTo(DataRequest.NO_NEW_BYTES);
+    assertThat(bob.sends.get(0).byteLimit()).as("repeats only").isZero();
     kit.runCommand(
         new ReceiveRequest(
             ALICE, TransferRequest.voucher(id.transferId(), StubValidation.voucher("unseal"))));

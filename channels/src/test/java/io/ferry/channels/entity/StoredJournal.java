@@ -258,8 +258,8 @@ final class StoredJournal {
     }
 
     @Override
-    public void openSend(DataRequest request) {
-      recorded.openSend(request);
+    public CompletionStage<Void> openSend(DataRequest request, TransferMessage message) {
+      return recorded.openSend(request, message);
     }
 
     @Override

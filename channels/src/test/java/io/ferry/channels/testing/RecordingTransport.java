@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A transport that moves nothing and remembers every call, for unit tests of the channel actor.
- * Sends succeed unless {@link #failSends} is set; {@code openReceive} answers {@link #held}.
+ * Sends (and messages sent with an open) succeed unless {@link #failSends} is set; {@code
+ * openReceive} answers {@link #held}.
  */
 public final class RecordingTransport implements DataTransport {
   /** A message sent to a peer. */
@@ -59,10 +60,14 @@ public final class RecordingTransport implements DataTransport {
     return CompletableFuture.completedFuture(held);
   }
 
+  /** Records the open, and its message (if any) as sent with it. */
   @Override
-  public void openSend(DataRequest request) {
+  public CompletionStage<Void> openSend(DataRequest request, TransferMessage message) {
     sends.add(request);
-    calls.add("openSend " + request.channelId() + " skip " + request.skipBlocks());
+    calls.add("openSend " + request.channelId() + " from " + request.startIndex());
+    return message == null
+        ? CompletableFuture.completedFuture(null)
+        : send(request.peer(), message);
   }
 
   @Override

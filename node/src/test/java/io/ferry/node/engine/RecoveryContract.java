@@ -221,7 +221,7 @@ abstract class RecoveryContract {
 
   /** The scripted peer sends the whole DAG; alice's side of the data finishes. */
   private ChannelId delivered(ChannelId id) {
-    script.openSend(new DataRequest(id, alice.id, scriptDag.root(), Selectors.all(), 0, 0, 0));
+    script.openSend(DataRequest.of(id, alice.id, scriptDag.root(), Selectors.all()), null);
     alice.await(id, Status.TransferFinished);
     return id;
   }
@@ -243,7 +243,7 @@ abstract class RecoveryContract {
   private ChannelId scriptPulls(long transferId, Status until) throws Exception {
     ChannelId id = new ChannelId(SCRIPT, alice.id, transferId);
     script
-        .openReceive(new DataRequest(id, alice.id, aliceDag.root(), Selectors.all(), 0, 0, 0))
+        .openReceive(DataRequest.of(id, alice.id, aliceDag.root(), Selectors.all()))
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     TypedVoucher voucher = alice.node.registry().encode(new Tickets.Ticket("script"));

@@ -100,6 +100,7 @@ public final class LocalTransport implements DataTransport {
 
   @Override
   public CompletionStage<Long> openReceive(DataRequest request) {
+    setPaused(request.channelId(), request.paused());
     CompletableFuture<Long> ready = new CompletableFuture<>();
     inbox.execute(
         () -> {
@@ -128,15 +129,15 @@ public final class LocalTransport implements DataTransport {
 
   // ---- sending ----
 
+  /**
+   * Delivers {@code message} to the peer first (its inbox runs it before the first batch, which
+   * goes there too), then starts the channel as the request decides.
+   */
   @Override
-  public void openSend(DataRequest request) {
-    if (outgoing.containsKey(request.channelId())
-        || request.byteLimit() == DataRequest.NO_NEW_BYTES) {
-      // Opened again (a restart): it starts unpaused, as the TCP transport's does; the engine
-      // pauses it again if it should. A pause given before the first open still holds, except
-      // for an open allowed repeats only, which resends what the receiver lost whatever pause.
-      paused.remove(request.channelId());
-    }
+  public CompletionStage<Void> openSend(DataRequest request, TransferMessage message) {
+    CompletionStage<Void> delivered =
+        message == null ? CompletableFuture.completedFuture(null) : send(request.peer(), message);
+    setPaused(request.channelId(), request.paused());
     long generation = generations.incrementAndGet();
     inbox.execute(
         () -> {
@@ -145,7 +146,7 @@ public final class LocalTransport implements DataTransport {
           long firstBlocks = 0;
           long firstBytes = 0;
           try {
-            for (long i = 0; i < request.skipBlocks() && out.blocks.hasNext(); i++) {
+            for (long i = 0; i < request.startIndex() && out.blocks.hasNext(); i++) {
               Block skipped = out.blocks.next();
               if (out.nextIndex >= request.countedBlocks()) {
                 firstBlocks++;
@@ -169,6 +170,7 @@ public final class LocalTransport implements DataTransport {
           }
           pump(out);
         });
+    return delivered;
   }
 
   private void pump(Outgoing out) {
@@ -305,6 +307,15 @@ public final class LocalTransport implements DataTransport {
   @Override
   public void pause(ChannelId channelId) {
     paused.add(channelId);
+  }
+
+  /** The open's decision: paused, or not (a pause given before the open does not outlive it). */
+  private void setPaused(ChannelId channelId, boolean pause) {
+    if (pause) {
+      paused.add(channelId);
+    } else {
+      paused.remove(channelId);
+    }
   }
 
   @Override

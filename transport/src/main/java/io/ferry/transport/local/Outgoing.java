@@ -29,11 +29,11 @@ final class Outgoing {
     this.limit = request.byteLimit();
   }
 
-  /** Whether the byte limit holds the next block back. */
+  /**
+   * Whether the byte limit holds the next block back: a first-time block once the first-time bytes
+   * queued since the open reached the limit. Repeats always go.
+   */
   boolean atLimit() {
-    if (limit == DataRequest.NO_NEW_BYTES) {
-      return request.isFirstTime(nextIndex);
-    }
-    return limit > 0 && firstTimeBytesQueued >= limit;
+    return request.isFirstTime(nextIndex) && firstTimeBytesQueued >= limit;
   }
 }

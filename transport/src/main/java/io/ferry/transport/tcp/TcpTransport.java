@@ -10,12 +10,19 @@ import io.ferry.channels.wire.TransportHandler;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.transport.tcp.flow.ByteBudget;
+import io.ferry.transport.tcp.flow.RateLimiter;
+import io.ferry.transport.tcp.flow.SendSlots;
+import io.ferry.transport.tcp.link.Connector;
+import io.ferry.transport.tcp.link.PeerSession;
+import io.ferry.transport.tcp.link.SessionCommand;
+import io.ferry.transport.tcp.link.TransportContext;
 import io.ferry.transport.tcp.tls.TlsEngines;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,11 +64,8 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final Map<PeerId, ActorRef<SessionCommand>> sessions = new ConcurrentHashMap<>();
   private final Map<PeerId, Multiaddr> addressBook = new ConcurrentHashMap<>();
   private final Map<ChannelId, PeerId> channelPeers = new ConcurrentHashMap<>();
-
-  /** Channels the engine paused before it opened them here: they open paused. */
-  private final Set<ChannelId> pausedBeforeOpen = ConcurrentHashMap.newKeySet();
-
   private final AtomicLong refs = new AtomicLong();
+  private final AtomicLong runs = new AtomicLong(new SecureRandom().nextLong() >>> 8);
   private final int instance = INSTANCES.incrementAndGet();
   private final AtomicInteger sessionNames = new AtomicInteger();
   private volatile TransportHandler handler = new UnboundHandler();
@@ -237,40 +241,26 @@ public final class TcpTransport implements DataTransport, TransportContext {
     if (!register(request, held)) {
       return held;
     }
-    sessionFor(request.peer())
-        .tell(
-            new SessionCommand.OpenReceive(
-                request, held, pausedBeforeOpen.remove(request.channelId())));
+    sessionFor(request.peer()).tell(new SessionCommand.OpenReceive(request, held));
     return held;
   }
 
   @Override
-  public void openSend(DataRequest request) {
-    CompletableFuture<Long> refused = new CompletableFuture<>();
-    if (!register(request, refused)) {
-      refused.exceptionally(
+  public CompletionStage<Void> openSend(DataRequest request, TransferMessage message) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    if (!register(request, sent)) {
+      sent.exceptionally(
           e -> {
             handler.onDataFinished(request.channelId(), true, e.getMessage());
             return null;
           });
-      return;
+      return sent;
     }
-    sessionFor(request.peer())
-        .tell(
-            new SessionCommand.OpenSend(
-                request, pausedBeforeOpen.remove(request.channelId()) && !repeatsOnly(request)));
+    sessionFor(request.peer()).tell(new SessionCommand.OpenSend(request, message, sent));
+    return sent;
   }
 
-  /**
-   * An open allowed repeats only (a responder reopened at its limit or paused) resends the blocks
-   * it counted whatever pause was given before it: the receiver lost them in flight, and waiting
-   * for payment before resending what was already charged would stall both sides.
-   */
-  private static boolean repeatsOnly(DataRequest request) {
-    return request.byteLimit() == DataRequest.NO_NEW_BYTES;
-  }
-
-  private boolean register(DataRequest request, CompletableFuture<Long> result) {
+  private boolean register(DataRequest request, CompletableFuture<?> result) {
     ChannelId id = request.channelId();
     String problem = null;
     if (request.peer().equals(self())) {
@@ -295,37 +285,30 @@ public final class TcpTransport implements DataTransport, TransportContext {
     tellChannel(channelId, new SessionCommand.SetByteLimit(channelId, byteLimit));
   }
 
-  /**
-   * Pauses the channel; a channel not opened here yet (the engine pauses before it opens a paused
-   * channel) opens paused.
-   */
   @Override
   public void pause(ChannelId channelId) {
-    if (!tellChannel(channelId, new SessionCommand.Pause(channelId)) && !closed) {
-      pausedBeforeOpen.add(channelId);
-    }
+    tellChannel(channelId, new SessionCommand.Pause(channelId));
   }
 
   @Override
   public void resume(ChannelId channelId) {
-    pausedBeforeOpen.remove(channelId);
     tellChannel(channelId, new SessionCommand.Resume(channelId));
   }
 
   @Override
   public void close(ChannelId channelId) {
-    pausedBeforeOpen.remove(channelId);
     tellChannel(channelId, new SessionCommand.CloseChannel(channelId));
   }
 
-  /** Tells the channel's session, if the channel is open here; false if it is not. */
-  private boolean tellChannel(ChannelId id, SessionCommand command) {
+  /**
+   * Tells the channel's session, if the channel is open here. The session gets it after the open
+   * (the map is filled before the open is told); a channel not open here is not affected.
+   */
+  private void tellChannel(ChannelId id, SessionCommand command) {
     PeerId peer = channelPeers.get(id);
     if (peer != null && !closed) {
       sessionFor(peer).tell(command);
-      return true;
     }
-    return false;
   }
 
   @Override
@@ -414,9 +397,8 @@ public final class TcpTransport implements DataTransport, TransportContext {
   }
 
   @Override
-  public boolean isOpenWithAnotherPeer(ChannelId channel, PeerId peer) {
-    PeerId p = channelPeers.get(channel);
-    return p != null && !p.equals(peer);
+  public long newRun() {
+    return runs.incrementAndGet();
   }
 
   @Override

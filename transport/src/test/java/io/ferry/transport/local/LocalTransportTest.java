@@ -60,31 +60,25 @@ class LocalTransportTest extends DataTransportContract {
       a.bind(onA);
       b.bind(onB);
       ChannelId id = new ChannelId(b.self(), a.self(), 1);
-      b.openReceive(new DataRequest(id, a.self(), dag.root(), Selectors.all(), 0, 0, 0))
+      b.openReceive(DataRequest.of(id, a.self(), dag.root(), Selectors.all()))
           .toCompletableFuture()
           .get(20, TimeUnit.SECONDS);
       store.holdAfter(3);
-      a.openSend(new DataRequest(id, b.self(), dag.root(), Selectors.all(), 0, 0, 0));
+      a.openSend(DataRequest.of(id, b.self(), dag.root(), Selectors.all()), null);
       Poll.until(WAIT, "a read held mid-DAG", store::holding);
 
       a.close();
       LocalTransport again =
           net.join(Peers.ALICE, new MemoryBlockStore()); // back before the read ends
-      b.openReceive(new DataRequest(id, a.self(), dag.root(), Selectors.all(), 0, 0, 0))
+      b.openReceive(DataRequest.of(id, a.self(), dag.root(), Selectors.all()))
           .toCompletableFuture()
           .get(20, TimeUnit.SECONDS); // and b asks again, as a restart does
       store.failHeldRead();
       // Two barriers: a's inbox has run the failed read to its end (and sent whatever it sends),
       // then b's inbox has handled everything it got before this message.
       a.openReceive(
-              new DataRequest(
-                  new ChannelId(b.self(), a.self(), 2),
-                  b.self(),
-                  dag.root(),
-                  Selectors.all(),
-                  0,
-                  0,
-                  0))
+              DataRequest.of(
+                  new ChannelId(b.self(), a.self(), 2), b.self(), dag.root(), Selectors.all()))
           .handle((held, error) -> null)
           .toCompletableFuture()
           .get(20, TimeUnit.SECONDS);

@@ -125,7 +125,7 @@ class BadPeerTest {
   void aWantForAChannelOfOtherPeersIsRefused() throws Exception {
     ChannelId theirs = new ChannelId(node.identity.peerId(), honest.identity.peerId(), 3);
 
-    bad.send(new Frame.Want(theirs, 1, 0, 1 << 20));
+    bad.send(new Frame.Want(theirs, 1, 1, 0, 1 << 20, false));
 
     assertThat(bad.next(Frame.Close.class).error()).contains("is not a party of channel " + theirs);
     honestPeerIsStillServed();
@@ -137,7 +137,8 @@ class BadPeerTest {
     Block other = Block.of(Multicodec.RAW, "something else".getBytes(StandardCharsets.UTF_8));
     ChannelId id = new ChannelId(node.identity.peerId(), bad.identity.peerId(), 5);
     node.transport.openReceive(
-        new DataRequest(id, bad.identity.peerId(), wanted.cid(), Selectors.all(), 0, 0, 0));
+        DataRequest.of(id, bad.identity.peerId(), wanted.cid(), Selectors.all()));
+    bad.send(new Frame.Open(id, 1, 0, null));
     Frame.Want want = bad.next(Frame.Want.class);
 
     bad.send(new Frame.Offer(want.ref(), 0, List.of(wanted.cid())));

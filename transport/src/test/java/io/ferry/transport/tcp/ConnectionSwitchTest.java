@@ -57,7 +57,7 @@ class ConnectionSwitchTest {
   }
 
   private DataRequest request(ChannelId id) {
-    return new DataRequest(id, peer.peerId(), block.cid(), Selectors.all(), 0, 0, 0);
+    return DataRequest.of(id, peer.peerId(), block.cid(), Selectors.all());
   }
 
   private Frame.Block blockFrame(long ref) {
@@ -68,6 +68,7 @@ class ConnectionSwitchTest {
   void aReceivingChannelAsksAgainOnTheConnectionItSwitchesToAndCompletesThere() throws Exception {
     ChannelId id = new ChannelId(node.identity.peerId(), peer.peerId(), 1);
     node.transport.openReceive(request(id));
+    first.send(new Frame.Open(id, 5, 0, null));
     Frame.Want old = first.next(Frame.Want.class);
 
     switchToSecondConnection();
@@ -91,14 +92,15 @@ class ConnectionSwitchTest {
   void aWantReadLateFromTheRetiredConnectionDoesNotRestartTheSender() throws Exception {
     node.store.put(block);
     ChannelId id = new ChannelId(peer.peerId(), node.identity.peerId(), 2);
-    node.transport.openSend(request(id));
-    first.send(new Frame.Want(id, 11, 0, 1 << 20));
+    node.transport.openSend(request(id), null);
+    long run = first.next(Frame.Open.class).run();
+    first.send(new Frame.Want(id, 11, run, 0, 1 << 20, false));
     assertThat(first.next(Frame.Offer.class).ref()).isEqualTo(11);
 
     switchToSecondConnection();
-    first.send(new Frame.Want(id, 12, 0, 1 << 20));
+    first.send(new Frame.Want(id, 12, run, 0, 1 << 20, false));
     first.roundTrip(1);
-    second.send(new Frame.Want(id, 13, 0, 1 << 20));
+    second.send(new Frame.Want(id, 13, run, 0, 1 << 20, false));
 
     Frame.Offer offer = second.next(Frame.Offer.class);
     assertThat(offer).isEqualTo(new Frame.Offer(13, 0, List.of(block.cid())));
@@ -108,8 +110,9 @@ class ConnectionSwitchTest {
   void aCompletionReadLateFromTheRetiredConnectionStillFinishesTheSender() throws Exception {
     node.store.put(block);
     ChannelId id = new ChannelId(peer.peerId(), node.identity.peerId(), 3);
-    node.transport.openSend(request(id));
-    first.send(new Frame.Want(id, 21, 0, 1 << 20));
+    node.transport.openSend(request(id), null);
+    long run = first.next(Frame.Open.class).run();
+    first.send(new Frame.Want(id, 21, run, 0, 1 << 20, false));
     assertThat(first.next(Frame.Offer.class).ref()).isEqualTo(21);
 
     switchToSecondConnection();

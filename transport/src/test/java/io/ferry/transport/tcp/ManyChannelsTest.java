@@ -46,9 +46,9 @@ class ManyChannelsTest {
       ChannelId id = new ChannelId(client.identity.peerId(), provider.identity.peerId(), i);
       ids.add(id);
       client.transport.openReceive(
-          new DataRequest(id, provider.identity.peerId(), roots.get(i), Selectors.all(), 0, 0, 0));
+          DataRequest.of(id, provider.identity.peerId(), roots.get(i), Selectors.all()));
       provider.transport.openSend(
-          new DataRequest(id, client.identity.peerId(), roots.get(i), Selectors.all(), 0, 0, 0));
+          DataRequest.of(id, client.identity.peerId(), roots.get(i), Selectors.all()), null);
     }
 
     for (ChannelId id : ids) {
@@ -60,7 +60,6 @@ class ManyChannelsTest {
           .isEqualTo(TestDags.randomBytes(20_000, i));
     }
     assertThat(provider.handler.events.stream().filter(e -> e.startsWith("queued"))).isNotEmpty();
-    assertThat(provider.handler.events.stream().filter(e -> e.startsWith("started"))).hasSize(n);
     assertThat(client.handler.bytes(ids.get(0), DataProgress.Direction.RECEIVED)).isPositive();
   }
 }

@@ -17,25 +17,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Records what a transport reports, with ways to wait for it. */
-final class RecordingHandler implements TransportHandler {
+public final class RecordingHandler implements TransportHandler {
   /** How a channel's data movement ended on one side. */
-  record Finished(boolean sender, String error) {}
+  public record Finished(boolean sender, String error) {}
 
-  final BlockingQueue<Map.Entry<PeerId, TransferMessage>> messages = new LinkedBlockingQueue<>();
-  final List<Map.Entry<ChannelId, DataProgress>> progress = new CopyOnWriteArrayList<>();
-  final List<String> events = new CopyOnWriteArrayList<>();
+  public final BlockingQueue<Map.Entry<PeerId, TransferMessage>> messages =
+      new LinkedBlockingQueue<>();
+  public final List<Map.Entry<ChannelId, DataProgress>> progress = new CopyOnWriteArrayList<>();
+  public final List<String> events = new CopyOnWriteArrayList<>();
   private final Map<ChannelId, CompletableFuture<Finished>> finished = new ConcurrentHashMap<>();
-  final List<Long> limitsReached = new CopyOnWriteArrayList<>();
+  public final List<Long> limitsReached = new CopyOnWriteArrayList<>();
 
-  CompletableFuture<Finished> finished(ChannelId id) {
+  public CompletableFuture<Finished> finished(ChannelId id) {
     return finished.computeIfAbsent(id, k -> new CompletableFuture<>());
   }
 
-  Finished awaitFinished(ChannelId id, Duration timeout) throws Exception {
+  public Finished awaitFinished(ChannelId id, Duration timeout) throws Exception {
     return finished(id).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  Map.Entry<PeerId, TransferMessage> nextMessage(Duration timeout) throws InterruptedException {
+  public Map.Entry<PeerId, TransferMessage> nextMessage(Duration timeout)
+      throws InterruptedException {
     Map.Entry<PeerId, TransferMessage> m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (m == null) {
       throw new AssertionError("no message within " + timeout);
@@ -43,14 +45,14 @@ final class RecordingHandler implements TransportHandler {
     return m;
   }
 
-  long bytes(ChannelId id, DataProgress.Direction direction) {
+  public long bytes(ChannelId id, DataProgress.Direction direction) {
     return progress.stream()
         .filter(e -> e.getKey().equals(id) && e.getValue().direction() == direction)
         .mapToLong(e -> e.getValue().bytes())
         .sum();
   }
 
-  long blocks(ChannelId id, DataProgress.Direction direction) {
+  public long blocks(ChannelId id, DataProgress.Direction direction) {
     return progress.stream()
         .filter(e -> e.getKey().equals(id) && e.getValue().direction() == direction)
         .mapToLong(e -> e.getValue().blocks())
@@ -58,7 +60,7 @@ final class RecordingHandler implements TransportHandler {
   }
 
   /** Polls {@code condition} until it holds, failing after {@code timeout}. */
-  static void await(Duration timeout, String what, BooleanSupplier condition)
+  public static void await(Duration timeout, String what, BooleanSupplier condition)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -96,11 +98,6 @@ final class RecordingHandler implements TransportHandler {
   @Override
   public void onChannelQueued(ChannelId channelId) {
     events.add("queued " + channelId.transferId());
-  }
-
-  @Override
-  public void onChannelStarted(ChannelId channelId) {
-    events.add("started " + channelId.transferId());
   }
 
   @Override

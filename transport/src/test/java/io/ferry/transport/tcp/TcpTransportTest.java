@@ -57,12 +57,13 @@ class TcpTransportTest {
         client
             .transport
             .openReceive(
-                new DataRequest(
-                    id, provider.identity.peerId(), file.root(), Selectors.all(), 0, 0, 0))
+                DataRequest.of(id, provider.identity.peerId(), file.root(), Selectors.all()))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     provider.transport.openSend(
-        new DataRequest(id, client.identity.peerId(), file.root(), Selectors.all(), held, 0, 0));
+        DataRequest.of(id, client.identity.peerId(), file.root(), Selectors.all())
+            .withStartIndex(held),
+        null);
 
     assertThat(held).isZero();
     assertThat(client.handler.awaitFinished(id, WAIT))

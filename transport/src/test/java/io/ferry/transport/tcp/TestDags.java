@@ -13,17 +13,17 @@ import java.io.IOException;
 import java.util.Random;
 
 /** Generated UnixFS files for transport tests. */
-final class TestDags {
+public final class TestDags {
   private TestDags() {}
 
-  static byte[] randomBytes(int size, long seed) {
+  public static byte[] randomBytes(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return b;
   }
 
   /** Imports {@code content} into {@code store} with small chunks so the DAG has many blocks. */
-  static ImportResult importFile(BlockStore store, byte[] content, int chunkSize)
+  public static ImportResult importFile(BlockStore store, byte[] content, int chunkSize)
       throws IOException {
     UnixFsProfile profile =
         new UnixFsProfile(
@@ -35,7 +35,7 @@ final class TestDags {
     return r;
   }
 
-  static byte[] export(BlockStore store, Cid root) throws IOException {
+  public static byte[] export(BlockStore store, Cid root) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new UnixFsExporter(store).exportFile(root, out);
     return out.toByteArray();

@@ -10,7 +10,7 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * One unit on the wire. Frames about a channel's data use a small integer {@code ref} chosen by the
- * channel's receiving node in its {@link Want}; frames that either side may send name the channel
+ * channel's receiving node in its {@link Want}; frames that open, pause or close a channel name it
  * in full.
  */
 public sealed interface Frame {
@@ -70,15 +70,37 @@ public sealed interface Frame {
   }
 
   /**
-   * Receiver to sender: send me this channel's blocks from {@code startIndex}, using {@code ref};
-   * here is credit for the first bytes. Sent when the receiver opens (or re-opens) the channel.
+   * Sender to receiver: the sending side of a channel is open for a new run, with the engine's
+   * control message that goes with the open (if any). The receiver asks for blocks only in answer
+   * to an open: a {@link Want} names the run it answers.
+   *
+   * @param channel the channel
+   * @param run the sender's number for this run of the channel (new at each open)
+   * @param startIndex the traversal index the sender's engine decided to start at
+   * @param message the control message sent with the open, or null
+   */
+  record Open(ChannelId channel, long run, long startIndex, TransferMessage message)
+      implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.OPEN;
+    }
+  }
+
+  /**
+   * Receiver to sender, in answer to an {@link Open}: send me this channel's blocks from {@code
+   * startIndex}, using {@code ref}; here is credit for the first bytes. Sent again, with a new
+   * reference, after a reconnect.
    *
    * @param channel the channel
    * @param ref the reference the sender puts on this channel's data frames
+   * @param run the run of the sender's open this want answers
    * @param startIndex the first traversal index the receiver needs (it holds those before)
    * @param credit bytes the sender may send before it hears more
+   * @param paused whether the receiver is paused (the sender holds until a {@link Resume})
    */
-  record Want(ChannelId channel, long ref, long startIndex, long credit) implements Frame {
+  record Want(ChannelId channel, long ref, long run, long startIndex, long credit, boolean paused)
+      implements Frame {
     @Override
     public byte kind() {
       return FrameCodec.WANT;
@@ -154,32 +176,19 @@ public sealed interface Frame {
     }
   }
 
-  /** Either side: hold this channel's data until a {@link Resume}; answered by {@link Ack}. */
-  record Pause(ChannelId channel, long seq) implements Frame {
+  /** Receiver to sender: hold this channel's blocks until a {@link Resume}. */
+  record Pause(ChannelId channel) implements Frame {
     @Override
     public byte kind() {
       return FrameCodec.PAUSE;
     }
   }
 
-  /** Either side: continue this channel's data; answered by {@link Ack}. */
-  record Resume(ChannelId channel, long seq) implements Frame {
+  /** Receiver to sender: continue this channel's blocks. */
+  record Resume(ChannelId channel) implements Frame {
     @Override
     public byte kind() {
       return FrameCodec.RESUME;
-    }
-  }
-
-  /**
-   * The answer to a {@link Pause} or {@link Resume} with the same {@code seq}.
-   *
-   * @param index the sender's next traversal index to send (from a sender) or the receiver's next
-   *     expected index (from a receiver) at the moment the request took effect
-   */
-  record Ack(ChannelId channel, long seq, long index) implements Frame {
-    @Override
-    public byte kind() {
-      return FrameCodec.ACK;
     }
   }
 

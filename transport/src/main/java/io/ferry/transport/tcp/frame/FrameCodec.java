@@ -27,7 +27,7 @@ public final class FrameCodec {
   public static final byte DONE = 0x07;
   public static final byte PAUSE = 0x08;
   public static final byte RESUME = 0x09;
-  public static final byte ACK = 0x0A;
+  public static final byte OPEN = 0x0A;
   public static final byte CLOSE = 0x0B;
   public static final byte PING = 0x0C;
   public static final byte PONG = 0x0D;
@@ -63,7 +63,7 @@ public final class FrameCodec {
     "done",
     "pause",
     "resume",
-    "ack",
+    "open",
     "close",
     "ping",
     "pong",
@@ -98,7 +98,8 @@ public final class FrameCodec {
     } else if (frame instanceof Frame.Message m) {
       out.bytes(MessageCodec.encode(m.message()));
     } else if (frame instanceof Frame.Want w) {
-      out.channel(w.channel()).varint(w.ref()).varint(w.startIndex()).varint(w.credit());
+      out.channel(w.channel()).varint(w.ref()).varint(w.run()).varint(w.startIndex());
+      out.varint(w.credit()).u8(w.paused() ? 1 : 0);
     } else if (frame instanceof Frame.Credit c) {
       out.varint(c.ref()).varint(c.bytes());
     } else if (frame instanceof Frame.Offer o) {
@@ -112,11 +113,14 @@ public final class FrameCodec {
     } else if (frame instanceof Frame.Complete d) {
       out.varint(d.ref()).varint(d.blocks());
     } else if (frame instanceof Frame.Pause p) {
-      out.channel(p.channel()).varint(p.seq());
+      out.channel(p.channel());
     } else if (frame instanceof Frame.Resume r) {
-      out.channel(r.channel()).varint(r.seq());
-    } else if (frame instanceof Frame.Ack a) {
-      out.channel(a.channel()).varint(a.seq()).varint(a.index());
+      out.channel(r.channel());
+    } else if (frame instanceof Frame.Open o) {
+      out.channel(o.channel()).varint(o.run()).varint(o.startIndex());
+      if (o.message() != null) {
+        out.bytes(MessageCodec.encode(o.message()));
+      }
     } else if (frame instanceof Frame.Close c) {
       out.channel(c.channel()).bytes(utf8(c.error()));
     } else if (frame instanceof Frame.Ping p) {
@@ -181,7 +185,16 @@ public final class FrameCodec {
         in.get(cbor);
         yield new Frame.Message(MessageCodec.decode(cbor));
       }
-      case WANT -> new Frame.Want(channel(in), Varint.read(in), Varint.read(in), Varint.read(in));
+      case WANT -> decodeWant(in);
+      case OPEN -> {
+        ChannelId channel = channel(in);
+        long run = Varint.read(in);
+        long start = Varint.read(in);
+        byte[] cbor = new byte[in.remaining()];
+        in.get(cbor);
+        yield new Frame.Open(
+            channel, run, start, cbor.length == 0 ? null : MessageCodec.decode(cbor));
+      }
       case CREDIT -> new Frame.Credit(Varint.read(in), Varint.read(in));
       case OFFER -> {
         long ref = Varint.read(in);
@@ -213,15 +226,27 @@ public final class FrameCodec {
       }
       case DONE -> new Frame.Done(Varint.read(in), Varint.read(in));
       case COMPLETE -> new Frame.Complete(Varint.read(in), Varint.read(in));
-      case PAUSE -> new Frame.Pause(channel(in), Varint.read(in));
-      case RESUME -> new Frame.Resume(channel(in), Varint.read(in));
-      case ACK -> new Frame.Ack(channel(in), Varint.read(in), Varint.read(in));
+      case PAUSE -> new Frame.Pause(channel(in));
+      case RESUME -> new Frame.Resume(channel(in));
       case CLOSE -> new Frame.Close(channel(in), rest(in));
       case PING -> new Frame.Ping(in.getLong());
       case PONG -> new Frame.Pong(in.getLong());
       case GOAWAY -> new Frame.GoAway(rest(in));
       default -> throw new FrameException("unknown frame kind 0x" + Integer.toHexString(kind));
     };
+  }
+
+  private static Frame.Want decodeWant(ByteBuffer in) {
+    ChannelId channel = channel(in);
+    long ref = Varint.read(in);
+    long run = Varint.read(in);
+    long start = Varint.read(in);
+    long credit = Varint.read(in);
+    int paused = in.get() & 0xff;
+    if (paused > 1) {
+      throw new FrameException("its paused flag is " + paused + ", not 0 or 1");
+    }
+    return new Frame.Want(channel, ref, run, start, credit, paused == 1);
   }
 
   private static Frame.Hello decodeHello(ByteBuffer in) {

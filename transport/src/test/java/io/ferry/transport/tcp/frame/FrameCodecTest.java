@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.Multicodec;
 import io.ferry.transport.identity.NodeIdentity;
@@ -52,16 +53,18 @@ class FrameCodecTest {
         new Frame.Message(TransferRequest.update(3, true)),
         new Frame.Block(7, 12345, CID, ByteString.fromArray(bytes("block"))),
         new Frame.Block(0, 0, CID, ByteString.emptyByteString()),
-        new Frame.Want(CHANNEL, 7, 10, 16L << 20),
+        new Frame.Open(CHANNEL, 1L << 40, 10, TransferResponse.update(3, true)),
+        new Frame.Open(CHANNEL, 2, 0, null),
+        new Frame.Want(CHANNEL, 7, 1L << 40, 10, 16L << 20, false),
+        new Frame.Want(CHANNEL, 8, 2, 0, 0, true),
         new Frame.Credit(7, 1 << 20),
         new Frame.Offer(7, 11, List.of(CID, Cid.sha256(Multicodec.DAG_PB, bytes("x")))),
         new Frame.Have(7, 11, 2, BitSet.valueOf(new long[] {2})),
         new Frame.Have(7, 4096, 13, new BitSet()),
         new Frame.Done(7, 400),
         new Frame.Complete(7, 400),
-        new Frame.Pause(CHANNEL, 1),
-        new Frame.Resume(CHANNEL, 2),
-        new Frame.Ack(CHANNEL, 2, 77),
+        new Frame.Pause(CHANNEL),
+        new Frame.Resume(CHANNEL),
         new Frame.Close(CHANNEL, "block bafy... does not match its CID"),
         new Frame.Close(CHANNEL, ""),
         new Frame.Ping(Long.MIN_VALUE),
@@ -146,7 +149,7 @@ class FrameCodecTest {
 
   @Test
   void aTruncatedPayloadIsRefusedNamingTheFrameKind() {
-    ByteString want = FrameCodec.encode(new Frame.Want(CHANNEL, 1, 2, 3));
+    ByteString want = FrameCodec.encode(new Frame.Want(CHANNEL, 1, 2, 3, 4, false));
     int cut = want.size() - 4 - 10;
     ByteString truncated =
         ByteString.fromArray(new byte[] {0, 0, 0, (byte) cut}).concat(want.slice(4, 4 + cut));

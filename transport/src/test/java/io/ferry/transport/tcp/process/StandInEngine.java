@@ -60,7 +60,7 @@ final class StandInEngine implements TransportHandler {
     initiated.put(transferId, id);
     long held =
         transport
-            .openReceive(new DataRequest(id, provider, root, Selectors.all(), 0, 0, 0))
+            .openReceive(DataRequest.of(id, provider, root, Selectors.all()))
             .toCompletableFuture()
             .get();
     TransferRequest request =
@@ -108,14 +108,14 @@ final class StandInEngine implements TransportHandler {
         Selector selector = r.selector();
         if (r.pull()) {
           transport.openSend(
-              new DataRequest(
-                  id, from, r.baseCid(), selector, r.receivedBlocks(), r.receivedBlocks(), 0));
-          transport.send(
-              from, new TransferResponse(type, r.transferId(), true, false, null, 0, ""));
+              DataRequest.of(id, from, r.baseCid(), selector)
+                  .withStartIndex(r.receivedBlocks())
+                  .withCountedBlocks(r.receivedBlocks()),
+              new TransferResponse(type, r.transferId(), true, false, null, 0, ""));
         } else {
           // Never block a transport callback: answer once the receiving side is open.
           transport
-              .openReceive(new DataRequest(id, from, r.baseCid(), selector, 0, 0, 0))
+              .openReceive(DataRequest.of(id, from, r.baseCid(), selector))
               .thenAccept(
                   held ->
                       transport.send(
@@ -148,8 +148,10 @@ final class StandInEngine implements TransportHandler {
         && (r.type() == MessageType.NEW || r.type() == MessageType.RESTART)) {
       ChannelId id = new ChannelId(transport.self(), from, r.transferId());
       transport.openSend(
-          new DataRequest(
-              id, from, root, Selectors.all(), r.receivedBlocks(), r.receivedBlocks(), 0));
+          DataRequest.of(id, from, root, Selectors.all())
+              .withStartIndex(r.receivedBlocks())
+              .withCountedBlocks(r.receivedBlocks()),
+          null);
     }
   }
 

@@ -1,0 +1,157 @@
+package io.ferry.transport.tcp.channel;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.MessageType;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.transport.tcp.frame.Frame;
+import io.ferry.transport.tcp.frame.InboundBlock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes the frames of one peer session to the channels they concern: data frames by the receiver's
+ * reference, the rest by channel ID, and control messages to the engine. A frame about a channel
+ * this side has not opened (or closed already) is dropped: no frame waits for an open, since a
+ * receiver asks for data only in answer to its sender's {@link Frame.Open}, and after a restart or
+ * a cancel some frames of the old run are always in flight. Confined to the session's thread.
+ */
+public final class ChannelFrames {
+  private static final Logger log = LoggerFactory.getLogger(ChannelFrames.class);
+
+  private final SessionIo io;
+  private final SessionChannels channels;
+
+  public ChannelFrames(SessionIo io, SessionChannels channels) {
+    this.io = io;
+    this.channels = channels;
+  }
+
+  /** Routes {@code element}, a frame (or an inbound block) about a channel or a message. */
+  public void dispatch(Object element) {
+    if (element instanceof InboundBlock b) {
+      ReceiveChannel r = channels.receiveByRef(b.ref());
+      if (r != null) {
+        r.onBlock(b);
+      } else {
+        log.debug("dropping block {} for stale reference {}", b.cid(), b.ref());
+      }
+    } else if (element instanceof Frame.Message m) {
+      onMessage(m.message());
+    } else if (element instanceof Frame.Open o) {
+      onOpen(o);
+    } else if (element instanceof Frame.Want w) {
+      onWant(w);
+    } else if (element instanceof Frame.Credit c) {
+      SendChannel s = channels.sendByRef(c.ref());
+      if (s != null) {
+        s.onCredit(c.bytes());
+      }
+    } else if (element instanceof Frame.Offer o) {
+      ReceiveChannel r = channels.receiveByRef(o.ref());
+      if (r != null) {
+        r.onOffer(o);
+      }
+    } else if (element instanceof Frame.Have h) {
+      SendChannel s = channels.sendByRef(h.ref());
+      if (s != null) {
+        s.onHave(h);
+      }
+    } else if (element instanceof Frame.Done d) {
+      ReceiveChannel r = channels.receiveByRef(d.ref());
+      if (r != null) {
+        r.onDone(d.blocks());
+      }
+    } else if (element instanceof Frame.Complete d) {
+      SendChannel s = channels.sendByRef(d.ref());
+      if (s != null) {
+        s.onComplete(d.blocks());
+      }
+    } else if (element instanceof Frame.Pause p) {
+      SendChannel s = channels.send(p.channel());
+      if (s != null) {
+        s.onRemotePause();
+      }
+    } else if (element instanceof Frame.Resume r) {
+      SendChannel s = channels.send(r.channel());
+      if (s != null) {
+        s.onRemoteResume();
+      }
+    } else if (element instanceof Frame.Close c) {
+      SendChannel s = channels.send(c.channel());
+      if (s != null) {
+        s.onRemoteClose(c.error());
+      }
+      ReceiveChannel r = channels.receive(c.channel());
+      if (r != null) {
+        r.onRemoteClose(c.error());
+      }
+    } else {
+      log.warn("{} sent an unexpected {}", io.peer(), element.getClass().getSimpleName());
+    }
+  }
+
+  /** A control message for the engine, unless it is about a channel of other peers. */
+  private void onMessage(TransferMessage message) {
+    PeerId peer = io.peer();
+    if (message instanceof TransferRequest r
+        && r.type() == MessageType.RESTART_EXISTING_CHANNEL
+        && (r.restartChannel() == null || !isParty(r.restartChannel()))) {
+      log.warn(
+          "refused a control message from {} about channel {}: {} is not its counterparty",
+          peer,
+          r.restartChannel(),
+          peer);
+      return;
+    }
+    io.handler().onMessage(peer, message);
+  }
+
+  /**
+   * The sender opened a run of a channel: its engine's message first, then the receiving side asks
+   * for the blocks (if it is open here; a receiver opens before the message that makes its sender
+   * open, so one that is not open closed since).
+   */
+  private void onOpen(Frame.Open open) {
+    ChannelId id = open.channel();
+    if (!isParty(id)) {
+      log.warn(
+          "refused an open from {} for channel {}: {} is not its counterparty",
+          io.peer(),
+          id,
+          io.peer());
+      return;
+    }
+    if (open.message() != null) {
+      onMessage(open.message());
+    }
+    ReceiveChannel r = channels.receive(id);
+    if (r != null) {
+      r.onOpen(open.run(), open.startIndex());
+    } else {
+      log.debug("{}: an open of run {} for a channel not received here", id, open.run());
+    }
+  }
+
+  /** The receiver of a channel wants its blocks, if it is the channel's counterparty. */
+  private void onWant(Frame.Want want) {
+    ChannelId id = want.channel();
+    PeerId peer = io.peer();
+    if (!isParty(id)) {
+      log.warn("refused a want from {} for channel {}: {} is not its counterparty", peer, id, peer);
+      io.control(new Frame.Close(id, peer + " is not a party of channel " + id));
+      return;
+    }
+    SendChannel ch = channels.send(id);
+    if (ch != null) {
+      ch.onWant(want);
+    } else {
+      log.debug("{}: a want of run {} for a channel not sent from here", id, want.run());
+    }
+  }
+
+  private boolean isParty(ChannelId id) {
+    return id.isParty(io.peer()) && id.isParty(io.self());
+  }
+}

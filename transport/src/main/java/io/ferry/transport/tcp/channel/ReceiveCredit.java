@@ -1,0 +1,157 @@
+package io.ferry.transport.tcp.channel;
+
+import io.ferry.transport.tcp.frame.Frame;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * A receiving channel's credit: how many bytes its sender may have in flight. The channel takes an
+ * allocation (at most its window) from the per-peer and node-wide budgets, grants it to the sender
+ * minus what arrived but is not stored yet, and returns credit as blocks are stored, unless it is
+ * paused or the download rate limit holds it back. Confined to the session's thread.
+ */
+public final class ReceiveCredit {
+  private static final long MIN_ALLOCATION = 256 * 1024;
+  private static final long FIRST_ALLOCATION = 1L << 20;
+
+  private final SessionIo io;
+  private final LongSupplier ref;
+  private final BooleanSupplier active;
+  private long allocation;
+  private long unstored;
+  private long withheld;
+  private boolean paused;
+  private boolean awaiting;
+  private int generation;
+
+  public ReceiveCredit(SessionIo io, LongSupplier ref, BooleanSupplier active) {
+    this.io = io;
+    this.ref = ref;
+    this.active = active;
+  }
+
+  /**
+   * The credit to put in a new want: what this channel's allocation allows beyond the bytes not
+   * stored yet. A new channel has no allocation yet: it takes one when its sender starts (see
+   * {@link #start}), so that senders still waiting for a send slot hold no budget.
+   */
+  public long open() {
+    generation++;
+    long credit = Math.max(0, allocation - unstored);
+    withheld = 0;
+    if (paused || io.limits().downloadThrottled()) {
+      withheld = credit;
+      return 0;
+    }
+    return credit;
+  }
+
+  /**
+   * The sender started (it offered blocks): take a first allocation if there is none and grant it.
+   * It starts at 1 MiB and doubles up to the window as the channel's bytes are stored (see {@link
+   * #stored}), so a small channel never holds more budget than it can use.
+   */
+  public void start() {
+    if (allocation > 0) {
+      return;
+    }
+    long first = Math.min(io.settings().channelWindow(), FIRST_ALLOCATION);
+    long got = io.limits().takeCredit(first, Math.min(first, MIN_ALLOCATION));
+    if (got > 0) {
+      allocation += got;
+      grant(got);
+    } else if (allocation == 0) {
+      awaitBudget();
+    }
+  }
+
+  private void awaitBudget() {
+    if (awaiting) {
+      return;
+    }
+    awaiting = true;
+    int mine = generation;
+    io.limits().onCreditFreed(() -> budgetFreed(mine));
+  }
+
+  private void budgetFreed(int mine) {
+    awaiting = false;
+    if (!active.getAsBoolean() || mine != generation) {
+      return;
+    }
+    long first = Math.min(io.settings().channelWindow(), FIRST_ALLOCATION);
+    long got = io.limits().takeCredit(first, Math.min(first, MIN_ALLOCATION));
+    if (got == 0) {
+      awaitBudget();
+    } else {
+      allocation += got;
+      grant(got);
+    }
+  }
+
+  public void arrived(long bytes) {
+    unstored += bytes;
+  }
+
+  /** Bytes that arrived but will never be stored (lost with their connection). */
+  public void dropped(long bytes) {
+    unstored -= bytes;
+  }
+
+  /** Bytes were stored: the sender may send as many again, and more if the window allows. */
+  public void stored(long bytes) {
+    unstored -= bytes;
+    long window = io.settings().channelWindow();
+    long more = 0;
+    if (allocation > 0 && allocation < window) {
+      more = io.limits().takeCredit(Math.min(allocation, window - allocation), 1);
+      allocation += more;
+    }
+    grant(bytes + more);
+  }
+
+  private void grant(long bytes) {
+    if (ref.getAsLong() < 0) {
+      // No want is out (the channel waits for its sender's next open): that want carries the
+      // credit the allocation allows then.
+      return;
+    }
+    if (paused || io.limits().downloadThrottled()) {
+      withheld += bytes;
+    } else if (bytes > 0) {
+      io.control(new Frame.Credit(ref.getAsLong(), bytes));
+    }
+  }
+
+  public void pause() {
+    paused = true;
+  }
+
+  public void resume() {
+    paused = false;
+    release();
+  }
+
+  /** Returns the credit held back while paused or throttled, if neither holds any more. */
+  public void release() {
+    if (withheld > 0 && !paused && !io.limits().downloadThrottled() && active.getAsBoolean()) {
+      long c = withheld;
+      withheld = 0;
+      io.control(new Frame.Credit(ref.getAsLong(), c));
+    }
+  }
+
+  /** How many bytes a store batch may collect: a quarter of the allocation, at most 4 MiB. */
+  public long batchLimit() {
+    return Math.max(1, Math.min(allocation / 4, 4L << 20));
+  }
+
+  /** Gives the allocation back to the budgets (the channel ended). */
+  public void close() {
+    generation++;
+    if (allocation > 0) {
+      io.limits().giveCredit(allocation);
+      allocation = 0;
+    }
+  }
+}

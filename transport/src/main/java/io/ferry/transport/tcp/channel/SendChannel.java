@@ -1,0 +1,405 @@
+package io.ferry.transport.tcp.channel;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.wire.DataProgress;
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.TransferMessage;
+import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.frame.Frame;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending side of one channel, run by its peer session. Each open by the engine (the first, and
+ * each restart) is a new run: the channel sends a {@link Frame.Open} carrying the run's number, its
+ * start and the engine's control message, and takes only a {@link Frame.Want} that names that run.
+ * Then its {@link SendQueue} walks the DAG from the wanted index, offers the CIDs and reads the
+ * blocks the receiver lacks; the channel sends them in traversal order as far as the receiver's
+ * credit, the outbox, the rate limits, the pause flags and the byte limit allow, and reports
+ * progress in batches.
+ */
+public final class SendChannel implements SendQueue.Owner {
+  private static final Logger log = LoggerFactory.getLogger(SendChannel.class);
+
+  public enum State {
+    QUEUED,
+    AWAITING_WANT,
+    RUNNING,
+    ALL_SENT,
+    ENDED
+  }
+
+  public final ChannelId id;
+  private final SessionIo io;
+  private final SendQueue queue;
+  private DataRequest request;
+  private State state;
+  private boolean admitted;
+  private Frame.Want pendingWant;
+  private long run;
+  private boolean wanted;
+  private long ref = -1;
+  private long credit;
+  private boolean paused;
+  private boolean remotePaused;
+  private boolean limitHeld;
+  private long firstTimeQueuedBytes;
+  private long highestQueued = -1;
+  private long bytesSent;
+  private int generation;
+  private final ProgressBatch queued;
+  private final ProgressBatch sent;
+
+  /** A channel opened by the engine with {@code request}; {@link #open} sends its open. */
+  public SendChannel(DataRequest request, SessionIo io, boolean admitted) {
+    this.id = request.channelId();
+    this.request = request;
+    this.io = io;
+    this.state = admitted ? State.AWAITING_WANT : State.QUEUED;
+    this.admitted = admitted;
+    this.paused = request.paused();
+    this.run = io.newRun();
+    this.highestQueued = io.recallQueued(id);
+    this.queue = new SendQueue(io, () -> this.request, this);
+    TcpSettings s = io.settings();
+    this.queued =
+        new ProgressBatch(DataProgress.Direction.QUEUED, s.progressBlocks(), s.progressBytes());
+    this.sent =
+        new ProgressBatch(DataProgress.Direction.SENT, s.progressBlocks(), s.progressBytes());
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** Whether the channel got a send slot (it then holds it until it ends). */
+  public boolean wasAdmitted() {
+    return admitted;
+  }
+
+  /**
+   * Tells the receiver this run is open, with the engine's {@code message} (null: none); {@code
+   * sent} completes once the open is on its way, or fails if the peer cannot be reached.
+   */
+  public void open(TransferMessage message, CompletableFuture<Void> sent) {
+    io.send(new Frame.Open(id, run, request.startIndex(), message), sent);
+  }
+
+  /**
+   * The engine opened the channel again (a restart): a new run with the new request's decision.
+   * Data stops until the receiver wants it for the new run. The byte limit counts first-time bytes
+   * from this open; a count kept from before made a sender restarted several times stop short of
+   * its limit for good.
+   */
+  public void reopen(DataRequest again, TransferMessage message, CompletableFuture<Void> sent) {
+    this.request = again;
+    firstTimeQueuedBytes = 0;
+    limitHeld = false;
+    paused = again.paused();
+    pendingWant = null;
+    stopRunning();
+    run = io.newRun();
+    wanted = false;
+    open(message, sent);
+  }
+
+  /** A send slot became free for this queued channel. */
+  public void admitted() {
+    if (state != State.QUEUED) {
+      return;
+    }
+    state = State.AWAITING_WANT;
+    admitted = true;
+    if (pendingWant != null) {
+      Frame.Want w = pendingWant;
+      pendingWant = null;
+      onWant(w);
+    }
+  }
+
+  /** The connection is up: an open not answered yet is sent again (without its message). */
+  public void connected() {
+    if (!wanted && state != State.ENDED) {
+      io.control(new Frame.Open(id, run, request.startIndex(), null));
+    }
+  }
+
+  /**
+   * The receiver wants the blocks from {@code want.startIndex()} for the current run: (re)start
+   * from there. A want for another run (an earlier open) is ignored: the receiver answers this
+   * run's open with a want of its own.
+   */
+  public void onWant(Frame.Want want) {
+    if (state == State.ENDED) {
+      return;
+    }
+    if (want.run() != run) {
+      log.debug("{}: ignoring a want for run {}, the open is run {}", id, want.run(), run);
+      return;
+    }
+    wanted = true;
+    io.bind(want.ref(), this);
+    remotePaused = want.paused();
+    if (state == State.QUEUED) {
+      pendingWant = want;
+      return;
+    }
+    generation++;
+    state = State.RUNNING;
+    ref = want.ref();
+    credit = want.credit();
+    log.debug("{}: sending from index {} (ref {})", id, want.startIndex(), ref);
+    queue.start(want.startIndex());
+  }
+
+  public void onCredit(long bytes) {
+    credit += bytes;
+    pump();
+  }
+
+  public void onHave(Frame.Have have) {
+    if (queue.onHave(have)) {
+      pump();
+    }
+  }
+
+  @Override
+  public void offer(Walker.Page page) {
+    io.control(new Frame.Offer(ref, page.firstIndex(), page.cids()));
+  }
+
+  @Override
+  public void walked(long total) {
+    io.control(new Frame.Done(ref, total));
+  }
+
+  @Override
+  public void ready() {
+    pump();
+  }
+
+  @Override
+  public void failed(String why) {
+    fail(why);
+  }
+
+  /** Sends what may be sent now. */
+  public void pump() {
+    if (state != State.RUNNING) {
+      return;
+    }
+    while (state == State.RUNNING && queue.peek() != null) {
+      SendQueue.Ready next = queue.peek();
+      if (next.block() == null) {
+        countHeld(queue.poll().index());
+        continue;
+      }
+      if (credit <= 0 || paused || remotePaused || io.limits().uploadThrottled() || !io.hasRoom()) {
+        break;
+      }
+      if (limitHolds(next.index())) {
+        holdAtLimit();
+        break;
+      }
+      send(queue.poll());
+    }
+    queue.refill();
+    if (state == State.RUNNING && queue.isDrained()) {
+      state = State.ALL_SENT;
+      flushProgress();
+      log.debug("{}: all blocks sent", id);
+    }
+  }
+
+  /**
+   * Whether the byte limit holds back the block at {@code index}: a first-time block once the
+   * first-time bytes queued since the open reached the limit. Repeats always go.
+   */
+  private boolean limitHolds(long index) {
+    return index >= Math.max(request.countedBlocks(), highestQueued + 1)
+        && firstTimeQueuedBytes >= request.byteLimit();
+  }
+
+  private void holdAtLimit() {
+    if (!limitHeld) {
+      limitHeld = true;
+      if (!queued.isEmpty()) {
+        io.handler().onProgress(id, queued.drain());
+      }
+      io.handler().onDataLimitReached(id, firstTimeQueuedBytes);
+    }
+  }
+
+  private void send(SendQueue.Ready r) {
+    int size = r.block().size();
+    long max = io.settings().maxBytesPerChannel();
+    if (max > 0 && bytesSent + size > max) {
+      fail("the channel exceeds the maximum of " + max + " bytes");
+      return;
+    }
+    credit -= size;
+    bytesSent += size;
+    boolean firstTime = isFirstTime(r.index());
+    if (firstTime) {
+      firstTimeQueuedBytes += size;
+    }
+    int myGeneration = generation;
+    long index = r.index();
+    io.data(
+        new Frame.Block(ref, index, r.block().cid(), ByteString.fromArrayUnsafe(r.block().data())),
+        () -> {
+          if (sent.add(index, size, firstTime) && myGeneration == generation) {
+            io.handler().onProgress(id, sent.drain());
+          }
+        });
+    io.limits().uploaded(size);
+    if (queued.add(index, size, firstTime)) {
+      io.handler().onProgress(id, queued.drain());
+    }
+  }
+
+  private boolean isFirstTime(long index) {
+    boolean first = index >= Math.max(request.countedBlocks(), highestQueued + 1);
+    highestQueued = Math.max(highestQueued, index);
+    return first;
+  }
+
+  /** A block the receiver holds: counted as moved, with no bytes on the wire. */
+  private void countHeld(long index) {
+    boolean firstTime = isFirstTime(index);
+    if (queued.add(index, 0, firstTime)) {
+      io.handler().onProgress(id, queued.drain());
+    }
+    if (sent.add(index, 0, firstTime)) {
+      io.handler().onProgress(id, sent.drain());
+    }
+  }
+
+  public void setByteLimit(long limit) {
+    request = request.withByteLimit(limit);
+    if (limitHeld && firstTimeQueuedBytes < limit) {
+      limitHeld = false;
+      pump();
+    }
+  }
+
+  public void pauseLocally() {
+    paused = true;
+  }
+
+  public void resumeLocally() {
+    if (paused) {
+      paused = false;
+      pump();
+    }
+  }
+
+  /** The receiver paused: nothing more is sent until it resumes (or wants again, unpaused). */
+  public void onRemotePause() {
+    remotePaused = true;
+  }
+
+  public void onRemoteResume() {
+    remotePaused = false;
+    pump();
+  }
+
+  /** The receiver verified and stored every block: the channel's data is complete. */
+  public void onComplete(long blocks) {
+    if (state != State.ENDED) {
+      log.debug("{}: the receiver holds all {} blocks", id, blocks);
+      end(null, false);
+    }
+  }
+
+  /** The receiver closed its side: it failed (with a reason) or stopped (cancelled). */
+  public void onRemoteClose(String error) {
+    if (state == State.ENDED) {
+      return;
+    }
+    if (!error.isEmpty()) {
+      end("the receiving peer failed: " + error, false);
+    } else {
+      // A restart: the blocks queued so far still count (once), whatever the receiver does next.
+      log.debug("{}: the receiver closed the channel before the end", id);
+      flushProgress();
+      io.rememberQueued(id, highestQueued);
+      endSilently();
+    }
+  }
+
+  /** The connection dropped: wait for the receiver to want the blocks again. */
+  public void connectionLost() {
+    flushProgress();
+    stopRunning();
+  }
+
+  private void stopRunning() {
+    if (state == State.RUNNING || state == State.ALL_SENT) {
+      flushProgress();
+      generation++;
+      state = State.AWAITING_WANT;
+      queue.stop();
+      credit = 0;
+    }
+  }
+
+  public void flushProgress() {
+    if (!queued.isEmpty()) {
+      io.handler().onProgress(id, queued.drain());
+    }
+    if (!sent.isEmpty()) {
+      io.handler().onProgress(id, sent.drain());
+    }
+  }
+
+  /** This side gives up on the channel, telling the receiver why. */
+  public void fail(String error) {
+    if (state != State.ENDED) {
+      log.warn("channel {} failed sending to {}: {}", id, io.peer(), error);
+      end(error, true);
+    }
+  }
+
+  /**
+   * Closed locally (cancelled, or before the engine opens it again): tell the receiver; the blocks
+   * queued so far are reported and remembered as in {@link #onRemoteClose}.
+   */
+  public void close() {
+    if (state != State.ENDED) {
+      io.control(new Frame.Close(id, ""));
+      flushProgress();
+      io.rememberQueued(id, highestQueued);
+      endSilently();
+    }
+  }
+
+  private void end(String error, boolean tellPeer) {
+    flushProgress();
+    if (tellPeer) {
+      io.control(new Frame.Close(id, error == null ? "" : error));
+    }
+    endSilently();
+    io.handler().onDataFinished(id, true, error);
+  }
+
+  private void endSilently() {
+    state = State.ENDED;
+    generation++;
+    queue.stop();
+    io.retire(id);
+  }
+
+  /** The innermost message of a failure (unwrapping completion wrappers). */
+  public static String message(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException
+            || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+}

@@ -1,0 +1,269 @@
+package io.ferry.transport.tcp.channel;
+
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.ipld.Block;
+import io.ferry.ipld.Cid;
+import io.ferry.transport.tcp.frame.Frame;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What a sending channel will send, in traversal order: it walks the DAG ahead of the data and
+ * offers the CIDs page by page, learns from each answer which the receiver holds, and reads the
+ * other blocks from the store ahead of sending (on blocking threads, a bounded amount at a time).
+ * Held blocks come out as markers (no bytes), so the order stays the traversal's.
+ */
+public final class SendQueue {
+  private static final int FIRST_PAGE = 256;
+  private static final int PAGE = 4096;
+  private static final int PAGES_AHEAD = 3;
+  private static final int READ_BLOCKS = 16;
+  private static final long READ_AHEAD_BYTES = 4L << 20;
+
+  /** What the queue tells its channel. */
+  public interface Owner {
+    /** A page of CIDs was listed: offer it to the receiver. */
+    void offer(Walker.Page page);
+
+    /** The walk ended: the traversal has {@code total} blocks. */
+    void walked(long total);
+
+    /** Blocks became ready to send. */
+    void ready();
+
+    /** Walking or reading failed. */
+    void failed(String why);
+  }
+
+  /** A block to send at {@code index}, or, when {@code block} is null, a block the peer holds. */
+  public record Ready(long index, Block block) {
+    long size() {
+      return block == null ? 0 : block.size();
+    }
+  }
+
+  private static final class OfferedPage {
+    final Walker.Page page;
+    BitSet held;
+
+    OfferedPage(Walker.Page page) {
+      this.page = page;
+    }
+  }
+
+  private final SessionIo io;
+  private final Supplier<DataRequest> request;
+  private final Owner owner;
+  private final Deque<OfferedPage> pages = new ArrayDeque<>();
+  private final Deque<Ready> ready = new ArrayDeque<>();
+  private int epoch;
+  private Walker walker;
+  private long walkFrom;
+  private boolean walking;
+  private boolean walkDone;
+  private boolean reading;
+  private long readIndex;
+  private long readAheadBytes;
+
+  public SendQueue(SessionIo io, Supplier<DataRequest> request, Owner owner) {
+    this.io = io;
+    this.request = request;
+    this.owner = owner;
+  }
+
+  /** Starts over from traversal index {@code startIndex}. */
+  public void start(long startIndex) {
+    stop();
+    walkFrom = startIndex;
+    readIndex = startIndex;
+    walkNext();
+  }
+
+  /** Forgets everything; results of work still running are ignored. */
+  public void stop() {
+    epoch++;
+    pages.clear();
+    ready.clear();
+    readAheadBytes = 0;
+    reading = false;
+    walking = false;
+    walkDone = false;
+    walker = null;
+  }
+
+  /** The receiver's answer to an offer; false (and the owner is told) if it does not fit. */
+  public boolean onHave(Frame.Have have) {
+    for (OfferedPage p : pages) {
+      if (p.page.firstIndex() == have.firstIndex() && p.held == null) {
+        if (have.count() != p.page.cids().size()) {
+          owner.failed(
+              "the receiver answered "
+                  + have.count()
+                  + " CIDs for a page of "
+                  + p.page.cids().size());
+          return false;
+        }
+        p.held = have.held();
+        refill();
+        return true;
+      }
+    }
+    return true;
+  }
+
+  public Ready peek() {
+    return ready.peek();
+  }
+
+  public Ready poll() {
+    Ready r = ready.poll();
+    if (r != null) {
+      readAheadBytes -= r.size();
+    }
+    return r;
+  }
+
+  /** The traversal index of the next block to send. */
+  public long nextIndex() {
+    return ready.isEmpty() ? readIndex : ready.peek().index();
+  }
+
+  /** Whether every block of the traversal has been handed out. */
+  public boolean isDrained() {
+    return walkDone && pages.isEmpty() && ready.isEmpty() && !reading;
+  }
+
+  /** Drops answered pages that are read, reads ahead, walks ahead. */
+  public void refill() {
+    while (!pages.isEmpty()) {
+      OfferedPage p = pages.peek();
+      boolean answered = p.held != null || p.page.cids().isEmpty();
+      if (!answered || readIndex < p.page.endIndex()) {
+        break;
+      }
+      pages.poll();
+    }
+    readMore();
+    walkNext();
+  }
+
+  private void walkNext() {
+    if (walking || walkDone || pages.size() >= PAGES_AHEAD) {
+      return;
+    }
+    walking = true;
+    int myEpoch = epoch;
+    boolean first = walker == null;
+    int size = first ? FIRST_PAGE : PAGE;
+    DataRequest r = request.get();
+    io.blocking(
+        () -> {
+          if (first) {
+            walker =
+                new Walker(io.store(), r.root(), r.selector(), io.settings().maxBlocksPerChannel());
+            walker.skip(walkFrom);
+          }
+          return walker.next(size);
+        },
+        (page, error) -> {
+          if (myEpoch != epoch) {
+            return;
+          }
+          walking = false;
+          if (error != null) {
+            owner.failed("cannot walk the DAG: " + SendChannel.message(error));
+            return;
+          }
+          pages.add(new OfferedPage(page));
+          if (!page.cids().isEmpty()) {
+            owner.offer(page);
+          }
+          if (page.last()) {
+            walkDone = true;
+            owner.walked(page.endIndex());
+          }
+          refill();
+          owner.ready();
+        });
+  }
+
+  /**
+   * Reads the next run of needed blocks (up to {@link #READ_BLOCKS}) in one blocking call; held
+   * blocks in the run become markers.
+   */
+  private void readMore() {
+    if (reading || readAheadBytes >= READ_AHEAD_BYTES) {
+      return;
+    }
+    List<Long> run = new ArrayList<>();
+    List<Cid> cids = new ArrayList<>();
+    BitSet needed = new BitSet();
+    int toRead = 0;
+    for (OfferedPage p : pages) {
+      if (p.held == null) {
+        break;
+      }
+      while (readIndex < p.page.endIndex()
+          && toRead < READ_BLOCKS
+          && run.size() < 4 * READ_BLOCKS) {
+        long i = readIndex++;
+        if (!p.held.get((int) (i - p.page.firstIndex()))) {
+          needed.set(run.size());
+          toRead++;
+        }
+        run.add(i);
+        cids.add(p.page.cid(i));
+      }
+      if (toRead >= READ_BLOCKS || run.size() >= 4 * READ_BLOCKS) {
+        break;
+      }
+    }
+    if (run.isEmpty()) {
+      return;
+    }
+    if (toRead == 0) {
+      run.forEach(i -> ready.add(new Ready(i, null)));
+      owner.ready();
+      return;
+    }
+    reading = true;
+    int myEpoch = epoch;
+    io.blocking(
+        () -> {
+          List<Block> blocks = new ArrayList<>(run.size());
+          for (int k = 0; k < run.size(); k++) {
+            Cid cid = cids.get(k);
+            blocks.add(
+                !needed.get(k)
+                    ? null
+                    : io.store()
+                        .get(cid)
+                        .orElseThrow(
+                            () ->
+                                new IllegalStateException(
+                                    "block " + cid + " is missing from the sending node's store")));
+          }
+          return blocks;
+        },
+        (blocks, error) -> {
+          if (myEpoch != epoch) {
+            return;
+          }
+          reading = false;
+          if (error != null) {
+            owner.failed(SendChannel.message(error));
+            return;
+          }
+          for (int k = 0; k < blocks.size(); k++) {
+            Ready r = new Ready(run.get(k), blocks.get(k));
+            ready.add(r);
+            readAheadBytes += r.size();
+          }
+          owner.ready();
+        });
+  }
+}

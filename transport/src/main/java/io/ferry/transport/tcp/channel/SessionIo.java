@@ -1,0 +1,83 @@
+package io.ferry.transport.tcp.channel;
+
+import io.ferry.channels.PeerId;
+import io.ferry.channels.wire.TransportHandler;
+import io.ferry.ipld.store.BlockStore;
+import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.flow.PeerLimits;
+import io.ferry.transport.tcp.frame.Frame;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * What a peer session offers the channel state machines it runs ({@link SendChannel}, {@link
+ * ReceiveChannel}): the connection's outbox, blocking work whose result comes back on the session's
+ * thread, and the node's shared resources. Everything but {@link #later} must be called on the
+ * session's thread.
+ */
+public interface SessionIo {
+  PeerId self();
+
+  PeerId peer();
+
+  TcpSettings settings();
+
+  TransportHandler handler();
+
+  BlockStore store();
+
+  /** Whether a connection to the peer is up (handshake done). */
+  boolean isConnected();
+
+  /** Sends a small frame ahead of queued blocks; dropped when not connected. */
+  void control(Frame frame);
+
+  /**
+   * Sends a frame that must reach the peer (an open with its control message): now, or once
+   * connected; {@code sent} fails if no connection comes up in time.
+   */
+  void send(Frame frame, CompletableFuture<Void> sent);
+
+  /**
+   * Queues a block frame; {@code onWritten} runs on the session's thread once the frame went to the
+   * wire. Returns whether more may be queued now.
+   */
+  boolean data(Frame.Block frame, Runnable onWritten);
+
+  /** Whether block frames may be queued now (the outbox is below its high-water mark). */
+  boolean hasRoom();
+
+  /** Runs {@code work} on a blocking thread, then {@code then} on the session's thread. */
+  <T> void blocking(Callable<T> work, BiConsumer<T, Throwable> then);
+
+  /** Runs {@code action} on the session's thread (callable from any thread). */
+  void later(Runnable action);
+
+  /** A new reference for a receiving channel's data frames, replacing its previous one. */
+  long newRef(ReceiveChannel channel);
+
+  /** The receiving channel's reference is gone: frames that name it are dropped. */
+  void unbind(ReceiveChannel channel);
+
+  /** The receiver asks for a sending channel's data under {@code ref}, replacing its previous. */
+  void bind(long ref, SendChannel channel);
+
+  /** A new run number for a sending channel's open, never used before by this node. */
+  long newRun();
+
+  /** The rate limits and in-flight budgets that apply to this peer. */
+  PeerLimits limits();
+
+  /**
+   * Keeps the highest traversal index a sending channel queued, when the receiver closed it early
+   * (a restart): the channel opened again next counts blocks up to there as repeats, never twice.
+   */
+  void rememberQueued(io.ferry.channels.ChannelId channel, long highestIndex);
+
+  /** The highest index remembered for {@code channel} (and forgets it), or -1. */
+  long recallQueued(io.ferry.channels.ChannelId channel);
+
+  /** Forgets a channel whose data movement is over on this side. */
+  void retire(io.ferry.channels.ChannelId channel);
+}

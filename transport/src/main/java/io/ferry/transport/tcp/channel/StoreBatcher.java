@@ -1,0 +1,129 @@
+package io.ferry.transport.tcp.channel;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.wire.DataProgress;
+import io.ferry.ipld.Block;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects a receiving channel's verified blocks and writes them to the store in batches (one
+ * {@code putAll} each, one write in flight at a time, on a blocking thread), then reports their
+ * progress in batches too. Blocks the node already held count in the progress with no bytes, in
+ * traversal order with the others.
+ */
+public final class StoreBatcher {
+  private static final int BATCH_BLOCKS = 64;
+
+  /** What the batcher tells its channel. */
+  public interface Owner {
+    /** A batch of {@code bytes} was stored. */
+    void stored(long bytes);
+
+    /** Storing failed. */
+    void storeFailed(String why);
+
+    /** Whether the channel still runs. */
+    boolean active();
+  }
+
+  private record Moved(long index, long size, boolean firstTime) {}
+
+  private final ChannelId id;
+  private final SessionIo io;
+  private final Owner owner;
+  private final ProgressBatch received;
+  private List<Block> batch = new ArrayList<>();
+  private List<Moved> moved = new ArrayList<>();
+  private long batchBytes;
+  private boolean writing;
+
+  public StoreBatcher(ChannelId id, SessionIo io, Owner owner) {
+    this.id = id;
+    this.io = io;
+    this.owner = owner;
+    this.received =
+        new ProgressBatch(
+            DataProgress.Direction.RECEIVED,
+            io.settings().progressBlocks(),
+            io.settings().progressBytes());
+  }
+
+  /** Adds a received block; returns whether the batch is full ({@code limit} bytes). */
+  public boolean add(Block block, long index, boolean firstTime, long limit) {
+    batch.add(block);
+    batchBytes += block.size();
+    moved.add(new Moved(index, block.size(), firstTime));
+    return batch.size() >= BATCH_BLOCKS || batchBytes >= limit;
+  }
+
+  /**
+   * Counts a block this node held. A repeat moves no bytes; a block held but never counted (stored
+   * before a restart, its progress not reported) counts for the first time with its {@code size},
+   * so that the bytes received stay exact.
+   */
+  public void held(long index, boolean firstTime, long size) {
+    moved.add(new Moved(index, firstTime ? size : 0, firstTime));
+    if (batch.isEmpty() && !writing) {
+      report();
+    }
+  }
+
+  /** Whether everything added is stored and reported. */
+  public boolean idle() {
+    return batch.isEmpty() && !writing;
+  }
+
+  /** Writes the batch now, unless a write is in flight (then it follows that one). */
+  public void flush() {
+    if (writing || !owner.active()) {
+      return;
+    }
+    if (batch.isEmpty()) {
+      report();
+      return;
+    }
+    List<Block> toWrite = batch;
+    List<Moved> progress = moved;
+    long bytes = batchBytes;
+    batch = new ArrayList<>();
+    moved = new ArrayList<>();
+    batchBytes = 0;
+    writing = true;
+    io.blocking(
+        () -> {
+          io.store().putAll(toWrite);
+          return bytes;
+        },
+        (stored, error) -> {
+          writing = false;
+          if (!owner.active()) {
+            return;
+          }
+          if (error != null) {
+            owner.storeFailed("cannot store received blocks: " + SendChannel.message(error));
+            return;
+          }
+          io.limits().downloaded(bytes);
+          progress.forEach(this::count);
+          owner.stored(bytes);
+        });
+  }
+
+  private void report() {
+    moved.forEach(this::count);
+    moved.clear();
+  }
+
+  private void count(Moved m) {
+    if (received.add(m.index(), m.size(), m.firstTime())) {
+      io.handler().onProgress(id, received.drain());
+    }
+  }
+
+  public void flushProgress() {
+    if (!received.isEmpty()) {
+      io.handler().onProgress(id, received.drain());
+    }
+  }
+}

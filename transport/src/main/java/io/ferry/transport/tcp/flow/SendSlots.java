@@ -1,0 +1,95 @@
+package io.ferry.transport.tcp.flow;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * How many channels may send at once, per peer and in total. A channel over the limit waits in FIFO
+ * order and is started (its callback runs) when a slot frees for its peer. Thread-safe; callbacks
+ * run outside the lock.
+ */
+public final class SendSlots {
+  private record Waiter(ChannelId channel, PeerId peer, Runnable onStart) {}
+
+  private final int perPeer;
+  private final int total;
+  private final Map<PeerId, Integer> running = new HashMap<>();
+  private final Deque<Waiter> waiting = new ArrayDeque<>();
+  private int runningTotal;
+
+  public SendSlots(int perPeer, int total) {
+    this.perPeer = perPeer;
+    this.total = total;
+  }
+
+  /**
+   * Takes a slot for {@code channel} and returns true, or queues it and returns false; {@code
+   * onStart} then runs once a slot is free.
+   */
+  public synchronized boolean acquire(ChannelId channel, PeerId peer, Runnable onStart) {
+    if (waiting.isEmpty() && hasRoom(peer) || hasRoomAheadOfQueue(peer)) {
+      take(peer);
+      return true;
+    }
+    waiting.add(new Waiter(channel, peer, onStart));
+    return false;
+  }
+
+  private boolean hasRoomAheadOfQueue(PeerId peer) {
+    // A channel may overtake queued ones only if none of them could use the free slot.
+    if (!hasRoom(peer)) {
+      return false;
+    }
+    for (Waiter w : waiting) {
+      if (hasRoom(w.peer())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean hasRoom(PeerId peer) {
+    return runningTotal < total && running.getOrDefault(peer, 0) < perPeer;
+  }
+
+  private void take(PeerId peer) {
+    running.merge(peer, 1, Integer::sum);
+    runningTotal++;
+  }
+
+  /** Gives back the slot of a running channel and starts waiting channels that now fit. */
+  public void release(PeerId peer) {
+    java.util.List<Runnable> start = new java.util.ArrayList<>();
+    synchronized (this) {
+      running.merge(peer, -1, (a, b) -> a + b <= 0 ? null : a + b);
+      runningTotal--;
+      for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        if (hasRoom(w.peer())) {
+          it.remove();
+          take(w.peer());
+          start.add(w.onStart());
+        }
+      }
+    }
+    start.forEach(Runnable::run);
+  }
+
+  /** Removes a waiting channel (closed before it started); true if it was waiting. */
+  public synchronized boolean cancel(ChannelId channel) {
+    return waiting.removeIf(w -> w.channel().equals(channel));
+  }
+
+  public synchronized int running() {
+    return runningTotal;
+  }
+
+  public synchronized int waitingCount() {
+    return waiting.size();
+  }
+}

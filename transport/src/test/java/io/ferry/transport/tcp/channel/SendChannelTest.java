@@ -1,0 +1,197 @@
+package io.ferry.transport.tcp.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.testing.Peers;
+import io.ferry.channels.testing.TestDags;
+import io.ferry.channels.wire.DataProgress.Direction;
+import io.ferry.channels.wire.DataRequest;
+import io.ferry.channels.wire.TransferResponse;
+import io.ferry.ipld.Block;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.ipld.store.MemoryBlockStore;
+import io.ferry.ipld.traversal.Traversal;
+import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.transport.tcp.RecordingHandler;
+import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.frame.Frame;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sending side of a channel on a socket-free session: what it writes for each open and each
+ * frame from the receiver, including the orderings the one open protocol settles (a want before the
+ * open, a pause before the open, a want from before a restart's reopen).
+ */
+class SendChannelTest {
+  private final MemoryBlockStore store = new MemoryBlockStore();
+  private final RecordingHandler handler = new RecordingHandler();
+  private final EmbeddedSession session =
+      new EmbeddedSession(Peers.BOB, Peers.ALICE, store, TcpSettings.defaults(null), handler);
+  private final ImportResult dag = TestDags.file(store, 40_000, 4096, 1);
+  private final List<Block> blocks = Traversal.walk(store, dag.root(), Selectors.all()).toList();
+  private final ChannelId id = new ChannelId(Peers.ALICE, Peers.BOB, 1);
+
+  SendChannelTest() throws Exception {}
+
+  private DataRequest request() {
+    return DataRequest.of(id, Peers.ALICE, dag.root(), Selectors.all());
+  }
+
+  private Frame.Open open(DataRequest request) {
+    session.openSend(request, null, new CompletableFuture<>());
+    return session.last(Frame.Open.class);
+  }
+
+  /** The receiver wants the blocks from {@code start} for {@code run}, holding none of them. */
+  private void wantAll(long ref, long run, long start) {
+    session.inbound(new Frame.Want(id, ref, run, start, 1 << 20, false));
+    for (Frame.Offer offer : session.outbound(Frame.Offer.class)) {
+      if (offer.ref() == ref) {
+        session.inbound(new Frame.Have(ref, offer.firstIndex(), offer.cids().size(), new BitSet()));
+      }
+    }
+  }
+
+  private List<Long> blockIndexes() {
+    return session.outbound(Frame.Block.class).stream().map(Frame.Block::index).toList();
+  }
+
+  @Test
+  void theOpenCarriesTheEnginesMessageAndStartUnderANewRun() {
+    TransferResponse accepted = TransferResponse.update(1, false);
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+
+    session.openSend(request().withStartIndex(3), accepted, sent);
+
+    Frame.Open open = session.last(Frame.Open.class);
+    assertThat(open.channel()).isEqualTo(id);
+    assertThat(open.startIndex()).isEqualTo(3);
+    assertThat(open.message()).isEqualTo(accepted);
+    assertThat(sent).isCompleted();
+    assertThat(session.outbound()).containsExactly(open);
+  }
+
+  @Test
+  void aWantBeforeTheOpenIsDroppedAndTheSenderAnswersOnlyAWantForItsOpen() {
+    // The old seam kept such a want (EarlyFrames) and started sending from it at the open.
+    session.inbound(new Frame.Want(id, 7, 1, 0, 1 << 20, false));
+    assertThat(session.outbound()).isEmpty();
+
+    Frame.Open open = open(request());
+
+    assertThat(session.outbound(Frame.Offer.class)).isEmpty();
+    wantAll(8, open.run(), 0);
+    assertThat(session.outbound(Frame.Offer.class))
+        .allSatisfy(o -> assertThat(o.ref()).isEqualTo(8));
+    assertThat(blockIndexes()).hasSize(blocks.size());
+  }
+
+  @Test
+  void aWantFromBeforeARestartsReopenIsIgnored() {
+    // A reopen (a restart) is a new run; a want that answered the previous open and arrives late
+    // must not start the new run from where the old one stood.
+    Frame.Open first = open(request().withByteLimit(10_000));
+    wantAll(1, first.run(), 0);
+    assertThat(handler.limitsReached).hasSize(1);
+
+    Frame.Open second = open(request().withStartIndex(2).withCountedBlocks(3));
+    session.clearOutbound();
+    session.inbound(new Frame.Want(id, 2, first.run(), 0, 1 << 20, false));
+
+    assertThat(second.run()).isNotEqualTo(first.run());
+    assertThat(session.outbound(Frame.Offer.class)).isEmpty();
+    wantAll(3, second.run(), 2);
+    assertThat(session.outbound(Frame.Offer.class).get(0).firstIndex()).isEqualTo(2);
+    assertThat(blockIndexes()).first().isEqualTo(2L);
+    assertThat(blockIndexes()).hasSize(blocks.size() - 2);
+  }
+
+  @Test
+  void aReceiversPauseBeforeTheOpenDoesNotHoldTheSender() {
+    // The old seam remembered such a pause and opened the sender paused; the receiver's pause now
+    // travels in its want for this open.
+    session.inbound(new Frame.Pause(id));
+
+    Frame.Open open = open(request());
+    wantAll(1, open.run(), 0);
+
+    assertThat(blockIndexes()).hasSize(blocks.size());
+  }
+
+  @Test
+  void aReceiverPausedInItsWantGetsNoBlockUntilItResumes() {
+    Frame.Open open = open(request());
+
+    session.inbound(new Frame.Want(id, 1, open.run(), 0, 1 << 20, true));
+    Frame.Offer offer = session.last(Frame.Offer.class);
+    session.inbound(new Frame.Have(1, 0, offer.cids().size(), new BitSet()));
+    assertThat(blockIndexes()).isEmpty();
+
+    session.inbound(new Frame.Resume(id));
+    assertThat(blockIndexes()).isNotEmpty();
+  }
+
+  @Test
+  void aSenderOpenedPausedSendsNothingUntilResumed() {
+    SendChannel ch = session.channels().send(open(request().withPaused(true)).channel());
+    wantAll(1, session.last(Frame.Open.class).run(), 0);
+    assertThat(blockIndexes()).isEmpty();
+
+    ch.resumeLocally();
+    session.runPending();
+
+    assertThat(blockIndexes()).hasSize(blocks.size());
+  }
+
+  @Test
+  void anOpenAllowedRepeatsOnlySendsTheCountedBlocksThenHoldsUntilTheLimitIsRaised() {
+    Frame.Open open = open(request().withCountedBlocks(3).withByteLimit(0));
+    wantAll(1, open.run(), 0);
+
+    assertThat(blockIndexes()).containsExactly(0L, 1L, 2L);
+    assertThat(handler.limitsReached).containsExactly(0L);
+    assertThat(handler.progress)
+        .allSatisfy(p -> assertThat(p.getValue().firstTimeBlocks()).isZero());
+
+    session.channels().send(id).setByteLimit(DataRequest.NO_LIMIT);
+    session.runPending();
+    assertThat(blockIndexes()).hasSize(blocks.size());
+  }
+
+  @Test
+  void anOpenNotAnsweredIsSentAgainWithoutItsMessageWhenTheConnectionReturns() {
+    session.disconnect();
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    session.openSend(request(), TransferResponse.update(1, false), sent);
+    assertThat(sent).isNotDone();
+
+    session.reconnect();
+
+    List<Frame.Open> opens = session.outbound(Frame.Open.class);
+    assertThat(sent).isCompleted();
+    assertThat(opens).hasSize(2);
+    assertThat(opens.get(0).message()).isNotNull();
+    assertThat(opens.get(1).message()).isNull();
+    assertThat(opens.get(1).run()).isEqualTo(opens.get(0).run());
+  }
+
+  @Test
+  void theReceiversCompletionEndsTheSendingSide() throws Exception {
+    Frame.Open open = open(request());
+    wantAll(1, open.run(), 0);
+    session.inbound(new Frame.Complete(1, blocks.size()));
+
+    assertThat(handler.awaitFinished(id, java.time.Duration.ZERO))
+        .isEqualTo(new RecordingHandler.Finished(true, null));
+    assertThat(session.channels().send(id)).isNull();
+    assertThat(handler.bytes(id, Direction.SENT)).isEqualTo(dag.dagSize());
+    List<Cid> sentCids =
+        session.outbound(Frame.Block.class).stream().map(Frame.Block::cid).toList();
+    assertThat(sentCids).isEqualTo(blocks.stream().map(Block::cid).toList());
+  }
+}
