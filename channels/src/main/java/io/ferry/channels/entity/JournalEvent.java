@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.Status;
@@ -128,12 +129,7 @@ public sealed interface JournalEvent extends CborSerializable {
           recipient,
           0,
           Status.Requested,
-          0,
-          0,
-          0,
-          0,
-          0,
-          0,
+          Counters.NONE,
           0,
           false,
           false,
