@@ -143,8 +143,7 @@ final class Actions {
         (held, error) ->
             error == null
                 ? new ChannelCommand.ReceiverReady(held, step, answerResult)
-                : new ChannelCommand.FinishData(
-                    false, "cannot prepare to receive: " + cause(error)));
+                : new ChannelCommand.FinishData("cannot prepare to receive: " + cause(error)));
   }
 
   /**

@@ -77,7 +77,7 @@ public sealed interface ChannelCommand extends CborSerializable {
   record PauseAtLimit(long bytesQueued) implements ChannelCommand {}
 
   /** This side's data movement ended; {@code error} is null on success. */
-  record FinishData(boolean sender, String error) implements ChannelCommand {}
+  record FinishData(String error) implements ChannelCommand {}
 
   /** The transport queued the channel's data behind its concurrency limits. */
   record MarkQueued() implements ChannelCommand {}

@@ -270,7 +270,7 @@ class ChannelEntityTest {
     open(kit, id, true);
     ChannelState before =
         until(kit, "awaiting acceptance", s -> s.status() == Status.AwaitingAcceptance);
-    kit.runCommand(new FinishData(false, "broken block"));
+    kit.runCommand(new FinishData("broken block"));
     until(kit, "failed", s -> s.status() == Status.Failed);
 
     var pause = kit.<ChannelReply>runCommand(ChannelCommand.Pause::new);
@@ -342,7 +342,7 @@ class ChannelEntityTest {
     receivePullFromAlice(kit, id);
     until(kit, "ongoing", s -> s.status() == Status.Ongoing);
 
-    kit.runCommand(new FinishData(true, null));
+    kit.runCommand(new FinishData(null));
     until(kit, "finalizing", s -> s.status() == Status.Finalizing);
     TransferResponse complete = (TransferResponse) lastMessageOf(bob);
     assertThat(complete.type()).isEqualTo(MessageType.COMPLETE);
@@ -424,7 +424,7 @@ class ChannelEntityTest {
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id);
 
-    kit.runCommand(new FinishData(false, null));
+    kit.runCommand(new FinishData(null));
 
     ChannelState state = until(kit, "failed", s -> s.status() == Status.Failed);
     assertThat(state.message()).contains("complete timeout");

@@ -224,7 +224,7 @@ class RestartAttemptsTest {
   void aChannelThatHoldsAllItsDataWaitsForTheResponderInsteadOfRestarting() {
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id, settings(QUICK));
-    kit.runCommand(new ChannelCommand.FinishData(false, null));
+    kit.runCommand(new ChannelCommand.FinishData(null));
     until(kit, "transfer finished", s -> s.status() == Status.TransferFinished);
 
     var dropped = kit.runCommand(new MarkDisconnected("connection reset"));

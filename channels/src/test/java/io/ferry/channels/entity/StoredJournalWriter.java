@@ -215,7 +215,7 @@ class StoredJournalWriter {
 
     Channel finished = ongoingPull("transfer-finished");
     finished.tell(progress(Direction.RECEIVED, 2));
-    finished.tell(new FinishData(false, null));
+    finished.tell(new FinishData(null));
     finished.await(Status.TransferFinished);
     finished.done();
 
@@ -229,7 +229,7 @@ class StoredJournalWriter {
         Optional.of(StubValidation.withResult(StubValidation.pause("settle"), "bill"));
     finalizing.receivePull();
     finalizing.await(Status.Ongoing);
-    finalizing.tell(new FinishData(true, null));
+    finalizing.tell(new FinishData(null));
     finalizing.await(Status.Finalizing);
     bob.validation.onComplete = Optional.empty();
     finalizing.done();
@@ -242,7 +242,7 @@ class StoredJournalWriter {
     Channel bothFinishing = ongoingPull("responder-finalizing-transfer-finished");
     bothFinishing.tell(complete(bothFinishing, true));
     bothFinishing.await(Status.ResponderFinalizing);
-    bothFinishing.tell(new FinishData(false, null));
+    bothFinishing.tell(new FinishData(null));
     bothFinishing.await(Status.ResponderFinalizingTransferFinished);
     bothFinishing.done();
 
@@ -251,7 +251,7 @@ class StoredJournalWriter {
     alice.listener.held.add(completing.id);
     completing.tell(complete(completing, false));
     completing.await(Status.ResponderCompleted);
-    completing.tell(new FinishData(false, null));
+    completing.tell(new FinishData(null));
     ChannelState before = completing.await(Status.Completing);
     completing.restartActor();
     completing.await("cleanup resumed", s -> s.updatedAt().isAfter(before.updatedAt()));
@@ -262,13 +262,13 @@ class StoredJournalWriter {
     completed.await(Status.Ongoing);
     completed.tell(progress(Direction.QUEUED, 2));
     completed.tell(progress(Direction.SENT, 2));
-    completed.tell(new FinishData(true, null));
+    completed.tell(new FinishData(null));
     completed.await(Status.Completed);
     completed.done();
 
     Channel failing = ongoingPull("failing");
     alice.listener.held.add(failing.id);
-    failing.tell(new FinishData(false, "block 3 did not match its CID"));
+    failing.tell(new FinishData("block 3 did not match its CID"));
     failing.await(Status.Failing);
     failing.done();
 

@@ -75,7 +75,7 @@ public final class TransportRouter implements TransportHandler {
 
   @Override
   public void onDataFinished(ChannelId channelId, boolean sender, String error) {
-    tell(channelId, new ChannelCommand.FinishData(sender, error));
+    tell(channelId, new ChannelCommand.FinishData(error));
   }
 
   @Override
