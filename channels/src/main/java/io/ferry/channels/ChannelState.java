@@ -21,12 +21,7 @@ import java.util.function.Consumer;
  * @param recipient the peer that receives the data
  * @param totalSize total bytes to move when known, else 0 (as in go-data-transfer)
  * @param status lifecycle status
- * @param queued bytes queued for sending, counted once per block
- * @param sent bytes written to the wire, counted once per block
- * @param received bytes received and verified, counted once per block
- * @param queuedBlocks blocks queued, counted once
- * @param sentBlocks blocks sent, counted once
- * @param receivedBlocks blocks received, counted once
+ * @param counters bytes and blocks queued, sent and received, each block counted once
  * @param dataLimit bytes the responder lets through before pausing itself; 0 means no limit
  * @param requiresFinalization whether the responder asks for a final voucher before completing
  * @param initiatorPaused whether the initiator has paused
@@ -48,12 +43,7 @@ public record ChannelState(
     PeerId recipient,
     long totalSize,
     Status status,
-    long queued,
-    long sent,
-    long received,
-    long queuedBlocks,
-    long sentBlocks,
-    long receivedBlocks,
+    Counters counters,
     long dataLimit,
     boolean requiresFinalization,
     boolean initiatorPaused,
@@ -67,9 +57,40 @@ public record ChannelState(
     Instant updatedAt) {
 
   public ChannelState {
+    counters = counters == null ? Counters.NONE : counters;
     message = message == null ? "" : message;
     vouchers = List.copyOf(vouchers);
     voucherResults = List.copyOf(voucherResults);
+  }
+
+  /** Bytes queued for sending, counted once per block. */
+  public long queued() {
+    return counters.queued().bytes();
+  }
+
+  /** Bytes written to the wire, counted once per block. */
+  public long sent() {
+    return counters.sent().bytes();
+  }
+
+  /** Bytes received and verified, counted once per block. */
+  public long received() {
+    return counters.received().bytes();
+  }
+
+  /** Blocks queued, counted once. */
+  public long queuedBlocks() {
+    return counters.queued().blocks();
+  }
+
+  /** Blocks sent, counted once. */
+  public long sentBlocks() {
+    return counters.sent().blocks();
+  }
+
+  /** Blocks received, counted once. */
+  public long receivedBlocks() {
+    return counters.received().blocks();
   }
 
   /** The transfer id, unique to the initiator. */
@@ -128,29 +149,17 @@ public record ChannelState(
 
   /** The same state with bytes and blocks added to the queued counters. */
   public ChannelState addQueued(long bytes, long blocks) {
-    return copy(
-        d -> {
-          d.queued += bytes;
-          d.queuedBlocks += blocks;
-        });
+    return copy(d -> d.counters = counters.addQueued(bytes, blocks));
   }
 
   /** The same state with bytes and blocks added to the sent counters. */
   public ChannelState addSent(long bytes, long blocks) {
-    return copy(
-        d -> {
-          d.sent += bytes;
-          d.sentBlocks += blocks;
-        });
+    return copy(d -> d.counters = counters.addSent(bytes, blocks));
   }
 
   /** The same state with bytes and blocks added to the received counters. */
   public ChannelState addReceived(long bytes, long blocks) {
-    return copy(
-        d -> {
-          d.received += bytes;
-          d.receivedBlocks += blocks;
-        });
+    return copy(d -> d.counters = counters.addReceived(bytes, blocks));
   }
 
   /** The same state with another data limit (0 = none). */
@@ -225,12 +234,7 @@ public record ChannelState(
     private PeerId recipient;
     private long totalSize;
     private Status status;
-    private long queued;
-    private long sent;
-    private long received;
-    private long queuedBlocks;
-    private long sentBlocks;
-    private long receivedBlocks;
+    private Counters counters;
     private long dataLimit;
     private boolean requiresFinalization;
     private boolean initiatorPaused;
@@ -252,12 +256,7 @@ public record ChannelState(
       recipient = s.recipient;
       totalSize = s.totalSize;
       status = s.status;
-      queued = s.queued;
-      sent = s.sent;
-      received = s.received;
-      queuedBlocks = s.queuedBlocks;
-      sentBlocks = s.sentBlocks;
-      receivedBlocks = s.receivedBlocks;
+      counters = s.counters;
       dataLimit = s.dataLimit;
       requiresFinalization = s.requiresFinalization;
       initiatorPaused = s.initiatorPaused;
@@ -281,12 +280,7 @@ public record ChannelState(
           recipient,
           totalSize,
           status,
-          queued,
-          sent,
-          received,
-          queuedBlocks,
-          sentBlocks,
-          receivedBlocks,
+          counters,
           dataLimit,
           requiresFinalization,
           initiatorPaused,

@@ -33,8 +33,6 @@ import io.ferry.channels.entity.EntityState.Ended;
 import io.ferry.channels.entity.EntityState.Live;
 import io.ferry.channels.entity.EntityState.NoChannel;
 import io.ferry.channels.wire.MessageType;
-import io.ferry.channels.wire.TransferRequest;
-import io.ferry.channels.wire.TransferResponse;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -82,6 +80,7 @@ public final class ChannelEntity
   private final Running running;
   private final Ending ending;
   private final Restarting restarting;
+  private final PeerMessages peer;
   private final Actions actions;
 
   // ---- factory ----
@@ -122,6 +121,7 @@ public final class ChannelEntity
     this.running = new Running(actions, reactions);
     this.ending = new Ending(actions, reactions);
     this.restarting = new Restarting(actions, reactions);
+    this.peer = new PeerMessages(actions, reactions, opening, running, ending, restarting);
   }
 
   // ---- empty state ----
@@ -195,8 +195,8 @@ public final class ChannelEntity
         .onCommand(TimeOut.class, (s, c) -> timedOut(s.channel(), c))
         .onCommand(MessageFailed.class, (s, c) -> messageFailed(s.channel(), c))
         // messages from the other peer
-        .onCommand(ReceiveRequest.class, (s, c) -> onRequest(s.channel(), c))
-        .onCommand(ReceiveResponse.class, (s, c) -> onResponse(s.channel(), c))
+        .onCommand(ReceiveRequest.class, (s, c) -> peer.request(s.channel(), c))
+        .onCommand(ReceiveResponse.class, (s, c) -> peer.response(s.channel(), c))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
         .onAnyCommand(this::nothingToDo);
   }
@@ -212,7 +212,7 @@ public final class ChannelEntity
         .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
         .onCommand(MarkReconnected.class, (s, c) -> restarting.reconnected(s.channel()))
         .onCommand(Cancel.class, (s, c) -> receipt(s, c.replyTo()))
-        .onCommand(ReceiveRequest.class, (s, c) -> onRequestWhenEnding(s.channel(), c))
+        .onCommand(ReceiveRequest.class, (s, c) -> peer.requestWhenEnding(s.channel(), c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decideWhenEnding(c))
         .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
@@ -228,7 +228,7 @@ public final class ChannelEntity
         .onCommand(BeginOpen.class, (s, c) -> alreadyExists(c.open()))
         .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
         .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.reason(), c.replyTo()))
-        .onCommand(ReceiveRequest.class, (s, c) -> onRequestWhenEnding(s.channel(), c))
+        .onCommand(ReceiveRequest.class, (s, c) -> peer.requestWhenEnding(s.channel(), c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decideWhenEnding(c))
         .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
@@ -296,77 +296,6 @@ public final class ChannelEntity
     return c.verdict().isPresent()
         ? running.applyVerdict(s, c.verdict().get(), false)
         : Effect().none();
-  }
-
-  /** A request from the other peer: only responders take requests, only from the initiator. */
-  private Effect<JournalEvent, EntityState> onRequest(ChannelState state, ReceiveRequest c) {
-    TransferRequest request = c.request();
-    switch (request.type()) {
-      case NEW:
-        return opening.receiveOpen(state);
-      case RESTART:
-        return opening.receiveRestart(state, c.from(), request);
-      case RESTART_EXISTING_CHANNEL:
-        return restarting.restartRequested(state, c.from());
-      default:
-        break;
-    }
-    if (!fromCounterparty(state, c.from(), false)) {
-      return Effect().none();
-    }
-    return switch (request.type()) {
-      case UPDATE -> running.updated(state, request.paused());
-      case VOUCHER -> running.voucherArrived(state, request.voucher());
-      case CANCEL -> ending.cancelArrived(state, c.from());
-      default -> ignored(c.from(), request.type().toString());
-    };
-  }
-
-  /**
-   * A request for a channel that is cleaning up or ended: a restart is refused with the reason, the
-   * responder's own restart request is honoured (a cleanup resumes); nothing else has an effect.
-   */
-  private Effect<JournalEvent, EntityState> onRequestWhenEnding(
-      ChannelState state, ReceiveRequest c) {
-    return switch (c.request().type()) {
-      case RESTART -> opening.receiveRestart(state, c.from(), c.request());
-      case RESTART_EXISTING_CHANNEL -> restarting.restartRequested(state, c.from());
-      default -> Effect().none();
-    };
-  }
-
-  /** A response from the other peer: only initiators take responses, only from the responder. */
-  private Effect<JournalEvent, EntityState> onResponse(ChannelState state, ReceiveResponse c) {
-    TransferResponse response = c.response();
-    if (!fromCounterparty(state, c.from(), true)) {
-      return Effect().none();
-    }
-    return switch (response.type()) {
-      case NEW -> opening.openAnswered(state, response);
-      case RESTART -> opening.restartAnswered(state, response);
-      case UPDATE -> running.updated(state, response.paused());
-      case VOUCHER_RESULT -> running.voucherResultArrived(state, response);
-      case COMPLETE -> ending.completeArrived(state, response);
-      case CANCEL -> ending.cancelArrived(state, c.from());
-      default -> ignored(c.from(), response.type().toString());
-    };
-  }
-
-  private boolean fromCounterparty(
-      ChannelState state, io.ferry.channels.PeerId from, boolean toInitiator) {
-    if (!from.equals(state.otherPeer()) || state.isInitiator() != toInitiator) {
-      actions
-          .log()
-          .warn(
-              "ignored a message about {} from {}: not its counterparty", state.channelId(), from);
-      return false;
-    }
-    return true;
-  }
-
-  private Effect<JournalEvent, EntityState> ignored(io.ferry.channels.PeerId from, String what) {
-    actions.log().warn("ignored an unexpected {} message from {}", what, from);
-    return Effect().none();
   }
 
   // ---- events: a pure fold ----

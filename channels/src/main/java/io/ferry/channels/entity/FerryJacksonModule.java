@@ -1,7 +1,6 @@
 package io.ferry.channels.entity;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -9,7 +8,10 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDelegatingDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdDelegatingSerializer;
+import com.fasterxml.jackson.databind.util.StdConverter;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
@@ -21,9 +23,9 @@ import java.util.function.Function;
 
 /**
  * Teaches Jackson Ferry's value types: a {@link Cid}, {@link PeerId} and {@link ChannelId} as their
- * string forms, a {@link Selector} as its dag-json text, and the derived accessors of {@link
- * ChannelState} and {@link TypedVoucher} left out. Registered with Pekko's Jackson serializer in
- * {@code reference.conf}.
+ * string forms, a {@link Selector} as its dag-json text, a {@link ChannelState} in its stored flat
+ * form ({@link StoredChannelState}), and the derived accessors of {@link TypedVoucher} left out.
+ * Registered with Pekko's Jackson serializer in {@code reference.conf}.
  */
 public final class FerryJacksonModule extends SimpleModule {
   private static final long serialVersionUID = 1L;
@@ -38,23 +40,24 @@ public final class FerryJacksonModule extends SimpleModule {
     addDeserializer(PeerId.class, new FromText<>(PeerId.class, PeerId::parse));
     addSerializer(ChannelId.class, new AsText<>(ChannelId::toString));
     addDeserializer(ChannelId.class, new FromText<>(ChannelId.class, ChannelId::parse));
-    setMixInAnnotation(ChannelState.class, ChannelStateMixin.class);
+    addSerializer(ChannelState.class, new StdDelegatingSerializer(new ToStored()));
+    addDeserializer(ChannelState.class, new StdDelegatingDeserializer<>(new FromStored()));
     setMixInAnnotation(TypedVoucher.class, TypedVoucherMixin.class);
   }
 
-  /** Keeps the record components, drops the derived views. */
-  abstract static class ChannelStateMixin {
-    @JsonProperty("sender")
-    abstract PeerId sender();
+  /** A channel state in its stored, flat form ({@link StoredChannelState}). */
+  private static final class ToStored extends StdConverter<ChannelState, StoredChannelState> {
+    @Override
+    public StoredChannelState convert(ChannelState value) {
+      return StoredChannelState.of(value);
+    }
+  }
 
-    @JsonIgnore
-    abstract boolean isSender();
-
-    @JsonIgnore
-    abstract boolean isPull();
-
-    @JsonIgnore
-    abstract boolean isInitiator();
+  private static final class FromStored extends StdConverter<StoredChannelState, ChannelState> {
+    @Override
+    public ChannelState convert(StoredChannelState value) {
+      return value.toChannelState();
+    }
   }
 
   abstract static class TypedVoucherMixin {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.Status;
@@ -98,7 +99,6 @@ public sealed interface JournalEvent extends CborSerializable {
       Instant at,
       @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A Opened whose status the fold works out. */
     public Opened(
         ChannelId channelId,
         PeerId self,
@@ -128,12 +128,7 @@ public sealed interface JournalEvent extends CborSerializable {
           recipient,
           0,
           Status.Requested,
-          0,
-          0,
-          0,
-          0,
-          0,
-          0,
+          Counters.NONE,
           0,
           false,
           false,
@@ -152,7 +147,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.TransferInitiated)
   record TransferStarted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A TransferStarted whose status the fold works out. */
     public TransferStarted(Instant at) {
       this(at, null);
     }
@@ -167,7 +161,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.TransferRequestQueued)
   record TransferQueued(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A TransferQueued whose status the fold works out. */
     public TransferQueued(Instant at) {
       this(at, null);
     }
@@ -182,7 +175,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.Accept)
   record Accepted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A Accepted whose status the fold works out. */
     public Accepted(Instant at) {
       this(at, null);
     }
@@ -203,7 +195,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.Restart)
   record Restarted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A Restarted whose status the fold works out. */
     public Restarted(Instant at) {
       this(at, null);
     }
@@ -227,7 +218,6 @@ public sealed interface JournalEvent extends CborSerializable {
       Instant at,
       @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A ProgressRecorded whose status the fold works out. */
     public ProgressRecorded(Direction direction, long blocks, long bytes, Instant at) {
       this(direction, blocks, bytes, at, null);
     }
@@ -272,7 +262,6 @@ public sealed interface JournalEvent extends CborSerializable {
       Instant at,
       @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A BlocksMoved whose status the fold works out. */
     public BlocksMoved(Direction direction, long blocks, long bytes, long nextIndex, Instant at) {
       this(direction, blocks, bytes, nextIndex, at, null);
     }
@@ -306,7 +295,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.NewVoucher)
   record VoucherSent(TypedVoucher voucher, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A VoucherSent whose status the fold works out. */
     public VoucherSent(TypedVoucher voucher, Instant at) {
       this(voucher, at, null);
     }
@@ -327,7 +315,6 @@ public sealed interface JournalEvent extends CborSerializable {
   record VoucherReceived(
       TypedVoucher voucher, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A VoucherReceived whose status the fold works out. */
     public VoucherReceived(TypedVoucher voucher, Instant at) {
       this(voucher, at, null);
     }
@@ -348,7 +335,6 @@ public sealed interface JournalEvent extends CborSerializable {
   record VoucherResultRecorded(
       TypedVoucher result, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A VoucherResultRecorded whose status the fold works out. */
     public VoucherResultRecorded(TypedVoucher result, Instant at) {
       this(result, at, null);
     }
@@ -368,7 +354,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.SetDataLimit)
   record DataLimitSet(long bytes, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A DataLimitSet whose status the fold works out. */
     public DataLimitSet(long bytes, Instant at) {
       this(bytes, at, null);
     }
@@ -393,7 +378,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.SetRequiresFinalization)
   record FinalizationRequired(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A FinalizationRequired whose status the fold works out. */
     public FinalizationRequired(Instant at) {
       this(at, null);
     }
@@ -412,7 +396,6 @@ public sealed interface JournalEvent extends CborSerializable {
   /** One side paused. */
   record Paused(Side side, String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A Paused whose status the fold works out. */
     public Paused(Side side, String reason, Instant at) {
       this(side, reason, at, null);
     }
@@ -441,7 +424,6 @@ public sealed interface JournalEvent extends CborSerializable {
   /** One side resumed. */
   record Resumed(Side side, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A Resumed whose status the fold works out. */
     public Resumed(Side side, Instant at) {
       this(side, at, null);
     }
@@ -466,7 +448,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.DataLimitExceeded)
   record DataLimitReached(long bytes, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A DataLimitReached whose status the fold works out. */
     public DataLimitReached(long bytes, Instant at) {
       this(bytes, at, null);
     }
@@ -491,7 +472,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.FinishTransfer)
   record TransferFinished(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A TransferFinished whose status the fold works out. */
     public TransferFinished(Instant at) {
       this(at, null);
     }
@@ -506,7 +486,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.ResponderCompletes)
   record ResponderCompleted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A ResponderCompleted whose status the fold works out. */
     public ResponderCompleted(Instant at) {
       this(at, null);
     }
@@ -521,7 +500,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.ResponderBeginsFinalization)
   record ResponderFinalizing(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A ResponderFinalizing whose status the fold works out. */
     public ResponderFinalizing(Instant at) {
       this(at, null);
     }
@@ -536,7 +514,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.BeginFinalizing)
   record FinalizationBegun(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A FinalizationBegun whose status the fold works out. */
     public FinalizationBegun(Instant at) {
       this(at, null);
     }
@@ -555,7 +532,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.Complete)
   record CompletionBegun(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A CompletionBegun whose status the fold works out. */
     public CompletionBegun(Instant at) {
       this(at, null);
     }
@@ -570,7 +546,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.Cancel)
   record Cancelled(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements Reasoned {
-    /** A Cancelled whose status the fold works out. */
     public Cancelled(String reason, Instant at) {
       this(reason, at, null);
     }
@@ -585,7 +560,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.Error)
   record Failed(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements Reasoned {
-    /** A Failed whose status the fold works out. */
     public Failed(String reason, Instant at) {
       this(reason, at, null);
     }
@@ -600,7 +574,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.CleanupComplete)
   record CleanupCompleted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A CleanupCompleted whose status the fold works out. */
     public CleanupCompleted(Instant at) {
       this(at, null);
     }
@@ -615,7 +588,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.CompleteCleanupOnRestart)
   record CleanupResumed(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
-    /** A CleanupResumed whose status the fold works out. */
     public CleanupResumed(Instant at) {
       this(at, null);
     }
@@ -635,7 +607,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.Disconnected)
   record RestartFailed(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements Reasoned {
-    /** A RestartFailed whose status the fold works out. */
     public RestartFailed(String reason, Instant at) {
       this(reason, at, null);
     }
@@ -655,7 +626,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.Disconnected)
   record Disconnected(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements Reasoned {
-    /** A Disconnected whose status the fold works out. */
     public Disconnected(String reason, Instant at) {
       this(reason, at, null);
     }
@@ -675,7 +645,6 @@ public sealed interface JournalEvent extends CborSerializable {
   @Code(EventCode.SendMessageError)
   record MessageNotSent(String reason, Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements Reasoned {
-    /** A MessageNotSent whose status the fold works out. */
     public MessageNotSent(String reason, Instant at) {
       this(reason, at, null);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.Status;
 import io.ferry.channels.testing.Peers;
@@ -40,12 +41,7 @@ class EventHubTest {
           Peers.BOB,
           0,
           Status.Ongoing,
-          0,
-          0,
-          0,
-          0,
-          0,
-          0,
+          Counters.NONE,
           0,
           false,
           false,

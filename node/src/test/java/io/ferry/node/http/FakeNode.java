@@ -5,6 +5,7 @@ import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelNotFoundException;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.RestartOutcome;
@@ -226,12 +227,7 @@ public final class FakeNode implements NodeBackend, Manager {
             pull ? SELF : to,
             0,
             Status.Requested,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
+            Counters.NONE,
             0,
             false,
             false,
@@ -296,12 +292,10 @@ public final class FakeNode implements NodeBackend, Manager {
         s.recipient(),
         s.totalSize(),
         status,
-        s.queued(),
-        s.sent(),
-        received,
-        s.queuedBlocks(),
-        s.sentBlocks(),
-        receivedBlocks,
+        new Counters(
+            new Counters.Count(s.queued(), s.queuedBlocks()),
+            new Counters.Count(s.sent(), s.sentBlocks()),
+            new Counters.Count(received, receivedBlocks)),
         s.dataLimit(),
         s.requiresFinalization(),
         status == Status.InitiatorPaused,
@@ -325,12 +319,7 @@ public final class FakeNode implements NodeBackend, Manager {
         s.recipient(),
         s.totalSize(),
         s.status(),
-        s.queued(),
-        s.sent(),
-        s.received(),
-        s.queuedBlocks(),
-        s.sentBlocks(),
-        s.receivedBlocks(),
+        s.counters(),
         s.dataLimit(),
         s.requiresFinalization(),
         s.initiatorPaused(),

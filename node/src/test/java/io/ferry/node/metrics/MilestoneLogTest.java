@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.Status;
@@ -35,12 +36,8 @@ class MilestoneLogTest {
         SELF,
         0,
         status,
-        0,
-        0,
-        2048,
-        0,
-        0,
-        2,
+        new Counters(
+            new Counters.Count(0, 0), new Counters.Count(0, 0), new Counters.Count(2048, 2)),
         0,
         false,
         false,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.Status;
 import io.ferry.ipld.Cid;
@@ -37,12 +38,7 @@ class RetentionPolicyTest {
         SELF,
         0,
         status,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
+        Counters.NONE,
         0,
         false,
         false,

@@ -2,6 +2,7 @@ package io.ferry.validators.paid;
 
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.Status;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.Multicodec;
@@ -30,12 +31,10 @@ final class ClientChannelStates {
         channel.initiator(),
         0,
         status,
-        0,
-        0,
-        received,
-        0,
-        0,
-        received / 1000,
+        new Counters(
+            new Counters.Count(0, 0),
+            new Counters.Count(0, 0),
+            new Counters.Count(received, received / 1000)),
         0,
         false,
         false,

@@ -1,0 +1,106 @@
+package io.ferry.channels.entity;
+
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.entity.ChannelCommand.ReceiveRequest;
+import io.ferry.channels.entity.ChannelCommand.ReceiveResponse;
+import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * Messages from the other peer, routed by type to the phase that handles them: only responders take
+ * requests (only from the initiator), only initiators take responses (only from the responder);
+ * anything else is logged and ignored.
+ */
+final class PeerMessages {
+  private final Actions act;
+  private final Reactions react;
+  private final Opening opening;
+  private final Running running;
+  private final Ending ending;
+  private final Restarting restarting;
+
+  PeerMessages(
+      Actions act,
+      Reactions react,
+      Opening opening,
+      Running running,
+      Ending ending,
+      Restarting restarting) {
+    this.act = act;
+    this.react = react;
+    this.opening = opening;
+    this.running = running;
+    this.ending = ending;
+    this.restarting = restarting;
+  }
+
+  /** A request from the other peer: only responders take requests, only from the initiator. */
+  Effect<JournalEvent, EntityState> request(ChannelState state, ReceiveRequest c) {
+    TransferRequest request = c.request();
+    switch (request.type()) {
+      case NEW:
+        return opening.receiveOpen(state);
+      case RESTART:
+        return opening.receiveRestart(state, c.from(), request);
+      case RESTART_EXISTING_CHANNEL:
+        return restarting.restartRequested(state, c.from());
+      default:
+        break;
+    }
+    if (!fromCounterparty(state, c.from(), false)) {
+      return react.none();
+    }
+    return switch (request.type()) {
+      case UPDATE -> running.updated(state, request.paused());
+      case VOUCHER -> running.voucherArrived(state, request.voucher());
+      case CANCEL -> ending.cancelArrived(state, c.from());
+      default -> ignored(c.from(), request.type().toString());
+    };
+  }
+
+  /**
+   * A request for a channel that is cleaning up or ended: a restart is refused with the reason, the
+   * responder's own restart request is honoured (a cleanup resumes); nothing else has an effect.
+   */
+  Effect<JournalEvent, EntityState> requestWhenEnding(ChannelState state, ReceiveRequest c) {
+    return switch (c.request().type()) {
+      case RESTART -> opening.receiveRestart(state, c.from(), c.request());
+      case RESTART_EXISTING_CHANNEL -> restarting.restartRequested(state, c.from());
+      default -> react.none();
+    };
+  }
+
+  /** A response from the other peer: only initiators take responses, only from the responder. */
+  Effect<JournalEvent, EntityState> response(ChannelState state, ReceiveResponse c) {
+    TransferResponse response = c.response();
+    if (!fromCounterparty(state, c.from(), true)) {
+      return react.none();
+    }
+    return switch (response.type()) {
+      case NEW -> opening.openAnswered(state, response);
+      case RESTART -> opening.restartAnswered(state, response);
+      case UPDATE -> running.updated(state, response.paused());
+      case VOUCHER_RESULT -> running.voucherResultArrived(state, response);
+      case COMPLETE -> ending.completeArrived(state, response);
+      case CANCEL -> ending.cancelArrived(state, c.from());
+      default -> ignored(c.from(), response.type().toString());
+    };
+  }
+
+  private boolean fromCounterparty(ChannelState state, PeerId from, boolean toInitiator) {
+    if (!from.equals(state.otherPeer()) || state.isInitiator() != toInitiator) {
+      act.log()
+          .warn(
+              "ignored a message about {} from {}: not its counterparty", state.channelId(), from);
+      return false;
+    }
+    return true;
+  }
+
+  private Effect<JournalEvent, EntityState> ignored(PeerId from, String what) {
+    act.log().warn("ignored an unexpected {} message from {}", what, from);
+    return react.none();
+  }
+}
