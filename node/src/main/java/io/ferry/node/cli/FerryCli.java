@@ -19,6 +19,7 @@ public final class FerryCli implements Runnable {
   static List<Object> subcommands() {
     return List.of(
         new NodeCommand(),
+        new InitCommand(),
         new IdCommand(),
         new PullCommand(),
         new PushCommand(),
