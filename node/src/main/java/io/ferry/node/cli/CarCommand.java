@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -52,9 +53,27 @@ public final class CarCommand implements Runnable {
     @Parameters(paramLabel = "FILE.car")
     Path file;
 
+    @Option(names = "--json", description = "Print JSON: {file, blocks, roots}.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       return execute();
+    }
+
+    private int printImport(PrintWriter out, long blocks, String what, List<String> roots) {
+      if (json) {
+        var body = ApiClient.json().createObjectNode();
+        body.put("file", LocalBlocks.absolute(file));
+        body.put("blocks", blocks);
+        roots.forEach(body.putArray("roots")::add);
+        out.println(body);
+      } else {
+        out.println("imported " + file + ": " + blocks + " " + what);
+        roots.forEach(out::println);
+      }
+      out.flush();
+      return 0;
     }
 
     private Integer execute() throws Exception {
@@ -67,10 +86,8 @@ public final class CarCommand implements Runnable {
                 api.post(
                     "/v1/blocks/import",
                     Map.of("path", LocalBlocks.absolute(file), "format", "car"));
-            out.println("imported " + file + ": " + r.path("blocks").asLong() + " blocks");
-            out.println(r.path("root").asText());
-            out.flush();
-            return 0;
+            return printImport(
+                out, r.path("blocks").asLong(), "blocks", List.of(r.path("root").asText()));
           },
           () -> {
             List<Cid> roots;
@@ -89,10 +106,8 @@ public final class CarCommand implements Runnable {
               }
               after = store.count();
             }
-            out.println("imported " + file + ": " + (after - before) + " new blocks");
-            roots.forEach(out::println);
-            out.flush();
-            return 0;
+            return printImport(
+                out, after - before, "new blocks", roots.stream().map(Cid::toString).toList());
           });
     }
   }
@@ -114,6 +129,9 @@ public final class CarCommand implements Runnable {
 
     @Parameters(index = "1", paramLabel = "FILE.car")
     Path file;
+
+    @Option(names = "--json", description = "Print JSON: {root, file, blocks}.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -150,7 +168,15 @@ public final class CarCommand implements Runnable {
                 }
               });
       PrintWriter out = spec.commandLine().getOut();
-      out.println("wrote " + written + " blocks of " + root + " to " + file);
+      if (json) {
+        var body = ApiClient.json().createObjectNode();
+        body.put("root", root.toString());
+        body.put("file", LocalBlocks.absolute(file));
+        body.put("blocks", written);
+        out.println(body);
+      } else {
+        out.println("wrote " + written + " blocks of " + root + " to " + file);
+      }
       out.flush();
       return 0;
     }

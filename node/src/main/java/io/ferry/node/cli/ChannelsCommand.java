@@ -72,16 +72,17 @@ public final class ChannelsCommand implements Runnable {
         out.println(list.toPrettyString());
       } else {
         out.printf(
-            "%-20s %-4s %-9s %-20s %-12s %s%n",
-            "STATUS", "DIR", "ROLE", "PEER", "MOVED", "CHANNEL");
+            "%-20s %-4s %-9s %-20s %-12s %-59s %s%n",
+            "STATUS", "DIR", "ROLE", "PEER", "MOVED", "ROOT", "CHANNEL");
         for (JsonNode c : list) {
           out.printf(
-              "%-20s %-4s %-9s %-20s %-12s %s%n",
+              "%-20s %-4s %-9s %-20s %-12s %-59s %s%n",
               c.get("status").asText(),
               c.get("direction").asText(),
               c.get("role").asText(),
               shortPeer(c.get("otherPeer").asText()),
               ProgressBar.bytes(TransferCommand.moved(c)),
+              c.path("baseCid").asText(),
               c.get("id").asText());
         }
       }
@@ -170,11 +171,36 @@ public final class ChannelsCommand implements Runnable {
           .forEachRemaining(
               f -> {
                 JsonNode v = f.getValue();
+                if (f.getKey().equals("vouchers") || f.getKey().equals("voucherResults")) {
+                  printVouchers(out, f.getKey(), v);
+                  return;
+                }
                 String text = v.isValueNode() ? v.asText() : v.toString();
                 out.printf("%-21s %s%n", f.getKey() + ":", text);
               });
     }
     out.flush();
+  }
+
+  /** How many vouchers of a list {@code channels show} prints: the latest ones. */
+  static final int VOUCHERS_SHOWN = 3;
+
+  /**
+   * A channel's vouchers or voucher results for people: how many, then the latest few as their type
+   * and value (the JSON of their registered type, where reasons are readable), never the base64
+   * CBOR ({@code --json} has everything).
+   */
+  static void printVouchers(PrintWriter out, String key, JsonNode list) {
+    out.printf("%-21s %d%n", key + ":", list.size());
+    for (int i = Math.max(0, list.size() - VOUCHERS_SHOWN); i < list.size(); i++) {
+      JsonNode v = list.get(i);
+      JsonNode value = v.path("value");
+      out.printf(
+          "  %-19s %s %s%n",
+          "#" + (i + 1),
+          v.path("type").asText(),
+          value.isMissingNode() || value.isNull() ? "(not decodable here)" : value.toString());
+    }
   }
 
   /** Pause, resume, cancel and restart: POST, then show the channel. */

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -33,6 +34,9 @@ public final class ExportCommand implements Callable<Integer> {
       paramLabel = "OUT",
       description = "The file or directory to create, or - for standard output (files only).")
   Path out;
+
+  @Option(names = "--json", description = "Print JSON: {root, path}.")
+  boolean json;
 
   @Override
   public Integer call() throws Exception {
@@ -59,7 +63,14 @@ public final class ExportCommand implements Callable<Integer> {
           return null;
         });
     PrintWriter w = spec.commandLine().getOut();
-    w.println("exported " + root + " to " + out);
+    if (json) {
+      var body = ApiClient.json().createObjectNode();
+      body.put("root", root.toString());
+      body.put("path", LocalBlocks.absolute(out));
+      w.println(body);
+    } else {
+      w.println("exported " + root + " to " + out);
+    }
     w.flush();
     return 0;
   }

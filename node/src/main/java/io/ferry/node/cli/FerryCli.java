@@ -19,6 +19,7 @@ public final class FerryCli implements Runnable {
   static List<Object> subcommands() {
     return List.of(
         new NodeCommand(),
+        new InitCommand(),
         new IdCommand(),
         new PullCommand(),
         new PushCommand(),
@@ -50,6 +51,8 @@ public final class FerryCli implements Runnable {
     }
     cl.setExecutionExceptionHandler(new Failures());
     giveEveryCommandTheVersion(cl, cl.getCommandSpec().version());
+    tidyDescriptions(cl);
+    cl.setUsageHelpAutoWidth(true);
     return cl;
   }
 
@@ -61,6 +64,31 @@ public final class FerryCli implements Runnable {
       }
       giveEveryCommandTheVersion(sub, version);
     }
+  }
+
+  /**
+   * Descriptions are written as source lines of one paragraph; picocli would print each as its own
+   * line, and the list of commands would show the first line cut mid-sentence. Each becomes its
+   * first sentence (what the list of commands shows) and then the rest as one paragraph, which
+   * picocli wraps to the terminal's width.
+   */
+  private static void tidyDescriptions(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      var usage = sub.getCommandSpec().usageMessage();
+      usage.description(summaryAndRest(String.join(" ", usage.description())));
+      tidyDescriptions(sub);
+    }
+  }
+
+  /** {@code ["First sentence.", "The rest."]}, or the one sentence alone. */
+  static String[] summaryAndRest(String text) {
+    String t = text.strip().replaceAll("\\s+", " ");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?<=[A-Za-z0-9)\\]'\"]\\.)\\s+(?=[A-Z(])").matcher(t);
+    if (!m.find()) {
+      return new String[] {t};
+    }
+    return new String[] {t.substring(0, m.start()), t.substring(m.end())};
   }
 
   public static void main(String[] args) {

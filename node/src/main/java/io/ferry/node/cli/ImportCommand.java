@@ -48,6 +48,9 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--hidden", description = "Also import hidden files and directories.")
   boolean hidden;
 
+  @Option(names = "--json", description = "Print JSON: {root, bytes, blocks, profile, stored}.")
+  boolean json;
+
   @Parameters(paramLabel = "PATH", description = "The file or directory to import.")
   Path path;
 
@@ -95,8 +98,19 @@ public final class ImportCommand implements Callable<Integer> {
         });
   }
 
-  private static int print(
+  private int print(
       PrintWriter out, String verb, long bytes, long blocks, UnixFsProfile p, Object root) {
+    if (json) {
+      var body = ApiClient.json().createObjectNode();
+      body.put("root", root.toString());
+      body.put("bytes", bytes);
+      body.put("blocks", blocks);
+      body.put("profile", p.name());
+      body.put("stored", !verb.equals("hashed"));
+      out.println(body);
+      out.flush();
+      return 0;
+    }
     out.printf(
         "%s %d bytes in %d blocks (%s)%s%n",
         verb, bytes, blocks, p.name(), verb.equals("hashed") ? ", nothing stored" : "");

@@ -30,7 +30,7 @@ public final class ProgressBar {
    * @param out where to draw (the CLI uses stderr, so stdout stays for results)
    * @param terminal whether {@code out} is a terminal (redraw in place) or not (plain lines)
    * @param clock the rate's clock
-   * @param label what plain lines start with, e.g. {@code pull <channel>}
+   * @param label what every line starts with, e.g. {@code pull …12345678} (a short channel ID)
    */
   public ProgressBar(PrintWriter out, boolean terminal, Clock clock, String label) {
     this.out = out;
@@ -53,7 +53,7 @@ public final class ProgressBar {
     }
     double rate = rate();
     if (terminal) {
-      String line = line(bytes, total, rate, status);
+      String line = label + "  " + line(bytes, total, rate, status);
       int pad = Math.max(0, lastWidth - line.length());
       out.print("\r" + line + " ".repeat(pad));
       lastWidth = line.length();
@@ -112,7 +112,9 @@ public final class ProgressBar {
     if (total > 0 && rate > 0 && bytes < total) {
       b.append("  ETA ").append(duration((long) ((total - bytes) / rate)));
     }
-    b.append("  ").append(status);
+    if (!status.isEmpty()) {
+      b.append("  ").append(status);
+    }
     return b.toString();
   }
 

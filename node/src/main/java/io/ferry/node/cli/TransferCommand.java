@@ -89,10 +89,11 @@ abstract class TransferCommand extends ClientCommand {
       out().flush();
       return 0;
     }
+    String shortId = shortId(channel);
     if (!json) {
-      err().println(verb() + " " + root + ": channel " + id);
+      err().println(verb() + " " + root + ": channel " + id + " (" + shortId + " below)");
     }
-    channel = follow(api, id);
+    channel = follow(api, id, shortId);
     String status = channel.get("status").asText();
     if (json) {
       out().println(channel.toPrettyString());
@@ -120,18 +121,23 @@ abstract class TransferCommand extends ClientCommand {
   }
 
   /** Polls the channel until it is terminal, showing progress on stderr. */
-  private JsonNode follow(ApiClient api, String id) throws InterruptedException {
+  private JsonNode follow(ApiClient api, String id, String shortId) throws InterruptedException {
+    Clock clock = Clock.systemUTC();
     ProgressBar bar =
-        new ProgressBar(err(), ProgressBar.onTerminal(), Clock.systemUTC(), verb() + " " + id);
+        new ProgressBar(err(), ProgressBar.onTerminal(), clock, verb() + " " + shortId);
     JsonNode channel;
+    long pausedSince = -1;
     while (true) {
       channel = api.get("/v1/channels/" + id);
       String status = channel.get("status").asText();
+      boolean paused = status.endsWith("Paused");
+      pausedSince = paused ? (pausedSince < 0 ? clock.millis() : pausedSince) : -1;
+      String shown = headline(status, paused ? clock.millis() - pausedSince : 0);
       if (channel.path("stalled").asBoolean()) {
-        status += " (stalled: waiting for the peer)";
+        shown = (shown.isEmpty() ? "" : shown + " ") + "(stalled: waiting for the peer)";
       }
       if (!json) {
-        bar.update(moved(channel), channel.path("totalSize").asLong(), status);
+        bar.update(moved(channel), total(channel), shown);
       }
       if (TERMINAL.contains(channel.get("status").asText())) {
         break;
@@ -142,6 +148,40 @@ abstract class TransferCommand extends ClientCommand {
       bar.finish();
     }
     return channel;
+  }
+
+  /** Pauses this short are the normal rhythm of a paid pull (a payment is due every interval). */
+  static final long QUIET_PAUSE_MILLIS = 5_000;
+
+  /**
+   * What the progress line says about the status: nothing while data flows or while a pause is
+   * short (a paid pull pauses at every payment, and the payer answers at once), the status once it
+   * lasts.
+   */
+  static String headline(String status, long pausedForMillis) {
+    return switch (status) {
+      case "Ongoing", "Requested", "Accepted" -> "";
+      case "ResponderPaused", "InitiatorPaused", "BothPaused" ->
+          pausedForMillis < QUIET_PAUSE_MILLIS
+              ? ""
+              : status
+                  + " for "
+                  + ProgressBar.duration(pausedForMillis / 1000)
+                  + (status.startsWith("Responder") ? " (the sender waits: a payment due?)" : "");
+      default -> status;
+    };
+  }
+
+  /** The total to show progress against: announced, else the DAG's size from its root block. */
+  static long total(JsonNode channel) {
+    long total = channel.path("totalSize").asLong();
+    return total > 0 ? total : channel.path("expectedBytes").asLong();
+  }
+
+  /** {@code …12345678}: the end of the transfer ID, enough to tell a person's channels apart. */
+  static String shortId(JsonNode channel) {
+    String t = channel.path("transferId").asText(channel.path("id").asText());
+    return "…" + t.substring(Math.max(0, t.length() - 8));
   }
 
   static long moved(JsonNode channel) {

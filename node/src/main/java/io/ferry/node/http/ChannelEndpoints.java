@@ -234,7 +234,7 @@ final class ChannelEndpoints {
   }
 
   private ChannelView view(ChannelState s) {
-    return ChannelView.of(s, replies.json());
+    return ChannelView.of(s, replies.json(), node);
   }
 
   // ---- parsing, with errors that name the value ----

@@ -9,8 +9,11 @@ import java.util.List;
 
 /**
  * A channel as the API shows it: {@link ChannelState} with plain JSON types (IDs and CIDs as
- * strings, the selector as DAG-JSON, times in ISO-8601, vouchers as type plus base64 CBOR). The
- * transfer ID is a string because it is an unsigned 64-bit number.
+ * strings, the selector as DAG-JSON, times in ISO-8601, vouchers as type, JSON of that type and
+ * base64 CBOR). The transfer ID is a string because it is an unsigned 64-bit number. A terminal
+ * channel shows no pauses (they no longer hold anything back), and a completed one's total is what
+ * moved when the total was never announced. {@code expectedBytes} is the whole DAG's size when the
+ * root block tells it (whole-DAG transfers only), so progress can show a percentage.
  */
 public record ChannelView(
     String id,
@@ -27,6 +30,7 @@ public record ChannelView(
     String recipient,
     String status,
     long totalSize,
+    long expectedBytes,
     long queuedBytes,
     long sentBytes,
     long receivedBytes,
@@ -49,16 +53,36 @@ public record ChannelView(
    * A voucher or voucher result.
    *
    * @param type its registered type identifier
+   * @param value its value as JSON of that type, or null when this node cannot decode it
    * @param cbor its encoded bytes, base64
    */
-  public record VoucherView(String type, String cbor) {
-    static VoucherView of(TypedVoucher v) {
-      return new VoucherView(v.type(), Base64.getEncoder().encodeToString(v.bytes()));
+  public record VoucherView(String type, JsonNode value, String cbor) {
+    static VoucherView of(TypedVoucher v, NodeBackend node) {
+      return new VoucherView(
+          v.type(),
+          node == null ? null : node.voucherJson(v).orElse(null),
+          Base64.getEncoder().encodeToString(v.bytes()));
     }
   }
 
-  /** The view of {@code s}. */
+  /** The view of {@code s} alone: vouchers undecoded, the DAG's size unknown. */
   public static ChannelView of(ChannelState s, ObjectMapper json) {
+    return of(s, json, null);
+  }
+
+  /**
+   * The view of {@code s}, with what {@code node} (when not null) knows about its vouchers and its
+   * DAG.
+   */
+  public static ChannelView of(ChannelState s, ObjectMapper json, NodeBackend node) {
+    boolean terminal = s.status().isTerminal();
+    long moved = s.isSender() ? s.sent() : s.received();
+    long total =
+        s.totalSize() == 0 && s.status() == io.ferry.channels.Status.Completed
+            ? moved
+            : s.totalSize();
+    long expected =
+        node != null && (s.selector() == null || isWholeDag(s)) ? node.dagBytes(s.baseCid()) : 0;
     return new ChannelView(
         s.channelId().toString(),
         s.channelId().initiator().toString(),
@@ -73,7 +97,8 @@ public record ChannelView(
         s.sender().toString(),
         s.recipient().toString(),
         s.status().name(),
-        s.totalSize(),
+        total,
+        expected,
         s.queued(),
         s.sent(),
         s.received(),
@@ -82,15 +107,20 @@ public record ChannelView(
         s.receivedBlocks(),
         s.dataLimit(),
         s.requiresFinalization(),
-        s.initiatorPaused(),
-        s.responderPaused(),
+        s.initiatorPaused() && !terminal,
+        s.responderPaused() && !terminal,
         s.stalled(),
         s.restartAttempts(),
         s.message(),
-        s.vouchers().stream().map(VoucherView::of).toList(),
-        s.voucherResults().stream().map(VoucherView::of).toList(),
+        s.vouchers().stream().map(v -> VoucherView.of(v, node)).toList(),
+        s.voucherResults().stream().map(v -> VoucherView.of(v, node)).toList(),
         String.valueOf(s.createdAt()),
         String.valueOf(s.updatedAt()));
+  }
+
+  /** Whether the channel moves the whole DAG (graphsync's "all" selector). */
+  private static boolean isWholeDag(ChannelState s) {
+    return s.selector().equals(io.ferry.ipld.selector.Selectors.all());
   }
 
   private static JsonNode selector(ChannelState s, ObjectMapper json) {

@@ -62,6 +62,10 @@ public final class FerryNodeBackend implements NodeBackend {
 
   private final FerryNode node;
   private final TcpTransport transport;
+  private static final com.fasterxml.jackson.databind.ObjectMapper VIEW_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
   private final LevelDbBlockStore store;
   private final PeerTracker peers;
   private final PurgedChannels purged;
@@ -389,6 +393,42 @@ public final class FerryNodeBackend implements NodeBackend {
       throw new IllegalArgumentException("cannot encode the voucher: " + e.getMessage(), e);
     }
     return node.registry().decode(new TypedVoucher(type, cbor));
+  }
+
+  @Override
+  public Optional<JsonNode> voucherJson(io.ferry.channels.TypedVoucher voucher) {
+    try {
+      return Optional.of(VIEW_JSON.valueToTree(node.registry().decode(voucher)));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public long dagBytes(Cid root) {
+    try {
+      Optional<io.ferry.ipld.Block> block = store.get(root);
+      if (block.isEmpty()) {
+        return 0;
+      }
+      long size = block.get().data().length;
+      if (root.codec() == io.ferry.ipld.Multicodec.RAW) {
+        return size;
+      }
+      if (root.codec() != io.ferry.ipld.Multicodec.DAG_PB) {
+        return 0;
+      }
+      for (io.ferry.ipld.codec.PbLink link :
+          io.ferry.ipld.codec.DagPb.decode(block.get().data()).links()) {
+        if (link.tsize().isEmpty()) {
+          return 0;
+        }
+        size += link.tsize().getAsLong();
+      }
+      return size;
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   @Override

@@ -22,6 +22,22 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public interface NodeBackend {
 
+  /**
+   * A voucher or voucher result as JSON of its registered type (what its reasons say), or empty
+   * when this node cannot decode it.
+   */
+  default Optional<JsonNode> voucherJson(io.ferry.channels.TypedVoucher voucher) {
+    return Optional.empty();
+  }
+
+  /**
+   * The bytes of the whole DAG under {@code root}, as its root block tells once it is in the local
+   * store (the root's size plus its links' cumulative sizes); 0 when not known.
+   */
+  default long dagBytes(Cid root) {
+    return 0;
+  }
+
   /** The node's data-transfer API. */
   Manager manager();
 

@@ -371,6 +371,101 @@ class CliAgainstApiTest {
   }
 
   @Test
+  void bareFerryListsEveryCommandEachInAWholeSentence() {
+    Run r = ferry();
+
+    assertThat(r.exit()).isZero();
+    String list = r.out().substring(r.out().indexOf("Commands:") + "Commands:".length());
+    List<String> entries = List.of(list.strip().replaceAll("\\n\\s{6,}", " ").split("\\n"));
+    assertThat(entries)
+        .hasSizeGreaterThanOrEqualTo(12)
+        .allSatisfy(e -> assertThat(e.strip()).endsWith("."));
+    assertThat(list).contains("pull").contains("channels").contains("import");
+  }
+
+  @Test
+  void everySubcommandPrintsTheVersion() {
+    Run top = ferry("-V");
+
+    for (String[] cmd :
+        List.of(
+            new String[] {"pull", "-V"},
+            new String[] {"channels", "ls", "-V"},
+            new String[] {"car", "import", "-V"})) {
+      Run r = ferry(cmd);
+      assertThat(r.exit()).isZero();
+      assertThat(r.out()).as(String.join(" ", cmd)).isEqualTo(top.out()).startsWith("ferry ");
+    }
+  }
+
+  @Test
+  void channelsLsShowsEachChannelsRoot() {
+    ferry("pull", "--home", home.toString(), "--from", FakeNode.OTHER_ADDR, root(), "--detach");
+
+    Run r = ferry("channels", "ls", "--home", home.toString());
+
+    assertThat(r.out().lines().findFirst()).hasValueSatisfying(h -> assertThat(h).contains("ROOT"));
+    assertThat(r.out()).contains(root());
+  }
+
+  @Test
+  void channelsShowPrintsVouchersAsJsonOfTheirTypeNotAsBase64() {
+    Run opened =
+        ferry(
+            "pull",
+            "--home",
+            home.toString(),
+            "--from",
+            FakeNode.OTHER_ADDR,
+            root(),
+            "--voucher-type",
+            "test/voucher",
+            "--voucher",
+            "{\"reason\":\"payment due: owed 1049085, paid 0\"}",
+            "--detach");
+
+    Run r = ferry("channels", "show", "--home", home.toString(), opened.out().strip());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("vouchers:             1")
+        .contains("test/voucher {\"reason\":\"payment due: owed 1049085, paid 0\"}")
+        .doesNotContain("cbor");
+  }
+
+  @Test
+  void importExportAndCarPrintJsonWhenAsked() throws Exception {
+    Path file = elsewhere.resolve("json.bin");
+    java.nio.file.Files.write(file, new byte[] {7, 8, 9});
+
+    JsonNode imported =
+        ferry("import", "--home", home.toString(), file.toString(), "--json").json();
+    JsonNode exported =
+        ferry(
+                "export",
+                "--home",
+                home.toString(),
+                root(),
+                elsewhere.resolve("json-out").toString(),
+                "--json")
+            .json();
+    JsonNode car =
+        ferry(
+                "car",
+                "export",
+                "--home",
+                home.toString(),
+                root(),
+                elsewhere.resolve("json.car").toString(),
+                "--json")
+            .json();
+
+    assertThat(imported.get("root").asText()).isEqualTo(FakeNode.cid(file.toString()).toString());
+    assertThat(exported.get("path").asText()).isEqualTo(elsewhere.resolve("json-out").toString());
+    assertThat(car.get("blocks").asLong()).isEqualTo(3);
+  }
+
+  @Test
   void everyCommandHasHelp() {
     for (String[] cmd :
         List.of(

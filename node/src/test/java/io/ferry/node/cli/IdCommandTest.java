@@ -69,4 +69,19 @@ class IdCommandTest {
         .contains("/ip4/127.0.0.1/tcp/7001/p2p/" + peer)
         .noneMatch(a -> a.contains("0.0.0.0"));
   }
+
+  @Test
+  void initCreatesTheHomeAndItsKeyOnceAndIdThenReadsIt() throws Exception {
+    Path fresh = home.resolve("fresh");
+
+    Run created = run("init", "--home", fresh.toString());
+    Run again = run("init", "--home", fresh.toString());
+    Run id = run("id", "--home", fresh.toString());
+
+    String peer = NodeIdentity.load(fresh.resolve(NodeIdentity.KEY_FILE)).peerId().toString();
+    assertThat(created.exit()).isZero();
+    assertThat(created.out()).startsWith("created a node at " + fresh).contains(peer);
+    assertThat(again.out()).startsWith("already a node at " + fresh).contains(peer);
+    assertThat(id.out()).contains("peer id:   " + peer);
+  }
 }

@@ -91,4 +91,42 @@ class ProgressBarTest {
     assertThat(ProgressBar.duration(65)).isEqualTo("1:05");
     assertThat(ProgressBar.duration(3723)).isEqualTo("1:02:03");
   }
+
+  @Test
+  void onATerminalTheLineStartsWithTheShortChannelIdAndShowsPercentRateAndEta() {
+    StringWriter tty = new StringWriter();
+    ManualClock clock = new ManualClock();
+    ProgressBar bar = new ProgressBar(new PrintWriter(tty), true, clock, "pull …12345678");
+
+    bar.update(0, 100L << 20, "");
+    clock.now = clock.now.plus(Duration.ofSeconds(1));
+    bar.update(10L << 20, 100L << 20, "");
+
+    String last = tty.toString().substring(tty.toString().lastIndexOf('\r') + 1).strip();
+    assertThat(last)
+        .startsWith("pull …12345678  [###")
+        .contains(" 10%")
+        .contains("/s")
+        .contains("ETA ");
+  }
+
+  @Test
+  void aShortPauseOfAPaidPullIsNotTheHeadlineALongOneIs() {
+    assertThat(TransferCommand.headline("Ongoing", 0)).isEmpty();
+    assertThat(TransferCommand.headline("ResponderPaused", 1_000)).isEmpty();
+    assertThat(TransferCommand.headline("ResponderPaused", 6_000))
+        .startsWith("ResponderPaused for 0:06");
+    assertThat(TransferCommand.headline("Finalizing", 0)).isEqualTo("Finalizing");
+  }
+
+  @Test
+  void progressUsesTheDagsSizeWhenNoTotalWasAnnounced() throws Exception {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    assertThat(TransferCommand.total(mapper.readTree("{\"totalSize\":0,\"expectedBytes\":500}")))
+        .isEqualTo(500);
+    assertThat(
+            TransferCommand.shortId(mapper.readTree("{\"transferId\":\"18446744073709551615\"}")))
+        .isEqualTo("…09551615");
+  }
 }

@@ -156,6 +156,16 @@ public final class FakeNode implements NodeBackend, Manager {
   }
 
   @Override
+  public Optional<JsonNode> voucherJson(TypedVoucher voucher) {
+    try {
+      return Optional.of(
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(voucher.bytes()));
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Object voucher(String type, JsonNode value) {
     if (!type.equals("test/voucher")) {
       throw new IllegalArgumentException("unknown voucher type '" + type + "'");
