@@ -24,6 +24,7 @@ import io.ferry.node.retention.PurgedChannels;
 import io.ferry.node.retention.RetentionPolicy;
 import io.ferry.node.retention.RetentionSweeper;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.persistence.journal.JournalIntegrity;
 import io.ferry.persistence.journal.PostgresJournalSettings;
 import io.ferry.persistence.shared.PeerAddressBook;
 import io.ferry.transport.identity.Multiaddr;
@@ -82,6 +83,9 @@ final class RunningNode implements AutoCloseable {
     HomeChecks.apiExposure(config.api().address()).ifPresent(log::warn);
     Multiaddr listen = Multiaddr.parse(config.listen());
     LevelDbNative.useHome(config.home());
+    if (!config.journal().shared()) {
+      JournalIntegrity.requireIntact(config.journalDir());
+    }
 
     LevelDbBlockStore store =
         LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));

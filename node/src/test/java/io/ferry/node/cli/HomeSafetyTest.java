@@ -69,6 +69,49 @@ class HomeSafetyTest {
   }
 
   @Test
+  @Timeout(120)
+  void aNodeWithADamagedJournalSaysSoAtStartInsteadOfTimingOut() throws Exception {
+    NodeIdentity.loadOrCreate(home);
+    Path journal = home.resolve("journal");
+    java.util.Random random = new java.util.Random(6);
+    try (org.iq80.leveldb.DB db =
+        org.fusesource.leveldbjni.JniDBFactory.factory.open(
+            journal.toFile(), new org.iq80.leveldb.Options().createIfMissing(true))) {
+      for (int i = 0; i < 2000; i++) {
+        byte[] value = new byte[512];
+        random.nextBytes(value);
+        db.put(("event-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+      }
+      db.compactRange(null, null);
+    }
+    Path table;
+    try (var files = Files.list(journal)) {
+      table = files.filter(p -> p.toString().endsWith(".sst")).findFirst().orElseThrow();
+    }
+    try (var f = new java.io.RandomAccessFile(table.toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      f.write(new byte[64]);
+    }
+
+    Run r =
+        run(
+            "node",
+            "run",
+            "--home",
+            home.toString(),
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--api",
+            "127.0.0.1:0");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("the channel journal in " + journal + " is damaged")
+        .contains("Corruption")
+        .doesNotContain("timed out");
+  }
+
+  @Test
   void idDoesNotCreateANewKeyBesideAnOldJournalEither() throws Exception {
     homeThatRan();
     Files.delete(home.resolve("identity/node.key"));

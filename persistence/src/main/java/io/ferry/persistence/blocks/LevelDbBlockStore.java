@@ -136,7 +136,11 @@ public final class LevelDbBlockStore implements BlockStore {
       throw new BlockStoreException("cannot create block store directory " + directory, e);
     }
     Options options =
-        new Options().createIfMissing(true).cacheSize(32L << 20).writeBufferSize(16 << 20);
+        new Options()
+            .createIfMissing(true)
+            .paranoidChecks(true)
+            .cacheSize(32L << 20)
+            .writeBufferSize(16 << 20);
     try {
       DiskReserve reserve = DiskReserve.of(directory, reserveBytes);
       DB db = factory.open(directory.toFile(), options);
