@@ -14,11 +14,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Finds one entry of a HAMT-sharded UnixFS directory by name, reading only the shards on the way,
- * as go-unixfs and js-ipfs-unixfs lay them out: the name is hashed with murmur3-x64-64, each level
- * consumes log2(fanout) bits of the hash from the most significant bit on, and a shard's links are
- * named by the bucket index in upper-case hex padded to the width of {@code fanout - 1}, followed
- * by the entry's name (an entry) or by nothing (a sub-shard).
+ * Finds one entry of a HAMT-sharded UnixFS directory by name, reading only the shards on the way
+ * (and keeping them, so a trustless CAR response can prove the path), as go-unixfs and
+ * js-ipfs-unixfs lay them out: the name is hashed with murmur3-x64-64, each level consumes
+ * log2(fanout) bits of the hash from the most significant bit on, and a shard's links are named by
+ * the bucket index in upper-case hex padded to the width of {@code fanout - 1}, followed by the
+ * entry's name (an entry) or by nothing (a sub-shard).
  */
 public final class HamtLookup {
   private static final int MAX_DEPTH = 64;
@@ -38,7 +39,7 @@ public final class HamtLookup {
    * @throws IllegalArgumentException when a block on the way is not a HAMT shard
    */
   public static Result find(Block root, String name, Function<Cid, Block> load) {
-    byte[] hash = murmur3x64_64(name.getBytes(StandardCharsets.UTF_8));
+    byte[] hash = Murmur3.x64_64(name.getBytes(StandardCharsets.UTF_8));
     List<Block> read = new ArrayList<>();
     Block shard = root;
     int bit = 0;
@@ -112,69 +113,5 @@ public final class HamtLookup {
       v = (v << 1) | b;
     }
     return v;
-  }
-
-  /** The first 64 bits of murmur3-x64-128 with seed 0, big-endian (go's murmur3.New64().Sum). */
-  static byte[] murmur3x64_64(byte[] data) {
-    final long c1 = 0x87c37b91114253d5L;
-    final long c2 = 0x4cf5ad432745937fL;
-    long h1 = 0;
-    long h2 = 0;
-    int blocks = data.length / 16;
-    for (int i = 0; i < blocks; i++) {
-      long k1 = littleEndian(data, i * 16);
-      long k2 = littleEndian(data, i * 16 + 8);
-      h1 ^= Long.rotateLeft(k1 * c1, 31) * c2;
-      h1 = Long.rotateLeft(h1, 27) + h2;
-      h1 = h1 * 5 + 0x52dce729;
-      h2 ^= Long.rotateLeft(k2 * c2, 33) * c1;
-      h2 = Long.rotateLeft(h2, 31) + h1;
-      h2 = h2 * 5 + 0x38495ab5;
-    }
-    int tail = blocks * 16;
-    int rest = data.length & 15;
-    long k1 = 0;
-    long k2 = 0;
-    for (int i = rest - 1; i >= 8; i--) {
-      k2 ^= (long) (data[tail + i] & 0xff) << ((i - 8) * 8);
-    }
-    if (rest > 8) {
-      h2 ^= Long.rotateLeft(k2 * c2, 33) * c1;
-    }
-    for (int i = Math.min(rest, 8) - 1; i >= 0; i--) {
-      k1 ^= (long) (data[tail + i] & 0xff) << (i * 8);
-    }
-    if (rest > 0) {
-      h1 ^= Long.rotateLeft(k1 * c1, 31) * c2;
-    }
-    h1 ^= data.length;
-    h2 ^= data.length;
-    h1 += h2;
-    h2 += h1;
-    h1 = fmix(h1);
-    h2 = fmix(h2);
-    h1 += h2;
-    byte[] out = new byte[8];
-    for (int i = 0; i < 8; i++) {
-      out[i] = (byte) (h1 >>> (56 - 8 * i));
-    }
-    return out;
-  }
-
-  private static long littleEndian(byte[] b, int at) {
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = (v << 8) | (b[at + i] & 0xff);
-    }
-    return v;
-  }
-
-  private static long fmix(long k) {
-    k ^= k >>> 33;
-    k *= 0xff51afd7ed558ccdL;
-    k ^= k >>> 33;
-    k *= 0xc4ceb9fe1a85ec53L;
-    k ^= k >>> 33;
-    return k;
   }
 }
