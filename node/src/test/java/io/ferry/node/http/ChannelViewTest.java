@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
 import io.ferry.channels.Status;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.ipld.selector.Selectors;
@@ -52,12 +53,7 @@ class ChannelViewTest {
         FakeNode.SELF,
         0,
         status,
-        0,
-        0,
-        received,
-        0,
-        0,
-        3,
+        new Counters(Counters.Count.ZERO, Counters.Count.ZERO, new Counters.Count(received, 3)),
         0,
         false,
         false,
