@@ -189,12 +189,13 @@ public final class CarCommand implements Runnable {
             try {
               return StandardOutput.viaNode(api, root.toString(), "car");
             } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e.getMessage(), e);
+              throw CliError.failed(e.getMessage());
             }
           },
           () -> {
             try (LevelDbBlockStore store = blocks.open()) {
               OutputStream stdout = StandardOutput.stream();
+              // A missing block ends the CAR early; the failure names it.
               long n = CarWriter.writeDag(store, root, Selectors.all(), stdout);
               stdout.flush();
               return n;

@@ -30,7 +30,13 @@ public final class CatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return execute();
+    try {
+      return execute();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // A missing entry, a directory where a file was asked for, a gateway that did not deliver:
+      // each message already says what went wrong, in the user's terms.
+      throw CliError.failed(e.getMessage());
+    }
   }
 
   private Integer execute() throws Exception {
@@ -52,7 +58,7 @@ public final class CatCommand implements Callable<Integer> {
           try {
             return StandardOutput.viaNode(api, normalized, "file");
           } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e.getMessage(), e);
+            throw CliError.failed(e.getMessage());
           }
         },
         () -> {

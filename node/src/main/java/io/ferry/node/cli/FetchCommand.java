@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.ipld.Cid;
 import io.ferry.node.fetch.GatewayFetch;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -55,7 +56,13 @@ public final class FetchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return execute();
+    try {
+      return execute();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // A missing entry, a directory where a file was asked for, a gateway that did not deliver:
+      // each message already says what went wrong, in the user's terms.
+      throw CliError.failed(e.getMessage());
+    }
   }
 
   private Integer execute() throws Exception {
