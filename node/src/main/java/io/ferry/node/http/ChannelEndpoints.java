@@ -126,7 +126,7 @@ final class ChannelEndpoints {
                           return onSuccess(
                               node.channels(),
                               all ->
-                                  replies.ok(
+                                  withFetches(
                                       all.stream()
                                           .filter(s -> st.isEmpty() || s.status() == st.get())
                                           .filter(
@@ -136,11 +136,37 @@ final class ChannelEndpoints {
                                               Comparator.comparing(ChannelState::createdAt)
                                                   .thenComparing(s -> s.channelId().toString()))
                                           .map(this::view)
-                                          .toList()));
+                                          .collect(
+                                              java.util.stream.Collectors.toCollection(
+                                                  java.util.ArrayList::new)),
+                                      st,
+                                      pe.isPresent(),
+                                      onlyActive));
                         })));
   }
 
+  /** The channels, then the gateway fetches the same filters keep. */
+  private Route withFetches(
+      List<ChannelView> channels, Optional<Status> st, boolean byPeer, boolean onlyActive) {
+    channels.addAll(
+        FetchViews.matching(
+            node.fetches(), st, byPeer, onlyActive, node.manager().peerId().toString()));
+    return replies.ok(channels);
+  }
+
   private Route show(String id) {
+    if (id.startsWith("fetch-")) {
+      return node.fetches().stream()
+          .filter(r -> r.id().equals(id))
+          .findFirst()
+          .map(r -> replies.ok(FetchViews.view(r, node.manager().peerId().toString())))
+          .orElseGet(
+              () ->
+                  replies.error(
+                      StatusCodes.NOT_FOUND,
+                      "not-found",
+                      "no gateway fetch " + id + " on this node"));
+    }
     return onSuccess(node.manager().channelState(parseChannelId(id)), s -> replies.ok(view(s)));
   }
 

@@ -135,6 +135,11 @@ final class EventStream {
             .filter(e -> channel.isEmpty() || e.channelId().equals(channel.get()))
             .map(this::toSse)
             .map(EventStream::encode);
+    if (follow && channel.isEmpty()) {
+      // Gateway fetches are no journaled channels: their changes come live, as "fetch" events
+      // without an id (a reconnecting client resumes the channel events by their ids).
+      events = events.merge(node.fetchEvents().map(this::fetchToSse).map(EventStream::encode));
+    }
     return follow ? events.keepAlive(keepAlive, () -> KEEP_ALIVE) : events;
   }
 
@@ -149,6 +154,11 @@ final class EventStream {
     }
     e.getId().ifPresent(id -> b.append("id: ").append(id).append('\n'));
     return ByteString.fromString(b.append('\n').toString());
+  }
+
+  private ServerSentEvent fetchToSse(io.ferry.node.fetch.FetchRecords.FetchRecord r)
+      throws JsonProcessingException {
+    return ServerSentEvent.create(json.writeValueAsString(FetchViews.event(r)), "fetch");
   }
 
   private ServerSentEvent toSse(NodeBackend.JournalEvent e) throws JsonProcessingException {

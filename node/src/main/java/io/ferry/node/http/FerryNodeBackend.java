@@ -75,6 +75,8 @@ public final class FerryNodeBackend implements NodeBackend {
   private final JournalEvents events;
   private final Executor blocking;
   private final ImportAllowlist imports;
+  private final io.ferry.node.fetch.FetchRecords fetchRecords =
+      new io.ferry.node.fetch.FetchRecords(java.time.Clock.systemUTC());
 
   /**
    * @param node a started node
@@ -323,20 +325,36 @@ public final class FerryNodeBackend implements NodeBackend {
   @Override
   public CompletionStage<io.ferry.node.fetch.GatewayFetch.Progress> fetch(
       java.net.URI gateway, Cid root, io.ferry.node.fetch.GatewayFetch.Scope scope) {
+    var record = fetchRecords.start(gateway, root, scope);
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            return new io.ferry.node.fetch.GatewayFetch(
-                    store, gateway, java.time.Duration.ofSeconds(60))
-                .fetch(root, scope, p -> {});
-          } catch (IOException e) {
+            var done =
+                new io.ferry.node.fetch.GatewayFetch(
+                        store, gateway, java.time.Duration.ofSeconds(60))
+                    .fetch(root, scope, p -> fetchRecords.progress(record.id(), p));
+            fetchRecords.completed(record.id(), done);
+            return done;
+          } catch (IOException | RuntimeException e) {
+            fetchRecords.failed(record.id(), String.valueOf(e.getMessage()));
             throw new java.util.concurrent.CompletionException(e);
           } catch (InterruptedException e) {
+            fetchRecords.failed(record.id(), "interrupted");
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CompletionException(e);
           }
         },
         blocking);
+  }
+
+  @Override
+  public List<io.ferry.node.fetch.FetchRecords.FetchRecord> fetches() {
+    return fetchRecords.all();
+  }
+
+  @Override
+  public Source<io.ferry.node.fetch.FetchRecords.FetchRecord, NotUsed> fetchEvents() {
+    return fetchRecords.source();
   }
 
   @Override

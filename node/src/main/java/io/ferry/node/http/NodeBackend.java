@@ -103,6 +103,16 @@ public interface NodeBackend {
         new UnsupportedOperationException("this node does not fetch from gateways"));
   }
 
+  /** The gateway fetches this node ran, oldest first (none by default). */
+  default List<io.ferry.node.fetch.FetchRecords.FetchRecord> fetches() {
+    return List.of();
+  }
+
+  /** Each fetch record as it starts, progresses and ends, while the stream is consumed. */
+  default Source<io.ferry.node.fetch.FetchRecords.FetchRecord, NotUsed> fetchEvents() {
+    return Source.empty();
+  }
+
   /** Writes the DAG under {@code root} to a file (or a CAR file) on this machine. */
   CompletionStage<ExportResult> export(Cid root, Selector selector, Path out, boolean car);
 

@@ -2,9 +2,13 @@ package io.ferry.node.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.node.cli.demo.ChildNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +133,7 @@ class GatewayFetchInteropTest {
   @Test
   void aTwentyMebibyteFileAndADirectoryTreeArriveByteIdenticalFromAVerifiedFetchGateway()
       throws Exception {
-    Path home = tmp.resolve("plain");
+    Path home = IpfsClients.home(tmp.resolve("plain"));
     try (Gateway g = gateway("plain")) {
       IpfsClients.Result file = fetch(home, g.url(), bigRoot);
       IpfsClients.Result dir = fetch(home, g.url(), treeRoot);
@@ -147,7 +151,7 @@ class GatewayFetchInteropTest {
 
   @Test
   void aFetchWhoseCarStreamBreaksResumesAskingOnlyForWhatIsMissing() throws Exception {
-    Path home = tmp.resolve("cut");
+    Path home = IpfsClients.home(tmp.resolve("cut"));
     try (Gateway g = gateway("cut", "--cut-car-after", "5000000")) {
       IpfsClients.Result r = fetch(home, g.url(), bigRoot);
 
@@ -165,8 +169,63 @@ class GatewayFetchInteropTest {
   }
 
   @Test
+  void aFetchThroughARunningNodeIsAChannelLikeRecordInChannelsLsAndTheEventStream()
+      throws Exception {
+    Path home = tmp.resolve("node-home");
+    Path config = tmp.resolve("node.conf");
+    Files.writeString(config, "");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    ChildNode node =
+        new ChildNode(
+            "fetching-node",
+            home,
+            config,
+            "/ip4/127.0.0.1/tcp/" + port,
+            List.of("-Xmx384m", "-XX:+UseSerialGC"));
+    try (Gateway g = gateway("through-node")) {
+      node.start().awaitApi(java.time.Duration.ofSeconds(120));
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest events =
+          HttpRequest.newBuilder(java.net.URI.create(node.apiUrl() + "/v1/events?follow=true"))
+              .header("Authorization", "Bearer " + node.token())
+              .build();
+      // Subscribed (the answer's headers are in) before the fetch starts.
+      HttpResponse<Stream<String>> stream =
+          http.sendAsync(events, HttpResponse.BodyHandlers.ofLines()).get(1, TimeUnit.MINUTES);
+      CompletableFuture<List<String>> fetchEvents =
+          CompletableFuture.supplyAsync(
+              () ->
+                  stream
+                      .body()
+                      .filter(l -> l.startsWith("data:") && l.contains("\"fetch-1\""))
+                      .takeWhile(l -> !l.contains("FetchCompleted") && !l.contains("FetchFailed"))
+                      .toList());
+
+      IpfsClients.Result fetched = fetch(home, g.url(), bigRoot);
+      IpfsClients.Result ls = IpfsClients.ferry(tmp, "channels", "ls", "--home", "" + home);
+      IpfsClients.Result json =
+          IpfsClients.ferry(tmp, "channels", "ls", "--home", "" + home, "--json");
+
+      assertThat(fetched.exit()).as(fetched.err()).isZero();
+      assertThat(fetched.lastLine()).isEqualTo(bigRoot);
+      assertThat(ls.exit()).as(ls.err()).isZero();
+      assertThat(ls.text()).containsPattern("Completed +pull +fetch .* fetch-1");
+      assertThat(json.text()).contains("\"receivedBlocks\" : 21").contains(bigRoot);
+      assertThat(fetchEvents.get(2, TimeUnit.MINUTES))
+          .as("the fetch's events before it completed")
+          .anyMatch(l -> l.contains("FetchStarted"));
+    } finally {
+      node.stop();
+    }
+    assertExportsAs(home, bigRoot, big);
+  }
+
+  @Test
   void aGatewayThatRefusesCarsIsReadBlockByBlock() throws Exception {
-    Path home = tmp.resolve("raw");
+    Path home = IpfsClients.home(tmp.resolve("raw"));
     try (Gateway g = gateway("raw", "--refuse-car")) {
       IpfsClients.Result r = fetch(home, g.url(), bigRoot);
 

@@ -39,7 +39,7 @@ class IpfsCarInteropTest {
     byte[] data = new byte[20 << 20];
     new Random(20).nextBytes(data);
     Files.write(big, data);
-    home = tmp.resolve("home");
+    home = IpfsClients.home(tmp.resolve("home"));
   }
 
   @Test
@@ -89,7 +89,7 @@ class IpfsCarInteropTest {
   void aTwentyMebibyteFileImportsToIpfsCarsRootAndCatsByteIdentical() throws Exception {
     IpfsClients.Result packed =
         IpfsClients.ipfsCar(tmp, "pack", big.toString(), "--no-wrap", "--output", "big.car");
-    Path bigHome = tmp.resolve("big-home");
+    Path bigHome = IpfsClients.home(tmp.resolve("big-home"));
     IpfsClients.Result imported =
         IpfsClients.ferry(tmp, "import", "--home", "" + bigHome, "" + big);
 

@@ -110,6 +110,15 @@ final class IpfsClients {
         workDir, Duration.ofMinutes(5), modules(dir()).resolve("ipfs-car/bin.js").toString(), args);
   }
 
+  /**
+   * A node home at {@code dir} with its key, as {@code ferry node run} leaves one: the commands
+   * that work on the block store without a running node need it.
+   */
+  static Path home(Path dir) throws IOException {
+    io.ferry.transport.identity.NodeIdentity.loadOrCreate(dir);
+    return dir;
+  }
+
   /** {@code ferry args...} in its own JVM, as bin/ferry runs it. */
   static Result ferry(Path workDir, String... args) throws IOException, InterruptedException {
     return run(
