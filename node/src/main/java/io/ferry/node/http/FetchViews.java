@@ -51,7 +51,8 @@ final class FetchViews {
         gateway,
         self,
         r.status(),
-        0,
+        0, // totalSize
+        0, // expectedBytes: a gateway does not say the DAG's size
         0,
         0,
         r.bytes(),
