@@ -10,10 +10,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ferry",
     mixinStandardHelpOptions = true,
-    version = "ferry 0.1.0",
+    version = "ferry " + FerryCli.VERSION,
     description =
         "Moves content-addressed data between peers through persistent transfer channels.")
 public final class FerryCli implements Runnable {
+  /** Ferry's version, as {@code -V} and the {@code ferry_build_info} metric show it. */
+  public static final String VERSION = "0.1.0";
 
   /** Every subcommand, in the order {@code ferry --help} lists them. Add new commands here. */
   static List<Object> subcommands() {

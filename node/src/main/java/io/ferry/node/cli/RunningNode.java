@@ -174,6 +174,7 @@ final class RunningNode implements AutoCloseable {
             new ImportAllowlist(config.home(), config.importFrom()),
             sharedAddresses);
     MetricRegistry metricRegistry = new MetricRegistry();
+    io.ferry.node.metrics.JvmMetrics.register(metricRegistry, FerryCli.VERSION);
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(
         backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));

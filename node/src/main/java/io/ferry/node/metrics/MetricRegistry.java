@@ -22,7 +22,7 @@ public final class MetricRegistry {
   private final Map<String, Family> families = new ConcurrentSkipListMap<>();
 
   /** A set of time series with one name, one help text and the same label names. */
-  private sealed interface Family permits Metric, ComputedGauge {
+  private sealed interface Family permits Metric, ComputedGauge, Histogram {
     String name();
 
     String help();
@@ -111,16 +111,77 @@ public final class MetricRegistry {
     }
   }
 
+  /**
+   * A histogram without labels: cumulative {@code _bucket{le="..."}} counts, {@code _sum} and
+   * {@code _count}, as Prometheus' {@code histogram_quantile} reads them.
+   */
+  public static final class Histogram implements Family {
+    private final String name;
+    private final String help;
+    private final double[] bounds;
+    private final long[] counts;
+    private double sum;
+    private long count;
+
+    private Histogram(String name, String help, double[] bounds) {
+      this.name = name;
+      this.help = help;
+      this.bounds = bounds.clone();
+      this.counts = new long[bounds.length];
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String help() {
+      return help;
+    }
+
+    @Override
+    public String type() {
+      return "histogram";
+    }
+
+    /** Records one observation. */
+    public synchronized void observe(double value) {
+      for (int i = 0; i < bounds.length; i++) {
+        if (value <= bounds[i]) {
+          counts[i]++;
+        }
+      }
+      sum += value;
+      count++;
+    }
+
+    /** How many observations were recorded. */
+    public synchronized long count() {
+      return count;
+    }
+
+    @Override
+    public synchronized void writeSamples(StringBuilder out) {
+      for (int i = 0; i < bounds.length; i++) {
+        sample(out, name + "_bucket", List.of("le"), List.of(format(bounds[i])), counts[i]);
+      }
+      sample(out, name + "_bucket", List.of("le"), List.of("+Inf"), count);
+      sample(out, name + "_sum", List.of(), List.of(), sum);
+      sample(out, name + "_count", List.of(), List.of(), count);
+    }
+  }
+
   /** One sample of a computed gauge: label values (in the gauge's label order) and the value. */
   public record Sample(List<String> labelValues, double value) {}
 
   private record ComputedGauge(
-      String name, String help, List<String> labelNames, Supplier<List<Sample>> samples)
+      String name,
+      String help,
+      List<String> labelNames,
+      Supplier<List<Sample>> samples,
+      String type)
       implements Family {
-    @Override
-    public String type() {
-      return "gauge";
-    }
 
     @Override
     public void writeSamples(StringBuilder out) {
@@ -140,10 +201,20 @@ public final class MetricRegistry {
     return register(new Metric(name, help, "gauge", checkLabels(labelNames)));
   }
 
+  /** Registers a histogram with these upper bounds (ascending; {@code +Inf} is implied). */
+  public Histogram histogram(String name, String help, double... bounds) {
+    return register(new Histogram(name, help, bounds));
+  }
+
+  /** Registers a counter computed at every scrape (it must only grow). */
+  public void computedCounter(String name, String help, Supplier<List<Sample>> samples) {
+    register(new ComputedGauge(name, help, List.of(), samples, "counter"));
+  }
+
   /** Registers a gauge computed at every scrape. */
   public void computedGauge(
       String name, String help, Supplier<List<Sample>> samples, String... labelNames) {
-    register(new ComputedGauge(name, help, checkLabels(labelNames), samples));
+    register(new ComputedGauge(name, help, checkLabels(labelNames), samples, "gauge"));
   }
 
   private <F extends Family> F register(F family) {

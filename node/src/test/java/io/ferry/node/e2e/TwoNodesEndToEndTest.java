@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.channels.testing.Poll;
+import io.ferry.node.cli.FerryCli;
 import io.ferry.node.cli.SseReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -323,11 +324,13 @@ class TwoNodesEndToEndTest {
         .extracting(e -> data(e).get("channel").asText())
         .contains(id);
     String scrape = get(b, "/metrics", b.token()).body();
-    assertThat(
-            metric(
-                scrape,
-                "ferry_bytes_received_total{peer=\"" + aAddress.replaceAll(".*/p2p/", "") + "\"}"))
+    assertThat(metric(scrape, "ferry_received_bytes_total"))
         .isGreaterThanOrEqualTo(Files.size(file));
+    assertThat(metric(scrape, "ferry_build_info{version=\"" + FerryCli.VERSION + "\"}"))
+        .isEqualTo(1);
+    assertThat(scrape)
+        .contains("jvm_memory_used_bytes{area=\"heap\"}")
+        .contains("process_cpu_seconds_total");
     assertThat(metric(scrape, "ferry_channels{status=\"Completed\"}")).isGreaterThanOrEqualTo(1);
     JsonNode paid = JSON.readTree(get(b, "/v1/channels/" + id + "/payments", b.token()).body());
     assertThat(paid.get("state").asText()).isEqualTo("Completed");

@@ -351,19 +351,19 @@ class ApiServerTest {
 
     HttpResponse<String> r = api.get("/metrics");
 
-    String peer = "peer=\"" + FakeNode.OTHER + "\"";
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(r.body())
-        .contains("ferry_bytes_received_total{" + peer + "} ")
-        .contains("ferry_channels_ended_total{" + peer + ",status=\"Completed\"} ")
+        .contains("ferry_received_bytes_total ")
+        .contains("ferry_channels_ended_total{status=\"Completed\"} ")
+        .contains("ferry_channel_duration_seconds_bucket{le=\"+Inf\"} ")
+        .doesNotContain(FakeNode.OTHER.toString())
         .contains("ferry_validation_outcomes_total{outcome=\"accepted\"} ")
         .contains("# TYPE ferry_channels gauge");
     assertThat(node.state(id))
         .hasValueSatisfying(s -> assertThat(s.status()).isEqualTo(Status.Completed));
-    assertThat(sample(r.body(), "ferry_blocks_received_total{" + peer + "}"))
-        .isGreaterThanOrEqualTo(4);
+    assertThat(sample(r.body(), "ferry_received_blocks_total")).isGreaterThanOrEqualTo(4);
   }
 
   private static double sample(String scrape, String series) {

@@ -76,10 +76,6 @@ class ChannelMetricsTest {
         .orElse(0);
   }
 
-  private String peer() {
-    return "{peer=\"" + OTHER + "\"}";
-  }
-
   @Test
   void bytesAndBlocksAreCountedFromTheChannelsOwnTotalsSoRepeatsDoNotDoubleCount() {
     event(EventCode.Open, pull(1, Status.Requested, 0, 0));
@@ -90,15 +86,15 @@ class ChannelMetricsTest {
     event(EventCode.DataReceivedProgress, pull(1, Status.Ongoing, 250, 5));
     event(EventCode.CleanupComplete, pull(1, Status.Completed, 250, 5));
 
-    assertThat(value("ferry_bytes_received_total" + peer())).isEqualTo(250);
-    assertThat(value("ferry_blocks_received_total" + peer())).isEqualTo(5);
-    assertThat(value("ferry_channel_restarts_total" + peer())).isEqualTo(1);
+    assertThat(value("ferry_received_bytes_total")).isEqualTo(250);
+    assertThat(value("ferry_received_blocks_total")).isEqualTo(5);
+    assertThat(value("ferry_channel_restarts_total")).isEqualTo(1);
     assertThat(value("ferry_channels{status=\"Completed\"}")).isEqualTo(1);
     assertThat(value("ferry_channels{status=\"Ongoing\"}")).isZero();
-    assertThat(value("ferry_channels_ended_total{peer=\"" + OTHER + "\",status=\"Completed\"}"))
-        .isEqualTo(1);
-    assertThat(value("ferry_transfer_rate_bytes_per_second{direction=\"received\"}"))
-        .isEqualTo(25.0);
+    assertThat(value("ferry_channels_ended_total{status=\"Completed\"}")).isEqualTo(1);
+    assertThat(value("ferry_channel_duration_seconds_count")).isEqualTo(1);
+    assertThat(value("ferry_channel_accept_seconds_count")).isEqualTo(1);
+    assertThat(registry.scrape()).doesNotContain(OTHER.toString());
   }
 
   @Test
@@ -121,10 +117,21 @@ class ChannelMetricsTest {
 
     assertThat(value("ferry_channels{status=\"Ongoing\"}")).isEqualTo(1);
     assertThat(value("ferry_channels{status=\"Completed\"}")).isEqualTo(1);
-    assertThat(value("ferry_peer_active_channels" + peer())).isEqualTo(1);
-    assertThat(value("ferry_bytes_received_total" + peer())).isEqualTo(500);
+    assertThat(value("ferry_peers_with_active_channels")).isEqualTo(1);
+    assertThat(value("ferry_received_bytes_total")).isEqualTo(500);
 
     metrics.forget(new ChannelId(SELF, OTHER, 2));
     assertThat(value("ferry_channels{status=\"Completed\"}")).isZero();
+  }
+
+  @Test
+  void aVouchersRoundTripIsTimedUntilItsResult() {
+    event(EventCode.Open, pull(1, Status.Requested, 0, 0));
+    event(EventCode.NewVoucher, pull(1, Status.Ongoing, 0, 0));
+    event(EventCode.NewVoucherResult, pull(1, Status.Ongoing, 0, 0));
+    event(EventCode.NewVoucherResult, pull(1, Status.Ongoing, 0, 0));
+
+    assertThat(value("ferry_voucher_round_trip_seconds_count")).isEqualTo(1);
+    assertThat(value("ferry_voucher_round_trip_seconds_bucket{le=\"+Inf\"}")).isEqualTo(1);
   }
 }

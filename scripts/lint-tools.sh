@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the checkers the test suite runs on a node's output (idempotent):
+#  - promtool (Debian package prometheus) for `promtool check metrics` on GET /metrics;
+#  - @redocly/cli (npm, pinned in scripts/lint/package-lock.json) for `redocly lint` of openapi.json.
+# Prints where they are: PROMTOOL=... and REDOCLY=...
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+if ! command -v promtool >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get install -y -q prometheus >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q prometheus >/dev/null; }) \
+      || { echo "lint-tools: could not install prometheus (promtool)" >&2; exit 1; }
+  else
+    echo "lint-tools: promtool missing; install Debian's prometheus package (as root)" >&2; exit 1
+  fi
+fi
+
+if [ ! -x "$ROOT/scripts/lint/node_modules/.bin/redocly" ]; then
+  (cd "$ROOT/scripts/lint" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || { echo "lint-tools: npm ci in scripts/lint failed" >&2; exit 1; }
+fi
+
+echo "PROMTOOL=$(command -v promtool)"
+echo "REDOCLY=$ROOT/scripts/lint/node_modules/.bin/redocly"
