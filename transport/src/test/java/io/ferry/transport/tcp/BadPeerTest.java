@@ -9,6 +9,7 @@ import io.ferry.channels.wire.TransferRequest;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Multicodec;
 import io.ferry.ipld.selector.Selectors;
+import io.ferry.transport.tcp.channel.Violations;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +129,27 @@ class BadPeerTest {
     bad.send(new Frame.Want(theirs, 1, 1, 0, 1 << 20, false));
 
     assertThat(bad.next(Frame.Close.class).error()).contains("is not a party of channel " + theirs);
+    honestPeerIsStillServed();
+  }
+
+  @Test
+  void aFloodOfWantsForOtherPeersChannelsIsLoggedSparinglyAndDisconnected() throws Exception {
+    ChannelId theirs = new ChannelId(node.identity.peerId(), honest.identity.peerId(), 3);
+    int flood = 2 * Violations.DISCONNECT_AFTER;
+
+    for (int i = 0; i < flood; i++) {
+      bad.send(new Frame.Want(theirs, i, 1, 0, 1 << 20, false));
+    }
+    List<Frame> answers = new java.util.ArrayList<>();
+    for (java.util.Optional<Frame> f = bad.next(); f.isPresent(); f = bad.next()) {
+      answers.add(f.get());
+    }
+    bad.awaitClosed();
+
+    assertThat(answers).hasSizeLessThanOrEqualTo(Violations.LOGGED_PER_WINDOW);
+    logs.await("protocol violations in a minute");
+    assertThat(logs.messages().stream().filter(m -> m.startsWith("WARN refused a want")).count())
+        .isLessThanOrEqualTo(Violations.LOGGED_PER_WINDOW);
     honestPeerIsStillServed();
   }
 

@@ -22,10 +22,19 @@ public final class ChannelFrames {
 
   private final SessionIo io;
   private final SessionChannels channels;
+  private Violations violations;
 
   public ChannelFrames(SessionIo io, SessionChannels channels) {
     this.io = io;
     this.channels = channels;
+  }
+
+  /** The frames this peer should not have sent, counted. */
+  public Violations violations() {
+    if (violations == null) {
+      violations = new Violations(io.peer(), System::nanoTime);
+    }
+    return violations;
   }
 
   /** Routes {@code element}, a frame (or an inbound block) about a channel or a message. */
@@ -88,7 +97,7 @@ public final class ChannelFrames {
         r.onRemoteClose(c.error());
       }
     } else {
-      log.warn("{} sent an unexpected {}", io.peer(), element.getClass().getSimpleName());
+      violations().record(io.peer() + " sent an unexpected " + element.getClass().getSimpleName());
     }
   }
 
@@ -98,11 +107,15 @@ public final class ChannelFrames {
     if (message instanceof TransferRequest r
         && r.type() == MessageType.RESTART_EXISTING_CHANNEL
         && (r.restartChannel() == null || !isParty(r.restartChannel()))) {
-      log.warn(
-          "refused a control message from {} about channel {}: {} is not its counterparty",
-          peer,
-          r.restartChannel(),
-          peer);
+      violations()
+          .record(
+              "refused a control message from "
+                  + peer
+                  + " about channel "
+                  + r.restartChannel()
+                  + ": "
+                  + peer
+                  + " is not its counterparty");
       return;
     }
     io.handler().onMessage(peer, message);
@@ -116,11 +129,15 @@ public final class ChannelFrames {
   private void onOpen(Frame.Open open) {
     ChannelId id = open.channel();
     if (!isParty(id)) {
-      log.warn(
-          "refused an open from {} for channel {}: {} is not its counterparty",
-          io.peer(),
-          id,
-          io.peer());
+      violations()
+          .record(
+              "refused an open from "
+                  + io.peer()
+                  + " for channel "
+                  + id
+                  + ": "
+                  + io.peer()
+                  + " is not its counterparty");
       return;
     }
     if (open.message() != null) {
@@ -139,8 +156,11 @@ public final class ChannelFrames {
     ChannelId id = want.channel();
     PeerId peer = io.peer();
     if (!isParty(id)) {
-      log.warn("refused a want from {} for channel {}: {} is not its counterparty", peer, id, peer);
-      io.control(new Frame.Close(id, peer + " is not a party of channel " + id));
+      if (violations()
+          .record(
+              "refused a want from " + peer + " for channel " + id + ": not its counterparty")) {
+        io.control(new Frame.Close(id, peer + " is not a party of channel " + id));
+      }
       return;
     }
     SendChannel ch = channels.send(id);

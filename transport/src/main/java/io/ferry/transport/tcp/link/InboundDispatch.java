@@ -1,6 +1,7 @@
 package io.ferry.transport.tcp.link;
 
 import io.ferry.transport.tcp.channel.ChannelFrames;
+import io.ferry.transport.tcp.channel.Violations;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.FrameCodec;
 import io.ferry.transport.tcp.frame.InboundBlock;
@@ -40,6 +41,13 @@ public final class InboundDispatch {
       session.onGoAway(connection);
     } else {
       session.frames().dispatch(element);
+      if (session.frames().violations().flooding()) {
+        log.warn(
+            "closing {}: {} protocol violations in a minute",
+            connection,
+            Violations.DISCONNECT_AFTER);
+        connection.abort(new IllegalStateException("too many protocol violations"));
+      }
     }
   }
 
