@@ -76,6 +76,7 @@ public final class FerryNode implements Manager {
       state -> CompletableFuture.completedFuture(null);
   private volatile ActorSystem<Void> system;
   private volatile ChannelDirectory channels;
+  private volatile PeerOwnership ownership;
 
   public FerryNode(NodeSettings settings, DataTransport transport) {
     this(settings, transport, new VoucherRegistry());
@@ -145,7 +146,8 @@ public final class FerryNode implements Manager {
           entity
               .withMessageExtractor(new PeerShards(peerId()))
               .withAllocationStrategy(PeerOwnership.strategy(system));
-      router = PeerOwnership.start(system, router, transport);
+      ownership = PeerOwnership.start(system, router, transport);
+      router = ownership;
     }
     sharding.init(entity);
     channels = directory;
@@ -249,6 +251,23 @@ public final class FerryNode implements Manager {
   public ClusterView cluster() {
     requireStarted();
     return ClusterView.of(system, settings.membership().clustered());
+  }
+
+  /**
+   * The member hosting {@code channel} in clustered mode: the one serving its remote peer, if that
+   * member is up (empty while the channel moves, and on a node that is not clustered).
+   */
+  public java.util.Optional<String> hostOf(ChannelId channel) {
+    PeerOwnership o = ownership;
+    if (o == null) {
+      return java.util.Optional.empty();
+    }
+    return o.owner(channel.otherParty(peerId()))
+        .filter(
+            a ->
+                cluster().members().stream()
+                    .anyMatch(m -> m.address().equals(a.toString()) && m.status().equals("Up")))
+        .map(Object::toString);
   }
 
   /** The validator registry: voucher types, validators and revalidators of this node. */

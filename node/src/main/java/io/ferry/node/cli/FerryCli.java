@@ -28,6 +28,7 @@ public final class FerryCli implements Runnable {
         new ChannelsCommand(),
         new EventsCommand(),
         new PeersCommand(),
+        new ClusterCommand(),
         new ImportCommand(),
         new ExportCommand(),
         new CatCommand(),

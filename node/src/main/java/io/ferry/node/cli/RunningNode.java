@@ -25,6 +25,7 @@ import io.ferry.node.retention.RetentionPolicy;
 import io.ferry.node.retention.RetentionSweeper;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import io.ferry.persistence.journal.JournalIntegrity;
+import io.ferry.persistence.journal.JournalProbe;
 import io.ferry.persistence.journal.PostgresJournalSettings;
 import io.ferry.persistence.shared.PeerAddressBook;
 import io.ferry.transport.identity.Multiaddr;
@@ -173,6 +174,9 @@ final class RunningNode implements AutoCloseable {
             java.util.Optional.ofNullable(payer),
             new ImportAllowlist(config.home(), config.importFrom()),
             sharedAddresses);
+    if (config.journal() instanceof PostgresJournalSettings shared) {
+      backend.probeJournal(new JournalProbe(shared), Duration.ofSeconds(2));
+    }
     MetricRegistry metricRegistry = new MetricRegistry();
     io.ferry.node.metrics.JvmMetrics.register(metricRegistry, FerryCli.VERSION);
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);

@@ -260,7 +260,8 @@ final class ChannelEndpoints {
   }
 
   private ChannelView view(ChannelState s) {
-    return ChannelView.of(s, replies.json(), node);
+    return ChannelView.of(s, replies.json(), node)
+        .withHost(node.hostOf(s.channelId()).orElse(null));
   }
 
   // ---- parsing, with errors that name the value ----

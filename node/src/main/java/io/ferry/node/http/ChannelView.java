@@ -47,7 +47,8 @@ public record ChannelView(
     List<VoucherView> vouchers,
     List<VoucherView> voucherResults,
     String createdAt,
-    String updatedAt) {
+    String updatedAt,
+    String host) {
 
   /**
    * A voucher or voucher result.
@@ -115,7 +116,49 @@ public record ChannelView(
         s.vouchers().stream().map(v -> VoucherView.of(v, node)).toList(),
         s.voucherResults().stream().map(v -> VoucherView.of(v, node)).toList(),
         String.valueOf(s.createdAt()),
-        String.valueOf(s.updatedAt()));
+        String.valueOf(s.updatedAt()),
+        null);
+  }
+
+  /**
+   * This view naming the cluster member that hosts the channel ({@code pekko://ferry@host:port}),
+   * or null where there is no cluster or the channel is moving.
+   */
+  public ChannelView withHost(String host) {
+    return new ChannelView(
+        id,
+        initiator,
+        responder,
+        transferId,
+        self,
+        otherPeer,
+        direction,
+        role,
+        baseCid,
+        selector,
+        sender,
+        recipient,
+        status,
+        totalSize,
+        expectedBytes,
+        queuedBytes,
+        sentBytes,
+        receivedBytes,
+        queuedBlocks,
+        sentBlocks,
+        receivedBlocks,
+        dataLimit,
+        requiresFinalization,
+        initiatorPaused,
+        responderPaused,
+        stalled,
+        restartAttempts,
+        message,
+        vouchers,
+        voucherResults,
+        createdAt,
+        updatedAt,
+        host);
   }
 
   /** Whether the channel moves the whole DAG (graphsync's "all" selector). */

@@ -24,6 +24,7 @@ import io.ferry.node.payments.AutoPayer;
 import io.ferry.node.retention.ChannelPurge;
 import io.ferry.node.retention.PurgedChannels;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.persistence.journal.JournalProbe;
 import io.ferry.persistence.shared.PeerAddressBook;
 import io.ferry.transport.tcp.TcpTransport;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class FerryNodeBackend implements NodeBackend {
   private final PurgedChannels purged;
   private final Optional<AutoPayer> payer;
   private final Optional<PeerAddressBook> sharedAddresses;
+  private volatile Optional<JournalProbe> journalProbe = Optional.empty();
   private final CurrentPersistenceIdsQuery journal;
   private final JournalEvents events;
   private final Executor blocking;
@@ -208,6 +210,11 @@ public final class FerryNodeBackend implements NodeBackend {
                   new IllegalArgumentException(
                       "cannot connect to " + multiaddr + ": " + cause.getMessage(), cause));
             });
+  }
+
+  @Override
+  public Optional<String> hostOf(ChannelId channel) {
+    return node.hostOf(channel);
   }
 
   @Override
@@ -453,9 +460,34 @@ public final class FerryNodeBackend implements NodeBackend {
   public Readiness readiness() {
     boolean system = !node.system().whenTerminated().isCompleted();
     boolean listening = transport.listenAddress().isPresent();
+    Optional<String> journalDown = journalProbe.flatMap(JournalProbe::lastProblem);
+    Map<String, String> detail = new TreeMap<>();
+    if (!listening) {
+      detail.put("transport", "not listening");
+    }
+    journalDown.ifPresent(p -> detail.put("journal", p));
     return new Readiness(
-        Map.of("actor-system", system, "journal", system, "transport", listening),
-        listening ? Map.of() : Map.of("transport", "not listening"));
+        Map.of(
+            "actor-system", system,
+            "journal", system && journalDown.isEmpty(),
+            "transport", listening),
+        detail);
+  }
+
+  /**
+   * Checks a shared (PostgreSQL) journal every {@code interval} from now on, so that {@link
+   * #readiness()} says when it is unreachable (an embedded journal is ready while the node runs).
+   */
+  public void probeJournal(JournalProbe probe, java.time.Duration interval) {
+    journalProbe = Optional.of(probe);
+    probe.check();
+    node.system()
+        .scheduler()
+        .scheduleWithFixedDelay(
+            interval,
+            interval,
+            () -> blocking.execute(probe::check),
+            node.system().executionContext());
   }
 
   @Override

@@ -61,6 +61,11 @@ public interface NodeBackend {
     return java.util.Optional.empty();
   }
 
+  /** The cluster member hosting {@code channel}; empty where there is no cluster to show. */
+  default java.util.Optional<String> hostOf(io.ferry.channels.ChannelId channel) {
+    return java.util.Optional.empty();
+  }
+
   /** Peers this node knows, connected or not. */
   CompletionStage<List<PeerInfo>> peers();
 

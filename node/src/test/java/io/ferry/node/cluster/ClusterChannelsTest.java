@@ -93,6 +93,13 @@ class ClusterChannelsTest {
       assertThat(awaitEnd(reader, ids.get(i))).as(ids.get(i)).isEqualTo("Completed");
     }
     assertThat(hostsConnectedTo(provider)).as("members connected to the provider").isEqualTo(1);
+    String host = servingAddress(provider);
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(
+              cluster.member(i % 3).api().get("/v1/channels/" + ids.get(i)).path("host").asText())
+          .as("the host of " + ids.get(i) + ": the member connected to the provider")
+          .isEqualTo(host);
+    }
   }
 
   @Test
@@ -135,6 +142,19 @@ class ClusterChannelsTest {
           }
         },
         s -> s.equals("Completed") || s.equals("Failed") || s.equals("Cancelled"));
+  }
+
+  /** The cluster address of the member connected to {@code peer}. */
+  private String servingAddress(MemberJvm peer) {
+    String id = peer.peerAddress().replaceAll(".*/p2p/", "");
+    for (int i = 0; i < 3; i++) {
+      for (JsonNode p : cluster.member(i).api().get("/v1/peers")) {
+        if (p.path("peerId").asText().equals(id) && p.path("connected").asBoolean()) {
+          return cluster.clusterAddress(i);
+        }
+      }
+    }
+    return "none";
   }
 
   /** How many members report a live connection to {@code peer}. */

@@ -61,6 +61,11 @@ class ClusterFormationTest {
     for (MemberJvm m : cluster.members()) {
       assertThat(m.log()).as(m.name() + "'s log").doesNotContain("event_journal_pkey");
     }
+    String status = firstSeed.ferry("cluster", "status");
+    assertThat(status.lines().filter(l -> l.contains(" Up ")).count())
+        .as("ferry cluster status:\n" + status)
+        .isEqualTo(3);
+    assertThat(status).contains("(this member)").contains("oldest");
   }
 
   @Test

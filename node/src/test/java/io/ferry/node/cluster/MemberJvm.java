@@ -144,6 +144,64 @@ final class MemberJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code ferry args... --home <this member's home>} as a command (a JVM of its own on the
+   * main class path) and returns what it printed; fails unless it exits 0.
+   */
+  String ferry(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(FerryJvm.java());
+    cmd.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp"));
+    cmd.add(mainClassPath());
+    cmd.add(io.ferry.node.cli.FerryCli.class.getName());
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--home", home.toString()));
+    Path out = Files.createTempFile("ferry-cmd", ".out");
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(out.toFile())
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("ferry " + String.join(" ", args) + " did not end");
+      }
+      String printed = Files.readString(out);
+      if (p.exitValue() != 0) {
+        throw new AssertionError(
+            "ferry " + String.join(" ", args) + " exited " + p.exitValue() + ": " + printed);
+      }
+      return printed;
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /** {@code GET path}'s JSON body whatever the status (e.g. {@code /readyz}'s 503). */
+  JsonNode getAnyStatus(String path) {
+    try {
+      String address = Files.readString(home.resolve("api.addr")).strip();
+      String token = Files.readString(home.resolve("api.token")).strip();
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://" + address + path))
+                      .header("Authorization", "Bearer " + token)
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return ApiClient.json().readTree(r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(name + ": GET " + path + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** {@code GET /v1/cluster}. */
   JsonNode cluster() {
     return api().get("/v1/cluster");

@@ -103,6 +103,18 @@ final class PrivatePostgres implements AutoCloseable {
     throw new AssertionError("scripts/postgres.sh not found above " + Path.of("").toAbsolutePath());
   }
 
+  /** Deletes the server's directory and lock file (after {@link #stop()}). */
+  void delete() throws IOException {
+    if (Files.exists(dir)) {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    Files.deleteIfExists(Path.of(dir + ".lock"));
+  }
+
   @Override
   public void close() throws IOException, InterruptedException {
     stop();
