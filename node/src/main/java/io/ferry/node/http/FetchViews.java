@@ -69,7 +69,8 @@ final class FetchViews {
         List.of(),
         List.of(),
         r.createdAt().toString(),
-        r.updatedAt().toString());
+        r.updatedAt().toString(),
+        null); // host: a fetch runs where it was started, not on a cluster shard
   }
 
   /** A record change as an event of the stream ({@code channel}, {@code code}, {@code status}). */
