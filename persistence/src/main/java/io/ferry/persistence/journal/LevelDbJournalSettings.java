@@ -34,7 +34,12 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb");
     m.put("pekko.persistence.journal.leveldb.dir", journalDir.toString());
-    m.put("pekko.persistence.journal.leveldb.class", GuardedLeveldbJournal.class.getName());
+    m.put(
+        "pekko.persistence.journal.leveldb.event-adapters.ferry-disk-reserve",
+        JournalReserveGuard.class.getName());
+    m.put(
+        "pekko.persistence.journal.leveldb.event-adapter-bindings.\"java.lang.Object\"",
+        "ferry-disk-reserve");
     m.put("pekko.persistence.journal.leveldb.native", "on");
     m.put("pekko.persistence.journal.leveldb.fsync", "on");
     m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
