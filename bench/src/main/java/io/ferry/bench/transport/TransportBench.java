@@ -160,6 +160,16 @@ public final class TransportBench {
     System.exit(0);
   }
 
+  /**
+   * The MB/s (10^6 bytes per second) of one baseline run of {@code sizeMiB} through a JDK socket,
+   * TLS 1.3 + SHA-256 or plain (see {@link SocketBaseline}), for other benchmarks to print beside
+   * their own figures.
+   */
+  public static double baselineMegabytesPerSecond(boolean tls, long sizeMiB) throws Exception {
+    Run r = baseline(tls, sizeMiB);
+    return r.bytes() / (r.nanos() / 1e9) / 1e6;
+  }
+
   private static Run baseline(boolean tls, long sizeMiB) throws Exception {
     int warm = 256;
     try (SocketBaseline.Receiver receiver = new SocketBaseline.Receiver(tls)) {

@@ -1,0 +1,213 @@
+package io.ferry.bench.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.bench.transport.TransportBench;
+import io.ferry.node.cli.ApiClient;
+import io.ferry.node.cli.demo.ChildNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The product as a user runs it: two {@code ferry node run} processes with fresh homes on
+ * 127.0.0.1, data imported into the provider's LevelDB block store, every transfer opened through
+ * the client's HTTP API and timed from the call until the channel is {@code Completed}, journal and
+ * validators on (the provider sells paid retrievals at price 0, so free pulls carry a proposal
+ * too). In the same run: the JDK TLS 1.3 + SHA-256 and plain socket baselines. Prints one table.
+ *
+ * <p>{@code ProductBench [MiB per transfer, default 1024] [GiB moved before the warm cases, default
+ * 4] [one-block channels at once, default 1000] [work directory]}.
+ */
+public final class ProductBench {
+  private static final long MIB = 1 << 20;
+  private static final Duration START = Duration.ofMinutes(3);
+  private static final List<String> JVM = List.of("-Xmx2g", "-XX:+UseG1GC");
+
+  private final Path dir;
+  private final long sizeMiB;
+  private final Table table = new Table();
+  private ChildNode provider;
+  private ChildNode client;
+  private int files;
+
+  private ProductBench(Path dir, long sizeMiB) {
+    this.dir = dir;
+    this.sizeMiB = sizeMiB;
+  }
+
+  public static void main(String[] args) throws Exception {
+    long sizeMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+    long warmGiB = args.length > 1 ? Long.parseLong(args[1]) : 4;
+    int channels = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+    Path dir =
+        args.length > 3
+            ? Files.createDirectories(Path.of(args[3]))
+            : Files.createTempDirectory("ferry-product-bench");
+    ProductBench bench = new ProductBench(dir, sizeMiB);
+    try {
+      bench.run(warmGiB, channels);
+    } finally {
+      ChildNode.stopAll(bench.provider, bench.client);
+    }
+    System.exit(0);
+  }
+
+  private void run(long warmGiB, int channels) throws Exception {
+    table.note("load average at start: " + Load.now());
+    double tls = TransportBench.baselineMegabytesPerSecond(true, sizeMiB);
+    table.baseline("JDK TLS 1.3 + SHA-256 socket", sizeMiB, tls);
+    table.baseline(
+        "plain socket + SHA-256",
+        sizeMiB,
+        TransportBench.baselineMegabytesPerSecond(false, sizeMiB));
+    table.setReference(tls);
+    startNodes();
+
+    String first = importOnProvider(randomFile());
+    table.transfer("free pull, fresh pair (first transfer)", pull(first, 0));
+    long moved = sizeMiB * MIB;
+    while (moved < warmGiB << 30) {
+      String root = importOnProvider(randomFile());
+      Timed t = pull(root, 0);
+      System.out.printf(Locale.ROOT, "  warm-up pull: %.0f MB/s%n", t.megabytesPerSecond());
+      moved += sizeMiB * MIB;
+    }
+    String label = "after " + (moved >> 30) + " GiB";
+    table.transfer("free pull, warm pair (" + label + ")", pull(importOnProvider(randomFile()), 0));
+    table.transfer(
+        "paid pull (price 1, interval 1 MiB + 1 MiB), warm",
+        pull(importOnProvider(randomFile()), 1));
+    table.transfer(
+        "paid pull (price 1, interval 16 MiB + 16 MiB), warm",
+        pull(importOnProvider(randomFile()), 16));
+    new SmallChannels(dir, provider, client, table).run(channels);
+    table.note("load average at end: " + Load.now());
+    table.print();
+  }
+
+  private void startNodes() throws IOException, InterruptedException {
+    Path providerConf = dir.resolve("provider.conf");
+    Files.writeString(
+        providerConf,
+        "ferry.validators.settings.paid-retrieval { price-per-byte = 0,"
+            + " payment-interval = 16777216, payment-interval-increase = 16777216 }\n");
+    Path clientConf = dir.resolve("client.conf");
+    Files.writeString(clientConf, "ferry.payments.budget = 1000000000000000\n");
+    String anyPort = "/ip4/127.0.0.1/tcp/0";
+    provider = new ChildNode("provider", dir.resolve("provider"), providerConf, anyPort, JVM);
+    client = new ChildNode("client", dir.resolve("client"), clientConf, anyPort, JVM);
+    provider.start();
+    client.start();
+    provider.awaitApi(START);
+    client.awaitApi(START);
+  }
+
+  /** A new file of incompressible bytes, different from every other. */
+  private Path randomFile() throws IOException {
+    Path f = dir.resolve("file-" + files);
+    SplittableRandom random = new SplittableRandom(1000 + files++);
+    byte[] chunk = new byte[(int) MIB];
+    try (OutputStream out = Files.newOutputStream(f)) {
+      for (long i = 0; i < sizeMiB; i++) {
+        for (int j = 0; j < chunk.length; j += 8) {
+          long v = random.nextLong();
+          for (int k = 0; k < 8; k++) {
+            chunk[j + k] = (byte) (v >>> (8 * k));
+          }
+        }
+        out.write(chunk);
+      }
+    }
+    return f;
+  }
+
+  private String importOnProvider(Path file) throws IOException {
+    ObjectNode body = ApiClient.json().createObjectNode().put("path", file.toString());
+    JsonNode imported = provider.api().post("/v1/blocks/import", body);
+    Files.delete(file);
+    return imported.get("root").asText();
+  }
+
+  /**
+   * Pulls {@code root} to the client, paid at price 1 with intervals of {@code intervalMiB} MiB
+   * growing by as much, or free when 0; timed from the API call to {@code Completed}.
+   */
+  private Timed pull(String root, long intervalMiB) throws Exception {
+    long interval = Math.max(1, intervalMiB) * MIB;
+    ObjectNode body = ApiClient.json().createObjectNode();
+    body.put("from", provider.peerAddress()).put("root", root);
+    body.putObject("voucher")
+        .put("type", "ferry/paid-retrieval/proposal/1")
+        .putObject("value")
+        .putObject("terms")
+        .put("pricePerByte", intervalMiB == 0 ? 0 : 1)
+        .put("paymentInterval", intervalMiB == 0 ? 16 * MIB : interval)
+        .put("paymentIntervalIncrease", intervalMiB == 0 ? 16 * MIB : interval)
+        .put("unsealPrice", 0);
+    ApiClient api = client.api();
+    long t0 = System.nanoTime();
+    String id = api.post("/v1/channels/pull", body).get("id").asText();
+    String status = awaitEnd(api, id);
+    long nanos = System.nanoTime() - t0;
+    if (!status.equals("Completed")) {
+      throw new IllegalStateException("pull " + id + " ended " + status);
+    }
+    long bytes = api.get("/v1/channels/" + id).get("receivedBytes").asLong();
+    return new Timed(bytes, nanos);
+  }
+
+  static String awaitEnd(ApiClient api, String id) throws InterruptedException {
+    while (true) {
+      String s = api.get("/v1/channels/" + id).get("status").asText();
+      if (s.equals("Completed") || s.equals("Failed") || s.equals("Cancelled")) {
+        return s;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Bytes moved in a time. */
+  record Timed(long bytes, long nanos) {
+    double megabytesPerSecond() {
+      return bytes / (nanos / 1e9) / 1e6;
+    }
+  }
+
+  /** The machine's load averages, from /proc/loadavg. */
+  static final class Load {
+    private Load() {}
+
+    static String now() {
+      try {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
+      } catch (IOException e) {
+        return "unknown";
+      }
+    }
+  }
+
+  /** Runs {@code n} tasks on {@code threads} threads; returns when all finished. */
+  static void all(int threads, List<Runnable> tasks) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<CompletableFuture<Void>> fs = new ArrayList<>();
+      for (Runnable t : tasks) {
+        fs.add(CompletableFuture.runAsync(t, pool));
+      }
+      CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])).join();
+    } finally {
+      pool.shutdown();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.ferry.bench.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.node.cli.ApiClient;
+import io.ferry.node.cli.demo.ChildNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many one-block channels opened at once: {@code n} distinct 1 KiB files imported on the provider
+ * (each its own one-block DAG), then {@code n} free pulls opened through the client's API from 16
+ * threads; timed from the first call until every channel is {@code Completed}. Meanwhile each
+ * node's used heap is sampled (jstat, every 200 ms) and the peak printed.
+ */
+final class SmallChannels {
+  private final Path dir;
+  private final ChildNode provider;
+  private final ChildNode client;
+  private final Table table;
+
+  SmallChannels(Path dir, ChildNode provider, ChildNode client, Table table) {
+    this.dir = dir;
+    this.provider = provider;
+    this.client = client;
+    this.table = table;
+  }
+
+  void run(int n) throws Exception {
+    Path small = Files.createDirectories(dir.resolve("small"));
+    List<String> roots = new ArrayList<>();
+    ApiClient providerApi = provider.api();
+    for (int i = 0; i < n; i++) {
+      Path f = small.resolve("s" + i);
+      byte[] data = new byte[1024];
+      new java.util.Random(i).nextBytes(data);
+      Files.write(f, data);
+      ObjectNode body = ApiClient.json().createObjectNode().put("path", f.toString());
+      roots.add(providerApi.post("/v1/blocks/import", body).get("root").asText());
+    }
+    String from = provider.peerAddress();
+    ApiClient api = client.api();
+    AtomicBoolean sampling = new AtomicBoolean(true);
+    AtomicLong providerPeak = new AtomicLong();
+    AtomicLong clientPeak = new AtomicLong();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (sampling.get()) {
+                providerPeak.accumulateAndGet(usedHeap(provider.pid()), Math::max);
+                clientPeak.accumulateAndGet(usedHeap(client.pid()), Math::max);
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    sampler.start();
+    ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    List<Runnable> opens = new ArrayList<>();
+    for (String root : roots) {
+      opens.add(
+          () -> {
+            ObjectNode body = ApiClient.json().createObjectNode();
+            body.put("from", from).put("root", root);
+            body.putObject("voucher")
+                .put("type", "ferry/paid-retrieval/proposal/1")
+                .putObject("value")
+                .putObject("terms")
+                .put("pricePerByte", 0)
+                .put("paymentInterval", 16 << 20)
+                .put("paymentIntervalIncrease", 16 << 20)
+                .put("unsealPrice", 0);
+            ids.add(api.post("/v1/channels/pull", body).get("id").asText());
+          });
+    }
+    long t0 = System.nanoTime();
+    ProductBench.all(16, opens);
+    int failed = 0;
+    for (String id : ids) {
+      if (!ProductBench.awaitEnd(api, id).equals("Completed")) {
+        failed++;
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    sampling.set(false);
+    sampler.join();
+    table.row(
+        String.format(Locale.ROOT, "%,d one-block channels at once", n),
+        String.format(
+            Locale.ROOT,
+            "%.0f channels/s (%.1f s%s); peak heap provider %d MiB, client %d MiB",
+            n / seconds,
+            seconds,
+            failed == 0 ? "" : ", " + failed + " not Completed",
+            providerPeak.get() >> 20,
+            clientPeak.get() >> 20));
+  }
+
+  /** The used heap of a JVM, from {@code jstat -gc} (survivors, eden and old used), or 0. */
+  static long usedHeap(long pid) {
+    try {
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
+                  "-gc",
+                  Long.toString(pid))
+              .redirectErrorStream(true)
+              .start();
+      List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+      p.waitFor();
+      if (lines.size() < 2) {
+        return 0;
+      }
+      String[] head = lines.get(0).trim().split("\\s+");
+      String[] values = lines.get(1).trim().split("\\s+");
+      double kib = 0;
+      for (int i = 0; i < head.length && i < values.length; i++) {
+        if (List.of("S0U", "S1U", "EU", "OU").contains(head[i])) {
+          kib += Double.parseDouble(values[i]);
+        }
+      }
+      return (long) (kib * 1024);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.ferry.bench.node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The bench's one table: a row per case, MB/s and the ratio to the TLS baseline. */
+final class Table {
+  private final List<String[]> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private double reference = Double.NaN;
+
+  void setReference(double tlsMegabytesPerSecond) {
+    this.reference = tlsMegabytesPerSecond;
+  }
+
+  void note(String note) {
+    notes.add(note);
+    System.out.println(note);
+  }
+
+  void baseline(String name, long sizeMiB, double megabytesPerSecond) {
+    add(
+        name + ", " + sizeMiB + " MiB",
+        String.format(Locale.ROOT, "%.0f MB/s", megabytesPerSecond));
+  }
+
+  void transfer(String name, ProductBench.Timed t) {
+    add(
+        String.format(Locale.ROOT, "%s, %d MiB", name, t.bytes() >> 20),
+        String.format(
+            Locale.ROOT,
+            "%.0f MB/s = %.2fx TLS (%.1f s)",
+            t.megabytesPerSecond(),
+            t.megabytesPerSecond() / reference,
+            t.nanos() / 1e9));
+  }
+
+  void row(String name, String result) {
+    add(name, result);
+  }
+
+  private void add(String name, String result) {
+    rows.add(new String[] {name, result});
+    System.out.printf("%-62s %s%n", name, result);
+  }
+
+  void print() {
+    System.out.println();
+    System.out.println("| case | result |");
+    System.out.println("|---|---|");
+    for (String[] r : rows) {
+      System.out.println("| " + r[0] + " | " + r[1] + " |");
+    }
+    notes.forEach(n -> System.out.println("\n" + n));
+  }
+}
