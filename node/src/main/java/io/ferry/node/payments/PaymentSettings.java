@@ -13,10 +13,8 @@ import java.time.Duration;
  *     back. 0: the node pays nothing and {@link AutoPayer} is not started
  * @param voucherValidity how long a signed payment voucher stays valid; a responder refuses it
  *     after that
- * @param payAhead whether to pay for data as it arrives, before the responder stops at its limit
- *     and asks (pay as you go); when off, only requests are paid
  */
-public record PaymentSettings(long budget, Duration voucherValidity, boolean payAhead) {
+public record PaymentSettings(long budget, Duration voucherValidity) {
   /** Where the keys live in the node's configuration. */
   public static final String PATH = "ferry.payments";
 
@@ -31,11 +29,6 @@ public record PaymentSettings(long budget, Duration voucherValidity, boolean pay
       throw new IllegalArgumentException(
           PATH + ".voucher-validity must be positive, was " + voucherValidity);
     }
-  }
-
-  /** Paying ahead. */
-  public PaymentSettings(long budget, Duration voucherValidity) {
-    this(budget, voucherValidity, true);
   }
 
   /** No budget: the node pays for nothing. */
@@ -62,8 +55,7 @@ public record PaymentSettings(long budget, Duration voucherValidity, boolean pay
     }
     Config c = config.withFallback(ConfigFactory.defaultReference()).resolve().getConfig(PATH);
     try {
-      return new PaymentSettings(
-          c.getLong("budget"), c.getDuration("voucher-validity"), c.getBoolean("pay-ahead"));
+      return new PaymentSettings(c.getLong("budget"), c.getDuration("voucher-validity"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
