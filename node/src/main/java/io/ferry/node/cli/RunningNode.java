@@ -240,7 +240,7 @@ final class RunningNode implements AutoCloseable {
         t.restart().backoffMax(),
         d.progressBlocks(),
         d.progressBytes(),
-        config.progressInterval(),
+        d.progressInterval(),
         d.hashThreads());
   }
 
