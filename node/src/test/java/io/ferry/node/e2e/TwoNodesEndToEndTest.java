@@ -535,7 +535,9 @@ class TwoNodesEndToEndTest {
 
   @Test
   void aCancelledChannelEndsCancelledOnBothSidesAndCanBePurged() throws Exception {
-    Path file = randomFile("cancelled.bin", 12 * 1024 * 1024, 5);
+    // Large enough that the paid pull (payment due every MiB) is still moving when the CLI's
+    // cancel arrives: at 12 MiB a fast run completed first (CI, 2026-12-06).
+    Path file = randomFile("cancelled.bin", 32 * 1024 * 1024, 5);
     String root = importOn(a, file);
     String id = detachedPull(root);
     waitForStatus(b, id, "Ongoing", "ResponderPaused");
