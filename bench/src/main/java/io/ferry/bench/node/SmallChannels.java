@@ -1,8 +1,8 @@
 package io.ferry.bench.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ferry.node.cli.ApiClient;
-import io.ferry.node.cli.demo.ChildNode;
+import io.ferry.cli.ApiClient;
+import io.ferry.cli.demo.ChildNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,288 @@
+package io.ferry.cli;
+
+import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.entity.ChannelSettings;
+import io.ferry.channels.spi.ValidatorContext;
+import io.ferry.engine.FerryNode;
+import io.ferry.engine.NodeSettings;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.persistence.journal.JournalIntegrity;
+import io.ferry.persistence.journal.JournalProbe;
+import io.ferry.persistence.journal.PostgresJournalSettings;
+import io.ferry.persistence.shared.PeerAddressBook;
+import io.ferry.server.config.FerryConfig;
+import io.ferry.server.config.HomeChecks;
+import io.ferry.server.config.Settings;
+import io.ferry.server.gateway.GatewayServer;
+import io.ferry.server.gateway.GatewaySettings;
+import io.ferry.server.http.ApiServer;
+import io.ferry.server.http.ApiToken;
+import io.ferry.server.http.FerryNodeBackend;
+import io.ferry.server.http.ImportAllowlist;
+import io.ferry.server.http.PeerTracker;
+import io.ferry.server.metrics.ChannelMetrics;
+import io.ferry.server.metrics.MetricRegistry;
+import io.ferry.server.metrics.MilestoneLog;
+import io.ferry.server.payments.AutoPayer;
+import io.ferry.server.payments.PaymentSettings;
+import io.ferry.server.retention.PurgedChannels;
+import io.ferry.server.retention.RetentionPolicy;
+import io.ferry.server.retention.RetentionSweeper;
+import io.ferry.transport.identity.Multiaddr;
+import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.TcpTransport;
+import io.ferry.validators.VoucherRegistry;
+import io.ferry.validators.free.FreeValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole node as {@code ferry node run} starts it, from its configuration: identity, block store,
+ * TCP transport, validator plug-ins, the {@link FerryNode}, the payer of paid pulls (when {@code
+ * ferry.payments.budget} is set), metrics and milestone log, the HTTP API and retention. {@link
+ * #close()} stops it all in reverse order; channels stay on disk and resume on the next start.
+ */
+final class RunningNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RunningNode.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private FerryNode node;
+  private TcpTransport transport;
+  private ApiServer api;
+  private GatewayServer gateway;
+
+  private RunningNode() {}
+
+  /** Starts a node; on failure, stops whatever had started and rethrows. */
+  static RunningNode start(FerryConfig config) throws Exception {
+    RunningNode r = new RunningNode();
+    try {
+      r.startAll(config);
+      return r;
+    } catch (Exception e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  private void startAll(FerryConfig config) throws Exception {
+    HomeChecks.requireIdentityForJournal(config.home(), config.identityKeyFile());
+    NodeIdentity identity = NodeIdentity.loadOrCreate(config.home());
+    int tightened = HomeChecks.restrictToOwner(config.home());
+    if (tightened > 0) {
+      log.info("made {} files and directories under {} owner-only", tightened, config.home());
+    }
+    HomeChecks.apiExposure(config.api().address()).ifPresent(log::warn);
+    Multiaddr listen = Multiaddr.parse(config.listen());
+    LevelDbNative.useHome(config.home());
+    if (!config.journal().shared()) {
+      JournalIntegrity.requireIntact(config.journalDir());
+    }
+
+    LevelDbBlockStore store =
+        LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));
+    parts.add(store);
+
+    ActorSystem<Void> transportSystem =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "ferry-transport",
+            config
+                .pekkoOverrides()
+                .withFallback(TcpTransport.recommendedConfig())
+                .withFallback(ConfigFactory.load()));
+    parts.add(
+        () -> {
+          transportSystem.terminate();
+          transportSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        });
+    transport =
+        TcpTransport.start(transportSystem, identity, store, tcpSettings(config, listen))
+            .toCompletableFuture()
+            .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    parts.add(transport);
+
+    ValidatorContext context =
+        new ValidatorContext(
+            identity.peerId(),
+            config.validatorDataDir(),
+            config.allPluginSettings(),
+            identity::sign);
+    VoucherRegistry registry =
+        VoucherRegistry.discover(context, VoucherRegistry.loadPlugins(config.pluginsDir()));
+    FreeValidator.register(registry, config.freePolicy(), registry::acceptedVoucherTypes);
+
+    PeerTracker peers = new PeerTracker();
+    node =
+        new FerryNode(
+            NodeSettings.forHome(config.home())
+                .withChannels(channelSettings(config.timeouts()))
+                .withExtra(
+                    ConfigFactory.parseMap(
+                            java.util.Map.of(
+                                "pekko.persistence.journal.leveldb.reserve-bytes",
+                                String.valueOf(config.diskReserve(config.journalDir()))))
+                        .withFallback(config.pekkoOverrides()))
+                .withCluster(config.journal(), config.membership()),
+            peers.watch(transport),
+            registry);
+    PaymentSettings payments = PaymentSettings.from(config.underlying());
+    AutoPayer payer = null;
+    if (payments.enabled()) {
+      // Before start, so the payer sees the first event of every paid pull.
+      payer = AutoPayer.attach(node, context, payments, Clock.systemUTC());
+      parts.add(payer);
+    }
+    node.start().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    parts.add(() -> node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    if (payer != null) {
+      // Settles paid channels that ended while the node was down (their reservations go back).
+      payer.reconcile().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    java.util.Optional<PeerAddressBook> sharedAddresses = java.util.Optional.empty();
+    if (config.membership().clustered()
+        && config.journal() instanceof PostgresJournalSettings shared) {
+      PeerAddressBook book = new PeerAddressBook(shared);
+      transport.shareAddresses(
+          peer -> book.get(peer).map(Multiaddr::parse),
+          (peer, address) -> {
+            try {
+              book.put(peer, address.toString());
+            } catch (IllegalStateException e) {
+              log.warn("{}", e.getMessage());
+            }
+          });
+      sharedAddresses = java.util.Optional.of(book);
+    }
+    FerryNodeBackend backend =
+        new FerryNodeBackend(
+            node,
+            transport,
+            store,
+            peers,
+            PurgedChannels.open(config.home()),
+            java.util.Optional.ofNullable(payer),
+            new ImportAllowlist(config.home(), config.importFrom()),
+            sharedAddresses);
+    if (config.journal() instanceof PostgresJournalSettings shared) {
+      backend.probeJournal(new JournalProbe(shared), Duration.ofSeconds(2));
+    }
+    MetricRegistry metricRegistry = new MetricRegistry();
+    io.ferry.server.metrics.JvmMetrics.register(metricRegistry, FerryCli.VERSION);
+    ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
+    metrics.seed(
+        backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    parts.add(node.subscribeToEvents(metrics));
+    parts.add(node.subscribeToEvents(new MilestoneLog()));
+
+    Settings.Retention retention = config.retention();
+    parts.add(
+        new RetentionSweeper(
+                backend, RetentionPolicy.of(retention), Clock.systemUTC(), metrics::forget)
+            .start(node.system(), retention.sweepInterval()));
+
+    // Before the API, so that a node whose api.addr exists already serves its gateway.
+    GatewaySettings gatewaySettings = GatewaySettings.from(config.underlying(), config.home());
+    if (gatewaySettings.enabled()) {
+      gateway =
+          GatewayServer.start(node.system(), store, identity.peerId().toString(), gatewaySettings)
+              .toCompletableFuture()
+              .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      parts.add(gateway);
+    }
+
+    ApiToken token = ApiToken.loadOrCreate(config.api().tokenFile());
+    api =
+        ApiServer.start(node.system(), backend, metricRegistry, config.api(), token, true)
+            .toCompletableFuture()
+            .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    parts.add(api);
+  }
+
+  /**
+   * The transport's settings from {@code ferry.limits}, {@code rate-limits} and {@code timeouts}.
+   */
+  private static TcpSettings tcpSettings(FerryConfig config, Multiaddr listen) {
+    Settings.Limits l = config.limits();
+    Settings.RateLimits r = config.rateLimits();
+    Settings.Timeouts t = config.timeouts();
+    TcpSettings d = TcpSettings.defaults(listen);
+    return new TcpSettings(
+        listen,
+        d.peers(),
+        d.allowedPeers(),
+        l.maxFrame(),
+        Math.min(d.channelWindow(), l.inFlightBytesPerPeer()),
+        l.inFlightBytesPerPeer(),
+        l.inFlightBytesTotal(),
+        l.channelsPerPeer(),
+        l.channelsTotal(),
+        l.maxBlocksPerChannel(),
+        l.maxBytesPerChannel(),
+        r.upload(),
+        r.download(),
+        r.uploadPerPeer(),
+        r.downloadPerPeer(),
+        t.connect(),
+        d.keepAliveInterval(),
+        d.idleTimeout(),
+        t.restart().backoffMin(),
+        t.restart().backoffMax(),
+        d.progressBlocks(),
+        d.progressBytes(),
+        d.progressInterval(),
+        d.hashThreads());
+  }
+
+  private static ChannelSettings channelSettings(Settings.Timeouts t) {
+    return ChannelSettings.defaults()
+        .withAcceptTimeout(t.accept())
+        .withPausedForVoucherTimeout(t.pausedForVoucher())
+        .withCompleteTimeout(t.complete())
+        .withFinalizationTimeout(t.finalization())
+        .withRestarts(
+            new ChannelSettings.Restarts(
+                t.restart().backoffMin(), t.restart().backoffMax(), t.restart().maxAttempts()));
+  }
+
+  FerryNode node() {
+    return node;
+  }
+
+  /** Where peers dial this node, with its peer ID. */
+  String listenAddress() {
+    return transport.listenAddress().map(Multiaddr::toString).orElse("(not listening)");
+  }
+
+  /** The HTTP API's base URL. */
+  String apiUrl() {
+    return api.address().baseUrl();
+  }
+
+  /** The gateway's base URL, when it serves one. */
+  java.util.Optional<String> gatewayUrl() {
+    return java.util.Optional.ofNullable(gateway).map(g -> g.address().baseUrl());
+  }
+
+  @Override
+  public void close() {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping the node: {}", e.toString());
+      }
+    }
+    parts.clear();
+  }
+}

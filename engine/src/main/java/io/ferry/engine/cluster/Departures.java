@@ -1,0 +1,74 @@
+package io.ferry.engine.cluster;
+
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * Watches for members leaving the cluster, gracefully or downed after a crash. The channel entities
+ * that lived on a departed member come back on a surviving one when they are next addressed; this
+ * watch lets the oldest surviving member (exactly one member at a time) address them all at once,
+ * so their transfers restart through the surviving members' transports instead of waiting for a
+ * peer to ask.
+ */
+public final class Departures {
+  private Departures() {}
+
+  /**
+   * A watcher that runs {@code onDeparture} on this member whenever another member is removed and
+   * this member is then the oldest one up.
+   */
+  public static Behavior<ClusterEvent.MemberRemoved> watch(Runnable onDeparture) {
+    return Behaviors.setup(
+        context -> {
+          Cluster cluster = Cluster.get(context.getSystem());
+          cluster
+              .subscriptions()
+              .tell(Subscribe.create(context.getSelf(), ClusterEvent.MemberRemoved.class));
+          return Behaviors.receive(ClusterEvent.MemberRemoved.class)
+              .onMessage(
+                  ClusterEvent.MemberRemoved.class,
+                  removed -> {
+                    if (!removed.member().address().equals(cluster.selfMember().address())
+                        && isOldestUp(cluster)) {
+                      context
+                          .getLog()
+                          .info(
+                              "member {} left the cluster; restarting the unfinished channels",
+                              removed.member().address());
+                      onDeparture.run();
+                    }
+                    return Behaviors.same();
+                  })
+              .build();
+        });
+  }
+
+  /** Whether this member is up and older than every other member that is up. */
+  public static boolean isOldestUp(Cluster cluster) {
+    org.apache.pekko.cluster.Member self = cluster.selfMember();
+    if (self.status() != MemberStatus.up()) {
+      return false;
+    }
+    for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+      if (m.status() == MemberStatus.up() && !m.equals(self) && m.isOlderThan(self)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether any member besides this one is up (this member joins a running cluster). */
+  public static boolean othersUp(Cluster cluster) {
+    org.apache.pekko.cluster.Member self = cluster.selfMember();
+    for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+      if (m.status() == MemberStatus.up() && !m.equals(self)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,190 @@
+package io.ferry.engine.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * How a node's actor system takes part in a Pekko cluster. Channels are always reached through
+ * Cluster Sharding, so a node is always a cluster member:
+ *
+ * <ul>
+ *   <li>{@link Alone} (the embedded default): a cluster of one on a free loopback port that joins
+ *       itself; nothing else can join it.
+ *   <li>{@link Member} (clustered mode): a member at a fixed host and port that joins the seed
+ *       nodes; sharding spreads channel entities over all members, and a split-brain resolver downs
+ *       members that stay unreachable.
+ * </ul>
+ */
+public sealed interface Membership {
+  /**
+   * The actor system's name; seed-node addresses must name it ({@code pekko://ferry@host:port}).
+   */
+  String SYSTEM_NAME = "ferry";
+
+  /** The embedded default. */
+  static Membership alone() {
+    return new Alone();
+  }
+
+  /** The remoting and cluster settings of this membership. */
+  Config toConfig();
+
+  /** Asks the cluster to take this system in (itself alone, or through the seed nodes). */
+  void join(ActorSystem<?> system);
+
+  /**
+   * Starts {@code behavior} once per cluster: a plain system actor when alone, a cluster singleton
+   * (on the oldest member, handed over when it leaves) when clustered. The reference reaches it
+   * from any member.
+   */
+  <T> ActorRef<T> startOncePerCluster(ActorSystem<?> system, Behavior<T> behavior, String name);
+
+  /** Whether this node shares its channels with other members. */
+  boolean clustered();
+
+  /** The embedded default: a cluster of one. */
+  record Alone() implements Membership {
+    @Override
+    public Config toConfig() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("pekko.actor.provider", "cluster");
+      m.put("pekko.remote.artery.canonical.hostname", "127.0.0.1");
+      m.put("pekko.remote.artery.canonical.port", 0);
+      m.put("pekko.cluster.log-info", "off");
+      return ConfigFactory.parseMap(m, "Membership.Alone");
+    }
+
+    @Override
+    public void join(ActorSystem<?> system) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    @Override
+    public <T> ActorRef<T> startOncePerCluster(
+        ActorSystem<?> system, Behavior<T> behavior, String name) {
+      return system.systemActorOf(behavior, name, Props.empty());
+    }
+
+    @Override
+    public boolean clustered() {
+      return false;
+    }
+  }
+
+  /**
+   * Clustered mode.
+   *
+   * @param hostname the host other members reach this one at (Pekko's canonical hostname)
+   * @param port the port other members reach this one at (Artery, TCP)
+   * @param seedNodes the members to join through, as {@code host:port} or {@code
+   *     pekko://ferry@host:port}; list this member itself first on the member that may start the
+   *     cluster alone
+   */
+  record Member(String hostname, int port, List<Address> seedNodes) implements Membership {
+    /**
+     * How long the membership must stay unchanged before the split-brain resolver downs the
+     * unreachable side (Pekko's default is 20 s; members of one cluster run in one network).
+     */
+    public static final String STABLE_AFTER = "5s";
+
+    public Member {
+      Objects.requireNonNull(hostname, "hostname");
+      if (hostname.isBlank()) {
+        throw new IllegalArgumentException("a cluster member needs a hostname");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("cluster port must be 0-65535, was " + port);
+      }
+      seedNodes = List.copyOf(seedNodes);
+      if (seedNodes.isEmpty()) {
+        throw new IllegalArgumentException("a cluster member needs at least one seed node");
+      }
+    }
+
+    /** Parses seed nodes given as {@code host:port} or as full Pekko addresses. */
+    public static Member of(String hostname, int port, List<String> seedNodes) {
+      List<Address> seeds = new ArrayList<>();
+      for (String s : seedNodes) {
+        seeds.add(seedAddress(s));
+      }
+      return new Member(hostname, port, seeds);
+    }
+
+    /** {@code host:port} or {@code pekko://ferry@host:port} as an address of this system. */
+    public static Address seedAddress(String text) {
+      String t = text == null ? "" : text.trim();
+      String uri = t.contains("://") ? t : "pekko://" + SYSTEM_NAME + "@" + t;
+      Address a;
+      try {
+        a = AddressFromURIString.parse(uri);
+      } catch (Exception e) { // also Pekko's undeclared MalformedURLException
+        throw new IllegalArgumentException(
+            "not a seed node: '" + text + "' (expected host:port or pekko://ferry@host:port)", e);
+      }
+      if (a.host().isEmpty() || a.port().isEmpty()) {
+        throw new IllegalArgumentException(
+            "not a seed node: '" + text + "' (expected host:port or pekko://ferry@host:port)");
+      }
+      if (!a.system().equals(SYSTEM_NAME) || !a.protocol().equals("pekko")) {
+        throw new IllegalArgumentException(
+            "seed node '" + text + "' must be a pekko://" + SYSTEM_NAME + "@host:port address");
+      }
+      return a;
+    }
+
+    @Override
+    public Config toConfig() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("pekko.actor.provider", "cluster");
+      m.put("pekko.remote.artery.canonical.hostname", hostname);
+      m.put("pekko.remote.artery.canonical.port", port);
+      m.put(
+          "pekko.cluster.downing-provider-class",
+          "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
+      // The side with most members downs the other once the membership stayed the same for
+      // stable-after; a crashed member's channels wait that long plus the failure detector's
+      // pause (3 s) before they come back elsewhere (docs/operations.md, "Failover").
+      m.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-majority");
+      m.put("pekko.cluster.split-brain-resolver.stable-after", STABLE_AFTER);
+      m.put("pekko.cluster.log-info", "on");
+      // Peers' shards follow their connections (PeerOwnership): the coordinator looks for
+      // shards to move every second.
+      m.put("pekko.cluster.sharding.rebalance-interval", "1s");
+      m.put("pekko.cluster.log-info-verbose", "off");
+      return ConfigFactory.parseMap(m, "Membership.Member");
+    }
+
+    @Override
+    public void join(ActorSystem<?> system) {
+      Cluster.get(system).manager().tell(new JoinSeedNodes(seedNodes));
+    }
+
+    @Override
+    public <T> ActorRef<T> startOncePerCluster(
+        ActorSystem<?> system, Behavior<T> behavior, String name) {
+      return ClusterSingleton.get(system).init(SingletonActor.of(behavior, name));
+    }
+
+    @Override
+    public boolean clustered() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package io.ferry.engine.scenarios;
+
+import io.ferry.engine.testing.TestNetwork;
+import io.ferry.transport.local.BatchPolicy;
+
+/** Restarts on the in-JVM network (batches of 8 blocks). */
+class RestartTest extends RestartContract {
+  @Override
+  TestNetwork network() {
+    return TestNetwork.local(new BatchPolicy(8, 4 << 20), 2);
+  }
+}

@@ -1,2 +1,0 @@
-/** The {@code ferry} command line: one picocli command class per subcommand. */
-package io.ferry.node.cli;

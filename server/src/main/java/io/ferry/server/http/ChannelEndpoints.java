@@ -1,0 +1,321 @@
+package io.ferry.server.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.engine.Manager;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.selector.Selector;
+import io.ferry.ipld.selector.Selectors;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /v1/channels}: open pull and push channels, list and show them, pause, resume, cancel,
+ * restart, send a voucher, and purge. Every answer that concerns one channel is its {@link
+ * ChannelView} after the operation.
+ */
+final class ChannelEndpoints {
+  private final NodeBackend node;
+  private final Replies replies;
+
+  ChannelEndpoints(NodeBackend node, Replies replies) {
+    this.node = node;
+    this.replies = replies;
+  }
+
+  List<Endpoint> endpoints() {
+    return List.of(
+        new Endpoint(HttpMethods.POST, "/v1/channels/pull", true, p -> pull()),
+        new Endpoint(HttpMethods.POST, "/v1/channels/push", true, p -> push()),
+        new Endpoint(HttpMethods.GET, "/v1/channels", true, p -> list()),
+        new Endpoint(HttpMethods.GET, "/v1/channels/{id}", true, p -> show(p.get("id"))),
+        new Endpoint(HttpMethods.DELETE, "/v1/channels/{id}", true, p -> purge(p.get("id"))),
+        action("pause", Manager::pauseDataTransferChannel),
+        action("resume", Manager::resumeDataTransferChannel),
+        action("cancel", Manager::closeDataTransferChannel),
+        new Endpoint(
+            HttpMethods.POST, "/v1/channels/{id}/restart", true, p -> restart(p.get("id"))),
+        new Endpoint(
+            HttpMethods.POST, "/v1/channels/{id}/voucher", true, p -> voucher(p.get("id"))),
+        new Endpoint(
+            HttpMethods.GET, "/v1/channels/{id}/payments", true, p -> payments(p.get("id"))));
+  }
+
+  private Route pull() {
+    return entity(
+        replies.body(ApiRequests.Pull.class),
+        req ->
+            open(
+                required(req.from(), "from"),
+                req.root(),
+                req.selector(),
+                req.voucher(),
+                (m, a) -> m.openPullDataChannel(a.peer, a.voucher, a.root, a.selector)));
+  }
+
+  private Route push() {
+    return entity(
+        replies.body(ApiRequests.Push.class),
+        req ->
+            open(
+                required(req.to(), "to"),
+                req.root(),
+                req.selector(),
+                req.voucher(),
+                (m, a) -> m.openPushDataChannel(a.peer, a.voucher, a.root, a.selector)));
+  }
+
+  /** What an open request resolved to. */
+  private record Open(PeerId peer, Object voucher, Cid root, Selector selector) {}
+
+  private Route open(
+      String address,
+      String root,
+      JsonNode selector,
+      ApiRequests.Voucher voucher,
+      BiFunction<Manager, Open, CompletionStage<ChannelId>> opener) {
+    Cid cid = parseCid(required(root, "root"));
+    Selector sel = parseSelector(selector);
+    Object v =
+        voucher == null
+            ? null
+            : node.voucher(required(voucher.type(), "voucher.type"), voucher.value());
+    CompletionStage<ChannelState> opened =
+        node.connect(address)
+            .thenCompose(peer -> opener.apply(node.manager(), new Open(peer, v, cid, sel)))
+            .thenCompose(id -> node.manager().channelState(id));
+    return onSuccess(
+        opened,
+        state ->
+            replies.status(
+                StatusCodes.CREATED,
+                List.of(Location.create("/v1/channels/" + state.channelId())),
+                view(state)));
+  }
+
+  private Route list() {
+    return parameterOptional(
+        "status",
+        status ->
+            parameterOptional(
+                "peer",
+                peer ->
+                    parameterOptional(
+                        "active",
+                        active -> {
+                          Optional<Status> st = status.map(ChannelEndpoints::parseStatus);
+                          Optional<PeerId> pe = peer.map(ChannelEndpoints::parsePeer);
+                          boolean onlyActive = active.map(Boolean::parseBoolean).orElse(false);
+                          return onSuccess(
+                              node.channels(),
+                              all ->
+                                  withFetches(
+                                      all.stream()
+                                          .filter(s -> st.isEmpty() || s.status() == st.get())
+                                          .filter(
+                                              s -> pe.isEmpty() || s.otherPeer().equals(pe.get()))
+                                          .filter(s -> !onlyActive || !s.status().isEnding())
+                                          .sorted(
+                                              Comparator.comparing(ChannelState::createdAt)
+                                                  .thenComparing(s -> s.channelId().toString()))
+                                          .map(this::view)
+                                          .collect(
+                                              java.util.stream.Collectors.toCollection(
+                                                  java.util.ArrayList::new)),
+                                      st,
+                                      pe.isPresent(),
+                                      onlyActive));
+                        })));
+  }
+
+  /** The channels, then the gateway fetches the same filters keep. */
+  private Route withFetches(
+      List<ChannelView> channels, Optional<Status> st, boolean byPeer, boolean onlyActive) {
+    channels.addAll(
+        FetchViews.matching(
+            node.fetches(), st, byPeer, onlyActive, node.manager().peerId().toString()));
+    return replies.ok(channels);
+  }
+
+  private Route show(String id) {
+    if (id.startsWith("fetch-")) {
+      return node.fetches().stream()
+          .filter(r -> r.id().equals(id))
+          .findFirst()
+          .map(r -> replies.ok(FetchViews.view(r, node.manager().peerId().toString())))
+          .orElseGet(
+              () ->
+                  replies.error(
+                      StatusCodes.NOT_FOUND,
+                      "not-found",
+                      "no gateway fetch " + id + " on this node"));
+    }
+    return onSuccess(node.manager().channelState(parseChannelId(id)), s -> replies.ok(view(s)));
+  }
+
+  /**
+   * What this node paid for the channel; 404 naming why when it paid nothing for it (an unknown
+   * channel is 404 as everywhere else).
+   */
+  private Route payments(String id) {
+    ChannelId cid = parseChannelId(id);
+    return node.payments(cid)
+        .map(replies::ok)
+        .orElseGet(
+            () ->
+                onSuccess(
+                    node.manager().channelState(cid),
+                    s ->
+                        replies.error(
+                            StatusCodes.NOT_FOUND,
+                            "no-payments",
+                            "this node made no payments for channel "
+                                + cid
+                                + (node.paymentBudget().isEmpty()
+                                    ? ": it has no payment budget (ferry.payments.budget)"
+                                    : ": it is not a paid pull this node opened, or no payment"
+                                        + " began yet"))));
+  }
+
+  private Route purge(String id) {
+    ChannelId cid = parseChannelId(id);
+    return onSuccess(node.purge(cid), v -> replies.ok(Map.of("purged", cid.toString())));
+  }
+
+  private Endpoint action(
+      String name, BiFunction<Manager, ChannelId, CompletionStage<Void>> operation) {
+    return new Endpoint(
+        HttpMethods.POST,
+        "/v1/channels/{id}/" + name,
+        true,
+        p -> {
+          ChannelId id = parseChannelId(p.get("id"));
+          return afterwards(id, operation.apply(node.manager(), id));
+        });
+  }
+
+  /**
+   * Restarts a channel and answers with it and what the restart did ({@link OperatorRestart}),
+   * waiting up to {@code wait} seconds (default 5, at most 60) for the restart to be recorded.
+   */
+  private Route restart(String id) {
+    ChannelId cid = parseChannelId(id);
+    return parameterOptional(
+        "wait",
+        wait ->
+            onSuccess(
+                OperatorRestart.run(node, cid, parseWait(wait.orElse("5"))),
+                r -> {
+                  Map<String, Object> body =
+                      replies.json().convertValue(view(r.state()), new TypeReference<>() {});
+                  body.put("restart", r.outcome());
+                  return replies.ok(body);
+                }));
+  }
+
+  static Duration parseWait(String text) {
+    try {
+      double seconds = Double.parseDouble(text);
+      if (seconds < 0 || seconds > 60 || Double.isNaN(seconds)) {
+        throw new NumberFormatException();
+      }
+      return Duration.ofMillis(Math.round(seconds * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "wait must be a number of seconds from 0 to 60, was '" + text + "'");
+    }
+  }
+
+  private Route voucher(String id) {
+    ChannelId cid = parseChannelId(id);
+    return entity(
+        replies.body(ApiRequests.Voucher.class),
+        body -> {
+          Object v = node.voucher(required(body.type(), "type"), body.value());
+          return afterwards(cid, node.manager().sendVoucher(cid, v));
+        });
+  }
+
+  /** Answers with the channel's state once {@code done} completes. */
+  private Route afterwards(ChannelId id, CompletionStage<Void> done) {
+    return onSuccess(
+        done.thenCompose(v -> node.manager().channelState(id)), s -> replies.ok(view(s)));
+  }
+
+  private ChannelView view(ChannelState s) {
+    return ChannelView.of(s, replies.json(), node)
+        .withHost(node.hostOf(s.channelId()).orElse(null));
+  }
+
+  // ---- parsing, with errors that name the value ----
+
+  static String required(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("missing '" + field + "'");
+    }
+    return value;
+  }
+
+  static ChannelId parseChannelId(String text) {
+    try {
+      return ChannelId.parse(text);
+    } catch (IllegalArgumentException e) {
+      String why = e.getMessage();
+      throw new IllegalArgumentException(
+          why != null && why.contains("'" + text + "'")
+              ? why
+              : "not a channel ID: '" + text + "' (" + why + ")",
+          e);
+    }
+  }
+
+  static Cid parseCid(String text) {
+    try {
+      return Cid.parse(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a CID: '" + text + "' (" + e.getMessage() + ")", e);
+    }
+  }
+
+  static Selector parseSelector(JsonNode selector) {
+    if (selector == null || selector.isNull()) {
+      return Selectors.all();
+    }
+    try {
+      return Selector.fromDagJson(selector.toString());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "not a selector: " + selector + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  static Status parseStatus(String text) {
+    for (Status s : Status.values()) {
+      if (s.name().equalsIgnoreCase(text)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("not a channel status: '" + text + "'");
+  }
+
+  static PeerId parsePeer(String text) {
+    return PeerId.parse(text);
+  }
+}

@@ -1,0 +1,178 @@
+package io.ferry.server.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.channels.ChannelId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * {@code GET /v1/events}: channel events as Server-Sent Events, read from the journal. Each event's
+ * SSE {@code id} is its offset under the channel-event tag, so a client that reconnects with {@code
+ * Last-Event-ID: N} gets exactly the events after N: none missed, none repeated. Query parameters:
+ * {@code channel} (only that channel's events), {@code after} (start after this offset when there
+ * is no {@code Last-Event-ID}; default 0, the first event still in the journal), {@code follow}
+ * ({@code false} ends the stream at the journal's current end; default {@code true}).
+ */
+final class EventStream {
+  /** The SSE event type of channel events. */
+  static final String EVENT_TYPE = "channel";
+
+  private final NodeBackend node;
+  private final ObjectMapper json;
+  private final Duration keepAlive;
+
+  EventStream(NodeBackend node, ObjectMapper json, Duration keepAlive) {
+    this.node = node;
+    this.json = json;
+    this.keepAlive = keepAlive;
+  }
+
+  /**
+   * One channel event as the stream shows it.
+   *
+   * @param offset the SSE id
+   * @param channel the channel ID
+   * @param code the event code's name
+   * @param codeNumber the event code's number
+   * @param message more about it; may be empty
+   * @param timestamp ISO-8601
+   * @param sequenceNr position in the channel's own journal
+   * @param status the channel's status after the event, or null when not known
+   */
+  record EventView(
+      long offset,
+      String channel,
+      String code,
+      int codeNumber,
+      String message,
+      String timestamp,
+      long sequenceNr,
+      String status) {}
+
+  List<Endpoint> endpoints() {
+    return List.of(new Endpoint(HttpMethods.GET, "/v1/events", true, p -> stream()));
+  }
+
+  private Route stream() {
+    return optionalHeaderValueByName(
+        "Last-Event-ID",
+        lastId ->
+            parameterOptional(
+                "after",
+                after ->
+                    parameterOptional(
+                        "channel",
+                        channel ->
+                            parameterOptional(
+                                "follow",
+                                follow ->
+                                    complete(
+                                        HttpResponse.create()
+                                            .withEntity(
+                                                HttpEntities.createChunked(
+                                                    MediaTypes.TEXT_EVENT_STREAM.toContentType(),
+                                                    source(
+                                                        startAfter(lastId, after),
+                                                        channel.map(ChannelId::parse),
+                                                        follow
+                                                            .map(EventStream::parseFollow)
+                                                            .orElse(true)))))))));
+  }
+
+  private static long startAfter(Optional<String> lastEventId, Optional<String> after) {
+    if (lastEventId.isPresent() && !lastEventId.get().isBlank()) {
+      return offset(lastEventId.get(), "Last-Event-ID");
+    }
+    return after.map(a -> offset(a, "after")).orElse(0L);
+  }
+
+  private static long offset(String text, String what) {
+    try {
+      long v = Long.parseLong(text.strip());
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          what + " must be an event id (a number >= 0), was '" + text + "'");
+    }
+  }
+
+  private static boolean parseFollow(String text) {
+    return switch (text) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default ->
+          throw new IllegalArgumentException("follow must be true or false, was '" + text + "'");
+    };
+  }
+
+  /**
+   * The events as {@code text/event-stream} bytes. While following, an idle stream carries a
+   * comment line every {@code keepAlive} (": keep-alive"), which clients skip; an empty event would
+   * reach them as an event without data.
+   */
+  private Source<ByteString, NotUsed> source(
+      long after, Optional<ChannelId> channel, boolean follow) {
+    Source<ByteString, NotUsed> events =
+        node.journalEvents(after, follow)
+            .filter(e -> channel.isEmpty() || e.channelId().equals(channel.get()))
+            .map(this::toSse)
+            .map(EventStream::encode);
+    if (follow && channel.isEmpty()) {
+      // Gateway fetches are no journaled channels: their changes come live, as "fetch" events
+      // without an id (a reconnecting client resumes the channel events by their ids).
+      events = events.merge(node.fetchEvents().map(this::fetchToSse).map(EventStream::encode));
+    }
+    return follow ? events.keepAlive(keepAlive, () -> KEEP_ALIVE) : events;
+  }
+
+  private static final ByteString KEEP_ALIVE = ByteString.fromString(": keep-alive\n\n");
+
+  /** One event in the text/event-stream format: event, data (one line per line), id. */
+  static ByteString encode(ServerSentEvent e) {
+    StringBuilder b = new StringBuilder();
+    e.getEventType().ifPresent(t -> b.append("event: ").append(t).append('\n'));
+    for (String line : e.getData().split("\n", -1)) {
+      b.append("data: ").append(line).append('\n');
+    }
+    e.getId().ifPresent(id -> b.append("id: ").append(id).append('\n'));
+    return ByteString.fromString(b.append('\n').toString());
+  }
+
+  private ServerSentEvent fetchToSse(io.ferry.server.fetch.FetchRecords.FetchRecord r)
+      throws JsonProcessingException {
+    return ServerSentEvent.create(json.writeValueAsString(FetchViews.event(r)), "fetch");
+  }
+
+  private ServerSentEvent toSse(NodeBackend.JournalEvent e) throws JsonProcessingException {
+    EventView v =
+        new EventView(
+            e.offset(),
+            e.channelId().toString(),
+            e.event().code().name(),
+            e.event().code().code(),
+            e.event().message(),
+            String.valueOf(e.event().timestamp()),
+            e.event().sequenceNr(),
+            e.status().map(Enum::name).orElse(null));
+    return ServerSentEvent.create(
+        json.writeValueAsString(v), EVENT_TYPE, Long.toString(e.offset()));
+  }
+}

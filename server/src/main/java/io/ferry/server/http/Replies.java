@@ -1,0 +1,180 @@
+package io.ferry.server.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ferry.channels.ChannelNotFoundException;
+import io.ferry.validators.VoucherCodec;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the API answers: JSON bodies with one {@link ObjectMapper}, and every failure, whether a
+ * refused route or an exception from the node, as an {@link ApiError} with the status it deserves
+ * (400 bad input, 401 no token, 404 unknown channel or route, 409 wrong state, 504 timeout, 500
+ * anything else).
+ */
+public final class Replies {
+  private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+  private final ObjectMapper json;
+
+  public Replies() {
+    this.json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  }
+
+  /** The mapper every API body goes through. */
+  public ObjectMapper json() {
+    return json;
+  }
+
+  /** 200 with {@code body} as JSON. */
+  public Route ok(Object body) {
+    return complete(StatusCodes.OK, body, Jackson.marshaller(json));
+  }
+
+  /** {@code status} with {@code body} as JSON. */
+  public Route status(StatusCode status, Object body) {
+    return complete(status, body, Jackson.marshaller(json));
+  }
+
+  /** {@code status} with headers and {@code body} as JSON. */
+  public Route status(StatusCode status, List<HttpHeader> headers, Object body) {
+    return complete(status, headers, body, Jackson.marshaller(json));
+  }
+
+  /** An error answer. */
+  public Route error(StatusCode status, String error, String detail) {
+    return complete(status, new ApiError(error, detail), Jackson.marshaller(json));
+  }
+
+  /** 401, with the {@code WWW-Authenticate} challenge. */
+  public Route unauthorized(String detail) {
+    return complete(
+        StatusCodes.UNAUTHORIZED,
+        List.of(RawHeader.create("WWW-Authenticate", "Bearer realm=\"ferry\"")),
+        new ApiError("unauthorized", detail),
+        Jackson.marshaller(json));
+  }
+
+  /** Reads a JSON body into {@code type}; a malformed body becomes a 400 naming the problem. */
+  public <T> Unmarshaller<HttpEntity, T> body(Class<T> type) {
+    return Jackson.unmarshaller(json, type);
+  }
+
+  /** Maps exceptions from handlers and failed stages to error answers. */
+  public ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder().matchAny(t -> errorFor(unwrap(t))).build();
+  }
+
+  private Route errorFor(Throwable t) {
+    String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (t instanceof ChannelNotFoundException
+        || t instanceof io.ferry.ipld.unixfs.UnixFsPaths.NotFoundException
+        || t instanceof io.ferry.ipld.traversal.MissingBlockException) {
+      return error(StatusCodes.NOT_FOUND, "not-found", detail);
+    }
+    if (t instanceof IllegalArgumentException) {
+      return error(StatusCodes.BAD_REQUEST, "bad-request", detail);
+    }
+    if (t instanceof IllegalStateException || t instanceof UnsupportedOperationException) {
+      return error(StatusCodes.CONFLICT, "conflict", detail);
+    }
+    if (t instanceof TimeoutException) {
+      return error(StatusCodes.GATEWAY_TIMEOUT, "timeout", detail);
+    }
+    log.warn("API request failed: {} (the stack trace is logged at DEBUG)", t.toString());
+    log.debug("API request failed", t);
+    return error(
+        StatusCodes.INTERNAL_SERVER_ERROR,
+        "internal",
+        "the node failed unexpectedly ("
+            + t.getClass().getSimpleName()
+            + "); its log says more (set FERRY_LOG_LEVEL=DEBUG for the stack trace)");
+  }
+
+  /** The cause behind the wrappers that futures add. */
+  public static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  /** Pekko's rejection answers (404, 405, 400 for a malformed body ...), rewritten as JSON. */
+  public RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            r ->
+                error(
+                    StatusCodes.BAD_REQUEST,
+                    "bad-request",
+                    "the request body is not what this endpoint takes: "
+                        + bodyProblem(r.getCause())))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(this::asJsonError);
+  }
+
+  /** A JSON body's problem in the caller's terms, not Jackson's. */
+  static String bodyProblem(Throwable cause) {
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof com.fasterxml.jackson.core.JsonParseException) {
+        return "it is not JSON";
+      }
+      if (c instanceof JsonProcessingException j) {
+        return VoucherCodec.problem(j);
+      }
+    }
+    return "it could not be read";
+  }
+
+  private HttpResponse asJsonError(HttpResponse response) {
+    if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+      return response;
+    }
+    String text =
+        response.entity() instanceof HttpEntity.Strict strict
+            ? strict.getData().utf8String()
+            : response.status().reason();
+    String error =
+        switch (response.status().intValue()) {
+          case 400 -> "bad-request";
+          case 401 -> "unauthorized";
+          case 404 -> "not-found";
+          case 405 -> "method-not-allowed";
+          case 415 -> "unsupported-media-type";
+          default -> response.status().reason().toLowerCase().replace(' ', '-');
+        };
+    try {
+      return response.withEntity(
+          HttpEntities.create(
+              ContentTypes.APPLICATION_JSON, json.writeValueAsString(new ApiError(error, text))));
+    } catch (JsonProcessingException e) {
+      return response;
+    }
+  }
+}
