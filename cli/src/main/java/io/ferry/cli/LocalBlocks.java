@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import io.ferry.ipld.store.BlockStoreException;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.server.LevelDbNative;
 import io.ferry.server.config.FerryConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.server.RunningNode;
 import io.ferry.server.config.FerryConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public final class NodeCommand implements Runnable {
       }
       RunningNode node;
       try {
-        node = RunningNode.start(cfg);
+        node = RunningNode.start(cfg, FerryCli.VERSION);
       } catch (Exception e) {
         Throwable cause =
             e.getCause() != null && e instanceof java.util.concurrent.ExecutionException

@@ -65,6 +65,13 @@ import org.apache.pekko.stream.javadsl.Source;
  * is handed in; validators are registered on the node's {@link VoucherRegistry}. On start the node
  * wakes every channel that was not finished and restarts it (in clustered mode only the member that
  * starts the cluster does, and the oldest member does whenever another member leaves).
+ *
+ * <p>An embedder hands the node the {@link ActorSystem} it runs on, created with {@link
+ * #systemConfig(NodeSettings)} (and the transport's settings, when the transport runs on the same
+ * system): {@code new FerryNode(system, settings, transport, registry)}. The constructors without a
+ * system create one of their own at {@link #start()}. Either way the node's lifetime is its
+ * system's: {@link #stop()} terminates it, since its journal and sharded channels cannot outlive
+ * the node.
  */
 public final class FerryNode implements Manager {
   private final NodeSettings settings;
@@ -72,9 +79,10 @@ public final class FerryNode implements Manager {
   private final VoucherRegistry registry;
   private final TransferIds transferIds = new TransferIds();
   private final EventHub hub;
+  private final ActorSystem<?> given;
   private volatile Function<ChannelState, CompletionStage<Void>> cleanupHook =
       state -> CompletableFuture.completedFuture(null);
-  private volatile ActorSystem<Void> system;
+  private volatile ActorSystem<?> system;
   private volatile ChannelDirectory channels;
   private volatile PeerOwnership ownership;
 
@@ -83,6 +91,19 @@ public final class FerryNode implements Manager {
   }
 
   public FerryNode(NodeSettings settings, DataTransport transport, VoucherRegistry registry) {
+    this(null, settings, transport, registry);
+  }
+
+  /**
+   * A node on {@code system}, which must have been created with {@link #systemConfig(NodeSettings)}
+   * for these settings (sharding, the journal, the cluster).
+   */
+  public FerryNode(
+      ActorSystem<?> system,
+      NodeSettings settings,
+      DataTransport transport,
+      VoucherRegistry registry) {
+    this.given = system;
     this.settings = settings;
     this.transport = transport;
     this.registry = registry;
@@ -96,7 +117,7 @@ public final class FerryNode implements Manager {
     if (system != null) {
       return CompletableFuture.failedFuture(new IllegalStateException("node already started"));
     }
-    ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), "ferry", pekkoConfig());
+    ActorSystem<?> s = given != null ? given : ownSystem();
     system = s;
     return settings
         .journal()
@@ -171,7 +192,15 @@ public final class FerryNode implements Manager {
     return up.thenCompose(ok -> directory.resume(!Departures.othersUp(Cluster.get(system))));
   }
 
-  private Config pekkoConfig() {
+  private ActorSystem<Void> ownSystem() {
+    return ActorSystem.create(Behaviors.empty(), "ferry", systemConfig(settings));
+  }
+
+  /**
+   * The configuration of the actor system a node with {@code settings} runs on: its cluster
+   * membership, journal, passivation and shutdown settings over {@code ConfigFactory.load()}.
+   */
+  public static Config systemConfig(NodeSettings settings) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     // The node stops its system itself (stop(): in clustered mode it leaves the cluster first);
@@ -196,7 +225,7 @@ public final class FerryNode implements Manager {
     if (system == null) {
       return CompletableFuture.completedFuture(null);
     }
-    ActorSystem<Void> s = system;
+    ActorSystem<?> s = system;
     if (settings.membership().clustered()) {
       // Leave first: sharding hands this member's channels to the others while the transport
       // still runs, then the system stops (Pekko's coordinated shutdown), then the transport.
@@ -233,7 +262,7 @@ public final class FerryNode implements Manager {
    * The node's actor system, once started: the HTTP API, the journal's event stream and purges run
    * on it (the LevelDB journal belongs to this system alone).
    */
-  public ActorSystem<Void> system() {
+  public ActorSystem<?> system() {
     requireStarted();
     return system;
   }

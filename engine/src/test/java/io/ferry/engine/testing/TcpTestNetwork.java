@@ -16,9 +16,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Nodes connected by the real TCP transport on 127.0.0.1, each transport on its own actor system
- * (as {@code ferry node run} has it). Every node learns the others' listen addresses; a node that
- * starts again gets a new port, and the others learn it.
+ * Nodes connected by the real TCP transport on 127.0.0.1, each transport on an actor system of its
+ * own beside the node's ({@code ferry node run} and {@code EmbeddedNodeTest} share one system).
+ * Every node learns the others' listen addresses; a node that starts again gets a new port, and the
+ * others learn it.
  */
 public final class TcpTestNetwork implements TestNetwork {
   private final Map<PeerId, ActorSystem<Void>> systems = new ConcurrentHashMap<>();

@@ -1,4 +1,4 @@
-package io.ferry.cli;
+package io.ferry.server;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
  * class puts it there (written to a temporary name and moved into place, so that two processes
  * starting at once both see a whole file) and sets the property before LevelDB is first used.
  */
-final class LevelDbNative {
+public final class LevelDbNative {
   private static final Logger log = LoggerFactory.getLogger(LevelDbNative.class);
   static final String PATH_PROPERTY = "library.leveldbjni.path";
 
   private LevelDbNative() {}
 
   /** Makes leveldbjni load its library from {@code <home>/native}, extracting it if needed. */
-  static void useHome(Path home) {
+  public static void useHome(Path home) {
     if (System.getProperty(PATH_PROPERTY) != null) {
       return; // set by the operator (or already done in this JVM)
     }

@@ -1,10 +1,11 @@
-package io.ferry.cli;
+package io.ferry.server;
 
 import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.engine.FerryNode;
 import io.ferry.engine.NodeSettings;
+import io.ferry.engine.cluster.Membership;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import io.ferry.persistence.journal.JournalIntegrity;
 import io.ferry.persistence.journal.JournalProbe;
@@ -47,10 +48,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A whole node as {@code ferry node run} starts it, from its configuration: identity, block store,
  * TCP transport, validator plug-ins, the {@link FerryNode}, the payer of paid pulls (when {@code
- * ferry.payments.budget} is set), metrics and milestone log, the HTTP API and retention. {@link
- * #close()} stops it all in reverse order; channels stay on disk and resume on the next start.
+ * ferry.payments.budget} is set), metrics and milestone log, the HTTP API and retention. This is
+ * the composition root: it creates the one actor system that the transport, the node's channels,
+ * the HTTP API and the gateway share. {@link #close()} stops it all in reverse order; channels stay
+ * on disk and resume on the next start.
  */
-final class RunningNode implements AutoCloseable {
+public final class RunningNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunningNode.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -63,10 +66,10 @@ final class RunningNode implements AutoCloseable {
   private RunningNode() {}
 
   /** Starts a node; on failure, stops whatever had started and rethrows. */
-  static RunningNode start(FerryConfig config) throws Exception {
+  public static RunningNode start(FerryConfig config, String version) throws Exception {
     RunningNode r = new RunningNode();
     try {
-      r.startAll(config);
+      r.startAll(config, version);
       return r;
     } catch (Exception e) {
       r.close();
@@ -74,7 +77,7 @@ final class RunningNode implements AutoCloseable {
     }
   }
 
-  private void startAll(FerryConfig config) throws Exception {
+  private void startAll(FerryConfig config, String version) throws Exception {
     HomeChecks.requireIdentityForJournal(config.home(), config.identityKeyFile());
     NodeIdentity identity = NodeIdentity.loadOrCreate(config.home());
     int tightened = HomeChecks.restrictToOwner(config.home());
@@ -92,21 +95,27 @@ final class RunningNode implements AutoCloseable {
         LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));
     parts.add(store);
 
-    ActorSystem<Void> transportSystem =
+    NodeSettings nodeSettings =
+        NodeSettings.forHome(config.home())
+            .withChannels(channelSettings(config.timeouts()))
+            .withExtra(
+                ConfigFactory.parseMap(
+                        java.util.Map.of(
+                            "pekko.persistence.journal.leveldb.reserve-bytes",
+                            String.valueOf(config.diskReserve(config.journalDir()))))
+                    .withFallback(config.pekkoOverrides())
+                    .withFallback(TcpTransport.recommendedConfig()))
+            .withCluster(config.journal(), config.membership());
+    ActorSystem<Void> system =
         ActorSystem.create(
-            Behaviors.empty(),
-            "ferry-transport",
-            config
-                .pekkoOverrides()
-                .withFallback(TcpTransport.recommendedConfig())
-                .withFallback(ConfigFactory.load()));
+            Behaviors.empty(), Membership.SYSTEM_NAME, FerryNode.systemConfig(nodeSettings));
     parts.add(
         () -> {
-          transportSystem.terminate();
-          transportSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          system.terminate();
+          system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         });
     transport =
-        TcpTransport.start(transportSystem, identity, store, tcpSettings(config, listen))
+        TcpTransport.start(system, identity, store, tcpSettings(config, listen))
             .toCompletableFuture()
             .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     parts.add(transport);
@@ -122,19 +131,7 @@ final class RunningNode implements AutoCloseable {
     FreeValidator.register(registry, config.freePolicy(), registry::acceptedVoucherTypes);
 
     PeerTracker peers = new PeerTracker();
-    node =
-        new FerryNode(
-            NodeSettings.forHome(config.home())
-                .withChannels(channelSettings(config.timeouts()))
-                .withExtra(
-                    ConfigFactory.parseMap(
-                            java.util.Map.of(
-                                "pekko.persistence.journal.leveldb.reserve-bytes",
-                                String.valueOf(config.diskReserve(config.journalDir()))))
-                        .withFallback(config.pekkoOverrides()))
-                .withCluster(config.journal(), config.membership()),
-            peers.watch(transport),
-            registry);
+    node = new FerryNode(system, nodeSettings, peers.watch(transport), registry);
     PaymentSettings payments = PaymentSettings.from(config.underlying());
     AutoPayer payer = null;
     if (payments.enabled()) {
@@ -178,7 +175,7 @@ final class RunningNode implements AutoCloseable {
       backend.probeJournal(new JournalProbe(shared), Duration.ofSeconds(2));
     }
     MetricRegistry metricRegistry = new MetricRegistry();
-    io.ferry.server.metrics.JvmMetrics.register(metricRegistry, FerryCli.VERSION);
+    io.ferry.server.metrics.JvmMetrics.register(metricRegistry, version);
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(
         backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
@@ -255,22 +252,22 @@ final class RunningNode implements AutoCloseable {
                 t.restart().backoffMin(), t.restart().backoffMax(), t.restart().maxAttempts()));
   }
 
-  FerryNode node() {
+  public FerryNode node() {
     return node;
   }
 
   /** Where peers dial this node, with its peer ID. */
-  String listenAddress() {
+  public String listenAddress() {
     return transport.listenAddress().map(Multiaddr::toString).orElse("(not listening)");
   }
 
   /** The HTTP API's base URL. */
-  String apiUrl() {
+  public String apiUrl() {
     return api.address().baseUrl();
   }
 
   /** The gateway's base URL, when it serves one. */
-  java.util.Optional<String> gatewayUrl() {
+  public java.util.Optional<String> gatewayUrl() {
     return java.util.Optional.ofNullable(gateway).map(g -> g.address().baseUrl());
   }
 
