@@ -240,7 +240,7 @@ final class RunningNode implements AutoCloseable {
         t.restart().backoffMax(),
         d.progressBlocks(),
         d.progressBytes(),
-        d.progressInterval(),
+        config.progressInterval(),
         d.hashThreads());
   }
 
