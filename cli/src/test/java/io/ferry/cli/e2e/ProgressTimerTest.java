@@ -57,8 +57,10 @@ class ProgressTimerTest {
         ferry.payments.budget = 1000000000
         ferry.progress-interval = 1h
         """);
-    a = new NodeProcess(dir.resolve("a"), aConf).start();
-    b = new NodeProcess(dir.resolve("b"), bConf).start();
+    a = new NodeProcess(dir.resolve("a"), aConf);
+    b = new NodeProcess(dir.resolve("b"), bConf);
+    a.start();
+    b.start();
   }
 
   @AfterAll
