@@ -237,7 +237,7 @@ public final class RunningNode implements AutoCloseable {
         t.restart().backoffMax(),
         d.progressBlocks(),
         d.progressBytes(),
-        d.progressInterval(),
+        config.progressInterval(),
         d.hashThreads());
   }
 

@@ -164,6 +164,7 @@ final class Actions {
         DataRequest.of(state.channelId(), state.otherPeer(), state.baseCid(), state.selector())
             .withStartIndex(start)
             .withCountedBlocks(countedBlocks(state))
+            .withSentBlocks(Math.min(countedBlocks(state), state.sentBlocks()))
             .withByteLimit(repeatsOnly ? 0 : byteLimit(state))
             .withPaused(!repeatsOnly && Side.of(state).hasPaused(state));
     reportUndelivered(env.transport().openSend(request, message), message, state.otherPeer());
@@ -175,7 +176,7 @@ final class Actions {
   /**
    * The blocks a sender has counted: those it queued (the data limit and the validator count queued
    * bytes), which include those it sent. A block queued but lost before it was sent is a repeat
-   * when it goes out again.
+   * when it goes out again, as queued; as sent it counts then, from the sent blocks the open gives.
    */
   private static long countedBlocks(ChannelState state) {
     return Math.max(state.queuedBlocks(), state.sentBlocks());

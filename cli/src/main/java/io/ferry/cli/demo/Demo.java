@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  *
  * <ol>
  *   <li>a temporary directory with a home and a configuration for each node: the provider sells
- *       retrievals (paid retrieval, one unit per byte, a payment due every MiB), the client has a
- *       budget to pay from;
+ *       retrievals (paid retrieval, one unit per byte, paid as the data arrives, in intervals of 16
+ *       MiB growing by 16 MiB), the client has a budget to pay from;
  *   <li>both nodes start ({@code ferry node run}, TCP on a free 127.0.0.1 port, the HTTP API on
  *       another);
  *   <li>a file of random bytes is generated and imported on the provider through its API;
@@ -45,6 +45,17 @@ public final class Demo {
   static final String PROPOSAL = "ferry/paid-retrieval/proposal/1";
 
   private static final long MIB = 1024 * 1024;
+
+  /**
+   * The payment interval, and how much longer each next one is: 16 MiB. The client pays as data
+   * arrives and the provider grants the next interval once half of the last one is paid, so with
+   * intervals at least twice the 8 MiB progress batch the data never stops for a payment. What it
+   * costs: the provider trusts the client with up to one and a half intervals unpaid (up to 24 MiB
+   * at first, more as intervals grow), and every interval costs a signed voucher (one per 8 MiB at
+   * first: 64 MiB take 3 payments and a final one).
+   */
+  private static final long PAYMENT_INTERVAL = 16 * MIB;
+
   private static final Set<String> TERMINAL = Set.of("Completed", "Failed", "Cancelled");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -139,9 +150,12 @@ public final class Demo {
     feeds.add(EventFeed.follow("provider", provider.api(), console));
     feeds.add(EventFeed.follow("client", client.api(), console));
     console.line(
-        "client pulls it with a paid-retrieval voucher: 1 per byte, paid after the first "
-            + ProgressBar.bytes(MIB)
-            + ", then after every interval, each 1 MiB longer than the last"
+        "client pulls it with a paid-retrieval voucher: 1 per byte, paid as the data arrives, the"
+            + " provider extending credit for one interval of "
+            + ProgressBar.bytes(PAYMENT_INTERVAL)
+            + " at first, each interval "
+            + ProgressBar.bytes(PAYMENT_INTERVAL)
+            + " longer than the last"
             + System.lineSeparator()
             + System.lineSeparator()
             + EventFeed.header());
@@ -204,9 +218,9 @@ public final class Demo {
         providerConf,
         "ferry.validators.settings.paid-retrieval {\n"
             + "  price-per-byte = 1, payment-interval = "
-            + MIB
+            + PAYMENT_INTERVAL
             + ", payment-interval-increase = "
-            + MIB
+            + PAYMENT_INTERVAL
             + "\n}\n");
     Path clientConf = dir.resolve("client.conf");
     Files.writeString(
@@ -244,8 +258,8 @@ public final class Demo {
         .putObject("value")
         .putObject("terms")
         .put("pricePerByte", 1)
-        .put("paymentInterval", MIB)
-        .put("paymentIntervalIncrease", MIB)
+        .put("paymentInterval", PAYMENT_INTERVAL)
+        .put("paymentIntervalIncrease", PAYMENT_INTERVAL)
         .put("unsealPrice", 0);
     return body;
   }

@@ -32,7 +32,7 @@ final class NodeProcess implements AutoCloseable {
 
   /** Starts the node and waits until its API answers on the address it wrote. */
   NodeProcess start() throws IOException, InterruptedException {
-    child.start().awaitApi(Duration.ofSeconds(90));
+    child.start().awaitApi(Duration.ofMinutes(4));
     return this;
   }
 

@@ -149,6 +149,7 @@ public final class FerryConfig {
       limits();
       rateLimits();
       timeouts();
+      progressInterval();
       retention();
       pluginsDir();
       freePolicy();
@@ -372,6 +373,21 @@ public final class FerryConfig {
             r.getDuration("backoff-min"),
             r.getDuration("backoff-max"),
             Bounded.positive(r, "max-attempts")));
+  }
+
+  /**
+   * {@code ferry.progress-interval}: how long a moving channel's progress may go unreported (it is
+   * reported sooner after 64 blocks or 8 MiB). Only the reporting waits on it, never the data.
+   */
+  public Duration progressInterval() {
+    Duration d = config.getDuration("ferry.progress-interval");
+    if (d.isZero() || d.isNegative()) {
+      throw new ConfigException.BadValue(
+          config.getValue("ferry.progress-interval").origin(),
+          "ferry.progress-interval",
+          "must be positive, was " + d);
+    }
+    return d;
   }
 
   /** {@code ferry.retention}. */

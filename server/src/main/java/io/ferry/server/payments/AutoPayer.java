@@ -94,6 +94,7 @@ public final class AutoPayer implements AutoCloseable {
             sender,
             this::onOutcome);
     client.depositUpTo(settings.budget());
+    client.payAheadOfRequests(settings.payAhead());
     Subscriber payments = client.subscriber(this::decodeResult);
     this.subscription = node.subscribeToEvents((event, state) -> onEvent(payments, event, state));
   }

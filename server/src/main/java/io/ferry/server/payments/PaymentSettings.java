@@ -13,8 +13,10 @@ import java.time.Duration;
  *     back. 0: the node pays nothing and {@link AutoPayer} is not started
  * @param voucherValidity how long a signed payment voucher stays valid; a responder refuses it
  *     after that
+ * @param payAhead whether to pay for data as it arrives, before the responder stops at its limit
+ *     and asks (pay as you go); when off, only requests are paid
  */
-public record PaymentSettings(long budget, Duration voucherValidity) {
+public record PaymentSettings(long budget, Duration voucherValidity, boolean payAhead) {
   /** Where the keys live in the node's configuration. */
   public static final String PATH = "ferry.payments";
 
@@ -29,6 +31,11 @@ public record PaymentSettings(long budget, Duration voucherValidity) {
       throw new IllegalArgumentException(
           PATH + ".voucher-validity must be positive, was " + voucherValidity);
     }
+  }
+
+  /** Paying ahead. */
+  public PaymentSettings(long budget, Duration voucherValidity) {
+    this(budget, voucherValidity, true);
   }
 
   /** No budget: the node pays for nothing. */
@@ -55,7 +62,8 @@ public record PaymentSettings(long budget, Duration voucherValidity) {
     }
     Config c = config.withFallback(ConfigFactory.defaultReference()).resolve().getConfig(PATH);
     try {
-      return new PaymentSettings(c.getLong("budget"), c.getDuration("voucher-validity"));
+      return new PaymentSettings(
+          c.getLong("budget"), c.getDuration("voucher-validity"), c.getBoolean("pay-ahead"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }

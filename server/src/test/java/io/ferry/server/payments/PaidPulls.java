@@ -43,7 +43,11 @@ final class PaidPulls {
 
   /** A client with a payment budget. */
   static Config buyer(long budget) {
-    return ConfigFactory.parseMap(Map.of("ferry.payments.budget", budget), "buyer");
+    // Pays only when the responder asks, so that payments follow the terms' schedule exactly
+    // (paying
+    // ahead, the default, adds payments whose timing depends on when progress is reported).
+    return ConfigFactory.parseMap(
+        Map.of("ferry.payments.budget", budget, "ferry.payments.pay-ahead", false), "buyer");
   }
 
   /** A node that neither sells nor pays by itself. */

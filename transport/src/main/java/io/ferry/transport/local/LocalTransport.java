@@ -143,14 +143,17 @@ public final class LocalTransport implements DataTransport {
         () -> {
           Outgoing out = new Outgoing(request, generation, this);
           outgoing.put(request.channelId(), out);
-          long firstBlocks = 0;
-          long firstBytes = 0;
+          long[] first = new long[4]; // queued blocks, bytes; sent blocks, bytes
           try {
             for (long i = 0; i < request.startIndex() && out.blocks.hasNext(); i++) {
               Block skipped = out.blocks.next();
               if (out.nextIndex >= request.countedBlocks()) {
-                firstBlocks++;
-                firstBytes += skipped.size();
+                first[0]++;
+                first[1] += skipped.size();
+              }
+              if (out.nextIndex >= request.sentBlocks()) {
+                first[2]++;
+                first[3] += skipped.size();
               }
               out.nextIndex++;
             }
@@ -158,14 +161,15 @@ public final class LocalTransport implements DataTransport {
             fail(out, "cannot read the blocks to skip: " + e.getMessage());
             return;
           }
-          if (firstBlocks > 0) {
-            // The receiver holds blocks this side never counted (it stopped before recording
-            // them): they were delivered, so they count as queued and sent, once.
-            for (Direction d : new Direction[] {Direction.QUEUED, Direction.SENT}) {
+          // The receiver holds blocks this side never counted (it stopped before recording
+          // them): they were delivered, so they count as queued and sent, once each.
+          for (Direction d : new Direction[] {Direction.QUEUED, Direction.SENT}) {
+            int k = d == Direction.QUEUED ? 0 : 2;
+            if (first[k] > 0) {
               handler.onProgress(
                   request.channelId(),
                   new DataProgress(
-                      d, firstBlocks, firstBytes, firstBlocks, firstBytes, out.nextIndex));
+                      d, first[k], first[k + 1], first[k], first[k + 1], out.nextIndex));
             }
           }
           pump(out);
@@ -195,6 +199,8 @@ public final class LocalTransport implements DataTransport {
     long bytes = 0;
     long firstBlocks = 0;
     long firstBytes = 0;
+    long sentFirstBlocks = 0;
+    long sentFirstBytes = 0;
     try {
       while (blocks.size() < policy.maxBlocks()
           && bytes < policy.maxBytes()
@@ -207,6 +213,10 @@ public final class LocalTransport implements DataTransport {
           firstBlocks++;
           firstBytes += b.size();
           out.firstTimeBytesQueued += b.size();
+        }
+        if (out.nextIndex >= out.request.sentBlocks()) {
+          sentFirstBlocks++;
+          sentFirstBytes += b.size();
         }
         out.nextIndex++;
       }
@@ -223,8 +233,6 @@ public final class LocalTransport implements DataTransport {
     out.inFlight = true;
     Batch batch = new Batch(id, out.generation, start, List.copyOf(blocks), bytes, null);
     LocalTransport receiver = peer.get();
-    long sentFirstBlocks = firstBlocks;
-    long sentFirstBytes = firstBytes;
     receiver.deliverBatch(batch, this);
     out.lastBatch = new long[] {blocks.size(), bytes, sentFirstBlocks, sentFirstBytes};
   }

@@ -63,6 +63,33 @@ public record PaidChannel(
     return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled, finished);
   }
 
+  /**
+   * Pay as you go: while what is both sent and paid for reaches past the middle of the last
+   * interval granted, the next interval is granted too, so that a client paying as its data arrives
+   * never meets the limit (and a free channel never stops at it). What the responder extends on
+   * credit stays within half an interval plus the next one.
+   */
+  PaidChannel grantAhead() {
+    long covered = Math.min(paidBytes(), bytesSent);
+    long limit = dataLimit;
+    long granted = intervals;
+    while (covered >= limit - terms.interval(Math.max(0, granted - 1)) / 2) {
+      limit = Math.addExact(limit, terms.interval(granted));
+      granted++;
+    }
+    return new PaidChannel(terms, bytesSent, limit, granted, received, payments, settled, finished);
+  }
+
+  /** The bytes the payments received pay for (any number when bytes cost nothing). */
+  private long paidBytes() {
+    if (received < terms.unsealPrice()) {
+      return 0;
+    }
+    return terms.pricePerByte() == 0
+        ? Long.MAX_VALUE
+        : (received - terms.unsealPrice()) / terms.pricePerByte();
+  }
+
   PaidChannel withBytesSent(long bytes) {
     return new PaidChannel(
         terms, bytes, dataLimit, intervals, received, payments, settled, finished);

@@ -26,7 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>A pull whose proposed terms are at least the asking terms is accepted with a data limit of
  *       the first interval; when an unseal price is due it starts paused, asking for it.
  *   <li>When the bytes sent reach the limit, the channel pauses with {@link Kind#PAYMENT_DUE} for
- *       the cumulative amount owed.
+ *       the cumulative amount owed. A client that pays as its data arrives (pay as you go) never
+ *       gets there: a payment before the limit is credited without pausing anything, and once the
+ *       bytes sent and paid for reach past the middle of the last interval granted, the next one is
+ *       granted ({@link PaidChannel#grantAhead}); a free channel (price 0) is granted ahead on the
+ *       bytes sent alone.
  *   <li>A payment voucher must pass {@link VoucherVerifier} (signature by the initiator, this
  *       channel, this peer, not expired, fresh nonce) or the channel is rejected with {@link
  *       Kind#REFUSED}. A valid payment is credited; if it covers what is owed the channel resumes
@@ -163,6 +167,12 @@ public final class PaidRetrievalValidator
    * never lies beyond what the other channels of the peer leave (it stays where it is when they
    * leave nothing).
    */
+  /** Grants ahead ({@link PaidChannel#grantAhead}) as far as the peer's credit allows. */
+  private PaidChannel grantAhead(ChannelId channel) {
+    PaidChannel account = ledger.channel(channel).orElseThrow();
+    return ledger.grantAhead(channel, credit.limitCap(account, othersExposure(channel)));
+  }
+
   private PaidChannel grantWithinCredit(ChannelId channel, PaidChannel account) {
     PaidChannel next = account.grantNextIntervals();
     long cap = credit.limitCap(account, othersExposure(channel));
@@ -242,6 +252,16 @@ public final class PaidRetrievalValidator
               payment.voucher().nonce(),
               claim.cumulativeAmount(),
               a -> grantWithinCredit(channelId, a));
+      if (after.outstanding() > 0 && !after.atLimit() && !after.finished()) {
+        // Paid as the data arrives, ahead of the limit: credited, and the limit moves on once the
+        // payments reach past the middle of the interval.
+        PaidChannel ahead = grantAhead(channelId);
+        return done(
+            ValidationResult.accept()
+                .withDataLimit(ahead.dataLimit())
+                .withVoucherResult(
+                    result(Kind.PAYMENT_ACCEPTED, ahead, "paid " + ahead.received())));
+      }
       if (after.outstanding() > 0) {
         String why = "underpaid: owed " + after.owed() + ", paid " + after.received();
         return done(
@@ -250,10 +270,11 @@ public final class PaidRetrievalValidator
       if (after.atLimit() && !after.finished()) {
         return done(waitingForCredit(channelId, after));
       }
+      PaidChannel ahead = grantAhead(channelId);
       return done(
           ValidationResult.resume()
-              .withDataLimit(after.dataLimit())
-              .withVoucherResult(result(Kind.PAYMENT_ACCEPTED, after, "paid " + after.received())));
+              .withDataLimit(ahead.dataLimit())
+              .withVoucherResult(result(Kind.PAYMENT_ACCEPTED, ahead, "paid " + ahead.received())));
     }
   }
 
@@ -278,13 +299,19 @@ public final class PaidRetrievalValidator
           account.get().bytesSent() + additionalBytesSent >= account.get().dataLimit();
       PaidChannel after = ledger.recordSent(channelId, additionalBytesSent, reachesLimit);
       if (!after.atLimit()) {
-        return done(Optional.of(ValidationResult.accept()));
+        PaidChannel ahead = grantAhead(channelId);
+        return done(
+            Optional.of(
+                ahead.dataLimit() == after.dataLimit()
+                    ? ValidationResult.accept()
+                    : ValidationResult.accept().withDataLimit(ahead.dataLimit())));
       }
       if (after.outstanding() == 0) {
         PaidChannel raised = ledger.changeLimit(channelId, a -> grantWithinCredit(channelId, a));
         if (raised.atLimit()) {
           return done(Optional.of(waitingForCredit(channelId, raised)));
         }
+        raised = grantAhead(channelId);
         return done(Optional.of(ValidationResult.accept().withDataLimit(raised.dataLimit())));
       }
       return done(Optional.of(paymentDue(after)));

@@ -37,6 +37,9 @@ import java.util.function.Function;
  *       see {@link #onRestart}), tops up the reservation if the budget allows (else stops with
  *       {@link PaymentOutcome.InsufficientFunds}), records the voucher with a fresh nonce and sends
  *       a signed voucher for the cumulative amount.
+ *   <li>As data arrives it is paid for ahead of any request ({@link #payAhead}, see {@link
+ *       PayAhead}), so that a responder granting ahead never stops the data; requests at the
+ *       responder's limit remain the fallback.
  *   <li>Every result reports what the responder has received; that much counts as spent.
  *   <li>{@link #onChannelEnded} makes what was signed final and releases the rest.
  * </ol>
@@ -79,6 +82,8 @@ public final class PaymentClient implements Closeable {
    * no more than the payment interval in progress (what can have been in flight).
    */
   private final Set<ChannelId> restarted = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean payingAhead = true;
 
   public PaymentClient(
       ClientLedger ledger,
@@ -183,6 +188,31 @@ public final class PaymentClient implements Closeable {
       return done(new PaymentOutcome.Ignored(channelId, "no payment waits for data"));
     }
     return pay(channelId, waiting.request(), state.received());
+  }
+
+  /** Whether {@link #subscriber} pays ahead of requests (on by default). */
+  public void payAheadOfRequests(boolean on) {
+    payingAhead = on;
+  }
+
+  /**
+   * Data arrived: pays for it ahead of the responder's request when {@link PayAhead} says so, with
+   * no voucher in flight and no request waiting (those are paid as before).
+   */
+  public CompletionStage<PaymentOutcome> payAhead(ChannelId channelId, ChannelState state) {
+    Optional<ClientAccount> account = ledger.account(channelId);
+    if (account.isEmpty()
+        || account.get().ended()
+        || inFlight.containsKey(channelId)
+        || pending.containsKey(channelId)
+        || !PayAhead.due(account.get().terms(), account.get().issued(), state.received())) {
+      return done(new PaymentOutcome.Ignored(channelId, "nothing to pay ahead"));
+    }
+    long owed = account.get().terms().owedFor(state.received());
+    RetrievalResult ahead =
+        new RetrievalResult(
+            RetrievalResult.Kind.PAYMENT_DUE, owed, account.get().issued(), 0, "pay ahead", null);
+    return pay(channelId, ahead, state.received());
   }
 
   /**
@@ -355,6 +385,8 @@ public final class PaymentClient implements Closeable {
           && (event.code() == EventCode.DataReceived
               || event.code() == EventCode.DataReceivedProgress)) {
         onDataReceived(channelId, state);
+      } else if (payingAhead && event.code() == EventCode.DataReceivedProgress) {
+        payAhead(channelId, state);
       } else if (event.code() == EventCode.Restart) {
         onRestart(channelId, state);
       } else if (event.code() == EventCode.Disconnected) {

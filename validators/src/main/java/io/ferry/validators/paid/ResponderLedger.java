@@ -193,6 +193,22 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     return append(new Entry.LimitRaised(channelId, changed.dataLimit(), changed.intervals()), true);
   }
 
+  /**
+   * Grants the intervals a paid-up channel may have ahead of its limit (see {@link
+   * PaidChannel#grantAhead}), the limit going no further than {@code cap} (the peer's credit).
+   */
+  synchronized PaidChannel grantAhead(ChannelId channelId, long cap) {
+    PaidChannel current = require(channelId);
+    PaidChannel ahead = current.grantAhead();
+    if (ahead.dataLimit() > cap) {
+      ahead = ahead.withLimit(Math.max(cap, current.dataLimit()), ahead.intervals());
+    }
+    if (ahead.dataLimit() <= current.dataLimit() || current.finished()) {
+      return current;
+    }
+    return append(new Entry.LimitRaised(channelId, ahead.dataLimit(), ahead.intervals()), true);
+  }
+
   /** Marks a channel that sent all its data and waits for its final payment. */
   synchronized PaidChannel finish(ChannelId channelId) {
     PaidChannel current = require(channelId);

@@ -184,6 +184,44 @@ class PaidRetrievalValidatorTest {
   }
 
   @Test
+  void aPaymentBeforeTheLimitIsCreditedWithoutPausingAndGrantsTheNextIntervalAhead()
+      throws Exception {
+    pull(channel, ASKING, false);
+    sent(800);
+
+    ValidationResult early = await(validator.revalidate(channel, payment(1, 2 * 600)));
+
+    assertThat(early.decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(result(early).kind()).isEqualTo(Kind.PAYMENT_ACCEPTED);
+    assertThat(early.dataLimit()).as("600 of 1000 paid: past the middle").isEqualTo(3000);
+    assertThat(sent(1000).decision()).as("1800 sent of 3000").isEqualTo(Decision.ACCEPT);
+  }
+
+  @Test
+  void aPaymentBeforeTheMiddleOfTheIntervalLeavesTheLimitWhereItIs() throws Exception {
+    pull(channel, ASKING, false);
+    sent(800);
+
+    ValidationResult early = await(validator.revalidate(channel, payment(1, 2 * 400)));
+
+    assertThat(early.decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(early.dataLimit()).isEqualTo(1000);
+  }
+
+  @Test
+  void aFreeChannelIsGrantedAheadBeforeItsSenderReachesTheLimit() throws Exception {
+    PaidRetrievalTerms free = new PaidRetrievalTerms(0, 1000, 1000, 0);
+    validator = new PaidRetrievalValidator(provider.peerId(), Optional.of(free), ledger, clock);
+    pull(channel, free, false);
+
+    assertThat(sent(400).dataLimit()).isEqualTo(ValidationResult.NO_CHANGE);
+    ValidationResult pastMiddle = sent(200);
+
+    assertThat(pastMiddle.decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(pastMiddle.dataLimit()).isEqualTo(3000);
+  }
+
+  @Test
   void underpaymentKeepsTheChannelPausedSayingOwedVersusPaid() throws Exception {
     pull(channel, ASKING, false);
     sent(1000);

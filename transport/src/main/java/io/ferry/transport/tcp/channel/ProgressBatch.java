@@ -39,6 +39,11 @@ public final class ProgressBatch {
     return blocks == 0;
   }
 
+  /** A report of {@code blocks} first-time blocks up to {@code nextIndex}, outside any batch. */
+  public DataProgress firstTime(long blocks, long bytes, long nextIndex) {
+    return new DataProgress(direction, blocks, bytes, blocks, bytes, nextIndex);
+  }
+
   /** The batch as a progress report; the batch starts over empty. */
   public DataProgress drain() {
     DataProgress p =

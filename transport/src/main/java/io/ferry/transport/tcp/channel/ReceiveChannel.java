@@ -257,6 +257,13 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     if (paused) {
       return;
     }
+    consumeAvailable();
+    // Store what was consumed now, or as soon as the write in flight ends: blocks gather into a
+    // batch only while a write is in flight, never waiting for more to arrive (or for the timer).
+    batcher.flush();
+  }
+
+  private void consumeAvailable() {
     while (state == State.ACTIVE && !reads.pending() && !traversal.isDone()) {
       long i = traversal.index();
       long maxBlocks = io.settings().maxBlocksPerChannel();
@@ -307,9 +314,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     if (!consume(block)) {
       return false;
     }
-    if (batcher.add(block, i, i >= request.countedBlocks(), credit.batchLimit())) {
-      batcher.flush();
-    }
+    batcher.add(block, i, i >= request.countedBlocks());
     return true;
   }
 

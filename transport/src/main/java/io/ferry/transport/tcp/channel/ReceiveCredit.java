@@ -141,11 +141,6 @@ public final class ReceiveCredit {
     }
   }
 
-  /** How many bytes a store batch may collect: a quarter of the allocation, at most 4 MiB. */
-  public long batchLimit() {
-    return Math.max(1, Math.min(allocation / 4, 4L << 20));
-  }
-
   /** Gives the allocation back to the budgets (the channel ended). */
   public void close() {
     generation++;

@@ -1,10 +1,8 @@
 package io.ferry.transport.tcp.channel;
 
 import io.ferry.channels.ChannelId;
-import io.ferry.channels.wire.DataProgress;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.channels.wire.TransferMessage;
-import io.ferry.transport.tcp.TcpSettings;
 import io.ferry.transport.tcp.frame.Frame;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.util.ByteString;
@@ -46,11 +44,9 @@ public final class SendChannel implements SendQueue.Owner {
   private boolean remotePaused;
   private boolean limitHeld;
   private long firstTimeQueuedBytes;
-  private long highestQueued = -1;
   private long bytesSent;
   private int generation;
-  private final ProgressBatch queued;
-  private final ProgressBatch sent;
+  private final SendCounts counts;
 
   /** A channel opened by the engine with {@code request}; {@link #open} sends its open. */
   public SendChannel(DataRequest request, SessionIo io, boolean admitted) {
@@ -61,13 +57,8 @@ public final class SendChannel implements SendQueue.Owner {
     this.admitted = admitted;
     this.paused = request.paused();
     this.run = io.newRun();
-    this.highestQueued = io.recallQueued(id);
+    this.counts = new SendCounts(id, io, io.recallCounted(id));
     this.queue = new SendQueue(io, () -> this.request, this);
-    TcpSettings s = io.settings();
-    this.queued =
-        new ProgressBatch(DataProgress.Direction.QUEUED, s.progressBlocks(), s.progressBytes());
-    this.sent =
-        new ProgressBatch(DataProgress.Direction.SENT, s.progressBlocks(), s.progressBytes());
   }
 
   public State state() {
@@ -151,7 +142,18 @@ public final class SendChannel implements SendQueue.Owner {
     ref = want.ref();
     credit = want.credit();
     log.debug("{}: sending from index {} (ref {})", id, want.startIndex(), ref);
-    queue.start(want.startIndex());
+    queue.start(want.startIndex(), counts.firstUncounted(request));
+  }
+
+  /**
+   * The receiver holds blocks before this run's start that this side never counted (see {@link
+   * SendCounts#delivered}): they count now, and as queued against the byte limit of this open (the
+   * channel's validator hears of them and charges them, as the receiver's payer pays for them).
+   */
+  @Override
+  public void skipped(long firstIndex, long[] sizes) {
+    log.debug("{}: {} blocks from {} were delivered before", id, sizes.length, firstIndex);
+    firstTimeQueuedBytes += counts.delivered(request, firstIndex, sizes);
   }
 
   public void onCredit(long bytes) {
@@ -193,7 +195,7 @@ public final class SendChannel implements SendQueue.Owner {
     while (state == State.RUNNING && queue.peek() != null) {
       SendQueue.Ready next = queue.peek();
       if (next.block() == null) {
-        countHeld(queue.poll().index());
+        counts.held(request, queue.poll().index());
         continue;
       }
       if (credit <= 0 || paused || remotePaused || io.limits().uploadThrottled() || !io.hasRoom()) {
@@ -218,16 +220,14 @@ public final class SendChannel implements SendQueue.Owner {
    * first-time bytes queued since the open reached the limit. Repeats always go.
    */
   private boolean limitHolds(long index) {
-    return index >= Math.max(request.countedBlocks(), highestQueued + 1)
+    return index >= counts.firstUncountedQueued(request)
         && firstTimeQueuedBytes >= request.byteLimit();
   }
 
   private void holdAtLimit() {
     if (!limitHeld) {
       limitHeld = true;
-      if (!queued.isEmpty()) {
-        io.handler().onProgress(id, queued.drain());
-      }
+      counts.flushQueued();
       io.handler().onDataLimitReached(id, firstTimeQueuedBytes);
     }
   }
@@ -241,39 +241,14 @@ public final class SendChannel implements SendQueue.Owner {
     }
     credit -= size;
     bytesSent += size;
-    boolean firstTime = isFirstTime(r.index());
-    if (firstTime) {
-      firstTimeQueuedBytes += size;
-    }
     int myGeneration = generation;
     long index = r.index();
     io.data(
         new Frame.Block(ref, index, r.block().cid(), ByteString.fromArrayUnsafe(r.block().data())),
-        () -> {
-          if (sent.add(index, size, firstTime) && myGeneration == generation) {
-            io.handler().onProgress(id, sent.drain());
-          }
-        });
+        () -> counts.written(request, index, size, myGeneration == generation));
     io.limits().uploaded(size);
-    if (queued.add(index, size, firstTime)) {
-      io.handler().onProgress(id, queued.drain());
-    }
-  }
-
-  private boolean isFirstTime(long index) {
-    boolean first = index >= Math.max(request.countedBlocks(), highestQueued + 1);
-    highestQueued = Math.max(highestQueued, index);
-    return first;
-  }
-
-  /** A block the receiver holds: counted as moved, with no bytes on the wire. */
-  private void countHeld(long index) {
-    boolean firstTime = isFirstTime(index);
-    if (queued.add(index, 0, firstTime)) {
-      io.handler().onProgress(id, queued.drain());
-    }
-    if (sent.add(index, 0, firstTime)) {
-      io.handler().onProgress(id, sent.drain());
+    if (counts.queued(request, index, size)) {
+      firstTimeQueuedBytes += size;
     }
   }
 
@@ -325,7 +300,7 @@ public final class SendChannel implements SendQueue.Owner {
       // A restart: the blocks queued so far still count (once), whatever the receiver does next.
       log.debug("{}: the receiver closed the channel before the end", id);
       flushProgress();
-      io.rememberQueued(id, highestQueued);
+      io.rememberCounted(id, counts.highest());
       endSilently();
     }
   }
@@ -347,12 +322,7 @@ public final class SendChannel implements SendQueue.Owner {
   }
 
   public void flushProgress() {
-    if (!queued.isEmpty()) {
-      io.handler().onProgress(id, queued.drain());
-    }
-    if (!sent.isEmpty()) {
-      io.handler().onProgress(id, sent.drain());
-    }
+    counts.flush();
   }
 
   /** This side gives up on the channel, telling the receiver why. */
@@ -371,7 +341,7 @@ public final class SendChannel implements SendQueue.Owner {
     if (state != State.ENDED) {
       io.control(new Frame.Close(id, ""));
       flushProgress();
-      io.rememberQueued(id, highestQueued);
+      io.rememberCounted(id, counts.highest());
       endSilently();
     }
   }

@@ -37,6 +37,13 @@ public final class SendQueue {
 
     /** Walking or reading failed. */
     void failed(String why);
+
+    /**
+     * The walk stepped over the blocks from index {@code firstIndex} (the measuring index {@link
+     * #start} was given) to the start index, which the receiver holds: they were delivered before
+     * this run; {@code sizes} are their sizes, in order.
+     */
+    void skipped(long firstIndex, long[] sizes);
   }
 
   /** A block to send at {@code index}, or, when {@code block} is null, a block the peer holds. */
@@ -45,6 +52,11 @@ public final class SendQueue {
       return block == null ? 0 : block.size();
     }
   }
+
+  /** A page of the walk, and what the walk stepped over before it (on the first page only). */
+  private record Walked(Walker.Page page, long[] skipped) {}
+
+  private static final long[] NONE = new long[0];
 
   private static final class OfferedPage {
     final Walker.Page page;
@@ -63,6 +75,7 @@ public final class SendQueue {
   private int epoch;
   private Walker walker;
   private long walkFrom;
+  private long measureFrom;
   private boolean walking;
   private boolean walkDone;
   private boolean reading;
@@ -75,10 +88,14 @@ public final class SendQueue {
     this.owner = owner;
   }
 
-  /** Starts over from traversal index {@code startIndex}. */
-  public void start(long startIndex) {
+  /**
+   * Starts over from traversal index {@code startIndex}; the blocks stepped over from index {@code
+   * measureFrom} on are measured and reported to {@link Owner#skipped} before the first offer.
+   */
+  public void start(long startIndex, long measureFrom) {
     stop();
     walkFrom = startIndex;
+    this.measureFrom = measureFrom;
     readIndex = startIndex;
     walkNext();
   }
@@ -160,16 +177,19 @@ public final class SendQueue {
     boolean first = walker == null;
     int size = first ? FIRST_PAGE : PAGE;
     DataRequest r = request.get();
+    long from = walkFrom;
+    long measure = measureFrom;
     io.blocking(
         () -> {
+          long[] skipped = NONE;
           if (first) {
             walker =
                 new Walker(io.store(), r.root(), r.selector(), io.settings().maxBlocksPerChannel());
-            walker.skip(walkFrom);
+            skipped = walker.skipMeasuring(from, measure);
           }
-          return walker.next(size);
+          return new Walked(walker.next(size), skipped);
         },
-        (page, error) -> {
+        (walked, error) -> {
           if (myEpoch != epoch) {
             return;
           }
@@ -178,6 +198,10 @@ public final class SendQueue {
             owner.failed("cannot walk the DAG: " + SendChannel.message(error));
             return;
           }
+          if (walked.skipped().length > 0) {
+            owner.skipped(measure, walked.skipped());
+          }
+          Walker.Page page = walked.page();
           pages.add(new OfferedPage(page));
           if (!page.cids().isEmpty()) {
             owner.offer(page);

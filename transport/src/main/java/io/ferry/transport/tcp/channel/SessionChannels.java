@@ -10,7 +10,7 @@ import java.util.Map;
  * The channels of one peer session, by channel ID and by the reference the current want gave them
  * (frames about a channel's data name the reference, not the channel). A reference is bound to one
  * connection: when that connection goes, so do the references. Also remembers, per channel closed
- * before its end, the highest index it queued, until the channel reopens.
+ * before its end, the highest indexes it counted as queued and sent, until the channel reopens.
  */
 public final class SessionChannels {
   /** How many closed channels' queued indexes are kept; the oldest go first. */
@@ -20,10 +20,10 @@ public final class SessionChannels {
   private final Map<Long, SendChannel> sendsByRef = new HashMap<>();
   private final Map<ChannelId, ReceiveChannel> receives = new HashMap<>();
   private final Map<Long, ReceiveChannel> receivesByRef = new HashMap<>();
-  private final Map<ChannelId, Long> queuedBefore =
+  private final Map<ChannelId, SendCounts.Highest> queuedBefore =
       new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ChannelId, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ChannelId, SendCounts.Highest> eldest) {
           return size() > QUEUED_MEMORY;
         }
       };
@@ -111,13 +111,15 @@ public final class SessionChannels {
     }
   }
 
-  public void rememberQueued(ChannelId id, long highestIndex) {
-    queuedBefore.merge(id, highestIndex, Math::max);
+  public void rememberCounted(ChannelId id, SendCounts.Highest highest) {
+    queuedBefore.merge(id, highest, SendCounts.Highest::merge);
   }
 
-  /** The highest index {@code id} queued before it was closed, once; -1 if none is remembered. */
-  public long recallQueued(ChannelId id) {
-    Long highest = queuedBefore.remove(id);
-    return highest == null ? -1 : highest;
+  /**
+   * What {@code id} counted before it was closed, once; {@link SendCounts.Highest#NONE} if none.
+   */
+  public SendCounts.Highest recallCounted(ChannelId id) {
+    SendCounts.Highest highest = queuedBefore.remove(id);
+    return highest == null ? SendCounts.Highest.NONE : highest;
   }
 }

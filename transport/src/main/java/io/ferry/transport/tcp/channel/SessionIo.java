@@ -70,13 +70,16 @@ public interface SessionIo {
   PeerLimits limits();
 
   /**
-   * Keeps the highest traversal index a sending channel queued, when the receiver closed it early
-   * (a restart): the channel opened again next counts blocks up to there as repeats, never twice.
+   * Keeps the highest traversal indexes a sending channel counted as queued and as sent, when it
+   * closed before its end (a restart): the channel opened again next counts blocks up to there as
+   * repeats, never twice.
    */
-  void rememberQueued(io.ferry.channels.ChannelId channel, long highestIndex);
+  void rememberCounted(io.ferry.channels.ChannelId channel, SendCounts.Highest highest);
 
-  /** The highest index remembered for {@code channel} (and forgets it), or -1. */
-  long recallQueued(io.ferry.channels.ChannelId channel);
+  /**
+   * What was remembered for {@code channel} (and forgets it), or {@link SendCounts.Highest#NONE}.
+   */
+  SendCounts.Highest recallCounted(io.ferry.channels.ChannelId channel);
 
   /** Forgets a channel whose data movement is over on this side. */
   void retire(io.ferry.channels.ChannelId channel);

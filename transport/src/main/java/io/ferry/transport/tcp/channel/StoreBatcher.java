@@ -8,13 +8,13 @@ import java.util.List;
 
 /**
  * Collects a receiving channel's verified blocks and writes them to the store in batches (one
- * {@code putAll} each, one write in flight at a time, on a blocking thread), then reports their
- * progress in batches too. Blocks the node already held count in the progress with no bytes, in
- * traversal order with the others.
+ * {@code putAll} each, one write in flight at a time, on a blocking thread: the blocks that arrive
+ * while a write is in flight form the next batch), then reports their progress in batches too: when
+ * 64 blocks or 8 MiB moved, when a write leaves nothing waiting (the data stopped, e.g. at the
+ * sender's data limit), and on the progress timer otherwise. Blocks the node already held count in
+ * the progress with no bytes, in traversal order with the others.
  */
 public final class StoreBatcher {
-  private static final int BATCH_BLOCKS = 64;
-
   /** What the batcher tells its channel. */
   public interface Owner {
     /** A batch of {@code bytes} was stored. */
@@ -49,12 +49,11 @@ public final class StoreBatcher {
             io.settings().progressBytes());
   }
 
-  /** Adds a received block; returns whether the batch is full ({@code limit} bytes). */
-  public boolean add(Block block, long index, boolean firstTime, long limit) {
+  /** Adds a received block to the next batch ({@link #flush} writes it). */
+  public void add(Block block, long index, boolean firstTime) {
     batch.add(block);
     batchBytes += block.size();
     moved.add(new Moved(index, block.size(), firstTime));
-    return batch.size() >= BATCH_BLOCKS || batchBytes >= limit;
   }
 
   /**
@@ -107,6 +106,13 @@ public final class StoreBatcher {
           io.limits().downloaded(bytes);
           progress.forEach(this::count);
           owner.stored(bytes);
+          if (idle()) {
+            // Everything that arrived is stored and nothing more came meanwhile: the data has
+            // stopped, for now or for good. Report it at once rather than on the progress timer.
+            // A sender held at its data limit waits on this report: the payer pays only for data
+            // reported received, and the responder raises the limit only once paid.
+            flushProgress();
+          }
         });
   }
 

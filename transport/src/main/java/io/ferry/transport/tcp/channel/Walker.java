@@ -11,6 +11,7 @@ import io.ferry.ipld.traversal.UnexpectedBlockException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.LongStream;
 
 /**
  * Walks a channel's traversal over a local store to list the CIDs of the DAG in traversal order,
@@ -78,6 +79,38 @@ public final class Walker {
       }
       step(next.get());
     }
+  }
+
+  /**
+   * Advances over the first {@code count} blocks, as {@link #skip}, and returns the sizes of those
+   * at traversal index {@code measureFrom} or later, in order: their stored sizes (raw blocks by
+   * {@link BlockStore#sizeOf}, without reading their bytes), identity blocks 0 (they never travel).
+   */
+  public long[] skipMeasuring(long count, long measureFrom) {
+    LongStream.Builder sizes = LongStream.builder();
+    while (traversal.index() < count) {
+      Optional<Cid> next = traversal.expectedNext();
+      if (next.isEmpty()) {
+        break;
+      }
+      Cid cid = next.get();
+      long index = traversal.index();
+      if (index < measureFrom || cid.multihash().code() == Multicodec.IDENTITY) {
+        if (index >= measureFrom) {
+          sizes.add(0);
+        }
+        step(cid);
+        continue;
+      }
+      Held held = held(store, cid, index);
+      sizes.add(held.size());
+      try {
+        traversal.advance(held.block());
+      } catch (UnexpectedBlockException e) {
+        throw new IllegalStateException("traversal refused its own expected block " + cid, e);
+      }
+    }
+    return sizes.build().toArray();
   }
 
   /** The next at most {@code max} CIDs of the traversal. */

@@ -7,6 +7,7 @@ import io.ferry.ipld.store.BlockStore;
 import io.ferry.transport.tcp.TcpSettings;
 import io.ferry.transport.tcp.channel.ReceiveChannel;
 import io.ferry.transport.tcp.channel.SendChannel;
+import io.ferry.transport.tcp.channel.SendCounts;
 import io.ferry.transport.tcp.channel.SessionChannels;
 import io.ferry.transport.tcp.channel.SessionIo;
 import io.ferry.transport.tcp.flow.PeerLimits;
@@ -150,13 +151,13 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
-  public void rememberQueued(ChannelId id, long highestIndex) {
-    channels.rememberQueued(id, highestIndex);
+  public void rememberCounted(ChannelId id, SendCounts.Highest highest) {
+    channels.rememberCounted(id, highest);
   }
 
   @Override
-  public long recallQueued(ChannelId id) {
-    return channels.recallQueued(id);
+  public SendCounts.Highest recallCounted(ChannelId id) {
+    return channels.recallCounted(id);
   }
 
   @Override

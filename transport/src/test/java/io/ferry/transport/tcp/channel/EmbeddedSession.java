@@ -296,13 +296,13 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   }
 
   @Override
-  public void rememberQueued(ChannelId channel, long highestIndex) {
-    channels.rememberQueued(channel, highestIndex);
+  public void rememberCounted(ChannelId channel, SendCounts.Highest highest) {
+    channels.rememberCounted(channel, highest);
   }
 
   @Override
-  public long recallQueued(ChannelId channel) {
-    return channels.recallQueued(channel);
+  public SendCounts.Highest recallCounted(ChannelId channel) {
+    return channels.recallCounted(channel);
   }
 
   @Override

@@ -163,6 +163,85 @@ class SendChannelTest {
     assertThat(blockIndexes()).hasSize(blocks.size());
   }
 
+  private long firstTimeBytes(Direction direction) {
+    return handler.progress.stream()
+        .filter(e -> e.getKey().equals(id) && e.getValue().direction() == direction)
+        .mapToLong(e -> e.getValue().firstTimeBytes())
+        .sum();
+  }
+
+  private long firstTimeBlocks(Direction direction) {
+    return handler.progress.stream()
+        .filter(e -> e.getKey().equals(id) && e.getValue().direction() == direction)
+        .mapToLong(e -> e.getValue().firstTimeBlocks())
+        .sum();
+  }
+
+  private long sizeOfFirst(int n) {
+    return blocks.subList(0, n).stream().mapToLong(Block::size).sum();
+  }
+
+  @Test
+  void aRestartedSenderCountsTheBlocksTheReceiverHoldsBeyondItsJournalOnce() throws Exception {
+    // The sender stopped before its engine journaled any progress; the receiver stored and counted
+    // the first 3 blocks. The restart starts after them: they were delivered, so the sender counts
+    // them as queued and sent, first time, with their sizes, and every byte of the DAG once.
+    Frame.Open open = open(request().withStartIndex(3));
+    wantAll(1, open.run(), 3);
+    session.inbound(new Frame.Complete(1, blocks.size()));
+
+    assertThat(handler.awaitFinished(id, java.time.Duration.ZERO).error()).isNull();
+    assertThat(blockIndexes()).first().isEqualTo(3L);
+    for (Direction d : List.of(Direction.QUEUED, Direction.SENT)) {
+      assertThat(firstTimeBytes(d)).as("%s bytes", d).isEqualTo(dag.dagSize());
+      assertThat(firstTimeBlocks(d)).as("%s blocks", d).isEqualTo(blocks.size());
+    }
+  }
+
+  @Test
+  void aRestartedSenderCountsOnlyTheHeldBlocksItsJournalLacks() {
+    // The journal counted 2 blocks; the receiver holds 3: only block 2 is counted on reopen, so no
+    // block is counted (nor charged) twice.
+    Frame.Open open = open(request().withStartIndex(3).withCountedBlocks(2));
+    wantAll(1, open.run(), 3);
+
+    assertThat(handler.progress.get(0).getValue())
+        .isEqualTo(
+            new io.ferry.channels.wire.DataProgress(
+                Direction.QUEUED, 1, blocks.get(2).size(), 1, blocks.get(2).size(), 3));
+    long rest = dag.dagSize() - sizeOfFirst(3);
+    assertThat(firstTimeBytes(Direction.QUEUED)).isEqualTo(blocks.get(2).size() + rest);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "the receiver holds {0} blocks")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {0, 3})
+  void blocksJournaledAsQueuedButNotAsWrittenCountAsSentOnceAndAsQueuedNever(long held)
+      throws Exception {
+    // The engine journaled blocks 0-2 as queued and only block 0 as sent, then stopped: blocks 1
+    // and 2 count as sent once, skipped (the receiver holds them) or sent again, and never again
+    // as queued (they were charged).
+    Frame.Open open = open(request().withStartIndex(held).withCountedBlocks(3).withSentBlocks(1));
+    wantAll(1, open.run(), held);
+    session.inbound(new Frame.Complete(1, blocks.size()));
+
+    assertThat(handler.awaitFinished(id, java.time.Duration.ZERO).error()).isNull();
+    assertThat(firstTimeBytes(Direction.QUEUED)).isEqualTo(dag.dagSize() - sizeOfFirst(3));
+    assertThat(firstTimeBlocks(Direction.QUEUED)).isEqualTo(blocks.size() - 3);
+    assertThat(firstTimeBytes(Direction.SENT)).isEqualTo(dag.dagSize() - sizeOfFirst(1));
+    assertThat(firstTimeBlocks(Direction.SENT)).isEqualTo(blocks.size() - 1);
+  }
+
+  @Test
+  void theDeliveredBlocksCountAgainstTheByteLimitOfTheReopen() {
+    // A paid sender allowed the bytes of the 3 held blocks holds before block 3: the receiver got
+    // them, so they use the allowance; without counting them the sender would send past its limit.
+    Frame.Open open = open(request().withStartIndex(3).withByteLimit(sizeOfFirst(3)));
+    wantAll(1, open.run(), 3);
+
+    assertThat(blockIndexes()).isEmpty();
+    assertThat(handler.limitsReached).containsExactly(sizeOfFirst(3));
+  }
+
   @Test
   void anOpenNotAnsweredIsSentAgainWithoutItsMessageWhenTheConnectionReturns() {
     session.disconnect();
