@@ -11,6 +11,7 @@ import io.ferry.channels.entity.ChannelCommand;
 import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.engine.FerryNode;
 import io.ferry.engine.Manager;
+import io.ferry.engine.wiring.ChannelReadModel;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.car.CarReader;
 import io.ferry.ipld.car.CarWriter;
@@ -47,13 +48,12 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The HTTP API's view of a real node: a started {@link FerryNode} with its {@link TcpTransport} and
- * LevelDB block store. Lists channels from the journal (terminal ones included), purges them with
+ * LevelDB block store. Lists channels from the {@link ChannelReadModel} (projected from the
+ * journal's tagged events, terminal ones included, without waking channel actors), purges them with
  * {@link ChannelPurge}, imports and exports on a blocking dispatcher, and serves channel events
  * from the journal by the channel entity's tag.
  */
@@ -70,10 +70,10 @@ public final class FerryNodeBackend implements NodeBackend {
   private final LevelDbBlockStore store;
   private final PeerTracker peers;
   private final PurgedChannels purged;
+  private final ChannelReadModel channels;
   private final Optional<AutoPayer> payer;
   private final Optional<PeerAddressBook> sharedAddresses;
   private volatile Optional<JournalProbe> journalProbe = Optional.empty();
-  private final CurrentPersistenceIdsQuery journal;
   private final JournalEvents events;
   private final Executor blocking;
   private final ImportAllowlist imports;
@@ -144,7 +144,8 @@ public final class FerryNodeBackend implements NodeBackend {
     this.store = store;
     this.peers = peers;
     this.purged = purged;
-    this.journal = (CurrentPersistenceIdsQuery) JournalEvents.readJournal(node.system());
+    this.channels = ChannelReadModel.start(node.system(), purged::contains);
+    node.subscribeToEvents((event, state) -> channels.update(state));
     this.events = new JournalEvents(node.system(), ChannelEntity.EVENT_TAG, this::decode);
     this.blocking = node.system().dispatchers().lookup(DispatcherSelector.blocking());
   }
@@ -249,20 +250,7 @@ public final class FerryNodeBackend implements NodeBackend {
 
   @Override
   public CompletionStage<List<ChannelState>> channels() {
-    return journal
-        .currentPersistenceIds()
-        .filter(pid -> pid.startsWith(CHANNEL_PREFIX))
-        .map(pid -> ChannelId.parse(pid.substring(CHANNEL_PREFIX.length())))
-        .filter(id -> !purged.contains(id))
-        .mapAsync(
-            4,
-            id ->
-                node.channelState(id)
-                    .<Optional<ChannelState>>thenApply(Optional::of)
-                    .exceptionally(e -> Optional.empty()))
-        .filter(Optional::isPresent)
-        .map(Optional::get)
-        .runWith(Sink.seq(), node.system());
+    return channels.channels();
   }
 
   @Override

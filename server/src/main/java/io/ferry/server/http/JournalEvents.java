@@ -1,11 +1,11 @@
 package io.ferry.server.http;
 
+import io.ferry.engine.wiring.ChannelReadModel;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
 import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
@@ -29,10 +29,10 @@ public final class JournalEvents {
   }
 
   /** The read journal of Pekko's LevelDB journal. */
-  public static final String LEVELDB = "pekko.persistence.query.journal.leveldb";
+  public static final String LEVELDB = ChannelReadModel.LEVELDB;
 
   /** The read journal of pekko-persistence-jdbc (the PostgreSQL journal). */
-  public static final String JDBC = "jdbc-read-journal";
+  public static final String JDBC = ChannelReadModel.JDBC;
 
   private final ReadJournal journal;
   private final String tag;
@@ -78,8 +78,6 @@ public final class JournalEvents {
    * plugin is pekko-persistence-jdbc, LevelDB's otherwise.
    */
   public static ReadJournal readJournal(ActorSystem<?> system) {
-    String plugin = system.settings().config().getString("pekko.persistence.journal.plugin");
-    String id = plugin.contains("jdbc") ? JDBC : LEVELDB;
-    return PersistenceQuery.get(system).getReadJournalFor(ReadJournal.class, id);
+    return ChannelReadModel.readJournal(system);
   }
 }

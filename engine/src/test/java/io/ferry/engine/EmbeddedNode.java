@@ -1,0 +1,77 @@
+package io.ferry.engine;
+
+import com.typesafe.config.ConfigFactory;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.transport.identity.Multiaddr;
+import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.TcpTransport;
+import io.ferry.validators.VoucherRegistry;
+import io.ferry.validators.free.FreePolicy;
+import io.ferry.validators.free.FreeValidator;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * A node as an embedder starts one: its own actor system, created with {@link
+ * FerryNode#systemConfig}, the TCP transport on 127.0.0.1 on that system, a LevelDB block store
+ * under {@code home}, free pulls served, and a {@link FerryNode} on that system. The same home and
+ * seed start the same node again.
+ */
+record EmbeddedNode(
+    ActorSystem<Void> system, LevelDbBlockStore store, TcpTransport transport, FerryNode node)
+    implements AutoCloseable {
+
+  static EmbeddedNode start(Path home, int seed) throws Exception {
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) seed);
+    NodeIdentity identity = NodeIdentity.fromSeed(key);
+    NodeSettings settings =
+        NodeSettings.forHome(home).withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING"));
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "embedder",
+            FerryNode.systemConfig(settings).withFallback(TcpTransport.recommendedConfig()));
+    LevelDbBlockStore store = LevelDbBlockStore.open(home.resolve("blocks"));
+    try {
+      TcpTransport transport =
+          TcpTransport.start(
+                  system,
+                  identity,
+                  store,
+                  TcpSettings.defaults(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      VoucherRegistry registry = new VoucherRegistry();
+      FreeValidator.register(registry, FreePolicy.pulls(), registry::acceptedVoucherTypes);
+      FerryNode node = new FerryNode(system, settings, transport, registry);
+      node.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return new EmbeddedNode(system, store, transport, node);
+    } catch (Exception e) {
+      system.terminate();
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Lets this node and {@code other} dial each other. */
+  void meet(EmbeddedNode other) {
+    transport.addPeer(other.transport.listenAddress().orElseThrow());
+    other.transport.addPeer(transport.listenAddress().orElseThrow());
+  }
+
+  /** Stops the node (which terminates its system) and closes the block store. */
+  @Override
+  public void close() throws Exception {
+    try {
+      node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      store.close();
+    }
+  }
+}
