@@ -51,8 +51,8 @@ public final class Demo {
    * arrives and the provider grants the next interval once half of the last one is paid, so with
    * intervals at least twice the 8 MiB progress batch the data never stops for a payment. What it
    * costs: the provider trusts the client with up to one and a half intervals unpaid (up to 24 MiB
-   * at first, more as intervals grow), and every interval costs a signed voucher (one per 8 MiB at
-   * first: 64 MiB take 3 payments and a final one).
+   * at first, more as intervals grow), and the client signs a voucher each time half an interval
+   * arrived unpaid, about two per interval (64 MiB take 4 and a final one).
    */
   private static final long PAYMENT_INTERVAL = 16 * MIB;
 
@@ -155,7 +155,8 @@ public final class Demo {
             + ProgressBar.bytes(PAYMENT_INTERVAL)
             + " at first, each interval "
             + ProgressBar.bytes(PAYMENT_INTERVAL)
-            + " longer than the last"
+            + " longer than the last; what that costs: about two vouchers per interval, and the"
+            + " provider trusting the client with up to one and a half intervals unpaid"
             + System.lineSeparator()
             + System.lineSeparator()
             + EventFeed.header());
