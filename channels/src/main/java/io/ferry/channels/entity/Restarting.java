@@ -11,6 +11,7 @@ import io.ferry.channels.entity.JournalEvent.Failed;
 import io.ferry.channels.entity.JournalEvent.RestartFailed;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
@@ -86,6 +87,15 @@ final class Restarting {
       act.prepare(state, Step.SEND_OPEN, null);
       return new RestartOutcome.RequestSent();
     }
+    if (s == Status.ResponderFinalizingTransferFinished && state.vouchers().size() > 1) {
+      // The last voucher (the final payment, or the one before it) may have been lost with a
+      // crash of either side: sent again, the responder answers it (again) or completes.
+      act.send(state, TransferRequest.voucher(state.transferId(), state.lastVoucher().get()));
+      return new RestartOutcome.NothingToRestart(
+          "this side holds all its data and waits for the responder to finish ("
+              + s
+              + "); it sent its last voucher again");
+    }
     if (s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished) {
       return new RestartOutcome.NothingToRestart(
           "this side holds all its data and waits for the responder to finish ("
@@ -103,9 +113,15 @@ final class Restarting {
 
   private RestartOutcome restartAsResponder(ChannelState state) {
     if (state.status() == Status.Finalizing) {
+      // The request for the final voucher, or the voucher, may have been lost with a crash of
+      // either side (issue 19, 3): ask again; a voucher credited already counts once.
+      act.send(
+          state,
+          TransferResponse.completed(
+              state.transferId(), true, state.lastVoucherResult().orElse(null)));
       return new RestartOutcome.NothingToRestart(
           "this side sent everything and waits for the initiator's final voucher (Finalizing);"
-              + " there is nothing to restart");
+              + " it asked for it again");
     }
     if (act.memory.restartedHere || act.memory.restartPending) {
       return new RestartOutcome.AlreadyUnderWay();
