@@ -61,6 +61,11 @@ final class Restarting {
    * (restarts the node itself triggers).
    */
   Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
+    return restart(state, replyTo, false);
+  }
+
+  private Effect<JournalEvent, EntityState> restart(
+      ChannelState state, ActorRef<ChannelReply> replyTo, boolean responderAsked) {
     Status status = state.status();
     if (status.isTerminal()) {
       return answer(replyTo, state, new RestartOutcome.Ended(status));
@@ -71,7 +76,7 @@ final class Restarting {
       return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
     }
     RestartOutcome outcome =
-        state.isInitiator() ? restartAsInitiator(state) : restartAsResponder(state);
+        state.isInitiator() ? restartAsInitiator(state, responderAsked) : restartAsResponder(state);
     return answer(replyTo, state, outcome);
   }
 
@@ -80,7 +85,7 @@ final class Restarting {
     return react.maybeAnswer(replyTo, new ChannelReply.RestartAnswer(state, outcome));
   }
 
-  private RestartOutcome restartAsInitiator(ChannelState state) {
+  private RestartOutcome restartAsInitiator(ChannelState state, boolean responderAsked) {
     Status s = state.status();
     if (s == Status.Requested || s == Status.AwaitingAcceptance) {
       act.closeData(state.channelId());
@@ -96,7 +101,9 @@ final class Restarting {
               + s
               + "); it sent its last voucher again");
     }
-    if (s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished) {
+    boolean finished =
+        s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished;
+    if (finished && !(responderAsked && s == Status.TransferFinished)) {
       return new RestartOutcome.NothingToRestart(
           "this side holds all its data and waits for the responder to finish ("
               + s
@@ -144,7 +151,9 @@ final class Restarting {
       act.log().warn("ignored a restart request from {}: not the responder of this channel", from);
       return react.none();
     }
-    return restart(state, null);
+    // A responder that restarted before it heard that this side holds everything asks for a
+    // restart even when this side is finished: without one it never completes (issue 19, 3).
+    return restart(state, null, true);
   }
 
   // ---- the connection, and restarting by itself ----
