@@ -176,6 +176,22 @@ public final class RunningNode implements AutoCloseable {
     }
     MetricRegistry metricRegistry = new MetricRegistry();
     io.ferry.server.metrics.JvmMetrics.register(metricRegistry, version);
+    metricRegistry.computedCounter(
+        "ferry_protocol_violations_total",
+        "Frames peers sent that the protocol does not allow",
+        () -> List.of(new MetricRegistry.Sample(List.of(), transport.protocolViolations())));
+    metricRegistry.computedCounter(
+        "ferry_sent_block_bytes_on_wire_total",
+        "Block bytes sent, every time a block went out (repeats after restarts included)",
+        () -> List.of(new MetricRegistry.Sample(List.of(), transport.blockBytesOnWire())));
+    metricRegistry.computedGauge(
+        "ferry_open_channels_admitted",
+        "Channels peers asked for that are open now (ferry.limits.open-channels-total caps them)",
+        () -> List.of(new MetricRegistry.Sample(List.of(), transport.admission().open())));
+    metricRegistry.computedCounter(
+        "ferry_channel_requests_refused_total",
+        "Peers' requests refused because an open-channel cap was full",
+        () -> List.of(new MetricRegistry.Sample(List.of(), transport.admission().refused())));
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(
         backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
@@ -238,7 +254,9 @@ public final class RunningNode implements AutoCloseable {
         d.progressBlocks(),
         d.progressBytes(),
         config.progressInterval(),
-        d.hashThreads());
+        d.hashThreads(),
+        l.openChannelsPerPeer(),
+        l.openChannelsTotal());
   }
 
   private static ChannelSettings channelSettings(Settings.Timeouts t) {

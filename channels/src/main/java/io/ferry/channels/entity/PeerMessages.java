@@ -2,6 +2,7 @@ package io.ferry.channels.entity;
 
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelCommand.ReceiveRequest;
 import io.ferry.channels.entity.ChannelCommand.ReceiveResponse;
 import io.ferry.channels.wire.TransferRequest;
@@ -68,8 +69,26 @@ final class PeerMessages {
     return switch (c.request().type()) {
       case RESTART -> opening.receiveRestart(state, c.from(), c.request());
       case RESTART_EXISTING_CHANNEL -> restarting.restartRequested(state, c.from());
+      case VOUCHER -> voucherAfterCompletion(state, c);
       default -> react.none();
     };
+  }
+
+  /**
+   * Responder, completed: the initiator sent a voucher again (it restarted without hearing of the
+   * completion, issue 19, 3). It hears the completion again, with the last voucher result.
+   */
+  private Effect<JournalEvent, EntityState> voucherAfterCompletion(
+      ChannelState state, ReceiveRequest c) {
+    if (state.status() == Status.Completed
+        && !state.isInitiator()
+        && fromCounterparty(state, c.from(), false)) {
+      act.send(
+          state,
+          TransferResponse.completed(
+              state.transferId(), false, state.lastVoucherResult().orElse(null)));
+    }
+    return react.none();
   }
 
   /** A response from the other peer: only initiators take responses, only from the responder. */

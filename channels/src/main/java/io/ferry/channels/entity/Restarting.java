@@ -11,6 +11,7 @@ import io.ferry.channels.entity.JournalEvent.Failed;
 import io.ferry.channels.entity.JournalEvent.RestartFailed;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
@@ -60,6 +61,11 @@ final class Restarting {
    * (restarts the node itself triggers).
    */
   Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
+    return restart(state, replyTo, false);
+  }
+
+  private Effect<JournalEvent, EntityState> restart(
+      ChannelState state, ActorRef<ChannelReply> replyTo, boolean responderAsked) {
     Status status = state.status();
     if (status.isTerminal()) {
       return answer(replyTo, state, new RestartOutcome.Ended(status));
@@ -70,7 +76,7 @@ final class Restarting {
       return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
     }
     RestartOutcome outcome =
-        state.isInitiator() ? restartAsInitiator(state) : restartAsResponder(state);
+        state.isInitiator() ? restartAsInitiator(state, responderAsked) : restartAsResponder(state);
     return answer(replyTo, state, outcome);
   }
 
@@ -79,14 +85,25 @@ final class Restarting {
     return react.maybeAnswer(replyTo, new ChannelReply.RestartAnswer(state, outcome));
   }
 
-  private RestartOutcome restartAsInitiator(ChannelState state) {
+  private RestartOutcome restartAsInitiator(ChannelState state, boolean responderAsked) {
     Status s = state.status();
     if (s == Status.Requested || s == Status.AwaitingAcceptance) {
       act.closeData(state.channelId());
       act.prepare(state, Step.SEND_OPEN, null);
       return new RestartOutcome.RequestSent();
     }
-    if (s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished) {
+    if (s == Status.ResponderFinalizingTransferFinished && state.vouchers().size() > 1) {
+      // The last voucher (the final payment, or the one before it) may have been lost with a
+      // crash of either side: sent again, the responder answers it (again) or completes.
+      act.send(state, TransferRequest.voucher(state.transferId(), state.lastVoucher().get()));
+      return new RestartOutcome.NothingToRestart(
+          "this side holds all its data and waits for the responder to finish ("
+              + s
+              + "); it sent its last voucher again");
+    }
+    boolean finished =
+        s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished;
+    if (finished && !(responderAsked && s == Status.TransferFinished)) {
       return new RestartOutcome.NothingToRestart(
           "this side holds all its data and waits for the responder to finish ("
               + s
@@ -103,9 +120,15 @@ final class Restarting {
 
   private RestartOutcome restartAsResponder(ChannelState state) {
     if (state.status() == Status.Finalizing) {
+      // The request for the final voucher, or the voucher, may have been lost with a crash of
+      // either side (issue 19, 3): ask again; a voucher credited already counts once.
+      act.send(
+          state,
+          TransferResponse.completed(
+              state.transferId(), true, state.lastVoucherResult().orElse(null)));
       return new RestartOutcome.NothingToRestart(
           "this side sent everything and waits for the initiator's final voucher (Finalizing);"
-              + " there is nothing to restart");
+              + " it asked for it again");
     }
     if (act.memory.restartedHere || act.memory.restartPending) {
       return new RestartOutcome.AlreadyUnderWay();
@@ -128,7 +151,9 @@ final class Restarting {
       act.log().warn("ignored a restart request from {}: not the responder of this channel", from);
       return react.none();
     }
-    return restart(state, null);
+    // A responder that restarted before it heard that this side holds everything asks for a
+    // restart even when this side is finished: without one it never completes (issue 19, 3).
+    return restart(state, null, true);
   }
 
   // ---- the connection, and restarting by itself ----

@@ -34,10 +34,15 @@ class RestartOutcomesTest {
 
   private static EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> channel(
       PeerId self, ChannelId id, JournalEvent... history) {
+    return channel(new RecordingTransport(self), self, id, history);
+  }
+
+  private static EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> channel(
+      RecordingTransport transport, PeerId self, ChannelId id, JournalEvent... history) {
     ChannelEnvironment env =
         new ChannelEnvironment(
             self,
-            new RecordingTransport(self),
+            transport,
             new StubValidation(),
             ChannelListener.none(),
             ChannelSettings.defaults());
@@ -100,10 +105,70 @@ class RestartOutcomesTest {
   }
 
   @Test
-  void aResponderWaitingForTheFinalVoucherHasNothingToRestart() {
+  void aFinishedInitiatorRestartsWhenItsResponderAsks() {
+    // The responder restarted before it heard that this side holds everything: without a restart
+    // it never completes, and this side fails at its complete timeout (issue 19, 3; bench/chaos).
     ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(ALICE);
     var kit =
         channel(
+            transport,
+            ALICE,
+            id,
+            pull(id, ALICE),
+            new JournalEvent.TransferStarted(AT),
+            new JournalEvent.Accepted(AT),
+            new JournalEvent.TransferFinished(AT));
+
+    kit.runCommand(
+        new ChannelCommand.ReceiveRequest(
+            BOB, io.ferry.channels.wire.TransferRequest.restartExistingChannel(id)));
+
+    assertThat(transport.messages())
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .isInstanceOfSatisfying(
+                        io.ferry.channels.wire.TransferRequest.class,
+                        r ->
+                            assertThat(r.type())
+                                .isEqualTo(io.ferry.channels.wire.MessageType.RESTART)));
+  }
+
+  @Test
+  void aCompletedResponderAnswersAVoucherWithItsCompletionAgain() {
+    ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(BOB);
+    var kit =
+        channel(
+            transport,
+            BOB,
+            id,
+            pull(id, BOB),
+            new JournalEvent.Accepted(AT),
+            new JournalEvent.TransferStarted(AT),
+            new JournalEvent.CompletionBegun(AT),
+            new JournalEvent.CleanupCompleted(AT));
+    assertThat(kit.getState().channel().status()).isEqualTo(Status.Completed);
+
+    kit.runCommand(
+        new ChannelCommand.ReceiveRequest(
+            ALICE,
+            io.ferry.channels.wire.TransferRequest.voucher(
+                id.transferId(), StubValidation.voucher("final"))));
+
+    assertThat(transport.messages())
+        .containsExactly(
+            io.ferry.channels.wire.TransferResponse.completed(id.transferId(), false, null));
+  }
+
+  @Test
+  void aResponderWaitingForTheFinalVoucherHasNothingToRestart() {
+    ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(BOB);
+    var kit =
+        channel(
+            transport,
             BOB,
             id,
             pull(id, BOB),
@@ -115,6 +180,10 @@ class RestartOutcomesTest {
     assertThat(restart(kit))
         .isInstanceOfSatisfying(
             RestartOutcome.NothingToRestart.class, n -> assertThat(n.why()).contains("Finalizing"));
+    // ... but it asks for the final voucher again: the last request may have been lost.
+    assertThat(transport.messages())
+        .containsExactly(
+            io.ferry.channels.wire.TransferResponse.completed(id.transferId(), true, null));
   }
 
   @Test

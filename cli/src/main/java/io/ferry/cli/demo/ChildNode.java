@@ -64,8 +64,8 @@ public final class ChildNode implements AutoCloseable {
             "127.0.0.1:0");
     process =
         new ProcessBuilder(FerryJvm.command(jvmArgs, args))
-            .redirectOutput(home.resolve("node.out").toFile())
-            .redirectError(home.resolve("node.err").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("node.out").toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .start();
     return this;
@@ -151,6 +151,14 @@ public final class ChildNode implements AutoCloseable {
     p.destroy();
     if (!p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Kills the node with SIGKILL (no shutdown at all, as a crash) and waits for it to be gone. */
+  public void kill() throws InterruptedException {
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
   }
 

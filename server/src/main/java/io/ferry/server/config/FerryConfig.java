@@ -346,7 +346,9 @@ public final class FerryConfig {
         Bounded.positiveBytes(c, "in-flight-bytes-total"),
         (int) maxFrame,
         Bounded.nonNegative(c, "max-blocks-per-channel"),
-        Bounded.nonNegativeBytes(c, "max-bytes-per-channel"));
+        Bounded.nonNegativeBytes(c, "max-bytes-per-channel"),
+        Bounded.positive(c, "open-channels-per-peer"),
+        Bounded.positive(c, "open-channels-total"));
   }
 
   /** {@code ferry.rate-limits}. */

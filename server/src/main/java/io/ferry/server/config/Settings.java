@@ -35,7 +35,9 @@ public final class Settings {
       long inFlightBytesTotal,
       int maxFrame,
       long maxBlocksPerChannel,
-      long maxBytesPerChannel) {}
+      long maxBytesPerChannel,
+      int openChannelsPerPeer,
+      int openChannelsTotal) {}
 
   /** {@code ferry.rate-limits}: bytes per second; 0 means unlimited. */
   public record RateLimits(long upload, long download, long uploadPerPeer, long downloadPerPeer) {}

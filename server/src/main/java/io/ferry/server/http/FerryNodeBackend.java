@@ -454,11 +454,23 @@ public final class FerryNodeBackend implements NodeBackend {
       detail.put("transport", "not listening");
     }
     journalDown.ifPresent(p -> detail.put("journal", p));
+    io.ferry.transport.tcp.flow.Admission admission = transport.admission();
+    boolean admitting = !admission.overloaded();
+    if (!admitting) {
+      detail.put(
+          "admission",
+          "overloaded: "
+              + admission.open()
+              + " open channels that peers asked for, the limit is "
+              + admission.total()
+              + " (ferry.limits.open-channels-total); new requests are refused");
+    }
     return new Readiness(
         Map.of(
             "actor-system", system,
             "journal", system && journalDown.isEmpty(),
-            "transport", listening),
+            "transport", listening,
+            "admission", admitting),
         detail);
   }
 

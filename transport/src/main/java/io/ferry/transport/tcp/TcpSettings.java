@@ -35,6 +35,9 @@ import java.util.function.Consumer;
  * @param progressBytes ... or every this many bytes
  * @param progressInterval ... or this long after the first unreported block
  * @param hashThreads threads verifying received blocks (off the network threads)
+ * @param openChannelsPerPeer channels one peer may have asked this node for and not ended yet; its
+ *     requests beyond are refused
+ * @param openChannelsTotal the same over all peers
  */
 public record TcpSettings(
     Multiaddr listen,
@@ -60,7 +63,9 @@ public record TcpSettings(
     int progressBlocks,
     long progressBytes,
     Duration progressInterval,
-    int hashThreads) {
+    int hashThreads,
+    int openChannelsPerPeer,
+    int openChannelsTotal) {
 
   public TcpSettings {
     peers = List.copyOf(peers);
@@ -77,6 +82,8 @@ public record TcpSettings(
     positive("in-flight bytes per peer", inFlightPerPeer);
     positive("in-flight bytes total", inFlightTotal);
     positive("sending channels per peer", sendingChannelsPerPeer);
+    positive("open channels per peer", openChannelsPerPeer);
+    positive("open channels total", openChannelsTotal);
     positive("sending channels total", sendingChannelsTotal);
     positive("hash threads", hashThreads);
     positive("progress blocks", progressBlocks);
@@ -102,8 +109,9 @@ public record TcpSettings(
   /**
    * The defaults: listen on {@code listen}; frames up to 4 MiB; 8 MiB window per channel, 16 MiB in
    * flight per peer, 256 MiB in total; 6 sending channels per peer and 64 in total (go-graphsync
-   * runs 6 requests at once); no rate limits; 10 s to connect, a ping after 10 s of silence, dead
-   * after 30 s; redial from 250 ms doubling to 30 s; progress every 64 blocks, 8 MiB or 250 ms.
+   * runs 6 requests at once); 32 channels open per peer that asked for them and 512 in total; no
+   * rate limits; 10 s to connect, a ping after 10 s of silence, dead after 30 s; redial from 250 ms
+   * doubling to 30 s; progress every 64 blocks, 8 MiB or 250 ms.
    */
   public static TcpSettings defaults(Multiaddr listen) {
     return new TcpSettings(
@@ -130,7 +138,9 @@ public record TcpSettings(
         64,
         8L << 20,
         Duration.ofMillis(250),
-        Math.max(1, Runtime.getRuntime().availableProcessors()));
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        32,
+        512);
   }
 
   public TcpSettings withPeers(List<Multiaddr> peers) {
@@ -146,6 +156,15 @@ public record TcpSettings(
         d -> {
           d.sendingChannelsPerPeer = perPeer;
           d.sendingChannelsTotal = total;
+        });
+  }
+
+  /** Channels peers may have open with this node at once (their requests beyond are refused). */
+  public TcpSettings withOpenChannels(int perPeer, int total) {
+    return copy(
+        d -> {
+          d.openChannelsPerPeer = perPeer;
+          d.openChannelsTotal = total;
         });
   }
 
@@ -219,6 +238,8 @@ public record TcpSettings(
     private long progressBytes;
     private Duration progressInterval;
     private int hashThreads;
+    private int openChannelsPerPeer;
+    private int openChannelsTotal;
 
     Draft(TcpSettings s) {
       listen = s.listen;
@@ -245,6 +266,8 @@ public record TcpSettings(
       progressBytes = s.progressBytes;
       progressInterval = s.progressInterval;
       hashThreads = s.hashThreads;
+      openChannelsPerPeer = s.openChannelsPerPeer;
+      openChannelsTotal = s.openChannelsTotal;
     }
 
     TcpSettings build() {
@@ -272,7 +295,9 @@ public record TcpSettings(
           progressBlocks,
           progressBytes,
           progressInterval,
-          hashThreads);
+          hashThreads,
+          openChannelsPerPeer,
+          openChannelsTotal);
     }
   }
 }

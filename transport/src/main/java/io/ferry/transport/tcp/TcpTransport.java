@@ -5,11 +5,14 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.channels.wire.DataTransport;
+import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferMessage;
+import io.ferry.channels.wire.TransferResponse;
 import io.ferry.channels.wire.TransportHandler;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.transport.tcp.flow.Admission;
 import io.ferry.transport.tcp.flow.ByteBudget;
 import io.ferry.transport.tcp.flow.RateLimiter;
 import io.ferry.transport.tcp.flow.SendSlots;
@@ -56,6 +59,11 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final TcpSettings settings;
   private final Connector connector;
   private final SendSlots slots;
+  private final Admission admission;
+  private final java.util.concurrent.atomic.LongAdder onWire =
+      new java.util.concurrent.atomic.LongAdder();
+  private final io.ferry.transport.tcp.flow.Offenders offenders =
+      new io.ferry.transport.tcp.flow.Offenders();
   private final ByteBudget totalCredit;
   private final RateLimiter uploadLimit;
   private final RateLimiter downloadLimit;
@@ -82,6 +90,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
     this.store = store;
     this.settings = settings;
     this.slots = new SendSlots(settings.sendingChannelsPerPeer(), settings.sendingChannelsTotal());
+    this.admission = new Admission(settings.openChannelsPerPeer(), settings.openChannelsTotal());
     this.totalCredit = new ByteBudget(settings.inFlightTotal());
     this.uploadLimit = new RateLimiter(settings.uploadRate(), this::schedule);
     this.downloadLimit = new RateLimiter(settings.downloadRate(), this::schedule);
@@ -98,7 +107,10 @@ public final class TcpTransport implements DataTransport, TransportContext {
     TlsEngines engines =
         new TlsEngines(
             identity,
-            peer -> settings.allowedPeers().isEmpty() || settings.allowedPeers().contains(peer));
+            peer ->
+                !offenders.backedOff(peer)
+                    && (settings.allowedPeers().isEmpty()
+                        || settings.allowedPeers().contains(peer)));
     this.connector =
         new Connector(system, engines, settings, identity.peerId(), hashPool, this::sessionFor);
     for (Multiaddr a : settings.peers()) {
@@ -231,6 +243,11 @@ public final class TcpTransport implements DataTransport, TransportContext {
       sent.completeExceptionally(new IllegalArgumentException("cannot send a message to itself"));
       return sent;
     }
+    if (message instanceof TransferResponse r
+        && !r.accepted()
+        && (r.type() == MessageType.NEW || r.type() == MessageType.RESTART)) {
+      admission.rejected(new ChannelId(to, self(), r.transferId()));
+    }
     sessionFor(to).tell(new SessionCommand.SendMessage(message, sent));
     return sent;
   }
@@ -241,6 +258,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
     if (!register(request, held)) {
       return held;
     }
+    admission.opened(request.channelId());
     sessionFor(request.peer()).tell(new SessionCommand.OpenReceive(request, held));
     return held;
   }
@@ -256,6 +274,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
           });
       return sent;
     }
+    admission.opened(request.channelId());
     sessionFor(request.peer()).tell(new SessionCommand.OpenSend(request, message, sent));
     return sent;
   }
@@ -297,6 +316,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
 
   @Override
   public void close(ChannelId channelId) {
+    admission.closed(channelId);
     tellChannel(channelId, new SessionCommand.CloseChannel(channelId));
   }
 
@@ -347,6 +367,34 @@ public final class TcpTransport implements DataTransport, TransportContext {
   @Override
   public SendSlots slots() {
     return slots;
+  }
+
+  @Override
+  public Admission admission() {
+    return admission;
+  }
+
+  @Override
+  public io.ferry.transport.tcp.flow.Offenders offenders() {
+    return offenders;
+  }
+
+  @Override
+  public void sentOnWire(long bytes) {
+    onWire.add(bytes);
+  }
+
+  /**
+   * Block bytes this node sent since the start, every time a block went out (a block sent again
+   * after a restart counts again; the channels' counters count it once).
+   */
+  public long blockBytesOnWire() {
+    return onWire.sum();
+  }
+
+  /** Frames peers sent that the protocol does not allow, since the start (a metric). */
+  public long protocolViolations() {
+    return offenders.violations();
   }
 
   @Override

@@ -154,6 +154,36 @@ class BadPeerTest {
   }
 
   @Test
+  void aFloodedPeerIsCountedInTheMetricAndRefusedWhenItComesBack() throws Exception {
+    ChannelId theirs = new ChannelId(node.identity.peerId(), honest.identity.peerId(), 3);
+    for (int i = 0; i < Violations.DISCONNECT_AFTER; i++) {
+      bad.send(new Frame.Want(theirs, i, 1, 0, 1 << 20, false));
+    }
+    bad.awaitClosed();
+
+    assertThat(node.transport.protocolViolations())
+        .isGreaterThanOrEqualTo(Violations.DISCONNECT_AFTER);
+    logs.await("refusing " + bad.identity.peerId() + " for 60 s");
+    try (RawPeer again = new RawPeer(node.system, node.address(), bad.identity)) {
+      assertThat(helloOrNothing(again)).isEmpty();
+    }
+    assertThat(node.transport.protocolViolations()).isLessThan(2L * Violations.DISCONNECT_AFTER);
+    honestPeerIsStillServed();
+    try (RawPeer other = new RawPeer(node.system, node.address())) {
+      assertThat(other.next()).get().isInstanceOf(Frame.Hello.class);
+    }
+  }
+
+  /** The first frame, or empty when the handshake was refused (a failure or a closed stream). */
+  private static java.util.Optional<Frame> helloOrNothing(RawPeer peer) {
+    try {
+      return peer.next();
+    } catch (Exception refused) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Test
   void aBlockTheSelectorDidNotAskForFailsTheChannelNamingBothCids() throws Exception {
     Block wanted = Block.of(Multicodec.RAW, "the block asked for".getBytes(StandardCharsets.UTF_8));
     Block other = Block.of(Multicodec.RAW, "something else".getBytes(StandardCharsets.UTF_8));

@@ -35,6 +35,11 @@ public final class TestDags {
     return r;
   }
 
+  /** A CID of content nobody holds (for requests that never move data). */
+  public static Cid someCid() {
+    return Cid.sha256(io.ferry.ipld.Multicodec.RAW, new byte[] {42});
+  }
+
   public static byte[] export(BlockStore store, Cid root) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new UnixFsExporter(store).exportFile(root, out);

@@ -9,6 +9,7 @@ import io.ferry.channels.spi.ValidationResult;
 import io.ferry.validators.VoucherCodec;
 import io.ferry.validators.paid.RetrievalPayment.PaymentClaim;
 import io.ferry.validators.paid.RetrievalResult.Kind;
+import io.ferry.validators.signed.SeenNonces;
 import io.ferry.validators.signed.VoucherRefusal;
 import io.ferry.validators.signed.VoucherVerifier;
 import java.time.Clock;
@@ -226,8 +227,12 @@ public final class PaidRetrievalValidator
       return done(refuse("channel " + channelId + " is not a paid retrieval of this node"));
     }
     synchronized (ledger) {
+      // A voucher credited already is answered again, not refused as a replay: after a crash of
+      // either side the payer sends its last voucher again, and it counts once (issue 19, 3).
+      boolean repeat = ledger.isSeen(channelId, payment.voucher().nonce());
+      SeenNonces seen = repeat ? (c, n) -> false : ledger;
       Optional<VoucherRefusal> refusal =
-          verifier.verify(payment.voucher(), RetrievalPayment.KIND, channelId, ledger);
+          verifier.verify(payment.voucher(), RetrievalPayment.KIND, channelId, seen);
       if (refusal.isPresent()) {
         return done(
             ValidationResult.reject("payment refused: " + refusal.get().message())
@@ -246,12 +251,24 @@ public final class PaidRetrievalValidator
       } catch (IllegalArgumentException e) {
         return done(refuse("payment claim unreadable: " + e.getMessage()));
       }
-      PaidChannel after =
-          ledger.recordPayment(
-              channelId,
-              payment.voucher().nonce(),
-              claim.cumulativeAmount(),
-              a -> grantWithinCredit(channelId, a));
+      PaidChannel after;
+      if (repeat) {
+        after = ledger.channel(channelId).orElseThrow();
+        if (claim.cumulativeAmount() > after.received()) {
+          return done(
+              refuse(
+                  "payment refused: nonce "
+                      + payment.voucher().nonce()
+                      + " was used on this channel for a smaller amount"));
+        }
+      } else {
+        after =
+            ledger.recordPayment(
+                channelId,
+                payment.voucher().nonce(),
+                claim.cumulativeAmount(),
+                a -> grantWithinCredit(channelId, a));
+      }
       if (after.outstanding() > 0 && !after.atLimit() && !after.finished()) {
         // Paid as the data arrives, ahead of the limit: credited, and the limit moves on once the
         // payments reach past the middle of the interval.

@@ -292,16 +292,52 @@ class PaidRetrievalValidatorTest {
   }
 
   @Test
-  void aReplayedPaymentIsRejectedAndNotCountedTwice() throws Exception {
+  void aPaymentSentAgainIsAnsweredAgainAndCountedOnce() throws Exception {
+    // After a crash of either side the payer sends its last voucher again (issue 19, 3): it is
+    // answered as the first time, never refused as a replay, and counts once.
+    pull(channel, ASKING, false);
+    sent(1000);
+    RetrievalPayment payment = payment(1, 2000);
+    ValidationResult first = await(validator.revalidate(channel, payment));
+
+    ValidationResult again = await(validator.revalidate(channel, payment));
+
+    assertThat(again.decision()).isEqualTo(first.decision()).isEqualTo(Decision.RESUME);
+    assertThat(again.dataLimit()).isEqualTo(first.dataLimit());
+    assertThat(ledger.channel(channel).orElseThrow().payments()).isEqualTo(1);
+    assertThat(ledger.channel(channel).orElseThrow().received()).isEqualTo(2000);
+  }
+
+  @Test
+  void anOldPaymentSentAgainAfterMoreDataIsUnderpaidAndCountedOnce() throws Exception {
     pull(channel, ASKING, false);
     sent(1000);
     RetrievalPayment payment = payment(1, 2000);
     await(validator.revalidate(channel, payment));
+    sent(2000);
 
-    ValidationResult replay = await(validator.revalidate(channel, payment));
+    ValidationResult again = await(validator.revalidate(channel, payment));
 
-    assertThat(replay.decision()).isEqualTo(Decision.REJECT);
-    assertThat(result(replay).refusal().reason()).isEqualTo(Reason.REPLAYED_NONCE);
+    assertThat(again.decision()).isNotEqualTo(Decision.RESUME);
+    assertThat(ledger.channel(channel).orElseThrow().payments()).isEqualTo(1);
+    assertThat(ledger.channel(channel).orElseThrow().received()).isEqualTo(2000);
+  }
+
+  @Test
+  void aFinalPaymentSentAgainAfterACrashCompletesOnceAndCountsOnce() throws Exception {
+    pull(channel, ASKING, false);
+    sent(400);
+    await(validator.onComplete(channel));
+    RetrievalPayment last = payment(1, 800);
+    await(validator.revalidate(channel, last));
+
+    reopen();
+    ValidationResult again = await(validator.revalidate(channel, last));
+
+    assertThat(again.decision()).isEqualTo(Decision.RESUME);
+    assertThat(await(validator.onComplete(channel)).orElseThrow().decision())
+        .isEqualTo(Decision.ACCEPT);
+    assertThat(ledger.channel(channel).orElseThrow().received()).isEqualTo(800);
     assertThat(ledger.channel(channel).orElseThrow().payments()).isEqualTo(1);
   }
 
@@ -381,7 +417,9 @@ class PaidRetrievalValidatorTest {
     ValidationResult restarted = pull(channel, ASKING, true);
     assertThat(restarted.decision()).isEqualTo(Decision.PAUSE);
     assertThat(result(restarted).owed()).isEqualTo(6000);
-    assertThat(await(validator.revalidate(channel, first)).decision()).isEqualTo(Decision.REJECT);
+    // The old voucher again: answered (still owed), never counted a second time.
+    assertThat(await(validator.revalidate(channel, first)).decision()).isEqualTo(Decision.PAUSE);
+    assertThat(ledger.channel(channel).orElseThrow().received()).isEqualTo(2000);
     assertThat(await(validator.revalidate(channel, payment(2, 6000))).dataLimit()).isEqualTo(6000);
     reopen();
     assertThat(ledger.channel(channel).orElseThrow().received()).isEqualTo(6000);

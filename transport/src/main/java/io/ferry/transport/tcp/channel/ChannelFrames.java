@@ -5,8 +5,12 @@ import io.ferry.channels.PeerId;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferMessage;
 import io.ferry.channels.wire.TransferRequest;
+import io.ferry.channels.wire.TransferResponse;
+import io.ferry.transport.tcp.flow.Admission;
+import io.ferry.transport.tcp.flow.Offenders;
 import io.ferry.transport.tcp.frame.Frame;
 import io.ferry.transport.tcp.frame.InboundBlock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,17 +26,22 @@ public final class ChannelFrames {
 
   private final SessionIo io;
   private final SessionChannels channels;
+  private final Admission admission;
+  private final Offenders offenders;
   private Violations violations;
 
-  public ChannelFrames(SessionIo io, SessionChannels channels) {
+  public ChannelFrames(
+      SessionIo io, SessionChannels channels, Admission admission, Offenders offenders) {
     this.io = io;
     this.channels = channels;
+    this.admission = admission;
+    this.offenders = offenders;
   }
 
   /** The frames this peer should not have sent, counted. */
   public Violations violations() {
     if (violations == null) {
-      violations = new Violations(io.peer(), System::nanoTime);
+      violations = new Violations(io.peer(), System::nanoTime, offenders::counted);
     }
     return violations;
   }
@@ -118,7 +127,34 @@ public final class ChannelFrames {
                   + " is not its counterparty");
       return;
     }
+    if (message instanceof TransferRequest r && !admitted(r)) {
+      return;
+    }
     io.handler().onMessage(peer, message);
+  }
+
+  /**
+   * Whether a request for a channel the peer initiates may reach the engine: a new one within the
+   * open-channel caps (else it is refused here, saying which cap), a restart always.
+   */
+  private boolean admitted(TransferRequest r) {
+    if (r.type() != MessageType.NEW && r.type() != MessageType.RESTART) {
+      return true;
+    }
+    ChannelId id = new ChannelId(io.peer(), io.self(), r.transferId());
+    if (r.type() == MessageType.RESTART) {
+      admission.track(id);
+      return true;
+    }
+    Optional<String> refusal = admission.admit(id);
+    if (refusal.isEmpty()) {
+      return true;
+    }
+    log.debug("refused request {} from {}: {}", r.transferId(), io.peer(), refusal.get());
+    io.control(
+        new Frame.Message(
+            TransferResponse.rejected(MessageType.NEW, r.transferId(), null, refusal.get())));
+    return false;
   }
 
   /**

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private static final Logger log = LoggerFactory.getLogger(ReceiveChannel.class);
 
+  /** What the sender hears when this node's own store failed (the details stay in its log). */
+  static final String LOCAL_STORE = "the receiving node could not store the blocks";
+
   public enum State {
     PREPARING,
     ACTIVE,
@@ -88,7 +91,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
             return;
           }
           if (error != null) {
-            fail("cannot walk the local store: " + SendChannel.message(error));
+            failLocally("cannot walk the local store: " + SendChannel.message(error), LOCAL_STORE);
             return;
           }
           traversal = t;
@@ -226,7 +229,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
             return;
           }
           if (error != null) {
-            fail("cannot walk the local store: " + SendChannel.message(error));
+            failLocally("cannot walk the local store: " + SendChannel.message(error), LOCAL_STORE);
             return;
           }
           traversal = t;
@@ -347,7 +350,8 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
             return;
           }
           if (error != null) {
-            fail("held block " + cid + " vanished: " + SendChannel.message(error));
+            failLocally(
+                "held block " + cid + " vanished: " + SendChannel.message(error), LOCAL_STORE);
           } else if (consume(held.block())) {
             batcher.held(index, firstTime, held.size());
             advance();
@@ -377,7 +381,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
 
   @Override
   public void storeFailed(String why) {
-    fail(why);
+    failLocally(why, LOCAL_STORE);
   }
 
   private void finishWhenStored() {
@@ -455,12 +459,20 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
 
   /** This side gives up, telling the sender why. */
   public void fail(String error) {
+    failLocally(error, error);
+  }
+
+  /**
+   * This side gives up for {@code error}, telling the sender only {@code toPeer}: what happened,
+   * not where on this node's disk (issue 19, 7: a CLOSE carried local paths and free space).
+   */
+  private void failLocally(String error, String toPeer) {
     if (state == State.ENDED) {
       return;
     }
     log.warn("channel {} failed receiving from {}: {}", id, io.peer(), error);
     batcher.flushProgress();
-    io.control(new Frame.Close(id, error));
+    io.control(new Frame.Close(id, toPeer));
     end();
     io.handler().onDataFinished(id, false, error);
   }

@@ -43,6 +43,7 @@ public final class SendChannel implements SendQueue.Owner {
   private boolean paused;
   private boolean remotePaused;
   private boolean limitHeld;
+  private boolean slotGivenBack;
   private long firstTimeQueuedBytes;
   private long bytesSent;
   private int generation;
@@ -93,6 +94,7 @@ public final class SendChannel implements SendQueue.Owner {
     stopRunning();
     run = io.newRun();
     wanted = false;
+    retakeSlot();
     open(message, sent);
   }
 
@@ -198,7 +200,12 @@ public final class SendChannel implements SendQueue.Owner {
         counts.held(request, queue.poll().index());
         continue;
       }
-      if (credit <= 0 || paused || remotePaused || io.limits().uploadThrottled() || !io.hasRoom()) {
+      if (credit <= 0
+          || paused
+          || remotePaused
+          || slotGivenBack
+          || io.limits().uploadThrottled()
+          || !io.hasRoom()) {
         break;
       }
       if (limitHolds(next.index())) {
@@ -224,12 +231,44 @@ public final class SendChannel implements SendQueue.Owner {
         && firstTimeQueuedBytes >= request.byteLimit();
   }
 
+  /**
+   * Holds the channel at its byte limit until the engine raises it (a payment). The send slot goes
+   * back meanwhile: a peer that never pays must not keep other channels from sending (issue 19, 2).
+   */
   private void holdAtLimit() {
     if (!limitHeld) {
       limitHeld = true;
+      if (admitted) {
+        admitted = false;
+        slotGivenBack = true;
+        io.releaseSlot(id);
+      }
       counts.flushQueued();
       io.handler().onDataLimitReached(id, firstTimeQueuedBytes);
     }
+  }
+
+  /** The limit was raised: take a slot again before sending on, waiting in line if none is free. */
+  private void retakeSlot() {
+    if (!slotGivenBack || admitted) {
+      return;
+    }
+    if (io.retakeSlot(id, this::slotRetaken)) {
+      slotRetaken();
+    } else {
+      log.debug("{}: paid, waiting for a send slot", id);
+      io.handler().onChannelQueued(id);
+    }
+  }
+
+  private void slotRetaken() {
+    if (state == State.ENDED) {
+      io.releaseSlot(id);
+      return;
+    }
+    admitted = true;
+    slotGivenBack = false;
+    pump();
   }
 
   private void send(SendQueue.Ready r) {
@@ -256,6 +295,7 @@ public final class SendChannel implements SendQueue.Owner {
     request = request.withByteLimit(limit);
     if (limitHeld && firstTimeQueuedBytes < limit) {
       limitHeld = false;
+      retakeSlot();
       pump();
     }
   }

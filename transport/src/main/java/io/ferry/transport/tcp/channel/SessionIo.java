@@ -81,6 +81,20 @@ public interface SessionIo {
    */
   SendCounts.Highest recallCounted(io.ferry.channels.ChannelId channel);
 
+  /**
+   * Gives back the send slot of a sending channel that holds one and waits (for payment), so other
+   * channels may send meanwhile. Default: slots are not counted.
+   */
+  default void releaseSlot(io.ferry.channels.ChannelId channel) {}
+
+  /**
+   * Takes a send slot again for a channel that gave its slot back: true if it has one now, else
+   * false and {@code admitted} runs on the session's thread once it has. Default: at once.
+   */
+  default boolean retakeSlot(io.ferry.channels.ChannelId channel, Runnable admitted) {
+    return true;
+  }
+
   /** Forgets a channel whose data movement is over on this side. */
   void retire(io.ferry.channels.ChannelId channel);
 }

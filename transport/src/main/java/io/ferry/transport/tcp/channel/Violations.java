@@ -26,14 +26,19 @@ public final class Violations {
 
   private final PeerId peer;
   private final LongSupplier nanos;
+  private final Runnable counted;
   private long windowStart;
   private int inWindow;
   private int quiet;
   private long total;
 
-  Violations(PeerId peer, LongSupplier nanos) {
+  /**
+   * @param counted runs at every violation (the transport's count over all peers)
+   */
+  Violations(PeerId peer, LongSupplier nanos, Runnable counted) {
     this.peer = peer;
     this.nanos = nanos;
+    this.counted = counted;
   }
 
   /**
@@ -43,6 +48,7 @@ public final class Violations {
    */
   boolean record(String what) {
     total++;
+    counted.run();
     long now = nanos.getAsLong();
     if (inWindow == 0 || now - windowStart > WINDOW.toNanos()) {
       if (quiet > 0) {

@@ -17,6 +17,9 @@ public interface NodeLimits {
 
   RateLimiter downloadLimit();
 
+  /** Block bytes went to the wire, repeats included (a metric). Default: not counted. */
+  default void sentOnWire(long bytes) {}
+
   /** Runs a task after a delay (rate limiters' wake-ups). */
   void schedule(Duration delay, Runnable task);
 }

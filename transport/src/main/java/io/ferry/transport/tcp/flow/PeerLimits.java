@@ -69,6 +69,7 @@ public final class PeerLimits {
   }
 
   public void uploaded(long bytes) {
+    node.sentOnWire(bytes);
     uploadPeer.report(bytes);
     node.uploadLimit().report(bytes);
   }

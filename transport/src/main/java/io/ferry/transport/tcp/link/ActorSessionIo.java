@@ -161,6 +161,16 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
+  public void releaseSlot(ChannelId id) {
+    node.slots().release(peer);
+  }
+
+  @Override
+  public boolean retakeSlot(ChannelId id, Runnable admitted) {
+    return node.slots().acquire(id, peer, () -> later(admitted));
+  }
+
+  @Override
   public void retire(ChannelId id) {
     SendChannel s = channels.removeSend(id);
     if (s != null && s.wasAdmitted()) {

@@ -43,9 +43,12 @@ public final class InboundDispatch {
       session.frames().dispatch(element);
       if (session.frames().violations().flooding()) {
         log.warn(
-            "closing {}: {} protocol violations in a minute",
+            "closing {}: {} protocol violations in a minute; refusing {} for {} s",
             connection,
-            Violations.DISCONNECT_AFTER);
+            Violations.DISCONNECT_AFTER,
+            session.peer(),
+            io.ferry.transport.tcp.flow.Offenders.BACKOFF.toSeconds());
+        session.node().offenders().backOff(session.peer());
         connection.abort(new IllegalStateException("too many protocol violations"));
       }
     }

@@ -76,7 +76,7 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
     this.limits = new PeerLimits(node, this::later, this::pumpAll, this::creditUnthrottled);
     this.link = new PeerLink(node, peer, address, ctx.getSelf(), this);
     this.io = new ActorSessionIo(ctx, node, peer, link, limits, channels);
-    this.frames = new ChannelFrames(io, channels);
+    this.frames = new ChannelFrames(io, channels, node.admission(), node.offenders());
     timers.startTimerAtFixedRate(Tick.INSTANCE, node.settings().progressInterval());
   }
 
@@ -264,6 +264,16 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
   /** The channel frames of this session, for {@link InboundDispatch}. */
   public ChannelFrames frames() {
     return frames;
+  }
+
+  /** The peer this session talks to. */
+  public PeerId peer() {
+    return peer;
+  }
+
+  /** What the transport's sessions share. */
+  public TransportContext node() {
+    return node;
   }
 
   /** Whether {@code c} is the connection in use (frames bound to a reference count only there). */

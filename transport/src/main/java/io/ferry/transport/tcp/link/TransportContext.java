@@ -20,6 +20,12 @@ public interface TransportContext extends NodeLimits {
 
   SendSlots slots();
 
+  /** How many channels peers may have open with this node. */
+  io.ferry.transport.tcp.flow.Admission admission();
+
+  /** Protocol violations counted, and the peers refused for a flood of them. */
+  io.ferry.transport.tcp.flow.Offenders offenders();
+
   /** Where block store reads and writes run. */
   Executor blockingExecutor();
 

@@ -57,7 +57,13 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
     this.store = store;
     this.settings = settings;
     this.handler = handler;
-    this.frames = new ChannelFrames(this, channels);
+    this.frames =
+        new ChannelFrames(
+            this,
+            channels,
+            new io.ferry.transport.tcp.flow.Admission(
+                settings.openChannelsPerPeer(), settings.openChannelsTotal()),
+            new io.ferry.transport.tcp.flow.Offenders());
     this.totalCredit = new ByteBudget(settings.inFlightTotal());
     this.uploadLimit = new RateLimiter(settings.uploadRate(), this::schedule);
     this.downloadLimit = new RateLimiter(settings.downloadRate(), this::schedule);

@@ -83,6 +83,85 @@ class ReceiveChannelTest {
   }
 
   @Test
+  void aSenderThatEndsAfterNoBlockFailsTheChannelNamingTheRootItOwes() throws Exception {
+    open(request());
+    session.inbound(new Frame.Open(id, 7, 0, null));
+    Frame.Want want = session.last(Frame.Want.class);
+
+    session.inbound(new Frame.Done(want.ref(), 0));
+    session.runPending();
+
+    assertThat(handler.awaitFinished(id, Duration.ZERO))
+        .isEqualTo(
+            new RecordingHandler.Finished(
+                false,
+                "the sender ended after 0 blocks but the selector expects "
+                    + dag.root()
+                    + " next"));
+    assertThat(session.last(Frame.Close.class).channel()).isEqualTo(id);
+  }
+
+  @Test
+  void aStoreFailureTellsTheSenderWhatHappenedButNotWhereOnDisk() throws Exception {
+    String local = "not enough free space under /home/alice/.ferry/blocks: 12 MiB free";
+    MemoryBlockStore memory = new MemoryBlockStore();
+    io.ferry.ipld.store.BlockStore full =
+        new io.ferry.ipld.store.BlockStore() {
+          @Override
+          public java.util.Optional<Block> get(io.ferry.ipld.Cid cid) {
+            return memory.get(cid);
+          }
+
+          @Override
+          public boolean has(io.ferry.ipld.Cid cid) {
+            return memory.has(cid);
+          }
+
+          @Override
+          public void put(Block block) {
+            throw new IllegalStateException(local);
+          }
+
+          @Override
+          public void putAll(List<Block> batch) {
+            throw new IllegalStateException(local);
+          }
+
+          @Override
+          public void delete(io.ferry.ipld.Cid cid) {}
+
+          @Override
+          public long count() {
+            return memory.count();
+          }
+
+          @Override
+          public long sizeBytes() {
+            return memory.sizeBytes();
+          }
+
+          @Override
+          public void close() {}
+        };
+    EmbeddedSession onFullDisk =
+        new EmbeddedSession(Peers.ALICE, Peers.BOB, full, TcpSettings.defaults(null), handler);
+    onFullDisk.openReceive(request(), new CompletableFuture<>());
+    onFullDisk.inbound(new Frame.Open(id, 7, 0, null));
+    Frame.Want want = onFullDisk.last(Frame.Want.class);
+
+    onFullDisk.inbound(new Frame.Offer(want.ref(), 0, List.of(blocks.get(0).cid())));
+    onFullDisk.inbound(
+        new Frame.Block(
+            want.ref(), 0, blocks.get(0).cid(), ByteString.fromArray(blocks.get(0).data())));
+    onFullDisk.channels().receives().forEach(ReceiveChannel::flush);
+    onFullDisk.runPending();
+
+    assertThat(handler.awaitFinished(id, Duration.ofSeconds(10)).error()).contains(local);
+    assertThat(onFullDisk.last(Frame.Close.class))
+        .isEqualTo(new Frame.Close(id, "the receiving node could not store the blocks"));
+  }
+
+  @Test
   void theOpensMessageReachesTheEngineBeforeTheWantGoesOut() throws Exception {
     open(request());
     io.ferry.channels.wire.TransferResponse accepted =

@@ -1,0 +1,471 @@
+package io.ferry.bench.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.cli.ApiClient;
+import io.ferry.cli.demo.ChildNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * The chaos harness of issue 19: rounds of paid pulls between two real node processes ({@code ferry
+ * node run}, LevelDB homes, TCP on 127.0.0.1), each round killing one of them with SIGKILL when a
+ * channel of the round reaches the round's phase (requested, ongoing, paused for a voucher,
+ * finalizing, completing), restarting it on the same home and address, and checking every transfer
+ * of the round: completed, exported byte-identical, paid exactly (price 1 per byte: the client paid
+ * what it received and the provider counted what it sent), and not stuck.
+ *
+ * <p>{@code ChaosBench [rounds, 20] [transfers per round, 50] [largest file in KiB, 2048] [seed, 1]
+ * [work directory]}. Prints one table (and writes it to {@code chaos.md} in the work directory);
+ * exits 1 when anything but extra bytes is not zero.
+ */
+public final class ChaosBench {
+  /** Where in a transfer's life a node is killed. */
+  enum Phase {
+    REQUESTED,
+    ONGOING,
+    PAUSED,
+    FINALIZING,
+    COMPLETING
+  }
+
+  private static final Duration START = Duration.ofMinutes(3);
+  private static final Duration ROUND = Duration.ofMinutes(5);
+  private static final long PRICE = 1;
+  private static final long INTERVAL = 256 << 10;
+  private static final List<String> JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
+
+  private final Path dir;
+  private final int transfers;
+  private final int largestKiB;
+  private final Random random;
+  private final Tally tally = new Tally();
+  private ChildNode provider;
+  private ChildNode client;
+  private int files;
+
+  private ChaosBench(Path dir, int transfers, int largestKiB, long seed) {
+    this.dir = dir;
+    this.transfers = transfers;
+    this.largestKiB = largestKiB;
+    this.random = new Random(seed);
+  }
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int transfers = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    int largestKiB = args.length > 2 ? Integer.parseInt(args[2]) : 2048;
+    long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
+    Path dir =
+        args.length > 4
+            ? Files.createDirectories(Path.of(args[4]))
+            : Files.createTempDirectory("ferry-chaos");
+    ChaosBench bench = new ChaosBench(dir, transfers, largestKiB, seed);
+    boolean clean;
+    try {
+      bench.start();
+      for (int r = 0; r < rounds; r++) {
+        bench.round(r, Phase.values()[r % Phase.values().length]);
+      }
+    } finally {
+      ChildNode.stopAll(bench.provider, bench.client);
+    }
+    String table = bench.tally.table(rounds, transfers, largestKiB, seed);
+    System.out.println(table);
+    Files.writeString(dir.resolve("chaos.md"), table);
+    clean = bench.tally.clean();
+    System.exit(clean ? 0 : 1);
+  }
+
+  private void start() throws IOException, InterruptedException {
+    // Timeouts that outlast a restart of a node on a loaded machine (a JVM start takes up to a
+    // minute here): the harness looks for lost and stuck transfers, not for slow restarts.
+    String restarts =
+        "ferry.timeouts { accept = 3m, complete = 3m,"
+            + " restart { backoff-min = 200ms, backoff-max = 2s, max-attempts = 100 } }\n";
+    Path providerConf = dir.resolve("provider.conf");
+    Files.writeString(
+        providerConf,
+        "ferry.validators.settings.paid-retrieval { price-per-byte = "
+            + PRICE
+            + ", payment-interval = "
+            + INTERVAL
+            + ", payment-interval-increase = 0 }\n"
+            + restarts);
+    Path clientConf = dir.resolve("client.conf");
+    Files.writeString(clientConf, "ferry.payments.budget = 1000000000000000\n" + restarts);
+    provider = new ChildNode("provider", dir.resolve("provider"), providerConf, freePort(), JVM);
+    client = new ChildNode("client", dir.resolve("client"), clientConf, freePort(), JVM);
+    provider.start();
+    client.start();
+    provider.awaitApi(START);
+    client.awaitApi(START);
+  }
+
+  /** A listen address on a port free now, kept across restarts so the peer can redial it. */
+  private static String freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return "/ip4/127.0.0.1/tcp/" + s.getLocalPort();
+    }
+  }
+
+  /** One transfer of a round: the file pulled and what it must become. */
+  private record Transfer(String root, String sha256, long size, String channel) {}
+
+  private void round(int n, Phase phase) throws Exception {
+    ChildNode victim = random.nextBoolean() ? provider : client;
+    List<Transfer> pulls = new ArrayList<>();
+    List<String[]> imported = new ArrayList<>();
+    for (int i = 0; i < transfers; i++) {
+      imported.add(importOnProvider());
+    }
+    String from = provider.peerAddress();
+    for (String[] f : imported) {
+      pulls.add(new Transfer(f[0], f[1], Long.parseLong(f[2]), pull(from, f[0])));
+    }
+    long wireAtStart = onWire();
+    boolean killed = phase == Phase.REQUESTED || awaitPhase(pulls, phase);
+    long wire = 0;
+    if (killed) {
+      if (victim == provider) {
+        wire += onWire() - wireAtStart;
+        wireAtStart = 0;
+      }
+      victim.kill();
+      tally.kill(phase, victim.name());
+      victim.start();
+      victim.awaitApi(START);
+    } else {
+      tally.missed(phase);
+    }
+    Map<String, String> ends = awaitEnds(pulls);
+    wire += onWire() - wireAtStart;
+    long counted = 0;
+    for (Transfer t : pulls) {
+      counted += check(t, ends.get(t.channel()));
+    }
+    tally.extraBytes += wire - counted;
+    System.out.printf(
+        Locale.ROOT,
+        "round %d: %s, %s%s; so far %s%n",
+        n + 1,
+        phase.name().toLowerCase(Locale.ROOT),
+        killed ? "killed " : "phase not seen, no kill",
+        killed ? victim.name() : "",
+        tally.summary());
+  }
+
+  /** A new file of 1 KiB to the largest size, imported on the provider: root, SHA-256, size. */
+  private String[] importOnProvider() throws Exception {
+    long size = 1024L * (1 + random.nextInt(largestKiB));
+    Path f = dir.resolve("in-" + files++);
+    SplittableRandom bytes = new SplittableRandom(random.nextLong());
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (OutputStream out = Files.newOutputStream(f)) {
+      byte[] chunk = new byte[8192];
+      for (long done = 0; done < size; done += chunk.length) {
+        int n = (int) Math.min(chunk.length, size - done);
+        for (int j = 0; j < n; j++) {
+          chunk[j] = (byte) bytes.nextInt(256);
+        }
+        out.write(chunk, 0, n);
+        sha.update(chunk, 0, n);
+      }
+    }
+    ObjectNode body = ApiClient.json().createObjectNode().put("path", f.toString());
+    JsonNode imported = provider.api().post("/v1/blocks/import", body);
+    Files.delete(f);
+    return new String[] {
+      imported.get("root").asText(), HexFormat.of().formatHex(sha.digest()), Long.toString(size)
+    };
+  }
+
+  private String pull(String from, String root) throws IOException {
+    ObjectNode body = ApiClient.json().createObjectNode();
+    body.put("from", from).put("root", root);
+    body.putObject("voucher")
+        .put("type", "ferry/paid-retrieval/proposal/1")
+        .putObject("value")
+        .putObject("terms")
+        .put("pricePerByte", PRICE)
+        .put("paymentInterval", INTERVAL)
+        .put("paymentIntervalIncrease", 0)
+        .put("unsealPrice", 0);
+    return client.api().post("/v1/channels/pull", body).get("id").asText();
+  }
+
+  /** Statuses of the round's channels on one node, by channel ID (absent: not known there). */
+  private static Map<String, JsonNode> views(ChildNode node, List<Transfer> pulls) {
+    return views(node, pulls, "/v1/channels");
+  }
+
+  private static Map<String, JsonNode> views(ChildNode node, List<Transfer> pulls, String path) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    try {
+      JsonNode all = node.api().get(path);
+      JsonNode list = all.isArray() ? all : all.path("channels");
+      for (JsonNode c : list) {
+        out.put(c.path("id").asText(), c);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the node is restarting; nothing seen this time
+    }
+    out.keySet().retainAll(pulls.stream().map(Transfer::channel).toList());
+    return out;
+  }
+
+  /** Waits until a channel of the round is in {@code phase} (true), or all ended first (false). */
+  private boolean awaitPhase(List<Transfer> pulls, Phase phase) throws InterruptedException {
+    long deadline = System.nanoTime() + ROUND.toNanos();
+    String active = "/v1/channels?active=true";
+    while (System.nanoTime() < deadline) {
+      Map<String, JsonNode> c = views(client, pulls, active);
+      Map<String, JsonNode> p = views(provider, pulls, active);
+      boolean allEnded = c.isEmpty() && p.isEmpty();
+      for (JsonNode v : c.values()) {
+        if (inPhase(v, phase)) {
+          return true;
+        }
+      }
+      for (JsonNode v : p.values()) {
+        if (inPhase(v, phase)) {
+          return true;
+        }
+      }
+      if (allEnded) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return false;
+  }
+
+  private static boolean inPhase(JsonNode v, Phase phase) {
+    String s = v.path("status").asText();
+    return switch (phase) {
+      case REQUESTED -> s.equals("Requested") || s.equals("AwaitingAcceptance");
+      case ONGOING -> s.equals("Ongoing") && v.path("receivedBytes").asLong() > 0;
+      case PAUSED -> s.equals("ResponderPaused") || v.path("responderPaused").asBoolean();
+      case FINALIZING -> s.startsWith("ResponderFinalizing") || s.equals("Finalizing");
+      case COMPLETING -> s.equals("Completing") || s.equals("TransferFinished");
+    };
+  }
+
+  private static boolean terminal(String status) {
+    return status.equals("Completed") || status.equals("Failed") || status.equals("Cancelled");
+  }
+
+  /** Waits for every channel of the round to end on the client; the status of each (or last). */
+  private Map<String, String> awaitEnds(List<Transfer> pulls) throws InterruptedException {
+    long deadline = System.nanoTime() + ROUND.toNanos();
+    Map<String, String> last = new LinkedHashMap<>();
+    while (System.nanoTime() < deadline) {
+      Map<String, JsonNode> c = views(client, pulls);
+      c.forEach((id, v) -> last.put(id, v.path("status").asText()));
+      if (c.size() == pulls.size()
+          && last.values().stream().allMatch(ChaosBench::terminal)
+          && providerDone(pulls)) {
+        return last;
+      }
+      Thread.sleep(100);
+    }
+    return last;
+  }
+
+  private boolean providerDone(List<Transfer> pulls) {
+    Map<String, JsonNode> p = views(provider, pulls);
+    return p.values().stream().allMatch(v -> terminal(v.path("status").asText()));
+  }
+
+  /**
+   * The block bytes the provider read off the wire counter of its metrics (0 while it restarts):
+   * every block sent, repeats included.
+   */
+  private long onWire() {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(provider.apiUrl() + "/metrics"))
+                      .header("Authorization", "Bearer " + provider.token())
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith("ferry_sent_block_bytes_on_wire_total ")) {
+          return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip());
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Checks one transfer; returns the bytes the client counted for it (the DAG's, if complete). */
+  private long check(Transfer t, String status) throws Exception {
+    tally.transfers++;
+    if (status == null || !terminal(status)) {
+      tally.stuck++;
+      tally.note("stuck: " + t.channel() + " " + status);
+      return 0;
+    }
+    JsonNode mine = client.api().get("/v1/channels/" + t.channel());
+    if (!status.equals("Completed")) {
+      tally.lost++;
+      tally.note("lost: " + t.channel() + " " + status + ": " + mine.path("message").asText());
+      return mine.path("receivedBytes").asLong();
+    }
+    Path out = dir.resolve("out-" + t.channel().hashCode());
+    client
+        .api()
+        .post(
+            "/v1/export",
+            ApiClient.json().createObjectNode().put("root", t.root()).put("path", out.toString()));
+    String sha = sha256(out);
+    Files.deleteIfExists(out);
+    if (!sha.equals(t.sha256())) {
+      tally.corrupt++;
+      tally.note("corrupt: " + t.channel());
+    }
+    JsonNode theirs = provider.api().get("/v1/channels/" + t.channel());
+    long received = mine.path("receivedBytes").asLong();
+    long sent = theirs.path("sentBytes").asLong();
+    long paid = paidFor(t.channel());
+    if (paid != PRICE * received || !theirs.path("status").asText().equals("Completed")) {
+      tally.paymentMismatches++;
+      tally.note(
+          "payment: "
+              + t.channel()
+              + " received "
+              + received
+              + ", paid "
+              + paid
+              + ", provider "
+              + theirs.path("status").asText()
+              + " sent "
+              + sent);
+    }
+    if (sent != received) {
+      tally.counterMismatches++;
+      tally.note("counters: " + t.channel() + " provider sent " + sent + ", received " + received);
+    }
+    return received;
+  }
+
+  /** What the client paid for the channel in all, as its payments view says. */
+  private long paidFor(String channel) throws IOException {
+    return client.api().get("/v1/channels/" + channel + "/payments").path("paid").asLong(-1);
+  }
+
+  private static String sha256(Path f) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(f)) {
+      byte[] b = new byte[1 << 16];
+      for (int n; (n = in.read(b)) > 0; ) {
+        sha.update(b, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** What the rounds found. */
+  private static final class Tally {
+    final Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
+    final Map<Phase, Integer> missed = new EnumMap<>(Phase.class);
+    final Map<String, Integer> victims = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+    int transfers;
+    int lost;
+    int corrupt;
+    int stuck;
+    int paymentMismatches;
+    int counterMismatches;
+    long extraBytes;
+
+    void kill(Phase p, String victim) {
+      kills.merge(p, 1, Integer::sum);
+      victims.merge(victim, 1, Integer::sum);
+    }
+
+    void missed(Phase p) {
+      missed.merge(p, 1, Integer::sum);
+    }
+
+    void note(String n) {
+      notes.add(n);
+      System.out.println("  " + n);
+    }
+
+    boolean clean() {
+      return lost == 0 && corrupt == 0 && stuck == 0 && paymentMismatches == 0;
+    }
+
+    String summary() {
+      return String.format(
+          Locale.ROOT,
+          "%d transfers, %d lost, %d corrupt, %d stuck, %d payment mismatches",
+          transfers,
+          lost,
+          corrupt,
+          stuck,
+          paymentMismatches);
+    }
+
+    String table(int rounds, int perRound, int largestKiB, long seed) {
+      StringBuilder b = new StringBuilder();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "Chaos: %d rounds × %d paid pulls (files of 1 KiB to %d KiB, price 1 per byte,"
+                  + " payment every %d KiB), seed %d%n%n",
+              rounds,
+              perRound,
+              largestKiB,
+              INTERVAL >> 10,
+              seed));
+      b.append("| what | count |\n|---|---|\n");
+      b.append("| rounds | ").append(rounds).append(" |\n");
+      for (Phase p : Phase.values()) {
+        b.append("| kills while ")
+            .append(p.name().toLowerCase(Locale.ROOT))
+            .append(" | ")
+            .append(kills.getOrDefault(p, 0))
+            .append(missed.containsKey(p) ? " (phase not seen in " + missed.get(p) + ")" : "")
+            .append(" |\n");
+      }
+      b.append("| kills by node | ").append(victims).append(" |\n");
+      b.append("| transfers | ").append(transfers).append(" |\n");
+      b.append("| lost | ").append(lost).append(" |\n");
+      b.append("| corrupt | ").append(corrupt).append(" |\n");
+      b.append("| stuck | ").append(stuck).append(" |\n");
+      b.append("| payment mismatches | ").append(paymentMismatches).append(" |\n");
+      b.append("| counter mismatches (provider sent ≠ client received) | ")
+          .append(counterMismatches)
+          .append(" |\n");
+      b.append("| extra bytes (sent again after kills) | ").append(extraBytes).append(" |\n");
+      if (!notes.isEmpty()) {
+        b.append("\nFindings:\n\n");
+        notes.forEach(n -> b.append("- ").append(n).append('\n'));
+      }
+      return b.toString();
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.ferry.transport.tcp.flow;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.PeerId;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * How many channels peers may have open with this node at once, per peer and in total: a peer's new
+ * request beyond either cap is refused before the engine sees it, saying which cap it hit (issue
+ * 19, 2: throw-away identities with paid pulls that never pay held every sending slot and the
+ * heap). A request counts from its arrival until the engine rejects it or closes its channel; one
+ * the engine never answered stops counting after {@link #UNANSWERED}. Channels this node initiated,
+ * and restarts of channels already open, are never refused. Thread-safe.
+ */
+public final class Admission {
+  /** How long a request the engine has not answered (nor opened) still counts. */
+  public static final Duration UNANSWERED = Duration.ofMinutes(2);
+
+  private static final long OPEN = -1;
+
+  private final int perPeer;
+  private final int total;
+  private final LongSupplier nanos;
+
+  /** Per channel peers asked for: its arrival time while unanswered, {@link #OPEN} once opened. */
+  private final Map<ChannelId, Long> channels = new LinkedHashMap<>();
+
+  private final Map<PeerId, Integer> perPeerCount = new HashMap<>();
+  private long refused;
+
+  public Admission(int perPeer, int total) {
+    this(perPeer, total, System::nanoTime);
+  }
+
+  public Admission(int perPeer, int total, LongSupplier nanos) {
+    if (perPeer <= 0 || total <= 0) {
+      throw new IllegalArgumentException(
+          "open channel caps must be positive, were " + perPeer + " per peer and " + total);
+    }
+    this.perPeer = perPeer;
+    this.total = total;
+    this.nanos = nanos;
+  }
+
+  /**
+   * A new request from {@code channel.initiator()}: counts it and returns empty, or returns why it
+   * is refused (a cap is full). A channel counted already is admitted again.
+   */
+  public synchronized Optional<String> admit(ChannelId channel) {
+    if (channels.containsKey(channel)) {
+      return Optional.empty();
+    }
+    expire();
+    PeerId peer = channel.initiator();
+    int mine = perPeerCount.getOrDefault(peer, 0);
+    if (mine >= perPeer) {
+      refused++;
+      return Optional.of(
+          "too many open channels: "
+              + peer
+              + " has "
+              + mine
+              + " open with this node, the most it allows one peer; retry when one ends");
+    }
+    if (channels.size() >= total) {
+      refused++;
+      return Optional.of(
+          "this node is at its limit of "
+              + total
+              + " open channels that peers asked for; retry when one ends");
+    }
+    add(channel, nanos.getAsLong());
+    return Optional.empty();
+  }
+
+  /** A restart of a channel the peer asked for: counted (never refused) until it closes. */
+  public synchronized void track(ChannelId channel) {
+    if (!channels.containsKey(channel)) {
+      add(channel, OPEN);
+    }
+  }
+
+  /** The engine opened the channel's data: it counts until it is closed. */
+  public synchronized void opened(ChannelId channel) {
+    channels.computeIfPresent(channel, (c, since) -> OPEN);
+  }
+
+  /** The engine rejected the request: it stops counting, unless its channel was opened already. */
+  public synchronized void rejected(ChannelId channel) {
+    Long since = channels.get(channel);
+    if (since != null && since != OPEN) {
+      remove(channel);
+    }
+  }
+
+  /** The channel closed on this node: it stops counting. */
+  public synchronized void closed(ChannelId channel) {
+    if (channels.containsKey(channel)) {
+      remove(channel);
+    }
+  }
+
+  /** Channels peers asked for that count now. */
+  public synchronized int open() {
+    expire();
+    return channels.size();
+  }
+
+  public int total() {
+    return total;
+  }
+
+  public int perPeer() {
+    return perPeer;
+  }
+
+  /** Requests refused since the start. */
+  public synchronized long refused() {
+    return refused;
+  }
+
+  /** Whether new requests from peers are refused now because the node-wide cap is full. */
+  public synchronized boolean overloaded() {
+    return open() >= total;
+  }
+
+  private void add(ChannelId channel, long since) {
+    channels.put(channel, since);
+    perPeerCount.merge(channel.initiator(), 1, Integer::sum);
+  }
+
+  private void remove(ChannelId channel) {
+    channels.remove(channel);
+    perPeerCount.computeIfPresent(channel.initiator(), (p, n) -> n <= 1 ? null : n - 1);
+  }
+
+  private void expire() {
+    long now = nanos.getAsLong();
+    for (Iterator<Map.Entry<ChannelId, Long>> it = channels.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<ChannelId, Long> e = it.next();
+      if (e.getValue() != OPEN && now - e.getValue() > UNANSWERED.toNanos()) {
+        it.remove();
+        perPeerCount.computeIfPresent(e.getKey().initiator(), (p, n) -> n <= 1 ? null : n - 1);
+      }
+    }
+  }
+}
