@@ -6,7 +6,9 @@ import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.engine.FerryNode;
 import io.ferry.engine.NodeSettings;
 import io.ferry.engine.cluster.Membership;
+import io.ferry.ipld.store.BlockStore;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
+import io.ferry.persistence.blocks.PostgresBlockStore;
 import io.ferry.persistence.journal.JournalIntegrity;
 import io.ferry.persistence.journal.JournalProbe;
 import io.ferry.persistence.journal.PostgresJournalSettings;
@@ -29,6 +31,7 @@ import io.ferry.server.payments.PaymentSettings;
 import io.ferry.server.retention.PurgedChannels;
 import io.ferry.server.retention.RetentionPolicy;
 import io.ferry.server.retention.RetentionSweeper;
+import io.ferry.persistence.shared.SharedDatabase;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.transport.tcp.TcpSettings;
@@ -57,11 +60,15 @@ public final class RunningNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunningNode.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  /** Connections to the shared database for blocks and ledgers (the journal has its own pool). */
+  private static final int SHARED_POOL = 6;
+
   private final List<AutoCloseable> parts = new ArrayList<>();
   private FerryNode node;
   private TcpTransport transport;
   private ApiServer api;
   private GatewayServer gateway;
+  private PostgresBlockStore blockWrites;
 
   private RunningNode() {}
 
@@ -91,8 +98,22 @@ public final class RunningNode implements AutoCloseable {
       JournalIntegrity.requireIntact(config.journalDir());
     }
 
-    LevelDbBlockStore store =
-        LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));
+    // A cluster's members share blocks and payment ledgers in the journal's database, so that a
+    // channel that moves to another member resumes after the blocks stored and pays each byte once.
+    SharedDatabase sharedDb = null;
+    if (config.membership().clustered()
+        && config.journal() instanceof PostgresJournalSettings journal) {
+      sharedDb = SharedDatabase.open(journal, SHARED_POOL);
+      parts.add(sharedDb);
+    }
+    BlockStore store;
+    if (sharedDb != null) {
+      blockWrites = new PostgresBlockStore(sharedDb.dataSource(), sharedDb.describe());
+      store = blockWrites;
+    } else {
+      store =
+          LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));
+    }
     parts.add(store);
 
     NodeSettings nodeSettings =
@@ -125,7 +146,8 @@ public final class RunningNode implements AutoCloseable {
             identity.peerId(),
             config.validatorDataDir(),
             config.allPluginSettings(),
-            identity::sign);
+            identity::sign,
+            sharedDb == null ? null : sharedDb.dataSource());
     VoucherRegistry registry =
         VoucherRegistry.discover(context, VoucherRegistry.loadPlugins(config.pluginsDir()));
     FreeValidator.register(registry, config.freePolicy(), registry::acceptedVoucherTypes);
@@ -192,6 +214,17 @@ public final class RunningNode implements AutoCloseable {
         "ferry_channel_requests_refused_total",
         "Peers' requests refused because an open-channel cap was full",
         () -> List.of(new MetricRegistry.Sample(List.of(), transport.admission().refused())));
+    if (blockWrites != null) {
+      PostgresBlockStore blocks = blockWrites;
+      metricRegistry.computedCounter(
+          "ferry_block_store_added_blocks_total",
+          "Blocks this member's writes added to the cluster's shared block store.",
+          () -> List.of(new MetricRegistry.Sample(List.of(), blocks.writes().added())));
+      metricRegistry.computedCounter(
+          "ferry_block_store_already_held_blocks_total",
+          "Blocks this member wrote to the shared block store that it held already (fetched again).",
+          () -> List.of(new MetricRegistry.Sample(List.of(), blocks.writes().alreadyHeld())));
+    }
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(
         backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));

@@ -98,7 +98,8 @@ final class ProviderDiscovery {
           }
         });
     Path dir = context.dataDirectory() == null ? null : context.dataDirectory().resolve(name);
-    return new ValidatorContext(context.self(), dir, Map.copyOf(own), context.signer());
+    return new ValidatorContext(
+        context.self(), dir, Map.copyOf(own), context.signer(), context.sharedDatabase());
   }
 
   static URLClassLoader pluginLoader(Path pluginsDir, ClassLoader parent) {

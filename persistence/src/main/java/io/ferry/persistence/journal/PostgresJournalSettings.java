@@ -100,6 +100,14 @@ public record PostgresJournalSettings(
         : PostgresSchema.requireExisting(system, this);
   }
 
+  /**
+   * Creates the journal's and Ferry's shared tables where missing, on the calling thread (what
+   * {@link #prepare} does off it); for tools and tests that need the tables without a node.
+   */
+  public void createTables() {
+    PostgresSchema.create(this);
+  }
+
   @Override
   public String describe() {
     return "PostgreSQL journal at " + url + " as " + user;

@@ -33,12 +33,22 @@ final class PostgresSchema {
 
   /**
    * Ferry's own tables beside the plugin's, what cluster members share besides the journal: the
-   * peer address book ({@code io.ferry.persistence.shared.PeerAddressBook}).
+   * peer address book ({@code io.ferry.persistence.shared.PeerAddressBook}), the block store
+   * ({@code io.ferry.persistence.blocks.PostgresBlockStore}; block bodies are stored as they are,
+   * never compressed: they are hashed data, mostly incompressible) and the payment ledgers' entries
+   * ({@code io.ferry.validators.journal.SqlJournal}, one row per entry, in order).
    */
   static final List<String> FERRY_DDL =
       List.of(
           "CREATE TABLE IF NOT EXISTS ferry_peer_addresses (peer_id VARCHAR(128) PRIMARY KEY,"
-              + " address VARCHAR(1024) NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+              + " address VARCHAR(1024) NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+          "CREATE TABLE IF NOT EXISTS ferry_blocks (cid BYTEA PRIMARY KEY,"
+              + " size INTEGER NOT NULL, data BYTEA NOT NULL)",
+          "ALTER TABLE ferry_blocks ALTER COLUMN data SET STORAGE EXTERNAL",
+          "CREATE TABLE IF NOT EXISTS ferry_ledger_entries (seq BIGSERIAL PRIMARY KEY,"
+              + " ledger VARCHAR(200) NOT NULL, entry BYTEA NOT NULL)",
+          "CREATE INDEX IF NOT EXISTS ferry_ledger_entries_ledger"
+              + " ON ferry_ledger_entries (ledger, seq)");
 
   /** The plugin's own DDL for PostgreSQL, a resource of its jar. */
   static final String DDL = "schema/postgres/postgres-create-schema.sql";
@@ -53,15 +63,16 @@ final class PostgresSchema {
       ClassicActorSystemProvider system, PostgresJournalSettings journal) {
     Executor blocking =
         system.classicSystem().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
-    return CompletableFuture.runAsync(
-        () -> {
-          requireConnection(journal);
-          List<String> all = new ArrayList<>(statements());
-          all.addAll(FERRY_DDL);
-          apply(journal, all);
-          requireTables(journal);
-        },
-        blocking);
+    return CompletableFuture.runAsync(() -> create(journal), blocking);
+  }
+
+  /** The journal's tables and Ferry's, created where missing, on the calling thread. */
+  static void create(PostgresJournalSettings journal) {
+    requireConnection(journal);
+    List<String> all = new ArrayList<>(statements());
+    all.addAll(FERRY_DDL);
+    apply(journal, all);
+    requireTables(journal);
   }
 
   /** The plugin's DDL as single statements, every {@code CREATE INDEX} made idempotent. */

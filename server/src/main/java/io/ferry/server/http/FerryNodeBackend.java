@@ -16,6 +16,7 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.car.CarReader;
 import io.ferry.ipld.car.CarWriter;
 import io.ferry.ipld.selector.Selector;
+import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.unixfs.BlockSink;
 import io.ferry.ipld.unixfs.UnixFsExporter;
 import io.ferry.ipld.unixfs.UnixFsImporter;
@@ -67,7 +68,7 @@ public final class FerryNodeBackend implements NodeBackend {
       new com.fasterxml.jackson.databind.ObjectMapper()
           .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-  private final LevelDbBlockStore store;
+  private final BlockStore store;
   private final PeerTracker peers;
   private final PurgedChannels purged;
   private final ChannelReadModel channels;
@@ -130,7 +131,7 @@ public final class FerryNodeBackend implements NodeBackend {
   public FerryNodeBackend(
       FerryNode node,
       TcpTransport transport,
-      LevelDbBlockStore store,
+      BlockStore store,
       PeerTracker peers,
       PurgedChannels purged,
       Optional<AutoPayer> payer,

@@ -87,9 +87,12 @@ public final class AutoPayer implements AutoCloseable {
     this.node = node;
     Path directory = context.dataDirectory().resolve(PaidRetrievalProvider.NAME);
     VoucherSender sender = senderWrapper.apply(this::send);
+    // A cluster's members share one client ledger: one budget, nonces that carry on.
+    ClientLedger ledger =
+        context.shared().map(ClientLedger::shared).orElseGet(() -> ClientLedger.open(directory));
     this.client =
         new PaymentClient(
-            ClientLedger.open(directory),
+            ledger,
             VoucherSigner.of(context, clock, settings.voucherValidity()),
             sender,
             this::onOutcome);

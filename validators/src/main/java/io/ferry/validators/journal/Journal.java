@@ -1,7 +1,6 @@
 package io.ferry.validators.journal;
 
 import io.ferry.validators.VoucherCodec;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,7 +24,7 @@ import java.util.zip.CRC32C;
  * record followed by more data is corruption, and opening fails naming the file and offset rather
  * than silently dropping history.
  */
-public final class Journal<E> implements Closeable {
+public final class Journal<E> implements EntryLog<E> {
   private static final int HEADER = 8;
   private static final int MAX_RECORD = 1 << 20;
 
@@ -209,6 +208,7 @@ public final class Journal<E> implements Closeable {
   }
 
   /** Appends {@code entry} and returns once it is on disk. */
+  @Override
   public synchronized void append(E entry) {
     write(entry);
     sync();
@@ -218,6 +218,7 @@ public final class Journal<E> implements Closeable {
    * Appends {@code entry} without waiting for the disk: it survives a crash of the process but not
    * necessarily of the machine. The next {@link #append} or {@link #sync} makes it durable.
    */
+  @Override
   public synchronized void appendBuffered(E entry) {
     write(entry);
   }
@@ -232,6 +233,7 @@ public final class Journal<E> implements Closeable {
   }
 
   /** How many entries the journal holds. */
+  @Override
   public synchronized long entries() {
     return entries;
   }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.Status;
+import io.ferry.validators.journal.EntryLog;
 import io.ferry.validators.journal.Journal;
+import io.ferry.validators.journal.SqlJournal;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * The client's book: the budget and, per paid channel, what was reserved, signed, acknowledged and
@@ -60,9 +63,12 @@ public final class ClientLedger implements Closeable {
   /** A journal is compacted on open once it has more entries than this and 4 per channel. */
   static final long COMPACT_AFTER = 1024;
 
+  /** The ledger's name in a shared database. */
+  static final String SHARED_NAME = "paid-retrieval/client";
+
   private final Map<ChannelId, ClientAccount> accounts = new HashMap<>();
   private long budget;
-  private final Journal<Entry> journal;
+  private final EntryLog<Entry> journal;
 
   private ClientLedger(Path directory, long compactAfter) {
     this.journal =
@@ -72,10 +78,16 @@ public final class ClientLedger implements Closeable {
             this::apply,
             () -> Math.max(compactAfter, 4L * accounts.size()),
             this::snapshot,
-            () -> {
-              accounts.clear();
-              budget = 0;
-            });
+            this::clear);
+  }
+
+  private ClientLedger(DataSource db) {
+    this.journal = SqlJournal.open(db, SHARED_NAME, Entry.class, this::apply, this::clear);
+  }
+
+  private void clear() {
+    accounts.clear();
+    budget = 0;
   }
 
   /** The budget and every account, as the entries a compacted journal holds. */
@@ -101,8 +113,18 @@ public final class ClientLedger implements Closeable {
     return new ClientLedger(directory, compactAfter);
   }
 
+  /**
+   * Opens the ledger the members of a cluster share in {@code db} (table {@value SqlJournal#TABLE},
+   * ledger {@value #SHARED_NAME}): one budget, and a paid channel's nonces carry on from the last
+   * voucher whichever member signed it.
+   */
+  public static ClientLedger shared(DataSource db) {
+    return new ClientLedger(db);
+  }
+
   /** The channels whose payments began and that have not ended, in no particular order. */
   public synchronized Set<ChannelId> runningChannels() {
+    journal.refresh();
     Set<ChannelId> running = new HashSet<>();
     accounts.forEach(
         (id, account) -> {
@@ -115,6 +137,7 @@ public final class ClientLedger implements Closeable {
 
   /** The budget right now. */
   public synchronized Balance balance() {
+    journal.refresh();
     long held = 0;
     long reserved = 0;
     long spent = 0;
@@ -128,52 +151,73 @@ public final class ClientLedger implements Closeable {
 
   /** The account of {@code channelId}, if the client began paying for it. */
   public synchronized Optional<ClientAccount> account(ChannelId channelId) {
+    journal.refresh();
     return Optional.ofNullable(accounts.get(channelId));
   }
 
   /** Raises the budget to {@code total} (never lowers it). */
   synchronized void depositUpTo(long total) {
-    if (total > budget) {
-      append(new Entry.Deposited(total));
-    }
+    journal.exclusive(
+        () -> {
+          if (total > budget) {
+            append(new Entry.Deposited(total));
+          }
+          return null;
+        });
   }
 
   synchronized void begin(ChannelId channelId, PaidRetrievalTerms terms) {
-    if (accounts.containsKey(channelId)) {
-      throw new IllegalStateException("payments for " + channelId + " have already begun");
-    }
-    append(new Entry.Began(channelId, terms));
+    journal.exclusive(
+        () -> {
+          if (accounts.containsKey(channelId)) {
+            throw new IllegalStateException("payments for " + channelId + " have already begun");
+          }
+          append(new Entry.Began(channelId, terms));
+          return null;
+        });
   }
 
   /** Sets aside {@code amount} more for the channel. */
   synchronized ClientAccount reserve(ChannelId channelId, long amount) {
-    ClientAccount a = require(channelId);
-    append(new Entry.Reserved(channelId, Math.addExact(a.reserved(), amount)));
-    return accounts.get(channelId);
+    return journal.exclusive(
+        () -> {
+          ClientAccount a = require(channelId);
+          append(new Entry.Reserved(channelId, Math.addExact(a.reserved(), amount)));
+          return accounts.get(channelId);
+        });
   }
 
   /** Records a voucher for {@code cumulative} with the next nonce; returns the nonce. */
   synchronized long issue(ChannelId channelId, long cumulative) {
-    ClientAccount a = require(channelId);
-    long nonce = a.lastNonce() + 1;
-    append(new Entry.Issued(channelId, nonce, cumulative));
-    return nonce;
+    return journal.exclusive(
+        () -> {
+          ClientAccount a = require(channelId);
+          long nonce = a.lastNonce() + 1;
+          append(new Entry.Issued(channelId, nonce, cumulative));
+          return nonce;
+        });
   }
 
   synchronized ClientAccount acknowledge(ChannelId channelId, long amount) {
-    ClientAccount a = require(channelId);
-    if (amount > a.acknowledged()) {
-      append(new Entry.Acknowledged(channelId, amount));
-    }
-    return accounts.get(channelId);
+    return journal.exclusive(
+        () -> {
+          ClientAccount a = require(channelId);
+          if (amount > a.acknowledged()) {
+            append(new Entry.Acknowledged(channelId, amount));
+          }
+          return accounts.get(channelId);
+        });
   }
 
   synchronized ClientAccount end(ChannelId channelId, Status status) {
-    ClientAccount a = require(channelId);
-    if (!a.ended()) {
-      append(new Entry.Ended(channelId, status));
-    }
-    return accounts.get(channelId);
+    return journal.exclusive(
+        () -> {
+          ClientAccount a = require(channelId);
+          if (!a.ended()) {
+            append(new Entry.Ended(channelId, status));
+          }
+          return accounts.get(channelId);
+        });
   }
 
   private ClientAccount require(ChannelId channelId) {

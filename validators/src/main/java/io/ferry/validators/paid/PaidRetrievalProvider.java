@@ -16,9 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * payment-interval-increase} (default 1048576) and {@code unseal-price} (default 0); {@code
  * credit-per-peer} bounds the bytes one peer may hold unpaid across all its channels (default 16
  * MiB or four intervals, see {@link PeerCredit}) and {@code largest-block} is the largest block the
- * node serves (default 1 MiB). Its ledger lives in the plug-in's data directory and is closed by
- * {@link #close}. The client side ({@link PaymentClient}) is wired by the node (its budget is the
- * node's {@code ferry.payments.budget}).
+ * node serves (default 1 MiB). Its ledger lives in the plug-in's data directory (in a cluster, in
+ * the database the members share) and is closed by {@link #close}. The client side ({@link
+ * PaymentClient}) is wired by the node (its budget is the node's {@code ferry.payments.budget}).
  */
 public final class PaidRetrievalProvider implements ValidatorProvider {
   /** The plug-in's name, and the prefix of its settings. */
@@ -36,11 +36,16 @@ public final class PaidRetrievalProvider implements ValidatorProvider {
 
   @Override
   public void register(ValidatorRegistrar registrar, ValidatorContext context) {
-    if (context.dataDirectory() == null) {
+    if (context.dataDirectory() == null && context.sharedDatabase() == null) {
       throw new IllegalArgumentException("paid retrieval needs a data directory for its ledger");
     }
     Optional<PaidRetrievalTerms> asking = askingTerms(context.settings());
-    ResponderLedger ledger = ResponderLedger.open(context.dataDirectory());
+    // A cluster's members share one ledger, so a paid channel that moves keeps its payments.
+    ResponderLedger ledger =
+        context
+            .shared()
+            .map(ResponderLedger::shared)
+            .orElseGet(() -> ResponderLedger.open(context.dataDirectory()));
     ledgers.add(ledger);
     PaidRetrievalValidator validator =
         new PaidRetrievalValidator(

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.PeerId;
+import io.ferry.validators.journal.EntryLog;
 import io.ferry.validators.journal.Journal;
+import io.ferry.validators.journal.SqlJournal;
 import io.ferry.validators.signed.SeenNonces;
 import java.io.Closeable;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 
 /**
  * The responder's book of paid channels: terms, bytes sent, data limit and payments received, kept
@@ -68,10 +71,13 @@ public final class ResponderLedger implements SeenNonces, Closeable {
   /** A journal is compacted on open once it has more entries than this and 4 per channel. */
   static final long COMPACT_AFTER = 1024;
 
+  /** The ledger's name in a shared database. */
+  static final String SHARED_NAME = "paid-retrieval/responder";
+
   private final Map<ChannelId, PaidChannel> channels = new HashMap<>();
   private final Map<ChannelId, Set<Long>> nonces = new HashMap<>();
   private final Map<PeerId, Set<ChannelId>> unsettledByPeer = new HashMap<>();
-  private final Journal<Entry> journal;
+  private final EntryLog<Entry> journal;
 
   private ResponderLedger(Path directory, long compactAfter) {
     this.journal =
@@ -81,11 +87,17 @@ public final class ResponderLedger implements SeenNonces, Closeable {
             this::apply,
             () -> Math.max(compactAfter, 4L * channels.size()),
             this::snapshot,
-            () -> {
-              channels.clear();
-              nonces.clear();
-              unsettledByPeer.clear();
-            });
+            this::clear);
+  }
+
+  private ResponderLedger(DataSource db) {
+    this.journal = SqlJournal.open(db, SHARED_NAME, Entry.class, this::apply, this::clear);
+  }
+
+  private void clear() {
+    channels.clear();
+    nonces.clear();
+    unsettledByPeer.clear();
   }
 
   /** Every channel's account and used nonces, as the entries a compacted journal holds. */
@@ -113,13 +125,24 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     return new ResponderLedger(directory, compactAfter);
   }
 
+  /**
+   * Opens the ledger the members of a cluster share in {@code db} (table {@value SqlJournal#TABLE},
+   * ledger {@value #SHARED_NAME}): whichever member serves a paid channel sees its payments and
+   * nonces.
+   */
+  public static ResponderLedger shared(DataSource db) {
+    return new ResponderLedger(db);
+  }
+
   /** The account of {@code channelId}, if it is a paid channel. */
   public synchronized Optional<PaidChannel> channel(ChannelId channelId) {
+    journal.refresh();
     return Optional.ofNullable(channels.get(channelId));
   }
 
   /** The accounts of {@code peer}'s channels that are not settled, by channel. */
   synchronized Map<ChannelId, PaidChannel> unsettledOf(PeerId peer) {
+    journal.refresh();
     Map<ChannelId, PaidChannel> accounts = new HashMap<>();
     for (ChannelId id : unsettledByPeer.getOrDefault(peer, Set.of())) {
       accounts.put(id, channels.get(id));
@@ -129,6 +152,11 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
   @Override
   public synchronized boolean isSeen(ChannelId channelId, long nonce) {
+    journal.refresh();
+    return seen(channelId, nonce);
+  }
+
+  private boolean seen(ChannelId channelId, long nonce) {
     Set<Long> used = nonces.get(channelId);
     return used != null && used.contains(nonce);
   }
@@ -140,10 +168,13 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
   /** Opens a paid channel on {@code terms} with a first data limit of {@code dataLimit} bytes. */
   synchronized PaidChannel open(ChannelId channelId, PaidRetrievalTerms terms, long dataLimit) {
-    if (channels.containsKey(channelId)) {
-      throw new IllegalStateException("channel " + channelId + " is already a paid channel");
-    }
-    return append(new Entry.Opened(channelId, terms, dataLimit), true);
+    return journal.exclusive(
+        () -> {
+          if (channels.containsKey(channelId)) {
+            throw new IllegalStateException("channel " + channelId + " is already a paid channel");
+          }
+          return append(new Entry.Opened(channelId, terms, dataLimit), true);
+        });
   }
 
   /**
@@ -151,8 +182,12 @@ public final class ResponderLedger implements SeenNonces, Closeable {
    * about to ask for payment); otherwise with the next synced entry.
    */
   synchronized PaidChannel recordSent(ChannelId channelId, long additional, boolean sync) {
-    PaidChannel current = require(channelId);
-    return append(new Entry.Sent(channelId, Math.addExact(current.bytesSent(), additional)), sync);
+    return journal.exclusive(
+        () -> {
+          PaidChannel current = require(channelId);
+          return append(
+              new Entry.Sent(channelId, Math.addExact(current.bytesSent(), additional)), sync);
+        });
   }
 
   /**
@@ -171,15 +206,19 @@ public final class ResponderLedger implements SeenNonces, Closeable {
    */
   synchronized PaidChannel recordPayment(
       ChannelId channelId, long nonce, long cumulative, UnaryOperator<PaidChannel> grant) {
-    if (isSeen(channelId, nonce)) {
-      throw new IllegalStateException("nonce " + nonce + " was already used on " + channelId);
-    }
-    PaidChannel after = require(channelId).withPayment(cumulative);
-    if (after.outstanding() == 0 && after.atLimit()) {
-      after = grant.apply(after);
-    }
-    return append(
-        new Entry.Paid(channelId, nonce, cumulative, after.dataLimit(), after.intervals()), true);
+    return journal.exclusive(
+        () -> {
+          if (seen(channelId, nonce)) {
+            throw new IllegalStateException("nonce " + nonce + " was already used on " + channelId);
+          }
+          PaidChannel after = require(channelId).withPayment(cumulative);
+          if (after.outstanding() == 0 && after.atLimit()) {
+            after = grant.apply(after);
+          }
+          return append(
+              new Entry.Paid(channelId, nonce, cumulative, after.dataLimit(), after.intervals()),
+              true);
+        });
   }
 
   /** Grants the next intervals of a channel that is at its limit and paid up. */
@@ -189,8 +228,12 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
   /** Sets the data limit of a channel to what {@code change} makes of its account. */
   synchronized PaidChannel changeLimit(ChannelId channelId, UnaryOperator<PaidChannel> change) {
-    PaidChannel changed = change.apply(require(channelId));
-    return append(new Entry.LimitRaised(channelId, changed.dataLimit(), changed.intervals()), true);
+    return journal.exclusive(
+        () -> {
+          PaidChannel changed = change.apply(require(channelId));
+          return append(
+              new Entry.LimitRaised(channelId, changed.dataLimit(), changed.intervals()), true);
+        });
   }
 
   /**
@@ -211,14 +254,20 @@ public final class ResponderLedger implements SeenNonces, Closeable {
 
   /** Marks a channel that sent all its data and waits for its final payment. */
   synchronized PaidChannel finish(ChannelId channelId) {
-    PaidChannel current = require(channelId);
-    return current.finished() ? current : append(new Entry.Finished(channelId), true);
+    return journal.exclusive(
+        () -> {
+          PaidChannel current = require(channelId);
+          return current.finished() ? current : append(new Entry.Finished(channelId), true);
+        });
   }
 
   /** Marks a channel that completed with nothing owed. */
   synchronized PaidChannel settle(ChannelId channelId) {
-    PaidChannel current = require(channelId);
-    return current.settled() ? current : append(new Entry.Settled(channelId), true);
+    return journal.exclusive(
+        () -> {
+          PaidChannel current = require(channelId);
+          return current.settled() ? current : append(new Entry.Settled(channelId), true);
+        });
   }
 
   private PaidChannel require(ChannelId channelId) {
