@@ -46,7 +46,9 @@ public final class ClusterCommand implements Runnable {
       }
       String leader = c.path("leader").asText("");
       String oldest = c.path("oldest").asText("");
-      out.printf("%-32s %-8s %-11s %s%n", "MEMBER", "STATUS", "REACHABLE", "NOTES");
+      out.printf(
+          "%-32s %-8s %-11s %-6s %-9s %s%n",
+          "MEMBER", "STATUS", "REACHABLE", "PEERS", "CHANNELS", "NOTES");
       for (JsonNode m : c.path("members")) {
         String address = m.path("address").asText();
         StringBuilder notes = new StringBuilder();
@@ -62,10 +64,12 @@ public final class ClusterCommand implements Runnable {
         m.path("roles")
             .forEach(r -> notes.append(r.asText().startsWith("dc-") ? "" : "role " + r.asText()));
         out.printf(
-            "%-32s %-8s %-11s %s%n",
+            "%-32s %-8s %-11s %-6d %-9d %s%n",
             address,
             m.path("status").asText(),
             m.path("reachable").asBoolean() ? "yes" : "NO",
+            m.path("peers").size(),
+            m.path("channels").size(),
             notes.toString().strip());
       }
       out.flush();

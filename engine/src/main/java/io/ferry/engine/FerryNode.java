@@ -282,6 +282,57 @@ public final class FerryNode implements Manager {
     return ClusterView.of(system, settings.membership().clustered());
   }
 
+  /** How many remote peers this member serves (in clustered mode; 0 otherwise). */
+  public long peersServed() {
+    PeerOwnership o = ownership;
+    if (o == null || system == null) {
+      return 0;
+    }
+    String self = Cluster.get(system).selfMember().address().toString();
+    return o.owners().values().stream().filter(a -> a.toString().equals(self)).count();
+  }
+
+  /**
+   * The cluster as this member sees it, with the remote peers each member serves and the unfinished
+   * channels it hosts (a channel whose peer no member serves yet is listed nowhere).
+   */
+  public CompletionStage<ClusterView> clusterHosting() {
+    requireStarted();
+    ClusterView view = cluster();
+    PeerOwnership o = ownership;
+    if (o == null) {
+      return channels
+          .listed()
+          .thenApply(
+              ids ->
+                  view.hosting(
+                      Map.of(),
+                      Map.of(view.self(), ids.stream().map(ChannelId::toString).toList())));
+    }
+    Map<String, java.util.List<String>> peers = new java.util.HashMap<>();
+    o.owners()
+        .forEach(
+            (peer, member) ->
+                peers
+                    .computeIfAbsent(member.toString(), m -> new java.util.ArrayList<>())
+                    .add(peer));
+    return channels
+        .listed()
+        .thenApply(
+            ids -> {
+              Map<String, java.util.List<String>> hosted = new java.util.HashMap<>();
+              for (ChannelId id : ids) {
+                o.owner(id.otherParty(peerId()))
+                    .ifPresent(
+                        a ->
+                            hosted
+                                .computeIfAbsent(a.toString(), m -> new java.util.ArrayList<>())
+                                .add(id.toString()));
+              }
+              return view.hosting(peers, hosted);
+            });
+  }
+
   /**
    * The member hosting {@code channel} in clustered mode: the one serving its remote peer, if that
    * member is up (empty while the channel moves, and on a node that is not clustered).

@@ -13,6 +13,7 @@ import io.ferry.persistence.journal.JournalIntegrity;
 import io.ferry.persistence.journal.JournalProbe;
 import io.ferry.persistence.journal.PostgresJournalSettings;
 import io.ferry.persistence.shared.PeerAddressBook;
+import io.ferry.persistence.shared.SharedDatabase;
 import io.ferry.server.config.FerryConfig;
 import io.ferry.server.config.HomeChecks;
 import io.ferry.server.config.Settings;
@@ -24,6 +25,7 @@ import io.ferry.server.http.FerryNodeBackend;
 import io.ferry.server.http.ImportAllowlist;
 import io.ferry.server.http.PeerTracker;
 import io.ferry.server.metrics.ChannelMetrics;
+import io.ferry.server.metrics.ClusterMetrics;
 import io.ferry.server.metrics.MetricRegistry;
 import io.ferry.server.metrics.MilestoneLog;
 import io.ferry.server.payments.AutoPayer;
@@ -31,7 +33,6 @@ import io.ferry.server.payments.PaymentSettings;
 import io.ferry.server.retention.PurgedChannels;
 import io.ferry.server.retention.RetentionPolicy;
 import io.ferry.server.retention.RetentionSweeper;
-import io.ferry.persistence.shared.SharedDatabase;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
 import io.ferry.transport.tcp.TcpSettings;
@@ -69,6 +70,7 @@ public final class RunningNode implements AutoCloseable {
   private ApiServer api;
   private GatewayServer gateway;
   private PostgresBlockStore blockWrites;
+  private SharedDatabase sharedDb;
 
   private RunningNode() {}
 
@@ -100,9 +102,9 @@ public final class RunningNode implements AutoCloseable {
 
     // A cluster's members share blocks and payment ledgers in the journal's database, so that a
     // channel that moves to another member resumes after the blocks stored and pays each byte once.
-    SharedDatabase sharedDb = null;
     if (config.membership().clustered()
         && config.journal() instanceof PostgresJournalSettings journal) {
+      journal.prepareNow();
       sharedDb = SharedDatabase.open(journal, SHARED_POOL);
       parts.add(sharedDb);
     }
@@ -180,6 +182,14 @@ public final class RunningNode implements AutoCloseable {
             } catch (IllegalStateException e) {
               log.warn("{}", e.getMessage());
             }
+          },
+          // A peer that dialed a member: the address it announced, unless a better one is known.
+          (peer, address) -> {
+            try {
+              book.putIfAbsent(peer, address.toString());
+            } catch (IllegalStateException e) {
+              log.warn("{}", e.getMessage());
+            }
           });
       sharedAddresses = java.util.Optional.of(book);
     }
@@ -214,16 +224,8 @@ public final class RunningNode implements AutoCloseable {
         "ferry_channel_requests_refused_total",
         "Peers' requests refused because an open-channel cap was full",
         () -> List.of(new MetricRegistry.Sample(List.of(), transport.admission().refused())));
-    if (blockWrites != null) {
-      PostgresBlockStore blocks = blockWrites;
-      metricRegistry.computedCounter(
-          "ferry_block_store_added_blocks_total",
-          "Blocks this member's writes added to the cluster's shared block store.",
-          () -> List.of(new MetricRegistry.Sample(List.of(), blocks.writes().added())));
-      metricRegistry.computedCounter(
-          "ferry_block_store_already_held_blocks_total",
-          "Blocks this member wrote to the shared block store that it held already (fetched again).",
-          () -> List.of(new MetricRegistry.Sample(List.of(), blocks.writes().alreadyHeld())));
+    if (sharedDb != null) {
+      ClusterMetrics.register(metricRegistry, node, sharedDb, blockWrites);
     }
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     metrics.seed(

@@ -3,13 +3,20 @@ package io.ferry.cli.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.channels.ChannelId;
 import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestPostgres;
 import io.ferry.cli.ApiClient;
+import io.ferry.validators.paid.PaidChannel;
+import io.ferry.validators.paid.ResponderLedger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -21,13 +28,29 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A member serving an outside provider goes away in the middle of a pull (SIGKILL, or SIGTERM):
  * another member takes the provider over, redials it with the shared address book and the pull
- * completes with the provider's bytes. The provider sends at most 1 MiB/s so that the pull is still
- * running when its member goes. (The blocks the gone member had received are fetched again: block
- * stores are per member so far.)
+ * completes with the provider's bytes. Blocks and payment ledgers are shared by the members (in
+ * PostgreSQL), so the survivor resumes after the blocks the gone member stored, every surviving
+ * member exports the same bytes, and a paid pull pays each byte once on both ledgers.
+ *
+ * <p>The free pull moves 256 MiB, as an operator's large transfer would; {@code
+ * -Dferry.test.failover-mib=N} makes it N MiB. Measured on the 2-core CI machine shared with other
+ * builds (load 5-9), the test class takes about three minutes; most of it is the cluster's start
+ * and the failover itself (about 30 s for a kill -9), not the bytes.
  */
 class ClusterFailoverTest {
-  private static final Duration WAIT = Duration.ofMinutes(3);
-  private static final int SIZE = 6 * 1024 * 1024;
+  private static final Duration WAIT = Duration.ofMinutes(4);
+  private static final long MIB = 1 << 20;
+  private static final int FREE_SIZE =
+      (int) (Integer.getInteger("ferry.test.failover-mib", 256) * MIB);
+  private static final int PAID_SIZE = (int) (24 * MIB);
+
+  /**
+   * What a receiving channel can have asked for and not stored when its member dies: its credit
+   * window (8 MiB) plus one progress batch stored but not yet counted (8 MiB).
+   */
+  private static final long IN_FLIGHT = 16 * MIB;
+
+  private static final String PROPOSAL = "ferry/paid-retrieval/proposal/1";
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -37,24 +60,34 @@ class ClusterFailoverTest {
   private MemberJvm provider;
   private Path file;
   private String root;
+  private long blocks;
 
   @BeforeEach
   void start() throws Exception {
     db = TestPostgres.freshDatabase();
     cluster =
         FerryCluster.start(
-            dir, new FerryCluster.Journal(db.url(), db.user(), db.password()), 3, "");
-    provider = cluster.startOutsidePeer("provider", "ferry.rate-limits.upload = 1 MiB\n");
-    byte[] data = new byte[SIZE];
-    new Random(5).nextBytes(data);
+            dir,
+            new FerryCluster.Journal(db.url(), db.user(), db.password()),
+            3,
+            "ferry.payments.budget = 1000000000\n");
+  }
+
+  /** Starts the outside provider and imports {@code size} random bytes into it. */
+  private void provide(int size, String config) throws Exception {
+    provider = cluster.startOutsidePeer("provider", config);
     file = dir.resolve("provided.bin");
-    Files.write(file, data);
-    root =
-        provider
-            .api()
-            .post("/v1/blocks/import", Map.of("path", file.toString()))
-            .path("root")
-            .asText();
+    Random random = new Random(5);
+    byte[] chunk = new byte[(int) MIB];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (int written = 0; written < size; written += chunk.length) {
+        random.nextBytes(chunk);
+        out.write(chunk, 0, Math.min(chunk.length, size - written));
+      }
+    }
+    JsonNode imported = provider.api().post("/v1/blocks/import", Map.of("path", file.toString()));
+    root = imported.path("root").asText();
+    blocks = imported.path("blocks").asLong();
   }
 
   @AfterEach
@@ -68,24 +101,141 @@ class ClusterFailoverTest {
   }
 
   @Test
-  void aPullWhoseMemberIsKilledCompletesThroughAnotherMember() throws Exception {
-    failOverMidPull(true);
+  void aFreePullWhoseMemberIsKilledResumesOnASurvivorWithoutFetchingStoredBlocksAgain()
+      throws Exception {
+    provide(FREE_SIZE, "ferry.rate-limits.upload = 16 MiB\n");
+    String id = pull(null);
+    MemberJvm serving = servingMember(id, FREE_SIZE / 4);
+    long storedBefore = failOver(serving, id, true);
+
+    List<MemberJvm> survivors = cluster.running();
+    awaitCompleted(survivors.get(0), id);
+    double fetchedAgain = 0;
+    double fetched = 0;
+    for (MemberJvm m : survivors) {
+      fetchedAgain += m.metric("ferry_block_store_already_held_blocks_total");
+      fetched +=
+          m.metric("ferry_block_store_added_blocks_total")
+              + m.metric("ferry_block_store_already_held_blocks_total");
+    }
+    long blockSize = FREE_SIZE / blocks;
+    System.out.printf(
+        "%d of %d blocks stored before the kill; the survivors stored %.0f, %.0f of them held"
+            + " already%n",
+        storedBefore / blockSize, blocks, fetched, fetchedAgain);
+    assertThat(fetchedAgain * blockSize)
+        .as("bytes of stored blocks the survivors fetched again")
+        .isLessThanOrEqualTo(IN_FLIGHT);
+    assertThat(fetched * blockSize)
+        .as("bytes the survivors fetched, %d of %d stored before the kill", storedBefore, FREE_SIZE)
+        .isLessThanOrEqualTo(FREE_SIZE - storedBefore + IN_FLIGHT);
+    exportFromEach(survivors);
   }
 
   @Test
   void aPullWhoseMemberIsStoppedWithSigtermCompletesThroughAnotherMember() throws Exception {
-    failOverMidPull(false);
+    provide((int) (6 * MIB), "ferry.rate-limits.upload = 1 MiB\n");
+    String id = pull(null);
+    MemberJvm serving = servingMember(id, MIB);
+    failOver(serving, id, false);
+    List<MemberJvm> survivors = cluster.running();
+    awaitCompleted(survivors.get(0), id);
+    exportFromEach(survivors);
   }
 
-  private void failOverMidPull(boolean kill) throws Exception {
+  @Test
+  void aPaidPullWhoseMemberIsKilledPaysEveryByteExactlyOnceOnBothLedgers() throws Exception {
+    provide(
+        PAID_SIZE,
+        """
+        ferry.validators.settings.paid-retrieval {
+          price-per-byte = 1, payment-interval = 1048576, payment-interval-increase = 0
+        }
+        ferry.rate-limits.upload = 2 MiB
+        """);
+    String id =
+        pull(
+            Map.of(
+                "type",
+                PROPOSAL,
+                "value",
+                Map.of(
+                    "terms",
+                    Map.of(
+                        "pricePerByte", 1,
+                        "paymentInterval", MIB,
+                        "paymentIntervalIncrease", 0,
+                        "unsealPrice", 0))));
+    MemberJvm serving = servingMember(id, 6 * MIB);
+    failOver(serving, id, true);
+
+    List<MemberJvm> survivors = cluster.running();
+    awaitCompleted(survivors.get(0), id);
+    exportFromEach(survivors);
+    // The DAG's bytes: the file's and the UnixFS root node's, one unit each.
+    long dag = received(survivors.get(0).api(), id);
+    assertThat(dag).isGreaterThan(PAID_SIZE);
+    long vouchers = -1;
+    for (MemberJvm m : survivors) {
+      JsonNode paid =
+          Poll.until(
+              WAIT,
+              "the client ledger to settle " + id + " as seen by " + m,
+              () -> m.api().get("/v1/channels/" + id + "/payments"),
+              p -> p.path("state").asText().equals("Completed"));
+      assertThat(paid.path("paid").asLong()).as("paid, as %s sees it: %s", m, paid).isEqualTo(dag);
+      assertThat(paid.path("spent").asLong()).as("spent: %s", paid).isEqualTo(dag);
+      assertThat(paid.path("lastNonce").asLong())
+          .as("one nonce per voucher, none used twice: %s", paid)
+          .isEqualTo(paid.path("vouchers").asLong());
+      vouchers = paid.path("vouchers").asLong();
+    }
+
+    // The provider's own ledger, read from its home once it stopped.
+    provider.terminate();
+    try (ResponderLedger ledger =
+        ResponderLedger.open(provider.home().resolve("validators").resolve("paid-retrieval"))) {
+      PaidChannel account = ledger.channel(ChannelId.parse(id)).orElseThrow();
+      assertThat(account.received()).as("received by the provider: %s", account).isEqualTo(dag);
+      assertThat(account.bytesSent()).as("sent, counted once: %s", account).isEqualTo(dag);
+      assertThat(account.outstanding()).isZero();
+      assertThat(account.finished() || account.settled())
+          .as("the provider's books say the channel sent everything: %s", account)
+          .isTrue();
+      assertThat(account.payments())
+          .as("payments credited, each voucher at most once")
+          .isBetween(1L, vouchers);
+    }
+  }
+
+  /** Opens the pull through member 1's API; returns the channel ID. */
+  private String pull(Map<String, Object> voucher) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("from", provider.peerAddress());
     body.put("root", root);
-    String id = cluster.member(0).api().post("/v1/channels/pull", body).path("id").asText();
+    if (voucher != null) {
+      body.put("voucher", voucher);
+    }
+    return cluster.member(0).api().post("/v1/channels/pull", body).path("id").asText();
+  }
+
+  /** The member serving the provider, once the channel received {@code bytes}. */
+  private MemberJvm servingMember(String id, long bytes) {
     MemberJvm serving =
         Poll.until(WAIT, "the member serving the provider", this::servingMember, m -> m != null);
-    Poll.until(WAIT, id + " to have received 1 MiB", () -> received(serving.api(), id) >= 1 << 20);
+    Poll.until(
+        WAIT,
+        id + " to have received " + bytes + " bytes",
+        () -> received(serving.api(), id) >= bytes);
+    return serving;
+  }
 
+  /**
+   * Kills (or stops) {@code serving} and waits until the pull moves data again on a survivor;
+   * returns what the channel had counted when its member went.
+   */
+  private long failOver(MemberJvm serving, String id, boolean kill) throws Exception {
+    long counted = received(serving.api(), id);
     long gone = System.nanoTime();
     if (kill) {
       serving.kill();
@@ -93,24 +243,58 @@ class ClusterFailoverTest {
       serving.terminate();
     }
     MemberJvm survivor = cluster.running().get(0);
-    long before = received(survivor.api(), id);
-    Poll.until(WAIT, id + " to move data again", () -> received(survivor.api(), id) > before);
+    // The channel answers again once a survivor hosts it; data moves once it resumed.
+    long recovered =
+        Poll.until(WAIT, id + " to answer again", () -> received(survivor.api(), id), n -> n >= 0);
+    Poll.until(
+        WAIT,
+        id + " to move data again",
+        () ->
+            received(survivor.api(), id) > recovered
+                || status(survivor.api(), id).equals("Completed"));
     System.out.printf(
         "%s of the serving member: data moved again after %.1f s%n",
         kill ? "SIGKILL" : "SIGTERM", (System.nanoTime() - gone) / 1e9);
+    return counted;
+  }
 
+  private void awaitCompleted(MemberJvm member, String id) {
     String status =
         Poll.until(
             WAIT,
             id + " to end",
-            () -> status(survivor.api(), id),
+            () -> status(member.api(), id),
             s -> s.equals("Completed") || s.equals("Failed") || s.equals("Cancelled"));
     assertThat(status).isEqualTo("Completed");
-    MemberJvm now = Poll.until(WAIT, "the member now serving", this::servingMember, m -> m != null);
-    assertThat(now).isNotSameAs(serving);
-    Path copy = dir.resolve("copy-" + kill + ".bin");
-    now.api().post("/v1/export", Map.of("root", root, "path", copy.toString()));
-    assertThat(Files.mismatch(file, copy)).as("the exported copy").isEqualTo(-1L);
+  }
+
+  /** Every surviving member exports the DAG, byte for byte the provider's file. */
+  private void exportFromEach(List<MemberJvm> survivors) throws IOException {
+    assertThat(survivors).hasSize(2);
+    for (MemberJvm m : survivors) {
+      Path copy = dir.resolve("copy-from-" + m.name() + ".bin");
+      m.api().post("/v1/export", Map.of("root", root, "path", copy.toString()));
+      assertThat(sameBytes(file, copy)).as("the copy exported by %s", m).isTrue();
+      Files.delete(copy);
+    }
+  }
+
+  private static boolean sameBytes(Path a, Path b) throws IOException {
+    if (Files.size(a) != Files.size(b)) {
+      return false;
+    }
+    try (InputStream x = Files.newInputStream(a);
+        InputStream y = Files.newInputStream(b)) {
+      byte[] bx = new byte[(int) MIB];
+      byte[] by = new byte[(int) MIB];
+      int n;
+      while ((n = x.readNBytes(bx, 0, bx.length)) > 0) {
+        if (y.readNBytes(by, 0, n) != n || !java.util.Arrays.equals(bx, 0, n, by, 0, n)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The running member connected to the provider, or null. */

@@ -182,6 +182,25 @@ final class MemberJvm implements AutoCloseable {
   /** {@code GET path}'s JSON body whatever the status (e.g. {@code /readyz}'s 503). */
   JsonNode getAnyStatus(String path) {
     try {
+      return ApiClient.json().readTree(getText(path));
+    } catch (IOException e) {
+      throw new IllegalStateException(name + ": GET " + path + " is not JSON: " + e, e);
+    }
+  }
+
+  /** The value of the unlabelled metric {@code name} in {@code GET /metrics} (0 when absent). */
+  double metric(String name) {
+    for (String line : getText("/metrics").split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).strip());
+      }
+    }
+    return 0;
+  }
+
+  /** {@code GET path}'s body as text, whatever the status. */
+  String getText(String path) {
+    try {
       String address = Files.readString(home.resolve("api.addr")).strip();
       String token = Files.readString(home.resolve("api.token")).strip();
       java.net.http.HttpResponse<String> r =
@@ -193,7 +212,7 @@ final class MemberJvm implements AutoCloseable {
                       .timeout(Duration.ofSeconds(30))
                       .build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString());
-      return ApiClient.json().readTree(r.body());
+      return r.body();
     } catch (IOException e) {
       throw new IllegalStateException(name + ": GET " + path + " failed: " + e, e);
     } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.ferry.engine.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pekko.actor.Address;
@@ -13,8 +14,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * What one member sees of the cluster, as {@code GET /v1/cluster} shows it: every member with its
- * status, roles and reachability, which one is the leader and which the oldest (where the cluster's
- * singletons run).
+ * status, roles and reachability, the remote peers it serves and the unfinished channels it hosts,
+ * which one is the leader and which the oldest (where the cluster's singletons run).
  *
  * @param clustered whether the node is a member of a real cluster (else a cluster of one)
  * @param self this member's address ({@code pekko://ferry@host:port})
@@ -33,9 +34,22 @@ public record ClusterView(
    * @param roles its roles
    * @param reachable whether this member can reach it (failure detector)
    * @param self whether it is the member answering
+   * @param peers the remote peers it serves (it holds their connection and hosts their channels)
+   * @param channels the unfinished channels it hosts (those with the peers it serves)
    */
   public record MemberView(
-      String address, String status, Set<String> roles, boolean reachable, boolean self) {}
+      String address,
+      String status,
+      Set<String> roles,
+      boolean reachable,
+      boolean self,
+      List<String> peers,
+      List<String> channels) {
+
+    MemberView hosting(List<String> peers, List<String> channels) {
+      return new MemberView(address, status, roles, reachable, self, peers, channels);
+    }
+  }
 
   /** The view from {@code system}. */
   public static ClusterView of(ActorSystem<?> system, boolean clustered) {
@@ -58,11 +72,32 @@ public record ClusterView(
               m.status().toString(),
               new TreeSet<>(m.getRoles()),
               !unreachable.contains(m),
-              m.address().equals(self)));
+              m.address().equals(self),
+              List.of(),
+              List.of()));
     }
     Address leader = state.getLeader();
     return new ClusterView(
         clustered, self.toString(), leader == null ? null : leader.toString(), oldest, members);
+  }
+
+  /**
+   * This view with what each member hosts: {@code peers} and {@code channels} by member address
+   * (members without an entry host nothing).
+   */
+  public ClusterView hosting(Map<String, List<String>> peers, Map<String, List<String>> channels) {
+    List<MemberView> with = new ArrayList<>();
+    for (MemberView m : members) {
+      with.add(
+          m.hosting(
+              sorted(peers.getOrDefault(m.address(), List.of())),
+              sorted(channels.getOrDefault(m.address(), List.of()))));
+    }
+    return new ClusterView(clustered, self, leader, oldest, with);
+  }
+
+  private static List<String> sorted(List<String> values) {
+    return values.stream().sorted().toList();
   }
 
   /** The members that are up. */

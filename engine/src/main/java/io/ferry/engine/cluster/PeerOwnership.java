@@ -84,7 +84,12 @@ public final class PeerOwnership implements TransportHandler {
     return ExternalShardAllocationStrategy.apply(system, ChannelEntity.TYPE_KEY.name());
   }
 
-  /** The member that owns {@code peer} as last seen, if any. */
+  /** Every remote peer's owner as last read, by shard (the peer ID as text). */
+  public Map<String, Address> owners() {
+    return owners;
+  }
+
+  /** The member serving {@code peer}, if one claimed it. */
   public java.util.Optional<Address> owner(PeerId peer) {
     return java.util.Optional.ofNullable(owners.get(PeerShards.shardOf(peer)));
   }

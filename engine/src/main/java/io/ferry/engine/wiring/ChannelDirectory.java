@@ -186,7 +186,8 @@ public final class ChannelDirectory {
     };
   }
 
-  private CompletionStage<Set<ChannelId>> listed() {
+  /** The unfinished channels the durable index lists (every member's). */
+  public CompletionStage<Set<ChannelId>> listed() {
     return AskPattern.<ChannelIndex.Command, ChannelIndex.Listing>ask(
             index, ChannelIndex.List::new, askTimeout, system.scheduler())
         .thenApply(ChannelIndex.Listing::channelIds);

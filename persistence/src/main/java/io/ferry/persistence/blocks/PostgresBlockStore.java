@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,8 +35,14 @@ public final class PostgresBlockStore implements BlockStore {
   /** What this process's writes did. */
   public record Writes(long added, long alreadyHeld) {}
 
+  /** How long a write waits for an unreachable database unless told otherwise. */
+  public static final Duration DEFAULT_OUTAGE_WAIT = Duration.ofMinutes(5);
+
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
   private final DataSource db;
   private final String description;
+  private final Duration outageWait;
   private final AtomicLong added = new AtomicLong();
   private final AtomicLong alreadyHeld = new AtomicLong();
   private volatile boolean closed;
@@ -45,8 +52,18 @@ public final class PostgresBlockStore implements BlockStore {
    * @param description the database in the user's terms, for messages
    */
   public PostgresBlockStore(DataSource db, String description) {
+    this(db, description, DEFAULT_OUTAGE_WAIT);
+  }
+
+  /**
+   * @param db the cluster's shared database
+   * @param description the database in the user's terms, for messages
+   * @param outageWait how long a write waits for an unreachable database before it fails
+   */
+  public PostgresBlockStore(DataSource db, String description, Duration outageWait) {
     this.db = db;
     this.description = description;
+    this.outageWait = outageWait;
   }
 
   /** The blocks this process's writes added, and those they found already stored. */
@@ -85,12 +102,54 @@ public final class PostgresBlockStore implements BlockStore {
     putAll(List.of(block));
   }
 
+  /**
+   * Stores the batch in one transaction. While PostgreSQL cannot be reached the write waits and
+   * tries again (every second, for up to {@link #outageWait}), so that a receiving channel stops
+   * moving data during an outage rather than fail: its sender runs out of credit and waits too.
+   */
   @Override
   public void putAll(List<Block> blocks) {
     requireOpen();
     if (blocks.isEmpty()) {
       return;
     }
+    long deadline = System.nanoTime() + outageWait.toNanos();
+    while (true) {
+      try {
+        write(blocks);
+        return;
+      } catch (SQLException e) {
+        if (!unreachable(e) || System.nanoTime() > deadline || closed) {
+          throw failure("store " + blocks.size() + " blocks", e);
+        }
+      }
+      try {
+        Thread.sleep(RETRY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BlockStoreException("interrupted while the " + description + " was down", e);
+      }
+    }
+  }
+
+  /** Whether {@code e} says the database cannot be reached now (rather than refusing the write). */
+  static boolean unreachable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException q && q.getSQLState() != null) {
+        String state = q.getSQLState();
+        // 08: connection exceptions; 57P01-57P03: the server shuts down or is starting up.
+        if (state.startsWith("08") || state.startsWith("57P")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void write(List<Block> blocks) throws SQLException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement s =
@@ -112,13 +171,13 @@ public final class PostgresBlockStore implements BlockStore {
         added.addAndGet(fresh);
         alreadyHeld.addAndGet(blocks.size() - fresh);
       } catch (SQLException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException gone) {
+          e.addSuppressed(gone);
+        }
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
-    } catch (SQLException e) {
-      throw failure("store " + blocks.size() + " blocks", e);
     }
   }
 

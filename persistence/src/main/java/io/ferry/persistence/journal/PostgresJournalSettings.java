@@ -101,11 +101,21 @@ public record PostgresJournalSettings(
   }
 
   /**
-   * Creates the journal's and Ferry's shared tables where missing, on the calling thread (what
-   * {@link #prepare} does off it); for tools and tests that need the tables without a node.
+   * What {@link #prepare} does, on the calling thread: creates the journal's and Ferry's shared
+   * tables where missing (with {@code createSchema} off, only checks the journal's), for what must
+   * use them before the actor system starts (the shared block store and ledgers) and for tests.
    */
-  public void createTables() {
-    PostgresSchema.create(this);
+  public void prepareNow() {
+    try {
+      if (createSchema) {
+        PostgresSchema.create(this);
+      } else {
+        PostgresSchema.requireConnection(this);
+        PostgresSchema.requireTables(this);
+      }
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   @Override

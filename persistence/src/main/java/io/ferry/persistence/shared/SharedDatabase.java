@@ -45,6 +45,21 @@ public final class SharedDatabase implements AutoCloseable {
     return pool;
   }
 
+  /** The pool's connections right now. */
+  public record PoolStats(int active, int idle, int waiting) {}
+
+  /** The pool's connections right now (all 0 before the pool first connected). */
+  public PoolStats stats() {
+    var bean = pool.getHikariPoolMXBean();
+    if (bean == null) {
+      return new PoolStats(0, 0, 0);
+    }
+    return new PoolStats(
+        bean.getActiveConnections(),
+        bean.getIdleConnections(),
+        bean.getThreadsAwaitingConnection());
+  }
+
   /** The database in the user's terms, for messages. */
   public String describe() {
     return description;

@@ -25,7 +25,7 @@ class PostgresBlockStoreTest extends BlockStoreContract {
     db = TestPostgres.freshDatabase();
     PostgresJournalSettings settings =
         new PostgresJournalSettings(db.url(), db.user(), db.password(), 2, true);
-    settings.createTables();
+    settings.prepareNow();
     shared = SharedDatabase.open(settings, 2);
     return new PostgresBlockStore(shared.dataSource(), shared.describe());
   }

@@ -220,8 +220,8 @@ public final class FerryNodeBackend implements NodeBackend {
   }
 
   @Override
-  public Optional<io.ferry.engine.cluster.ClusterView> cluster() {
-    return Optional.of(node.cluster());
+  public CompletionStage<Optional<io.ferry.engine.cluster.ClusterView>> cluster() {
+    return node.clusterHosting().thenApply(Optional::of);
   }
 
   @Override

@@ -56,9 +56,12 @@ public interface NodeBackend {
    */
   CompletionStage<PeerId> connect(String multiaddr);
 
-  /** The cluster as this node sees it; empty where there is no cluster to show. */
-  default java.util.Optional<io.ferry.engine.cluster.ClusterView> cluster() {
-    return java.util.Optional.empty();
+  /**
+   * The cluster as this node sees it, with what each member hosts; empty where there is no cluster
+   * to show.
+   */
+  default CompletionStage<java.util.Optional<io.ferry.engine.cluster.ClusterView>> cluster() {
+    return java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.empty());
   }
 
   /** The cluster member hosting {@code channel}; empty where there is no cluster to show. */

@@ -108,13 +108,19 @@ final class NodeEndpoints {
   }
 
   private Route cluster() {
-    return node.cluster()
-        .map(replies::ok)
-        .orElseGet(
-            () ->
-                replies.status(
-                    StatusCodes.NOT_FOUND,
-                    Map.of("error", "not-clustered", "message", "this node has no cluster view")));
+    return onSuccess(
+        node.cluster(),
+        view ->
+            view.map(replies::ok)
+                .orElseGet(
+                    () ->
+                        replies.status(
+                            StatusCodes.NOT_FOUND,
+                            Map.of(
+                                "error",
+                                "not-clustered",
+                                "message",
+                                "this node has no cluster view"))));
   }
 
   private Route payments() {

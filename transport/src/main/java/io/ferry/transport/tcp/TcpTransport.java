@@ -80,6 +80,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private volatile java.util.function.Function<PeerId, Optional<Multiaddr>> addressSource =
       peer -> Optional.empty();
   private volatile java.util.function.BiConsumer<PeerId, Multiaddr> addressSink = (p, a) -> {};
+  private volatile java.util.function.BiConsumer<PeerId, Multiaddr> announcedSink = (p, a) -> {};
   private volatile Multiaddr listenAddress;
   private volatile boolean closed;
 
@@ -181,6 +182,19 @@ public final class TcpTransport implements DataTransport, TransportContext {
       java.util.function.BiConsumer<PeerId, Multiaddr> verified) {
     this.addressSource = lookup;
     this.addressSink = verified;
+  }
+
+  /**
+   * As {@link #shareAddresses(java.util.function.Function, java.util.function.BiConsumer)}; {@code
+   * announced} also hears the listen address a peer that dialed this node announced in its
+   * handshake (not confirmed by a dial: keep it only where nothing better is known).
+   */
+  public void shareAddresses(
+      java.util.function.Function<PeerId, Optional<Multiaddr>> lookup,
+      java.util.function.BiConsumer<PeerId, Multiaddr> verified,
+      java.util.function.BiConsumer<PeerId, Multiaddr> announced) {
+    shareAddresses(lookup, verified);
+    this.announcedSink = announced;
   }
 
   /**
@@ -437,6 +451,11 @@ public final class TcpTransport implements DataTransport, TransportContext {
   public void addressVerified(PeerId peer, Multiaddr address) {
     addressBook.put(peer, address);
     blocking.execute(() -> addressSink.accept(peer, address));
+  }
+
+  @Override
+  public void addressAnnounced(PeerId peer, Multiaddr address) {
+    blocking.execute(() -> announcedSink.accept(peer, address));
   }
 
   @Override

@@ -334,6 +334,7 @@ public final class PeerLink {
         a = Multiaddr.of(c.remote.getAddress().getHostAddress(), a.port(), peer);
       }
       address = a;
+      node.addressAnnounced(peer, a);
     } catch (IllegalArgumentException e) {
       log.debug("{} announced an unusable address: {}", peer, e.getMessage());
     }

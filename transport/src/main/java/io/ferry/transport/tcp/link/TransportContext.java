@@ -35,6 +35,12 @@ public interface TransportContext extends NodeLimits {
   /** A handshake over a connection dialed to {@code address} proved the peer listens there. */
   void addressVerified(PeerId peer, io.ferry.transport.identity.Multiaddr address);
 
+  /**
+   * A peer that dialed this node announced {@code address} as where it listens (not confirmed by a
+   * dial yet). Default: nothing beyond this link remembering it.
+   */
+  default void addressAnnounced(PeerId peer, io.ferry.transport.identity.Multiaddr address) {}
+
   /** A channel reference unique on this node. */
   long newRef();
 
