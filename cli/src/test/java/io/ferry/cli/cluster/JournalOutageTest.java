@@ -14,10 +14,15 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A member whose PostgreSQL journal goes away and comes back: a server of the test's own (the
- * shared one other tests use is never stopped), stopped and started with scripts/postgres.sh.
+ * A member whose PostgreSQL journal (and shared block store) goes away and comes back: a server of
+ * the test's own (the shared one other tests use is never stopped), stopped and started with
+ * scripts/postgres.sh. While it is down, /readyz says so and channels stop moving data; once it is
+ * back, a pull that was running completes with counters that match the blocks it stored.
  */
 class JournalOutageTest {
+  private static final int SIZE = 12 << 20;
+  private static final java.time.Duration OUTAGE = java.time.Duration.ofSeconds(30);
+
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
@@ -71,6 +76,82 @@ class JournalOutageTest {
         () -> readyz(member),
         r -> r.path("ready").asBoolean());
     assertThat(Files.exists(member.home().resolve("api.addr"))).isTrue();
+  }
+
+  @Test
+  void aPullDuringWhichPostgresIsStoppedFor30SecondsCompletesAfterwardsWithExactCounters()
+      throws Exception {
+    MemberJvm member = cluster.member(0);
+    MemberJvm provider = cluster.startOutsidePeer("provider", "ferry.rate-limits.upload = 1 MiB\n");
+    byte[] data = new byte[SIZE];
+    new java.util.Random(30).nextBytes(data);
+    Path file = dir.resolve("provided.bin");
+    Files.write(file, data);
+    JsonNode imported =
+        provider.api().post("/v1/blocks/import", java.util.Map.of("path", file.toString()));
+    String root = imported.path("root").asText();
+    long blocks = imported.path("blocks").asLong();
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("from", provider.peerAddress());
+    body.put("root", root);
+    String id = member.api().post("/v1/channels/pull", body).path("id").asText();
+    Poll.until(
+        FerryCluster.WAIT,
+        id + " to have received 2 MiB",
+        () -> channel(member, id).path("receivedBytes").asLong() >= 2 << 20);
+
+    pg.stop();
+    // The outage lasts 30 s (the scenario itself, not a wait for something to happen): /readyz
+    // is sampled about once a second all along.
+    long start = System.nanoTime();
+    java.util.List<Boolean> journalUp = new java.util.ArrayList<>();
+    while (System.nanoTime() - start < OUTAGE.toNanos()) {
+      journalUp.add(readyz(member).path("parts").path("journal").asBoolean(true));
+      long next = System.nanoTime() + 1_000_000_000L;
+      Poll.until(OUTAGE, "the next second of the outage", () -> System.nanoTime() >= next);
+    }
+    assertThat(journalUp).as("/readyz's journal part, sampled through the outage").endsWith(false);
+    assertThat(journalUp.stream().filter(up -> !up).count())
+        .as("samples that reported the journal down: %s", journalUp)
+        .isGreaterThanOrEqualTo(journalUp.size() / 2);
+    pg.start();
+
+    JsonNode done =
+        Poll.until(
+            FerryCluster.WAIT,
+            id + " to end",
+            () -> channel(member, id),
+            c ->
+                java.util.Set.of("Completed", "Failed", "Cancelled")
+                    .contains(c.path("status").asText()));
+    assertThat(done.path("status").asText()).as("%s", done).isEqualTo("Completed");
+    // The DAG's size as its root block tells it: the file's bytes and the UnixFS nodes'.
+    long dag = done.path("expectedBytes").asLong();
+    assertThat(dag).isGreaterThan(SIZE);
+    assertThat(done.path("receivedBytes").asLong()).as("bytes received").isEqualTo(dag);
+    assertThat(done.path("receivedBlocks").asLong()).as("blocks received").isEqualTo(blocks);
+    JsonNode sent =
+        Poll.until(
+            FerryCluster.WAIT,
+            "the provider's side of " + id + " to end",
+            () -> provider.api().get("/v1/channels/" + id),
+            c -> c.path("status").asText().equals("Completed"));
+    assertThat(sent.path("sentBytes").asLong()).as("bytes the provider sent").isEqualTo(dag);
+    assertThat(sent.path("sentBlocks").asLong()).as("blocks it sent").isEqualTo(blocks);
+    Path copy = dir.resolve("copy.bin");
+    member.api().post("/v1/export", java.util.Map.of("root", root, "path", copy.toString()));
+    assertThat(Files.mismatch(file, copy)).as("the exported copy").isEqualTo(-1L);
+    assertThat(readyz(member).path("ready").asBoolean()).isTrue();
+  }
+
+  private static JsonNode channel(MemberJvm m, String id) {
+    try {
+      return m.api().get("/v1/channels/" + id);
+    } catch (RuntimeException e) {
+      return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          .objectNode()
+          .put("status", "unreadable: " + e.getMessage());
+    }
   }
 
   /** {@code GET /readyz}'s body, whatever its status (503 when not ready). */
