@@ -241,15 +241,19 @@ public final class ResponderLedger implements SeenNonces, Closeable {
    * PaidChannel#grantAhead}), the limit going no further than {@code cap} (the peer's credit).
    */
   synchronized PaidChannel grantAhead(ChannelId channelId, long cap) {
-    PaidChannel current = require(channelId);
-    PaidChannel ahead = current.grantAhead();
-    if (ahead.dataLimit() > cap) {
-      ahead = ahead.withLimit(Math.max(cap, current.dataLimit()), ahead.intervals());
-    }
-    if (ahead.dataLimit() <= current.dataLimit() || current.finished()) {
-      return current;
-    }
-    return append(new Entry.LimitRaised(channelId, ahead.dataLimit(), ahead.intervals()), true);
+    return journal.exclusive(
+        () -> {
+          PaidChannel current = require(channelId);
+          PaidChannel ahead = current.grantAhead();
+          if (ahead.dataLimit() > cap) {
+            ahead = ahead.withLimit(Math.max(cap, current.dataLimit()), ahead.intervals());
+          }
+          if (ahead.dataLimit() <= current.dataLimit() || current.finished()) {
+            return current;
+          }
+          return append(
+              new Entry.LimitRaised(channelId, ahead.dataLimit(), ahead.intervals()), true);
+        });
   }
 
   /** Marks a channel that sent all its data and waits for its final payment. */
