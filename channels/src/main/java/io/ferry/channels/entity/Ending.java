@@ -126,7 +126,12 @@ final class Ending {
 
   Effect<JournalEvent, EntityState> messageFailed(ChannelState state, String reason) {
     if (state.isInitiator() && state.status() == Status.AwaitingAcceptance) {
-      return react.persist(Plan.from(state).add(new Failed(reason, act.now())));
+      // The responder is unreachable (down, restarting after a crash): the channel is stalled and
+      // sends its request again after the restart backoff; the accept timeout bounds the wait.
+      // Failing at once lost transfers whose provider was restarting (bench/chaos, issue 19, 3).
+      return react.persist(
+          Plan.from(state).add(new JournalEvent.Disconnected(reason, act.now())),
+          s -> act.closeData(s.channelId()));
     }
     return react.persist(Plan.from(state).add(new MessageNotSent(reason, act.now())));
   }

@@ -95,6 +95,36 @@ class RestartAttemptsTest {
   }
 
   @Test
+  void anInitiatorWhoseRequestCannotBeDeliveredWaitsAndSendsItAgain() {
+    ChannelId id = newId(ALICE, BOB);
+    alice.failSends = true;
+    var kit = actor(ALICE, alice, id, settings(QUICK));
+    Poll.until(
+        WAIT,
+        "open reply",
+        () ->
+            kit.<ChannelReply>runCommand(
+                    r -> new Open(id, true, ROOT, Selectors.all(), StubValidation.voucher("v1"), r))
+                .reply(),
+        r -> true);
+
+    ChannelState waiting = until(kit, "stalled", ChannelState::stalled);
+    assertThat(waiting.status()).isEqualTo(Status.AwaitingAcceptance);
+    alice.failSends = false;
+    pass(QUICK.backoffMax());
+
+    Poll.until(
+        WAIT,
+        "the request sent again",
+        () ->
+            alice.messages().stream()
+                .filter(m -> m instanceof TransferRequest r && r.type() == MessageType.NEW)
+                .count(),
+        n -> n == 1);
+    assertThat(kit.getState().channel().status()).isEqualTo(Status.AwaitingAcceptance);
+  }
+
+  @Test
   void aChannelWhosePeerIsGoneForGoodFailsAfterMaxAttempts() {
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id, settings(QUICK));

@@ -45,7 +45,15 @@ class UnpaidChannelsOverTcpTest {
 
   @BeforeEach
   void start() throws Exception {
-    network = TestNetwork.tcp(s -> s.withSendingChannels(1, 1).withOpenChannels(CAP, 64));
+    // A 1 MiB receive window per channel: with the default 8 MiB, the hostile peer's paused
+    // channels hold the credit of its 16 MiB in-flight budget and starve its next channel (the
+    // receiver's own limit, not what this test is about).
+    network =
+        TestNetwork.tcp(
+            s ->
+                s.withSendingChannels(1, 1)
+                    .withOpenChannels(CAP, 64)
+                    .withFlow(1 << 20, 16 << 20, 256 << 20));
     Config seller =
         PaidPulls.seller(TERMS)
             .withFallback(

@@ -105,7 +105,11 @@ public final class PaidRetrievalValidator
     synchronized (ledger) {
       Optional<PaidChannel> existing = ledger.channel(channel);
       if (existing.isPresent()) {
-        if (!request.isRestart()) {
+        // A new request for a channel the ledger knows but that has moved nothing and been paid
+        // nothing: the node died between its ledger's write and the channel's (issue 19, 3), and
+        // the initiator asks again. Opening it again resets nothing; anything else is refused.
+        boolean untouched = existing.get().bytesSent() == 0 && existing.get().payments() == 0;
+        if (!request.isRestart() && !untouched) {
           return done(refuse("channel " + channel + " is already open"));
         }
         if (!existing.get().terms().equals(request.voucher().terms())) {

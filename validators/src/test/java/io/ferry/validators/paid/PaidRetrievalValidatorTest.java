@@ -427,8 +427,22 @@ class PaidRetrievalValidatorTest {
   }
 
   @Test
+  void anOpenAskedAgainBeforeAnythingMovedIsAcceptedAgain() throws Exception {
+    // The provider died after its ledger noted the channel and before the channel itself was
+    // written; the client's request comes again as a new one (bench/chaos).
+    pull(channel, ASKING, false);
+    reopen();
+
+    ValidationResult again = pull(channel, ASKING, false);
+
+    assertThat(again.decision()).isNotEqualTo(Decision.REJECT);
+    assertThat(ledger.channel(channel).orElseThrow().bytesSent()).isZero();
+  }
+
+  @Test
   void aSecondOpenOfTheSameChannelThatIsNotARestartIsRejected() throws Exception {
     pull(channel, ASKING, false);
+    sent(100);
 
     ValidationResult again = pull(channel, ASKING, false);
 

@@ -94,7 +94,11 @@ public final class SendChannel implements SendQueue.Owner {
     stopRunning();
     run = io.newRun();
     wanted = false;
-    retakeSlot();
+    if (paused) {
+      giveSlotBack();
+    } else {
+      retakeSlot();
+    }
     open(message, sent);
   }
 
@@ -238,19 +242,27 @@ public final class SendChannel implements SendQueue.Owner {
   private void holdAtLimit() {
     if (!limitHeld) {
       limitHeld = true;
-      if (admitted) {
-        admitted = false;
-        slotGivenBack = true;
-        io.releaseSlot(id);
-      }
+      giveSlotBack();
       counts.flushQueued();
       io.handler().onDataLimitReached(id, firstTimeQueuedBytes);
     }
   }
 
-  /** The limit was raised: take a slot again before sending on, waiting in line if none is free. */
+  /** The channel waits (for payment): its send slot goes to other channels meanwhile. */
+  private void giveSlotBack() {
+    if (admitted) {
+      admitted = false;
+      slotGivenBack = true;
+      io.releaseSlot(id);
+    }
+  }
+
+  /**
+   * The channel may move again (paid, resumed): take a slot again before sending on, waiting in
+   * line if none is free. Nothing while it still waits for its limit or its pause.
+   */
   private void retakeSlot() {
-    if (!slotGivenBack || admitted) {
+    if (!slotGivenBack || admitted || paused || limitHeld) {
       return;
     }
     if (io.retakeSlot(id, this::slotRetaken)) {
@@ -300,13 +312,16 @@ public final class SendChannel implements SendQueue.Owner {
     }
   }
 
+  /** The engine paused the channel (its validator waits for a voucher): the slot goes back. */
   public void pauseLocally() {
     paused = true;
+    giveSlotBack();
   }
 
   public void resumeLocally() {
     if (paused) {
       paused = false;
+      retakeSlot();
       pump();
     }
   }
