@@ -41,8 +41,10 @@ public final class ImportCommand implements Callable<Integer> {
       paramLabel = "PROFILE",
       defaultValue = "unixfs-v1-2025",
       description =
-          "unixfs-v1-2025 (default: CIDv1, raw leaves, 1 MiB chunks, 1024 links) or"
-              + " unixfs-v0-2015 (kubo classic: CIDv0, 256 KiB chunks, 174 links).")
+          "unixfs-v1-2025 (default: CIDv1, raw leaves, 1 MiB chunks, 1024 links, directories"
+              + " over 256 KiB sharded), ipfs-car (the same, but directories of more than 1,000"
+              + " entries sharded, as ipfs-car pack does) or unixfs-v0-2015 (kubo classic: CIDv0,"
+              + " 256 KiB chunks, 174 links).")
   String profile;
 
   @Option(names = "--hidden", description = "Also import hidden files and directories.")

@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * files (a HAMT-sharded directory for both) and a 20 MiB file import to the same root CIDs, and
  * what Ferry exports, as files or as a CAR on standard output, is byte-identical to the input; a
  * node serving the HAMT directory on its gateway resolves {@code /ipfs/{root}/{name}} through the
- * shards, the deepest ones included.
+ * shards, the deepest ones included. Where a directory becomes a HAMT differs between ipfs-car
+ * (more than 1,000 entries) and ipfs-unixfs-importer's unixfs-v1-2025 (a node over 256 KiB):
+ * Ferry's {@code ipfs-car} profile gives ipfs-car's roots on both sides of both thresholds, its
+ * default the importer's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IpfsCarInteropTest {
@@ -202,6 +205,46 @@ class IpfsCarInteropTest {
       } else {
         out.put(name.substring(2), depth);
       }
+    }
+  }
+
+  @Test
+  void atTheShardingBoundaryEachProfileGivesTheRootsOfItsReferenceTool() throws Exception {
+    // 1,000 and 1,001 short names (flat for both rules, then sharded by ipfs-car's count), and
+    // 1,000 names of 251 bytes (a node of about 293 KiB: flat for ipfs-car, sharded by size).
+    Path boundary = tmp.resolve("boundary");
+    writeFiles(boundary.resolve("thousand"), 1000, false);
+    writeFiles(boundary.resolve("thousand-and-one"), 1001, false);
+    writeFiles(boundary.resolve("long-names"), 1000, true);
+
+    IpfsClients.Result packed =
+        IpfsClients.ipfsCar(tmp, "pack", "" + boundary, "--output", "boundary.car");
+    IpfsClients.Result importer =
+        IpfsClients.node(
+            tmp,
+            Duration.ofMinutes(5),
+            IpfsClients.script("unixfs-import.mjs").toString(),
+            "" + boundary,
+            "unixfs-v1-2025");
+    IpfsClients.Result asIpfsCar =
+        IpfsClients.ferry(tmp, "import", "--only-hash", "--profile", "ipfs-car", "" + boundary);
+    IpfsClients.Result asDefault = IpfsClients.ferry(tmp, "import", "--only-hash", "" + boundary);
+
+    for (IpfsClients.Result r : List.of(packed, importer, asIpfsCar, asDefault)) {
+      assertThat(r.exit()).as(r.err()).isZero();
+    }
+    assertThat(asIpfsCar.lastLine()).as("ferry --profile ipfs-car").isEqualTo(packed.lastLine());
+    assertThat(asDefault.lastLine())
+        .as("ferry's default, unixfs-v1-2025")
+        .isEqualTo(importer.lastLine())
+        .isNotEqualTo(packed.lastLine());
+  }
+
+  private static void writeFiles(Path dir, int count, boolean longNames) throws IOException {
+    Files.createDirectories(dir);
+    for (int i = 1; i <= count; i++) {
+      String name = longNames ? String.format("n%0250d", i) : "f" + i;
+      Files.writeString(dir.resolve(name), "f " + i + "\n");
     }
   }
 

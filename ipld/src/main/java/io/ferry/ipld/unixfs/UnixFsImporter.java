@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * the file's size. Root CIDs equal those of the reference tools for the same profile. Directory
  * trees skip hidden entries (names starting with '.') unless asked not to, as {@code ipfs add -r}
  * and {@code ipfs-car pack} do; symbolic links and special files are refused. A directory whose
- * estimated node size passes the profile's sharding threshold becomes a HAMT-sharded directory,
- * built as the reference importers build it ({@link HamtBuilder}).
+ * estimated node size (or number of entries, as the profile says) passes the profile's sharding
+ * threshold becomes a HAMT-sharded directory, built as the reference importers build it ({@link
+ * HamtBuilder}).
  */
 public final class UnixFsImporter {
   private final UnixFsProfile profile;
@@ -126,10 +127,13 @@ public final class UnixFsImporter {
       }
     }
     byte[] data = UnixFsData.directory().encode();
-    if (profile.directoryEstimate() == UnixFsProfile.DirectoryEstimate.BLOCK_BYTES) {
-      fileLinksEstimate += 2 + data.length;
-    }
-    if (fileLinksEstimate > profile.shardThresholdBytes()) {
+    long measure =
+        switch (profile.directoryEstimate()) {
+          case LINKS_BYTES -> fileLinksEstimate;
+          case BLOCK_BYTES -> fileLinksEstimate + 2 + data.length;
+          case ENTRY_COUNT -> links.size();
+        };
+    if (measure > profile.shardThreshold()) {
       List<HamtBuilder.Entry> entries = new ArrayList<>(links.size());
       for (PbLink link : links) {
         entries.add(

@@ -6,19 +6,25 @@ import io.ferry.ipld.Multihash;
 import java.util.List;
 
 /**
- * How files are cut into blocks and linked. The two named profiles reproduce the root CIDs of the
+ * How files are cut into blocks and linked. The named profiles reproduce the root CIDs of the
  * reference tools byte for byte:
  *
  * <ul>
  *   <li>{@link #V1_2025} ({@code unixfs-v1-2025}, the default): CIDv1, raw leaves, 1 MiB chunks,
- *       balanced tree of at most 1024 links per node; what {@code ipfs-car pack} and
- *       ipfs-unixfs-importer's profile of that name produce.
+ *       balanced tree of at most 1024 links per node, a directory sharded when its encoded node
+ *       would pass 256 KiB; what ipfs-unixfs-importer's (and so Helia's) profile of that name
+ *       produces, and {@code ipfs-car pack} for every file and for directories on the same side of
+ *       both tools' sharding thresholds.
+ *   <li>{@link #IPFS_CAR} ({@code ipfs-car}): the same, except that a directory is sharded when it
+ *       holds more than 1,000 entries, whatever their names, as ipfs-car 3.x decides; what {@code
+ *       ipfs-car pack} produces for every tree.
  *   <li>{@link #V0_2015} ({@code unixfs-v0-2015}): CIDv0, dag-pb UnixFS file leaves, 256 KiB
  *       chunks, at most 174 links per node; kubo's classic {@code ipfs add}.
  * </ul>
  *
- * @param directoryEstimate how the size of a directory node is estimated against {@code
- *     shardThresholdBytes} (directories above it become HAMT-sharded directories)
+ * @param directoryEstimate how the size of a directory node is measured against {@code
+ *     shardThreshold} (directories above it become HAMT-sharded directories)
+ * @param shardThreshold bytes, or entries for {@link DirectoryEstimate#ENTRY_COUNT}
  */
 public record UnixFsProfile(
     String name,
@@ -27,19 +33,24 @@ public record UnixFsProfile(
     int chunkSize,
     int maxLinks,
     DirectoryEstimate directoryEstimate,
-    int shardThresholdBytes) {
+    int shardThreshold) {
 
   /** How a directory's size is estimated for the sharding threshold. */
   public enum DirectoryEstimate {
     /** Sum of entry name bytes and CID bytes (kubo, "links-bytes"). */
     LINKS_BYTES,
     /** The exact encoded size of the node ("block-bytes"). */
-    BLOCK_BYTES
+    BLOCK_BYTES,
+    /** The number of entries, files and directories alike (ipfs-car 3.x). */
+    ENTRY_COUNT
   }
 
   public static final UnixFsProfile V1_2025 =
       new UnixFsProfile(
           "unixfs-v1-2025", 1, true, 1 << 20, 1024, DirectoryEstimate.BLOCK_BYTES, 262_144);
+
+  public static final UnixFsProfile IPFS_CAR =
+      new UnixFsProfile("ipfs-car", 1, true, 1 << 20, 1024, DirectoryEstimate.ENTRY_COUNT, 1000);
 
   public static final UnixFsProfile V0_2015 =
       new UnixFsProfile(
@@ -70,7 +81,7 @@ public record UnixFsProfile(
 
   /** The named profiles, the default first. */
   public static List<UnixFsProfile> named() {
-    return List.of(V1_2025, V0_2015);
+    return List.of(V1_2025, IPFS_CAR, V0_2015);
   }
 
   /** The named profile, e.g. {@code "unixfs-v1-2025"}. */
@@ -81,6 +92,10 @@ public record UnixFsProfile(
       }
     }
     throw new IllegalArgumentException(
-        "unknown UnixFS profile \"" + name + "\" (known: unixfs-v1-2025, unixfs-v0-2015)");
+        "unknown UnixFS profile \""
+            + name
+            + "\" (known: "
+            + String.join(", ", named().stream().map(UnixFsProfile::name).toList())
+            + ")");
   }
 }
