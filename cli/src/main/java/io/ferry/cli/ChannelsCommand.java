@@ -174,6 +174,9 @@ public final class ChannelsCommand implements Runnable {
           .forEachRemaining(
               f -> {
                 JsonNode v = f.getValue();
+                if (v.isNull()) {
+                  return; // not set (e.g. host, outside clustered mode): --json shows it as null
+                }
                 if (f.getKey().equals("vouchers") || f.getKey().equals("voucherResults")) {
                   printVouchers(out, f.getKey(), v);
                   return;

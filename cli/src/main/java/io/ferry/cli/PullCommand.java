@@ -69,7 +69,7 @@ public final class PullCommand extends TransferCommand {
               "wrote "
                   + ProgressBar.bytes(written.path("bytes").asLong())
                   + " to "
-                  + written.path("path").asText());
+                  + out); // as the user wrote it: the node was given the absolute path
       out().flush();
     }
     return 0;
