@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,13 +43,6 @@ abstract class TransferCommand extends ClientCommand {
 
   @Option(names = "--detach", description = "Print the channel ID and return without waiting.")
   boolean detach;
-
-  @Option(
-      names = "--poll",
-      paramLabel = "MS",
-      defaultValue = "250",
-      description = "How often to ask the node for progress, in ms (default: ${DEFAULT-VALUE}).")
-  long pollMillis;
 
   @Option(names = "--json", description = "Print the final channel state as JSON.")
   boolean json;
@@ -120,16 +115,66 @@ abstract class TransferCommand extends ClientCommand {
     return afterCompletion(api, channel);
   }
 
-  /** Polls the channel until it is terminal, showing progress on stderr. */
-  private JsonNode follow(ApiClient api, String id, String shortId) throws InterruptedException {
-    Clock clock = Clock.systemUTC();
-    ProgressBar bar =
-        new ProgressBar(err(), ProgressBar.onTerminal(), clock, verb() + " " + shortId);
-    JsonNode channel;
-    long pausedSince = -1;
-    while (true) {
-      channel = api.get("/v1/channels/" + id);
-      String status = channel.get("status").asText();
+  /**
+   * Follows the channel to its end through the node's event stream ({@code GET
+   * /v1/events?channel=ID}): the channel is read once at the start and again at each of its events,
+   * so the display changes when the channel does, with no polling. A dropped stream is resumed
+   * after its last event ({@code Last-Event-ID}), the channel read again in case it ended
+   * meanwhile.
+   */
+  private JsonNode follow(ApiClient api, String id, String shortId) throws Exception {
+    Progress progress =
+        new Progress(
+            new ProgressBar(
+                err(), ProgressBar.onTerminal(), Clock.systemUTC(), verb() + " " + shortId),
+            Clock.systemUTC());
+    JsonNode channel = progress.show(api.get("/v1/channels/" + id));
+    Optional<String> last = Optional.empty();
+    long backoffMs = 500;
+    while (!isTerminal(channel)) {
+      try (SseReader events = api.events(Map.of("channel", id, "follow", "true"), last)) {
+        Optional<SseReader.Event> e;
+        while (!isTerminal(channel) && (e = events.next()).isPresent()) {
+          if (e.get().id() != null) {
+            last = Optional.of(e.get().id());
+          }
+          channel = progress.show(api.get("/v1/channels/" + id));
+          backoffMs = 500;
+        }
+      } catch (IOException | ApiException e) {
+        if (e instanceof ApiException a && a.status() != 0) {
+          throw e;
+        }
+      }
+      if (!isTerminal(channel)) {
+        channel = progress.show(api.get("/v1/channels/" + id));
+        if (!isTerminal(channel)) {
+          Thread.sleep(backoffMs); // the stream ended early: reconnect, a little later each time
+          backoffMs = Math.min(10_000, backoffMs * 2);
+        }
+      }
+    }
+    progress.finish();
+    return channel;
+  }
+
+  private static boolean isTerminal(JsonNode channel) {
+    return TERMINAL.contains(channel.path("status").asText());
+  }
+
+  /** The progress display of one channel: the bar, and how long the channel has been paused. */
+  private final class Progress {
+    private final ProgressBar bar;
+    private final Clock clock;
+    private long pausedSince = -1;
+
+    Progress(ProgressBar bar, Clock clock) {
+      this.bar = bar;
+      this.clock = clock;
+    }
+
+    JsonNode show(JsonNode channel) {
+      String status = channel.path("status").asText();
       boolean paused = status.endsWith("Paused");
       pausedSince = paused ? (pausedSince < 0 ? clock.millis() : pausedSince) : -1;
       String shown = headline(status, paused ? clock.millis() - pausedSince : 0);
@@ -139,15 +184,14 @@ abstract class TransferCommand extends ClientCommand {
       if (!json) {
         bar.update(moved(channel), total(channel), shown);
       }
-      if (TERMINAL.contains(channel.get("status").asText())) {
-        break;
+      return channel;
+    }
+
+    void finish() {
+      if (!json) {
+        bar.finish();
       }
-      Thread.sleep(Math.max(20, pollMillis));
     }
-    if (!json) {
-      bar.finish();
-    }
-    return channel;
   }
 
   /** Pauses this short are the normal rhythm of a paid pull (a payment is due every interval). */

@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Source;
@@ -85,6 +87,7 @@ class CliAgainstApiTest {
   @BeforeEach
   void reset() {
     node.autoOutcome = "";
+    node.journal = node::emittedJournal;
   }
 
   private static Run ferry(String... args) {
@@ -105,16 +108,7 @@ class CliAgainstApiTest {
   void pullWaitsForTheEndAndReportsWhatMoved() {
     node.autoOutcome = "complete";
 
-    Run r =
-        ferry(
-            "pull",
-            "--home",
-            home.toString(),
-            "--from",
-            FakeNode.OTHER_ADDR,
-            root(),
-            "--poll",
-            "20");
+    Run r = ferry("pull", "--home", home.toString(), "--from", FakeNode.OTHER_ADDR, root());
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("pull complete: 3.0 MiB in 12 blocks");
@@ -122,19 +116,41 @@ class CliAgainstApiTest {
   }
 
   @Test
+  void pullFollowsTheChannelsEventsAndReadsItOnlyWhenItChanges() throws Exception {
+    node.journalFollowers.set(0);
+    node.channelReads.set(0);
+    CompletableFuture<Run> pull =
+        CompletableFuture.supplyAsync(
+            () -> ferry("pull", "--home", home.toString(), "--from", FakeNode.OTHER_ADDR, root()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (node.journalFollowers.get() == 0) {
+      assertThat(pull).as("the pull ended before it followed the event stream").isNotDone();
+      assertThat(System.nanoTime()).as("the pull opens the event stream").isLessThan(deadline);
+      try {
+        pull.get(20, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillRunning) {
+        // what a pull should do while its channel has not moved
+      }
+    }
+    int readsWhileWaiting = node.channelReads.get();
+    ChannelId id = node.lastOpened;
+
+    node.completePull(id, 3 << 20, 12);
+    Run r = pull.get(60, TimeUnit.SECONDS);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("pull complete: 3.0 MiB in 12 blocks");
+    // Read when opened and for its Open event; then at most once per event of the six that end
+    // it (and once more if the Open event's read came late), however long it all takes.
+    assertThat(readsWhileWaiting).isLessThanOrEqualTo(3);
+    assertThat(node.channelReads.get() - readsWhileWaiting).isBetween(1, 7);
+  }
+
+  @Test
   void aFailedPullExitsNonZeroWithTheReason() {
     node.autoOutcome = "fail:the responder rejected the voucher";
 
-    Run r =
-        ferry(
-            "pull",
-            "--home",
-            home.toString(),
-            "--from",
-            FakeNode.OTHER_ADDR,
-            root(),
-            "--poll",
-            "20");
+    Run r = ferry("pull", "--home", home.toString(), "--from", FakeNode.OTHER_ADDR, root());
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("failed: the responder rejected the voucher");
@@ -155,9 +171,7 @@ class CliAgainstApiTest {
             root(),
             "--out",
             out.toString(),
-            "--json",
-            "--poll",
-            "20");
+            "--json");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.json().get("status").asText()).isEqualTo("Completed");

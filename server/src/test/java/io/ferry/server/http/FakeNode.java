@@ -30,12 +30,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 
 /**
  * An in-memory node for the HTTP API's tests: channels change status when asked and tell
@@ -65,8 +68,42 @@ public final class FakeNode implements NodeBackend, Manager {
   /** What a newly opened channel does on its own: nothing, complete, or fail with a reason. */
   public volatile String autoOutcome = "";
 
+  /** Every event emitted so far, as a journal holds them (offsets from 1); guards followers. */
+  private final List<JournalEvent> journaled = new ArrayList<>();
+
+  private final List<SourceQueueWithComplete<JournalEvent>> followers = new ArrayList<>();
+
+  /** How many streams read {@link #emittedJournal} while following it. */
+  public final AtomicInteger journalFollowers = new AtomicInteger();
+
+  /** The channel opened last. */
+  public volatile ChannelId lastOpened;
+
+  /** How many times a channel's state was read (what {@code GET /v1/channels/{id}} does). */
+  public final AtomicInteger channelReads = new AtomicInteger();
+
+  /** What {@code /v1/events} reads: by default the events this node emitted. */
   public volatile BiFunction<Long, Boolean, Source<JournalEvent, NotUsed>> journal =
-      (after, live) -> Source.empty();
+      this::emittedJournal;
+
+  /** The events emitted after {@code after}, then, when {@code live}, those still to come. */
+  public Source<JournalEvent, NotUsed> emittedJournal(long after, boolean live) {
+    if (!live) {
+      synchronized (journaled) {
+        return Source.from(List.copyOf(journaled)).filter(e -> e.offset() > after);
+      }
+    }
+    return Source.<JournalEvent>queue(1024, OverflowStrategy.fail())
+        .mapMaterializedValue(
+            q -> {
+              synchronized (journaled) {
+                journaled.stream().filter(e -> e.offset() > after).forEach(q::offer);
+                followers.add(q);
+              }
+              journalFollowers.incrementAndGet();
+              return NotUsed.notUsed();
+            });
+  }
 
   public static PeerId peer(int seed) {
     byte[] key = new byte[32];
@@ -222,6 +259,7 @@ public final class FakeNode implements NodeBackend, Manager {
       PeerId to, Object voucher, Cid root, Selector selector, boolean pull) {
     operations.add((pull ? "pull " : "push ") + root);
     ChannelId id = new ChannelId(SELF, to, nextTransfer.getAndIncrement());
+    lastOpened = id;
     Instant now = Instant.now();
     List<TypedVoucher> vouchers =
         voucher == null
@@ -275,6 +313,11 @@ public final class FakeNode implements NodeBackend, Manager {
     long seq = sequence.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
     ChannelEvent e = new ChannelEvent(code, message, Instant.now(), seq);
     subscribers.forEach(sub -> sub.onEvent(e, s));
+    synchronized (journaled) {
+      JournalEvent j = new JournalEvent(journaled.size() + 1, id, e, Optional.of(s.status()));
+      journaled.add(j);
+      followers.forEach(q -> q.offer(j));
+    }
     return s;
   }
 
@@ -404,6 +447,7 @@ public final class FakeNode implements NodeBackend, Manager {
 
   @Override
   public CompletionStage<ChannelState> channelState(ChannelId channelId) {
+    channelReads.incrementAndGet();
     ChannelState s = channels.get(channelId);
     return s == null
         ? CompletableFuture.failedFuture(new ChannelNotFoundException(channelId))
