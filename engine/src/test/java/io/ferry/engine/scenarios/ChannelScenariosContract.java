@@ -159,6 +159,30 @@ abstract class ChannelScenariosContract {
   }
 
   @Test
+  void aBlockMissingFromTheProvidersStoreFailsThePullSayingWhoseStoreLacksIt() throws Exception {
+    ImportResult dag = TestDags.file(bob.store, 200_000, 8192, seeds.incrementAndGet());
+    io.ferry.ipld.Cid leaf =
+        io.ferry.ipld.traversal.Traversal.walk(bob.store, dag.root(), Selectors.all())
+            .skip(10)
+            .findFirst()
+            .orElseThrow()
+            .cid();
+    bob.store.delete(leaf);
+
+    ChannelId id = pull(dag, "a leaf is gone");
+
+    ChannelState a = alice.await(id, Status.Failed);
+    ChannelState b = bob.await(id, Status.Failed);
+    // Both say the sender's store lacks the block: the puller's own store is not the one to
+    // repair ("missing from this node's store", printed by the puller, said the opposite).
+    assertThat(a.message())
+        .containsPattern("the send(er|ing peer) failed")
+        .containsPattern("block " + leaf + " is missing from the (sending node's )?store");
+    assertThat(b.message())
+        .containsPattern("block " + leaf + " is missing from the (sending node's )?store");
+  }
+
+  @Test
   void anUnknownVoucherTypeFailsTheInitiatorWithAReasonNamingTheType() throws Exception {
     ChannelId id =
         alice
