@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.TestDags;
+import io.ferry.channels.wire.DataProgress;
 import io.ferry.channels.wire.DataProgress.Direction;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.channels.wire.TransferResponse;
@@ -17,10 +18,13 @@ import io.ferry.ipld.unixfs.ImportResult;
 import io.ferry.transport.tcp.RecordingHandler;
 import io.ferry.transport.tcp.TcpSettings;
 import io.ferry.transport.tcp.frame.Frame;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The sending side of a channel on a socket-free session: what it writes for each open and each
@@ -190,7 +194,7 @@ class SendChannelTest {
     wantAll(1, open.run(), 3);
     session.inbound(new Frame.Complete(1, blocks.size()));
 
-    assertThat(handler.awaitFinished(id, java.time.Duration.ZERO).error()).isNull();
+    assertThat(handler.awaitFinished(id, Duration.ZERO).error()).isNull();
     assertThat(blockIndexes()).first().isEqualTo(3L);
     for (Direction d : List.of(Direction.QUEUED, Direction.SENT)) {
       assertThat(firstTimeBytes(d)).as("%s bytes", d).isEqualTo(dag.dagSize());
@@ -207,14 +211,14 @@ class SendChannelTest {
 
     assertThat(handler.progress.get(0).getValue())
         .isEqualTo(
-            new io.ferry.channels.wire.DataProgress(
+            new DataProgress(
                 Direction.QUEUED, 1, blocks.get(2).size(), 1, blocks.get(2).size(), 3));
     long rest = dag.dagSize() - sizeOfFirst(3);
     assertThat(firstTimeBytes(Direction.QUEUED)).isEqualTo(blocks.get(2).size() + rest);
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "the receiver holds {0} blocks")
-  @org.junit.jupiter.params.provider.ValueSource(longs = {0, 3})
+  @ParameterizedTest(name = "the receiver holds {0} blocks")
+  @ValueSource(longs = {0, 3})
   void blocksJournaledAsQueuedButNotAsWrittenCountAsSentOnceAndAsQueuedNever(long held)
       throws Exception {
     // The engine journaled blocks 0-2 as queued and only block 0 as sent, then stopped: blocks 1
@@ -224,7 +228,7 @@ class SendChannelTest {
     wantAll(1, open.run(), held);
     session.inbound(new Frame.Complete(1, blocks.size()));
 
-    assertThat(handler.awaitFinished(id, java.time.Duration.ZERO).error()).isNull();
+    assertThat(handler.awaitFinished(id, Duration.ZERO).error()).isNull();
     assertThat(firstTimeBytes(Direction.QUEUED)).isEqualTo(dag.dagSize() - sizeOfFirst(3));
     assertThat(firstTimeBlocks(Direction.QUEUED)).isEqualTo(blocks.size() - 3);
     assertThat(firstTimeBytes(Direction.SENT)).isEqualTo(dag.dagSize() - sizeOfFirst(1));
@@ -265,7 +269,7 @@ class SendChannelTest {
     wantAll(1, open.run(), 0);
     session.inbound(new Frame.Complete(1, blocks.size()));
 
-    assertThat(handler.awaitFinished(id, java.time.Duration.ZERO))
+    assertThat(handler.awaitFinished(id, Duration.ZERO))
         .isEqualTo(new RecordingHandler.Finished(true, null));
     assertThat(session.channels().send(id)).isNull();
     assertThat(handler.bytes(id, Direction.SENT)).isEqualTo(dag.dagSize());
