@@ -23,9 +23,11 @@ public final class SseReader implements Closeable {
    */
   public record Event(String id, String type, String data) {}
 
+  private final InputStream body;
   private final BufferedReader in;
 
   public SseReader(InputStream body) {
+    this.body = body;
     this.in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
   }
 
@@ -69,8 +71,17 @@ public final class SseReader implements Closeable {
     return Optional.empty();
   }
 
+  /**
+   * Closes the connection, also from another thread while {@link #next()} waits for a line: the
+   * body is closed first, which ends that wait, because closing the reader itself would first wait
+   * for the lock the blocked read holds (until the next keep-alive, or longer).
+   */
   @Override
   public void close() throws IOException {
-    in.close();
+    try {
+      body.close();
+    } finally {
+      in.close();
+    }
   }
 }
