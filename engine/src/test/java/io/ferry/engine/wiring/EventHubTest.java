@@ -135,7 +135,10 @@ class EventHubTest {
       hub.source().runWith(Sink.cancelled(), kit.system());
       CountDownLatch heard = new CountDownLatch(1);
       hub.subscribe((e, st) -> heard.countDown());
-      Thread.sleep(round % 5); // jitter, not a wait: moves close() across the stream's end
+      // Jitter, not a wait: spinning a varying while moves close() across the stream's end.
+      for (int spin = 0; spin < (round % 5) * 20_000; spin++) {
+        Thread.onSpinWait();
+      }
 
       hub.close();
 
