@@ -227,8 +227,15 @@ public final class FerryNode implements Manager {
     }
     ActorSystem<?> s = system;
     if (settings.membership().clustered()) {
-      // Leave first: sharding hands this member's channels to the others while the transport
-      // still runs, then the system stops (Pekko's coordinated shutdown), then the transport.
+      // Stop moving data first, then leave: sharding hands this member's channels to the others,
+      // and the system stops (Pekko's coordinated shutdown). A transport still running here
+      // during the hand-off finished channels whose actors had already left: their last blocks
+      // were stored, the peer completed its side, and the word of it reached no actor, so the
+      // channel restarted elsewhere and the peer refused to restart a channel it had completed
+      // (ClusterRollingRestartTest failed with "the responder rejected the restart: channel ...
+      // is Completed and cannot restart"). Closed first, the transport's channels stop where
+      // their actors last recorded them, and the member that takes them over resumes them.
+      transport.close();
       return CoordinatedShutdown.get(Adapter.toClassic(s))
           .runAll(CoordinatedShutdown.clusterLeavingReason())
           .thenCompose(done -> s.getWhenTerminated())

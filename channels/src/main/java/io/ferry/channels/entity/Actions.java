@@ -48,6 +48,12 @@ final class Actions {
 
     /** Sender: first-time bytes the channel had queued when the transport was opened. */
     long queuedAtOpen;
+
+    /**
+     * How often this incarnation closed the channel's data ({@link #closeData}): a receiving side
+     * opened before the latest close was superseded by it, and its failure is no news.
+     */
+    long dataCloses;
   }
 
   final Transient memory = new Transient();
@@ -139,12 +145,22 @@ final class Actions {
         DataRequest.of(state.channelId(), state.otherPeer(), state.baseCid(), state.selector())
             .withCountedBlocks(state.receivedBlocks())
             .withPaused(Side.of(state).hasPaused(state));
+    long closesBefore = memory.dataCloses;
     context.pipeToSelf(
         env.transport().openReceive(request),
-        (held, error) ->
-            error == null
-                ? new ChannelCommand.ReceiverReady(held, step, answerResult)
-                : new ChannelCommand.FinishData("cannot prepare to receive: " + cause(error)));
+        (held, error) -> {
+          if (error == null) {
+            return new ChannelCommand.ReceiverReady(held, step, answerResult);
+          }
+          if (memory.dataCloses != closesBefore) {
+            // Closed since (the connection dropped during a restart, a new attempt began): the
+            // transport ended this receiving side on the channel's own word. Failing the channel
+            // for it lost pulls whose peer was retiring a cluster member's duplicate connections
+            // ("cannot prepare to receive: channel ... was closed", ClusterRollingRestartTest).
+            return new ChannelCommand.ReceiverSuperseded(cause(error));
+          }
+          return new ChannelCommand.FinishData("cannot prepare to receive: " + cause(error));
+        });
   }
 
   /**
@@ -219,6 +235,7 @@ final class Actions {
   }
 
   void closeData(ChannelId id) {
+    memory.dataCloses++;
     env.transport().close(id);
   }
 

@@ -79,6 +79,12 @@ public sealed interface ChannelCommand extends CborSerializable {
   /** This side's data movement ended; {@code error} is null on success. */
   record FinishData(String error) implements ChannelCommand {}
 
+  /**
+   * A receiving side failed to open after the channel had closed its data again (a later attempt
+   * superseded it): nothing to do; {@code reason} is what the transport said.
+   */
+  record ReceiverSuperseded(String reason) implements ChannelCommand {}
+
   /** The transport queued the channel's data behind its concurrency limits. */
   record MarkQueued() implements ChannelCommand {}
 

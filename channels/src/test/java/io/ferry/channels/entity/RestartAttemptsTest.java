@@ -265,6 +265,34 @@ class RestartAttemptsTest {
     assertThat(restartRequests(alice)).isZero();
   }
 
+  @Test
+  void aReceivingSideThatAnotherAttemptClosedBeforeItOpenedDoesNotFailTheChannel() {
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id, settings(QUICK));
+    alice.holdReceives = true;
+    try {
+      kit.runCommand(new MarkDisconnected("connection reset"));
+      pass(QUICK.backoffMin());
+      Poll.until(WAIT, "the restart's receiving side", () -> alice.heldReceives.size() == 1);
+      // The connection drops during the restart (a cluster member's duplicate connection retired
+      // by the peer): the attempt fails and closes the data, then the transport tells that the
+      // receiving side it was opening is closed.
+      kit.runCommand(new MarkDisconnected("closed by the peer"));
+      until(kit, "the failed attempt", s -> s.restartAttempts() == 1);
+      alice.heldReceives.get(0).completeExceptionally(new IllegalStateException("was closed"));
+
+      pass(QUICK.backoff(1));
+      Poll.until(WAIT, "the next attempt", () -> alice.heldReceives.size() == 2);
+      alice.heldReceives.get(1).complete(0L);
+      Poll.until(WAIT, "its restart request", () -> restartRequests(alice) == 1);
+      var answered = kit.runCommand(restartAnswer(id));
+      assertThat(answered.state().channel().status()).isEqualTo(Status.Ongoing);
+      assertThat(answered.state().channel().stalled()).isFalse();
+    } finally {
+      alice.holdReceives = false;
+    }
+  }
+
   // ---- helpers ----
 
   /** Moves the actors' clock on: the timers due by then fire. */

@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A transport that moves nothing and remembers every call, for unit tests of the channel actor.
  * Sends (and messages sent with an open) succeed unless {@link #failSends} is set; {@code
- * openReceive} answers {@link #held}.
+ * openReceive} answers {@link #held}, or, while {@link #holdReceives} is set, not yet: its answer
+ * waits in {@link #heldReceives} for the test to give.
  */
 public final class RecordingTransport implements DataTransport {
   /** A message sent to a peer. */
@@ -28,6 +29,8 @@ public final class RecordingTransport implements DataTransport {
   public final List<String> calls = new CopyOnWriteArrayList<>();
   public volatile long held;
   public volatile boolean failSends;
+  public volatile boolean holdReceives;
+  public final List<CompletableFuture<Long>> heldReceives = new CopyOnWriteArrayList<>();
   public volatile TransportHandler handler;
 
   public RecordingTransport(PeerId self) {
@@ -57,6 +60,11 @@ public final class RecordingTransport implements DataTransport {
   public CompletionStage<Long> openReceive(DataRequest request) {
     receives.add(request);
     calls.add("openReceive " + request.channelId());
+    if (holdReceives) {
+      CompletableFuture<Long> answer = new CompletableFuture<>();
+      heldReceives.add(answer);
+      return answer;
+    }
     return CompletableFuture.completedFuture(held);
   }
 

@@ -90,7 +90,10 @@ class ClusterChannelsTest {
     for (int i = 0; i < ids.size(); i++) {
       // Read through another member than the one that opened it.
       ApiClient reader = cluster.member((i + 1) % 3).api();
-      assertThat(awaitEnd(reader, ids.get(i))).as(ids.get(i)).isEqualTo("Completed");
+      String id = ids.get(i);
+      assertThat(awaitEnd(reader, id))
+          .as(() -> ChannelReport.of(id, withPeers(provider)))
+          .isEqualTo("Completed");
     }
     assertThat(hostsConnectedTo(provider)).as("members connected to the provider").isEqualTo(1);
     String host = servingAddress(provider);
@@ -113,14 +116,23 @@ class ClusterChannelsTest {
       ids.add(open(visitor.api(), "push", "to", at, visitorFile));
     }
     for (String id : ids) {
-      assertThat(awaitEnd(visitor.api(), id)).as(id).isEqualTo("Completed");
+      assertThat(awaitEnd(visitor.api(), id))
+          .as(() -> ChannelReport.of(id, withPeers(visitor)))
+          .isEqualTo("Completed");
       assertThat(awaitEnd(cluster.member(0).api(), id))
-          .as(id + " in the cluster")
+          .as(() -> "in the cluster: " + ChannelReport.of(id, withPeers(visitor)))
           .isEqualTo("Completed");
     }
   }
 
   // ---- helpers ----
+
+  /** The running members and {@code peer}, to tell where a channel stands. */
+  private List<MemberJvm> withPeers(MemberJvm peer) {
+    List<MemberJvm> nodes = new ArrayList<>(cluster.running());
+    nodes.add(peer);
+    return nodes;
+  }
 
   private String open(ApiClient api, String kind, String field, String peer, String root) {
     Map<String, Object> body = new LinkedHashMap<>();

@@ -178,6 +178,23 @@ public final class PeerOwnership implements TransportHandler {
 
   /** Completes once the shard runs nowhere but here, another member claimed it, or at deadline. */
   private CompletionStage<Void> awaitHere(String shard, long deadline) {
+    return locations
+        .getShardLocations()
+        .thenCompose(
+            l -> {
+              var claimed = l.getShardLocations().get(shard);
+              if (claimed != null && !self.equals(claimed.address())) {
+                // Another member claimed the peer since: its connection wins, this one's calls go
+                // through (to wherever the shard is) and reconcile drops this connection. Waiting
+                // out the claim limit kept two members connected to the peer for 30 s, and the
+                // peer kept retiring the newer member's connections until its channels gave up.
+                return CompletableFuture.completedFuture(null);
+              }
+              return awaitMoved(shard, deadline);
+            });
+  }
+
+  private CompletionStage<Void> awaitMoved(String shard, long deadline) {
     return stats()
         .thenCompose(
             stats -> {

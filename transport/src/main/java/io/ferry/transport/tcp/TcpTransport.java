@@ -262,6 +262,10 @@ public final class TcpTransport implements DataTransport, TransportContext {
         && (r.type() == MessageType.NEW || r.type() == MessageType.RESTART)) {
       admission.rejected(new ChannelId(to, self(), r.transferId()));
     }
+    if (closed) {
+      sent.completeExceptionally(new IllegalStateException("the transport is closed"));
+      return sent;
+    }
     sessionFor(to).tell(new SessionCommand.SendMessage(message, sent));
     return sent;
   }
@@ -270,6 +274,12 @@ public final class TcpTransport implements DataTransport, TransportContext {
   public CompletionStage<Long> openReceive(DataRequest request) {
     CompletableFuture<Long> held = new CompletableFuture<>();
     if (!register(request, held)) {
+      return held;
+    }
+    if (closed) {
+      // The node is stopping, and its channel actors with it: a failure here would fail the
+      // channel for the node's own stop (a clustered member closes its transport before it hands
+      // its channels over), so the channel just waits, to be resumed where it is taken over.
       return held;
     }
     admission.opened(request.channelId());
@@ -286,6 +296,10 @@ public final class TcpTransport implements DataTransport, TransportContext {
             handler.onDataFinished(request.channelId(), true, e.getMessage());
             return null;
           });
+      return sent;
+    }
+    if (closed) {
+      sent.completeExceptionally(new IllegalStateException("the transport is closed"));
       return sent;
     }
     admission.opened(request.channelId());
