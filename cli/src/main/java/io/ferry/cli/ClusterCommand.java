@@ -26,7 +26,7 @@ public final class ClusterCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Lists the members as the running node sees them: address, status, reachability,",
-        "roles; marks the leader, the oldest member (it hosts the channel index) and this one."
+        "roles; marks the leader, the oldest member (it restarts a leaver's channels) and this one."
       })
   static final class Status extends ClientCommand {
     @Option(names = "--json", description = "Print JSON.")

@@ -26,9 +26,10 @@ import io.ferry.engine.cluster.Departures;
 import io.ferry.engine.cluster.PeerOwnership;
 import io.ferry.engine.cluster.PeerShards;
 import io.ferry.engine.wiring.ChannelDirectory;
-import io.ferry.engine.wiring.ChannelIndex;
+import io.ferry.engine.wiring.ChannelReadModel;
 import io.ferry.engine.wiring.DroppedCommands;
 import io.ferry.engine.wiring.EventHub;
+import io.ferry.engine.wiring.ReadModelCheckpoints;
 import io.ferry.engine.wiring.TransferIds;
 import io.ferry.engine.wiring.TransportRouter;
 import io.ferry.ipld.Cid;
@@ -61,10 +62,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * A Ferry node: the {@link Manager} API on top of an actor system that journals channels (LevelDB
  * under the node's data directory by default) and reaches every channel through Cluster Sharding:
  * by default a cluster of one that joins itself; in clustered mode a member of a cluster whose
- * members share a PostgreSQL journal, with the channel index as a cluster singleton. The transport
- * is handed in; validators are registered on the node's {@link VoucherRegistry}. On start the node
- * wakes every channel that was not finished and restarts it (in clustered mode only the member that
- * starts the cluster does, and the oldest member does whenever another member leaves).
+ * members share a PostgreSQL journal. Which channels exist is its {@link ChannelReadModel},
+ * projected from the journal. The transport is handed in; validators are registered on the node's
+ * {@link VoucherRegistry}. On start the node wakes every channel that was not finished and restarts
+ * it (in clustered mode only the member that starts the cluster does, and the oldest member does
+ * whenever another member leaves).
  *
  * <p>An embedder hands the node the {@link ActorSystem} it runs on, created with {@link
  * #systemConfig(NodeSettings)} (and the transport's settings, when the transport runs on the same
@@ -74,6 +76,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * the node.
  */
 public final class FerryNode implements Manager {
+  /** The file in the node's data directory that keeps the channel read model's checkpoint. */
+  public static final String READ_MODEL_FILE = "channel-read-model.bin";
+
   private final NodeSettings settings;
   private final DataTransport transport;
   private final VoucherRegistry registry;
@@ -84,6 +89,7 @@ public final class FerryNode implements Manager {
       state -> CompletableFuture.completedFuture(null);
   private volatile ActorSystem<?> system;
   private volatile ChannelDirectory channels;
+  private volatile ChannelReadModel readModel;
   private volatile PeerOwnership ownership;
 
   public FerryNode(NodeSettings settings, DataTransport transport) {
@@ -133,10 +139,12 @@ public final class FerryNode implements Manager {
         .thenCompose(ok -> begin());
   }
 
-  /** Once the journal is ready: the index, the cluster, sharding, the transport, then resume. */
+  /** Once the journal is ready: the read model, the cluster, sharding, the transport, resume. */
   private synchronized CompletionStage<Void> begin() {
-    ActorRef<ChannelIndex.Command> index =
-        settings.membership().startOncePerCluster(system, ChannelIndex.create(), "channel-index");
+    ChannelReadModel model =
+        ChannelReadModel.start(
+            system, ReadModelCheckpoints.in(settings.home().resolve(READ_MODEL_FILE), system));
+    readModel = model;
     ActorRef<Dropped> dropped =
         system.systemActorOf(DroppedCommands.create(), "dropped-commands", Props.empty());
     system.eventStream().tell(new EventStream.Subscribe<>(Dropped.class, dropped));
@@ -146,8 +154,7 @@ public final class FerryNode implements Manager {
         .registerOnMemberUp(() -> up.complete(null));
     ClusterSharding sharding = ClusterSharding.get(system);
     ChannelDirectory directory =
-        new ChannelDirectory(
-            system, sharding, index, settings.askTimeout(), settings.journal().describe());
+        new ChannelDirectory(sharding, model, settings.askTimeout(), settings.journal().describe());
     ChannelEnvironment env =
         new ChannelEnvironment(
             peerId(),
@@ -226,6 +233,9 @@ public final class FerryNode implements Manager {
       return CompletableFuture.completedFuture(null);
     }
     ActorSystem<?> s = system;
+    if (readModel != null) {
+      readModel.close();
+    }
     if (settings.membership().clustered()) {
       // Stop moving data first, then leave: sharding hands this member's channels to the others,
       // and the system stops (Pekko's coordinated shutdown). A transport still running here
@@ -281,6 +291,15 @@ public final class FerryNode implements Manager {
    */
   public void onCleanup(Function<ChannelState, CompletionStage<Void>> hook) {
     this.cleanupHook = hook;
+  }
+
+  /**
+   * Which channels exist, and in which state, projected from the journal: listing, counts and
+   * metrics read it without waking a channel actor.
+   */
+  public ChannelReadModel channelReadModel() {
+    requireStarted();
+    return readModel;
   }
 
   /** The cluster as this member sees it. */

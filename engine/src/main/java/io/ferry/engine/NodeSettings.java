@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link FerryNode} runs: its data directory (journal, snapshots and the channel index live
- * under it), the channels' timeouts, how long an idle channel stays in memory, how far a subscriber
- * may fall behind, any extra Pekko settings, where channels are journaled, and whether the node is
- * a cluster of one or a member of a cluster.
+ * How a {@link FerryNode} runs: its data directory (journal, snapshots and the channel read model's
+ * checkpoint live under it), the channels' timeouts, how long an idle channel stays in memory, how
+ * far a subscriber may fall behind, any extra Pekko settings, where channels are journaled, and
+ * whether the node is a cluster of one or a member of a cluster.
  *
  * @param home the node's data directory
  * @param channels timeouts and snapshot interval of every channel

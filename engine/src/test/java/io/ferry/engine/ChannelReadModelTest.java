@@ -75,30 +75,165 @@ class ChannelReadModelTest {
 
     try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
       Set<ChannelId> purged = ConcurrentHashMap.newKeySet();
-      ChannelReadModel model = ChannelReadModel.start(client.system(), purged::contains);
-      List<ChannelState> listed = model.channels().toCompletableFuture().get(30, SECONDS);
+      ChannelReadModel model = client.node().channelReadModel();
+      List<ChannelState> listed =
+          model.channels(purged::contains).toCompletableFuture().get(30, SECONDS);
 
       assertThat(listed).containsExactlyInAnyOrderElementsOf(before.values());
       assertThat(awake(client.system()))
           .as("channel actors running after the listing")
           .doesNotContainAnyElementsOf(ids(before.keySet()));
-      assertThat(model.counts().toCompletableFuture().get(30, SECONDS))
+      assertThat(model.counts(purged::contains).toCompletableFuture().get(30, SECONDS))
           .isEqualTo(Map.of(Status.Completed, 3));
 
       ChannelId gone = new ArrayList<>(before.keySet()).get(0);
       purged.add(gone);
-      assertThat(model.channels().toCompletableFuture().get(30, SECONDS))
+      assertThat(model.channels(purged::contains).toCompletableFuture().get(30, SECONDS))
           .extracting(ChannelState::channelId)
           .hasSize(2)
           .doesNotContain(gone);
-      assertThat(model.counts().toCompletableFuture().get(30, SECONDS))
+      assertThat(model.counts(purged::contains).toCompletableFuture().get(30, SECONDS))
           .isEqualTo(Map.of(Status.Completed, 2));
 
       // The probe sees a woken actor: asking the channel itself, as listings used to, wakes it.
       ChannelId asked = new ArrayList<>(before.keySet()).get(1);
       client.node().channelState(asked).toCompletableFuture().get(30, SECONDS);
       assertThat(awake(client.system())).contains(asked.toString());
-      model.close();
+
+      // The read model is the one record of which channels exist: the journal holds the
+      // channels' own events and nothing else (no index written beside them; LevelDB's own
+      // copies of tagged events sit under "$$$<tag>").
+      assertThat(persistenceIds(client.system()))
+          .containsExactlyInAnyOrderElementsOf(
+              before.keySet().stream()
+                  .map(id -> ChannelEntity.persistenceId(id).id())
+                  .collect(Collectors.toSet()));
+    }
+  }
+
+  private static List<String> persistenceIds(ActorSystem<?> system) throws Exception {
+    return ((org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery)
+            ChannelReadModel.readJournal(system))
+        .currentPersistenceIds()
+        .filter(id -> !id.startsWith("$$$"))
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system)
+        .toCompletableFuture()
+        .get(30, SECONDS);
+  }
+
+  @Test
+  void aRestartedNodeResumesTheTagFromItsCheckpointAndStillListsEveryChannel() throws Exception {
+    Path clientHome = dir.resolve("client");
+    Map<ChannelId, ChannelState> before = pullThree(clientHome);
+
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      ChannelReadModel model = client.node().channelReadModel();
+      List<ChannelState> listed = model.channels().toCompletableFuture().get(30, SECONDS);
+
+      assertThat(listed).containsExactlyInAnyOrderElementsOf(before.values());
+      assertThat(model.resumedFrom()).as("the tag offset the start resumed from").isPositive();
+      assertThat(model.replayedAtStart())
+          .as("channel events replayed at the start (all were in the checkpoint)")
+          .isZero();
+    }
+
+    // Without the checkpoint the same start replays the whole tag and lists the same channels.
+    java.nio.file.Files.delete(clientHome.resolve(FerryNode.READ_MODEL_FILE));
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      ChannelReadModel model = client.node().channelReadModel();
+      assertThat(model.channels().toCompletableFuture().get(30, SECONDS))
+          .containsExactlyInAnyOrderElementsOf(before.values());
+      assertThat(model.resumedFrom()).isZero();
+      assertThat(model.replayedAtStart()).isGreaterThanOrEqualTo(3 * 5);
+    }
+  }
+
+  @Test
+  void aChannelThatEndedAfterTheLastCheckpointIsReplayedFromTheOffsetOn() throws Exception {
+    Path clientHome = dir.resolve("client");
+    Map<ChannelId, ChannelState> before = pullThree(clientHome);
+    Path checkpoint = clientHome.resolve(FerryNode.READ_MODEL_FILE);
+    // Keep the checkpoint as it was after the first start only: the third start must replay
+    // what the second one added after it, from the first one's offset on.
+    byte[] afterTwo = java.nio.file.Files.readAllBytes(checkpoint);
+    Map<ChannelId, ChannelState> more = new java.util.HashMap<>(before);
+    try (EmbeddedNode provider = EmbeddedNode.start(dir.resolve("provider"), 1)) {
+      try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+        client.meet(provider);
+        ChannelState added = pull(client, provider, 200_000);
+        more.put(added.channelId(), added);
+      }
+    }
+    java.nio.file.Files.write(checkpoint, afterTwo);
+
+    long replayed;
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      ChannelReadModel model = client.node().channelReadModel();
+      assertThat(model.channels().toCompletableFuture().get(30, SECONDS))
+          .containsExactlyInAnyOrderElementsOf(more.values());
+      assertThat(model.resumedFrom()).isPositive();
+      replayed = model.replayedAtStart();
+    }
+    java.nio.file.Files.delete(checkpoint);
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      ChannelReadModel model = client.node().channelReadModel();
+      assertThat(model.channels().toCompletableFuture().get(30, SECONDS))
+          .containsExactlyInAnyOrderElementsOf(more.values());
+      assertThat(replayed)
+          .as("events replayed from the old checkpoint: the fourth channel's, not the others'")
+          .isPositive()
+          .isLessThan(model.replayedAtStart());
+    }
+  }
+
+  /** Three completed pulls by a client living in {@code clientHome}; their final states. */
+  private Map<ChannelId, ChannelState> pullThree(Path clientHome) throws Exception {
+    Map<ChannelId, ChannelState> before = new ConcurrentHashMap<>();
+    try (EmbeddedNode provider = EmbeddedNode.start(dir.resolve("provider"), 1)) {
+      try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+        client.meet(provider);
+        for (int i = 0; i < 3; i++) {
+          ChannelState state = pull(client, provider, 100_000 + i);
+          before.put(state.channelId(), state);
+        }
+      }
+    }
+    return before;
+  }
+
+  /** A pull of a new DAG of {@code size} bytes, once it completed. */
+  private static ChannelState pull(EmbeddedNode client, EmbeddedNode provider, int size)
+      throws Exception {
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    ImportResult dag = TestDags.file(provider.store(), size, 16_384, size % 97);
+    java.util.concurrent.atomic.AtomicReference<ChannelId> opened =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    var unsubscribe =
+        client
+            .node()
+            .subscribeToEvents(
+                (event, state) -> {
+                  if (state.status().isTerminal() && state.channelId().equals(opened.get())) {
+                    ended.complete(state.status());
+                  }
+                });
+    try {
+      ChannelId id =
+          client
+              .node()
+              .openPullDataChannel(provider.node().peerId(), null, dag.root(), Selectors.all())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      opened.set(id);
+      Status status =
+          client.node().channelState(id).toCompletableFuture().get(30, SECONDS).status();
+      if (!status.isTerminal()) {
+        status = ended.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(status).isEqualTo(Status.Completed);
+      return client.node().channelState(id).toCompletableFuture().get(30, SECONDS);
+    } finally {
+      unsubscribe.unsubscribe();
     }
   }
 

@@ -90,7 +90,7 @@ class ClusterFormationTest {
           .as(m.name() + " saw " + oldest + " leave, it did not find it unreachable and down it")
           .doesNotContain("SBR took decision");
       assertThat(m.api().get("/v1/channels").isArray())
-          .as("the channel index, a singleton that lived on the leaver, answers from " + m.name())
+          .as("the channel listing, read from the shared journal, answers from " + m.name())
           .isTrue();
     }
   }

@@ -20,7 +20,7 @@ import org.apache.pekko.cluster.typed.Cluster;
  * @param clustered whether the node is a member of a real cluster (else a cluster of one)
  * @param self this member's address ({@code pekko://ferry@host:port})
  * @param leader the leader's address, or null while there is none
- * @param oldest the oldest member that is up (it hosts the channel index), or null
+ * @param oldest the oldest member that is up (it restarts a departed member's channels), or null
  * @param members every member this one knows of, oldest first
  */
 public record ClusterView(

@@ -9,15 +9,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
-import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * How a node's actor system takes part in a Pekko cluster. Channels are always reached through
@@ -48,13 +43,6 @@ public sealed interface Membership {
   /** Asks the cluster to take this system in (itself alone, or through the seed nodes). */
   void join(ActorSystem<?> system);
 
-  /**
-   * Starts {@code behavior} once per cluster: a plain system actor when alone, a cluster singleton
-   * (on the oldest member, handed over when it leaves) when clustered. The reference reaches it
-   * from any member.
-   */
-  <T> ActorRef<T> startOncePerCluster(ActorSystem<?> system, Behavior<T> behavior, String name);
-
   /** Whether this node shares its channels with other members. */
   boolean clustered();
 
@@ -74,12 +62,6 @@ public sealed interface Membership {
     public void join(ActorSystem<?> system) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
-
-    @Override
-    public <T> ActorRef<T> startOncePerCluster(
-        ActorSystem<?> system, Behavior<T> behavior, String name) {
-      return system.systemActorOf(behavior, name, Props.empty());
     }
 
     @Override
@@ -174,12 +156,6 @@ public sealed interface Membership {
     @Override
     public void join(ActorSystem<?> system) {
       Cluster.get(system).manager().tell(new JoinSeedNodes(seedNodes));
-    }
-
-    @Override
-    public <T> ActorRef<T> startOncePerCluster(
-        ActorSystem<?> system, Behavior<T> behavior, String name) {
-      return ClusterSingleton.get(system).init(SingletonActor.of(behavior, name));
     }
 
     @Override

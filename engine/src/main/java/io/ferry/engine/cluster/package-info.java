@@ -2,8 +2,7 @@
  * How a node takes part in a Pekko cluster. {@link io.ferry.engine.cluster.Membership} is either a
  * cluster of one (the embedded default) or a member of a real cluster (clustered mode: fixed host
  * and port, seed nodes, split-brain resolver, a shared PostgreSQL journal); it renders the remoting
- * settings, joins, and starts what must run once per cluster (the channel index, as a singleton
- * when clustered). In clustered mode channels are sharded by remote peer ({@link
+ * settings and joins. In clustered mode channels are sharded by remote peer ({@link
  * io.ferry.engine.cluster.PeerShards}) and a peer's shard follows the member holding its connection
  * ({@link io.ferry.engine.cluster.PeerOwnership}). {@link io.ferry.engine.cluster.Departures} lets
  * the oldest member restart the channels of a member that left; {@link

@@ -18,47 +18,37 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * A started node's channels: reaches each through Cluster Sharding, keeps the durable {@link
- * ChannelIndex} and the in-memory set of live channels in step with what channels report, and wakes
- * the listed channels after a start. The node's {@code Manager} methods are thin calls into this.
+ * A started node's channels: reaches each through Cluster Sharding and wakes the unfinished ones
+ * after a start. Which channels exist is the {@link ChannelReadModel}'s answer alone (projected
+ * from the journal), fed here with what channels publish. The node's {@code Manager} methods are
+ * thin calls into this.
  */
 public final class ChannelDirectory {
-  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
-  private final ActorRef<ChannelIndex.Command> index;
+  private final ChannelReadModel model;
   private final Duration askTimeout;
   private final String journal;
-  private final Set<ChannelId> live = ConcurrentHashMap.newKeySet();
 
   /**
-   * @param journal the journal's description, for the error when the index does not answer
+   * @param journal the journal's description, for the error when its channels cannot be read
    */
   public ChannelDirectory(
-      ActorSystem<?> system,
-      ClusterSharding sharding,
-      ActorRef<ChannelIndex.Command> index,
-      Duration askTimeout,
-      String journal) {
-    this.system = system;
+      ClusterSharding sharding, ChannelReadModel model, Duration askTimeout, String journal) {
     this.sharding = sharding;
-    this.index = index;
+    this.model = model;
     this.askTimeout = askTimeout;
     this.journal = journal;
   }
 
-  /** The channels this node knows are not finished, as of now. */
+  /** The channels that are not finished, as of now. */
   public Set<ChannelId> live() {
-    return Set.copyOf(live);
+    return model.unfinished();
   }
 
   /** Asks the channel; a receipt gives its state, anything else fails with the reason. */
@@ -119,58 +109,42 @@ public final class ChannelDirectory {
   }
 
   /**
-   * Learns every channel the index lists and, with {@code restart}, wakes each one; each restarts
-   * by its role (or finishes cleanup).
+   * Once the read model caught up with the journal and with {@code restart}, wakes every unfinished
+   * channel; each restarts by its role (or finishes cleanup).
    */
   public CompletionStage<Void> resume(boolean restart) {
     return listed()
         .exceptionally(
             e -> {
               throw new CompletionException(
-                  new IllegalStateException("the " + journal + " did not answer: " + e, e));
+                  new IllegalStateException(
+                      "the channels of the " + journal + " cannot be read: " + e, e));
             })
         .thenAccept(
             ids -> {
-              live.addAll(ids);
-              if (!restart) {
-                return;
-              }
-              for (ChannelId id : ids) {
-                entity(id)
-                    .<ChannelReply>ask(ChannelCommand.Restart::new, askTimeout)
-                    .thenAccept(
-                        reply -> {
-                          if (reply instanceof ChannelReply.Unknown) {
-                            forget(id);
-                          }
-                        });
+              if (restart) {
+                ids.forEach(
+                    id -> entity(id).<ChannelReply>ask(ChannelCommand.Restart::new, askTimeout));
               }
             });
   }
 
   /**
-   * What channels tell this node: registration in the index first, events to {@code hub}, cleanup
-   * to {@code cleanup}, ends out of the index.
+   * What channels tell this node: their states to the read model and, with their events, to {@code
+   * hub}; cleanup to {@code cleanup}. A channel needs no registration: its first event makes it
+   * known.
    */
   public ChannelListener listener(
       EventHub hub, Function<ChannelState, CompletionStage<Void>> cleanup) {
     return new ChannelListener() {
       @Override
       public CompletionStage<Void> register(ChannelId channelId) {
-        return AskPattern.<ChannelIndex.Command, Done>ask(
-                index,
-                replyTo -> new ChannelIndex.Add(channelId, replyTo),
-                Duration.ofSeconds(15),
-                system.scheduler())
-            .thenApply(
-                d -> {
-                  live.add(channelId);
-                  return null;
-                });
+        return CompletableFuture.completedFuture(null);
       }
 
       @Override
       public void published(ChannelEvent event, ChannelState state) {
+        model.update(state);
         hub.publish(event, state);
       }
 
@@ -180,25 +154,16 @@ public final class ChannelDirectory {
       }
 
       @Override
-      public void ended(ChannelId channelId) {
-        forget(channelId);
-      }
+      public void ended(ChannelId channelId) {}
     };
   }
 
-  /** The unfinished channels the durable index lists (every member's). */
+  /** The unfinished channels (every member's), once the read model caught up with the journal. */
   public CompletionStage<Set<ChannelId>> listed() {
-    return AskPattern.<ChannelIndex.Command, ChannelIndex.Listing>ask(
-            index, ChannelIndex.List::new, askTimeout, system.scheduler())
-        .thenApply(ChannelIndex.Listing::channelIds);
+    return model.ready().thenApply(ok -> model.unfinished());
   }
 
   private EntityRef<ChannelCommand> entity(ChannelId id) {
     return sharding.entityRefFor(ChannelEntity.TYPE_KEY, id.toString());
-  }
-
-  private void forget(ChannelId id) {
-    live.remove(id);
-    index.tell(new ChannelIndex.Remove(id));
   }
 }

@@ -6,16 +6,20 @@ import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.channels.entity.EntityState;
 import io.ferry.channels.entity.JournalEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
@@ -30,13 +34,17 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Every channel this node's journal holds, as a read model projected from the channel entity's
- * tagged event stream (Pekko Persistence Query, {@code eventsByTag}) with the same pure fold the
- * entity recovers with ({@link EntityState#apply}). Listing, counts and metrics read it, so they
- * never wake a channel actor: after a restart it replays the tag from the start, then follows it
- * live. A node feeds it the states its channels publish as well ({@link #update}), so a listing
- * taken right after an event already shows it; of two states of a channel the later one wins.
- * Channels that {@code gone} names (purged ones) are left out.
+ * Which channels exist, and in which state: the node's one answer to that, projected from the
+ * channel entity's tagged event stream (Pekko Persistence Query, {@code eventsByTag}) with the same
+ * pure fold the entity recovers with ({@link EntityState#apply}). Listing, counts, metrics, the
+ * channels a start wakes and the channels a peer's connection concerns all read it, so none of them
+ * wakes a channel actor. The node feeds it the states its channels publish as well ({@link
+ * #update}), so a listing taken right after an event already shows it; of two states of a channel
+ * the later one wins.
+ *
+ * <p>Start-up does not replay the whole tag: the model keeps its projection and the tag offset it
+ * reached in a {@link ReadModelCheckpoints checkpoint} (written after it caught up, every few
+ * seconds while events arrive, and when it closes) and resumes the tag from that offset.
  */
 public final class ChannelReadModel implements AutoCloseable {
   /** The read journal of Pekko's LevelDB journal. */
@@ -46,30 +54,45 @@ public final class ChannelReadModel implements AutoCloseable {
   public static final String JDBC = "jdbc-read-journal";
 
   private static final String CHANNEL_PREFIX = ChannelEntity.TYPE_KEY.name() + "|";
+  private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(5);
 
   private final Map<ChannelId, ChannelState> folded = new ConcurrentHashMap<>();
   private final Map<ChannelId, Long> foldedTo = new ConcurrentHashMap<>();
   private final Map<ChannelId, ChannelState> latest = new ConcurrentHashMap<>();
-  private final Predicate<ChannelId> gone;
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-  private final AtomicLong offset = new AtomicLong();
+  private final ReadModelCheckpoints checkpoints;
+  private final long resumedFrom;
+  private long offset;
+  private long savedOffset;
+  private boolean saved;
+  private long replayedAtStart;
+  private boolean replaying = true;
   private volatile UniqueKillSwitch live;
+  private volatile Cancellable saving;
   private volatile boolean closed;
 
-  private ChannelReadModel(Predicate<ChannelId> gone) {
-    this.gone = gone;
+  private ChannelReadModel(ReadModelCheckpoints checkpoints) {
+    this.checkpoints = checkpoints;
+    ReadModelCheckpoints.Checkpoint saved = checkpoints.load();
+    for (ChannelState state : saved.channels()) {
+      folded.put(state.channelId(), state);
+      latest.put(state.channelId(), state);
+    }
+    saved.sequenceNrs().forEach((id, nr) -> foldedTo.put(ChannelId.parse(id), nr));
+    this.offset = saved.offset();
+    this.savedOffset = saved.offset();
+    this.resumedFrom = saved.offset();
   }
 
   /**
-   * Replays the channel tag of {@code system}'s journal, then follows it.
-   *
-   * @param gone channels to leave out (purged ones), asked at every read
+   * Resumes the channel tag of {@code system}'s journal from the checkpoint {@code checkpoints}
+   * holds (from the start without one), then follows it.
    */
-  public static ChannelReadModel start(ActorSystem<?> system, Predicate<ChannelId> gone) {
-    ChannelReadModel model = new ChannelReadModel(gone);
+  public static ChannelReadModel start(ActorSystem<?> system, ReadModelCheckpoints checkpoints) {
+    ChannelReadModel model = new ChannelReadModel(checkpoints);
     ReadJournal journal = readJournal(system);
     ((CurrentEventsByTagQuery) journal)
-        .currentEventsByTag(ChannelEntity.EVENT_TAG, Offset.noOffset())
+        .currentEventsByTag(ChannelEntity.EVENT_TAG, Offset.sequence(model.resumedFrom))
         .runWith(Sink.foreach(model::project), system)
         .whenComplete(
             (done, error) -> {
@@ -77,10 +100,16 @@ public final class ChannelReadModel implements AutoCloseable {
                 model.caughtUp.completeExceptionally(error);
                 return;
               }
-              model.caughtUp.complete(null);
+              model.caughtUpNow();
               model.follow(system, (EventsByTagQuery) journal);
             });
     return model;
+  }
+
+  private synchronized void caughtUpNow() {
+    replaying = false;
+    saveCheckpoint();
+    caughtUp.complete(null);
   }
 
   private synchronized void follow(ActorSystem<?> system, EventsByTagQuery journal) {
@@ -89,10 +118,18 @@ public final class ChannelReadModel implements AutoCloseable {
     }
     live =
         journal
-            .eventsByTag(ChannelEntity.EVENT_TAG, Offset.sequence(offset.get()))
+            .eventsByTag(ChannelEntity.EVENT_TAG, Offset.sequence(offset))
             .viaMat(KillSwitches.single(), Keep.right())
             .toMat(Sink.foreach(this::project), Keep.left())
             .run(system);
+    saving =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                CHECKPOINT_EVERY,
+                CHECKPOINT_EVERY,
+                this::saveCheckpoint,
+                system.executionContext());
   }
 
   /**
@@ -105,9 +142,9 @@ public final class ChannelReadModel implements AutoCloseable {
     return PersistenceQuery.get(system).getReadJournalFor(ReadJournal.class, id);
   }
 
-  private void project(EventEnvelope envelope) {
+  private synchronized void project(EventEnvelope envelope) {
     if (envelope.offset() instanceof Sequence s) {
-      offset.accumulateAndGet(s.value(), Math::max);
+      offset = Math.max(offset, s.value());
     }
     if (!envelope.persistenceId().startsWith(CHANNEL_PREFIX)
         || !(envelope.event() instanceof JournalEvent event)) {
@@ -115,7 +152,10 @@ public final class ChannelReadModel implements AutoCloseable {
     }
     ChannelId id = ChannelId.parse(envelope.persistenceId().substring(CHANNEL_PREFIX.length()));
     if (envelope.sequenceNr() <= foldedTo.getOrDefault(id, 0L)) {
-      return; // the live stream may start with the replay's last event
+      return; // a stream resumed at an offset may start with the last event it already has
+    }
+    if (replaying) {
+      replayedAtStart++;
     }
     foldedTo.put(id, envelope.sequenceNr());
     ChannelState before = folded.get(id);
@@ -132,14 +172,24 @@ public final class ChannelReadModel implements AutoCloseable {
         (known, next) -> next.updatedAt().isBefore(known.updatedAt()) ? known : next);
   }
 
+  /** Completes once the journal's channels have been replayed (from the checkpoint on). */
+  public CompletionStage<Void> ready() {
+    return caughtUp;
+  }
+
   /** Every channel, in channel-id order, once the journal's channels have been replayed. */
   public CompletionStage<List<ChannelState>> channels() {
+    return channels(id -> false);
+  }
+
+  /** Every channel but those {@code leaveOut} names, in channel-id order. */
+  public CompletionStage<List<ChannelState>> channels(Predicate<ChannelId> leaveOut) {
     return caughtUp.thenApply(
         ok -> {
           List<ChannelState> all = new ArrayList<>();
           latest.forEach(
               (id, state) -> {
-                if (!gone.test(id)) {
+                if (!leaveOut.test(id)) {
                   all.add(state);
                 }
               });
@@ -148,9 +198,26 @@ public final class ChannelReadModel implements AutoCloseable {
         });
   }
 
+  /** The channel's latest known state; empty when the journal holds no channel of that id. */
+  public Optional<ChannelState> channel(ChannelId id) {
+    return Optional.ofNullable(latest.get(id));
+  }
+
+  /** The channels that are not terminal, as of now (nothing before the replay caught up). */
+  public Set<ChannelId> unfinished() {
+    Set<ChannelId> ids = new TreeSet<>(Comparator.comparing(ChannelId::toString));
+    latest.forEach(
+        (id, state) -> {
+          if (!state.status().isTerminal()) {
+            ids.add(id);
+          }
+        });
+    return ids;
+  }
+
   /** How many channels are in each status, once the journal's channels have been replayed. */
-  public CompletionStage<Map<Status, Integer>> counts() {
-    return channels()
+  public CompletionStage<Map<Status, Integer>> counts(Predicate<ChannelId> leaveOut) {
+    return channels(leaveOut)
         .thenApply(
             all -> {
               Map<Status, Integer> counts = new EnumMap<>(Status.class);
@@ -159,11 +226,42 @@ public final class ChannelReadModel implements AutoCloseable {
             });
   }
 
+  /** The tag offset this model resumed from at its start (0: it replayed the whole tag). */
+  public long resumedFrom() {
+    return resumedFrom;
+  }
+
+  /** How many channel events the start replayed before the model caught up. */
+  public synchronized long replayedAtStart() {
+    return replayedAtStart;
+  }
+
+  private synchronized void saveCheckpoint() {
+    if (saved && offset == savedOffset) {
+      return;
+    }
+    Map<String, Long> sequenceNrs = new java.util.HashMap<>();
+    foldedTo.forEach((id, nr) -> sequenceNrs.put(id.toString(), nr));
+    checkpoints.save(
+        new ReadModelCheckpoints.Checkpoint(offset, List.copyOf(folded.values()), sequenceNrs));
+    savedOffset = offset;
+    saved = true;
+  }
+
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    if (saving != null) {
+      saving.cancel();
+    }
     if (live != null) {
       live.shutdown();
+    }
+    if (caughtUp.isDone() && !caughtUp.isCompletedExceptionally()) {
+      saveCheckpoint();
     }
   }
 }

@@ -145,8 +145,7 @@ public final class FerryNodeBackend implements NodeBackend {
     this.store = store;
     this.peers = peers;
     this.purged = purged;
-    this.channels = ChannelReadModel.start(node.system(), purged::contains);
-    node.subscribeToEvents((event, state) -> channels.update(state));
+    this.channels = node.channelReadModel();
     this.events = new JournalEvents(node.system(), ChannelEntity.EVENT_TAG, this::decode);
     this.blocking = node.system().dispatchers().lookup(DispatcherSelector.blocking());
   }
@@ -251,7 +250,7 @@ public final class FerryNodeBackend implements NodeBackend {
 
   @Override
   public CompletionStage<List<ChannelState>> channels() {
-    return channels.channels();
+    return channels.channels(purged::contains);
   }
 
   @Override

@@ -17,8 +17,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * Everything the HTTP API asks of a running node beyond the {@link Manager}: identity, peers, the
- * channel index (terminal channels included), purging, the local block store, voucher decoding,
- * readiness, and channel events read back from the journal.
+ * channels the read model lists (terminal ones included), purging, the local block store, voucher
+ * decoding, readiness, and channel events read back from the journal.
  */
 public interface NodeBackend {
 
