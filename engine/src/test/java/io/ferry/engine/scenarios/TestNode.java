@@ -16,6 +16,7 @@ import io.ferry.engine.testing.TestNetwork;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import io.ferry.transport.identity.NodeIdentity;
+import io.ferry.validators.VoucherRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One real node for behaviour tests: a FerryNode with its LevelDB journal and LevelDB block store
@@ -82,19 +85,25 @@ final class TestNode implements AutoCloseable {
   CompletableFuture<Void> start() {
     store = LevelDbBlockStore.open(home.resolve("blocks"), false, 0);
     gate = new GatedStore(store);
+    NodeSettings settings =
+        tune.apply(
+            NodeSettings.forHome(home)
+                .withChannels(channels)
+                .withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING")));
+    // One actor system for the node and its transport, as `ferry node run` has it.
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "ferry",
+            FerryNode.systemConfig(settings).withFallback(network.systemConfig()));
     try {
-      transport = network.join(identity, gate);
+      transport = network.join(system, identity, gate);
     } catch (Exception e) {
+      system.terminate();
       store.close();
       return CompletableFuture.failedFuture(e);
     }
-    node =
-        new FerryNode(
-            tune.apply(
-                NodeSettings.forHome(home)
-                    .withChannels(channels)
-                    .withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING"))),
-            transport);
+    node = new FerryNode(system, settings, transport, new VoucherRegistry());
     setup.accept(node);
     node.subscribeToEvents((e, s) -> seen.add(new Seen(e, s)));
     return node.start().toCompletableFuture();

@@ -1,5 +1,6 @@
 package io.ferry.engine.testing;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.wire.DataTransport;
@@ -16,13 +17,13 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Nodes connected by the real TCP transport on 127.0.0.1, each transport on an actor system of its
- * own beside the node's ({@code ferry node run} and {@code EmbeddedNodeTest} share one system).
- * Every node learns the others' listen addresses; a node that starts again gets a new port, and the
- * others learn it.
+ * Nodes connected by the real TCP transport on 127.0.0.1, each transport on its node's own actor
+ * system, as {@code ferry node run} runs them (a scripted peer without a node gets a system of its
+ * own). Every node learns the others' listen addresses; a node that starts again gets a new port,
+ * and the others learn it.
  */
 public final class TcpTestNetwork implements TestNetwork {
-  private final Map<PeerId, ActorSystem<Void>> systems = new ConcurrentHashMap<>();
+  private final Map<PeerId, ActorSystem<Void>> ownSystems = new ConcurrentHashMap<>();
   private final Map<PeerId, TcpTransport> transports = new ConcurrentHashMap<>();
   private final UnaryOperator<TcpSettings> settings;
 
@@ -35,10 +36,17 @@ public final class TcpTestNetwork implements TestNetwork {
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.empty(),
-            "ferry-tcp-test",
+            "ferry-tcp-script",
             ConfigFactory.parseString("pekko.loglevel = WARNING")
-                .withFallback(TcpTransport.recommendedConfig())
+                .withFallback(systemConfig())
                 .withFallback(ConfigFactory.load()));
+    ownSystems.put(identity.peerId(), system);
+    return join(system, identity, store);
+  }
+
+  @Override
+  public DataTransport join(ActorSystem<?> system, NodeIdentity identity, BlockStore store)
+      throws Exception {
     TcpTransport transport =
         TcpTransport.start(
                 system,
@@ -52,16 +60,22 @@ public final class TcpTestNetwork implements TestNetwork {
       other.addPeer(address);
       transport.addPeer(other.listenAddress().orElseThrow());
     }
-    systems.put(identity.peerId(), system);
     transports.put(identity.peerId(), transport);
     return transport;
   }
 
   @Override
+  public Config systemConfig() {
+    return TcpTransport.recommendedConfig();
+  }
+
+  /** A node's transport was closed by its node, which terminated its system. */
+  @Override
   public void left(PeerId peer) throws Exception {
-    transports.remove(peer);
-    ActorSystem<Void> system = systems.remove(peer);
+    TcpTransport transport = transports.remove(peer);
+    ActorSystem<Void> system = ownSystems.remove(peer);
     if (system != null) {
+      transport.close();
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -74,7 +88,7 @@ public final class TcpTestNetwork implements TestNetwork {
 
   @Override
   public void close() {
-    for (PeerId peer : Map.copyOf(systems).keySet()) {
+    for (PeerId peer : Map.copyOf(transports).keySet()) {
       try {
         left(peer);
       } catch (Exception e) {

@@ -1,5 +1,7 @@
 package io.ferry.engine.testing;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.wire.DataTransport;
 import io.ferry.ipld.store.BlockStore;
@@ -9,11 +11,30 @@ import io.ferry.transport.local.LocalNetwork;
 import io.ferry.transport.tcp.TcpSettings;
 import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /** How the tests' nodes reach each other: the in-JVM network, or TCP on 127.0.0.1. */
 public interface TestNetwork extends AutoCloseable {
-  /** A transport for a node that starts (again) with {@code identity} and {@code store}. */
+  /**
+   * A transport for a peer without a node (a scripted peer) that starts with {@code identity} and
+   * {@code store}; a transport that needs an actor system gets one of its own.
+   */
   DataTransport join(NodeIdentity identity, BlockStore store) throws Exception;
+
+  /**
+   * A transport for a node that starts (again) with {@code identity} and {@code store}, on the
+   * node's own actor system {@code system} (created with {@link #systemConfig()} as a fallback), as
+   * {@code ferry node run} runs it; the node's stop terminates that system.
+   */
+  default DataTransport join(ActorSystem<?> system, NodeIdentity identity, BlockStore store)
+      throws Exception {
+    return join(identity, store);
+  }
+
+  /** The settings this network's transport wants in the node's actor system. */
+  default Config systemConfig() {
+    return ConfigFactory.empty();
+  }
 
   /** The node stopped; its transport was closed by the node. */
   default void left(PeerId peer) throws Exception {}
