@@ -21,11 +21,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * under {@code home}, free pulls served, and a {@link FerryNode} on that system. The same home and
  * seed start the same node again.
  */
-record EmbeddedNode(
+public record EmbeddedNode(
     ActorSystem<Void> system, LevelDbBlockStore store, TcpTransport transport, FerryNode node)
     implements AutoCloseable {
 
-  static EmbeddedNode start(Path home, int seed) throws Exception {
+  public static EmbeddedNode start(Path home, int seed) throws Exception {
     byte[] key = new byte[32];
     Arrays.fill(key, (byte) seed);
     NodeIdentity identity = NodeIdentity.fromSeed(key);
@@ -59,7 +59,7 @@ record EmbeddedNode(
   }
 
   /** Lets this node and {@code other} dial each other. */
-  void meet(EmbeddedNode other) {
+  public void meet(EmbeddedNode other) {
     transport.addPeer(other.transport.listenAddress().orElseThrow());
     other.transport.addPeer(transport.listenAddress().orElseThrow());
   }

@@ -167,7 +167,7 @@ final class ChannelEndpoints {
                       "not-found",
                       "no gateway fetch " + id + " on this node"));
     }
-    return onSuccess(node.manager().channelState(parseChannelId(id)), s -> replies.ok(view(s)));
+    return onSuccess(node.channel(parseChannelId(id)), s -> replies.ok(view(s)));
   }
 
   /**

@@ -253,6 +253,23 @@ public final class FerryNodeBackend implements NodeBackend {
     return channels.channels(purged::contains);
   }
 
+  /**
+   * A terminal channel is answered from the read model (it never changes again, and asking its
+   * actor would wake it); any other from its actor, which holds the newest state.
+   */
+  @Override
+  public CompletionStage<ChannelState> channel(ChannelId channelId) {
+    if (purged.contains(channelId)) {
+      return CompletableFuture.failedFuture(
+          new io.ferry.channels.ChannelNotFoundException(channelId));
+    }
+    return channels
+        .channel(channelId)
+        .filter(state -> state.status().isTerminal())
+        .<CompletionStage<ChannelState>>map(CompletableFuture::completedFuture)
+        .orElseGet(() -> node.channelState(channelId));
+  }
+
   @Override
   public CompletionStage<Void> purge(ChannelId channelId) {
     return node.channelState(channelId)

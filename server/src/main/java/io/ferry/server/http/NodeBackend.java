@@ -73,6 +73,11 @@ public interface NodeBackend {
   CompletionStage<List<PeerInfo>> peers();
 
   /** Every channel in the node's index, terminal ones included until retention purges them. */
+  /** One channel's state ({@code GET /v1/channels/{id}}); by default its actor's answer. */
+  default CompletionStage<ChannelState> channel(ChannelId channelId) {
+    return manager().channelState(channelId);
+  }
+
   CompletionStage<List<ChannelState>> channels();
 
   /**

@@ -1,0 +1,117 @@
+package io.ferry.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelNotFoundException;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.Status;
+import io.ferry.channels.entity.ChannelEntity;
+import io.ferry.channels.testing.TestDags;
+import io.ferry.engine.EmbeddedNode;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.ipld.unixfs.ImportResult;
+import io.ferry.server.retention.PurgedChannels;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /v1/channels/{id}} on a real node: a channel that ended is read from the channel read
+ * model, so showing it does not wake its actor; a purged one is not found.
+ */
+class ChannelShowTest {
+  private static final TimeUnit SECONDS = TimeUnit.SECONDS;
+  @TempDir Path dir;
+
+  @Test
+  void showingAChannelThatEndedReadsTheReadModelAndLeavesItsActorAsleep() throws Exception {
+    Path clientHome = dir.resolve("client");
+    ChannelState completed;
+    try (EmbeddedNode provider = EmbeddedNode.start(dir.resolve("provider"), 1);
+        EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      client.meet(provider);
+      completed = pull(client, provider);
+    }
+
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      FerryNodeBackend backend =
+          new FerryNodeBackend(
+              client.node(),
+              client.transport(),
+              client.store(),
+              new PeerTracker(),
+              PurgedChannels.open(clientHome));
+      ChannelId id = completed.channelId();
+
+      assertThat(backend.channel(id).toCompletableFuture().get(30, SECONDS)).isEqualTo(completed);
+      assertThat(awake(client.system()))
+          .as("channel actors running after the channel was shown")
+          .doesNotContain(id.toString());
+
+      backend.purge(id).toCompletableFuture().get(30, SECONDS);
+      assertThatThrownBy(() -> backend.channel(id).toCompletableFuture().get(30, SECONDS))
+          .hasCauseInstanceOf(ChannelNotFoundException.class);
+    }
+  }
+
+  /** A pull of a new DAG, once it completed: its final state. */
+  private static ChannelState pull(EmbeddedNode client, EmbeddedNode provider) throws Exception {
+    ImportResult dag = TestDags.file(provider.store(), 150_000, 16_384, 5);
+    AtomicReference<ChannelId> opened = new AtomicReference<>();
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    client
+        .node()
+        .subscribeToEvents(
+            (event, state) -> {
+              if (state.status().isTerminal() && state.channelId().equals(opened.get())) {
+                ended.complete(state.status());
+              }
+            });
+    ChannelId id =
+        client
+            .node()
+            .openPullDataChannel(provider.node().peerId(), null, dag.root(), Selectors.all())
+            .toCompletableFuture()
+            .get(30, SECONDS);
+    opened.set(id);
+    if (!client
+        .node()
+        .channelState(id)
+        .toCompletableFuture()
+        .get(30, SECONDS)
+        .status()
+        .isTerminal()) {
+      assertThat(ended.get(60, SECONDS)).isEqualTo(Status.Completed);
+    }
+    return client.node().channelState(id).toCompletableFuture().get(30, SECONDS);
+  }
+
+  /** The ids of the channel entities running on this member. */
+  private static Set<String> awake(ActorSystem<?> system) throws Exception {
+    CurrentShardRegionState state =
+        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(system).shardState(),
+                replyTo -> new GetShardRegionState(ChannelEntity.TYPE_KEY, replyTo),
+                Duration.ofSeconds(10),
+                system.scheduler())
+            .toCompletableFuture()
+            .get(30, SECONDS);
+    return state.getShards().stream()
+        .flatMap(s -> s.getEntityIds().stream())
+        .collect(Collectors.toSet());
+  }
+}
