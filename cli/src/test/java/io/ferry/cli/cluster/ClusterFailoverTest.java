@@ -19,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,10 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * member exports the same bytes, and a paid pull pays each byte once on both ledgers.
  *
  * <p>The free pull moves 256 MiB, as an operator's large transfer would; {@code
- * -Dferry.test.failover-mib=N} makes it N MiB. Measured on the 2-core CI machine shared with other
- * builds (load 5-9), the test class takes about three minutes; most of it is the cluster's start
- * and the failover itself (about 30 s for a kill -9), not the bytes.
+ * -Dferry.test.failover-mib=N} makes it N MiB. The three cases share one cluster (started once, a
+ * member being what a case kills): after each, the member it killed or stopped is started again and
+ * the next case begins once all three are up, as an operator's cluster after a failover. Each case
+ * has a provider of its own with bytes of its own, so no case finds another's blocks in the shared
+ * store.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterFailoverTest {
   private static final Duration WAIT = Duration.ofMinutes(4);
   private static final long MIB = 1 << 20;
@@ -53,7 +58,7 @@ class ClusterFailoverTest {
   private static final String PROPOSAL = "ferry/paid-retrieval/proposal/1";
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  static Path dir;
 
   private TestPostgres.Database db;
   private FerryCluster cluster;
@@ -62,7 +67,7 @@ class ClusterFailoverTest {
   private String root;
   private long blocks;
 
-  @BeforeEach
+  @BeforeAll
   void start() throws Exception {
     db = TestPostgres.freshDatabase();
     cluster =
@@ -73,11 +78,14 @@ class ClusterFailoverTest {
             "ferry.payments.budget = 1000000000\n");
   }
 
-  /** Starts the outside provider and imports {@code size} random bytes into it. */
-  private void provide(int size, String config) throws Exception {
-    provider = cluster.startOutsidePeer("provider", config);
-    file = dir.resolve("provided.bin");
-    Random random = new Random(5);
+  /**
+   * Starts an outside provider named {@code name} and imports {@code size} random bytes (of its
+   * own) into it.
+   */
+  private void provide(String name, int size, String config) throws Exception {
+    provider = cluster.startOutsidePeer(name, config);
+    file = dir.resolve(name + ".bin");
+    Random random = new Random(name.hashCode());
     byte[] chunk = new byte[(int) MIB];
     try (OutputStream out = Files.newOutputStream(file)) {
       for (int written = 0; written < size; written += chunk.length) {
@@ -90,7 +98,22 @@ class ClusterFailoverTest {
     blocks = imported.path("blocks").asLong();
   }
 
+  /** Starts the member the case killed or stopped again; the next case has three members. */
   @AfterEach
+  void restoreTheCluster() throws Exception {
+    if (provider != null) {
+      provider.close();
+      provider = null;
+    }
+    for (int i = 0; i < cluster.members().size(); i++) {
+      if (!cluster.member(i).isAlive()) {
+        cluster.restart(i);
+      }
+    }
+    cluster.awaitMembersUp(3);
+  }
+
+  @AfterAll
   void stop() throws Exception {
     if (cluster != null) {
       cluster.close();
@@ -103,7 +126,12 @@ class ClusterFailoverTest {
   @Test
   void aFreePullWhoseMemberIsKilledResumesOnASurvivorWithoutFetchingStoredBlocksAgain()
       throws Exception {
-    provide(FREE_SIZE, "ferry.rate-limits.upload = 16 MiB\n");
+    provide("provider-free", FREE_SIZE, "ferry.rate-limits.upload = 16 MiB\n");
+    // The members ran earlier cases: only what their stores did from here on counts.
+    Map<MemberJvm, double[]> before = new java.util.HashMap<>();
+    for (MemberJvm m : cluster.running()) {
+      before.put(m, storeCounters(m));
+    }
     String id = pull(null);
     MemberJvm serving = servingMember(id, FREE_SIZE / 4);
     long storedBefore = failOver(serving, id, true);
@@ -113,10 +141,10 @@ class ClusterFailoverTest {
     double fetchedAgain = 0;
     double fetched = 0;
     for (MemberJvm m : survivors) {
-      fetchedAgain += m.metric("ferry_block_store_already_held_blocks_total");
-      fetched +=
-          m.metric("ferry_block_store_added_blocks_total")
-              + m.metric("ferry_block_store_already_held_blocks_total");
+      double[] now = storeCounters(m);
+      double[] then = before.get(m);
+      fetchedAgain += now[1] - then[1];
+      fetched += now[0] - then[0] + now[1] - then[1];
     }
     long blockSize = FREE_SIZE / blocks;
     System.out.printf(
@@ -134,7 +162,7 @@ class ClusterFailoverTest {
 
   @Test
   void aPullWhoseMemberIsStoppedWithSigtermCompletesThroughAnotherMember() throws Exception {
-    provide((int) (6 * MIB), "ferry.rate-limits.upload = 1 MiB\n");
+    provide("provider-stopped", (int) (6 * MIB), "ferry.rate-limits.upload = 1 MiB\n");
     String id = pull(null);
     MemberJvm serving = servingMember(id, MIB);
     failOver(serving, id, false);
@@ -146,6 +174,7 @@ class ClusterFailoverTest {
   @Test
   void aPaidPullWhoseMemberIsKilledPaysEveryByteExactlyOnceOnBothLedgers() throws Exception {
     provide(
+        "provider-paid",
         PAID_SIZE,
         """
         ferry.validators.settings.paid-retrieval {
@@ -208,6 +237,14 @@ class ClusterFailoverTest {
     }
   }
 
+  /** A member's block store counters: blocks added, blocks it already held. */
+  private static double[] storeCounters(MemberJvm m) {
+    return new double[] {
+      m.metric("ferry_block_store_added_blocks_total"),
+      m.metric("ferry_block_store_already_held_blocks_total")
+    };
+  }
+
   /** Opens the pull through member 1's API; returns the channel ID. */
   private String pull(Map<String, Object> voucher) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -265,7 +302,9 @@ class ClusterFailoverTest {
             id + " to end",
             () -> status(member.api(), id),
             s -> s.equals("Completed") || s.equals("Failed") || s.equals("Cancelled"));
-    assertThat(status).isEqualTo("Completed");
+    List<MemberJvm> nodes = new java.util.ArrayList<>(cluster.running());
+    nodes.add(provider);
+    assertThat(status).as(() -> ChannelReport.of(id, nodes)).isEqualTo("Completed");
   }
 
   /** Every surviving member exports the DAG, byte for byte the provider's file. */

@@ -84,7 +84,16 @@ public sealed interface Membership {
      * How long the membership must stay unchanged before the split-brain resolver downs the
      * unreachable side (Pekko's default is 20 s; members of one cluster run in one network).
      */
-    public static final String STABLE_AFTER = "5s";
+    public static final String STABLE_AFTER = "4s";
+
+    /**
+     * How long, after a member was downed and removed, sharding and the singletons wait before they
+     * start its shards and singletons elsewhere (Pekko's default is stable-after). A member that is
+     * downed stops itself: the side that loses the split-brain resolver's decision downs itself at
+     * stable-after as well, so the margin only covers the two sides seeing the unreachability at
+     * slightly different moments.
+     */
+    public static final String DOWN_REMOVAL_MARGIN = "1s";
 
     public Member {
       Objects.requireNonNull(hostname, "hostname");
@@ -145,6 +154,10 @@ public sealed interface Membership {
       // pause (3 s) before they come back elsewhere (docs/operations.md, "Failover").
       m.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-majority");
       m.put("pekko.cluster.split-brain-resolver.stable-after", STABLE_AFTER);
+      // A crashed member's shards moved only after its removal plus this margin: with the
+      // default (stable-after, 5 s) the sharding coordinator held them 5 s after the leader had
+      // removed the member (ClusterFailoverTest: 8 s from removal to data moving again).
+      m.put("pekko.cluster.down-removal-margin", DOWN_REMOVAL_MARGIN);
       m.put("pekko.cluster.log-info", "on");
       // Peers' shards follow their connections (PeerOwnership): the coordinator looks for
       // shards to move every second.

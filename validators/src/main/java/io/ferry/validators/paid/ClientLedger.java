@@ -138,6 +138,11 @@ public final class ClientLedger implements Closeable {
   /** The budget right now. */
   public synchronized Balance balance() {
     journal.refresh();
+    return books();
+  }
+
+  /** The budget as the books stand (no refresh). */
+  private Balance books() {
     long held = 0;
     long reserved = 0;
     long spent = 0;
@@ -174,6 +179,52 @@ public final class ClientLedger implements Closeable {
           }
           append(new Entry.Began(channelId, terms));
           return null;
+        });
+  }
+
+  /** What a reservation decided: made, or refused because only {@code available} was left. */
+  record Reservation(boolean made, long available) {}
+
+  /**
+   * Begins the channel's payments and sets {@code amount} aside for it, if the budget has it left:
+   * one decision, taken as {@link #reserveIfAvailable} takes it. Refused, nothing is recorded.
+   */
+  synchronized Reservation beginIfAvailable(
+      ChannelId channelId, PaidRetrievalTerms terms, long amount) {
+    return journal.exclusive(
+        () -> {
+          if (accounts.containsKey(channelId)) {
+            throw new IllegalStateException("payments for " + channelId + " have already begun");
+          }
+          long available = books().available();
+          if (amount > available) {
+            return new Reservation(false, available);
+          }
+          append(new Entry.Began(channelId, terms));
+          if (amount > 0) {
+            append(new Entry.Reserved(channelId, amount));
+          }
+          return new Reservation(true, available - amount);
+        });
+  }
+
+  /**
+   * Sets aside {@code amount} more for the channel if the budget has it left. The check and the
+   * reservation are one decision under the ledger's lock (shared: one PostgreSQL transaction under
+   * the ledger's advisory lock, after folding in what the other members reserved), so members
+   * reserving at the same moment never together exceed the budget; checked apart, each saw the
+   * budget as it was before the other's reservation.
+   */
+  synchronized Reservation reserveIfAvailable(ChannelId channelId, long amount) {
+    return journal.exclusive(
+        () -> {
+          ClientAccount a = require(channelId);
+          long available = books().available();
+          if (amount > available) {
+            return new Reservation(false, available);
+          }
+          append(new Entry.Reserved(channelId, Math.addExact(a.reserved(), amount)));
+          return new Reservation(true, available - amount);
         });
   }
 

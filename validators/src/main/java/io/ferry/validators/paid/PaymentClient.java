@@ -146,13 +146,9 @@ public final class PaymentClient implements Closeable {
         return report(new PaymentOutcome.Ignored(channelId, "payments already began"));
       }
       long estimate = terms.owedFor(Math.max(0, expectedBytes));
-      long available = ledger.balance().available();
-      if (estimate > available) {
-        return report(new PaymentOutcome.InsufficientFunds(channelId, estimate, 0, available));
-      }
-      ledger.begin(channelId, terms);
-      if (estimate > 0) {
-        ledger.reserve(channelId, estimate);
+      ClientLedger.Reservation r = ledger.beginIfAvailable(channelId, terms, estimate);
+      if (!r.made()) {
+        return report(new PaymentOutcome.InsufficientFunds(channelId, estimate, 0, r.available()));
       }
       outcome = report(new PaymentOutcome.Reserved(channelId, estimate));
     }
@@ -332,14 +328,13 @@ public final class PaymentClient implements Closeable {
       cumulative = Math.max(request.owed(), account.issued());
       long needed = cumulative - account.held();
       if (needed > 0) {
-        long available = ledger.balance().available();
-        if (needed > available) {
+        ClientLedger.Reservation r = ledger.reserveIfAvailable(channelId, needed);
+        if (!r.made()) {
           return done(
               report(
                   new PaymentOutcome.InsufficientFunds(
-                      channelId, request.owed(), account.issued(), available)));
+                      channelId, request.owed(), account.issued(), r.available())));
         }
-        ledger.reserve(channelId, needed);
       }
       increment = cumulative - account.issued();
       nonce = ledger.issue(channelId, cumulative);

@@ -76,6 +76,49 @@ class SharedLedgersTest {
   }
 
   @Test
+  void twoMembersReservingTheSameBudgetAtOnceNeverTogetherExceedIt() throws Exception {
+    ClientLedger first = ClientLedger.shared(source);
+    ClientLedger second = ClientLedger.shared(source);
+    first.depositUpTo(10_000);
+    int granted = 0;
+    for (int round = 0; round < 40; round++) {
+      // Each member begins a channel that wants 6,000 of the 10,000, at the same moment: one of
+      // them may have it, never both.
+      ChannelId a = client.channelTo(provider, 1_000 + 2L * round);
+      ChannelId b = client.channelTo(provider, 1_001 + 2L * round);
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      var one =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> reserveTogether(together, first, a));
+      var other =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> reserveTogether(together, second, b));
+      int made = (one.get().made() ? 1 : 0) + (other.get().made() ? 1 : 0);
+      assertThat(made).as("reservations of 6,000 made in round %d", round).isEqualTo(1);
+      assertThat(second.balance().available()).as("left in round %d", round).isEqualTo(4_000);
+      granted += made;
+      for (ChannelId id : java.util.List.of(a, b)) {
+        if (first.account(id).isPresent()) {
+          first.end(id, Status.Cancelled);
+        }
+      }
+    }
+    assertThat(granted).isEqualTo(40);
+    assertThat(first.balance().available()).isEqualTo(10_000);
+  }
+
+  /** Waits for the other member, then begins {@code id} with 6,000 reserved if it is left. */
+  private static ClientLedger.Reservation reserveTogether(
+      java.util.concurrent.CyclicBarrier together, ClientLedger member, ChannelId id) {
+    try {
+      together.await();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return member.beginIfAvailable(id, TERMS, 6_000);
+  }
+
+  @Test
   void aNonceOneMemberCreditedIsRefusedByAnotherAndThePaymentCountsOnce() {
     ResponderLedger first = ResponderLedger.shared(source);
     ResponderLedger second = ResponderLedger.shared(source);

@@ -54,7 +54,7 @@ public final class SendQueue {
   }
 
   /** A page of the walk, and what the walk stepped over before it (on the first page only). */
-  private record Walked(Walker.Page page, long[] skipped) {}
+  private record Walked(Walker walker, Walker.Page page, long[] skipped) {}
 
   private static final long[] NONE = new long[0];
 
@@ -174,20 +174,24 @@ public final class SendQueue {
     }
     walking = true;
     int myEpoch = epoch;
-    boolean first = walker == null;
-    int size = first ? FIRST_PAGE : PAGE;
+    // The walk runs on the blocking pool and touches only its own walker: a restart (stop) while
+    // it runs starts another epoch whose first walk makes a new one, and the two must not share
+    // the field. Read from the pool, the field let an old epoch's walk and a new one advance one
+    // traversal at once ("cannot walk the DAG: ... "explorer" is null" in a rolling restart).
+    Walker current = walker;
+    int size = current == null ? FIRST_PAGE : PAGE;
     DataRequest r = request.get();
     long from = walkFrom;
     long measure = measureFrom;
     io.blocking(
         () -> {
-          long[] skipped = NONE;
-          if (first) {
-            walker =
-                new Walker(io.store(), r.root(), r.selector(), io.settings().maxBlocksPerChannel());
-            skipped = walker.skipMeasuring(from, measure);
+          if (current != null) {
+            return new Walked(current, current.next(size), NONE);
           }
-          return new Walked(walker.next(size), skipped);
+          Walker w =
+              new Walker(io.store(), r.root(), r.selector(), io.settings().maxBlocksPerChannel());
+          long[] skipped = w.skipMeasuring(from, measure);
+          return new Walked(w, w.next(size), skipped);
         },
         (walked, error) -> {
           if (myEpoch != epoch) {
@@ -198,6 +202,7 @@ public final class SendQueue {
             owner.failed("cannot walk the DAG: " + SendChannel.message(error));
             return;
           }
+          walker = walked.walker();
           if (walked.skipped().length > 0) {
             owner.skipped(measure, walked.skipped());
           }
