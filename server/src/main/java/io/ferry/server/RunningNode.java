@@ -258,6 +258,16 @@ public final class RunningNode implements AutoCloseable {
   }
 
   /**
+   * A receiving channel's window: the transport's default (8 MiB) within the per-peer budget, or
+   * half that budget when it is larger, so that a node given room per peer lets a channel use it.
+   * The receiver returns credit only once blocks are stored: with the window at 8 MiB a single pull
+   * stopped whenever one store write was slower than the network delivered the window.
+   */
+  static long channelWindow(long transportDefault, long inFlightPerPeer) {
+    return Math.max(Math.min(transportDefault, inFlightPerPeer), inFlightPerPeer / 2);
+  }
+
+  /**
    * The transport's settings from {@code ferry.limits}, {@code rate-limits} and {@code timeouts}.
    */
   private static TcpSettings tcpSettings(FerryConfig config, Multiaddr listen) {
@@ -270,7 +280,7 @@ public final class RunningNode implements AutoCloseable {
         d.peers(),
         d.allowedPeers(),
         l.maxFrame(),
-        Math.min(d.channelWindow(), l.inFlightBytesPerPeer()),
+        channelWindow(d.channelWindow(), l.inFlightBytesPerPeer()),
         l.inFlightBytesPerPeer(),
         l.inFlightBytesTotal(),
         l.channelsPerPeer(),

@@ -22,8 +22,9 @@ import java.util.concurrent.Executors;
  * The product as a user runs it: two {@code ferry node run} processes with fresh homes on
  * 127.0.0.1, data imported into the provider's LevelDB block store, every transfer opened through
  * the client's HTTP API and timed from the call until the channel is {@code Completed}, journal and
- * validators on (the provider sells paid retrievals at price 0, so free pulls carry a proposal
- * too). In the same run: the JDK TLS 1.3 + SHA-256 and plain socket baselines. Prints one table.
+ * validators on (the provider sells paid retrievals at price 0, so free pulls carry a proposal too;
+ * both take free pushes). In the same run: the JDK TLS 1.3 + SHA-256 and plain socket baselines.
+ * Prints one table.
  *
  * <p>{@code ProductBench [MiB per transfer, default 1024] [GiB moved before the warm cases, default
  * 4] [one-block channels at once, default 1000] [work directory]}.
@@ -32,6 +33,9 @@ public final class ProductBench {
   private static final long MIB = 1 << 20;
   private static final Duration START = Duration.ofMinutes(3);
   private static final List<String> JVM = List.of("-Xmx2g", "-XX:+UseG1GC");
+
+  /** Configuration both nodes get besides the bench's own ({@code -Dbench.node-conf}). */
+  private static final String EXTRA_CONF = System.getProperty("bench.node-conf", "") + "\n";
 
   private final Path dir;
   private final long sizeMiB;
@@ -64,17 +68,21 @@ public final class ProductBench {
 
   private void run(long warmGiB, int channels) throws Exception {
     table.note("load average at start: " + Load.now());
-    double tls = TransportBench.baselineMegabytesPerSecond(true, sizeMiB);
-    table.baseline("JDK TLS 1.3 + SHA-256 socket", sizeMiB, tls);
-    table.baseline(
-        "plain socket + SHA-256",
-        sizeMiB,
-        TransportBench.baselineMegabytesPerSecond(false, sizeMiB));
-    table.setReference(tls);
+    if (!skipped("baselines")) {
+      double tls = TransportBench.baselineMegabytesPerSecond(true, sizeMiB);
+      table.baseline("JDK TLS 1.3 + SHA-256 socket", sizeMiB, tls);
+      table.baseline(
+          "plain socket + SHA-256",
+          sizeMiB,
+          TransportBench.baselineMegabytesPerSecond(false, sizeMiB));
+      table.setReference(tls);
+    }
     startNodes();
 
     String first = importOnProvider(randomFile());
+    Recording fresh = Recording.start("fresh-pull", provider, client);
     table.transfer("free pull, fresh pair (first transfer)", pull(first, 0));
+    fresh.stop();
     long moved = sizeMiB * MIB;
     while (moved < warmGiB << 30) {
       String root = importOnProvider(randomFile());
@@ -83,16 +91,34 @@ public final class ProductBench {
       moved += sizeMiB * MIB;
     }
     String label = "after " + (moved >> 30) + " GiB";
-    table.transfer("free pull, warm pair (" + label + ")", pull(importOnProvider(randomFile()), 0));
-    table.transfer(
-        "paid pull (price 1, interval 1 MiB + 1 MiB), warm",
-        pull(importOnProvider(randomFile()), 1));
-    table.transfer(
-        "paid pull (price 1, interval 16 MiB + 16 MiB), warm",
-        pull(importOnProvider(randomFile()), 16));
-    new SmallChannels(dir, provider, client, table).run(channels);
+    String warmRoot = importOnProvider(randomFile());
+    Recording warm = Recording.start("warm-pull", provider, client);
+    table.transfer("free pull, warm pair (" + label + ")", pull(warmRoot, 0));
+    warm.stop();
+    if (!skipped("paid")) {
+      table.transfer(
+          "paid pull (price 1, interval 1 MiB + 1 MiB), warm",
+          pull(importOnProvider(randomFile()), 1));
+      table.transfer(
+          "paid pull (price 1, interval 16 MiB + 16 MiB), warm",
+          pull(importOnProvider(randomFile()), 16));
+    }
+    if (!skipped("push")) {
+      String pushed = importOn(client, randomFile());
+      Recording push = Recording.start("push", provider, client);
+      table.transfer("free push, warm (client to provider)", push(pushed));
+      push.stop();
+    }
+    if (channels > 0) {
+      new SmallChannels(dir, provider, client, table).run(channels);
+    }
     table.note("load average at end: " + Load.now());
     table.print();
+  }
+
+  /** Whether {@code -Dbench.skip} (a comma-separated list) names the case. */
+  private static boolean skipped(String name) {
+    return List.of(System.getProperty("bench.skip", "").split(",")).contains(name);
   }
 
   private void startNodes() throws IOException, InterruptedException {
@@ -100,9 +126,12 @@ public final class ProductBench {
     Files.writeString(
         providerConf,
         "ferry.validators.settings.paid-retrieval { price-per-byte = 0,"
-            + " payment-interval = 16777216, payment-interval-increase = 16777216 }\n");
+            + " payment-interval = 16777216, payment-interval-increase = 16777216 }\n"
+            + "ferry.validators.free = pulls-and-pushes\n"
+            + SmallChannels.PROVIDER_LIMITS
+            + EXTRA_CONF);
     Path clientConf = dir.resolve("client.conf");
-    Files.writeString(clientConf, "ferry.payments.budget = 1000000000000000\n");
+    Files.writeString(clientConf, "ferry.payments.budget = 1000000000000000\n" + EXTRA_CONF);
     String anyPort = "/ip4/127.0.0.1/tcp/0";
     provider = new ChildNode("provider", dir.resolve("provider"), providerConf, anyPort, JVM);
     client = new ChildNode("client", dir.resolve("client"), clientConf, anyPort, JVM);
@@ -132,10 +161,33 @@ public final class ProductBench {
   }
 
   private String importOnProvider(Path file) throws IOException {
+    return importOn(provider, file);
+  }
+
+  private static String importOn(ChildNode node, Path file) throws IOException {
     ObjectNode body = ApiClient.json().createObjectNode().put("path", file.toString());
-    JsonNode imported = provider.api().post("/v1/blocks/import", body);
+    JsonNode imported = node.api().post("/v1/blocks/import", body);
     Files.delete(file);
     return imported.get("root").asText();
+  }
+
+  /**
+   * Pushes {@code root} from the client to the provider, with no voucher (the provider takes free
+   * pushes); timed from the API call until the client's channel is {@code Completed}.
+   */
+  private Timed push(String root) throws Exception {
+    ObjectNode body = ApiClient.json().createObjectNode();
+    body.put("to", provider.peerAddress()).put("root", root);
+    ApiClient api = client.api();
+    long t0 = System.nanoTime();
+    String id = api.post("/v1/channels/push", body).get("id").asText();
+    String status = awaitEnd(api, id);
+    long nanos = System.nanoTime() - t0;
+    if (!status.equals("Completed")) {
+      throw new IllegalStateException("push " + id + " ended " + status);
+    }
+    long bytes = api.get("/v1/channels/" + id).get("sentBytes").asLong();
+    return new Timed(bytes, nanos);
   }
 
   /**

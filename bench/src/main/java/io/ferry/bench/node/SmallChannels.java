@@ -17,9 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Many one-block channels opened at once: {@code n} distinct 1 KiB files imported on the provider
  * (each its own one-block DAG), then {@code n} free pulls opened through the client's API from 16
  * threads; timed from the first call until every channel is {@code Completed}. Meanwhile each
- * node's used heap is sampled (jstat, every 200 ms) and the peak printed.
+ * node's used heap is sampled (jstat, every 200 ms) and the peak printed. The provider admits them
+ * all ({@link #PROVIDER_LIMITS}): by default it refuses a 33rd open channel from one peer and sends
+ * on 6 channels per peer at once, bounds meant to keep one peer from taking a node over.
  */
 final class SmallChannels {
+  /** The provider's admission limits for this case (one peer opening thousands of channels). */
+  static final String PROVIDER_LIMITS =
+      "ferry.limits { open-channels-per-peer = 20000, open-channels-total = 20000,"
+          + " channels-per-peer = 64, channels-total = 64 }\n";
+
   private final Path dir;
   private final ChildNode provider;
   private final ChildNode client;
@@ -81,6 +88,8 @@ final class SmallChannels {
             ids.add(api.post("/v1/channels/pull", body).get("id").asText());
           });
     }
+    EventLatency events = new EventLatency(api);
+    Recording recording = Recording.start("small-channels", provider, client);
     long t0 = System.nanoTime();
     ProductBench.all(16, opens);
     int failed = 0;
@@ -90,6 +99,8 @@ final class SmallChannels {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    recording.stop();
+    events.close();
     sampling.set(false);
     sampler.join();
     table.row(
@@ -102,6 +113,9 @@ final class SmallChannels {
             failed == 0 ? "" : ", " + failed + " not Completed",
             providerPeak.get() >> 20,
             clientPeak.get() >> 20));
+    table.row(
+        String.format(Locale.ROOT, "SSE latency on the client during the %,d channels", n),
+        events.summary());
   }
 
   /** The used heap of a JVM, from {@code jstat -gc} (survivors, eden and old used), or 0. */
