@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A member whose PostgreSQL journal (and shared block store) goes away and comes back: a server of
  * the test's own (the shared one other tests use is never stopped), stopped and started with
- * scripts/postgres.sh. While it is down, /readyz says so and channels stop moving data; once it is
- * back, a pull that was running completes with counters that match the blocks it stored.
+ * scripts/postgres.sh. While it is down, /readyz says so, channel reads answer 503 {@code
+ * journal-unavailable} at once and channels stop moving data; once it is back, reads answer again
+ * and a pull that was running completes with counters that match the blocks it stored.
  */
 class JournalOutageTest {
   private static final int SIZE = 12 << 20;
@@ -52,10 +53,11 @@ class JournalOutageTest {
   }
 
   @Test
-  void readyzSaysTheJournalIsDownWhilePostgresIsStoppedAndReadyAgainWhenItIsBack()
+  void readyzAndChannelReadsSayTheJournalIsDownWhilePostgresIsStoppedAndRecoverWhenItIsBack()
       throws Exception {
     MemberJvm member = cluster.member(0);
     assertThat(readyz(member).path("ready").asBoolean()).isTrue();
+    String self = member.peerAddress().replaceAll(".*/p2p/", "");
 
     pg.stop();
 
@@ -67,6 +69,16 @@ class JournalOutageTest {
             r -> !r.path("parts").path("journal").asBoolean(true));
     assertThat(down.path("ready").asBoolean()).isFalse();
     assertThat(down.path("detail").path("journal").asText()).contains("unreachable");
+    String unknown = "/v1/channels/" + self + "-" + self + "-1";
+    for (String read : java.util.List.of("/v1/channels", unknown)) {
+      assertThat(member.statusOf(read)).as("GET %s while the journal is down", read).isEqualTo(503);
+      JsonNode answer = member.getAnyStatus(read);
+      assertThat(answer.path("error").asText()).isEqualTo("journal-unavailable");
+      assertThat(answer.path("detail").asText())
+          .as("GET %s's answer", read)
+          .startsWith("the channel journal is unreachable (")
+          .endsWith("so channels cannot be read until it is back; GET /readyz says when it is");
+    }
 
     pg.start();
 
@@ -76,6 +88,9 @@ class JournalOutageTest {
         () -> readyz(member),
         r -> r.path("ready").asBoolean());
     assertThat(Files.exists(member.home().resolve("api.addr"))).isTrue();
+    assertThat(member.statusOf("/v1/channels"))
+        .as("GET /v1/channels once it is back")
+        .isEqualTo(200);
   }
 
   @Test

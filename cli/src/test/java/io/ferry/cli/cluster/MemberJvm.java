@@ -200,6 +200,15 @@ final class MemberJvm implements AutoCloseable {
 
   /** {@code GET path}'s body as text, whatever the status. */
   String getText(String path) {
+    return get(path).body();
+  }
+
+  /** {@code GET path}'s status code. */
+  int statusOf(String path) {
+    return get(path).statusCode();
+  }
+
+  private java.net.http.HttpResponse<String> get(String path) {
     try {
       String address = Files.readString(home.resolve("api.addr")).strip();
       String token = Files.readString(home.resolve("api.token")).strip();
@@ -212,7 +221,7 @@ final class MemberJvm implements AutoCloseable {
                       .timeout(Duration.ofSeconds(30))
                       .build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString());
-      return r.body();
+      return r;
     } catch (IOException e) {
       throw new IllegalStateException(name + ": GET " + path + " failed: " + e, e);
     } catch (InterruptedException e) {

@@ -80,6 +80,11 @@ public record PostgresJournalSettings(
       m.put(plugin + ".use-shared-db", SHARED_DB);
     }
     m.put(READ_JOURNAL + ".refresh-interval", REFRESH.toMillis() + "ms");
+    // The read model's first query asks the journal's sequence actor for the highest ordering; the
+    // plugin gives it 1 s, and on a loaded machine (load average 44, three members starting) the
+    // actor answered later and the member refused to start ("cannot start the node: Ask timed out
+    // on ... journal-sequence-actor after [1000 ms]", following docs/operations.md by hand).
+    m.put(READ_JOURNAL + ".journal-sequence-retrieval.ask-timeout", "10s");
     return ConfigFactory.parseMap(m, "PostgresJournalSettings");
   }
 

@@ -124,7 +124,7 @@ final class ChannelEndpoints {
                           Optional<PeerId> pe = peer.map(ChannelEndpoints::parsePeer);
                           boolean onlyActive = active.map(Boolean::parseBoolean).orElse(false);
                           return onSuccess(
-                              node.channels(),
+                              whileJournalUp(node::channels),
                               all ->
                                   withFetches(
                                       all.stream()
@@ -167,7 +167,33 @@ final class ChannelEndpoints {
                       "not-found",
                       "no gateway fetch " + id + " on this node"));
     }
-    return onSuccess(node.channel(parseChannelId(id)), s -> replies.ok(view(s)));
+    ChannelId cid = parseChannelId(id);
+    return onSuccess(whileJournalUp(() -> node.channel(cid)), s -> replies.ok(view(s)));
+  }
+
+  /**
+   * Runs a read of channels unless the journal is known to be unreachable, and names the journal
+   * when a read fails while it is: the answer is then 503 {@code journal-unavailable} at once,
+   * where reads used to wait out their timeouts (504) during a PostgreSQL outage.
+   */
+  private <T> CompletionStage<T> whileJournalUp(
+      java.util.function.Supplier<CompletionStage<T>> read) {
+    Optional<String> down = journalDown();
+    if (down.isPresent()) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new JournalUnavailableException(down.get()));
+    }
+    return read.get()
+        .exceptionallyCompose(
+            e ->
+                java.util.concurrent.CompletableFuture.failedFuture(
+                    journalDown()
+                        .<Throwable>map(JournalUnavailableException::new)
+                        .orElse(Replies.unwrap(e))));
+  }
+
+  private Optional<String> journalDown() {
+    return Optional.ofNullable(node.readiness().detail().get("journal"));
   }
 
   /**

@@ -100,6 +100,9 @@ public final class Replies {
     if (t instanceof IllegalStateException || t instanceof UnsupportedOperationException) {
       return error(StatusCodes.CONFLICT, "conflict", detail);
     }
+    if (t instanceof JournalUnavailableException) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "journal-unavailable", detail);
+    }
     if (t instanceof TimeoutException) {
       return error(StatusCodes.GATEWAY_TIMEOUT, "timeout", detail);
     }
