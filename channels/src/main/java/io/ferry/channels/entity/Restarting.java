@@ -35,17 +35,19 @@ final class Restarting {
 
   /**
    * Whether a channel in {@code state} restarts by itself: it is stalled, not ending, and a restart
-   * would do something (an initiator that holds all its data and a responder waiting for a final
-   * voucher only wait for the other side, under their own timeouts).
+   * would do something. An initiator that holds all its data only waits for the other side, under
+   * its own timeout. A responder waiting for a final voucher asks for it again after the backoff,
+   * and again after each request that could not be sent: when the initiator crashed before it heard
+   * the request, neither side connects to the other otherwise, and both wait until their timeouts
+   * fail the transfer (bench/chaos, issue 19, 3).
    */
   static boolean restartsItself(ChannelState state) {
     Status s = state.status();
     if (!state.stalled() || s.isEnding()) {
       return false;
     }
-    return state.isInitiator()
-        ? s != Status.TransferFinished && s != Status.ResponderFinalizingTransferFinished
-        : s != Status.Finalizing;
+    return !state.isInitiator()
+        || (s != Status.TransferFinished && s != Status.ResponderFinalizingTransferFinished);
   }
 
   /** The failure message of a channel that stops trying. */
