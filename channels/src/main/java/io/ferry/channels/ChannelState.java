@@ -3,6 +3,7 @@ package io.ferry.channels;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,10 +29,8 @@ import java.util.function.Consumer;
  * @param stalled whether the connection to the other peer is down and the channel waits for it
  * @param restartAttempts consecutive restart attempts since data last moved
  * @param message more about the current status (the last error, say); empty when none
- * @param vouchers the voucher the channel was opened with, then the latest one since (if any): a
- *     paid channel's state kept every voucher, 286 KB of JSON for one 300 MiB pull (issue 19, 7);
- *     the journal still records each
- * @param voucherResults the latest voucher result, if any (the journal records each)
+ * @param vouchers every voucher, in order; the first is the one the channel was opened with
+ * @param voucherResults every voucher result, in order
  * @param createdAt when the channel was opened
  * @param updatedAt when the last event was applied
  */
@@ -198,16 +197,14 @@ public record ChannelState(
     return copy(d -> d.message = message);
   }
 
-  /** The same state with {@code voucher} as its latest (the opening voucher stays first). */
+  /** The same state with one more voucher. */
   public ChannelState withVoucher(TypedVoucher voucher) {
-    return copy(
-        d ->
-            d.vouchers = vouchers.isEmpty() ? List.of(voucher) : List.of(vouchers.get(0), voucher));
+    return copy(d -> d.vouchers = append(vouchers, voucher));
   }
 
-  /** The same state with {@code result} as its latest voucher result. */
+  /** The same state with one more voucher result. */
   public ChannelState withVoucherResult(TypedVoucher result) {
-    return copy(d -> d.voucherResults = List.of(result));
+    return copy(d -> d.voucherResults = append(voucherResults, result));
   }
 
   /** The same state, last changed at {@code updatedAt}. */
@@ -219,6 +216,12 @@ public record ChannelState(
     Draft d = new Draft(this);
     change.accept(d);
     return d.build();
+  }
+
+  private static List<TypedVoucher> append(List<TypedVoucher> list, TypedVoucher v) {
+    List<TypedVoucher> more = new ArrayList<>(list);
+    more.add(v);
+    return more;
   }
 
   /** A mutable copy of every field, used only inside {@link #copy}. */

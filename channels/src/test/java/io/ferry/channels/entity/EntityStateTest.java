@@ -46,25 +46,6 @@ class EntityStateTest {
   }
 
   @Test
-  void aChannelKeepsItsOpeningVoucherAndOnlyTheLatestVoucherAndResult() {
-    // A paid channel's state kept every voucher: 286 KB of JSON for one 300 MiB pull (issue 19,
-    // 7). Its journal records each; its state holds what restarts and payments need.
-    ChannelState s = opened();
-    for (int i = 1; i <= 1000; i++) {
-      s = EntityState.fold(s, new JournalEvent.VoucherSent(StubValidation.voucher("pay" + i), AT));
-      s =
-          EntityState.fold(
-              s, new JournalEvent.VoucherResultRecorded(StubValidation.voucher("ok" + i), AT));
-    }
-
-    assertThat(s.vouchers())
-        .containsExactly(StubValidation.voucher("v"), StubValidation.voucher("pay1000"));
-    assertThat(s.voucher()).isEqualTo(StubValidation.voucher("v"));
-    assertThat(s.lastVoucher()).contains(StubValidation.voucher("pay1000"));
-    assertThat(s.voucherResults()).containsExactly(StubValidation.voucher("ok1000"));
-  }
-
-  @Test
   void replaySetsTheRecordedStatusWhateverTheTableSaysToday() {
     // Today's table moves TransferInitiated from Requested to AwaitingAcceptance.
     ChannelState replayed =
