@@ -139,7 +139,11 @@ final class Actions {
     }
   }
 
-  /** Opens the receiving side, paused if this side has paused the channel. */
+  /**
+   * Opens the receiving side, paused if this side has paused the channel. An open this side
+   * closed itself before it answered (a second restart: at start-up and again when the peer
+   * connected, bench/chaos) is superseded, not a failure of the channel.
+   */
   void openReceive(ChannelState state, Step step, TypedVoucher answerResult) {
     DataRequest request =
         DataRequest.of(state.channelId(), state.otherPeer(), state.baseCid(), state.selector())
@@ -298,8 +302,13 @@ final class Actions {
   }
 
   static String cause(Throwable error) {
-    Throwable t =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable t = unwrap(error);
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 }

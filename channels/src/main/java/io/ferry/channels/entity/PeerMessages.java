@@ -67,11 +67,31 @@ final class PeerMessages {
    */
   Effect<JournalEvent, EntityState> requestWhenEnding(ChannelState state, ReceiveRequest c) {
     return switch (c.request().type()) {
-      case RESTART -> opening.receiveRestart(state, c.from(), c.request());
+      case RESTART -> restartAfterCompletion(state, c);
       case RESTART_EXISTING_CHANNEL -> restarting.restartRequested(state, c.from());
       case VOUCHER -> voucherAfterCompletion(state, c);
       default -> react.none();
     };
+  }
+
+  /**
+   * Responder, completed: the initiator asks for a restart (it was down when the completion went
+   * out, issue 19, 3): it hears the completion again instead of a refusal that would fail a
+   * transfer that completed. Any other restart of an ending channel is refused with the reason.
+   */
+  private Effect<JournalEvent, EntityState> restartAfterCompletion(
+      ChannelState state, ReceiveRequest c) {
+    if (state.status() == Status.Completed
+        && !state.isInitiator()
+        && c.from().equals(state.otherPeer())
+        && state.baseCid().equals(c.request().baseCid())) {
+      act.send(
+          state,
+          TransferResponse.completed(
+              state.transferId(), false, state.lastVoucherResult().orElse(null)));
+      return react.none();
+    }
+    return opening.receiveRestart(state, c.from(), c.request());
   }
 
   /**

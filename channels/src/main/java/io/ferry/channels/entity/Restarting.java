@@ -34,18 +34,16 @@ final class Restarting {
   }
 
   /**
-   * Whether a channel in {@code state} restarts by itself: it is stalled, not ending, and a restart
-   * would do something (an initiator that holds all its data and a responder waiting for a final
-   * voucher only wait for the other side, under their own timeouts).
+   * Whether a channel in {@code state} restarts by itself: it is stalled and not ending. Whoever
+   * waits for the other side still reconnects: the side that is down may not be able to dial back
+   * (a provider that restarted knows no address of its client), and then neither side connects to
+   * the other and both wait until their timeouts fail the transfer (bench/chaos, issue 19, 3). So
+   * an initiator that holds all its data asks for a restart (the responder then finishes its side)
+   * or sends its last voucher again, and a responder waiting for a final voucher asks for it again;
+   * each after the backoff, and again after each request that could not be sent.
    */
   static boolean restartsItself(ChannelState state) {
-    Status s = state.status();
-    if (!state.stalled() || s.isEnding()) {
-      return false;
-    }
-    return state.isInitiator()
-        ? s != Status.TransferFinished && s != Status.ResponderFinalizingTransferFinished
-        : s != Status.Finalizing;
+    return state.stalled() && !state.status().isEnding();
   }
 
   /** The failure message of a channel that stops trying. */
@@ -61,11 +59,6 @@ final class Restarting {
    * (restarts the node itself triggers).
    */
   Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
-    return restart(state, replyTo, false);
-  }
-
-  private Effect<JournalEvent, EntityState> restart(
-      ChannelState state, ActorRef<ChannelReply> replyTo, boolean responderAsked) {
     Status status = state.status();
     if (status.isTerminal()) {
       return answer(replyTo, state, new RestartOutcome.Ended(status));
@@ -76,7 +69,7 @@ final class Restarting {
       return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
     }
     RestartOutcome outcome =
-        state.isInitiator() ? restartAsInitiator(state, responderAsked) : restartAsResponder(state);
+        state.isInitiator() ? restartAsInitiator(state) : restartAsResponder(state);
     return answer(replyTo, state, outcome);
   }
 
@@ -85,7 +78,7 @@ final class Restarting {
     return react.maybeAnswer(replyTo, new ChannelReply.RestartAnswer(state, outcome));
   }
 
-  private RestartOutcome restartAsInitiator(ChannelState state, boolean responderAsked) {
+  private RestartOutcome restartAsInitiator(ChannelState state) {
     Status s = state.status();
     if (s == Status.Requested || s == Status.AwaitingAcceptance) {
       act.closeData(state.channelId());
@@ -101,14 +94,16 @@ final class Restarting {
               + s
               + "); it sent its last voucher again");
     }
-    boolean finished =
-        s == Status.TransferFinished || s == Status.ResponderFinalizingTransferFinished;
-    if (finished && !(responderAsked && s == Status.TransferFinished)) {
+    if (s == Status.ResponderFinalizingTransferFinished) {
       return new RestartOutcome.NothingToRestart(
           "this side holds all its data and waits for the responder to finish ("
               + s
               + "); there is nothing to restart");
     }
+    // An initiator holding all its data (TransferFinished) asks for a restart too: the responder
+    // may have restarted without hearing that the data arrived (and cannot reach this side), or
+    // completed while this side was down (it answers with its completion again). Waiting for it
+    // lost both in bench/chaos (issue 19, 3).
     if (act.memory.restartPending) {
       return new RestartOutcome.AlreadyUnderWay();
     }
@@ -153,7 +148,7 @@ final class Restarting {
     }
     // A responder that restarted before it heard that this side holds everything asks for a
     // restart even when this side is finished: without one it never completes (issue 19, 3).
-    return restart(state, null, true);
+    return restart(state, null);
   }
 
   // ---- the connection, and restarting by itself ----

@@ -25,7 +25,9 @@ public interface DataTransport extends AutoCloseable {
    * traversal blocks already held in the local store (a prefix), which the sender can skip. Opening
    * a channel open already starts a new run of it with this request. No block is asked for until
    * the sending side opens: a receiver always opens before the control message that makes the
-   * sender's engine open.
+   * sender's engine open. When this side closes the channel ({@link #close}) before the stage
+   * completes, the stage is cancelled ({@link java.util.concurrent.CancellationException}): the
+   * open was withdrawn, not refused.
    */
   CompletionStage<Long> openReceive(DataRequest request);
 

@@ -28,6 +28,7 @@ import io.ferry.channels.wire.TransferResponse;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selectors;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -251,7 +252,10 @@ class RestartAttemptsTest {
   }
 
   @Test
-  void aChannelThatHoldsAllItsDataWaitsForTheResponderInsteadOfRestarting() {
+  void aStalledChannelThatHoldsAllItsDataAsksItsResponderToRestartAfterTheBackoff() {
+    // It waited for the responder instead, which lost a transfer in bench/chaos: the provider
+    // restarted after a kill, could not dial its client back ("not connected"), and both waited
+    // until the client's complete timeout failed the pull (issue 19, 3).
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id, settings(QUICK));
     kit.runCommand(new ChannelCommand.FinishData(null));
@@ -260,9 +264,12 @@ class RestartAttemptsTest {
     var dropped = kit.runCommand(new MarkDisconnected("connection reset"));
 
     assertThat(dropped.state().channel().stalled()).isTrue();
-    assertThat(Restarting.restartsItself(dropped.state().channel())).isFalse();
-    pass(Duration.ofSeconds(1)); // many times the longest backoff
-    assertThat(restartRequests(alice)).isZero();
+    assertThat(Restarting.restartsItself(dropped.state().channel())).isTrue();
+    pass(QUICK.backoffMin());
+    Poll.until(WAIT, "a restart request", () -> restartRequests(alice) == 1);
+    var answered = kit.runCommand(restartAnswer(id));
+    assertThat(answered.state().channel().stalled()).isFalse();
+    assertThat(answered.state().channel().status()).isEqualTo(Status.TransferFinished);
   }
 
   @Test
@@ -291,6 +298,67 @@ class RestartAttemptsTest {
     } finally {
       alice.holdReceives = false;
     }
+  }
+
+  @Test
+  void anInitiatorRestartedTwiceBeforeItsReceiverIsReadySendsItsRequestInsteadOfFailing() {
+    // A node that starts again restarts its channels, and again when the peer connects: the second
+    // restart closed the data side under the first one's open, which failed the channel with
+    // "cannot prepare to receive: channel ... was closed" (bench/chaos, issue 19, 3).
+    ChannelId id = newId(ALICE, BOB);
+    alice.holdReceives = true;
+    try {
+      var kit = actor(ALICE, alice, id, settings(QUICK));
+      kit.<ChannelReply>runCommand(
+          r -> new Open(id, true, ROOT, Selectors.all(), StubValidation.voucher("v1"), r));
+      Poll.until(WAIT, "the first open of the receiver", () -> alice.heldReceives.size() == 1);
+
+      kit.<ChannelReply>runCommand(ChannelCommand.Restart::new);
+      Poll.until(WAIT, "the second open of the receiver", () -> alice.heldReceives.size() == 2);
+      alice.heldReceives.get(0).completeExceptionally(new IllegalStateException("was closed"));
+      alice.heldReceives.get(1).complete(0L);
+
+      ChannelState waiting = until(kit, "awaiting acceptance", s -> s.status() != Status.Requested);
+      assertThat(waiting.status()).isEqualTo(Status.AwaitingAcceptance);
+      assertThat(waiting.message()).doesNotContain("cannot prepare to receive");
+    } finally {
+      alice.holdReceives = false;
+    }
+  }
+
+  @Test
+  void aStalledResponderWaitingForTheFinalVoucherAsksForItAgainUntilTheRequestGoesOut() {
+    // The initiator crashed before it heard the request for the final voucher: it holds all its
+    // data and waits, so only the responder can make the two meet again (bench/chaos, issue 19, 3).
+    RecordingTransport bob = new RecordingTransport(BOB);
+    ChannelId id = newId(ALICE, BOB);
+    var kit = actor(BOB, bob, id, settings(QUICK));
+    kit.runCommand(
+        new ReceiveRequest(
+            ALICE,
+            TransferRequest.open(
+                id.transferId(), true, ROOT, Selectors.all(), StubValidation.voucher("v1"))));
+    until(kit, "ongoing", s -> s.status() == Status.Ongoing);
+    validation.onComplete = Optional.of(StubValidation.pause("settle"));
+    kit.runCommand(new ChannelCommand.FinishData(null));
+    until(kit, "finalizing", s -> s.status() == Status.Finalizing);
+    assertThat(finalVoucherRequests(bob)).isEqualTo(1);
+
+    bob.failSends = true;
+    kit.runCommand(new MarkDisconnected("connection reset"));
+    pass(QUICK.backoff(0));
+    until(kit, "a request that could not be sent", s -> s.message().contains("is gone"));
+    bob.failSends = false;
+    pass(QUICK.backoff(0));
+
+    Poll.until(WAIT, "the request sent again", () -> finalVoucherRequests(bob) == 2);
+    assertThat(kit.getState().channel().status()).isEqualTo(Status.Finalizing);
+  }
+
+  private static long finalVoucherRequests(RecordingTransport t) {
+    return t.messages().stream()
+        .filter(m -> m instanceof TransferResponse r && r.type() == MessageType.COMPLETE)
+        .count();
   }
 
   // ---- helpers ----

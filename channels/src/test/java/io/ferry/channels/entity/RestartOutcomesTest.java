@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
@@ -87,7 +88,32 @@ class RestartOutcomesTest {
   }
 
   @Test
-  void anInitiatorHoldingAllItsDataHasNothingToRestart() {
+  void anInitiatorHoldingAllItsDataAsksForARestartInsteadOfWaiting() {
+    // It waited for the responder, which lost pulls in bench/chaos (issue 19, 3): a client killed
+    // after it paid and before it heard the provider's completion waited until its complete
+    // timeout, and a provider that restarted could not reach its client to ask.
+    ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(ALICE);
+    var kit =
+        channel(
+            transport,
+            ALICE,
+            id,
+            pull(id, ALICE),
+            new JournalEvent.TransferStarted(AT),
+            new JournalEvent.Accepted(AT),
+            new JournalEvent.TransferFinished(AT));
+
+    assertThat(restart(kit)).isEqualTo(new RestartOutcome.RequestSent());
+    assertThat(transport.messages())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            io.ferry.channels.wire.TransferRequest.class,
+            r -> assertThat(r.type()).isEqualTo(io.ferry.channels.wire.MessageType.RESTART));
+  }
+
+  @Test
+  void anInitiatorWaitingForFinalizationWithNothingToPayAgainHasNothingToRestart() {
     ChannelId id = newId();
     var kit =
         channel(
@@ -96,12 +122,41 @@ class RestartOutcomesTest {
             pull(id, ALICE),
             new JournalEvent.TransferStarted(AT),
             new JournalEvent.Accepted(AT),
-            new JournalEvent.TransferFinished(AT));
+            new JournalEvent.TransferFinished(AT),
+            new JournalEvent.ResponderFinalizing(AT));
 
     assertThat(restart(kit))
         .isInstanceOfSatisfying(
             RestartOutcome.NothingToRestart.class,
-            n -> assertThat(n.why()).contains("TransferFinished"));
+            n -> assertThat(n.why()).contains("ResponderFinalizingTransferFinished"));
+  }
+
+  @Test
+  void aCompletedResponderAnswersARestartWithItsCompletionAgain() {
+    ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(BOB);
+    var kit =
+        channel(
+            transport,
+            BOB,
+            id,
+            pull(id, BOB),
+            new JournalEvent.Accepted(AT),
+            new JournalEvent.TransferStarted(AT),
+            new JournalEvent.CompletionBegun(AT),
+            new JournalEvent.CleanupCompleted(AT));
+    ChannelState done = kit.getState().channel();
+    assertThat(done.status()).isEqualTo(Status.Completed);
+
+    kit.runCommand(
+        new ChannelCommand.ReceiveRequest(
+            ALICE,
+            io.ferry.channels.wire.TransferRequest.restart(
+                id.transferId(), true, done.baseCid(), done.selector(), done.voucher(), 1)));
+
+    assertThat(transport.messages())
+        .containsExactly(
+            io.ferry.channels.wire.TransferResponse.completed(id.transferId(), false, null));
   }
 
   @Test

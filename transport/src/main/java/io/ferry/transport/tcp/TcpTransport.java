@@ -76,7 +76,8 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final AtomicLong runs = new AtomicLong(new SecureRandom().nextLong() >>> 8);
   private final int instance = INSTANCES.incrementAndGet();
   private final AtomicInteger sessionNames = new AtomicInteger();
-  private volatile TransportHandler handler = new UnboundHandler();
+  private final UnboundHandler unbound = new UnboundHandler();
+  private volatile TransportHandler handler = unbound;
   private volatile java.util.function.Function<PeerId, Optional<Multiaddr>> addressSource =
       peer -> Optional.empty();
   private volatile java.util.function.BiConsumer<PeerId, Multiaddr> addressSink = (p, a) -> {};
@@ -247,6 +248,8 @@ public final class TcpTransport implements DataTransport, TransportContext {
 
   @Override
   public void bind(TransportHandler handler) {
+    // Kept messages first: one that comes meanwhile goes through the unbound handler after them.
+    unbound.bindTo(handler);
     this.handler = handler;
   }
 
@@ -375,6 +378,11 @@ public final class TcpTransport implements DataTransport, TransportContext {
   @Override
   public TcpSettings settings() {
     return settings;
+  }
+
+  /** Control messages that arrived before {@link #bind} and wait for it. */
+  int messagesAwaitingBind() {
+    return unbound.kept();
   }
 
   @Override

@@ -151,6 +151,44 @@ class AdmissionOverTcpTest {
   }
 
   @Test
+  void manyIdentitiesFromOneAddressShareThatAddresssCap() throws Exception {
+    // Identities cost nothing (issue 19, 2: 11 throw-away identities x 6 paid pulls that never
+    // paid held every sending slot): the peers behind one address share four peers' worth.
+    node.close();
+    node = new TcpNode("node", s -> s.withOpenChannels(2, 100));
+    assertThat(node.transport.admission().perAddress()).isEqualTo(8);
+    List<TransferResponse> refused = new ArrayList<>();
+    for (int identity = 0; identity < 5; identity++) {
+      RawPeer p = hostilePeer();
+      p.send(new Frame.Message(pull(1)));
+      p.send(new Frame.Message(pull(2)));
+      refused.addAll(refusals(p, identity));
+      if (identity < 4) {
+        assertThat(reachedTheEngine(p.identity.peerId())).containsExactly(1L, 2L);
+      } else {
+        assertThat(reachedTheEngine(p.identity.peerId())).isEmpty();
+      }
+    }
+
+    assertThat(refused)
+        .extracting(TransferResponse::message)
+        .containsExactly(
+            "too many open channels from 127.0.0.1: its peers have 8 open with this node, the"
+                + " most it allows one address; retry when one ends",
+            "too many open channels from 127.0.0.1: its peers have 8 open with this node, the"
+                + " most it allows one address; retry when one ends");
+    assertThat(node.transport.admission().overloaded()).as("the node-wide cap").isFalse();
+
+    // One of them ends: the address may open another.
+    node.transport.close(
+        new ChannelId(hostile.get(0).identity.peerId(), node.identity.peerId(), 1));
+    RawPeer sixth = hostilePeer();
+    sixth.send(new Frame.Message(pull(1)));
+    assertThat(refusals(sixth, 9)).isEmpty();
+    assertThat(reachedTheEngine(sixth.identity.peerId())).containsExactly(1L);
+  }
+
+  @Test
   void aSenderHeldAtItsLimitForPaymentGivesItsSendSlotToAnotherChannel() throws Exception {
     // One send slot in all. The first channel reaches its byte limit (it waits for payment).
     ImportResult unpaid =

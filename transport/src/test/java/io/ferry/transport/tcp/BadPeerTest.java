@@ -93,6 +93,28 @@ class BadPeerTest {
   }
 
   @Test
+  void aMalformedFrameIsLoggedOnOneLineWithoutAStackTrace() throws Exception {
+    // Each malformed frame logged an ERROR with a 30-line stack trace (issue 19, 5): a peer could
+    // fill the disk with them. One line says who sent what; nothing logs the exception.
+    try (LogCapture everything = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+      byte[] garbage = "not cbor at all".getBytes(StandardCharsets.UTF_8);
+      bad.send(
+          ByteString.fromArray(
+                  new byte[] {0, 0, 0, (byte) (garbage.length + 1), FrameCodec.MESSAGE})
+              .concat(ByteString.fromArray(garbage)));
+      bad.awaitClosed();
+      logs.await("malformed message frame");
+      honestPeerIsStillServed();
+
+      assertThat(everything.errorsOrStackTraces()).isEmpty();
+      assertThat(logs.messages())
+          .filteredOn(m -> m.contains("malformed message frame"))
+          .hasSize(1)
+          .allSatisfy(m -> assertThat(m).startsWith("WARN").doesNotContain("\n"));
+    }
+  }
+
+  @Test
   void aControlMessageAboutAChannelOfOtherPeersIsRefused() throws Exception {
     ChannelId theirs = new ChannelId(node.identity.peerId(), honest.identity.peerId(), 9);
 

@@ -9,10 +9,16 @@ import org.slf4j.LoggerFactory;
 
 /** Captures what the transport logs, for tests that check the log says what went wrong. */
 final class LogCapture implements AutoCloseable {
-  private final Logger logger = (Logger) LoggerFactory.getLogger("io.ferry.transport");
+  private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   LogCapture() {
+    this("io.ferry.transport");
+  }
+
+  /** Captures what {@code name} and the loggers under it log (ROOT: everything). */
+  LogCapture(String name) {
+    logger = (Logger) LoggerFactory.getLogger(name);
     appender.start();
     logger.addAppender(appender);
   }
@@ -20,6 +26,16 @@ final class LogCapture implements AutoCloseable {
   List<String> messages() {
     return appender.list.stream()
         .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+        .collect(Collectors.toList());
+  }
+
+  /** The captured events that carry a stack trace or are errors, as "LEVEL logger: message". */
+  List<String> errorsOrStackTraces() {
+    return appender.list.stream()
+        .filter(
+            e ->
+                e.getThrowableProxy() != null || e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+        .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage())
         .collect(Collectors.toList());
   }
 

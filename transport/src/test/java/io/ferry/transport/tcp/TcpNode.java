@@ -23,6 +23,17 @@ final class TcpNode implements AutoCloseable {
 
   TcpNode(String name, NodeIdentity identity, BlockStore store, UnaryOperator<TcpSettings> settings)
       throws Exception {
+    this(name, identity, store, settings, true);
+  }
+
+  /** A node whose engine has not bound its handler yet when {@code bound} is false. */
+  TcpNode(
+      String name,
+      NodeIdentity identity,
+      BlockStore store,
+      UnaryOperator<TcpSettings> settings,
+      boolean bound)
+      throws Exception {
     this.identity = identity;
     this.store = store;
     this.system =
@@ -39,7 +50,9 @@ final class TcpNode implements AutoCloseable {
                 settings.apply(TcpSettings.defaults(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-    transport.bind(handler);
+    if (bound) {
+      transport.bind(handler);
+    }
   }
 
   Multiaddr address() {

@@ -146,7 +146,7 @@ public final class ChannelFrames {
       admission.track(id);
       return true;
     }
-    Optional<String> refusal = admission.admit(id);
+    Optional<String> refusal = admission.admit(id, io.remoteAddress());
     if (refusal.isEmpty()) {
       return true;
     }

@@ -28,6 +28,12 @@ public final class HeldIndexRequests {
     waiting.clear();
   }
 
+  /** Cancels every waiting request: this node closed the channel itself before it answered. */
+  public void withdrawn() {
+    waiting.forEach(f -> f.cancel(false));
+    waiting.clear();
+  }
+
   /** Fails every waiting request: the channel was closed before it could answer. */
   public void closed(ChannelId id) {
     waiting.forEach(

@@ -477,10 +477,14 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     io.handler().onDataFinished(id, false, error);
   }
 
-  /** Closed locally (e.g. cancelled): tell the sender, report nothing. */
+  /**
+   * Closed locally (a restart, a cancel): tell the sender, report nothing. An open of the engine
+   * still waiting for the held prefix is withdrawn (cancelled), not failed: the engine closed it.
+   */
   public void close() {
     if (state != State.ENDED) {
       io.control(new Frame.Close(id, ""));
+      waitingForIndex.withdrawn();
       end();
     }
   }

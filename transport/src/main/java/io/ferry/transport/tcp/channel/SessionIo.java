@@ -30,6 +30,9 @@ public interface SessionIo {
   /** Whether a connection to the peer is up (handshake done). */
   boolean isConnected();
 
+  /** The network address (IP) the peer's connection in use comes from; null when none is up. */
+  String remoteAddress();
+
   /** Sends a small frame ahead of queued blocks; dropped when not connected. */
   void control(Frame frame);
 

@@ -11,20 +11,26 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * How many channels peers may have open with this node at once, per peer and in total: a peer's new
- * request beyond either cap is refused before the engine sees it, saying which cap it hit (issue
- * 19, 2: throw-away identities with paid pulls that never pay held every sending slot and the
- * heap). A request counts from its arrival until the engine rejects it or closes its channel; one
- * the engine never answered stops counting after {@link #UNANSWERED}. Channels this node initiated,
- * and restarts of channels already open, are never refused. Thread-safe.
+ * How many channels peers may have open with this node at once, per peer, per network address and
+ * in total: a peer's new request beyond a cap is refused before the engine sees it, saying which
+ * cap it hit (issue 19, 2: throw-away identities with paid pulls that never pay held every sending
+ * slot and the heap). An identity costs nothing to make, so the peers behind one address (an IP)
+ * share {@link #PEERS_PER_ADDRESS} peers' worth of channels. A request counts from its arrival
+ * until the engine rejects it or closes its channel; one the engine never answered stops counting
+ * after {@link #UNANSWERED}. Channels this node initiated, and restarts of channels already open,
+ * are never refused. Thread-safe.
  */
 public final class Admission {
   /** How long a request the engine has not answered (nor opened) still counts. */
   public static final Duration UNANSWERED = Duration.ofMinutes(2);
 
+  /** How many peers' worth of open channels one network address may hold. */
+  public static final int PEERS_PER_ADDRESS = 4;
+
   private static final long OPEN = -1;
 
   private final int perPeer;
+  private final int perAddress;
   private final int total;
   private final LongSupplier nanos;
 
@@ -32,6 +38,11 @@ public final class Admission {
   private final Map<ChannelId, Long> channels = new LinkedHashMap<>();
 
   private final Map<PeerId, Integer> perPeerCount = new HashMap<>();
+
+  /** The address each counted channel's request came from, if known. */
+  private final Map<ChannelId, String> addresses = new HashMap<>();
+
+  private final Map<String, Integer> perAddressCount = new HashMap<>();
   private long refused;
 
   public Admission(int perPeer, int total) {
@@ -44,6 +55,7 @@ public final class Admission {
           "open channel caps must be positive, were " + perPeer + " per peer and " + total);
     }
     this.perPeer = perPeer;
+    this.perAddress = (int) Math.min(total, (long) PEERS_PER_ADDRESS * perPeer);
     this.total = total;
     this.nanos = nanos;
   }
@@ -53,6 +65,14 @@ public final class Admission {
    * is refused (a cap is full). A channel counted already is admitted again.
    */
   public synchronized Optional<String> admit(ChannelId channel) {
+    return admit(channel, null);
+  }
+
+  /**
+   * As {@link #admit(ChannelId)}, for a request that came from network address {@code address}
+   * (null: unknown), which also counts against the cap of that address.
+   */
+  public synchronized Optional<String> admit(ChannelId channel, String address) {
     if (channels.containsKey(channel)) {
       return Optional.empty();
     }
@@ -75,7 +95,21 @@ public final class Admission {
               + total
               + " open channels that peers asked for; retry when one ends");
     }
+    int fromAddress = address == null ? 0 : perAddressCount.getOrDefault(address, 0);
+    if (fromAddress >= perAddress) {
+      refused++;
+      return Optional.of(
+          "too many open channels from "
+              + address
+              + ": its peers have "
+              + fromAddress
+              + " open with this node, the most it allows one address; retry when one ends");
+    }
     add(channel, nanos.getAsLong());
+    if (address != null) {
+      addresses.put(channel, address);
+      perAddressCount.merge(address, 1, Integer::sum);
+    }
     return Optional.empty();
   }
 
@@ -120,6 +154,10 @@ public final class Admission {
     return perPeer;
   }
 
+  public int perAddress() {
+    return perAddress;
+  }
+
   /** Requests refused since the start. */
   public synchronized long refused() {
     return refused;
@@ -137,7 +175,15 @@ public final class Admission {
 
   private void remove(ChannelId channel) {
     channels.remove(channel);
+    uncount(channel);
+  }
+
+  private void uncount(ChannelId channel) {
     perPeerCount.computeIfPresent(channel.initiator(), (p, n) -> n <= 1 ? null : n - 1);
+    String address = addresses.remove(channel);
+    if (address != null) {
+      perAddressCount.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    }
   }
 
   private void expire() {
@@ -146,7 +192,7 @@ public final class Admission {
       Map.Entry<ChannelId, Long> e = it.next();
       if (e.getValue() != OPEN && now - e.getValue() > UNANSWERED.toNanos()) {
         it.remove();
-        perPeerCount.computeIfPresent(e.getKey().initiator(), (p, n) -> n <= 1 ? null : n - 1);
+        uncount(e.getKey());
       }
     }
   }

@@ -36,6 +36,17 @@ public final class FrameDecoder extends GraphStage<FlowShape<ByteString, Frame>>
     return shape;
   }
 
+  /**
+   * The stream does not log this stage's failures: a malformed frame is a peer's doing, and Pekko
+   * logged each at ERROR with a 30-line stack trace (issue 19, 5). The link logs one line naming
+   * the peer and what was wrong when the connection closes.
+   */
+  @Override
+  public Attributes initialAttributes() {
+    return Attributes.createLogLevels(
+        Attributes.logLevelDebug(), Attributes.logLevelDebug(), Attributes.logLevelOff());
+  }
+
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
     return new GraphStageLogic(shape) {

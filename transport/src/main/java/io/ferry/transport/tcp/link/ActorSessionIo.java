@@ -79,6 +79,14 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
+  public String remoteAddress() {
+    Connection c = link.active();
+    return c == null || c.remote == null || c.remote.getAddress() == null
+        ? null
+        : c.remote.getAddress().getHostAddress();
+  }
+
+  @Override
   public boolean isConnected() {
     return link.active() != null;
   }

@@ -209,6 +209,11 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   }
 
   @Override
+  public String remoteAddress() {
+    return connected ? "127.0.0.1" : null;
+  }
+
+  @Override
   public boolean isConnected() {
     return connected;
   }

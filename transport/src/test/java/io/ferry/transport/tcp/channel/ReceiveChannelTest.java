@@ -283,4 +283,22 @@ class ReceiveChannelTest {
     BitSet held = session.last(Frame.Have.class).held();
     assertThat(held.stream().boxed().toList()).containsExactly(2, 3);
   }
+
+  @Test
+  void anOpenThisNodeClosesBeforeItAnswersIsWithdrawnNotFailed() throws Exception {
+    // A restart closes the data side and opens it again; the first open, still walking the local
+    // store, must not report a failure the engine would take for its channel's (issue 19, 3).
+    session.hold();
+    CompletableFuture<Long> first = new CompletableFuture<>();
+    ReceiveChannel preparing = session.openReceive(request(), first);
+    assertThat(preparing.state()).isEqualTo(ReceiveChannel.State.PREPARING);
+
+    preparing.close();
+    CompletableFuture<Long> second = new CompletableFuture<>();
+    session.openReceive(request(), second);
+    session.release();
+
+    assertThat(first).isCancelled();
+    assertThat(second).isCompletedWithValue(0L);
+  }
 }
