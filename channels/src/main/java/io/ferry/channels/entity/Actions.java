@@ -140,9 +140,9 @@ final class Actions {
   }
 
   /**
-   * Opens the receiving side, paused if this side has paused the channel. An open this side
-   * closed itself before it answered (a second restart: at start-up and again when the peer
-   * connected, bench/chaos) is superseded, not a failure of the channel.
+   * Opens the receiving side, paused if this side has paused the channel. An open this side closed
+   * itself before it answered (a second restart: at start-up and again when the peer connected,
+   * bench/chaos) is superseded, not a failure of the channel.
    */
   void openReceive(ChannelState state, Step step, TypedVoucher answerResult) {
     DataRequest request =

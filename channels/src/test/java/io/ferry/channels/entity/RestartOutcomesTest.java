@@ -115,8 +115,10 @@ class RestartOutcomesTest {
   @Test
   void anInitiatorWaitingForFinalizationWithNothingToPayAgainHasNothingToRestart() {
     ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(ALICE);
     var kit =
         channel(
+            transport,
             ALICE,
             id,
             pull(id, ALICE),
@@ -129,6 +131,10 @@ class RestartOutcomesTest {
         .isInstanceOfSatisfying(
             RestartOutcome.NothingToRestart.class,
             n -> assertThat(n.why()).contains("ResponderFinalizingTransferFinished"));
+    // ... but it reaches its responder, which may not be able to dial it, with an update that
+    // changes nothing: the responder then asks again for its final voucher.
+    assertThat(transport.messages())
+        .containsExactly(io.ferry.channels.wire.TransferRequest.update(id.transferId(), false));
   }
 
   @Test
