@@ -131,6 +131,9 @@ final class Negotiation {
     String[] parts = header.split(",");
     for (int i = 0; i < parts.length; i++) {
       String[] fields = parts[i].split(";");
+      if (fields.length == 0) {
+        continue; // ";" alone: no media range (fuzzing found the index out of bounds)
+      }
       String type = fields[0].strip().toLowerCase(Locale.ROOT);
       if (type.isEmpty()) {
         continue;

@@ -29,7 +29,7 @@ class GatewayRequestFuzzTest {
           name ->
               name.equals("format") && !withFormat
                   ? Optional.empty()
-                  : Optional.of(query.get(name)),
+                  : Optional.ofNullable(query.get(name)),
           Optional.of(accept));
     } catch (GatewayError refused) {
       // a documented refusal

@@ -50,6 +50,15 @@ class NegotiationTest {
   }
 
   @Test
+  void anAcceptHeaderOfBareSemicolonsIsARefusalNotAnError() {
+    // Jazzer (GatewayRequestFuzzTest#negotiation, 9,753 runs) found that a media range of only
+    // ";" threw ArrayIndexOutOfBoundsException: the gateway answered 500 instead of 400.
+    assertThatThrownBy(() -> decide(Map.of(), ";"))
+        .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThat(decide(Map.of(), ";;, ;, application/vnd.ipld.raw")).isInstanceOf(Wanted.Raw.class);
+  }
+
+  @Test
   void noChoiceIs400AndOnlyUnservableTypesAre406() {
     assertThatThrownBy(() -> decide(Map.of(), null))
         .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.status()).isEqualTo(400));
