@@ -72,8 +72,12 @@ abstract class RestartContract extends TwoNodes {
     // The survivor's restart attempts while the other side is down fail, and a failed attempt is
     // reported as Disconnected (as go-data-transfer reports a restart it cannot send): it sees the
     // connection drop and then as many Disconnected as attempts it made before the other came back.
+    // When the connection is back both sides ask for the restart: the bounced node at start-up and
+    // the survivor when it reconnects. The request that arrives second (a survivor's kept while the
+    // bounced node started, since issue 19) restarts the channel once more, so each side may record
+    // Restart twice in a row; the byte and block counts above hold either way.
     assertThat(survivor.codes(id)).contains(Disconnected);
-    assertThat(collapseDisconnected(alice.controlCodes(id)))
+    assertThat(collapseRepeats(alice.controlCodes(id)))
         .containsExactlyElementsOf(
             Expect.seq(
                 Open,
@@ -84,7 +88,7 @@ abstract class RestartContract extends TwoNodes {
                 FinishTransfer,
                 ResponderCompletes,
                 CleanupComplete));
-    assertThat(collapseDisconnected(bob.controlCodes(id)))
+    assertThat(collapseRepeats(bob.controlCodes(id)))
         .containsExactlyElementsOf(
             Expect.seq(
                 Open,
@@ -97,11 +101,12 @@ abstract class RestartContract extends TwoNodes {
     RoundTripContract.assertAllBlocksArrived(dag, sender, receiver);
   }
 
-  /** The codes with each run of Disconnected shown once. */
-  private static List<EventCode> collapseDisconnected(List<EventCode> codes) {
+  /** The codes with each run of Disconnected, and each run of Restart, shown once. */
+  private static List<EventCode> collapseRepeats(List<EventCode> codes) {
     List<EventCode> out = new ArrayList<>();
     for (EventCode c : codes) {
-      if (!(c == Disconnected && !out.isEmpty() && out.get(out.size() - 1) == Disconnected)) {
+      boolean repeat = !out.isEmpty() && out.get(out.size() - 1) == c;
+      if (!(repeat && (c == Disconnected || c == Restart))) {
         out.add(c);
       }
     }
