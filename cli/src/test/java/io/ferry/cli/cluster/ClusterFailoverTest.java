@@ -283,12 +283,18 @@ class ClusterFailoverTest {
     // The channel answers again once a survivor hosts it; data moves once it resumed.
     long recovered =
         Poll.until(WAIT, id + " to answer again", () -> received(survivor.api(), id), n -> n >= 0);
-    Poll.until(
-        WAIT,
-        id + " to move data again",
-        () ->
-            received(survivor.api(), id) > recovered
-                || status(survivor.api(), id).equals("Completed"));
+    try {
+      Poll.until(
+          WAIT,
+          id + " to move data again",
+          () ->
+              received(survivor.api(), id) > recovered
+                  || status(survivor.api(), id).equals("Completed"));
+    } catch (AssertionError e) {
+      List<MemberJvm> nodes = new java.util.ArrayList<>(cluster.running());
+      nodes.add(provider);
+      throw new AssertionError(e.getMessage() + "; " + ChannelReport.of(id, nodes), e);
+    }
     System.out.printf(
         "%s of the serving member: data moved again after %.1f s%n",
         kill ? "SIGKILL" : "SIGTERM", (System.nanoTime() - gone) / 1e9);
