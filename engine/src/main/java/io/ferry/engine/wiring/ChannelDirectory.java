@@ -123,8 +123,7 @@ public final class ChannelDirectory {
         .thenAccept(
             ids -> {
               if (restart) {
-                ids.forEach(
-                    id -> entity(id).<ChannelReply>ask(ChannelCommand.Restart::new, askTimeout));
+                ids.forEach(id -> wake(id, WAKE_ATTEMPTS));
               }
             });
   }
@@ -161,6 +160,29 @@ public final class ChannelDirectory {
   /** The unfinished channels (every member's), once the read model caught up with the journal. */
   public CompletionStage<Set<ChannelId>> listed() {
     return model.ready().thenApply(ok -> model.unfinished());
+  }
+
+  /** How many times a wake-up is asked before it is left to the channel's peer. */
+  private static final int WAKE_ATTEMPTS = 10;
+
+  /**
+   * Asks {@code id} to restart until it answers, at most {@code attempts} times. After a member
+   * crashed, the first ask can reach a shard the coordinator still places on the dead member and be
+   * lost; unanswered, the channel would sit with no transfer until its peer reaches it
+   * (ClusterFailoverTest). A channel asked twice answers the second time that a restart is under
+   * way.
+   */
+  private void wake(ChannelId id, int attempts) {
+    entity(id)
+        .<ChannelReply>ask(ChannelCommand.Restart::new, askTimeout)
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null && attempts > 1) {
+                CompletableFuture.runAsync(
+                    () -> wake(id, attempts - 1),
+                    CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS));
+              }
+            });
   }
 
   private EntityRef<ChannelCommand> entity(ChannelId id) {
