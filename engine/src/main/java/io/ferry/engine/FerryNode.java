@@ -185,9 +185,9 @@ public final class FerryNode implements Manager {
     }
     system.systemActorOf(
         Departures.watch(
-            () ->
+            crashed ->
                 directory
-                    .resume(true)
+                    .resume(true, crashed)
                     .exceptionally(
                         e -> {
                           system.log().warn("could not restart the cluster's channels: {}", e);

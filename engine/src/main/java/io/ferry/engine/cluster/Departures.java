@@ -19,9 +19,11 @@ public final class Departures {
 
   /**
    * A watcher that runs {@code onDeparture} on this member whenever another member is removed and
-   * this member is then the oldest one up.
+   * this member is then the oldest one up; it is told whether the member crashed (was downed)
+   * rather than left.
    */
-  public static Behavior<ClusterEvent.MemberRemoved> watch(Runnable onDeparture) {
+  public static Behavior<ClusterEvent.MemberRemoved> watch(
+      java.util.function.Consumer<Boolean> onDeparture) {
     return Behaviors.setup(
         context -> {
           Cluster cluster = Cluster.get(context.getSystem());
@@ -39,7 +41,7 @@ public final class Departures {
                           .info(
                               "member {} left the cluster; restarting the unfinished channels",
                               removed.member().address());
-                      onDeparture.run();
+                      onDeparture.accept(removed.previousStatus() == MemberStatus.down());
                     }
                     return Behaviors.same();
                   })

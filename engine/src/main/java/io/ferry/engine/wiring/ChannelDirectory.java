@@ -113,6 +113,14 @@ public final class ChannelDirectory {
    * channel; each restarts by its role (or finishes cleanup).
    */
   public CompletionStage<Void> resume(boolean restart) {
+    return resume(restart, false);
+  }
+
+  /**
+   * As {@link #resume(boolean)}; after a member crashed ({@code askAgain}), a restart that got no
+   * answer is asked again: it may have gone to a shard still placed on the dead member.
+   */
+  public CompletionStage<Void> resume(boolean restart, boolean askAgain) {
     return listed()
         .exceptionally(
             e -> {
@@ -123,7 +131,7 @@ public final class ChannelDirectory {
         .thenAccept(
             ids -> {
               if (restart) {
-                ids.forEach(id -> wake(id, WAKE_ATTEMPTS));
+                ids.forEach(id -> wake(id, askAgain ? WAKE_ATTEMPTS : 1));
               }
             });
   }
