@@ -1,5 +1,6 @@
 package io.ferry.engine.cluster;
 
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -22,8 +23,7 @@ public final class Departures {
    * this member is then the oldest one up; it is told whether the member crashed (was downed)
    * rather than left.
    */
-  public static Behavior<ClusterEvent.MemberRemoved> watch(
-      java.util.function.Consumer<Boolean> onDeparture) {
+  public static Behavior<ClusterEvent.MemberRemoved> watch(Consumer<Boolean> onDeparture) {
     return Behaviors.setup(
         context -> {
           Cluster cluster = Cluster.get(context.getSystem());
@@ -39,8 +39,9 @@ public final class Departures {
                       context
                           .getLog()
                           .info(
-                              "member {} left the cluster; restarting the unfinished channels",
-                              removed.member().address());
+                              "member {} left the cluster ({}); restarting the unfinished channels",
+                              removed.member().address(),
+                              removed.previousStatus() == MemberStatus.down() ? "downed" : "left");
                       onDeparture.accept(removed.previousStatus() == MemberStatus.down());
                     }
                     return Behaviors.same();

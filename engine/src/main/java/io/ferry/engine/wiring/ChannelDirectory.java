@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -32,6 +33,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class ChannelDirectory {
   private final ClusterSharding sharding;
   private final ChannelReadModel model;
+
+  /** How many times a wake-up after a crash is asked before it is left to the channel's peer. */
+  private static final int WAKE_ATTEMPTS = 10;
+
   private final Duration askTimeout;
   private final String journal;
 
@@ -170,15 +175,12 @@ public final class ChannelDirectory {
     return model.ready().thenApply(ok -> model.unfinished());
   }
 
-  /** How many times a wake-up is asked before it is left to the channel's peer. */
-  private static final int WAKE_ATTEMPTS = 10;
-
   /**
    * Asks {@code id} to restart until it answers, at most {@code attempts} times. After a member
    * crashed, the first ask can reach a shard the coordinator still places on the dead member and be
    * lost; unanswered, the channel would sit with no transfer until its peer reaches it
-   * (ClusterFailoverTest). A channel asked twice answers the second time that a restart is under
-   * way.
+   * (ClusterFailoverTest). Only a crash warrants asking again: a second ask restarts a channel that
+   * the first one already restarted (ClusterRollingRestartTest failed so after graceful leaves).
    */
   private void wake(ChannelId id, int attempts) {
     entity(id)
@@ -188,7 +190,7 @@ public final class ChannelDirectory {
               if (error != null && attempts > 1) {
                 CompletableFuture.runAsync(
                     () -> wake(id, attempts - 1),
-                    CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS));
+                    CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
               }
             });
   }
