@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A cluster of three member processes and outside peers, all over real TCP on loopback: channels
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * allowlist plug-in's tokens (installed in every node's plugins directory).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock("ferry-cluster")
 class ClusterChannelsTest {
   private static final String TOKEN_TYPE = "ferry-example/allowlist/1";
   private static final String NODE_CONFIG =

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A member serving an outside provider goes away in the middle of a pull (SIGKILL, or SIGTERM):
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock("ferry-cluster")
 class ClusterFailoverTest {
   private static final Duration WAIT = Duration.ofMinutes(4);
   private static final long MIB = 1 << 20;

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Forming, leaving and rejoining a cluster of three member processes configured as
  * docs/operations.md shows (every member lists all three as seed nodes), on a fresh PostgreSQL
  * database each.
  */
+@ResourceLock("ferry-cluster")
 class ClusterFormationTest {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;

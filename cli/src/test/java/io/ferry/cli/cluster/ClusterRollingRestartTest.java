@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * An operator upgrades a cluster by restarting its members one by one with SIGTERM while pulls run:
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * they are still moving while the members restart); every one completes and every member exports
  * the providers' bytes.
  */
+@ResourceLock("ferry-cluster")
 class ClusterRollingRestartTest {
   private static final Duration WAIT = Duration.ofMinutes(5);
   private static final int SIZE = 12 << 20;

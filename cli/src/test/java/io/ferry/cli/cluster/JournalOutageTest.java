@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A member whose PostgreSQL journal (and shared block store) goes away and comes back: a server of
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * journal-unavailable} at once and channels stop moving data; once it is back, reads answer again
  * and a pull that was running completes with counters that match the blocks it stored.
  */
+@ResourceLock("ferry-cluster")
 class JournalOutageTest {
   private static final int SIZE = 12 << 20;
   private static final java.time.Duration OUTAGE = java.time.Duration.ofSeconds(30);

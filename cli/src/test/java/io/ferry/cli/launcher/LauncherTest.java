@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code bin/ferry} as a user runs it: built in the reactor without installing into {@code ~/.m2},
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * docs/operations.md shows, at the level {@code FERRY_LOG_LEVEL} sets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock("bin-ferry")
 class LauncherTest {
   /** docs/operations.md: {@code 2026-12-06T10:15:30.123Z INFO logger - message}. */
   private static final Pattern LOG_LINE =

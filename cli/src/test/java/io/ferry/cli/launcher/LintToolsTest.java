@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The node's metrics pass {@code promtool check metrics} and its OpenAPI document passes {@code
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@code scripts/lint-tools.sh}, which {@code bin/test} runs first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock("bin-ferry")
 class LintToolsTest {
   private final Map<String, String> tools = new HashMap<>();
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The README's walkthrough, run as written: every command of its marked {@code console} blocks goes
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * paths become free ports and a temporary directory.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock("bin-ferry")
 class ReadmeWalkthroughTest {
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
