@@ -30,6 +30,7 @@ import io.ferry.server.metrics.MetricRegistry;
 import io.ferry.server.metrics.MilestoneLog;
 import io.ferry.server.payments.AutoPayer;
 import io.ferry.server.payments.PaymentSettings;
+import io.ferry.server.peers.PeerAddressFile;
 import io.ferry.server.retention.PurgedChannels;
 import io.ferry.server.retention.RetentionPolicy;
 import io.ferry.server.retention.RetentionSweeper;
@@ -142,6 +143,11 @@ public final class RunningNode implements AutoCloseable {
             .toCompletableFuture()
             .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     parts.add(transport);
+    if (!config.membership().clustered()) {
+      // Before the node starts: its unfinished channels restart at once and may have to dial.
+      PeerAddressFile addresses = PeerAddressFile.open(config.home());
+      transport.shareAddresses(addresses::get, addresses::put, addresses::putIfAbsent);
+    }
 
     ValidatorContext context =
         new ValidatorContext(

@@ -45,6 +45,15 @@ public final class ChaosBench {
 
   private static final Duration START = Duration.ofMinutes(3);
   private static final Duration ROUND = Duration.ofMinutes(5);
+
+  /**
+   * How long a round may stand still (no channel changes on either node) before the channels not
+   * ended are called stuck: longer than any wait of a recovering channel in this configuration
+   * (restart backoff at most 2 s, a stalled responder asking again for its final voucher at that
+   * pace), shorter than the timeouts that would end a forgotten channel (3 minutes).
+   */
+  private static final Duration QUIET = Duration.ofSeconds(60);
+
   private static final long PRICE = 1;
   static final long INTERVAL = 256 << 10;
   private static final List<String> JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
@@ -87,9 +96,22 @@ public final class ChaosBench {
         args.length > 4
             ? Files.createDirectories(Path.of(args[4]))
             : Files.createTempDirectory("ferry-chaos");
+    // An optional sixth argument focuses the rounds: phase:victim pairs taken in turn, e.g.
+    // "finalizing:client,finalizing:provider" (victim provider, client or either).
+    List<Round> focus = new ArrayList<>();
+    if (args.length > 5) {
+      for (String pair : args[5].split(",")) {
+        String[] pv = pair.strip().toUpperCase(Locale.ROOT).split(":");
+        focus.add(
+            new Round(Phase.valueOf(pv[0]), Victim.valueOf(pv.length > 1 ? pv[1] : "EITHER")));
+      }
+    }
     List<Round> plan = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      plan.add(new Round(Phase.values()[r % Phase.values().length], Victim.EITHER));
+      plan.add(
+          focus.isEmpty()
+              ? new Round(Phase.values()[r % Phase.values().length], Victim.EITHER)
+              : focus.get(r % focus.size()));
     }
     ChaosTally tally = run(dir, JVM, plan, transfers, largestKiB, seed);
     String table = tally.table(rounds, transfers, largestKiB, seed);
@@ -142,11 +164,24 @@ public final class ChaosBench {
     client.awaitApi(START);
   }
 
-  /** A listen address on a port free now, kept across restarts so the peer can redial it. */
-  private static String freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return "/ip4/127.0.0.1/tcp/" + s.getLocalPort();
+  /**
+   * A listen address on a port free now, kept across restarts so the peer can redial it. Drawn
+   * below the ephemeral range (32768 and up here): a port from that range, free when drawn, was
+   * once taken by another process's outgoing connection while its node was down, and the node could
+   * not start again ("Address already in use").
+   */
+  private String freePort() throws IOException {
+    for (int tries = 0; tries < 100; tries++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return "/ip4/127.0.0.1/tcp/" + port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port found between 20000 and 32000 on 127.0.0.1");
   }
 
   /** One transfer of a round: the file pulled and what it must become. */
@@ -305,26 +340,80 @@ public final class ChaosBench {
     return status.equals("Completed") || status.equals("Failed") || status.equals("Cancelled");
   }
 
-  /** Waits for every channel of the round to end on the client; the status of each (or last). */
+  /**
+   * Waits for every channel of the round to end on both sides; the client's status of each (or the
+   * last seen). Gives up after {@link #ROUND}, or once the round has stood still for {@link
+   * #QUIET}: no channel of it changed on either node (status, bytes, restart attempts, last update)
+   * while both nodes answered. Channels still not ended then are stuck (a recovery in progress
+   * changes something well within that: the harness's restart backoff is at most 2 s).
+   */
   private Map<String, String> awaitEnds(List<Transfer> pulls) throws InterruptedException {
     long deadline = System.nanoTime() + ROUND.toNanos();
+    long quietSince = System.nanoTime();
     Map<String, String> last = new LinkedHashMap<>();
+    Map<String, String> seen = new LinkedHashMap<>();
     while (System.nanoTime() < deadline) {
       Map<String, JsonNode> c = views(client, pulls);
+      Map<String, JsonNode> p = views(provider, pulls);
       c.forEach((id, v) -> last.put(id, v.path("status").asText()));
       if (c.size() == pulls.size()
           && last.values().stream().allMatch(ChaosBench::terminal)
-          && providerDone(pulls)) {
+          && p.values().stream().allMatch(v -> terminal(v.path("status").asText()))) {
         return last;
       }
-      Thread.sleep(100);
+      Map<String, String> now = new LinkedHashMap<>();
+      c.forEach((id, v) -> now.put("c " + id, fingerprint(v)));
+      p.forEach((id, v) -> now.put("p " + id, fingerprint(v)));
+      boolean bothAnswered = !c.isEmpty() && !p.isEmpty();
+      if (!bothAnswered || !now.equals(seen)) {
+        seen = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > QUIET.toNanos()) {
+        tally.note(
+            "round stood still for "
+                + QUIET.toSeconds()
+                + " s; client "
+                + describe(c)
+                + "; provider "
+                + describe(p));
+        return last;
+      }
+      Thread.sleep(200);
     }
     return last;
   }
 
-  private boolean providerDone(List<Transfer> pulls) {
-    Map<String, JsonNode> p = views(provider, pulls);
-    return p.values().stream().allMatch(v -> terminal(v.path("status").asText()));
+  /** What changes while a channel makes progress or recovers. */
+  private static String fingerprint(JsonNode v) {
+    return v.path("status").asText()
+        + "/"
+        + v.path("receivedBytes").asLong()
+        + "/"
+        + v.path("queuedBytes").asLong()
+        + "/"
+        + v.path("restartAttempts").asLong()
+        + "/"
+        + v.path("updatedAt").asText();
+  }
+
+  /** The channels not ended, with status and message, for the notes. */
+  private static String describe(Map<String, JsonNode> views) {
+    List<String> out = new ArrayList<>();
+    views.forEach(
+        (id, v) -> {
+          String s = v.path("status").asText();
+          if (!terminal(s)) {
+            out.add(
+                id.substring(id.lastIndexOf('-') + 1)
+                    + " "
+                    + s
+                    + (v.path("stalled").asBoolean() ? " (stalled)" : "")
+                    + (v.path("message").asText().isEmpty()
+                        ? ""
+                        : ": " + v.path("message").asText()));
+          }
+        });
+    return out.toString();
   }
 
   /**

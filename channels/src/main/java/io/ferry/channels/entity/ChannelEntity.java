@@ -282,7 +282,7 @@ public final class ChannelEntity
 
   /** A restart request that failed ends its attempt; any other message failure is recorded. */
   private Effect<JournalEvent, EntityState> messageFailed(ChannelState s, MessageFailed c) {
-    if (restarting.isAttemptMessage(c.type())) {
+    if (restarting.isAttemptMessage(c.type()) || restarting.isLastWord(s, c.type())) {
       return restarting.attemptNotSent(s, c.reason());
     }
     if (c.type() == MessageType.RESTART || c.type() == MessageType.RESTART_EXISTING_CHANNEL) {

@@ -204,6 +204,21 @@ final class Restarting {
         && (type == MessageType.RESTART || type == MessageType.RESTART_EXISTING_CHANNEL);
   }
 
+  /**
+   * Initiator holding all its data and waiting for the responder to finish: its voucher (or the
+   * update that stands in for one) could not be sent. Only this side's word moves such a channel on
+   * (no data, no timer), so a send that failed counts as a failed attempt: stalled, it sends again
+   * after the backoff and when the peer connects. Recorded as merely not sent, it never tried
+   * again: a client restarted after a kill knew no address of its provider, which had completed and
+   * had no reason to dial, and stayed in ResponderFinalizingTransferFinished for good
+   * (ChaosRoundsTest).
+   */
+  boolean isLastWord(ChannelState state, MessageType type) {
+    return state.isInitiator()
+        && state.status() == Status.ResponderFinalizingTransferFinished
+        && (type == MessageType.VOUCHER || type == MessageType.UPDATE);
+  }
+
   /** The restart request could not be sent: the attempt failed. */
   Effect<JournalEvent, EntityState> attemptNotSent(ChannelState state, String reason) {
     return attemptFailed(state, reason);

@@ -355,6 +355,40 @@ class RestartAttemptsTest {
     assertThat(kit.getState().channel().status()).isEqualTo(Status.Finalizing);
   }
 
+  @Test
+  void aFinishedInitiatorWhoseLastVoucherCannotBeSentSendsItAgainAfterTheBackoff() {
+    // A client killed before it heard its provider complete restarts holding all its data and
+    // sends its last voucher again; a node started again knew no address of its provider, the send
+    // failed, was only recorded, and the channel stayed in ResponderFinalizingTransferFinished for
+    // good (ChaosRoundsTest in CI, issue 19, 3).
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id, settings(QUICK));
+    kit.<ChannelReply>runCommand(
+        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
+    kit.runCommand(
+        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), true, null)));
+    kit.runCommand(new ChannelCommand.FinishData(null));
+    until(kit, "all data held", s -> s.status() == Status.ResponderFinalizingTransferFinished);
+    assertThat(voucherSends(alice)).isEqualTo(1);
+
+    alice.failSends = true;
+    kit.<ChannelReply>runCommand(ChannelCommand.Restart::new);
+    ChannelState waiting = until(kit, "stalled", ChannelState::stalled);
+    assertThat(waiting.restartAttempts()).isEqualTo(1);
+    alice.failSends = false;
+    pass(QUICK.backoff(1));
+
+    Poll.until(WAIT, "the voucher sent again", () -> voucherSends(alice) == 2);
+    assertThat(kit.getState().channel().status())
+        .isEqualTo(Status.ResponderFinalizingTransferFinished);
+  }
+
+  private static long voucherSends(RecordingTransport t) {
+    return t.messages().stream()
+        .filter(m -> m instanceof TransferRequest r && r.type() == MessageType.VOUCHER)
+        .count();
+  }
+
   private static long finalVoucherRequests(RecordingTransport t) {
     return t.messages().stream()
         .filter(m -> m instanceof TransferResponse r && r.type() == MessageType.COMPLETE)
