@@ -5,6 +5,7 @@ import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.engine.FerryNode;
 import io.ferry.engine.NodeSettings;
+import io.ferry.engine.cluster.MemberAddresses;
 import io.ferry.engine.cluster.Membership;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
@@ -46,6 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +129,7 @@ public final class RunningNode implements AutoCloseable {
                         java.util.Map.of(
                             "pekko.persistence.journal.leveldb.reserve-bytes",
                             String.valueOf(config.diskReserve(config.journalDir()))))
+                    .withFallback(memberRoles(config, listen))
                     .withFallback(config.pekkoOverrides())
                     .withFallback(TcpTransport.recommendedConfig()))
             .withCluster(config.journal(), config.membership());
@@ -147,6 +150,10 @@ public final class RunningNode implements AutoCloseable {
       // Before the node starts: its unfinished channels restart at once and may have to dial.
       PeerAddressFile addresses = PeerAddressFile.open(config.home());
       transport.shareAddresses(addresses::get, addresses::put, addresses::putIfAbsent);
+    } else {
+      // Peers learn every member's address in the handshake and dial the next when one is gone.
+      system.systemActorOf(
+          MemberAddresses.follow(transport::announceAlso), "member-addresses", Props.empty());
     }
 
     ValidatorContext context =
@@ -261,6 +268,13 @@ public final class RunningNode implements AutoCloseable {
             .toCompletableFuture()
             .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     parts.add(api);
+  }
+
+  /** A clustered member's roles: its peer address among them ({@link MemberAddresses}). */
+  private static com.typesafe.config.Config memberRoles(FerryConfig config, Multiaddr listen) {
+    return config.membership() instanceof Membership.Member member
+        ? MemberAddresses.roles(config.pekkoOverrides(), listen, member.hostname())
+        : ConfigFactory.empty();
   }
 
   /**

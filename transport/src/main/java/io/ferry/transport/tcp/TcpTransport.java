@@ -164,6 +164,26 @@ public final class TcpTransport implements DataTransport, TransportContext {
     return Optional.ofNullable(listenAddress);
   }
 
+  /**
+   * Announces {@code others} in every handshake after this node's own listen address: the other
+   * addresses of the same logical node (a cluster's members, which share its identity). A peer
+   * keeps them and dials the next one when the address it uses refuses.
+   */
+  public void announceAlso(List<Multiaddr> others) {
+    Multiaddr own = listenAddress;
+    List<String> all = new java.util.ArrayList<>();
+    if (own != null) {
+      all.add(own.toString());
+    }
+    for (Multiaddr a : others) {
+      String text = a.withPeer(identity.peerId()).toString();
+      if (!all.contains(text) && all.size() < 255) {
+        all.add(text);
+      }
+    }
+    connector.announce(all);
+  }
+
   /** Adds or replaces a peer's address in the address book (it must name its peer). */
   public void addPeer(Multiaddr address) {
     if (address.peer() == null) {

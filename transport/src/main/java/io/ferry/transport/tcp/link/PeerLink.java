@@ -63,7 +63,21 @@ public final class PeerLink {
   private Connection active;
   private Connection dialing;
   private Multiaddr dialingTo;
+
+  /** Where the peer is dialed next. */
   private Multiaddr address;
+
+  /** The address a handshake last confirmed (or the address book gave). */
+  private Multiaddr confirmed;
+
+  /**
+   * Every address the peer announced in its handshake: one logical node's addresses (a cluster's
+   * members), dialed in turn when one refuses.
+   */
+  private List<Multiaddr> announced = List.of();
+
+  /** Announced addresses that refused since the last connection, in a row. */
+  private int refusedInTurn;
 
   /** An address given to {@link #connect}, dialed next but not the peer's until a handshake. */
   private Multiaddr trial;
@@ -82,6 +96,7 @@ public final class PeerLink {
     this.node = node;
     this.peer = peer;
     this.address = address;
+    this.confirmed = address;
     this.session = session;
     this.events = events;
     this.backoff =
@@ -135,6 +150,7 @@ public final class PeerLink {
   private Multiaddr address() {
     if (address == null) {
       address = node.addressOf(peer);
+      confirmed = address;
     }
     return address;
   }
@@ -157,13 +173,38 @@ public final class PeerLink {
     backoff.failed();
     String why = Connector.describe(cause, node.settings());
     log.info("could not connect to {} at {}: {}", peer, dialingTo, why);
-    if (dialingTo.equals(trial)) {
+    boolean wasTrial = dialingTo.equals(trial);
+    if (wasTrial) {
       trial = null;
     }
     connectWaiters.forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
     connectWaiters.clear();
+    if (!wasTrial && nextAnnounced(dialingTo)) {
+      // Another member of the same logical node may answer at once: no backoff before it.
+      log.info("dialing {} at its next address, {}", peer, address);
+      ensureConnected();
+      return;
+    }
     expirePending(why);
     scheduleRedial();
+  }
+
+  /**
+   * After {@code refused} failed, makes the next of the peer's announced addresses the one dialed
+   * next; true when that one was not tried since the last connection (dial it now), false when
+   * every one refused in turn (back off, then go round again).
+   */
+  private boolean nextAnnounced(Multiaddr refused) {
+    if (announced.size() < 2 || !announced.contains(refused)) {
+      return false;
+    }
+    int i = announced.indexOf(refused);
+    address = announced.get((i + 1) % announced.size());
+    if (++refusedInTurn < announced.size()) {
+      return true;
+    }
+    refusedInTurn = 0;
+    return false;
   }
 
   private void scheduleRedial() {
@@ -298,6 +339,7 @@ public final class PeerLink {
     others.remove(c);
     // Connected, whoever dialed: the next loss starts the backoff from its shortest delay.
     backoff.reset();
+    refusedInTurn = 0;
     if (redialScheduled) {
       redialScheduled = false;
       events.cancelRedial();
@@ -318,25 +360,39 @@ public final class PeerLink {
     if (a.equals(trial)) {
       trial = null;
     }
-    if (!a.equals(address)) {
-      address = a;
+    address = a;
+    if (!a.equals(confirmed)) {
+      confirmed = a;
       node.addressVerified(peer, a);
     }
   }
 
+  /**
+   * Keeps every address the peer announced, for when the one in use refuses; the first becomes the
+   * one dialed when none is known (not confirmed until a dial to it succeeds).
+   */
   private void learnAddress(Connection c, Frame.Hello hello) {
-    if (address() != null || hello.listenAddrs().isEmpty()) {
+    List<Multiaddr> addrs = new ArrayList<>();
+    for (String text : hello.listenAddrs()) {
+      try {
+        Multiaddr a = Multiaddr.parse(text).withPeer(peer);
+        if (a.host().equals("0.0.0.0") && c.remote != null && c.remote.getAddress() != null) {
+          a = Multiaddr.of(c.remote.getAddress().getHostAddress(), a.port(), peer);
+        }
+        if (!addrs.contains(a)) {
+          addrs.add(a);
+        }
+      } catch (IllegalArgumentException e) {
+        log.debug("{} announced an unusable address: {}", peer, e.getMessage());
+      }
+    }
+    if (addrs.isEmpty()) {
       return;
     }
-    try {
-      Multiaddr a = Multiaddr.parse(hello.listenAddrs().get(0)).withPeer(peer);
-      if (a.host().equals("0.0.0.0") && c.remote != null && c.remote.getAddress() != null) {
-        a = Multiaddr.of(c.remote.getAddress().getHostAddress(), a.port(), peer);
-      }
-      address = a;
-      node.addressAnnounced(peer, a);
-    } catch (IllegalArgumentException e) {
-      log.debug("{} announced an unusable address: {}", peer, e.getMessage());
+    announced = List.copyOf(addrs);
+    if (address() == null) {
+      address = addrs.get(0);
+      node.addressAnnounced(peer, address);
     }
   }
 
