@@ -22,6 +22,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -29,18 +30,22 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * A member serving an outside provider goes away in the middle of a pull (SIGKILL, or SIGTERM):
- * another member takes the provider over, redials it with the shared address book and the pull
- * completes with the provider's bytes. Blocks and payment ledgers are shared by the members (in
- * PostgreSQL), so the survivor resumes after the blocks the gone member stored, every surviving
- * member exports the same bytes, and a paid pull pays each byte once on both ledgers.
+ * A member serving an outside provider is killed in the middle of a pull: another member takes the
+ * provider over and the pull completes with the provider's bytes. The provider, which the cluster
+ * had dialed, learned every member's address from the killed member's handshake and dials a
+ * survivor itself. Blocks and payment ledgers are shared by the members (in PostgreSQL), so the
+ * survivor resumes after the blocks the gone member stored, every surviving member exports the same
+ * bytes, and a paid pull pays each byte once on both ledgers. A killed first seed that is started
+ * again rejoins the running cluster. (A member stopped with SIGTERM hands its pulls over in
+ * ClusterRollingRestartTest.)
  *
- * <p>The free pull moves 256 MiB, as an operator's large transfer would; {@code
- * -Dferry.test.failover-mib=N} makes it N MiB. The three cases share one cluster (started once, a
- * member being what a case kills): after each, the member it killed or stopped is started again and
- * the next case begins once all three are up, as an operator's cluster after a failover. Each case
- * has a provider of its own with bytes of its own, so no case finds another's blocks in the shared
- * store.
+ * <p>The free pull moves 64 MiB and its member is killed once half of it arrived, so that what was
+ * stored before the kill (at least 16 MiB beyond what can be in flight) would show if it were
+ * fetched again; {@code -Dferry.test.failover-mib=N} makes it N MiB (256 for an operator's large
+ * transfer, as the issue's scenario has it). The cases share one cluster (started once, a member
+ * being what a case kills): the member an earlier case killed is started again and the next case
+ * begins once all three are up, as an operator's cluster after a failover. Each pull has a provider
+ * of its own with bytes of its own, so no case finds another's blocks in the shared store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ResourceLock("ferry-cluster")
@@ -48,8 +53,8 @@ class ClusterFailoverTest {
   private static final Duration WAIT = Duration.ofMinutes(4);
   private static final long MIB = 1 << 20;
   private static final int FREE_SIZE =
-      (int) (Integer.getInteger("ferry.test.failover-mib", 256) * MIB);
-  private static final int PAID_SIZE = (int) (24 * MIB);
+      (int) (Integer.getInteger("ferry.test.failover-mib", 64) * MIB);
+  private static final int PAID_SIZE = (int) (12 * MIB);
 
   /**
    * What a receiving channel can have asked for and not stored when its member dies: its credit
@@ -100,19 +105,26 @@ class ClusterFailoverTest {
     blocks = imported.path("blocks").asLong();
   }
 
-  /** Starts the member the case killed or stopped again; the next case has three members. */
-  @AfterEach
+  /**
+   * Starts the member an earlier case killed or stopped again: each case begins with three members
+   * up (the last case leaves its member down; the cluster is closed after it).
+   */
+  @BeforeEach
   void restoreTheCluster() throws Exception {
-    if (provider != null) {
-      provider.close();
-      provider = null;
-    }
     for (int i = 0; i < cluster.members().size(); i++) {
       if (!cluster.member(i).isAlive()) {
         cluster.restart(i);
       }
     }
     cluster.awaitMembersUp(3);
+  }
+
+  @AfterEach
+  void stopTheProvider() throws Exception {
+    if (provider != null) {
+      provider.close();
+      provider = null;
+    }
   }
 
   @AfterAll
@@ -135,10 +147,11 @@ class ClusterFailoverTest {
       before.put(m, storeCounters(m));
     }
     String id = pull(null);
-    MemberJvm serving = servingMember(id, FREE_SIZE / 4);
-    long storedBefore = failOver(serving, id, true);
+    MemberJvm serving = servingMember(id, FREE_SIZE / 2);
+    long storedBefore = failOver(serving, id);
 
     List<MemberJvm> survivors = cluster.running();
+    assertTheProviderRedialedASurvivor(survivors);
     awaitCompleted(survivors.get(0), id);
     double fetchedAgain = 0;
     double fetched = 0;
@@ -159,17 +172,6 @@ class ClusterFailoverTest {
     assertThat(fetched * blockSize)
         .as("bytes the survivors fetched, %d of %d stored before the kill", storedBefore, FREE_SIZE)
         .isLessThanOrEqualTo(FREE_SIZE - storedBefore + IN_FLIGHT);
-    exportFromEach(survivors);
-  }
-
-  @Test
-  void aPullWhoseMemberIsStoppedWithSigtermCompletesThroughAnotherMember() throws Exception {
-    provide("provider-stopped", (int) (6 * MIB), "ferry.rate-limits.upload = 1 MiB\n");
-    String id = pull(null);
-    MemberJvm serving = servingMember(id, MIB);
-    failOver(serving, id, false);
-    List<MemberJvm> survivors = cluster.running();
-    awaitCompleted(survivors.get(0), id);
     exportFromEach(survivors);
   }
 
@@ -197,8 +199,8 @@ class ClusterFailoverTest {
                         "paymentInterval", MIB,
                         "paymentIntervalIncrease", 0,
                         "unsealPrice", 0))));
-    MemberJvm serving = servingMember(id, 6 * MIB);
-    failOver(serving, id, true);
+    MemberJvm serving = servingMember(id, 4 * MIB);
+    failOver(serving, id);
 
     List<MemberJvm> survivors = cluster.running();
     awaitCompleted(survivors.get(0), id);
@@ -239,6 +241,53 @@ class ClusterFailoverTest {
     }
   }
 
+  @Test
+  void aKilledSeedThatIsRestartedRejoinsTheRunningClusterInsteadOfFormingASecondOne()
+      throws Exception {
+    MemberJvm firstSeed = cluster.member(0);
+
+    firstSeed.kill();
+    cluster.restart(0);
+
+    cluster.awaitMembersUp(3);
+    JsonNode view = firstSeed.cluster();
+    assertThat(FerryCluster.up(view))
+        .as("the restarted first seed sees the members that kept running")
+        .contains(cluster.clusterAddress(1), cluster.clusterAddress(2));
+    assertThat(view.path("oldest").asText())
+        .as("and is not the oldest: it joined, it did not start a cluster")
+        .isNotEqualTo(cluster.clusterAddress(0));
+    for (MemberJvm m : cluster.members()) {
+      assertThat(m.log()).as(m.name() + "'s log").doesNotContain("event_journal_pkey");
+    }
+    String status = firstSeed.ferry("cluster", "status");
+    assertThat(status.lines().filter(l -> l.contains(" Up ")).count())
+        .as("ferry cluster status:\n" + status)
+        .isEqualTo(3);
+    assertThat(status).contains("(this member)").contains("oldest");
+  }
+
+  /**
+   * The provider found the cluster again at a surviving member's address, dialing it itself: the
+   * address its /v1/peers shows for the cluster is the one a handshake over its own dial confirmed,
+   * and it knew the survivors' addresses only from the killed member's handshake (the cluster had
+   * dialed it, and the provider was given no address).
+   */
+  private void assertTheProviderRedialedASurvivor(List<MemberJvm> survivors) {
+    String node = survivors.get(0).peerAddress().replaceAll(".*/p2p/", "");
+    List<String> at = survivors.stream().map(MemberJvm::peerAddress).toList();
+    JsonNode known = null;
+    for (JsonNode p : provider.api().get("/v1/peers")) {
+      if (p.path("peerId").asText().equals(node)) {
+        known = p;
+      }
+    }
+    assertThat(known).as("the cluster in the provider's peers").isNotNull();
+    assertThat(known.path("addresses").toString())
+        .as("the cluster's address the provider dialed, one of the survivors' %s", at)
+        .containsAnyOf(at.toArray(String[]::new));
+  }
+
   /** A member's block store counters: blocks added, blocks it already held. */
   private static double[] storeCounters(MemberJvm m) {
     return new double[] {
@@ -270,17 +319,13 @@ class ClusterFailoverTest {
   }
 
   /**
-   * Kills (or stops) {@code serving} and waits until the pull moves data again on a survivor;
+   * Kills {@code serving} (SIGKILL) and waits until the pull moves data again on a survivor;
    * returns what the channel had counted when its member went.
    */
-  private long failOver(MemberJvm serving, String id, boolean kill) throws Exception {
+  private long failOver(MemberJvm serving, String id) throws Exception {
     long counted = received(serving.api(), id);
     long gone = System.nanoTime();
-    if (kill) {
-      serving.kill();
-    } else {
-      serving.terminate();
-    }
+    serving.kill();
     MemberJvm survivor = cluster.running().get(0);
     // The channel answers again once a survivor hosts it; data moves once it resumed.
     long recovered =
@@ -298,8 +343,8 @@ class ClusterFailoverTest {
       throw new AssertionError(e.getMessage() + "; " + ChannelReport.of(id, nodes), e);
     }
     System.out.printf(
-        "%s of the serving member: data moved again after %.1f s%n",
-        kill ? "SIGKILL" : "SIGTERM", (System.nanoTime() - gone) / 1e9);
+        "SIGKILL of the serving member: data moved again after %.1f s%n",
+        (System.nanoTime() - gone) / 1e9);
     return counted;
   }
 

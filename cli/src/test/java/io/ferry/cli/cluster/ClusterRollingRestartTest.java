@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 /**
  * An operator upgrades a cluster by restarting its members one by one with SIGTERM while pulls run:
  * each member leaves gracefully, hands its channels over, comes back at the same addresses and
- * rejoins before the next one goes. Two outside providers serve five pulls (at 512 KiB/s each, so
- * they are still moving while the members restart); every one completes and every member exports
- * the providers' bytes.
+ * rejoins before the next one goes; the others see it leave (they never find it unreachable and
+ * down it). Two outside providers serve five pulls (at 512 KiB/s each, so they are still moving
+ * while the members restart); every one completes and every member exports the providers' bytes.
  */
 @ResourceLock("ferry-cluster")
 class ClusterRollingRestartTest {
@@ -97,7 +98,19 @@ class ClusterRollingRestartTest {
           cluster.member(i),
           ids.stream().filter(id -> status(id).equals("Ongoing")).count(),
           PULLS);
-      cluster.member(i).terminate();
+      MemberJvm leaver = cluster.member(i);
+      Map<MemberJvm, Integer> logged = new HashMap<>();
+      cluster.members().forEach(m -> logged.put(m, m.log().length()));
+      leaver.terminate();
+      cluster.awaitMembersUp(2);
+      assertThat(leaver.log().substring(logged.get(leaver)))
+          .as("%s's own log: it left before it stopped", leaver)
+          .contains("Exiting completed");
+      for (MemberJvm m : cluster.running()) {
+        assertThat(m.log().substring(logged.get(m)))
+            .as("%s saw %s leave, it did not find it unreachable and down it", m, leaver)
+            .doesNotContain("SBR took decision");
+      }
       cluster.restart(i);
       cluster.awaitMembersUp(3);
     }
