@@ -95,6 +95,14 @@ public sealed interface Membership {
      */
     public static final String DOWN_REMOVAL_MARGIN = "1s";
 
+    /**
+     * How long sharding waits for a member to hand a shard over before it gives the move up
+     * (Pekko's default is 1 min). A move away from a member that died waits it out and is tried
+     * again each second until the member is removed, so after the removal a peer's channels wait at
+     * most this long; a live member hands a peer's shard over in well under a second.
+     */
+    public static final String HANDOFF_TIMEOUT = "4s";
+
     public Member {
       Objects.requireNonNull(hostname, "hostname");
       if (hostname.isBlank()) {
@@ -162,6 +170,12 @@ public sealed interface Membership {
       // Peers' shards follow their connections (PeerOwnership): the coordinator looks for
       // shards to move every second.
       m.put("pekko.cluster.sharding.rebalance-interval", "1s");
+      // A peer that redials a survivor within a second of a kill -9 is claimed there before the
+      // dead member is even unreachable, and the move of its shard waits for the dead member's
+      // hand-off: with Pekko's default (1 min) its channels sat for a minute after the dead member
+      // was removed (ClusterFailoverTest, when the sharding coordinator ran on a survivor). A live
+      // member hands a peer's shard over in well under a second.
+      m.put("pekko.cluster.sharding.handoff-timeout", HANDOFF_TIMEOUT);
       m.put("pekko.cluster.log-info-verbose", "off");
       return ConfigFactory.parseMap(m, "Membership.Member");
     }
