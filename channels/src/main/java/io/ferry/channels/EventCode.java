@@ -2,8 +2,9 @@ package io.ferry.channels;
 
 /**
  * What happened on a channel. Subscribers receive one {@link ChannelEvent} per applied event. Names
- * and numbers 0-30 are go-data-transfer v1.15's ({@code events.go}), 31-35 are v2's additions, and
- * {@link #Progress} is the seed API's original data event (v0.5), kept by name.
+ * and numbers 0-30 are go-data-transfer v1.15's ({@code events.go}), 31-35 are v2's additions,
+ * {@link #Progress} is the seed API's original data event (v0.5), kept by name, and {@link
+ * #RestartRequested} is Ferry's own.
  */
 public enum EventCode {
   /** A channel was created, on either side. */
@@ -82,7 +83,12 @@ public enum EventCode {
    * The seed API's data event (go-data-transfer v0.5); later releases split it into the data
    * events.
    */
-  Progress(36);
+  Progress(36),
+  /**
+   * This side asked the other to restart the channel (a restart attempt began); {@link #Restart}
+   * follows when the other side answers, {@link #Disconnected} when the attempt fails.
+   */
+  RestartRequested(37);
 
   private final int code;
 

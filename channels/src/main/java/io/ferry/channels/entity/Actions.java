@@ -12,6 +12,7 @@ import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -30,33 +31,11 @@ final class Actions {
   private final Deadlines deadlines;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
 
-  /** What this incarnation of the actor remembers besides its persisted state. */
-  static final class Transient {
-    /** Responder: a new request is being validated (no channel persisted yet). */
-    boolean validatingOpen;
-
-    /**
-     * A restart request went out (initiator: RESTART; responder: RESTART_EXISTING_CHANNEL) and its
-     * answer has not arrived: the attempt is under way.
-     */
-    boolean restartPending;
-
-    /**
-     * Responder: this incarnation already answered a restart (a later wake-up must not undo it).
-     */
-    boolean restartedHere;
-
-    /** Sender: first-time bytes the channel had queued when the transport was opened. */
-    long queuedAtOpen;
-
-    /**
-     * How often this incarnation closed the channel's data ({@link #closeData}): a receiving side
-     * opened before the latest close was superseded by it, and its failure is no news.
-     */
-    long dataCloses;
-  }
-
-  final Transient memory = new Transient();
+  /**
+   * This incarnation of the actor: the restart events it writes name it ({@code by}), and its fold
+   * enters a restart phase only for its own.
+   */
+  private final String incarnation;
 
   /** The validators and the node's channel records, asked without blocking. */
   final Asks asks;
@@ -65,12 +44,19 @@ final class Actions {
       ActorContext<ChannelCommand> context,
       ChannelEnvironment env,
       Deadlines deadlines,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      String incarnation) {
     this.context = context;
+    this.incarnation = incarnation;
     this.env = env;
     this.deadlines = deadlines;
     this.shard = shard;
     this.asks = new Asks(context, env);
+  }
+
+  /** This incarnation of the actor. */
+  String incarnation() {
+    return incarnation;
   }
 
   Instant now() {
@@ -87,6 +73,16 @@ final class Actions {
 
   Logger log() {
     return context.getLog();
+  }
+
+  /** The child that validates a new request before the channel exists, started on first use. */
+  ActorRef<OpenValidation.Command> openValidation() {
+    return context
+        .getChild(OpenValidation.NAME)
+        .<ActorRef<OpenValidation.Command>>map(ActorRef::unsafeUpcast)
+        .orElseGet(
+            () ->
+                context.spawn(OpenValidation.create(context.getSelf(), env), OpenValidation.NAME));
   }
 
   // ---- messages to the other peer ----
@@ -131,40 +127,33 @@ final class Actions {
    * Gets the receiving side ready (when this side receives) and then continues with {@code step}; a
    * responder's answer will carry {@code answerResult}.
    */
-  void prepare(ChannelState state, Step step, TypedVoucher answerResult) {
-    if (state.isSender()) {
+  void prepare(EntityState.Active phase, Step step, TypedVoucher answerResult) {
+    if (phase.channel().isSender()) {
       context.getSelf().tell(new ChannelCommand.ReceiverReady(0, step, answerResult));
     } else {
-      openReceive(state, step, answerResult);
+      openReceive(phase, step, answerResult);
     }
   }
 
   /**
-   * Opens the receiving side, paused if this side has paused the channel. An open this side closed
-   * itself before it answered (a second restart: at start-up and again when the peer connected,
-   * bench/chaos) is superseded, not a failure of the channel.
+   * Opens the receiving side, paused if this side has paused the channel. Its failure comes back
+   * with how often the channel had closed its data when it opened, so that the phase can tell a
+   * receiving side a later close superseded from a channel that cannot receive.
    */
-  void openReceive(ChannelState state, Step step, TypedVoucher answerResult) {
+  void openReceive(EntityState.Active phase, Step step, TypedVoucher answerResult) {
+    ChannelState state = phase.channel();
     DataRequest request =
         DataRequest.of(state.channelId(), state.otherPeer(), state.baseCid(), state.selector())
             .withCountedBlocks(state.receivedBlocks())
             .withPaused(Side.of(state).hasPaused(state));
-    long closesBefore = memory.dataCloses;
+    long closes = phase.data().closes();
     context.pipeToSelf(
         env.transport().openReceive(request),
-        (held, error) -> {
-          if (error == null) {
-            return new ChannelCommand.ReceiverReady(held, step, answerResult);
-          }
-          if (memory.dataCloses != closesBefore) {
-            // Closed since (the connection dropped during a restart, a new attempt began): the
-            // transport ended this receiving side on the channel's own word. Failing the channel
-            // for it lost pulls whose peer was retiring a cluster member's duplicate connections
-            // ("cannot prepare to receive: channel ... was closed", ClusterRollingRestartTest).
-            return new ChannelCommand.ReceiverSuperseded(cause(error));
-          }
-          return new ChannelCommand.FinishData("cannot prepare to receive: " + cause(error));
-        });
+        (held, error) ->
+            error == null
+                ? new ChannelCommand.ReceiverReady(held, step, answerResult)
+                : new ChannelCommand.ReceiverFailed(
+                    cause(error), closes, unwrap(error) instanceof CancellationException));
   }
 
   /**
@@ -176,7 +165,6 @@ final class Actions {
    * and holds before the first new block until its validator lets it go on.
    */
   void openSend(ChannelState state, long start, TransferMessage message) {
-    memory.queuedAtOpen = state.queued();
     boolean atLimit =
         !state.isInitiator() && state.dataLimit() > 0 && state.queued() >= state.dataLimit();
     boolean repeatsOnly = atLimit || (!state.isInitiator() && state.responderPaused());
@@ -185,7 +173,7 @@ final class Actions {
             .withStartIndex(start)
             .withCountedBlocks(countedBlocks(state))
             .withSentBlocks(Math.min(countedBlocks(state), state.sentBlocks()))
-            .withByteLimit(repeatsOnly ? 0 : byteLimit(state))
+            .withByteLimit(repeatsOnly ? 0 : byteLimit(state, state.queued()))
             .withPaused(!repeatsOnly && Side.of(state).hasPaused(state));
     reportUndelivered(env.transport().openSend(request, message), message, state.otherPeer());
     if (atLimit && !state.responderPaused()) {
@@ -204,15 +192,15 @@ final class Actions {
 
   /**
    * The sending transport's limit once it may send new data: first-time bytes it may queue since it
-   * was opened. A sender told to go on while at its limit (its validator resumed it without raising
-   * the limit) may queue one block more, so the validator hears of data and decides again instead
-   * of both sides waiting.
+   * was opened, when the channel had {@code queuedAtOpen} queued. A sender told to go on while at
+   * its limit (its validator resumed it without raising the limit) may queue one block more, so the
+   * validator hears of data and decides again instead of both sides waiting.
    */
-  private long byteLimit(ChannelState state) {
+  private static long byteLimit(ChannelState state, long queuedAtOpen) {
     if (state.isInitiator() || state.dataLimit() == 0) {
       return DataRequest.NO_LIMIT;
     }
-    return Math.max(1, state.dataLimit() - memory.queuedAtOpen);
+    return Math.max(1, state.dataLimit() - queuedAtOpen);
   }
 
   void pauseData(ChannelState state) {
@@ -230,23 +218,25 @@ final class Actions {
     }
   }
 
-  /** Continues this side's data: lifts its pause and, for a limited sender, the byte limit. */
-  void resumeData(ChannelState state) {
+  /**
+   * Continues this side's data: lifts its pause and, for a limited sender, the byte limit, counted
+   * from the sending side's last open ({@code data}).
+   */
+  void resumeData(ChannelState state, EntityState.DataSide data) {
     if (state.isSender() && !state.isInitiator()) {
-      env.transport().setByteLimit(state.channelId(), byteLimit(state));
+      env.transport().setByteLimit(state.channelId(), byteLimit(state, data.queuedAtOpen()));
     }
     env.transport().resume(state.channelId());
   }
 
   void closeData(ChannelId id) {
-    memory.dataCloses++;
     env.transport().close(id);
   }
 
   // ---- after every persist ----
 
   /** Tells subscribers, re-arms timers and starts cleanup when the plan entered it. */
-  void persisted(Plan plan, long lastSequenceNr) {
+  void persisted(Plan plan, long lastSequenceNr, EntityState after) {
     List<JournalEvent> events = plan.events();
     List<ChannelState> states = plan.states();
     long first = lastSequenceNr - events.size() + 1;
@@ -255,10 +245,9 @@ final class Actions {
       env.listener()
           .published(new ChannelEvent(e.code(), e.message(), e.at(), first + i), states.get(i));
     }
-    ChannelState result = plan.result();
-    deadlines.update(result, memory.restartPending);
+    deadlines.update(after);
     if (plan.entersCleanup()) {
-      cleanup(result);
+      cleanup(after.channel());
     }
   }
 
@@ -277,23 +266,23 @@ final class Actions {
 
   /** The channel is terminal: tell the node and let sharding stop the actor. */
   void ended(ChannelState state) {
-    deadlines.update(state, memory.restartPending);
+    deadlines.update(EntityState.of(state));
     env.listener().ended(state.channelId());
     if (shard != null) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }
   }
 
-  void updateDeadlines(ChannelState state) {
-    deadlines.update(state, memory.restartPending);
+  void updateDeadlines(EntityState state) {
+    deadlines.update(state);
   }
 
   String expired(Deadlines.Wait wait) {
     return deadlines.expired(wait);
   }
 
-  boolean waiting(Deadlines.Wait wait, ChannelState state) {
-    return deadlines.stillApplies(wait, state, memory.restartPending);
+  boolean waiting(Deadlines.Wait wait, EntityState state) {
+    return deadlines.stillApplies(wait, state);
   }
 
   /** When a stalled channel restarts by itself, and when it gives up. */

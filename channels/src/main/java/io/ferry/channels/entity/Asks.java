@@ -1,8 +1,6 @@
 package io.ferry.channels.entity;
 
-import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
-import io.ferry.channels.PeerId;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.validation.Verdict;
 import io.ferry.channels.wire.TransferRequest;
@@ -13,8 +11,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * What a channel actor asks without blocking: the validators plugged in for its voucher types, and
- * the node's record of its channels. Each answer comes back to the actor as a command (through
- * {@code pipeToSelf}), a failed call as a rejection naming the cause.
+ * the node's record of its channels (a new request's validation is {@link OpenValidation}'s). Each
+ * answer comes back to the actor as a command (through {@code pipeToSelf}), a failed call as a
+ * rejection naming the cause.
  */
 final class Asks {
   private final ActorContext<ChannelCommand> context;
@@ -23,29 +22,6 @@ final class Asks {
   Asks(ActorContext<ChannelCommand> context, ChannelEnvironment env) {
     this.context = context;
     this.env = env;
-  }
-
-  /** Responder: records the channel with the node and validates a new request, together. */
-  void validateOpen(ChannelId id, PeerId from, TransferRequest request) {
-    CompletionStage<Verdict> verdict =
-        env.validation()
-            .validateRequest(
-                false,
-                request.pull(),
-                id,
-                from,
-                request.voucher(),
-                request.baseCid(),
-                request.selector());
-    CompletionStage<Verdict> both =
-        env.listener().register(id).thenCombine(verdict, (registered, v) -> v);
-    context.pipeToSelf(
-        both,
-        (v, error) ->
-            new ChannelCommand.DecideRequest(
-                from,
-                request,
-                error == null ? v : Verdict.reject("could not validate: " + Actions.cause(error))));
   }
 
   void validateRestart(ChannelState state, TransferRequest request) {

@@ -80,10 +80,13 @@ public sealed interface ChannelCommand extends CborSerializable {
   record FinishData(String error) implements ChannelCommand {}
 
   /**
-   * A receiving side failed to open after the channel had closed its data again (a later attempt
-   * superseded it): nothing to do; {@code reason} is what the transport said.
+   * The receiving side failed to open: {@code reason} is what the transport said, {@code
+   * closesAtOpen} how often the channel had closed its data when it asked ({@link
+   * EntityState.DataSide#closes()}), {@code withdrawn} whether this side's own close cancelled it.
+   * One that a later close superseded is no news; otherwise the channel cannot receive.
    */
-  record ReceiverSuperseded(String reason) implements ChannelCommand {}
+  record ReceiverFailed(String reason, long closesAtOpen, boolean withdrawn)
+      implements ChannelCommand {}
 
   /** The transport queued the channel's data behind its concurrency limits. */
   record MarkQueued() implements ChannelCommand {}
@@ -127,6 +130,8 @@ public sealed interface ChannelCommand extends CborSerializable {
     SEND_RESTART,
     /** Responder: answer an accepted new request. */
     ANSWER_OPEN,
+    /** Responder: answer a new request the initiator sent again, restarting the data. */
+    ANSWER_OPEN_AGAIN,
     /** Responder: answer an accepted restart request. */
     ANSWER_RESTART
   }

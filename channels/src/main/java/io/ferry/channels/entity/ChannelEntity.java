@@ -21,6 +21,7 @@ import io.ferry.channels.entity.ChannelCommand.Pause;
 import io.ferry.channels.entity.ChannelCommand.PauseAtLimit;
 import io.ferry.channels.entity.ChannelCommand.ReceiveRequest;
 import io.ferry.channels.entity.ChannelCommand.ReceiveResponse;
+import io.ferry.channels.entity.ChannelCommand.ReceiverFailed;
 import io.ferry.channels.entity.ChannelCommand.ReceiverReady;
 import io.ferry.channels.entity.ChannelCommand.RecordProgress;
 import io.ferry.channels.entity.ChannelCommand.Restart;
@@ -28,12 +29,16 @@ import io.ferry.channels.entity.ChannelCommand.Resume;
 import io.ferry.channels.entity.ChannelCommand.ResumeCleanup;
 import io.ferry.channels.entity.ChannelCommand.SendVoucher;
 import io.ferry.channels.entity.ChannelCommand.TimeOut;
+import io.ferry.channels.entity.Deadlines.Wait;
+import io.ferry.channels.entity.EntityState.Active;
+import io.ferry.channels.entity.EntityState.AwaitingRestart;
 import io.ferry.channels.entity.EntityState.CleaningUp;
 import io.ferry.channels.entity.EntityState.Ended;
 import io.ferry.channels.entity.EntityState.Live;
 import io.ferry.channels.entity.EntityState.NoChannel;
-import io.ferry.channels.wire.MessageType;
+import io.ferry.channels.entity.EntityState.RestartedHere;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -43,6 +48,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
@@ -58,7 +64,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * persist nothing. Persisted events fold into an immutable {@link EntityState}; side effects
  * (messages, transport calls, validators) run after persisting, and asynchronous answers come back
  * as commands. The phase handlers live in {@link Opening}, {@link Running}, {@link Ending} and
- * {@link Restarting}.
+ * {@link Restarting}. The actor keeps nothing beside its state: what only this incarnation knows (a
+ * restart it began or answered, its data side) is folded from the events it wrote, which name it
+ * ({@link EntityState}), and a request validated before any channel exists is a child's ({@link
+ * OpenValidation}).
  */
 public final class ChannelEntity
     extends EventSourcedBehavior<ChannelCommand, JournalEvent, EntityState> {
@@ -75,6 +84,7 @@ public final class ChannelEntity
 
   private static final Set<String> TAGS = Set.of(EVENT_TAG);
 
+  private final ChannelId id;
   private final ChannelEnvironment env;
   private final Opening opening;
   private final Running running;
@@ -93,11 +103,10 @@ public final class ChannelEntity
    */
   public static Behavior<ChannelCommand> create(
       String entityId, ChannelEnvironment env, ActorRef<ClusterSharding.ShardCommand> shard) {
-    ChannelId.parse(entityId); // a bad id fails here, naming itself
+    ChannelId id = ChannelId.parse(entityId); // a bad id fails here, naming itself
     return Behaviors.setup(
         context ->
-            Behaviors.withTimers(
-                timers -> new ChannelEntity(entityId, env, context, timers, shard)));
+            Behaviors.withTimers(timers -> new ChannelEntity(id, env, context, timers, shard)));
   }
 
   /** The persistence id of a channel: {@code Channel|<channel id>}. */
@@ -108,14 +117,21 @@ public final class ChannelEntity
   // ---- constructor ----
 
   private ChannelEntity(
-      String entityId,
+      ChannelId id,
       ChannelEnvironment env,
       ActorContext<ChannelCommand> context,
       TimerScheduler<ChannelCommand> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(PersistenceId.of(TYPE_KEY.name(), entityId));
+    super(persistenceId(id));
+    this.id = id;
     this.env = env;
-    this.actions = new Actions(context, env, new Deadlines(timers, env.settings()), shard);
+    this.actions =
+        new Actions(
+            context,
+            env,
+            new Deadlines(timers, env.settings()),
+            shard,
+            UUID.randomUUID().toString());
     Reactions reactions = new Reactions(Effect(), actions, () -> lastSequenceNumber(context));
     this.opening = new Opening(actions, reactions);
     this.running = new Running(actions, reactions);
@@ -133,12 +149,21 @@ public final class ChannelEntity
 
   // ---- commands: queries first, then one block per phase, catch-all last ----
 
+  /**
+   * The handlers, by phase. The three active phases share {@link #active}, which comes after the
+   * handlers only one of them has: a {@link Live} channel may begin a restart attempt and waits out
+   * its backoff, one {@link AwaitingRestart} takes the answer to its request (or its failure), and
+   * a restart under way ({@link AwaitingRestart}, {@link RestartedHere}) is not begun again.
+   */
   @Override
   public CommandHandler<ChannelCommand, JournalEvent, EntityState> commandHandler() {
     CommandHandlerBuilder<ChannelCommand, JournalEvent, EntityState> builder =
         newCommandHandlerBuilder();
     noChannel(builder.forStateType(NoChannel.class));
     live(builder.forStateType(Live.class));
+    awaitingRestart(builder.forStateType(AwaitingRestart.class));
+    restartedHere(builder.forStateType(RestartedHere.class));
+    active(builder.forStateType(Active.class));
     cleaningUp(builder.forStateType(CleaningUp.class));
     ended(builder.forStateType(Ended.class));
     return builder.build();
@@ -158,44 +183,98 @@ public final class ChannelEntity
         .onCommand(
             ChannelCommand.WithReply.class,
             (s, c) -> Effect().reply(c.replyTo(), new ChannelReply.Unknown()))
-        .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
         .onAnyCommand(this::nothingToDo);
   }
 
-  /** Opening, moving data or finishing: every command has something to do. */
+  /** Active, no restart under way: a restart begins an attempt; a stalled channel backs off. */
   private void live(
       CommandHandlerBuilderByState<ChannelCommand, JournalEvent, Live, EntityState> on) {
+    on.onCommand(Restart.class, (s, c) -> restarting.restart(s, c.replyTo()))
+        .onCommand(
+            PeerMessages::isRestartRequest,
+            (s, c) ->
+                peer.restartRequested(
+                    s.channel(), (ReceiveRequest) c, st -> restarting.restart(s, null)))
+        .onCommand(
+            MarkReconnected.class,
+            (s, c) -> s.channel().stalled() ? restarting.restart(s, null) : Effect().none())
+        .onCommand(expired(Wait.RESTART), (s, c) -> restarting.backoffOver(s));
+  }
+
+  /** This incarnation's restart request awaits its answer: the attempt ends here. */
+  private void awaitingRestart(
+      CommandHandlerBuilderByState<ChannelCommand, JournalEvent, AwaitingRestart, EntityState> on) {
+    on.onCommand(Restart.class, (s, c) -> restarting.restartUnderWay(s, c.replyTo()))
+        .onCommand(
+            PeerMessages::isRestartRequest,
+            (s, c) ->
+                peer.restartRequested(
+                    s.channel(), (ReceiveRequest) c, st -> restarting.restartUnderWay(s, null)))
+        .onCommand(
+            PeerMessages::isRestartAnswer, (s, c) -> peer.restartAnswered(s, (ReceiveResponse) c))
+        .onCommand(
+            MarkReconnected.class,
+            (s, c) -> s.channel().stalled() ? restarting.restartUnderWay(s, null) : Effect().none())
+        .onCommand(
+            MarkDisconnected.class, (s, c) -> restarting.disconnectedDuringAttempt(s, c.reason()))
+        .onCommand(expired(Wait.RESTART_ANSWER), (s, c) -> restarting.unanswered(s))
+        .onCommand(
+            c -> c instanceof MessageFailed f && Restarting.isRestartRequest(f.type()),
+            (s, c) -> restarting.attemptNotSent(s, ((MessageFailed) c).reason()));
+  }
+
+  /** Responder that restarted the channel in this incarnation: a wake-up finds it under way. */
+  private void restartedHere(
+      CommandHandlerBuilderByState<ChannelCommand, JournalEvent, RestartedHere, EntityState> on) {
+    on.onCommand(Restart.class, (s, c) -> restarting.restartUnderWay(s, c.replyTo()))
+        .onCommand(
+            PeerMessages::isRestartRequest,
+            (s, c) ->
+                peer.restartRequested(
+                    s.channel(), (ReceiveRequest) c, st -> restarting.restartUnderWay(s, null)))
+        .onCommand(
+            MarkReconnected.class,
+            (s, c) ->
+                s.channel().stalled() ? restarting.restartUnderWay(s, null) : Effect().none());
+  }
+
+  /** Opening, moving data or finishing, in any of the three phases above. */
+  private void active(
+      CommandHandlerBuilderByState<ChannelCommand, JournalEvent, Active, EntityState> on) {
     on.onCommand(GetState.class, (s, c) -> receipt(s, c.replyTo()))
         // opening and restarting
         .onCommand(Open.class, (s, c) -> alreadyExists(c))
         .onCommand(BeginOpen.class, (s, c) -> alreadyExists(c.open()))
         .onCommand(ReceiverReady.class, (s, c) -> opening.receiverReady(s.channel(), c))
+        .onCommand(ReceiverFailed.class, (s, c) -> opening.receiverFailed(s, c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decide(s.channel(), c))
-        .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
-        .onCommand(MarkReconnected.class, (s, c) -> restarting.reconnected(s.channel()))
         .onCommand(
             MarkDisconnected.class, (s, c) -> restarting.disconnected(s.channel(), c.reason()))
         // data, pauses, vouchers
         .onCommand(RecordProgress.class, (s, c) -> running.progress(s.channel(), c.progress()))
         .onCommand(PauseAtLimit.class, (s, c) -> running.pauseAtLimit(s.channel(), c.bytesQueued()))
         .onCommand(Pause.class, (s, c) -> running.pause(s.channel(), c.replyTo()))
-        .onCommand(Resume.class, (s, c) -> running.resume(s.channel(), c.replyTo()))
+        .onCommand(Resume.class, (s, c) -> running.resume(s, c.replyTo()))
         .onCommand(
             SendVoucher.class, (s, c) -> running.sendVoucher(s.channel(), c.voucher(), c.replyTo()))
-        .onCommand(
-            DecideVoucher.class, (s, c) -> running.applyVerdict(s.channel(), c.verdict(), true))
-        .onCommand(DecideProgress.class, (s, c) -> decideProgress(s.channel(), c))
+        .onCommand(DecideVoucher.class, (s, c) -> running.applyVerdict(s, c.verdict(), true))
+        .onCommand(DecideProgress.class, this::decideProgress)
         .onCommand(MarkQueued.class, (s, c) -> running.queued(s.channel()))
         // ending
         .onCommand(FinishData.class, (s, c) -> ending.dataFinished(s.channel(), c.error()))
         .onCommand(
             DecideCompletion.class, (s, c) -> ending.completionDecided(s.channel(), c.verdict()))
         .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.reason(), c.replyTo()))
-        .onCommand(TimeOut.class, (s, c) -> timedOut(s.channel(), c))
-        .onCommand(MessageFailed.class, (s, c) -> messageFailed(s.channel(), c))
+        .onCommand(TimeOut.class, (s, c) -> ending.timedOut(s, c.expired()))
+        .onCommand(
+            MessageFailed.class,
+            (s, c) ->
+                restarting.isLastWord(s.channel(), c.type())
+                    ? restarting.lastWordNotSent(s.channel(), c.reason())
+                    : ending.messageFailed(s.channel(), c))
         // messages from the other peer
-        .onCommand(ReceiveRequest.class, (s, c) -> peer.request(s.channel(), c))
+        .onCommand(ReceiveRequest.class, (s, c) -> peer.request(s, c))
         .onCommand(ReceiveResponse.class, (s, c) -> peer.response(s.channel(), c))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
         .onAnyCommand(this::nothingToDo);
@@ -209,12 +288,10 @@ public final class ChannelEntity
         .onCommand(BeginOpen.class, (s, c) -> alreadyExists(c.open()))
         .onCommand(CompleteCleanup.class, (s, c) -> ending.cleanupDone(s.channel()))
         .onCommand(ResumeCleanup.class, (s, c) -> ending.resumeCleanup(s.channel()))
-        .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
-        .onCommand(MarkReconnected.class, (s, c) -> restarting.reconnected(s.channel()))
+        .onCommand(Restart.class, (s, c) -> restarting.restartEnding(s.channel(), c.replyTo()))
         .onCommand(Cancel.class, (s, c) -> receipt(s, c.replyTo()))
         .onCommand(ReceiveRequest.class, (s, c) -> peer.requestWhenEnding(s.channel(), c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decideWhenEnding(c))
-        .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
         .onCommand(ChannelCommand.WithReply.class, (s, c) -> notRunning(s, c.replyTo()))
         .onAnyCommand(this::nothingToDo);
@@ -226,14 +303,18 @@ public final class ChannelEntity
     on.onCommand(GetState.class, (s, c) -> receipt(s, c.replyTo()))
         .onCommand(Open.class, (s, c) -> alreadyExists(c))
         .onCommand(BeginOpen.class, (s, c) -> alreadyExists(c.open()))
-        .onCommand(Restart.class, (s, c) -> restarting.restart(s.channel(), c.replyTo()))
+        .onCommand(Restart.class, (s, c) -> restarting.restartEnding(s.channel(), c.replyTo()))
         .onCommand(Cancel.class, (s, c) -> ending.cancel(s.channel(), c.reason(), c.replyTo()))
         .onCommand(ReceiveRequest.class, (s, c) -> peer.requestWhenEnding(s.channel(), c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decideWhenEnding(c))
-        .onCommand(MessageFailed.class, (s, c) -> restarting.notSent(c.type()))
         .onCommand(Passivate.class, (s, c) -> Effect().stop())
         .onCommand(ChannelCommand.WithReply.class, (s, c) -> notRunning(s, c.replyTo()))
         .onAnyCommand(this::nothingToDo);
+  }
+
+  /** Matches a {@link TimeOut} of {@code wait}. */
+  private static java.util.function.Predicate<ChannelCommand> expired(Wait wait) {
+    return c -> c instanceof TimeOut t && t.expired() == wait;
   }
 
   private Effect<JournalEvent, EntityState> receipt(
@@ -272,27 +353,7 @@ public final class ChannelEntity
     return s.exists() ? s.channel().status().toString() : "no channel";
   }
 
-  private Effect<JournalEvent, EntityState> timedOut(ChannelState s, TimeOut c) {
-    return switch (c.expired()) {
-      case RESTART -> restarting.backoffOver(s);
-      case RESTART_ANSWER -> restarting.unanswered(s);
-      default -> ending.timedOut(s, c.expired());
-    };
-  }
-
-  /** A restart request that failed ends its attempt; any other message failure is recorded. */
-  private Effect<JournalEvent, EntityState> messageFailed(ChannelState s, MessageFailed c) {
-    if (restarting.isAttemptMessage(c.type()) || restarting.isLastWord(s, c.type())) {
-      return restarting.attemptNotSent(s, c.reason());
-    }
-    if (c.type() == MessageType.RESTART || c.type() == MessageType.RESTART_EXISTING_CHANNEL) {
-      actions.log().debug("a restart request that no attempt waits for failed: {}", c.reason());
-      return Effect().none();
-    }
-    return ending.messageFailed(s, c.reason());
-  }
-
-  private Effect<JournalEvent, EntityState> decideProgress(ChannelState s, DecideProgress c) {
+  private Effect<JournalEvent, EntityState> decideProgress(Active s, DecideProgress c) {
     return c.verdict().isPresent()
         ? running.applyVerdict(s, c.verdict().get(), false)
         : Effect().none();
@@ -302,7 +363,9 @@ public final class ChannelEntity
 
   @Override
   public EventHandler<EntityState, JournalEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(EntityState::apply);
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((state, event) -> state.apply(event, actions.incarnation()));
   }
 
   /** Every event carries {@link #EVENT_TAG}, in journal order across all channels. */
@@ -319,7 +382,7 @@ public final class ChannelEntity
         .onSignal(
             RecoveryCompleted.instance(),
             s -> {
-              actions.updateDeadlines(s.channel());
+              actions.updateDeadlines(s);
               if (s instanceof CleaningUp) {
                 actions.tellSelf(new ResumeCleanup());
               }
@@ -327,10 +390,29 @@ public final class ChannelEntity
         .build();
   }
 
-  // ---- retention: snapshot every N events, keep two ----
+  // ---- retention: snapshot every N events, keep two, as a successor recovers them ----
 
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(env.settings().snapshotEvery(), 2);
+  }
+
+  /**
+   * Snapshots keep the phase as a successor recovers it: no restart phase of this incarnation, and
+   * nothing of its data side.
+   */
+  @Override
+  public SnapshotAdapter<EntityState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(EntityState state) {
+        return EntityState.recovered(state);
+      }
+
+      @Override
+      public EntityState fromJournal(Object from) {
+        return EntityState.recovered((EntityState) from);
+      }
+    };
   }
 }

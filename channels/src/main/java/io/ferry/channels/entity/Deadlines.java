@@ -36,7 +36,7 @@ final class Deadlines {
 
     /**
      * Whether a channel in {@code state} waits for this; {@code restartPending}: a restart request
-     * of this actor went out and is not answered yet.
+     * of this actor went out and is not answered yet ({@link EntityState.AwaitingRestart}).
      */
     boolean applies(ChannelState state, boolean restartPending) {
       boolean initiator = state.isInitiator();
@@ -67,11 +67,12 @@ final class Deadlines {
     this.settings = settings;
   }
 
-  /** Starts the waits {@code state} calls for, cancels the rest. */
-  void update(ChannelState state, boolean restartPending) {
+  /** Starts the waits {@code phase} calls for, cancels the rest. */
+  void update(EntityState phase) {
+    ChannelState state = phase.channel();
     for (Wait wait : Wait.values()) {
       Duration timeout = delay(wait, state);
-      if (state != null && wait.applies(state, restartPending) && !timeout.isZero()) {
+      if (stillApplies(wait, phase) && !timeout.isZero()) {
         if (!timers.isTimerActive(wait)) {
           timers.startSingleTimer(wait, new ChannelCommand.TimeOut(wait), timeout);
         }
@@ -88,9 +89,10 @@ final class Deadlines {
     return settings.timeout(wait);
   }
 
-  /** Whether the timer for {@code wait} still matters in {@code state}. */
-  boolean stillApplies(Wait wait, ChannelState state, boolean restartPending) {
-    return state != null && wait.applies(state, restartPending);
+  /** Whether the timer for {@code wait} still matters in {@code phase}. */
+  boolean stillApplies(Wait wait, EntityState phase) {
+    return phase instanceof EntityState.Active
+        && wait.applies(phase.channel(), phase instanceof EntityState.AwaitingRestart);
   }
 
   /** The failure message for {@code wait}. */

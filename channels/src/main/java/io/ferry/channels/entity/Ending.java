@@ -117,14 +117,32 @@ final class Ending {
         Plan.from(state).add(new Failed(reason, act.now())), s -> act.reportFailure(s, reason));
   }
 
-  Effect<JournalEvent, EntityState> timedOut(ChannelState state, Deadlines.Wait wait) {
-    if (!act.waiting(wait, state)) {
+  /**
+   * A wait ran out: it fails the channel if it still applies. The restart waits are their phases'
+   * ({@code Live}: the backoff; {@code AwaitingRestart}: the answer); here they outlived them.
+   */
+  Effect<JournalEvent, EntityState> timedOut(EntityState.Active phase, Deadlines.Wait wait) {
+    if (wait == Deadlines.Wait.RESTART || wait == Deadlines.Wait.RESTART_ANSWER) {
+      act.log().debug("a {} wait outlived its phase", wait);
       return react.none();
     }
-    return fail(state, act.expired(wait));
+    if (!act.waiting(wait, phase)) {
+      return react.none();
+    }
+    return fail(phase.channel(), act.expired(wait));
   }
 
-  Effect<JournalEvent, EntityState> messageFailed(ChannelState state, String reason) {
+  /**
+   * A message could not be sent: a restart request's failure is its attempt's ({@code
+   * AwaitingRestart}), and here no attempt waits for it; any other failure is recorded.
+   */
+  Effect<JournalEvent, EntityState> messageFailed(
+      ChannelState state, ChannelCommand.MessageFailed failed) {
+    if (Restarting.isRestartRequest(failed.type())) {
+      act.log().debug("a restart request that no attempt waits for failed: {}", failed.reason());
+      return react.none();
+    }
+    String reason = failed.reason();
     if (state.isInitiator() && state.status() == Status.AwaitingAcceptance) {
       // The responder is unreachable (down, restarting after a crash): the channel is stalled and
       // sends its request again after the restart backoff; the accept timeout bounds the wait.

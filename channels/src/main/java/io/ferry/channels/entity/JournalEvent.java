@@ -191,22 +191,63 @@ public sealed interface JournalEvent extends CborSerializable {
     }
   }
 
-  /** The channel was restarted; data continues after the blocks the receiver holds. */
+  /**
+   * The channel was restarted; data continues after the blocks the receiver holds. {@code by} names
+   * the actor incarnation that recorded it (null in journals written before it did): a responder's
+   * restart holds for its own incarnation ({@link EntityState.RestartedHere}).
+   */
   @Code(EventCode.Restart)
-  record Restarted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+  record Restarted(
+      Instant at,
+      @JsonInclude(Include.NON_NULL) Status status,
+      @JsonInclude(Include.NON_NULL) String by)
       implements JournalEvent {
     public Restarted(Instant at) {
-      this(at, null);
+      this(at, null, null);
+    }
+
+    public Restarted(Instant at, String by) {
+      this(at, null, by);
+    }
+
+    /** Whether the actor incarnation {@code self} recorded it. */
+    boolean isBy(String self) {
+      return by != null && by.equals(self);
     }
 
     @Override
     public Restarted producing(Status status) {
-      return new Restarted(at, status);
+      return new Restarted(at, status, by);
     }
 
     @Override
     public ChannelState applyTo(ChannelState s) {
       return s.withStalled(false).withMessage("").withRestartAttempts(s.restartAttempts() + 1);
+    }
+  }
+
+  /**
+   * A restart request went to the other peer (initiator: RESTART; responder:
+   * RESTART_EXISTING_CHANNEL): an attempt began, which ends {@link Restarted} or {@link
+   * RestartFailed}. {@code by} names the actor incarnation that sent it; only that incarnation
+   * awaits the answer ({@link EntityState.AwaitingRestart}), since a successor has none of its data
+   * side open.
+   */
+  @Code(EventCode.RestartRequested)
+  record RestartRequested(String by, Instant at, @JsonInclude(Include.NON_NULL) Status status)
+      implements JournalEvent {
+    public RestartRequested(String by, Instant at) {
+      this(by, at, null);
+    }
+
+    /** Whether the actor incarnation {@code self} sent it. */
+    boolean isBy(String self) {
+      return by.equals(self);
+    }
+
+    @Override
+    public RestartRequested producing(Status status) {
+      return new RestartRequested(by, at, status);
     }
   }
 

@@ -65,7 +65,7 @@ final class Opening {
             open.selector(),
             open.voucher(),
             act.now());
-    return react.reply(
+    return react.replyThen(
         Plan.from(null).add(opened), open.replyTo(), s -> act.prepare(s, Step.SEND_OPEN, null));
   }
 
@@ -100,11 +100,40 @@ final class Opening {
                     state.status() == Status.Queued && !state.responderPaused(),
                     new TransferStarted(act.now())),
             s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult()));
+      case ANSWER_OPEN_AGAIN:
+        // The data restarts from where the answer says: recorded, so that the sending side's byte
+        // limit counts from here and a wake-up does not restart the channel once more.
+        return react.persist(
+            Plan.from(state)
+                .addIf(
+                    state.status() == Status.Queued && !state.responderPaused(),
+                    new TransferStarted(act.now()))
+                .add(new Restarted(act.now(), act.incarnation())),
+            s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult()));
       case ANSWER_RESTART:
       default:
         answer(state, MessageType.RESTART, skip, 0, ready.answerResult());
         return react.none();
     }
+  }
+
+  /**
+   * The receiving side failed to open. One that this side withdrew, or that a later close of the
+   * data superseded (the connection dropped during a restart and a new attempt began), is no news:
+   * the transport ended it on the channel's own word. Failing the channel for it lost pulls whose
+   * peer was retiring a cluster member's duplicate connections ("cannot prepare to receive: channel
+   * ... was closed", ClusterRollingRestartTest).
+   */
+  Effect<JournalEvent, EntityState> receiverFailed(
+      EntityState.Active phase, ChannelCommand.ReceiverFailed failed) {
+    if (failed.withdrawn() || phase.data().closes() != failed.closesAtOpen()) {
+      act.log().debug("a superseded receiving side failed to open: {}", failed.reason());
+      return react.none();
+    }
+    return react.persist(
+        Plan.from(phase.channel())
+            .add(new Failed("cannot prepare to receive: " + failed.reason(), act.now())),
+        s -> act.reportFailure(s, "cannot prepare to receive: " + failed.reason()));
   }
 
   /** Responder: tells the initiator it accepted; a sender opens its side with the answer. */
@@ -126,15 +155,15 @@ final class Opening {
 
   // ---- responder: requests ----
 
-  /** Responder, no channel yet: a new request is validated once, however often it arrives. */
+  /**
+   * Responder, no channel yet: a new request is validated once, however often it arrives ({@link
+   * OpenValidation}); a restart request is refused.
+   */
   Effect<JournalEvent, EntityState> requestWithoutChannel(ReceiveRequest received) {
     PeerId from = received.from();
     TransferRequest request = received.request();
     if (request.type() == MessageType.NEW) {
-      if (!act.memory.validatingOpen) {
-        act.memory.validatingOpen = true;
-        act.asks.validateOpen(new ChannelId(from, act.self(), request.transferId()), from, request);
-      }
+      act.openValidation().tell(new OpenValidation.Validate(from, request));
     } else if (request.type() == MessageType.RESTART) {
       refuseRestart(
           from,
@@ -144,14 +173,17 @@ final class Opening {
     return react.none();
   }
 
-  /** A new request for a channel that exists: the initiator asks again, so answer again. */
-  Effect<JournalEvent, EntityState> receiveOpen(ChannelState state) {
+  /**
+   * A new request for a channel that exists: the initiator asks again (it restarted before our
+   * answer arrived), so answer again, with the data started over.
+   */
+  Effect<JournalEvent, EntityState> receiveOpen(EntityState.Active phase) {
+    ChannelState state = phase.channel();
     if (state.isInitiator()) {
       return react.none();
     }
-    // The initiator asks again (it restarted before our answer arrived): answer again.
     act.closeData(state.channelId());
-    act.prepare(state, Step.ANSWER_OPEN, state.lastVoucherResult().orElse(null));
+    act.prepare(phase, Step.ANSWER_OPEN_AGAIN, state.lastVoucherResult().orElse(null));
     return react.none();
   }
 
@@ -190,9 +222,6 @@ final class Opening {
   /** Responder, no channel yet: the validator answered a new request. */
   Effect<JournalEvent, EntityState> decideWithoutChannel(DecideRequest decision) {
     TransferRequest request = decision.request();
-    if (request.type() != MessageType.RESTART) {
-      act.memory.validatingOpen = false;
-    }
     Verdict verdict = decision.verdict();
     if (!verdict.isAccepted()) {
       act.sendTo(decision.from(), rejection(request, verdict));
@@ -234,18 +263,18 @@ final class Opening {
               .add(new Failed("restart rejected: " + verdict.reason(), act.now())),
           s -> act.send(s, rejection(request, verdict)));
     }
-    act.memory.restartedHere = true;
-    act.memory.restartPending = false; // our own restart-existing request, if any, is answered
+    // Restarted by this incarnation: RestartedHere, which also answers our own restart request
+    // (RESTART_EXISTING_CHANNEL), if any.
     Plan plan =
         Plan.from(state)
             .addIf(result != null, new VoucherResultRecorded(result, act.now()))
-            .add(new Restarted(act.now()));
+            .add(new Restarted(act.now(), act.incarnation()));
     conditions(plan, state, verdict);
-    return react.persist(
+    return react.persistThen(
         plan,
         s -> {
-          if (s.isSender()) {
-            answer(s, MessageType.RESTART, 0, request.receivedBlocks(), result);
+          if (s.channel().isSender()) {
+            answer(s.channel(), MessageType.RESTART, 0, request.receivedBlocks(), result);
           } else {
             act.openReceive(s, Step.ANSWER_RESTART, result);
           }
@@ -272,7 +301,7 @@ final class Opening {
         new VoucherResultRecorded(verdict.voucherResult(), act.now()));
     plan.add(new Accepted(act.now()));
     conditions(plan, opening, verdict);
-    return react.persist(plan, s -> act.prepare(s, Step.ANSWER_OPEN, verdict.voucherResult()));
+    return react.persistThen(plan, s -> act.prepare(s, Step.ANSWER_OPEN, verdict.voucherResult()));
   }
 
   /** Data limit, finalization and pause changes a responder's verdict asks for. */
@@ -318,15 +347,20 @@ final class Opening {
         });
   }
 
-  Effect<JournalEvent, EntityState> restartAnswered(ChannelState state, TransferResponse response) {
-    if (!act.memory.restartPending) {
-      // Late (its attempt already counted as failed and a new one follows) or never asked for.
-      act.log()
-          .info(
-              "ignored a restart answer for {}: no restart request is pending", state.channelId());
-      return react.none();
-    }
-    act.memory.restartPending = false;
+  /**
+   * An answer to a restart request when none of this incarnation awaits one: late (its attempt
+   * already counted as failed and a new one follows), or never asked for.
+   */
+  Effect<JournalEvent, EntityState> restartNotAwaited(ChannelState state) {
+    act.log()
+        .info("ignored a restart answer for {}: no restart request is pending", state.channelId());
+    return react.none();
+  }
+
+  /** The answer to this incarnation's restart request ({@link EntityState.AwaitingRestart}). */
+  Effect<JournalEvent, EntityState> restartAnswered(
+      EntityState.AwaitingRestart phase, TransferResponse response) {
+    ChannelState state = phase.channel();
     Plan plan =
         Plan.from(state)
             .addIf(
@@ -337,7 +371,7 @@ final class Opening {
           plan.add(
               new Failed("the responder rejected the restart: " + response.message(), act.now())));
     }
-    plan.add(new Restarted(act.now()))
+    plan.add(new Restarted(act.now(), act.incarnation()))
         .addIf(
             response.paused() && !state.responderPaused(),
             new Paused(Side.RESPONDER, "the responder is paused", act.now()))

@@ -7,6 +7,7 @@ import io.ferry.channels.entity.ChannelCommand.ReceiveRequest;
 import io.ferry.channels.entity.ChannelCommand.ReceiveResponse;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
+import java.util.function.Function;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
 /**
@@ -37,16 +38,18 @@ final class PeerMessages {
     this.restarting = restarting;
   }
 
-  /** A request from the other peer: only responders take requests, only from the initiator. */
-  Effect<JournalEvent, EntityState> request(ChannelState state, ReceiveRequest c) {
+  /**
+   * A request from the other peer: only responders take requests, only from the initiator. (A
+   * responder's RESTART_EXISTING_CHANNEL is the phase's: {@link #restartRequested}.)
+   */
+  Effect<JournalEvent, EntityState> request(EntityState.Active phase, ReceiveRequest c) {
+    ChannelState state = phase.channel();
     TransferRequest request = c.request();
     switch (request.type()) {
       case NEW:
-        return opening.receiveOpen(state);
+        return opening.receiveOpen(phase);
       case RESTART:
         return opening.receiveRestart(state, c.from(), request);
-      case RESTART_EXISTING_CHANNEL:
-        return restarting.restartRequested(state, c.from());
       default:
         break;
     }
@@ -61,14 +64,48 @@ final class PeerMessages {
     };
   }
 
+  /** Whether {@code c} is the responder asking the initiator to restart. */
+  static boolean isRestartRequest(ChannelCommand c) {
+    return c instanceof ReceiveRequest r
+        && r.request().type() == io.ferry.channels.wire.MessageType.RESTART_EXISTING_CHANNEL;
+  }
+
+  /** Whether {@code c} is the responder's answer to a restart request. */
+  static boolean isRestartAnswer(ChannelCommand c) {
+    return c instanceof ReceiveResponse r
+        && r.response().type() == io.ferry.channels.wire.MessageType.RESTART;
+  }
+
+  /**
+   * Initiator: the responder asks it to restart ({@link #isRestartRequest}); the phase restarts
+   * with no one to answer, if the request came from this channel's responder.
+   */
+  Effect<JournalEvent, EntityState> restartRequested(
+      ChannelState state,
+      ReceiveRequest c,
+      Function<ChannelState, Effect<JournalEvent, EntityState>> restart) {
+    return restarting.fromResponder(state, c.from()) ? restart.apply(state) : react.none();
+  }
+
+  /** Initiator: the answer to this incarnation's restart request, from its responder. */
+  Effect<JournalEvent, EntityState> restartAnswered(
+      EntityState.AwaitingRestart phase, ReceiveResponse c) {
+    if (!fromCounterparty(phase.channel(), c.from(), true)) {
+      return react.none();
+    }
+    return opening.restartAnswered(phase, c.response());
+  }
+
   /**
    * A request for a channel that is cleaning up or ended: a restart is refused with the reason, the
-   * responder's own restart request is honoured (a cleanup resumes); nothing else has an effect.
+   * responder's own restart request is answered with the outcome (a cleanup resumes); nothing else
+   * has an effect.
    */
   Effect<JournalEvent, EntityState> requestWhenEnding(ChannelState state, ReceiveRequest c) {
     return switch (c.request().type()) {
       case RESTART -> restartAfterCompletion(state, c);
-      case RESTART_EXISTING_CHANNEL -> restarting.restartRequested(state, c.from());
+      case RESTART_EXISTING_CHANNEL ->
+          restartRequested(state, c, s -> restarting.restartEnding(s, null));
       case VOUCHER -> voucherAfterCompletion(state, c);
       default -> react.none();
     };
@@ -119,7 +156,7 @@ final class PeerMessages {
     }
     return switch (response.type()) {
       case NEW -> opening.openAnswered(state, response);
-      case RESTART -> opening.restartAnswered(state, response);
+      case RESTART -> opening.restartNotAwaited(state);
       case UPDATE -> running.updated(state, response.paused());
       case VOUCHER_RESULT -> running.voucherResultArrived(state, response);
       case COMPLETE -> ending.completeArrived(state, response);

@@ -2,6 +2,7 @@ package io.ferry.channels.entity;
 
 import io.ferry.channels.ChannelState;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -29,7 +30,36 @@ final class Reactions {
 
   /** Persists the plan and then runs {@code then} with the new state. */
   Effect<JournalEvent, EntityState> persist(Plan plan, Consumer<ChannelState> then) {
-    return build(plan, then);
+    return build(plan, s -> then.accept(s.channel()));
+  }
+
+  /**
+   * Persists the plan and then runs {@code then} with the phase it leaves the channel in (an active
+   * one: nothing runs when the plan ended the channel).
+   */
+  Effect<JournalEvent, EntityState> persistThen(Plan plan, Consumer<EntityState.Active> then) {
+    return build(plan, active(then));
+  }
+
+  /**
+   * Persists the plan, runs {@code then} with the phase it leaves the channel in, and answers
+   * {@code replyTo} (when not null) with what {@code reply} makes of the new state.
+   */
+  Effect<JournalEvent, EntityState> persistThenAnswer(
+      Plan plan,
+      ActorRef<ChannelReply> replyTo,
+      Function<EntityState, ChannelReply> reply,
+      Consumer<EntityState.Active> then) {
+    EffectBuilder<JournalEvent, EntityState> persisted = build(plan, active(then));
+    return replyTo == null ? persisted : persisted.thenReply(replyTo, reply::apply);
+  }
+
+  private static Consumer<EntityState> active(Consumer<EntityState.Active> then) {
+    return s -> {
+      if (s instanceof EntityState.Active active) {
+        then.accept(active);
+      }
+    };
   }
 
   /** Persists the plan; nothing else to do. */
@@ -43,7 +73,20 @@ final class Reactions {
     if (plan.refused()) {
       return effects.reply(replyTo, new ChannelReply.Refusal(plan.refusal()));
     }
-    return build(plan, then).thenReply(replyTo, s -> new ChannelReply.Receipt(s.channel()));
+    return build(plan, s -> then.accept(s.channel()))
+        .thenReply(replyTo, s -> new ChannelReply.Receipt(s.channel()));
+  }
+
+  /**
+   * Persists the plan, runs {@code then} with the phase it leaves the channel in, and answers
+   * {@code replyTo} with a receipt, or the refusal.
+   */
+  Effect<JournalEvent, EntityState> replyThen(
+      Plan plan, ActorRef<ChannelReply> replyTo, Consumer<EntityState.Active> then) {
+    if (plan.refused()) {
+      return effects.reply(replyTo, new ChannelReply.Refusal(plan.refusal()));
+    }
+    return build(plan, active(then)).thenReply(replyTo, s -> new ChannelReply.Receipt(s.channel()));
   }
 
   /** Answers when there is someone to answer, without changing anything. */
@@ -66,20 +109,20 @@ final class Reactions {
     return effects.none();
   }
 
-  private EffectBuilder<JournalEvent, EntityState> build(Plan plan, Consumer<ChannelState> then) {
+  private EffectBuilder<JournalEvent, EntityState> build(Plan plan, Consumer<EntityState> then) {
     if (plan.refused()) {
       actions.log().debug("nothing persisted: {}", plan.refusal());
       return effects.none();
     }
     if (plan.isEmpty()) {
-      return effects.none().thenRun((EntityState s) -> then.accept(s.channel()));
+      return effects.none().thenRun(then::accept);
     }
     return effects
         .persist(plan.events())
         .thenRun(
             (EntityState s) -> {
-              actions.persisted(plan, lastSequenceNr.getAsLong());
-              then.accept(s.channel());
+              actions.persisted(plan, lastSequenceNr.getAsLong(), s);
+              then.accept(s);
             });
   }
 }

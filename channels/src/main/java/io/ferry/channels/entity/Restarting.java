@@ -6,9 +6,14 @@ import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelCommand.Step;
 import io.ferry.channels.entity.Deadlines.Wait;
+import io.ferry.channels.entity.EntityState.Active;
+import io.ferry.channels.entity.EntityState.AwaitingRestart;
+import io.ferry.channels.entity.EntityState.Live;
+import io.ferry.channels.entity.EntityState.RestartedHere;
 import io.ferry.channels.entity.JournalEvent.Disconnected;
 import io.ferry.channels.entity.JournalEvent.Failed;
 import io.ferry.channels.entity.JournalEvent.RestartFailed;
+import io.ferry.channels.entity.JournalEvent.RestartRequested;
 import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
@@ -18,11 +23,14 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 /**
  * Restarting a channel, on both sides, and restarting it by itself when its connection dropped. A
  * restart attempt is a restart request handed to the transport (initiator: RESTART; responder:
- * RESTART_EXISTING_CHANNEL); it ends answered ({@code Restarted}) or failed ({@code RestartFailed}:
- * not sent, not answered in time, or the connection dropped again), and either way counts in {@link
- * ChannelState#restartAttempts()} until data moves. A stalled channel attempts again after a
- * backoff that doubles per attempt, at once when its peer connects, and fails ("gave up after N
- * restart attempts: ...") once the configured number of attempts is reached.
+ * RESTART_EXISTING_CHANNEL), recorded first ({@code RestartRequested}, which puts this incarnation
+ * of the actor in {@link AwaitingRestart}); it ends answered ({@code Restarted}) or failed ({@code
+ * RestartFailed}: not sent, not answered in time, or the connection dropped again), and either way
+ * counts in {@link ChannelState#restartAttempts()} until data moves. A stalled channel attempts
+ * again after a backoff that doubles per attempt, at once when its peer connects, and fails ("gave
+ * up after N restart attempts: ...") once the configured number of attempts is reached. Which
+ * handler runs is the phase's: {@link Live} may begin an attempt, {@link AwaitingRestart} and
+ * {@link RestartedHere} find one under way.
  */
 final class Restarting {
   private final Actions act;
@@ -52,25 +60,42 @@ final class Restarting {
     return "gave up after " + attempts + " restart attempts: " + why;
   }
 
-  // ---- restart, on either side ----
+  // ---- restart, by phase ----
 
   /**
-   * Restarts by role and answers what it did ({@link RestartOutcome}); {@code replyTo} may be null
-   * (restarts the node itself triggers).
+   * No restart under way: restarts by role and answers what it did ({@link RestartOutcome}); {@code
+   * replyTo} may be null (restarts the node itself triggers).
    */
-  Effect<JournalEvent, EntityState> restart(ChannelState state, ActorRef<ChannelReply> replyTo) {
+  Effect<JournalEvent, EntityState> restart(Live phase, ActorRef<ChannelReply> replyTo) {
+    RestartOutcome withoutAttempt = withoutAttempt(phase);
+    if (withoutAttempt != null) {
+      return answer(replyTo, phase.channel(), withoutAttempt);
+    }
+    return beginAttempt(phase, replyTo);
+  }
+
+  /**
+   * A restart of this incarnation is under way ({@link AwaitingRestart}, {@link RestartedHere}):
+   * what this side only waits for is asked again; nothing restarts twice.
+   */
+  Effect<JournalEvent, EntityState> restartUnderWay(Active phase, ActorRef<ChannelReply> replyTo) {
+    RestartOutcome withoutAttempt = withoutAttempt(phase);
+    return answer(
+        replyTo,
+        phase.channel(),
+        withoutAttempt != null ? withoutAttempt : new RestartOutcome.AlreadyUnderWay());
+  }
+
+  /** Cleaning up or ended: the outcome says which; cleanup resumes by itself after recovery. */
+  Effect<JournalEvent, EntityState> restartEnding(
+      ChannelState state, ActorRef<ChannelReply> replyTo) {
     Status status = state.status();
-    if (status.isTerminal()) {
-      return answer(replyTo, state, new RestartOutcome.Ended(status));
-    }
-    if (status.isCleanup()) {
-      // Cleanup runs: it started when the channel entered cleanup, or after recovery
-      // (ResumeCleanup).
-      return answer(replyTo, state, new RestartOutcome.CleanupResumed(status));
-    }
-    RestartOutcome outcome =
-        state.isInitiator() ? restartAsInitiator(state) : restartAsResponder(state);
-    return answer(replyTo, state, outcome);
+    return answer(
+        replyTo,
+        state,
+        status.isTerminal()
+            ? new RestartOutcome.Ended(status)
+            : new RestartOutcome.CleanupResumed(status));
   }
 
   private Effect<JournalEvent, EntityState> answer(
@@ -78,16 +103,34 @@ final class Restarting {
     return react.maybeAnswer(replyTo, new ChannelReply.RestartAnswer(state, outcome));
   }
 
-  private RestartOutcome restartAsInitiator(ChannelState state) {
+  /**
+   * What a restart does without an attempt, by role and status, or null when it makes one. An
+   * initiator never accepted sends its request again; one that holds all its data and waits for the
+   * responder's completion after paying sends its last voucher again (or, with nothing paid, an
+   * update); a responder waiting for the final voucher asks for it again. Each of these may have
+   * been lost with a crash of either side (issue 19, 3).
+   */
+  private RestartOutcome withoutAttempt(Active phase) {
+    ChannelState state = phase.channel();
     Status s = state.status();
+    if (!state.isInitiator()) {
+      if (s != Status.Finalizing) {
+        return null;
+      }
+      act.send(
+          state,
+          TransferResponse.completed(
+              state.transferId(), true, state.lastVoucherResult().orElse(null)));
+      return new RestartOutcome.NothingToRestart(
+          "this side sent everything and waits for the initiator's final voucher (Finalizing);"
+              + " it asked for it again");
+    }
     if (s == Status.Requested || s == Status.AwaitingAcceptance) {
       act.closeData(state.channelId());
-      act.prepare(state, Step.SEND_OPEN, null);
+      act.prepare(phase, Step.SEND_OPEN, null);
       return new RestartOutcome.RequestSent();
     }
     if (s == Status.ResponderFinalizingTransferFinished && state.vouchers().size() > 1) {
-      // The last voucher (the final payment, or the one before it) may have been lost with a
-      // crash of either side: sent again, the responder answers it (again) or completes.
       act.send(state, TransferRequest.voucher(state.transferId(), state.lastVoucher().get()));
       return new RestartOutcome.NothingToRestart(
           "this side holds all its data and waits for the responder to finish ("
@@ -108,100 +151,80 @@ final class Restarting {
     // may have restarted without hearing that the data arrived (and cannot reach this side), or
     // completed while this side was down (it answers with its completion again). Waiting for it
     // lost both in bench/chaos (issue 19, 3).
-    if (act.memory.restartPending) {
-      return new RestartOutcome.AlreadyUnderWay();
-    }
-    act.closeData(state.channelId());
-    attemptStarted(state);
-    act.prepare(state, Step.SEND_RESTART, null);
-    return new RestartOutcome.RequestSent();
+    return null;
   }
 
-  private RestartOutcome restartAsResponder(ChannelState state) {
-    if (state.status() == Status.Finalizing) {
-      // The request for the final voucher, or the voucher, may have been lost with a crash of
-      // either side (issue 19, 3): ask again; a voucher credited already counts once.
-      act.send(
-          state,
-          TransferResponse.completed(
-              state.transferId(), true, state.lastVoucherResult().orElse(null)));
-      return new RestartOutcome.NothingToRestart(
-          "this side sent everything and waits for the initiator's final voucher (Finalizing);"
-              + " it asked for it again");
-    }
-    if (act.memory.restartedHere || act.memory.restartPending) {
-      return new RestartOutcome.AlreadyUnderWay();
-    }
-    act.closeData(state.channelId());
-    attemptStarted(state);
-    act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
-    return new RestartOutcome.RequestSent();
+  /**
+   * Records the attempt, then closes the old data and sends the request (an initiator once its
+   * receiver is ready): no backoff now, a deadline for the answer instead.
+   */
+  private Effect<JournalEvent, EntityState> beginAttempt(
+      Live phase, ActorRef<ChannelReply> replyTo) {
+    return react.persistThenAnswer(
+        Plan.from(phase.channel()).add(new RestartRequested(act.incarnation(), act.now())),
+        replyTo,
+        s -> new ChannelReply.RestartAnswer(s.channel(), new RestartOutcome.RequestSent()),
+        s -> {
+          ChannelState state = s.channel();
+          act.closeData(state.channelId());
+          if (state.isInitiator()) {
+            act.prepare(s, Step.SEND_RESTART, null);
+          } else {
+            act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
+          }
+        });
   }
 
-  /** A restart request is on its way: no backoff now, a deadline for its answer instead. */
-  private void attemptStarted(ChannelState state) {
-    act.memory.restartPending = true;
-    act.updateDeadlines(state);
-  }
-
-  /** Initiator: the responder asks us to restart. */
-  Effect<JournalEvent, EntityState> restartRequested(ChannelState state, PeerId from) {
+  /** Initiator: whether a request to restart came from this channel's responder. */
+  boolean fromResponder(ChannelState state, PeerId from) {
     if (!state.isInitiator() || !from.equals(state.channelId().responder())) {
       act.log().warn("ignored a restart request from {}: not the responder of this channel", from);
-      return react.none();
+      return false;
     }
     // A responder that restarted before it heard that this side holds everything asks for a
     // restart even when this side is finished: without one it never completes (issue 19, 3).
-    return restart(state, null);
+    return true;
   }
 
   // ---- the connection, and restarting by itself ----
 
   /** The connection to the other peer dropped: the channel is stalled until it restarts. */
   Effect<JournalEvent, EntityState> disconnected(ChannelState state, String reason) {
-    boolean duringAttempt = act.memory.restartPending;
-    act.memory.restartPending = false;
-    act.memory.restartedHere = false; // the next restart is a new one
-    if (duringAttempt) {
-      return attemptFailed(state, "the connection dropped during the restart: " + reason);
-    }
     return react.persist(
         Plan.from(state).add(new Disconnected(reason, act.now())),
         s -> act.closeData(s.channelId()));
   }
 
-  /** The connection to the other peer is back: a stalled channel restarts at once. */
-  Effect<JournalEvent, EntityState> reconnected(ChannelState state) {
-    if (!state.stalled()) {
-      return react.none();
-    }
-    return restart(state, null);
+  /** The connection dropped while this incarnation's restart request awaited its answer. */
+  Effect<JournalEvent, EntityState> disconnectedDuringAttempt(
+      AwaitingRestart phase, String reason) {
+    return attemptFailed(phase.channel(), "the connection dropped during the restart: " + reason);
   }
 
   /** The backoff of a stalled channel ran out: the next attempt, or the end of trying. */
-  Effect<JournalEvent, EntityState> backoffOver(ChannelState state) {
-    if (!act.waiting(Wait.RESTART, state)) {
+  Effect<JournalEvent, EntityState> backoffOver(Live phase) {
+    if (!act.waiting(Wait.RESTART, phase)) {
       return react.none();
     }
+    ChannelState state = phase.channel();
     int max = act.restartSettings().maxAttempts();
     if (state.restartAttempts() >= max) {
       return giveUp(Plan.from(state), gaveUp(state.restartAttempts(), state.message()));
     }
-    return restart(state, null);
+    return restart(phase, null);
   }
 
   /** The restart request got no answer in time. */
-  Effect<JournalEvent, EntityState> unanswered(ChannelState state) {
-    if (!act.waiting(Wait.RESTART_ANSWER, state)) {
+  Effect<JournalEvent, EntityState> unanswered(AwaitingRestart phase) {
+    if (!act.waiting(Wait.RESTART_ANSWER, phase)) {
       return react.none();
     }
-    return attemptFailed(state, act.expired(Wait.RESTART_ANSWER));
+    return attemptFailed(phase.channel(), act.expired(Wait.RESTART_ANSWER));
   }
 
-  /** A message could not be sent; a restart request's failure ends its attempt. */
-  boolean isAttemptMessage(MessageType type) {
-    return act.memory.restartPending
-        && (type == MessageType.RESTART || type == MessageType.RESTART_EXISTING_CHANNEL);
+  /** Whether {@code type} is a restart request's. */
+  static boolean isRestartRequest(MessageType type) {
+    return type == MessageType.RESTART || type == MessageType.RESTART_EXISTING_CHANNEL;
   }
 
   /**
@@ -219,24 +242,17 @@ final class Restarting {
         && (type == MessageType.VOUCHER || type == MessageType.UPDATE);
   }
 
-  /** The restart request could not be sent: the attempt failed. */
-  Effect<JournalEvent, EntityState> attemptNotSent(ChannelState state, String reason) {
+  /** The last word of a finished initiator ({@link #isLastWord}) could not be sent. */
+  Effect<JournalEvent, EntityState> lastWordNotSent(ChannelState state, String reason) {
     return attemptFailed(state, reason);
   }
 
-  /**
-   * A message could not be sent when the channel is not live (none yet, cleaning up, ended): a
-   * restart request's attempt is over, and there is nothing to record.
-   */
-  Effect<JournalEvent, EntityState> notSent(MessageType type) {
-    if (type == MessageType.RESTART || type == MessageType.RESTART_EXISTING_CHANNEL) {
-      act.memory.restartPending = false;
-    }
-    return react.none();
+  /** The restart request could not be sent: the attempt failed. */
+  Effect<JournalEvent, EntityState> attemptNotSent(AwaitingRestart phase, String reason) {
+    return attemptFailed(phase.channel(), reason);
   }
 
   private Effect<JournalEvent, EntityState> attemptFailed(ChannelState state, String reason) {
-    act.memory.restartPending = false;
     Plan plan = Plan.from(state).add(new RestartFailed(reason, act.now()));
     int attempts = plan.result().restartAttempts();
     if (attempts >= act.restartSettings().maxAttempts()) {

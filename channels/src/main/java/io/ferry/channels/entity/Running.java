@@ -108,7 +108,9 @@ final class Running {
         });
   }
 
-  Effect<JournalEvent, EntityState> resume(ChannelState state, ActorRef<ChannelReply> replyTo) {
+  Effect<JournalEvent, EntityState> resume(
+      EntityState.Active phase, ActorRef<ChannelReply> replyTo) {
+    ChannelState state = phase.channel();
     Side side = Side.of(state);
     if (!side.hasPaused(state)) {
       return react.receipt(replyTo, state);
@@ -119,7 +121,7 @@ final class Running {
         plan,
         replyTo,
         s -> {
-          act.resumeData(s);
+          act.resumeData(s, phase.data());
           act.send(s, update(s, false));
         });
   }
@@ -174,7 +176,8 @@ final class Running {
 
   /** Responder: applies a revalidator's verdict (on a voucher, or on a progress batch). */
   Effect<JournalEvent, EntityState> applyVerdict(
-      ChannelState state, Verdict verdict, boolean answersVoucher) {
+      EntityState.Active phase, Verdict verdict, boolean answersVoucher) {
+    ChannelState state = phase.channel();
     if (state.isInitiator()) {
       return react.none();
     }
@@ -230,7 +233,7 @@ final class Running {
             return;
           }
           if (resume || limitChanged) {
-            act.resumeData(s);
+            act.resumeData(s, phase.data());
           }
           if (answersVoucher || result != null || resume) {
             act.send(

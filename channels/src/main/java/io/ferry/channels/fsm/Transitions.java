@@ -74,6 +74,7 @@ public final class Transitions {
           rule(TransferRequestQueued, ANY, justRecord()),
           rule(Opened, ANY, justRecord()),
           rule(Restart, ACTIVE, justRecord()),
+          rule(RestartRequested, ACTIVE, justRecord()),
           // --- data: recorded only while a transfer is under way ---------------------------------
           rule(DataReceived, TRANSFERRING, justRecord()),
           rule(DataSent, TRANSFERRING, justRecord()),

@@ -91,7 +91,8 @@ class StoredJournalEventsTest {
         new JournalEvent.CleanupResumed(at),
         new JournalEvent.RestartFailed("no answer", at),
         new JournalEvent.Disconnected("peer gone", at),
-        new JournalEvent.MessageNotSent("connection refused", at));
+        new JournalEvent.MessageNotSent("connection refused", at),
+        new JournalEvent.RestartRequested("0b7e8c1e-3f5a-4c1e-9d2a-5e6f7a8b9c0d", at));
   }
 
   /** The state every sample's field changes are applied to: the opened channel, paused once. */

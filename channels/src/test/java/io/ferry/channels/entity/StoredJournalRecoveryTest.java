@@ -97,12 +97,19 @@ class StoredJournalRecoveryTest {
     }
     Set<Class<?>> all = new HashSet<>();
     addRecords(JournalEvent.class, all);
+    // Types added after these samples were written; their bytes are pinned in
+    // journal-events-v1.tsv (StoredJournalEventsTest), and no journal of older code holds them.
+    all.removeAll(NEWER_THAN_THE_SAMPLES);
     assertThat(types).isEqualTo(all);
 
     try (Stream<Path> snapshots = Files.list(dir.resolve("snapshots"))) {
       assertThat(snapshots).isNotEmpty();
     }
   }
+
+  /** Event types the code that wrote these samples did not have. */
+  private static final Set<Class<?>> NEWER_THAN_THE_SAMPLES =
+      Set.of(JournalEvent.RestartRequested.class);
 
   private static void addRecords(Class<?> sealed, Set<Class<?>> out) {
     for (Class<?> type : sealed.getPermittedSubclasses()) {

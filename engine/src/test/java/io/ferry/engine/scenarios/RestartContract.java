@@ -101,10 +101,16 @@ abstract class RestartContract extends TwoNodes {
     RoundTripContract.assertAllBlocksArrived(dag, sender, receiver);
   }
 
-  /** The codes with each run of Disconnected, and each run of Restart, shown once. */
+  /**
+   * The codes with each run of Disconnected, and each run of Restart, shown once; an attempt's
+   * beginning (RestartRequested) is left out: how many a side makes depends on timing.
+   */
   private static List<EventCode> collapseRepeats(List<EventCode> codes) {
     List<EventCode> out = new ArrayList<>();
     for (EventCode c : codes) {
+      if (c == EventCode.RestartRequested) {
+        continue;
+      }
       boolean repeat = !out.isEmpty() && out.get(out.size() - 1) == c;
       if (!(repeat && (c == Disconnected || c == Restart))) {
         out.add(c);
