@@ -497,6 +497,16 @@ public final class FerryNode implements Manager {
     return command(channelId, ChannelCommand.GetState::new);
   }
 
+  /**
+   * Whether {@code channelId}'s actor may be running, so that asking it wakes nothing: on a node of
+   * its own, whether it runs now; in clustered mode always (it may run on another member, and the
+   * read model learns of other members' events only by polling the journal).
+   */
+  public boolean mayBeRunning(ChannelId channelId) {
+    requireStarted();
+    return settings.membership().clustered() || channels.runsHere(channelId);
+  }
+
   @Override
   public CompletionStage<Map<ChannelId, ChannelState>> inProgressChannels() {
     requireStarted();

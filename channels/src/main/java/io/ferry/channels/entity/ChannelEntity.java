@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -374,7 +375,7 @@ public final class ChannelEntity
     return TAGS;
   }
 
-  // ---- signals: after recovery, resume what was in flight ----
+  // ---- signals: after recovery, resume what was in flight; tell the node when it runs ----
 
   @Override
   public SignalHandler<EntityState> signalHandler() {
@@ -382,11 +383,13 @@ public final class ChannelEntity
         .onSignal(
             RecoveryCompleted.instance(),
             s -> {
+              env.listener().running(id);
               actions.updateDeadlines(s);
               if (s instanceof CleaningUp) {
                 actions.tellSelf(new ResumeCleanup());
               }
             })
+        .onSignal(PostStop.instance(), s -> env.listener().stopped(id))
         .build();
   }
 

@@ -24,6 +24,15 @@ public interface ChannelListener {
   void ended(ChannelId channelId);
 
   /**
+   * The channel's actor runs: it recovered (woken by a command, after a start or a passivation).
+   * Until {@link #stopped}, asking it wakes nothing.
+   */
+  default void running(ChannelId channelId) {}
+
+  /** The channel's actor stopped (passivated, ended, or its node stops); it holds no memory. */
+  default void stopped(ChannelId channelId) {}
+
+  /**
    * Runs when the channel enters Completing, Failing or Cancelling, after the transport was closed;
    * the channel becomes terminal when the stage completes. Runs again after a node restart if it
    * had not finished.

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -39,6 +40,9 @@ public final class ChannelDirectory {
 
   private final Duration askTimeout;
   private final String journal;
+
+  /** The channels whose actors run on this member (they recovered and have not stopped). */
+  private final Set<ChannelId> running = ConcurrentHashMap.newKeySet();
 
   /**
    * @param journal the journal's description, for the error when its channels cannot be read
@@ -167,7 +171,25 @@ public final class ChannelDirectory {
 
       @Override
       public void ended(ChannelId channelId) {}
+
+      @Override
+      public void running(ChannelId channelId) {
+        running.add(channelId);
+      }
+
+      @Override
+      public void stopped(ChannelId channelId) {
+        running.remove(channelId);
+      }
     };
+  }
+
+  /**
+   * Whether {@code id}'s actor runs on this member now: asking one that does not wakes it (it
+   * recovers from the journal); the read model already holds what it would answer.
+   */
+  public boolean runsHere(ChannelId id) {
+    return running.contains(id);
   }
 
   /** The unfinished channels (every member's), once the read model caught up with the journal. */

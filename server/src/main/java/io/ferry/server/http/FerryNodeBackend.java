@@ -254,8 +254,10 @@ public final class FerryNodeBackend implements NodeBackend {
   }
 
   /**
-   * A terminal channel is answered from the read model (it never changes again, and asking its
-   * actor would wake it); any other from its actor, which holds the newest state.
+   * A channel whose actor does not run is answered from the read model, which holds the state of
+   * its last event: asking the actor would wake it (it recovers from the journal) only to answer
+   * the same. That is every terminal channel (it never changes again) and an unfinished one that
+   * went idle; a running one answers itself, with the newest state.
    */
   @Override
   public CompletionStage<ChannelState> channel(ChannelId channelId) {
@@ -265,7 +267,7 @@ public final class FerryNodeBackend implements NodeBackend {
     }
     return channels
         .channel(channelId)
-        .filter(state -> state.status().isTerminal())
+        .filter(state -> state.status().isTerminal() || !node.mayBeRunning(channelId))
         .<CompletionStage<ChannelState>>map(CompletableFuture::completedFuture)
         .orElseGet(() -> node.channelState(channelId));
   }

@@ -7,7 +7,9 @@ import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelNotFoundException;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
+import io.ferry.channels.entity.ChannelCommand;
 import io.ferry.channels.entity.ChannelEntity;
+import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.engine.EmbeddedNode;
 import io.ferry.ipld.selector.Selectors;
@@ -30,8 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code GET /v1/channels/{id}} on a real node: a channel that ended is read from the channel read
- * model, so showing it does not wake its actor; a purged one is not found.
+ * {@code GET /v1/channels/{id}} on a real node: a channel whose actor does not run (it ended, or it
+ * went idle unfinished) is read from the channel read model, so showing it does not wake its actor;
+ * a purged one is not found.
  */
 class ChannelShowTest {
   private static final TimeUnit SECONDS = TimeUnit.SECONDS;
@@ -68,6 +71,54 @@ class ChannelShowTest {
     }
   }
 
+  @Test
+  void showingAnUnfinishedChannelWhoseActorWentIdleReadsTheReadModelAndLeavesItAsleep()
+      throws Exception {
+    try (EmbeddedNode client = EmbeddedNode.start(dir.resolve("client"), 2)) {
+      // A pull whose provider is gone: it waits (stalled) and stays unfinished.
+      ChannelId id;
+      try (EmbeddedNode provider = EmbeddedNode.start(dir.resolve("provider"), 1)) {
+        client.meet(provider);
+        ImportResult dag = TestDags.file(provider.store(), 50_000, 16_384, 7);
+        provider.close();
+        id =
+            client
+                .node()
+                .openPullDataChannel(provider.node().peerId(), null, dag.root(), Selectors.all())
+                .toCompletableFuture()
+                .get(30, SECONDS);
+      }
+      ChannelState waiting =
+          Poll.until(
+              Duration.ofSeconds(30),
+              "the pull stalled",
+              () -> client.node().channelState(id).toCompletableFuture().join(),
+              ChannelState::stalled);
+      FerryNodeBackend backend =
+          new FerryNodeBackend(
+              client.node(),
+              client.transport(),
+              client.store(),
+              new PeerTracker(),
+              PurgedChannels.open(dir.resolve("client")));
+
+      ClusterSharding.get(client.system())
+          .entityRefFor(ChannelEntity.TYPE_KEY, id.toString())
+          .tell(new ChannelCommand.Passivate());
+      Poll.until(
+          Duration.ofSeconds(30),
+          "the channel's actor passivated",
+          () -> !awakeNow(client.system()).contains(id.toString()));
+
+      ChannelState shown = backend.channel(id).toCompletableFuture().get(30, SECONDS);
+      assertThat(shown.status()).isEqualTo(waiting.status()).matches(s -> !s.isTerminal());
+      assertThat(shown.stalled()).isTrue();
+      assertThat(awake(client.system()))
+          .as("channel actors running after the unfinished channel was shown")
+          .doesNotContain(id.toString());
+    }
+  }
+
   /** A pull of a new DAG, once it completed: its final state. */
   private static ChannelState pull(EmbeddedNode client, EmbeddedNode provider) throws Exception {
     ImportResult dag = TestDags.file(provider.store(), 150_000, 16_384, 5);
@@ -98,6 +149,14 @@ class ChannelShowTest {
       assertThat(ended.get(60, SECONDS)).isEqualTo(Status.Completed);
     }
     return client.node().channelState(id).toCompletableFuture().get(30, SECONDS);
+  }
+
+  private static Set<String> awakeNow(ActorSystem<?> system) {
+    try {
+      return awake(system);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The ids of the channel entities running on this member. */
