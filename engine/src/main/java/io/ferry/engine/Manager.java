@@ -13,6 +13,7 @@ import io.ferry.channels.spi.Revalidator;
 import io.ferry.channels.spi.VoucherType;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -84,6 +85,17 @@ public interface Manager extends AutoCloseable {
    * request sent, one already under way, nothing to restart, or ended).
    */
   CompletionStage<RestartOutcome> restartDataTransferChannel(ChannelId channelId);
+
+  /**
+   * Restarts a channel and, when it sent a restart request, waits up to {@code wait} for the
+   * attempt to end; completes with how it did ({@code Restarted}, {@code AttemptFailed}, {@code
+   * EndedMeanwhile}, or {@code Unanswered} within the wait), or with what the channel did without
+   * an attempt.
+   */
+  default CompletionStage<RestartOutcome> restartDataTransferChannel(
+      ChannelId channelId, Duration wait) {
+    return AwaitedRestart.run(this, channelId, wait);
+  }
 
   /** The channel's status, or {@link Status#ChannelNotFoundError} when there is no such channel. */
   CompletionStage<Status> transferChannelStatus(ChannelId channelId);

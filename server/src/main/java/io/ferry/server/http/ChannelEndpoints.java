@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.engine.Manager;
 import io.ferry.ipld.Cid;
@@ -19,12 +20,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/channels}: open pull and push channels, list and show them, pause, resume, cancel,
@@ -32,6 +36,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * ChannelView} after the operation.
  */
 final class ChannelEndpoints {
+  private static final Logger log = LoggerFactory.getLogger(ChannelEndpoints.class);
+
   private final NodeBackend node;
   private final Replies replies;
 
@@ -238,8 +244,10 @@ final class ChannelEndpoints {
   }
 
   /**
-   * Restarts a channel and answers with it and what the restart did ({@link OperatorRestart}),
-   * waiting up to {@code wait} seconds (default 5, at most 60) for the restart to be recorded.
+   * Restarts a channel and answers with it and what the restart did, as the channel's {@link
+   * RestartOutcome} says, waiting up to {@code wait} seconds (default 5, at most 60) for an attempt
+   * it began to end. A channel that has ended cannot restart (409). Every operator restart is
+   * logged with its outcome.
    */
   private Route restart(String id) {
     ChannelId cid = parseChannelId(id);
@@ -247,13 +255,59 @@ final class ChannelEndpoints {
         "wait",
         wait ->
             onSuccess(
-                OperatorRestart.run(node, cid, parseWait(wait.orElse("5"))),
+                node.manager()
+                    .restartDataTransferChannel(cid, parseWait(wait.orElse("5")))
+                    .thenCompose(
+                        outcome -> {
+                          if (outcome instanceof RestartOutcome.Ended) {
+                            throw new CompletionException(
+                                new IllegalStateException(
+                                    "channel "
+                                        + cid
+                                        + " is "
+                                        + ((RestartOutcome.Ended) outcome).status()
+                                        + ": a channel that has ended cannot restart"));
+                          }
+                          RestartView restart = RestartView.of(outcome);
+                          log.info(
+                              "channel {}: restart asked by the operator: {}: {}",
+                              cid,
+                              restart.outcome(),
+                              restart.detail());
+                          return node.manager()
+                              .channelState(cid)
+                              .thenApply(state -> Map.entry(state, restart));
+                        }),
                 r -> {
                   Map<String, Object> body =
-                      replies.json().convertValue(view(r.state()), new TypeReference<>() {});
-                  body.put("restart", r.outcome());
+                      replies.json().convertValue(view(r.getKey()), new TypeReference<>() {});
+                  body.put("restart", r.getValue());
                   return replies.ok(body);
                 }));
+  }
+
+  /**
+   * What a restart did, for the API: {@code outcome} names the case ({@code restarted}, {@code
+   * failed}, {@code ended}, {@code nothing-to-restart} or {@code pending}), {@code detail} is the
+   * channel's own sentence.
+   */
+  record RestartView(String outcome, String detail) {
+    static RestartView of(RestartOutcome o) {
+      String name;
+      if (o instanceof RestartOutcome.Restarted) {
+        name = "restarted";
+      } else if (o instanceof RestartOutcome.AttemptFailed) {
+        name = "failed";
+      } else if (o instanceof RestartOutcome.EndedMeanwhile) {
+        name = "ended";
+      } else if (o instanceof RestartOutcome.NothingToRestart
+          || o instanceof RestartOutcome.CleanupResumed) {
+        name = "nothing-to-restart";
+      } else {
+        name = "pending"; // already under way, or not answered within the wait
+      }
+      return new RestartView(name, o.describe());
+    }
   }
 
   static Duration parseWait(String text) {
