@@ -106,7 +106,7 @@ final class PeerMessages {
       case RESTART -> restartAfterCompletion(state, c);
       case RESTART_EXISTING_CHANNEL ->
           restartRequested(state, c, s -> restarting.restartEnding(s, null));
-      case VOUCHER -> voucherAfterCompletion(state, c);
+      case VOUCHER, UPDATE -> voucherAfterCompletion(state, c);
       default -> react.none();
     };
   }
@@ -132,8 +132,9 @@ final class PeerMessages {
   }
 
   /**
-   * Responder, completed: the initiator sent a voucher again (it restarted without hearing of the
-   * completion, issue 19, 3). It hears the completion again, with the last voucher result.
+   * Responder, completed: the initiator sent a voucher again, or with nothing paid an update (it
+   * restarted without hearing of the completion, issue 19, 3). It hears the completion again, with
+   * the last voucher result.
    */
   private Effect<JournalEvent, EntityState> voucherAfterCompletion(
       ChannelState state, ReceiveRequest c) {

@@ -105,10 +105,8 @@ final class Restarting {
 
   /**
    * What a restart does without an attempt, by role and status, or null when it makes one. An
-   * initiator never accepted sends its request again; one that holds all its data and waits for the
-   * responder's completion after paying sends its last voucher again (or, with nothing paid, an
-   * update); a responder waiting for the final voucher asks for it again. Each of these may have
-   * been lost with a crash of either side (issue 19, 3).
+   * initiator never accepted sends its request again; a responder waiting for the final voucher
+   * asks for it again. Each of these may have been lost with a crash of either side (issue 19, 3).
    */
   private RestartOutcome withoutAttempt(Active phase) {
     ChannelState state = phase.channel();
@@ -130,27 +128,11 @@ final class Restarting {
       act.prepare(phase, Step.SEND_OPEN, null);
       return new RestartOutcome.RequestSent();
     }
-    if (s == Status.ResponderFinalizingTransferFinished && state.vouchers().size() > 1) {
-      act.send(state, TransferRequest.voucher(state.transferId(), state.lastVoucher().get()));
-      return new RestartOutcome.NothingToRestart(
-          "this side holds all its data and waits for the responder to finish ("
-              + s
-              + "); it sent its last voucher again");
-    }
-    if (s == Status.ResponderFinalizingTransferFinished) {
-      // Nothing paid yet to send again: an update that changes nothing still reaches the
-      // responder, which may not be able to dial this side, so that it asks again for its final
-      // voucher (ChaosRoundsTest: a client killed before it paid stayed here).
-      act.send(state, TransferRequest.update(state.transferId(), state.initiatorPaused()));
-      return new RestartOutcome.NothingToRestart(
-          "this side holds all its data and waits for the responder to finish ("
-              + s
-              + "); there is nothing to restart");
-    }
-    // An initiator holding all its data (TransferFinished) asks for a restart too: the responder
-    // may have restarted without hearing that the data arrived (and cannot reach this side), or
-    // completed while this side was down (it answers with its completion again). Waiting for it
-    // lost both in bench/chaos (issue 19, 3).
+    // An initiator holding all its data asks for a restart too (TransferFinished), or says its last
+    // word again (ResponderFinalizingTransferFinished, see beginAttempt): the responder may have
+    // restarted without hearing that the data arrived (and cannot reach this side), or completed
+    // while this side was down (it answers with its completion again). Waiting for it lost both in
+    // bench/chaos (issue 19, 3).
     return null;
   }
 
@@ -163,16 +145,52 @@ final class Restarting {
     return react.persistThenAnswer(
         Plan.from(phase.channel()).add(new RestartRequested(act.incarnation(), act.now())),
         replyTo,
-        s -> new ChannelReply.RestartAnswer(s.channel(), new RestartOutcome.RequestSent()),
+        s -> new ChannelReply.RestartAnswer(s.channel(), attemptOutcome(s.channel())),
         s -> {
           ChannelState state = s.channel();
           act.closeData(state.channelId());
-          if (state.isInitiator()) {
+          if (isFinishedInitiator(state)) {
+            act.send(state, lastWord(state));
+          } else if (state.isInitiator()) {
             act.prepare(s, Step.SEND_RESTART, null);
           } else {
             act.send(state, TransferRequest.restartExistingChannel(state.channelId()));
           }
         });
+  }
+
+  /**
+   * Initiator holding all its data and waiting for the responder to finish after paying: its
+   * attempt is its last word said again, the last voucher (the final payment, or the one before it,
+   * may have been lost with a crash of either side), or with nothing paid an update that changes
+   * nothing but still reaches a responder that cannot dial this side. It is an attempt like a
+   * restart request: recorded, answered by the responder's completion (a completed responder
+   * completes again) or failed when no answer comes in time, and tried again after the backoff.
+   * Sent without a deadline, a word that reached a responder which did not answer was never said
+   * again, and the channel stayed in ResponderFinalizingTransferFinished for good
+   * (ChaosRoundsTest).
+   */
+  private static boolean isFinishedInitiator(ChannelState state) {
+    return state.isInitiator() && state.status() == Status.ResponderFinalizingTransferFinished;
+  }
+
+  /** What an attempt tells whoever asked for the restart. */
+  private static RestartOutcome attemptOutcome(ChannelState state) {
+    if (!isFinishedInitiator(state)) {
+      return new RestartOutcome.RequestSent();
+    }
+    return new RestartOutcome.NothingToRestart(
+        "this side holds all its data and waits for the responder to finish ("
+            + state.status()
+            + (state.vouchers().size() > 1
+                ? "); it sent its last voucher again"
+                : "); there is nothing to restart"));
+  }
+
+  private static TransferRequest lastWord(ChannelState state) {
+    return state.vouchers().size() > 1
+        ? TransferRequest.voucher(state.transferId(), state.lastVoucher().get())
+        : TransferRequest.update(state.transferId(), state.initiatorPaused());
   }
 
   /** Initiator: whether a request to restart came from this channel's responder. */

@@ -387,6 +387,58 @@ class RestartAttemptsTest {
         .isEqualTo(Status.ResponderFinalizingTransferFinished);
   }
 
+  @Test
+  void aFinishedInitiatorWhoseLastVoucherGoesUnansweredSaysItAgainUntilItGivesUp() {
+    // The voucher said again after a drop reached a provider that did not answer: sent without a
+    // deadline, it was never said again, and the client stayed in
+    // ResponderFinalizingTransferFinished for good ("round stood still", ChaosRoundsTest).
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id, settings(QUICK).withAcceptTimeout(ACCEPT));
+    kit.<ChannelReply>runCommand(
+        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
+    kit.runCommand(
+        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), true, null)));
+    kit.runCommand(new ChannelCommand.FinishData(null));
+    until(kit, "all data held", s -> s.status() == Status.ResponderFinalizingTransferFinished);
+    kit.runCommand(new MarkDisconnected("the TLS session was truncated by the peer"));
+
+    for (int attempt = 0; attempt < QUICK.maxAttempts(); attempt++) {
+      int sent = attempt + 2;
+      pass(QUICK.backoff(attempt));
+      Poll.until(WAIT, "the voucher said again (" + sent + ")", () -> voucherSends(alice) == sent);
+      pass(ACCEPT);
+      int failed = attempt + 1;
+      until(kit, "attempt " + failed + " unanswered", s -> s.restartAttempts() == failed);
+    }
+
+    ChannelState state = until(kit, "given up", s -> s.status().isEnding());
+    assertThat(state.message()).startsWith("gave up after 3 restart attempts");
+    assertThat(voucherSends(alice)).isEqualTo(1 + QUICK.maxAttempts());
+  }
+
+  @Test
+  void aFinishedInitiatorSayingItsLastVoucherAgainCompletesWhenTheResponderAnswers() {
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id, settings(QUICK).withAcceptTimeout(ACCEPT));
+    kit.<ChannelReply>runCommand(
+        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
+    kit.runCommand(
+        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), true, null)));
+    kit.runCommand(new ChannelCommand.FinishData(null));
+    until(kit, "all data held", s -> s.status() == Status.ResponderFinalizingTransferFinished);
+    kit.runCommand(new MarkDisconnected("connection reset"));
+    pass(QUICK.backoff(0));
+    Poll.until(WAIT, "the voucher said again", () -> voucherSends(alice) == 2);
+
+    kit.runCommand(
+        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), false, null)));
+
+    ChannelState state = until(kit, "completed", s -> s.status().isEnding());
+    assertThat(state.status()).isIn(Status.Completing, Status.Completed);
+    pass(ACCEPT.plus(QUICK.backoffMax()));
+    assertThat(voucherSends(alice)).isEqualTo(2);
+  }
+
   private static long voucherSends(RecordingTransport t) {
     return t.messages().stream()
         .filter(m -> m instanceof TransferRequest r && r.type() == MessageType.VOUCHER)

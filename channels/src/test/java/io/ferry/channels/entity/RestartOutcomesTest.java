@@ -224,6 +224,32 @@ class RestartOutcomesTest {
   }
 
   @Test
+  void aCompletedResponderAnswersAnUpdateWithItsCompletionAgain() {
+    // A client that paid nothing says its last word as an update; a provider that completed while
+    // the client was down ignored it, and the client waited for an answer that never came.
+    ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(BOB);
+    var kit =
+        channel(
+            transport,
+            BOB,
+            id,
+            pull(id, BOB),
+            new JournalEvent.Accepted(AT),
+            new JournalEvent.TransferStarted(AT),
+            new JournalEvent.CompletionBegun(AT),
+            new JournalEvent.CleanupCompleted(AT));
+
+    kit.runCommand(
+        new ChannelCommand.ReceiveRequest(
+            ALICE, io.ferry.channels.wire.TransferRequest.update(id.transferId(), false)));
+
+    assertThat(transport.messages())
+        .containsExactly(
+            io.ferry.channels.wire.TransferResponse.completed(id.transferId(), false, null));
+  }
+
+  @Test
   void aResponderWaitingForTheFinalVoucherHasNothingToRestart() {
     ChannelId id = newId();
     RecordingTransport transport = new RecordingTransport(BOB);
