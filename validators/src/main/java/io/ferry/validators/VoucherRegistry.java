@@ -294,7 +294,44 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
         "validator for '" + voucher.type() + "'",
         () ->
             validate(
-                validator, isRestart, pull, channelId, counterparty, voucher, baseCid, selector));
+                validator,
+                isRestart,
+                pull,
+                channelId,
+                counterparty,
+                voucher,
+                baseCid,
+                selector,
+                0));
+  }
+
+  @Override
+  public CompletionStage<Verdict> validateRestart(
+      boolean pull,
+      ChannelId channelId,
+      PeerId counterparty,
+      TypedVoucher voucher,
+      Cid baseCid,
+      Selector selector,
+      long bytesMoved) {
+    RequestValidator<?> validator = validators.get(voucher.type());
+    if (validator == null) {
+      return validateRequest(true, pull, channelId, counterparty, voucher, baseCid, selector);
+    }
+    return calls.call(
+        channelId,
+        "validator for '" + voucher.type() + "'",
+        () ->
+            validate(
+                validator,
+                true,
+                pull,
+                channelId,
+                counterparty,
+                voucher,
+                baseCid,
+                selector,
+                bytesMoved));
   }
 
   @SuppressWarnings("unchecked")
@@ -306,11 +343,13 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
       PeerId counterparty,
       TypedVoucher voucher,
       Cid baseCid,
-      Selector selector) {
+      Selector selector,
+      long bytesMoved) {
     VoucherType<V> type = (VoucherType<V>) typeOf(voucher.type());
     V decoded = decodeAs(voucher, type);
     var request =
-        new ValidationRequest<>(isRestart, channelId, counterparty, decoded, baseCid, selector);
+        new ValidationRequest<>(
+            isRestart, channelId, counterparty, decoded, baseCid, selector, bytesMoved);
     return pull ? validator.validatePull(request) : validator.validatePush(request);
   }
 

@@ -27,14 +27,14 @@ final class Asks {
   void validateRestart(ChannelState state, TransferRequest request) {
     context.pipeToSelf(
         env.validation()
-            .validateRequest(
-                true,
+            .validateRestart(
                 state.isPull(),
                 state.channelId(),
                 state.otherPeer(),
                 request.voucher(),
                 request.baseCid(),
-                request.selector()),
+                request.selector(),
+                state.isPull() ? state.queued() : state.received()),
         (v, error) ->
             new ChannelCommand.DecideRequest(
                 state.otherPeer(),

@@ -14,6 +14,10 @@ import io.ferry.ipld.selector.Selector;
  * @param voucher the decoded voucher
  * @param baseCid root of the requested DAG
  * @param selector which part of the DAG
+ * @param bytesMoved for a restart, the bytes the channel's own journal says it moved before: queued
+ *     by the responder of a pull, received by the responder of a push (0 for a new request). A
+ *     validator whose own books lag behind (the node died between the channel's write and its own)
+ *     catches up with it, or the bytes are never charged and nobody asks for the payment.
  */
 public record ValidationRequest<V>(
     boolean isRestart,
@@ -21,4 +25,16 @@ public record ValidationRequest<V>(
     PeerId counterparty,
     V voucher,
     Cid baseCid,
-    Selector selector) {}
+    Selector selector,
+    long bytesMoved) {
+  /** A request with no bytes moved before. */
+  public ValidationRequest(
+      boolean isRestart,
+      ChannelId channelId,
+      PeerId counterparty,
+      V voucher,
+      Cid baseCid,
+      Selector selector) {
+    this(isRestart, channelId, counterparty, voucher, baseCid, selector, 0);
+  }
+}

@@ -27,6 +27,21 @@ public interface Validation {
       Cid baseCid,
       Selector selector);
 
+  /**
+   * A restart of a channel whose journal says it moved {@code bytesMoved} bytes before (see {@link
+   * io.ferry.channels.spi.ValidationRequest#bytesMoved}); by default as {@link #validateRequest}.
+   */
+  default CompletionStage<Verdict> validateRestart(
+      boolean pull,
+      ChannelId channelId,
+      PeerId counterparty,
+      TypedVoucher voucher,
+      Cid baseCid,
+      Selector selector,
+      long bytesMoved) {
+    return validateRequest(true, pull, channelId, counterparty, voucher, baseCid, selector);
+  }
+
   /** The initiator sent a new voucher; the responder revalidates. */
   CompletionStage<Verdict> revalidate(ChannelId channelId, TypedVoucher voucher);
 

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The addresses of peers, kept in {@code <home>/peer-addresses} (one {@code peer-id multiaddr} per
- * line): the last address a handshake confirmed for each peer, or, where none was confirmed, the
- * listen address a peer that dialed this node announced. The transport keeps its book in memory
- * only, so without this file a node started again knew no address of its peers: a client killed
- * while it waited for its provider to finish could not send its last voucher again, and its channel
- * stayed in {@code ResponderFinalizingTransferFinished} (issue 19, 3). The file is rewritten whole
- * (a temporary file renamed over it) on every change, owner-only; a line it cannot read is skipped.
+ * line): the last address a handshake confirmed for each peer ({@link #putIfAbsent} keeps one only
+ * where none is recorded). The transport keeps its book in memory only, so without this file a node
+ * started again knew no address of its peers: a client killed while it waited for its provider to
+ * finish could not send its last voucher again, and its channel stayed in {@code
+ * ResponderFinalizingTransferFinished} (issue 19, 3). The file is rewritten whole (a temporary file
+ * renamed over it) on every change, owner-only; a line it cannot read is skipped.
  */
 public final class PeerAddressFile {
   /** The file's name under the home directory. */

@@ -8,6 +8,7 @@ import io.ferry.channels.ChannelState;
 import io.ferry.channels.EventCode;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelSettings;
+import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
@@ -65,6 +66,11 @@ class ResponderGoneOverTcpTest {
     ChannelState failed = initiator.await(id, "Failed", s -> s.status() == Status.Failed);
     assertThat(failed.message()).startsWith("gave up after 3 restart attempts: ");
     assertThat(failed.restartAttempts()).isEqualTo(3);
+    // The subscriber hears the events after the state has them: wait for the last one.
+    Poll.until(
+        Duration.ofSeconds(30),
+        "the cleanup event",
+        () -> codes(initiator, id).contains(EventCode.CleanupComplete));
     assertThat(codes(initiator, id))
         .contains(EventCode.Disconnected)
         .endsWith(EventCode.Error, EventCode.CleanupComplete);

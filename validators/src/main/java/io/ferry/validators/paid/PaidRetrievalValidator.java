@@ -115,7 +115,7 @@ public final class PaidRetrievalValidator
         if (!existing.get().terms().equals(request.voucher().terms())) {
           return done(refuse("a restart must keep the channel's terms"));
         }
-        return done(resumeAccounting(channel, existing.get()));
+        return done(resumeAccounting(channel, caughtUp(channel, existing.get(), request)));
       }
       if (asking.isEmpty()) {
         return done(refuse("this node does not sell paid retrievals (no price configured)"));
@@ -185,6 +185,24 @@ public final class PaidRetrievalValidator
       return next;
     }
     return next.withLimit(Math.max(cap, account.dataLimit()), next.intervals());
+  }
+
+  /**
+   * The account of a restarted channel counting at least the bytes the channel's own journal says
+   * it sent. Byte progress reaches this ledger after the channel's journal and is made durable only
+   * with the next payment request, so a node killed in between came back with sent bytes the ledger
+   * never charged: the channel waited at its limit for a payment nobody asked for (bench/chaos, a
+   * provider killed while paid pulls moved; issue 19, 3). What the ledger counted beyond the
+   * channel's figure stays (it is what left, and the channel's count may lag as well).
+   */
+  private PaidChannel caughtUp(
+      ChannelId channel, PaidChannel account, ValidationRequest<RetrievalProposal> request) {
+    long missing = request.bytesMoved() - account.bytesSent();
+    if (!request.isRestart() || missing <= 0) {
+      return account;
+    }
+    boolean reachesLimit = request.bytesMoved() >= account.dataLimit();
+    return ledger.recordSent(channel, missing, reachesLimit);
   }
 
   /**

@@ -380,6 +380,34 @@ class PaidRetrievalValidatorTest {
   }
 
   @Test
+  void aRestartAsksForTheBytesTheChannelSentThatTheLedgerNeverCounted() throws Exception {
+    // The provider died after its channel's journal recorded 1500 bytes queued and before this
+    // ledger heard of them: back up, it saw nothing owed and never asked, while the channel waited
+    // at its limit for a payment (bench/chaos, issue 19, 3).
+    pull(channel, ASKING, false);
+    reopen();
+
+    ValidationResult restarted =
+        await(
+            validator.validatePull(
+                new ValidationRequest<>(
+                    true,
+                    channel,
+                    channel.initiator(),
+                    new RetrievalProposal(ASKING),
+                    ClientChannelStates.ROOT,
+                    Selectors.all(),
+                    1500)));
+
+    assertThat(restarted.decision()).isEqualTo(Decision.PAUSE);
+    assertThat(result(restarted).kind()).isEqualTo(Kind.PAYMENT_DUE);
+    assertThat(result(restarted).owed()).isEqualTo(3000);
+    assertThat(ledger.channel(channel).orElseThrow().bytesSent()).isEqualTo(1500);
+    assertThat(await(validator.revalidate(channel, payment(1, 3000))).decision())
+        .isEqualTo(Decision.RESUME);
+  }
+
+  @Test
   void aRestartMidIntervalWithBytesNotYetDueContinuesWithoutAskingForPayment() throws Exception {
     pull(channel, ASKING, false);
     sent(400);
