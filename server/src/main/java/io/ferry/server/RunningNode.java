@@ -148,6 +148,7 @@ public final class RunningNode implements AutoCloseable {
       PeerAddressFile addresses = PeerAddressFile.open(config.home());
       transport.shareAddresses(addresses::get, addresses::put, addresses::putIfAbsent);
     }
+    io.ferry.transport.tcp.tls.TlsWarmUp.startInBackground(config.cryptoWarmUp());
 
     ValidatorContext context =
         new ValidatorContext(
