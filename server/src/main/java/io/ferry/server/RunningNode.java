@@ -158,6 +158,7 @@ public final class RunningNode implements AutoCloseable {
       system.systemActorOf(
           MemberAddresses.follow(transport::announceAlso), "member-addresses", Props.empty());
     }
+    io.ferry.transport.tcp.tls.TlsWarmUp.startInBackground(config.cryptoWarmUp());
 
     ValidatorContext context =
         new ValidatorContext(

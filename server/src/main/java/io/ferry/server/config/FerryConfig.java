@@ -150,6 +150,7 @@ public final class FerryConfig {
       rateLimits();
       timeouts();
       progressInterval();
+      cryptoWarmUp();
       retention();
       pluginsDir();
       freePolicy();
@@ -390,6 +391,11 @@ public final class FerryConfig {
           "must be positive, was " + d);
     }
     return d;
+  }
+
+  /** {@code ferry.crypto-warm-up}: bytes of TLS and SHA-256 run through the JIT at start. */
+  public long cryptoWarmUp() {
+    return config.getBytes("ferry.crypto-warm-up");
   }
 
   /** {@code ferry.retention}. */

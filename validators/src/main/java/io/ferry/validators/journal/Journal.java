@@ -32,6 +32,7 @@ public final class Journal<E> implements EntryLog<E> {
   private final FileChannel channel;
   private final VoucherCodec codec = VoucherCodec.standard();
   private long entries;
+  private long syncs;
 
   private Journal(Path file, FileChannel channel, long entries) {
     this.file = file;
@@ -227,9 +228,15 @@ public final class Journal<E> implements EntryLog<E> {
   public synchronized void sync() {
     try {
       channel.force(false);
+      syncs++;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot sync journal " + file, e);
     }
+  }
+
+  /** How many times {@link #sync} (or {@link #append}) forced the file to disk since it opened. */
+  public synchronized long syncs() {
+    return syncs;
   }
 
   /** How many entries the journal holds. */

@@ -20,8 +20,9 @@ import javax.sql.DataSource;
 
 /**
  * The client's book: the budget and, per paid channel, what was reserved, signed, acknowledged and
- * which nonce comes next, kept in {@code client.journal}. Every entry is on disk before the client
- * acts on it (a voucher is recorded before it is sent, so a restart never reuses a nonce); replay
+ * which nonce comes next, kept in {@code client.journal}. Every entry about money is on disk before
+ * the client acts on it (a voucher is recorded before it is sent, so a restart never reuses a
+ * nonce); a free channel's entries and a channel's end ride along with the next such sync. Replay
  * is idempotent: entries carry absolute amounts, and a voucher entry whose nonce is not new is
  * ignored.
  */
@@ -280,8 +281,37 @@ public final class ClientLedger implements Closeable {
   }
 
   private void append(Entry entry) {
-    journal.append(entry);
+    if (forcedAlone(entry)) {
+      journal.append(entry);
+    } else {
+      journal.appendBuffered(entry);
+    }
     apply(entry);
+  }
+
+  /**
+   * Whether {@code entry} must be on disk before the client acts on it. Not so for the entries of a
+   * free channel (price 0, no unseal price: nothing is ever signed on it), nor for a channel's end:
+   * lost to a crash, it is recorded again when the node reconciles its running accounts at start.
+   * Those become durable with the next forced entry, so many channels share one sync.
+   */
+  private boolean forcedAlone(Entry entry) {
+    if (entry instanceof Entry.Ended) {
+      return false;
+    }
+    if (entry instanceof Entry.Began b) {
+      return !b.terms().free();
+    }
+    if (entry instanceof Entry.Reserved r) {
+      ClientAccount a = accounts.get(r.channelId());
+      return a == null || !a.terms().free();
+    }
+    return true;
+  }
+
+  /** How many times the journal forced its file to disk since it opened (0 for a shared one). */
+  long journalSyncs() {
+    return journal instanceof Journal<Entry> file ? file.syncs() : 0;
   }
 
   private void apply(Entry entry) {

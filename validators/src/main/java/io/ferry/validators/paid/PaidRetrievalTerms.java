@@ -34,6 +34,15 @@ public record PaidRetrievalTerms(
   }
 
   /**
+   * Whether nothing is ever owed on these terms (no price per byte, no unseal price): a ledger's
+   * entries for such a channel can never be about money, so they need not be forced to disk one by
+   * one.
+   */
+  public boolean free() {
+    return pricePerByte == 0 && unsealPrice == 0;
+  }
+
+  /**
    * The cumulative amount owed once {@code bytes} were sent: the unseal price plus every byte.
    *
    * @throws ArithmeticException when the amount does not fit in a long

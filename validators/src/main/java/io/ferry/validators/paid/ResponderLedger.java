@@ -110,6 +110,11 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     return snapshot;
   }
 
+  /** How many times the journal forced its file to disk since it opened (0 for a shared one). */
+  long journalSyncs() {
+    return journal instanceof Journal<Entry> file ? file.syncs() : 0;
+  }
+
   /** How many entries the journal holds (after any compaction on open). */
   long journalEntries() {
     return journal.entries();
@@ -265,12 +270,16 @@ public final class ResponderLedger implements SeenNonces, Closeable {
         });
   }
 
-  /** Marks a channel that completed with nothing owed. */
+  /**
+   * Marks a channel that completed with nothing owed. Not forced to disk on its own: it becomes
+   * durable with the next synced entry (a batch of settlements shares one sync). Lost to a crash,
+   * the account counts as sent-and-paid, which exposes nothing (see {@link PeerCredit#exposure}).
+   */
   synchronized PaidChannel settle(ChannelId channelId) {
     return journal.exclusive(
         () -> {
           PaidChannel current = require(channelId);
-          return current.settled() ? current : append(new Entry.Settled(channelId), true);
+          return current.settled() ? current : append(new Entry.Settled(channelId), false);
         });
   }
 
@@ -282,14 +291,28 @@ public final class ResponderLedger implements SeenNonces, Closeable {
     return current;
   }
 
+  /**
+   * Appends {@code entry}, forced to disk first when {@code sync} and the channel is not free. A
+   * free channel's account (price 0, no unseal price) holds no money and exposes no credit: losing
+   * its entries to a crash costs nothing (a restart opens it again), so they become durable with
+   * the next synced entry instead of forcing the file several times per channel.
+   */
   private PaidChannel append(Entry entry, boolean sync) {
-    if (sync) {
+    if (sync && !free(entry)) {
       journal.append(entry);
     } else {
       journal.appendBuffered(entry);
     }
     apply(entry);
     return channels.get(entry.channelId());
+  }
+
+  private boolean free(Entry entry) {
+    if (entry instanceof Entry.Opened opened) {
+      return opened.terms().free();
+    }
+    PaidChannel account = channels.get(entry.channelId());
+    return account != null && account.terms().free();
   }
 
   /** Folds one entry into the books; used for new entries and for replay alike. */

@@ -57,4 +57,47 @@ class ResponderLedgerTest {
       assertThat(reopened.channel(channel).orElseThrow().received()).isEqualTo(100);
     }
   }
+
+  @Test
+  void aFreeChannelForcesTheLedgerFileNotOnceFromOpeningToSettlement() {
+    PaidRetrievalTerms free = new PaidRetrievalTerms(0, 1000, 1000, 0);
+    try (ResponderLedger ledger = ResponderLedger.open(dir)) {
+      ledger.open(channel, free);
+      ledger.recordSent(channel, 1000, true);
+      ledger.raiseLimit(channel);
+      ledger.settle(channel);
+
+      assertThat(ledger.journalSyncs()).isZero();
+    }
+  }
+
+  @Test
+  void aPaidChannelForcesItsOpeningAndPaymentsButItsSettlementRidesWithTheNextSync() {
+    try (ResponderLedger ledger = ResponderLedger.open(dir)) {
+      ledger.open(channel, TERMS);
+      ledger.recordSent(channel, 1000, true);
+      ledger.recordPayment(channel, 1, 2000);
+      ledger.settle(channel);
+
+      assertThat(ledger.journalSyncs()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void entriesNotForcedAloneAreOnDiskOnceALaterEntryIsForced() {
+    ChannelId freeChannel = client.channelTo(provider, 2);
+    ChannelId paidChannel = client.channelTo(provider, 3);
+    try (ResponderLedger ledger = ResponderLedger.open(dir)) {
+      ledger.open(freeChannel, new PaidRetrievalTerms(0, 1000, 1000, 0));
+      ledger.settle(freeChannel);
+      ledger.open(paidChannel, TERMS);
+      assertThat(ledger.journalSyncs()).isEqualTo(1);
+
+      // What a crash leaves: the bytes forced to disk, read by a second process.
+      try (ResponderLedger onDisk = ResponderLedger.open(dir)) {
+        assertThat(onDisk.channel(freeChannel).orElseThrow().settled()).isTrue();
+        assertThat(onDisk.channel(paidChannel)).isPresent();
+      }
+    }
+  }
 }

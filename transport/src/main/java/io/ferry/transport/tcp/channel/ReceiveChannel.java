@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * what it holds ({@link Frame.Have}), takes held blocks from its own store and each sent block from
  * the wire, checking that the block is the one the traversal expects next (its hash was checked on
  * arrival). Blocks are stored by its {@link StoreBatcher}; its {@link ReceiveCredit} returns credit
- * as they are stored; its {@link LocalReads} read the local store; blocks from the wire wait in its
- * {@link ArrivedBlocks} until the traversal reaches them.
+ * as they are queued for the store while the budgets have room, else as they are stored; its {@link
+ * LocalReads} read the local store; blocks from the wire wait in its {@link ArrivedBlocks} until
+ * the traversal reaches them.
  */
 public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.Owner {
   private static final Logger log = LoggerFactory.getLogger(ReceiveChannel.class);
@@ -317,7 +318,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     if (!consume(block)) {
       return false;
     }
-    batcher.add(block, i, i >= request.countedBlocks());
+    batcher.add(block, i, i >= request.countedBlocks(), credit.queued(block.size()));
     return true;
   }
 
@@ -370,8 +371,8 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
   }
 
   @Override
-  public void stored(long bytes) {
-    credit.stored(bytes);
+  public void stored(long bytes, long earlyBytes) {
+    credit.stored(bytes, earlyBytes);
     answerIndexWaiters();
     batcher.flush();
     if (traversal.isDone()) {

@@ -8,7 +8,14 @@ import java.util.function.LongSupplier;
  * A receiving channel's credit: how many bytes its sender may have in flight. The channel takes an
  * allocation (at most its window) from the per-peer and node-wide budgets, grants it to the sender
  * minus what arrived but is not stored yet, and returns credit as blocks are stored, unless it is
- * paused or the download rate limit holds it back. Confined to the session's thread.
+ * paused or the download rate limit holds it back.
+ *
+ * <p>A block verified and queued for the store returns its credit at once when the budgets have
+ * room for it beyond the allocation ({@link #queued}): the store's queue then holds budget instead
+ * of the sender's window, so the sender keeps sending while a slow write is in flight, and the
+ * bytes granted but not stored stay within the per-peer and node-wide budgets. Those bytes go back
+ * to the budgets once stored. Only the credit moves earlier: progress (what the node acknowledges
+ * as received) is still reported once blocks are stored. Confined to the session's thread.
  */
 public final class ReceiveCredit {
   private static final long MIN_ALLOCATION = 256 * 1024;
@@ -19,6 +26,7 @@ public final class ReceiveCredit {
   private final BooleanSupplier active;
   private long allocation;
   private long unstored;
+  private long early;
   private long withheld;
   private boolean paused;
   private boolean awaiting;
@@ -37,7 +45,7 @@ public final class ReceiveCredit {
    */
   public long open() {
     generation++;
-    long credit = Math.max(0, allocation - unstored);
+    long credit = Math.max(0, allocation - (unstored - early));
     withheld = 0;
     if (paused || io.limits().downloadThrottled()) {
       withheld = credit;
@@ -98,9 +106,31 @@ public final class ReceiveCredit {
     unstored -= bytes;
   }
 
-  /** Bytes were stored: the sender may send as many again, and more if the window allows. */
-  public void stored(long bytes) {
+  /**
+   * A block of {@code bytes} was verified and queued for the store: returns its credit now if the
+   * budgets have room for it beyond the allocation, and says whether it did (then {@link #stored}
+   * gives those bytes back to the budgets instead of granting them again).
+   */
+  public boolean queued(long bytes) {
+    if (allocation == 0 || bytes <= 0 || io.limits().takeCredit(bytes, bytes) < bytes) {
+      return false;
+    }
+    early += bytes;
+    grant(bytes);
+    return true;
+  }
+
+  /**
+   * Bytes were stored ({@code earlyBytes} of them returned their credit when queued): the sender
+   * may send as many again as had not returned theirs, and more if the window allows.
+   */
+  public void stored(long bytes, long earlyBytes) {
     unstored -= bytes;
+    if (earlyBytes > 0) {
+      early -= earlyBytes;
+      io.limits().giveCredit(earlyBytes);
+    }
+    bytes -= earlyBytes;
     long window = io.settings().channelWindow();
     long more = 0;
     if (allocation > 0 && allocation < window) {
@@ -144,9 +174,10 @@ public final class ReceiveCredit {
   /** Gives the allocation back to the budgets (the channel ended). */
   public void close() {
     generation++;
-    if (allocation > 0) {
-      io.limits().giveCredit(allocation);
+    if (allocation + early > 0) {
+      io.limits().giveCredit(allocation + early);
       allocation = 0;
+      early = 0;
     }
   }
 }

@@ -17,8 +17,11 @@ import java.util.List;
 public final class StoreBatcher {
   /** What the batcher tells its channel. */
   public interface Owner {
-    /** A batch of {@code bytes} was stored. */
-    void stored(long bytes);
+    /**
+     * A batch of {@code bytes} was stored, {@code earlyBytes} of them blocks whose credit was
+     * returned when they were queued.
+     */
+    void stored(long bytes, long earlyBytes);
 
     /** Storing failed. */
     void storeFailed(String why);
@@ -36,6 +39,7 @@ public final class StoreBatcher {
   private List<Block> batch = new ArrayList<>();
   private List<Moved> moved = new ArrayList<>();
   private long batchBytes;
+  private long batchEarly;
   private boolean writing;
 
   public StoreBatcher(ChannelId id, SessionIo io, Owner owner) {
@@ -49,10 +53,16 @@ public final class StoreBatcher {
             io.settings().progressBytes());
   }
 
-  /** Adds a received block to the next batch ({@link #flush} writes it). */
-  public void add(Block block, long index, boolean firstTime) {
+  /**
+   * Adds a received block to the next batch ({@link #flush} writes it); {@code early} when its
+   * credit was returned as it was queued.
+   */
+  public void add(Block block, long index, boolean firstTime, boolean early) {
     batch.add(block);
     batchBytes += block.size();
+    if (early) {
+      batchEarly += block.size();
+    }
     moved.add(new Moved(index, block.size(), firstTime));
   }
 
@@ -85,9 +95,11 @@ public final class StoreBatcher {
     List<Block> toWrite = batch;
     List<Moved> progress = moved;
     long bytes = batchBytes;
+    long early = batchEarly;
     batch = new ArrayList<>();
     moved = new ArrayList<>();
     batchBytes = 0;
+    batchEarly = 0;
     writing = true;
     io.blocking(
         () -> {
@@ -105,7 +117,7 @@ public final class StoreBatcher {
           }
           io.limits().downloaded(bytes);
           progress.forEach(this::count);
-          owner.stored(bytes);
+          owner.stored(bytes, early);
           if (idle()) {
             // Everything that arrived is stored and nothing more came meanwhile: the data has
             // stopped, for now or for good. Report it at once rather than on the progress timer.

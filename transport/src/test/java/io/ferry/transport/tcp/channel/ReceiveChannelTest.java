@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.TestDags;
+import io.ferry.channels.wire.DataProgress;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.selector.Selectors;
@@ -236,15 +237,84 @@ class ReceiveChannelTest {
     }
     session.channels().receive(id).flush();
 
+    int creditsBeforeTheReopen = session.outbound(Frame.Credit.class).size();
     CompletableFuture<Long> held = new CompletableFuture<>();
     session.openReceive(request(), held);
     session.release();
 
     assertThat(held).isCompletedWithValue(3L);
     assertThat(session.outbound(Frame.Credit.class))
-        .as("only the first allocation, granted when the sender started")
-        .singleElement()
-        .satisfies(c -> assertThat(c.ref()).isEqualTo(want.ref()));
+        .as("the first allocation and the queued blocks' early credit, all before the reopen")
+        .hasSize(creditsBeforeTheReopen)
+        .allSatisfy(c -> assertThat(c.ref()).isEqualTo(want.ref()));
+  }
+
+  /**
+   * A receiving session whose channels' allocation never grows beyond the first (the window is the
+   * first allocation), with {@code perPeer} bytes of budget per peer.
+   */
+  private EmbeddedSession sessionWithBudget(long perPeer) {
+    TcpSettings flow = TcpSettings.defaults(null).withFlow(1 << 20, perPeer, 1L << 30);
+    return new EmbeddedSession(Peers.ALICE, Peers.BOB, store, flow, handler);
+  }
+
+  /**
+   * Opens the channel on {@code on}, offers every block and sends the first {@code n}, the store
+   * writes they cause held (until {@link EmbeddedSession#release}).
+   */
+  private void receiveFirstHeld(EmbeddedSession on, int n) {
+    on.openReceive(request(), new CompletableFuture<>());
+    on.inbound(new Frame.Open(id, 7, 0, null));
+    Frame.Want want = on.last(Frame.Want.class);
+    on.inbound(new Frame.Offer(want.ref(), 0, blocks.stream().map(Block::cid).toList()));
+    on.hold();
+    for (int i = 0; i < n; i++) {
+      Block b = blocks.get(i);
+      on.inbound(new Frame.Block(want.ref(), i, b.cid(), ByteString.fromArray(b.data())));
+    }
+  }
+
+  private static long creditGranted(EmbeddedSession on) {
+    return on.outbound(Frame.Credit.class).stream().mapToLong(Frame.Credit::bytes).sum();
+  }
+
+  private long bytesOf(int n) {
+    return blocks.subList(0, n).stream().mapToLong(Block::size).sum();
+  }
+
+  @Test
+  void aBlockQueuedForTheStoreReturnsItsCreditBeforeTheWriteButCountsAsReceivedOnlyOnceStored() {
+    EmbeddedSession roomy = sessionWithBudget(16 << 20);
+    receiveFirstHeld(roomy, 3);
+
+    assertThat(creditGranted(roomy))
+        .as("the first allocation and the three queued blocks, the store write still held")
+        .isEqualTo((1 << 20) + bytesOf(3));
+    assertThat(handler.bytes(id, DataProgress.Direction.RECEIVED))
+        .as("nothing acknowledged as received before it is stored")
+        .isZero();
+
+    roomy.release();
+    roomy.channels().receive(id).flush();
+
+    assertThat(handler.bytes(id, DataProgress.Direction.RECEIVED)).isEqualTo(bytesOf(3));
+    assertThat(creditGranted(roomy))
+        .as("stored blocks whose credit went out early are not credited twice")
+        .isEqualTo((1 << 20) + bytesOf(3));
+  }
+
+  @Test
+  void withNoBudgetLeftBeyondTheAllocationAQueuedBlockReturnsItsCreditOnlyOnceStored() {
+    EmbeddedSession tight = sessionWithBudget(1 << 20);
+    receiveFirstHeld(tight, 3);
+
+    assertThat(creditGranted(tight))
+        .as("the allocation took the peer's whole budget: no early credit")
+        .isEqualTo(1 << 20);
+
+    tight.release();
+
+    assertThat(creditGranted(tight)).isEqualTo((1 << 20) + bytesOf(3));
   }
 
   @Test

@@ -53,7 +53,8 @@ import org.apache.pekko.actor.ActorSystem;
  * </pre>
  *
  * plus the transport's events (progress, finished, peer-connected, ...). Options: {@code --home DIR
- * --listen MULTIADDR [--allow PEER,...] [--window BYTES] [--download-rate BYTES_PER_S]}.
+ * --listen MULTIADDR [--allow PEER,...] [--window BYTES [--in-flight BYTES]] [--download-rate
+ * BYTES_PER_S]}.
  */
 public final class TransportPeerMain {
   private TransportPeerMain() {}
@@ -81,8 +82,11 @@ public final class TransportPeerMain {
     }
     if (opts.containsKey("--window")) {
       long w = Long.parseLong(opts.get("--window"));
-      settings =
-          settings.withFlow(w, Math.max(w, settings.inFlightPerPeer()), settings.inFlightTotal());
+      long perPeer =
+          opts.containsKey("--in-flight")
+              ? Long.parseLong(opts.get("--in-flight"))
+              : Math.max(w, settings.inFlightPerPeer());
+      settings = settings.withFlow(w, perPeer, settings.inFlightTotal());
     }
     if (opts.containsKey("--download-rate")) {
       settings = settings.withRates(0, Long.parseLong(opts.get("--download-rate")), 0, 0);
