@@ -4,6 +4,7 @@ import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.ChannelCommand.Step;
 import io.ferry.channels.wire.DataRequest;
@@ -227,6 +228,17 @@ final class Actions {
       env.transport().setByteLimit(state.channelId(), byteLimit(state, data.queuedAtOpen()));
     }
     env.transport().resume(state.channelId());
+  }
+
+  /**
+   * The responder of a pull this side receives completed before this side's data finished: a
+   * receiving side that holds the whole DAG finishes now ({@link
+   * io.ferry.channels.wire.DataTransport#senderCompleted}).
+   */
+  void senderCompleted(ChannelState state) {
+    if (state.isPull() && state.isInitiator() && state.status() == Status.ResponderCompleted) {
+      env.transport().senderCompleted(state.channelId());
+    }
   }
 
   void closeData(ChannelId id) {

@@ -82,9 +82,16 @@ final class Ending {
       return react.persist(
           plan.add(new Failed("the responder failed: " + response.message(), act.now())));
     }
-    plan.add(
-        response.paused() ? new ResponderFinalizing(act.now()) : new ResponderCompleted(act.now()));
-    return react.persist(plan);
+    if (response.paused()) {
+      return react.persist(plan.add(new ResponderFinalizing(act.now())));
+    }
+    if (state.status() == Status.ResponderCompleted) {
+      // Heard again (it answered a restart or a voucher with its completion): nothing new to
+      // record, but this side's data may still wait for it.
+      act.senderCompleted(state);
+      return react.persist(plan);
+    }
+    return react.persist(plan.add(new ResponderCompleted(act.now())), act::senderCompleted);
   }
 
   // ---- cancellation and failure ----

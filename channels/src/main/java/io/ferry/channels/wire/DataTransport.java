@@ -55,6 +55,15 @@ public interface DataTransport extends AutoCloseable {
   /** Continues exactly where the channel stopped. */
   void resume(ChannelId channelId);
 
+  /**
+   * The sender of a channel this node receives said it completed before this side's data finished.
+   * A receiving side that holds the whole DAG finishes then: the sender will send nothing more, and
+   * without this a receiver killed after it held every block (and told the sender so) but before
+   * its node recorded that waited after a restart for an open that a completed sender never sends
+   * (docs/chaos.md). A receiving side still missing blocks goes on waiting for them.
+   */
+  default void senderCompleted(ChannelId channelId) {}
+
   /** Stops the channel's data and releases what it holds. Idempotent. */
   void close(ChannelId channelId);
 

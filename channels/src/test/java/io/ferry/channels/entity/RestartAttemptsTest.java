@@ -439,6 +439,28 @@ class RestartAttemptsTest {
     assertThat(voucherSends(alice)).isEqualTo(2);
   }
 
+  @Test
+  void aPullWhoseResponderCompletesBeforeItsDataFinishedTellsItsReceivingSide() {
+    // A client killed after its receiving side held every block (and told the provider so) but
+    // before it recorded that: the completed provider answers its restart with the completion
+    // only, and the receiving side, which holds everything, must hear it to finish.
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id, settings(QUICK));
+    assertThat(alice.calls).doesNotContain("senderCompleted " + id);
+
+    kit.runCommand(
+        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), false, null)));
+    until(kit, "responder completed", s -> s.status() == Status.ResponderCompleted);
+    Poll.until(WAIT, "told", () -> alice.calls.contains("senderCompleted " + id));
+
+    // Heard again (the answer to a restart): told again, as the side may have reopened since.
+    alice.calls.clear();
+    kit.runCommand(
+        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), false, null)));
+    Poll.until(WAIT, "told again", () -> alice.calls.contains("senderCompleted " + id));
+    assertThat(kit.getState().channel().status()).isEqualTo(Status.ResponderCompleted);
+  }
+
   private static long voucherSends(RecordingTransport t) {
     return t.messages().stream()
         .filter(m -> m instanceof TransferRequest r && r.type() == MessageType.VOUCHER)

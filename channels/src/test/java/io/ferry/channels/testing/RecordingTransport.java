@@ -99,6 +99,11 @@ public final class RecordingTransport implements DataTransport {
   }
 
   @Override
+  public void senderCompleted(ChannelId channelId) {
+    calls.add("senderCompleted " + channelId);
+  }
+
+  @Override
   public void close() {}
 
   /** The messages sent so far, in order. */

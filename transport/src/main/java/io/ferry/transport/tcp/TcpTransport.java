@@ -366,6 +366,11 @@ public final class TcpTransport implements DataTransport, TransportContext {
   }
 
   @Override
+  public void senderCompleted(ChannelId channelId) {
+    tellChannel(channelId, new SessionCommand.SenderCompleted(channelId));
+  }
+
+  @Override
   public void close(ChannelId channelId) {
     admission.closed(channelId);
     tellChannel(channelId, new SessionCommand.CloseChannel(channelId));

@@ -55,6 +55,9 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
   /** The run of the sender's open this side answers; -1 until an open arrives. */
   private long run = -1;
 
+  /** The sender's node said it completed: it opens no run again. */
+  private boolean senderCompleted;
+
   /** Where the open of {@link #run} starts, until the sender's first offer of the run. */
   private long runStart = Long.MAX_VALUE;
 
@@ -99,10 +102,32 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
           state = State.ACTIVE;
           log.debug("{}: {} blocks already held", id, t.index());
           answerIndexWaiters();
-          if (run >= 0 && io.isConnected()) {
+          if (senderCompleted) {
+            finishHeld();
+          } else if (run >= 0 && io.isConnected()) {
             want();
           }
         });
+  }
+
+  /**
+   * The sender's node completed the channel before this side finished. If this side holds the whole
+   * DAG (it was killed after it held every block, and said so, but before its node recorded it), it
+   * finishes now: the completed sender never opens a run again. Otherwise the blocks still to come
+   * decide.
+   */
+  public void senderCompleted() {
+    senderCompleted = true;
+    if (state == State.ACTIVE) {
+      finishHeld();
+    }
+  }
+
+  private void finishHeld() {
+    if (!reads.pending() && traversal.isDone() && firstOffer && senderTotal < 0) {
+      senderTotal = traversal.index();
+      finishWhenStored();
+    }
   }
 
   /**
@@ -400,7 +425,10 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     batcher.flush();
     if (state == State.ACTIVE && batcher.idle()) {
       batcher.flushProgress();
-      io.control(new Frame.Complete(ref, traversal.index()));
+      if (ref >= 0) {
+        // No want is out when the sender completed without opening again: nobody to tell.
+        io.control(new Frame.Complete(ref, traversal.index()));
+      }
       end();
       io.handler().onDataFinished(id, false, null);
     }

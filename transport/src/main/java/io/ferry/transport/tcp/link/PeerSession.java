@@ -93,6 +93,9 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
         .onMessage(SetByteLimit.class, m -> onSend(m.channel(), s -> s.setByteLimit(m.limit())))
         .onMessage(Pause.class, m -> onPauseOrResume(m.channel(), true))
         .onMessage(Resume.class, m -> onPauseOrResume(m.channel(), false))
+        .onMessage(
+            SessionCommand.SenderCompleted.class,
+            m -> onEither(m.channel(), s -> {}, ReceiveChannel::senderCompleted))
         .onMessage(CloseChannel.class, this::onCloseChannel)
         .onMessage(
             SendMessage.class, m -> run(() -> link.send(new Frame.Message(m.message()), m.sent())))

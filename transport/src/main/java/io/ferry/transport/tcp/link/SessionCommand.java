@@ -34,6 +34,9 @@ public sealed interface SessionCommand {
 
   record CloseChannel(ChannelId channel) implements SessionCommand {}
 
+  /** The channel's sender completed (see {@code DataTransport.senderCompleted}). */
+  record SenderCompleted(ChannelId channel) implements SessionCommand {}
+
   record SendMessage(TransferMessage message, CompletableFuture<Void> sent)
       implements SessionCommand {}
 

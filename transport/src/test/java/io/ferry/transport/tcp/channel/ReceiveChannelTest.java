@@ -342,6 +342,35 @@ class ReceiveChannelTest {
   }
 
   @Test
+  void aReceiverHoldingTheWholeDagFinishesWhenItsSenderCompletedWithoutOpeningAgain()
+      throws Exception {
+    // A client killed after it held every block (and told its provider so) but before its node
+    // recorded it: restarted, the completed provider opens no run again and answers with its
+    // completion, and the receiver waited for an open for good (docs/chaos.md).
+    store.putAll(blocks);
+    assertThat(open(request())).isEqualTo(blocks.size());
+    session.runPending();
+    assertThat(handler.finished(id)).as("finished before anyone said so").isNotDone();
+
+    session.channels().receive(id).senderCompleted();
+    session.runPending();
+
+    assertThat(handler.awaitFinished(id, Duration.ZERO))
+        .isEqualTo(new RecordingHandler.Finished(false, null));
+  }
+
+  @Test
+  void aReceiverMissingBlocksKeepsWaitingWhenItsSenderCompleted() throws Exception {
+    store.putAll(blocks.subList(0, 2));
+    open(request());
+
+    session.channels().receive(id).senderCompleted();
+    session.runPending();
+
+    assertThat(handler.finished(id)).isNotDone();
+  }
+
+  @Test
   void offeredBlocksItHoldsAreNotAskedFor() throws Exception {
     store.putAll(blocks.subList(2, 4));
     open(request());
