@@ -471,7 +471,9 @@ class TwoNodesEndToEndTest {
 
   @Test
   void aPaidPullIsPausedAndResumedThroughTheCliAndStillCompletes() throws Exception {
-    Path file = randomFile("steered.bin", 12 * 1024 * 1024, 4);
+    // 48 MiB at A's 4 MiB/s upload: about 12 s, so that the pause (a CLI JVM start, seconds on a
+    // busy machine) comes while the pull moves. 12 MiB once completed before it (CI, load ~4).
+    Path file = randomFile("steered.bin", 48 * 1024 * 1024, 4);
     String root = importOn(a, file);
     String id = detachedPull(root);
     waitForStatus(b, id, "Ongoing", "ResponderPaused");
