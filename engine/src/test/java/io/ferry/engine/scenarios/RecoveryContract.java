@@ -105,8 +105,10 @@ abstract class RecoveryContract {
     channels.put(Status.InitiatorPaused, pause(accepted(pull(), false)));
     channels.put(Status.ResponderPaused, accepted(pull(), true));
     channels.put(Status.BothPaused, pause(accepted(pull(), true)));
-    channels.put(Status.TransferFinished, delivered(accepted(pull(), false)));
+    // Before any channel delivers the script's DAG: a pull whose side holds the whole DAG finishes
+    // when its responder completes (DataTransport.senderCompleted), and leaves ResponderCompleted.
     channels.put(Status.ResponderCompleted, complete(accepted(pull(), false), false));
+    channels.put(Status.TransferFinished, delivered(accepted(pull(), false)));
     channels.put(Status.ResponderFinalizing, complete(accepted(pull(), false), true));
     channels.put(
         Status.ResponderFinalizingTransferFinished,
