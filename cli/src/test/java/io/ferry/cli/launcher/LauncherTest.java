@@ -120,7 +120,9 @@ class LauncherTest {
             .redirectError(err.toFile())
             .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!Files.exists(home.resolve("api.addr"))) {
+    // Started once it wrote its API address and printed what a user reads: stopped between the
+    // two, its standard output was empty (CI, two test classes at once).
+    while (!Files.exists(home.resolve("api.addr")) || !Files.readString(out).contains("  api:")) {
       if (!p.isAlive() || System.nanoTime() > deadline) {
         p.destroyForcibly();
         throw new AssertionError("the node did not start: " + Files.readString(err));
