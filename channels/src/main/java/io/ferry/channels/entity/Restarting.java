@@ -255,8 +255,7 @@ final class Restarting {
    * (ChaosRoundsTest).
    */
   boolean isLastWord(ChannelState state, MessageType type) {
-    return state.isInitiator()
-        && state.status() == Status.ResponderFinalizingTransferFinished
+    return isFinishedInitiator(state)
         && (type == MessageType.VOUCHER || type == MessageType.UPDATE);
   }
 

@@ -366,13 +366,7 @@ class RestartAttemptsTest {
     // failed, was only recorded, and the channel stayed in ResponderFinalizingTransferFinished for
     // good (ChaosRoundsTest in CI, issue 19, 3).
     ChannelId id = newId(ALICE, BOB);
-    var kit = ongoingPull(id, settings(QUICK));
-    kit.<ChannelReply>runCommand(
-        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
-    kit.runCommand(
-        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), true, null)));
-    kit.runCommand(new ChannelCommand.FinishData(null));
-    until(kit, "all data held", s -> s.status() == Status.ResponderFinalizingTransferFinished);
+    var kit = paidPullHoldingAllItsData(id, settings(QUICK));
     assertThat(voucherSends(alice)).isEqualTo(1);
 
     alice.failSends = true;
@@ -393,13 +387,7 @@ class RestartAttemptsTest {
     // deadline, it was never said again, and the client stayed in
     // ResponderFinalizingTransferFinished for good ("round stood still", ChaosRoundsTest).
     ChannelId id = newId(ALICE, BOB);
-    var kit = ongoingPull(id, settings(QUICK).withAcceptTimeout(ACCEPT));
-    kit.<ChannelReply>runCommand(
-        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
-    kit.runCommand(
-        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), true, null)));
-    kit.runCommand(new ChannelCommand.FinishData(null));
-    until(kit, "all data held", s -> s.status() == Status.ResponderFinalizingTransferFinished);
+    var kit = paidPullHoldingAllItsData(id, settings(QUICK).withAcceptTimeout(ACCEPT));
     kit.runCommand(new MarkDisconnected("the TLS session was truncated by the peer"));
 
     for (int attempt = 0; attempt < QUICK.maxAttempts(); attempt++) {
@@ -419,13 +407,7 @@ class RestartAttemptsTest {
   @Test
   void aFinishedInitiatorSayingItsLastVoucherAgainCompletesWhenTheResponderAnswers() {
     ChannelId id = newId(ALICE, BOB);
-    var kit = ongoingPull(id, settings(QUICK).withAcceptTimeout(ACCEPT));
-    kit.<ChannelReply>runCommand(
-        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
-    kit.runCommand(
-        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), true, null)));
-    kit.runCommand(new ChannelCommand.FinishData(null));
-    until(kit, "all data held", s -> s.status() == Status.ResponderFinalizingTransferFinished);
+    var kit = paidPullHoldingAllItsData(id, settings(QUICK).withAcceptTimeout(ACCEPT));
     kit.runCommand(new MarkDisconnected("connection reset"));
     pass(QUICK.backoff(0));
     Poll.until(WAIT, "the voucher said again", () -> voucherSends(alice) == 2);
@@ -540,6 +522,19 @@ class RestartAttemptsTest {
         new ReceiveResponse(
             BOB, new TransferResponse(MessageType.NEW, id.transferId(), true, false, null, 0, "")));
     until(kit, "ongoing", s -> s.status() == Status.Ongoing);
+    return kit;
+  }
+
+  /** A paid pull that holds all its data and waits for its responder to finish. */
+  private EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState>
+      paidPullHoldingAllItsData(ChannelId id, ChannelSettings settings) {
+    var kit = ongoingPull(id, settings);
+    kit.<ChannelReply>runCommand(
+        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
+    kit.runCommand(
+        new ReceiveResponse(BOB, TransferResponse.completed(id.transferId(), true, null)));
+    kit.runCommand(new ChannelCommand.FinishData(null));
+    until(kit, "all data held", s -> s.status() == Status.ResponderFinalizingTransferFinished);
     return kit;
   }
 
