@@ -81,10 +81,18 @@ public sealed interface Membership {
    */
   record Member(String hostname, int port, List<Address> seedNodes) implements Membership {
     /**
+     * How long a member may go without a heartbeat being heard before it is suspected (Pekko's
+     * failure detector; its default is 3 s), and how often heartbeats go out (default 1 s).
+     */
+    public static final String HEARTBEAT_PAUSE = "2s";
+
+    public static final String HEARTBEAT_INTERVAL = "500ms";
+
+    /**
      * How long the membership must stay unchanged before the split-brain resolver downs the
      * unreachable side (Pekko's default is 20 s; members of one cluster run in one network).
      */
-    public static final String STABLE_AFTER = "4s";
+    public static final String STABLE_AFTER = "3s";
 
     /**
      * How long, after a member was downed and removed, sharding and the singletons wait before they
@@ -93,13 +101,13 @@ public sealed interface Membership {
      * stable-after as well, so the margin only covers the two sides seeing the unreachability at
      * slightly different moments.
      */
-    public static final String DOWN_REMOVAL_MARGIN = "1s";
+    public static final String DOWN_REMOVAL_MARGIN = "500ms";
 
     /**
      * How long sharding waits for a member to hand a shard over before it gives the move up
      * (Pekko's default is 1 min). A move away from a member that died waits it out and is tried
-     * again each second until the member is removed, so after the removal a peer's channels wait at
-     * most this long; a live member hands a peer's shard over in well under a second.
+     * again each second until the member is removed; PeerOwnership starts no move away from a
+     * member that does not answer, so this bounds only a member that dies during a hand-off.
      */
     public static final String HANDOFF_TIMEOUT = "4s";
 
@@ -157,9 +165,12 @@ public sealed interface Membership {
       m.put(
           "pekko.cluster.downing-provider-class",
           "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
-      // The side with most members downs the other once the membership stayed the same for
-      // stable-after; a crashed member's channels wait that long plus the failure detector's
-      // pause (3 s) before they come back elsewhere (docs/operations.md, "Failover").
+      // A crashed member is suspected after the heartbeat pause, downed by the side with most
+      // members once the membership stayed the same for stable-after, and removed; then its
+      // channels come back elsewhere (docs/operations.md, "When a member leaves or dies", has the
+      // safety argument: two copies of a channel cannot both append to the shared journal).
+      m.put("pekko.cluster.failure-detector.heartbeat-interval", HEARTBEAT_INTERVAL);
+      m.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", HEARTBEAT_PAUSE);
       m.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-majority");
       m.put("pekko.cluster.split-brain-resolver.stable-after", STABLE_AFTER);
       // A crashed member's shards moved only after its removal plus this margin: with the
@@ -170,12 +181,14 @@ public sealed interface Membership {
       // Peers' shards follow their connections (PeerOwnership): the coordinator looks for
       // shards to move every second.
       m.put("pekko.cluster.sharding.rebalance-interval", "1s");
-      // A peer that redials a survivor within a second of a kill -9 is claimed there before the
-      // dead member is even unreachable, and the move of its shard waits for the dead member's
-      // hand-off: with Pekko's default (1 min) its channels sat for a minute after the dead member
-      // was removed (ClusterFailoverTest, when the sharding coordinator ran on a survivor). A live
-      // member hands a peer's shard over in well under a second.
+      // A move away from a member that died waits this out (Pekko's default, 1 min). PeerOwnership
+      // moves nothing away from a member that stopped answering, so this bounds only a member
+      // that dies during a hand-off; a live member hands a peer's shard over in well under a
+      // second.
       m.put("pekko.cluster.sharding.handoff-timeout", HANDOFF_TIMEOUT);
+      // A claimed peer's shard location (PeerOwnership) reaches the sharding coordinator by
+      // distributed-data gossip: every 2 s by default, which a failover waited for.
+      m.put("pekko.cluster.distributed-data.gossip-interval", "500ms");
       m.put("pekko.cluster.log-info-verbose", "off");
       return ConfigFactory.parseMap(m, "Membership.Member");
     }

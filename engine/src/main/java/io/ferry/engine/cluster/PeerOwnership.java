@@ -15,9 +15,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.ActorIdentity;
+import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
@@ -26,6 +31,7 @@ import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocatio
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +53,11 @@ public final class PeerOwnership implements TransportHandler {
   private static final Duration CLAIM_LIMIT = Duration.ofSeconds(30);
 
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /** How long the member holding a peer's shard has to answer before it counts as silent. */
+  private static final Duration PROBE = Duration.ofSeconds(1);
+
+  private static final String PROBE_ID = "peer-ownership";
 
   /** How often connections to peers owned elsewhere are looked for. */
   public static final Duration RECONCILE = Duration.ofSeconds(2);
@@ -164,38 +175,90 @@ public final class PeerOwnership implements TransportHandler {
     }
     log.info("connected to {}: moving its channels to this member", peer);
     long deadline = System.nanoTime() + CLAIM_LIMIT.toNanos();
-    awaitReachable(deadline)
-        .thenCompose(reachable -> locations.setShardLocation(shard, self))
+    awaitFormerOwner(shard, deadline)
+        .thenCompose(ready -> locations.setShardLocation(shard, self))
         .thenCompose(done -> awaitHere(shard, deadline))
         .whenComplete(
             (ok, error) -> {
               if (error != null) {
                 log.warn("could not move the channels with {} here: {}", peer, error.toString());
+              } else {
+                log.info("the channels with {} run on this member", peer);
               }
               release(peer);
             });
   }
 
   /**
-   * Completes once no member is unreachable (or at deadline). A shard moved while a member is
-   * unreachable is handed off through every region, the unreachable one included, and the hand-off
-   * waited out Pekko's {@code handoff-timeout} (1 min): after a kill -9, a peer that redialed a
-   * survivor at once had its channels wait a minute (ClusterFailoverTest, when the coordinator did
-   * not run on the killed member). Once the split-brain resolver downed and removed the dead
-   * member, its shards have no home and the claim places them here without a hand-off.
+   * Completes once the member {@code shard} is placed on can give it up at once (or at deadline):
+   * it answers (it is alive, and a live member hands a shard over in well under a second), it is
+   * leaving, or it is gone from the cluster. A member that stopped answering is not asked to hand
+   * over: a peer redials a survivor within a second of a kill -9, before the failure detector
+   * noticed anything, and a move away from the dead member then waited out Pekko's {@code
+   * handoff-timeout} and was tried again every second until the member was removed, each try able
+   * to wait the whole timeout again (ClusterFailoverTest: 30 s from the kill to data moving again
+   * when the sharding coordinator ran on a survivor). Once the split-brain resolver downed the dead
+   * member and the leader removed it, its shards have no home and the claim places this one here
+   * without a hand-off.
    */
-  private CompletionStage<Void> awaitReachable(long deadline) {
-    if (Cluster.get(system).state().getUnreachable().isEmpty() || System.nanoTime() > deadline) {
-      return CompletableFuture.completedFuture(null);
+  private CompletionStage<Void> awaitFormerOwner(String shard, long deadline) {
+    return locations
+        .getShardLocations()
+        .thenCompose(
+            l -> {
+              var at = l.getShardLocations().get(shard);
+              return canHandOver(at == null ? null : at.address());
+            })
+        .exceptionally(e -> false)
+        .thenCompose(
+            ready -> {
+              if (ready || System.nanoTime() > deadline) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              CompletableFuture<Void> later = new CompletableFuture<>();
+              system
+                  .scheduler()
+                  .scheduleOnce(
+                      POLL,
+                      () ->
+                          awaitFormerOwner(shard, deadline)
+                              .whenComplete((v, e) -> later.complete(null)),
+                      system.executionContext());
+              return later;
+            });
+  }
+
+  /** Whether the member at {@code owner} (null: none yet) can hand a shard over at once. */
+  private CompletionStage<Boolean> canHandOver(Address owner) {
+    if (owner == null || owner.equals(self)) {
+      return CompletableFuture.completedFuture(true);
     }
-    CompletableFuture<Void> later = new CompletableFuture<>();
-    system
-        .scheduler()
-        .scheduleOnce(
-            POLL,
-            () -> awaitReachable(deadline).whenComplete((v, e) -> later.complete(null)),
-            system.executionContext());
-    return later;
+    var state = Cluster.get(system).state();
+    Member member = null;
+    for (Member m : state.getMembers()) {
+      if (m.address().equals(owner)) {
+        member = m;
+      }
+    }
+    if (member == null
+        || member.status() == MemberStatus.removed()
+        || member.status() == MemberStatus.leaving()
+        || member.status() == MemberStatus.exiting()) {
+      return CompletableFuture.completedFuture(true);
+    }
+    if (member.status() == MemberStatus.down() || state.getUnreachable().contains(member)) {
+      // Downed or suspected: its shards are free once the leader removed it.
+      return CompletableFuture.completedFuture(false);
+    }
+    return answers(owner);
+  }
+
+  /** Whether the member at {@code address} answers within {@link #PROBE}. */
+  private CompletionStage<Boolean> answers(Address address) {
+    ActorSelection sharding =
+        Adapter.toClassic(system).actorSelection(address + "/system/sharding");
+    return Patterns.ask(sharding, new Identify(PROBE_ID), PROBE)
+        .handle((reply, e) -> reply instanceof ActorIdentity id && id.getActorRef().isPresent());
   }
 
   /** Completes once the shard runs nowhere but here, another member claimed it, or at deadline. */
