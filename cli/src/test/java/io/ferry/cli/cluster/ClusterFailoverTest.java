@@ -35,10 +35,11 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * had dialed, learned every member's address from the killed member's handshake and dials a
  * survivor itself. Blocks and payment ledgers are shared by the members (in PostgreSQL), so the
  * survivor resumes after the blocks the gone member stored, every surviving member exports the same
- * bytes, and a paid pull pays each byte once on both ledgers. A killed first seed that is started
- * again rejoins the running cluster. (A member stopped with SIGTERM hands its pulls over in
- * ClusterRollingRestartTest.) Each kill of a serving member prints how long its channel took to
- * move data again on a survivor, read from the channel's journal.
+ * bytes, and a paid pull pays each byte once on both ledgers. A first seed killed in the completion
+ * window of a pull it hosts (its last block stored, the end not yet settled) leaves the pull
+ * Completed once on a survivor, and started again it rejoins the running cluster. (A member stopped
+ * with SIGTERM hands its pulls over in ClusterRollingRestartTest.) Each kill prints how long the
+ * channel took to move data again on a survivor, read from the channel's journal.
  *
  * <p>The free pull moves 64 MiB and its member is killed once half of it arrived, so that what was
  * stored before the kill (at least 16 MiB beyond what can be in flight) would show if it were
@@ -56,10 +57,21 @@ class ClusterFailoverTest {
   private static final int FREE_SIZE =
       (int) (Integer.getInteger("ferry.test.failover-mib", 64) * MIB);
   private static final int PAID_SIZE = (int) (12 * MIB);
+  private static final int ENDING_SIZE = (int) (8 * MIB);
 
   /** Events of a receiving channel that say data arrived (or that all of it had). */
   private static final java.util.Set<String> MOVING =
       java.util.Set.of("DataReceived", "DataReceivedProgress", "FinishTransfer", "Complete");
+
+  /** The statuses of a pull between its last block stored and Completed. */
+  private static final java.util.Set<String> ENDING =
+      java.util.Set.of(
+          "TransferFinished",
+          "ResponderCompleted",
+          "Finalizing",
+          "Completing",
+          "ResponderFinalizing",
+          "ResponderFinalizingTransferFinished");
 
   /**
    * What a receiving channel can have asked for and not stored when its member dies: its credit
@@ -246,14 +258,76 @@ class ClusterFailoverTest {
     }
   }
 
+  /**
+   * The first seed hosts a pull and is killed (SIGKILL) in its completion window: once the pull
+   * stored its last block, while it and its provider settle the end. A survivor ends the channel
+   * Completed once, with the provider's bytes and exact counters; the seed, started again, rejoins
+   * the running cluster. (One kill for both, so the case costs one member start, not two.)
+   */
   @Test
-  void aKilledSeedThatIsRestartedRejoinsTheRunningClusterInsteadOfFormingASecondOne()
+  void aSeedKilledAsItsPullCompletesLeavesItCompletedOnceAndRejoinsWhenStartedAgain()
       throws Exception {
     MemberJvm firstSeed = cluster.member(0);
-
+    provide("provider-ending", ENDING_SIZE, "ferry.rate-limits.upload = 4 MiB\n");
+    String id = pull(null);
+    MemberJvm serving =
+        Poll.until(WAIT, "the member serving the provider", this::servingMember, m -> m != null);
+    assertThat(serving.name())
+        .as("the member whose API opened the pull serves its new provider")
+        .isEqualTo(firstSeed.name());
+    JsonNode ending =
+        Poll.until(
+            WAIT,
+            id + " to store its last block",
+            () -> view(firstSeed, id),
+            v ->
+                ENDING.contains(v.path("status").asText())
+                    || v.path("expectedBytes").asLong() > 0
+                        && v.path("receivedBytes").asLong() >= v.path("expectedBytes").asLong());
     firstSeed.kill();
-    cluster.restart(0);
+    java.time.Instant killed = java.time.Instant.now();
 
+    List<MemberJvm> survivors = cluster.running();
+    awaitCompleted(survivors.get(0), id);
+    JsonNode done = survivors.get(0).api().get("/v1/channels/" + id);
+    long dag = done.path("expectedBytes").asLong();
+    assertThat(dag).as("%s", done).isGreaterThan(ENDING_SIZE);
+    assertThat(done.path("receivedBytes").asLong()).as("bytes received: %s", done).isEqualTo(dag);
+    assertThat(done.path("receivedBlocks").asLong())
+        .as("blocks received: %s", done)
+        .isEqualTo(blocks);
+    JsonNode sent =
+        Poll.until(
+            WAIT,
+            "the provider's side of " + id + " to end",
+            () -> view(provider, id),
+            c -> c.path("status").asText().equals("Completed"));
+    assertThat(sent.path("sentBytes").asLong()).as("bytes the provider sent").isEqualTo(dag);
+    assertThat(sent.path("sentBlocks").asLong()).as("blocks it sent").isEqualTo(blocks);
+    List<JsonNode> history = events(survivors.get(0), id);
+    // CleanupComplete is the one move into Completed (Completing -> Completed).
+    long completions =
+        history.stream().filter(e -> e.path("code").asText().equals("CleanupComplete")).count();
+    assertThat(completions).as("times %s became Completed: %s", id, history).isEqualTo(1);
+    System.out.printf(
+        "the seed was killed with its pull %s (%d of %d bytes counted); Completed on a survivor"
+            + " %.1f s later%n",
+        ending.path("status").asText(),
+        ending.path("receivedBytes").asLong(),
+        ending.path("expectedBytes").asLong(),
+        history.stream()
+                .filter(e -> e.path("code").asText().equals("CleanupComplete"))
+                .map(e -> java.time.Instant.parse(e.path("timestamp").asText()))
+                .mapToLong(at -> java.time.Duration.between(killed, at).toMillis())
+                .findFirst()
+                .orElse(-1)
+            / 1e3);
+    assertThat(history.stream().map(e -> e.path("sequenceNr").asLong()).distinct().count())
+        .as("one writer: every event of %s has a place of its own", id)
+        .isEqualTo(history.size());
+    exportFromEach(survivors);
+
+    cluster.restart(0);
     cluster.awaitMembersUp(3);
     JsonNode view = firstSeed.cluster();
     assertThat(FerryCluster.up(view))
@@ -270,6 +344,17 @@ class ClusterFailoverTest {
         .as("ferry cluster status:\n" + status)
         .isEqualTo(3);
     assertThat(status).contains("(this member)").contains("oldest");
+  }
+
+  /** The channel {@code id} as {@code m} shows it, or a status saying why it could not. */
+  private static JsonNode view(MemberJvm m, String id) {
+    try {
+      return m.api().get("/v1/channels/" + id);
+    } catch (RuntimeException e) {
+      return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          .objectNode()
+          .put("status", "unreadable: " + e.getMessage());
+    }
   }
 
   /** The events of channel {@code id} in the shared journal, as {@code m}'s /v1/events has them. */

@@ -16,6 +16,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * peer to ask.
  */
 public final class Departures {
+  /** What the oldest member waits beyond the removal margin before it wakes a crashed one's. */
+  private static final java.time.Duration SLACK = java.time.Duration.ofMillis(300);
+
   private Departures() {}
 
   /**
@@ -27,6 +30,7 @@ public final class Departures {
     return Behaviors.setup(
         context -> {
           Cluster cluster = Cluster.get(context.getSystem());
+          java.time.Duration margin = removalMargin(context.getSystem().settings().config());
           cluster
               .subscriptions()
               .tell(Subscribe.create(context.getSelf(), ClusterEvent.MemberRemoved.class));
@@ -42,12 +46,34 @@ public final class Departures {
                               "member {} left the cluster ({}); restarting the unfinished channels",
                               removed.member().address(),
                               removed.previousStatus() == MemberStatus.down() ? "downed" : "left");
-                      onDeparture.accept(removed.previousStatus() == MemberStatus.down());
+                      boolean crashed = removed.previousStatus() == MemberStatus.down();
+                      if (crashed) {
+                        // Sharding frees a downed member's shards only down-removal-margin after
+                        // its removal: a wake sent before that goes to the dead member and is lost.
+                        context
+                            .getSystem()
+                            .scheduler()
+                            .scheduleOnce(
+                                margin.plus(SLACK),
+                                () -> onDeparture.accept(true),
+                                context.getExecutionContext());
+                      } else {
+                        onDeparture.accept(false);
+                      }
                     }
                     return Behaviors.same();
                   })
               .build();
         });
+  }
+
+  /** Pekko's down-removal-margin; when off, the split-brain resolver's stable-after stands in. */
+  static java.time.Duration removalMargin(com.typesafe.config.Config config) {
+    try {
+      return config.getDuration("pekko.cluster.down-removal-margin");
+    } catch (com.typesafe.config.ConfigException e) {
+      return config.getDuration("pekko.cluster.split-brain-resolver.stable-after");
+    }
   }
 
   /** Whether this member is up and older than every other member that is up. */

@@ -38,6 +38,14 @@ public final class ChannelDirectory {
   /** How many times a wake-up after a crash is asked before it is left to the channel's peer. */
   private static final int WAKE_ATTEMPTS = 10;
 
+  /**
+   * How long a wake after a crash waits for its answer before it asks again. A restart sent while
+   * sharding still placed the channel on the dead member is lost; waiting the API's ask timeout (30
+   * s) for it kept a pull the dead member left in its completion window (its provider done and
+   * gone, so nothing else woke it) waiting 40 s (ClusterFailoverTest).
+   */
+  private static final Duration WAKE_TIMEOUT = Duration.ofSeconds(4);
+
   private final Duration askTimeout;
   private final String journal;
 
@@ -206,7 +214,9 @@ public final class ChannelDirectory {
    */
   private void wake(ChannelId id, int attempts) {
     entity(id)
-        .<ChannelReply>ask(ChannelCommand.Restart::new, askTimeout)
+        .<ChannelReply>ask(
+            ChannelCommand.Restart::new,
+            attempts > 1 && WAKE_TIMEOUT.compareTo(askTimeout) < 0 ? WAKE_TIMEOUT : askTimeout)
         .whenComplete(
             (reply, error) -> {
               if (error != null && attempts > 1) {
