@@ -27,7 +27,9 @@ import java.util.concurrent.Executors;
  * Prints one table.
  *
  * <p>{@code ProductBench [MiB per transfer, default 1024] [GiB moved before the warm cases, default
- * 4] [one-block channels at once, default 1000] [work directory]}.
+ * 4] [one-block channels at once, default 1000] [work directory]}. The scale cases take their sizes
+ * from {@code -Dbench.slow-channels} (10,000), {@code -Dbench.restart.terminal} (100,000) and
+ * {@code -Dbench.restart.active} (1,000); {@code -Dbench.only} runs only the cases it names.
  */
 public final class ProductBench {
   private static final long MIB = 1 << 20;
@@ -68,7 +70,7 @@ public final class ProductBench {
 
   private void run(long warmGiB, int channels) throws Exception {
     table.note("load average at start: " + Load.now());
-    if (!skipped("baselines")) {
+    if (runs("baselines")) {
       double tls = TransportBench.baselineMegabytesPerSecond(true, sizeMiB);
       table.baseline("JDK TLS 1.3 + SHA-256 socket", sizeMiB, tls);
       table.baseline(
@@ -77,8 +79,45 @@ public final class ProductBench {
           TransportBench.baselineMegabytesPerSecond(false, sizeMiB));
       table.setReference(tls);
     }
-    startNodes();
+    if (runs("pulls") || runs("paid") || runs("push") || (channels > 0 && runs("small-channels"))) {
+      startNodes();
+    }
+    if (runs("pulls")) {
+      pulls(warmGiB);
+    }
+    if (runs("paid")) {
+      table.transfer(
+          "paid pull (price 1, interval 1 MiB + 1 MiB), warm",
+          pull(importOnProvider(randomFile()), 1));
+      table.transfer(
+          "paid pull (price 1, interval 16 MiB + 16 MiB), warm",
+          pull(importOnProvider(randomFile()), 16));
+    }
+    if (runs("push")) {
+      String pushed = importOn(client, randomFile());
+      Recording push = Recording.start("push", provider, client);
+      table.transfer("free push, warm (client to provider)", push(pushed));
+      push.stop();
+    }
+    if (channels > 0 && runs("small-channels")) {
+      new SmallChannels(dir, provider, client, table).run(channels);
+    }
+    ChildNode.stopAll(provider, client);
+    int slow = Integer.getInteger("bench.slow-channels", 10_000);
+    if (slow > 0 && runs("slow-channels")) {
+      new SlowChannels(dir, table).run(slow);
+    }
+    int terminal = Integer.getInteger("bench.restart.terminal", 100_000);
+    int active = Integer.getInteger("bench.restart.active", 1_000);
+    if (runs("restart")) {
+      new RestartCase(dir, table).run(terminal, active);
+    }
+    table.note("load average at end: " + Load.now());
+    table.print();
+  }
 
+  /** The free pulls: a fresh pair's first, warm-up pulls, then a warm pair's. */
+  private void pulls(long warmGiB) throws Exception {
     String first = importOnProvider(randomFile());
     Recording fresh = Recording.start("fresh-pull", provider, client);
     table.transfer("free pull, fresh pair (first transfer)", pull(first, 0));
@@ -95,25 +134,19 @@ public final class ProductBench {
     Recording warm = Recording.start("warm-pull", provider, client);
     table.transfer("free pull, warm pair (" + label + ")", pull(warmRoot, 0));
     warm.stop();
-    if (!skipped("paid")) {
-      table.transfer(
-          "paid pull (price 1, interval 1 MiB + 1 MiB), warm",
-          pull(importOnProvider(randomFile()), 1));
-      table.transfer(
-          "paid pull (price 1, interval 16 MiB + 16 MiB), warm",
-          pull(importOnProvider(randomFile()), 16));
+  }
+
+  /**
+   * Whether the case runs: named by {@code -Dbench.only} (a comma-separated list of baselines,
+   * pulls, paid, push, small-channels, slow-channels, restart) when that is set, else not named by
+   * {@code -Dbench.skip}.
+   */
+  private static boolean runs(String name) {
+    String only = System.getProperty("bench.only", "");
+    if (!only.isBlank()) {
+      return List.of(only.split(",")).contains(name);
     }
-    if (!skipped("push")) {
-      String pushed = importOn(client, randomFile());
-      Recording push = Recording.start("push", provider, client);
-      table.transfer("free push, warm (client to provider)", push(pushed));
-      push.stop();
-    }
-    if (channels > 0) {
-      new SmallChannels(dir, provider, client, table).run(channels);
-    }
-    table.note("load average at end: " + Load.now());
-    table.print();
+    return !skipped(name);
   }
 
   /** Whether {@code -Dbench.skip} (a comma-separated list) names the case. */

@@ -141,7 +141,7 @@ final class ChannelEndpoints {
                                           .sorted(
                                               Comparator.comparing(ChannelState::createdAt)
                                                   .thenComparing(s -> s.channelId().toString()))
-                                          .map(this::view)
+                                          .map(this::listed)
                                           .collect(
                                               java.util.stream.Collectors.toCollection(
                                                   java.util.ArrayList::new)),
@@ -337,6 +337,11 @@ final class ChannelEndpoints {
   private Route afterwards(ChannelId id, CompletionStage<Void> done) {
     return onSuccess(
         done.thenCompose(v -> node.manager().channelState(id)), s -> replies.ok(view(s)));
+  }
+
+  private ChannelView listed(ChannelState s) {
+    return ChannelView.listed(s, replies.json(), node)
+        .withHost(node.hostOf(s.channelId()).orElse(null));
   }
 
   private ChannelView view(ChannelState s) {

@@ -13,7 +13,9 @@ import java.util.List;
  * base64 CBOR). The transfer ID is a string because it is an unsigned 64-bit number. A terminal
  * channel shows no pauses (they no longer hold anything back), and a completed one's total is what
  * moved when the total was never announced. {@code expectedBytes} is the whole DAG's size when the
- * root block tells it (whole-DAG transfers only), so progress can show a percentage.
+ * root block tells it (whole-DAG transfers only), so progress can show a percentage; a listing
+ * tells it for the channels that have not ended only ({@link #listed}), so that listing ended
+ * channels reads nothing but the channel read model.
  */
 public record ChannelView(
     String id,
@@ -72,10 +74,24 @@ public record ChannelView(
   }
 
   /**
+   * The view of {@code s} in a listing: as {@link #of(ChannelState, ObjectMapper, NodeBackend)},
+   * but the DAG's size only for a channel that has not ended (an ended channel's root block is not
+   * read; {@code expectedBytes} is 0).
+   */
+  public static ChannelView listed(ChannelState s, ObjectMapper json, NodeBackend node) {
+    return of(s, json, node, !s.status().isTerminal());
+  }
+
+  /**
    * The view of {@code s}, with what {@code node} (when not null) knows about its vouchers and its
    * DAG.
    */
   public static ChannelView of(ChannelState s, ObjectMapper json, NodeBackend node) {
+    return of(s, json, node, true);
+  }
+
+  private static ChannelView of(
+      ChannelState s, ObjectMapper json, NodeBackend node, boolean dagSize) {
     boolean terminal = s.status().isTerminal();
     long moved = s.isSender() ? s.sent() : s.received();
     long total =
@@ -83,7 +99,9 @@ public record ChannelView(
             ? moved
             : s.totalSize();
     long expected =
-        node != null && (s.selector() == null || isWholeDag(s)) ? node.dagBytes(s.baseCid()) : 0;
+        dagSize && node != null && (s.selector() == null || isWholeDag(s))
+            ? node.dagBytes(s.baseCid())
+            : 0;
     return new ChannelView(
         s.channelId().toString(),
         s.channelId().initiator().toString(),

@@ -69,6 +69,7 @@ public final class FerryNodeBackend implements NodeBackend {
           .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private final BlockStore store;
+  private final DagSizes dagSizes;
   private final PeerTracker peers;
   private final PurgedChannels purged;
   private final ChannelReadModel channels;
@@ -143,6 +144,7 @@ public final class FerryNodeBackend implements NodeBackend {
     this.payer = payer;
     this.transport = transport;
     this.store = store;
+    this.dagSizes = new DagSizes(store);
     this.peers = peers;
     this.purged = purged;
     this.channels = node.channelReadModel();
@@ -438,29 +440,7 @@ public final class FerryNodeBackend implements NodeBackend {
 
   @Override
   public long dagBytes(Cid root) {
-    try {
-      Optional<io.ferry.ipld.Block> block = store.get(root);
-      if (block.isEmpty()) {
-        return 0;
-      }
-      long size = block.get().data().length;
-      if (root.codec() == io.ferry.ipld.Multicodec.RAW) {
-        return size;
-      }
-      if (root.codec() != io.ferry.ipld.Multicodec.DAG_PB) {
-        return 0;
-      }
-      for (io.ferry.ipld.codec.PbLink link :
-          io.ferry.ipld.codec.DagPb.decode(block.get().data()).links()) {
-        if (link.tsize().isEmpty()) {
-          return 0;
-        }
-        size += link.tsize().getAsLong();
-      }
-      return size;
-    } catch (RuntimeException e) {
-      return 0;
-    }
+    return dagSizes.of(root);
   }
 
   @Override

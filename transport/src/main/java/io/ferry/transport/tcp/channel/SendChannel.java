@@ -3,6 +3,7 @@ package io.ferry.transport.tcp.channel;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.channels.wire.TransferMessage;
+import io.ferry.transport.tcp.channel.SendQueue.Ready;
 import io.ferry.transport.tcp.frame.Frame;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.util.ByteString;
@@ -162,6 +163,11 @@ public final class SendChannel implements SendQueue.Owner {
     firstTimeQueuedBytes += counts.delivered(request, firstIndex, sizes);
   }
 
+  @Override
+  public boolean measuresHeld(long index) {
+    return counts.queuedButNotSent(request, index);
+  }
+
   public void onCredit(long bytes) {
     credit += bytes;
     pump();
@@ -201,7 +207,8 @@ public final class SendChannel implements SendQueue.Owner {
     while (state == State.RUNNING && queue.peek() != null) {
       SendQueue.Ready next = queue.peek();
       if (next.block() == null) {
-        counts.held(request, queue.poll().index());
+        Ready held = queue.poll();
+        counts.held(request, held.index(), held.heldSize());
         continue;
       }
       if (credit <= 0

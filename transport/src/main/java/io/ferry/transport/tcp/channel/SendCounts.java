@@ -77,10 +77,27 @@ public final class SendCounts {
     }
   }
 
-  /** A block the receiver holds: counted as moved, with no bytes on the wire. */
-  void held(DataRequest request, long index) {
+  /**
+   * Whether block {@code index} was counted as queued (before this run, or earlier in this session)
+   * but not as sent: it was handed to the wire and its sent progress was lost (the engine journaled
+   * the queued batch and stopped before the sent one, e.g. at a data limit, which reports queued
+   * bytes at once). A receiver that holds such a block got it from this side.
+   */
+  boolean queuedButNotSent(DataRequest request, long index) {
+    return index < firstUncountedQueued(request)
+        && index >= Math.max(request.sentBlocks(), highestSent + 1);
+  }
+
+  /**
+   * A block the receiver holds, {@code size} bytes in the store. It counts as moved; its bytes
+   * count as sent only if it left this side before ({@link #queuedButNotSent}): a block the
+   * receiver had from elsewhere moved no bytes. Counting it with none made a restarted provider's
+   * {@code sentBytes} end a block or two short of the receiver's {@code receivedBytes} (issue 19).
+   */
+  void held(DataRequest request, long index, long size) {
+    long sentBytes = queuedButNotSent(request, index) ? size : 0;
     queued(request, index, 0);
-    written(request, index, 0, true);
+    written(request, index, sentBytes, true);
   }
 
   /**

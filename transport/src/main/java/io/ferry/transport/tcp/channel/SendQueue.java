@@ -44,10 +44,23 @@ public final class SendQueue {
      * this run; {@code sizes} are their sizes, in order.
      */
     void skipped(long firstIndex, long[] sizes);
+
+    /**
+     * Whether the peer holding block {@code index} means the block left this side before (it was
+     * queued before this run, and not counted as sent): then its stored size is read for the count.
+     */
+    boolean measuresHeld(long index);
   }
 
-  /** A block to send at {@code index}, or, when {@code block} is null, a block the peer holds. */
-  public record Ready(long index, Block block) {
+  /**
+   * A block to send at {@code index}, or, when {@code block} is null, a block the peer holds: its
+   * stored size in {@code heldSize} when {@link Owner#measuresHeld} asked for it, else 0.
+   */
+  public record Ready(long index, Block block, long heldSize) {
+    Ready(long index, Block block) {
+      this(index, block, 0);
+    }
+
     long size() {
       return block == null ? 0 : block.size();
     }
@@ -231,6 +244,7 @@ public final class SendQueue {
     List<Long> run = new ArrayList<>();
     List<Cid> cids = new ArrayList<>();
     BitSet needed = new BitSet();
+    BitSet measured = new BitSet();
     int toRead = 0;
     for (OfferedPage p : pages) {
       if (p.held == null) {
@@ -243,6 +257,8 @@ public final class SendQueue {
         if (!p.held.get((int) (i - p.page.firstIndex()))) {
           needed.set(run.size());
           toRead++;
+        } else if (owner.measuresHeld(i)) {
+          measured.set(run.size());
         }
         run.add(i);
         cids.add(p.page.cid(i));
@@ -254,7 +270,7 @@ public final class SendQueue {
     if (run.isEmpty()) {
       return;
     }
-    if (toRead == 0) {
+    if (toRead == 0 && measured.isEmpty()) {
       run.forEach(i -> ready.add(new Ready(i, null)));
       owner.ready();
       return;
@@ -263,18 +279,18 @@ public final class SendQueue {
     int myEpoch = epoch;
     io.blocking(
         () -> {
-          List<Block> blocks = new ArrayList<>(run.size());
+          List<Ready> blocks = new ArrayList<>(run.size());
           for (int k = 0; k < run.size(); k++) {
             Cid cid = cids.get(k);
-            blocks.add(
-                !needed.get(k)
-                    ? null
-                    : io.store()
-                        .get(cid)
-                        .orElseThrow(
-                            () ->
-                                new IllegalStateException(
-                                    "block " + cid + " is missing from the sending node's store")));
+            long index = run.get(k);
+            if (needed.get(k)) {
+              blocks.add(new Ready(index, io.store().get(cid).orElseThrow(() -> missing(cid))));
+            } else if (measured.get(k)) {
+              blocks.add(
+                  new Ready(index, null, io.store().sizeOf(cid).orElseThrow(() -> missing(cid))));
+            } else {
+              blocks.add(new Ready(index, null));
+            }
           }
           return blocks;
         },
@@ -287,12 +303,15 @@ public final class SendQueue {
             owner.failed(SendChannel.message(error));
             return;
           }
-          for (int k = 0; k < blocks.size(); k++) {
-            Ready r = new Ready(run.get(k), blocks.get(k));
+          for (Ready r : blocks) {
             ready.add(r);
             readAheadBytes += r.size();
           }
           owner.ready();
         });
+  }
+
+  private static IllegalStateException missing(Cid cid) {
+    return new IllegalStateException("block " + cid + " is missing from the sending node's store");
   }
 }

@@ -236,6 +236,50 @@ class SendChannelTest {
   }
 
   @Test
+  void blocksQueuedBeforeARestartThatTheReceiverHoldsCountAsSentWithTheirBytes() throws Exception {
+    // Issue 19's "sentBytes one block short": the engine journaled blocks 0-2 as queued and only
+    // block 0 as sent, then stopped; the receiver stored all three but journaled only block 0, so
+    // the restart starts at 1 and the receiver answers that it holds blocks 1 and 2. They left this
+    // side before the restart: they count as sent with their bytes (the receiver counts them as
+    // received with theirs), and never again as queued.
+    Frame.Open open = open(request().withStartIndex(1).withCountedBlocks(3).withSentBlocks(1));
+    session.inbound(new Frame.Want(id, 1, open.run(), 1, 1 << 20, false));
+    for (Frame.Offer offer : session.outbound(Frame.Offer.class)) {
+      BitSet held = new BitSet();
+      held.set(0, 2);
+      session.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), held));
+    }
+    session.runPending();
+    session.inbound(new Frame.Complete(1, blocks.size()));
+
+    assertThat(handler.awaitFinished(id, Duration.ZERO).error()).isNull();
+    assertThat(blockIndexes()).first().isEqualTo(3L);
+    assertThat(firstTimeBytes(Direction.SENT)).isEqualTo(dag.dagSize() - sizeOfFirst(1));
+    assertThat(firstTimeBlocks(Direction.SENT)).isEqualTo(blocks.size() - 1);
+    assertThat(firstTimeBytes(Direction.QUEUED)).isEqualTo(dag.dagSize() - sizeOfFirst(3));
+    assertThat(firstTimeBlocks(Direction.QUEUED)).isEqualTo(blocks.size() - 3);
+  }
+
+  @Test
+  void aBlockTheReceiverHeldBeforeTheChannelCountsAsSentWithNoBytes() throws Exception {
+    // A block the receiver had from elsewhere never left this side: it counts as a block moved,
+    // with no bytes, in a first open as after a restart.
+    Frame.Open open = open(request());
+    session.inbound(new Frame.Want(id, 1, open.run(), 0, 1 << 20, false));
+    for (Frame.Offer offer : session.outbound(Frame.Offer.class)) {
+      BitSet held = new BitSet();
+      held.set(0, 2);
+      session.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), held));
+    }
+    session.runPending();
+    session.inbound(new Frame.Complete(1, blocks.size()));
+
+    assertThat(handler.awaitFinished(id, Duration.ZERO).error()).isNull();
+    assertThat(firstTimeBytes(Direction.SENT)).isEqualTo(dag.dagSize() - sizeOfFirst(2));
+    assertThat(firstTimeBlocks(Direction.SENT)).isEqualTo(blocks.size());
+  }
+
+  @Test
   void theDeliveredBlocksCountAgainstTheByteLimitOfTheReopen() {
     // A paid sender allowed the bytes of the 3 held blocks holds before block 3: the receiver got
     // them, so they use the allowance; without counting them the sender would send past its limit.

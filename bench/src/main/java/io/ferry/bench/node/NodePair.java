@@ -1,0 +1,60 @@
+package io.ferry.bench.node;
+
+import io.ferry.cli.demo.ChildNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A provider and a client, each a {@code ferry node run} process with a fresh home under {@code
+ * dir}, listening on free ports of 127.0.0.1, with the configuration given (HOCON) and the bench's
+ * {@code -Dbench.node-conf} after it; {@code startSeconds} is how long both took to serve their
+ * APIs, started together.
+ */
+record NodePair(ChildNode provider, ChildNode client, double startSeconds)
+    implements AutoCloseable {
+  static final Duration START = Duration.ofMinutes(3);
+  static final List<String> JVM = jvm();
+  private static final String ANY_PORT = "/ip4/127.0.0.1/tcp/0";
+
+  /** Configuration both nodes get besides the case's own ({@code -Dbench.node-conf}). */
+  static final String EXTRA_CONF = System.getProperty("bench.node-conf", "") + "\n";
+
+  /** {@code -Xmx2g -XX:+UseG1GC}, then {@code -Dbench.node-jvm} split at spaces. */
+  private static List<String> jvm() {
+    List<String> args = new ArrayList<>(List.of("-Xmx2g", "-XX:+UseG1GC"));
+    String extra = System.getProperty("bench.node-jvm", "").strip();
+    if (!extra.isEmpty()) {
+      args.addAll(List.of(extra.split("\\s+")));
+    }
+    return List.copyOf(args);
+  }
+
+  static NodePair start(Path dir, String providerConf, String clientConf)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    ChildNode provider = node(dir, "provider", providerConf);
+    ChildNode client = node(dir, "client", clientConf);
+    long t0 = System.nanoTime();
+    provider.start();
+    client.start();
+    provider.awaitApi(START);
+    client.awaitApi(START);
+    return new NodePair(provider, client, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** A node named {@code name} with its home and configuration file under {@code dir}. */
+  static ChildNode node(Path dir, String name, String conf) throws IOException {
+    Path file = dir.resolve(name + ".conf");
+    Files.writeString(file, conf + "\n" + EXTRA_CONF);
+    return new ChildNode(name, dir.resolve(name), file, ANY_PORT, JVM);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    ChildNode.stopAll(provider, client);
+  }
+}
