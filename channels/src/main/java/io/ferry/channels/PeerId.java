@@ -6,7 +6,9 @@ import io.ferry.ipld.Base58;
 import io.ferry.ipld.Multicodec;
 import io.ferry.ipld.Multihash;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A peer's identity in libp2p's format: the multihash of the peer's protobuf-encoded public key,
@@ -17,12 +19,27 @@ public final class PeerId implements Comparable<PeerId> {
   /** libp2p's protobuf {@code PublicKey{Type: Ed25519 (1), Data: 32 bytes}} prefix. */
   private static final byte[] ED25519_KEY_PREFIX = {0x08, 0x01, 0x12, 0x20};
 
+  /**
+   * Peer IDs parsed before, by their text: a node meets few peers but parses their IDs for every
+   * channel it reads back (journal events, snapshots, the read model's checkpoint), and base58
+   * decoding was a quarter of a restart's CPU with 20,000 channel records. Bounded; once full, new
+   * IDs are parsed every time.
+   */
+  private static final int KNOWN_MAX = 4096;
+
+  private static final Map<String, PeerId> KNOWN = new ConcurrentHashMap<>();
+
   private final byte[] multihash;
   private final String text;
 
   private PeerId(byte[] multihash) {
-    this.multihash = multihash.clone();
-    this.text = Base58.encode(multihash);
+    this(multihash.clone(), Base58.encode(multihash));
+  }
+
+  /** {@code text} must be {@code multihash} in base58btc (which has one text per byte string). */
+  private PeerId(byte[] multihash, String text) {
+    this.multihash = multihash;
+    this.text = text;
   }
 
   /** The peer ID of an Ed25519 public key (32 raw bytes). */
@@ -40,6 +57,10 @@ public final class PeerId implements Comparable<PeerId> {
   /** Parses the base58btc text form, e.g. {@code 12D3KooW...}. */
   @JsonCreator
   public static PeerId parse(String text) {
+    PeerId known = text == null ? null : KNOWN.get(text);
+    if (known != null) {
+      return known;
+    }
     byte[] bytes;
     try {
       bytes = Base58.decode(text);
@@ -47,7 +68,11 @@ public final class PeerId implements Comparable<PeerId> {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a peer ID: '" + text + "' (" + e.getMessage() + ")");
     }
-    return new PeerId(bytes);
+    PeerId parsed = new PeerId(bytes, text);
+    if (KNOWN.size() < KNOWN_MAX) {
+      KNOWN.putIfAbsent(text, parsed);
+    }
+    return parsed;
   }
 
   /** From the binary multihash form. */

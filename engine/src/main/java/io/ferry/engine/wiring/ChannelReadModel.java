@@ -270,16 +270,28 @@ public final class ChannelReadModel implements AutoCloseable {
 
   /** Every channel but those {@code leaveOut} names, in channel-id order. */
   public CompletionStage<List<ChannelState>> channels(Predicate<ChannelId> leaveOut) {
+    return channels(leaveOut, state -> true);
+  }
+
+  /**
+   * The channels {@code keep} keeps but those {@code leaveOut} names, in channel-id order: a filter
+   * applied before the order is made, so a listing of the few channels in one status costs a pass
+   * over the map, not a sort of every channel.
+   */
+  public CompletionStage<List<ChannelState>> channels(
+      Predicate<ChannelId> leaveOut, Predicate<ChannelState> keep) {
     return caughtUp.thenApply(
         ok -> {
-          List<ChannelState> all = new ArrayList<>();
+          List<Map.Entry<String, ChannelState>> kept = new ArrayList<>();
           latest.forEach(
               (id, state) -> {
-                if (!leaveOut.test(id)) {
-                  all.add(state);
+                if (!leaveOut.test(id) && keep.test(state)) {
+                  kept.add(Map.entry(id.toString(), state));
                 }
               });
-          all.sort(Comparator.comparing(s -> s.channelId().toString()));
+          kept.sort(Map.Entry.comparingByKey());
+          List<ChannelState> all = new ArrayList<>(kept.size());
+          kept.forEach(e -> all.add(e.getValue()));
           return all;
         });
   }

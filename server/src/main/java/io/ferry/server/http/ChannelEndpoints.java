@@ -129,15 +129,16 @@ final class ChannelEndpoints {
                           Optional<Status> st = status.map(ChannelEndpoints::parseStatus);
                           Optional<PeerId> pe = peer.map(ChannelEndpoints::parsePeer);
                           boolean onlyActive = active.map(Boolean::parseBoolean).orElse(false);
+                          java.util.function.Predicate<ChannelState> keep =
+                              s ->
+                                  (st.isEmpty() || s.status() == st.get())
+                                      && (pe.isEmpty() || s.otherPeer().equals(pe.get()))
+                                      && (!onlyActive || !s.status().isEnding());
                           return onSuccess(
-                              whileJournalUp(node::channels),
+                              whileJournalUp(() -> node.channels(keep)),
                               all ->
                                   withFetches(
                                       all.stream()
-                                          .filter(s -> st.isEmpty() || s.status() == st.get())
-                                          .filter(
-                                              s -> pe.isEmpty() || s.otherPeer().equals(pe.get()))
-                                          .filter(s -> !onlyActive || !s.status().isEnding())
                                           .sorted(
                                               Comparator.comparing(ChannelState::createdAt)
                                                   .thenComparing(s -> s.channelId().toString()))

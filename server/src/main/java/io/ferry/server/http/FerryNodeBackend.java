@@ -255,6 +255,12 @@ public final class FerryNodeBackend implements NodeBackend {
     return channels.channels(purged::contains);
   }
 
+  @Override
+  public CompletionStage<List<ChannelState>> channels(
+      java.util.function.Predicate<ChannelState> keep) {
+    return channels.channels(purged::contains, keep);
+  }
+
   /**
    * A channel whose actor does not run is answered from the read model, which holds the state of
    * its last event: asking the actor would wake it (it recovers from the journal) only to answer

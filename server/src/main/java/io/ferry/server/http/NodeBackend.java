@@ -80,6 +80,12 @@ public interface NodeBackend {
 
   CompletionStage<List<ChannelState>> channels();
 
+  /** The channels {@code keep} keeps ({@code GET /v1/channels} with filters). */
+  default CompletionStage<List<ChannelState>> channels(
+      java.util.function.Predicate<ChannelState> keep) {
+    return channels().thenApply(all -> all.stream().filter(keep).toList());
+  }
+
   /**
    * Removes a terminal channel: its journal, snapshots and index entry.
    *
