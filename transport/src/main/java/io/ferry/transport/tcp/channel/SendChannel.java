@@ -67,6 +67,11 @@ public final class SendChannel implements SendQueue.Owner {
     return state;
   }
 
+  /** The bytes of blocks this channel read ahead and has not sent yet. */
+  public long bufferedBytes() {
+    return queue.bufferedBytes();
+  }
+
   /** Whether the channel got a send slot (it then holds it until it ends). */
   public boolean wasAdmitted() {
     return admitted;
@@ -255,11 +260,15 @@ public final class SendChannel implements SendQueue.Owner {
     }
   }
 
-  /** The channel waits (for payment): its send slot goes to other channels meanwhile. */
+  /**
+   * The channel waits (for payment): its send slot goes to other channels meanwhile, and its queue
+   * drops the blocks it read ahead (they are read again when it may send on).
+   */
   private void giveSlotBack() {
     if (admitted) {
       admitted = false;
       slotGivenBack = true;
+      queue.hold();
       io.releaseSlot(id);
     }
   }
@@ -287,6 +296,7 @@ public final class SendChannel implements SendQueue.Owner {
     }
     admitted = true;
     slotGivenBack = false;
+    queue.resume();
     pump();
   }
 

@@ -16,6 +16,13 @@ import java.util.function.Supplier;
  * offers the CIDs page by page, learns from each answer which the receiver holds, and reads the
  * other blocks from the store ahead of sending (on blocking threads, a bounded amount at a time).
  * Held blocks come out as markers (no bytes), so the order stays the traversal's.
+ *
+ * <p>While its channel waits (for a payment, or paused by its engine) the queue is {@link #hold
+ * held}: the blocks read ahead are dropped and nothing more is walked or read until it is {@link
+ * #resume resumed}, which reads them again. A paused sender then holds its offered pages only
+ * (CIDs, no block bytes): before, each held up to {@link #READ_AHEAD_BYTES} plus a read of {@link
+ * #READ_BLOCKS} blocks, about 20 MiB with 1 MiB blocks, for as long as its peer did not pay (issue
+ * 19, 2).
  */
 public final class SendQueue {
   private static final int FIRST_PAGE = 256;
@@ -92,8 +99,15 @@ public final class SendQueue {
   private boolean walking;
   private boolean walkDone;
   private boolean reading;
+  private int readEpoch;
   private long readIndex;
   private long readAheadBytes;
+
+  /** The traversal index of the next block {@link #poll} hands out. */
+  private long nextOut;
+
+  /** Whether the channel waits: nothing is read ahead (see {@link #hold}). */
+  private boolean held;
 
   public SendQueue(SessionIo io, Supplier<DataRequest> request, Owner owner) {
     this.io = io;
@@ -110,6 +124,7 @@ public final class SendQueue {
     walkFrom = startIndex;
     this.measureFrom = measureFrom;
     readIndex = startIndex;
+    nextOut = startIndex;
     walkNext();
   }
 
@@ -153,8 +168,36 @@ public final class SendQueue {
     Ready r = ready.poll();
     if (r != null) {
       readAheadBytes -= r.size();
+      nextOut = r.index() + 1;
     }
     return r;
+  }
+
+  /**
+   * The channel waits (for a payment, or paused): drops the blocks read ahead (a read in flight is
+   * ignored when it ends) and walks and reads nothing more until {@link #resume}, which reads them
+   * again from the next block to hand out. The offered pages stay: the receiver answered them.
+   */
+  public void hold() {
+    held = true;
+    readEpoch++;
+    reading = false;
+    ready.clear();
+    readAheadBytes = 0;
+    readIndex = nextOut;
+  }
+
+  /** The channel may send again: read ahead (and walk) again. */
+  public void resume() {
+    if (held) {
+      held = false;
+      refill();
+    }
+  }
+
+  /** The bytes of blocks read ahead and not handed out yet. */
+  public long bufferedBytes() {
+    return readAheadBytes;
   }
 
   /** The traversal index of the next block to send. */
@@ -172,7 +215,7 @@ public final class SendQueue {
     while (!pages.isEmpty()) {
       OfferedPage p = pages.peek();
       boolean answered = p.held != null || p.page.cids().isEmpty();
-      if (!answered || readIndex < p.page.endIndex()) {
+      if (!answered || nextOut < p.page.endIndex()) {
         break;
       }
       pages.poll();
@@ -182,7 +225,7 @@ public final class SendQueue {
   }
 
   private void walkNext() {
-    if (walking || walkDone || pages.size() >= PAGES_AHEAD) {
+    if (held || walking || walkDone || pages.size() >= PAGES_AHEAD) {
       return;
     }
     walking = true;
@@ -238,7 +281,7 @@ public final class SendQueue {
    * blocks in the run become markers.
    */
   private void readMore() {
-    if (reading || readAheadBytes >= READ_AHEAD_BYTES) {
+    if (held || reading || readAheadBytes >= READ_AHEAD_BYTES) {
       return;
     }
     List<Long> run = new ArrayList<>();
@@ -277,6 +320,7 @@ public final class SendQueue {
     }
     reading = true;
     int myEpoch = epoch;
+    int myReadEpoch = readEpoch;
     io.blocking(
         () -> {
           List<Ready> blocks = new ArrayList<>(run.size());
@@ -295,7 +339,7 @@ public final class SendQueue {
           return blocks;
         },
         (blocks, error) -> {
-          if (myEpoch != epoch) {
+          if (myEpoch != epoch || myReadEpoch != readEpoch) {
             return;
           }
           reading = false;

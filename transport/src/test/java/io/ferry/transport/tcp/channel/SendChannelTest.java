@@ -167,6 +167,74 @@ class SendChannelTest {
     assertThat(blockIndexes()).hasSize(blocks.size());
   }
 
+  /**
+   * A sender held at its byte limit (its peer has not paid) keeps no block bytes read ahead: each
+   * paused sender held about 4 MiB read ahead plus a read of 16 blocks in flight (issue 19, 2).
+   * Paid, it reads them again and sends every block once, in order.
+   */
+  @Test
+  void aSenderHeldAtItsLimitKeepsNoBlocksReadAheadAndSendsEachBlockOnceWhenPaid() throws Exception {
+    MemoryBlockStore bigStore = new MemoryBlockStore();
+    EmbeddedSession big =
+        new EmbeddedSession(Peers.BOB, Peers.ALICE, bigStore, TcpSettings.defaults(null), handler);
+    ImportResult file = TestDags.file(bigStore, 8 << 20, 256 << 10, 2);
+    List<Block> all = Traversal.walk(bigStore, file.root(), Selectors.all()).toList();
+    long twoBlocks = all.get(0).size() + all.get(1).size();
+    DataRequest limited =
+        DataRequest.of(id, Peers.ALICE, file.root(), Selectors.all()).withByteLimit(twoBlocks);
+    big.openSend(limited, null, new CompletableFuture<>());
+    long run = big.last(Frame.Open.class).run();
+
+    big.inbound(new Frame.Want(id, 1, run, 0, 64 << 20, false));
+    for (Frame.Offer offer : big.outbound(Frame.Offer.class)) {
+      big.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), new BitSet()));
+    }
+
+    SendChannel sender = big.channels().send(id);
+    assertThat(big.outbound(Frame.Block.class))
+        .extracting(Frame.Block::index)
+        .containsExactly(0L, 1L);
+    assertThat(handler.limitsReached).containsExactly(twoBlocks);
+    assertThat(sender.bufferedBytes()).isZero();
+
+    sender.setByteLimit(DataRequest.NO_LIMIT);
+    big.runPending();
+    assertThat(big.outbound(Frame.Block.class))
+        .extracting(Frame.Block::cid)
+        .containsExactlyElementsOf(all.stream().map(Block::cid).toList());
+  }
+
+  /** A sender its engine paused (waiting for a voucher) drops what it read ahead as well. */
+  @Test
+  void aSenderPausedByItsEngineKeepsNoBlocksReadAhead() throws Exception {
+    MemoryBlockStore bigStore = new MemoryBlockStore();
+    EmbeddedSession big =
+        new EmbeddedSession(Peers.BOB, Peers.ALICE, bigStore, TcpSettings.defaults(null), handler);
+    ImportResult file = TestDags.file(bigStore, 8 << 20, 256 << 10, 3);
+    List<Block> all = Traversal.walk(bigStore, file.root(), Selectors.all()).toList();
+    big.openSend(
+        DataRequest.of(id, Peers.ALICE, file.root(), Selectors.all()),
+        null,
+        new CompletableFuture<>());
+    long run = big.last(Frame.Open.class).run();
+    // Credit for the root and one leaf only: the sender reads ahead and waits for credit.
+    big.inbound(new Frame.Want(id, 1, run, 0, all.get(0).size() + all.get(1).size(), false));
+    for (Frame.Offer offer : big.outbound(Frame.Offer.class)) {
+      big.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), new BitSet()));
+    }
+    SendChannel sender = big.channels().send(id);
+    assertThat(sender.bufferedBytes()).isPositive();
+
+    sender.pauseLocally();
+    assertThat(sender.bufferedBytes()).isZero();
+
+    sender.resumeLocally();
+    big.inbound(new Frame.Credit(1, 64 << 20));
+    assertThat(big.outbound(Frame.Block.class))
+        .extracting(Frame.Block::cid)
+        .containsExactlyElementsOf(all.stream().map(Block::cid).toList());
+  }
+
   private long firstTimeBytes(Direction direction) {
     return handler.progress.stream()
         .filter(e -> e.getKey().equals(id) && e.getValue().direction() == direction)
