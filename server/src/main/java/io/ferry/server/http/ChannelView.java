@@ -15,7 +15,9 @@ import java.util.List;
  * moved when the total was never announced. {@code expectedBytes} is the whole DAG's size when the
  * root block tells it (whole-DAG transfers only), so progress can show a percentage; a listing
  * tells it for the channels that have not ended only ({@link #listed}), so that listing ended
- * channels reads nothing but the channel read model.
+ * channels reads nothing but the channel read model. {@code dataWarning} (in {@code GET
+ * /v1/channels/{id}} only, else null) says when a Completed channel's data is no longer whole in
+ * the node's block store ({@link StoredData}).
  */
 public record ChannelView(
     String id,
@@ -50,7 +52,8 @@ public record ChannelView(
     List<VoucherView> voucherResults,
     String createdAt,
     String updatedAt,
-    String host) {
+    String host,
+    String dataWarning) {
 
   /**
    * A voucher or voucher result.
@@ -135,6 +138,7 @@ public record ChannelView(
         s.voucherResults().stream().map(v -> VoucherView.of(v, node)).toList(),
         String.valueOf(s.createdAt()),
         String.valueOf(s.updatedAt()),
+        null,
         null);
   }
 
@@ -176,7 +180,47 @@ public record ChannelView(
         voucherResults,
         createdAt,
         updatedAt,
-        host);
+        host,
+        dataWarning);
+  }
+
+  /** This view with {@code warning} on the channel's stored data (null: none). */
+  public ChannelView withDataWarning(String warning) {
+    return new ChannelView(
+        id,
+        initiator,
+        responder,
+        transferId,
+        self,
+        otherPeer,
+        direction,
+        role,
+        baseCid,
+        selector,
+        sender,
+        recipient,
+        status,
+        totalSize,
+        expectedBytes,
+        queuedBytes,
+        sentBytes,
+        receivedBytes,
+        queuedBlocks,
+        sentBlocks,
+        receivedBlocks,
+        dataLimit,
+        requiresFinalization,
+        initiatorPaused,
+        responderPaused,
+        stalled,
+        restartAttempts,
+        message,
+        vouchers,
+        voucherResults,
+        createdAt,
+        updatedAt,
+        host,
+        warning);
   }
 
   /** Whether the channel moves the whole DAG (graphsync's "all" selector). */

@@ -70,7 +70,8 @@ final class FetchViews {
         List.of(),
         r.createdAt().toString(),
         r.updatedAt().toString(),
-        null); // host: a fetch runs where it was started, not on a cluster shard
+        null, // host: a fetch runs where it was started, not on a cluster shard
+        null);
   }
 
   /** A record change as an event of the stream ({@code channel}, {@code code}, {@code status}). */
