@@ -68,6 +68,8 @@ final class FetchViews {
         r.message(),
         List.of(),
         List.of(),
+        0,
+        0,
         r.createdAt().toString(),
         r.updatedAt().toString(),
         null, // host: a fetch runs where it was started, not on a cluster shard
