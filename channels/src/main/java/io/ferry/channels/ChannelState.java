@@ -3,7 +3,6 @@ package io.ferry.channels;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -29,10 +28,14 @@ import java.util.function.Consumer;
  * @param stalled whether the connection to the other peer is down and the channel waits for it
  * @param restartAttempts consecutive restart attempts since data last moved
  * @param message more about the current status (the last error, say); empty when none
- * @param vouchers every voucher, in order; the first is the one the channel was opened with
- * @param voucherResults every voucher result, in order
+ * @param vouchers the voucher the channel was opened with, then the latest one if another came (at
+ *     most two: a paid pull's hundreds of payment vouchers stay in the journal's events, not in the
+ *     state every view and snapshot carries; issue 19, 7)
+ * @param voucherResults the latest voucher result (none or one)
  * @param createdAt when the channel was opened
  * @param updatedAt when the last event was applied
+ * @param voucherCount how many vouchers the channel has had, the opening one included
+ * @param voucherResultCount how many voucher results it has had
  */
 public record ChannelState(
     ChannelId channelId,
@@ -54,13 +57,84 @@ public record ChannelState(
     List<TypedVoucher> vouchers,
     List<TypedVoucher> voucherResults,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    long voucherCount,
+    long voucherResultCount) {
 
   public ChannelState {
     counters = counters == null ? Counters.NONE : counters;
     message = message == null ? "" : message;
-    vouchers = List.copyOf(vouchers);
-    voucherResults = List.copyOf(voucherResults);
+    voucherCount = Math.max(voucherCount, vouchers.size());
+    voucherResultCount = Math.max(voucherResultCount, voucherResults.size());
+    vouchers = firstAndLast(vouchers);
+    voucherResults = voucherResults.isEmpty() ? List.of() : List.of(last(voucherResults));
+  }
+
+  /**
+   * A state whose voucher lists are whole histories (as states written before issue 19 kept them):
+   * the counts are their sizes, and only the opening voucher and the latest ones are kept.
+   */
+  public ChannelState(
+      ChannelId channelId,
+      PeerId selfPeer,
+      Cid baseCid,
+      Selector selector,
+      PeerId sender,
+      PeerId recipient,
+      long totalSize,
+      Status status,
+      Counters counters,
+      long dataLimit,
+      boolean requiresFinalization,
+      boolean initiatorPaused,
+      boolean responderPaused,
+      boolean stalled,
+      int restartAttempts,
+      String message,
+      List<TypedVoucher> vouchers,
+      List<TypedVoucher> voucherResults,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        channelId,
+        selfPeer,
+        baseCid,
+        selector,
+        sender,
+        recipient,
+        totalSize,
+        status,
+        counters,
+        dataLimit,
+        requiresFinalization,
+        initiatorPaused,
+        responderPaused,
+        stalled,
+        restartAttempts,
+        message,
+        vouchers,
+        voucherResults,
+        createdAt,
+        updatedAt,
+        vouchers.size(),
+        voucherResults.size());
+  }
+
+  private static List<TypedVoucher> firstAndLast(List<TypedVoucher> list) {
+    return switch (list.size()) {
+      case 0 -> List.of();
+      case 1 -> List.of(list.get(0));
+      default -> List.of(list.get(0), last(list));
+    };
+  }
+
+  private static TypedVoucher last(List<TypedVoucher> list) {
+    return list.get(list.size() - 1);
+  }
+
+  /** Whether a voucher came after the one the channel was opened with. */
+  public boolean hasLaterVoucher() {
+    return voucherCount > 1;
   }
 
   /** Bytes queued for sending, counted once per block. */
@@ -197,14 +271,22 @@ public record ChannelState(
     return copy(d -> d.message = message);
   }
 
-  /** The same state with one more voucher. */
+  /** The same state with one more voucher: the latest (the opening one stays). */
   public ChannelState withVoucher(TypedVoucher voucher) {
-    return copy(d -> d.vouchers = append(vouchers, voucher));
+    return copy(
+        d -> {
+          d.vouchers = vouchers.isEmpty() ? List.of(voucher) : List.of(vouchers.get(0), voucher);
+          d.voucherCount = voucherCount + 1;
+        });
   }
 
-  /** The same state with one more voucher result. */
+  /** The same state with one more voucher result: the latest. */
   public ChannelState withVoucherResult(TypedVoucher result) {
-    return copy(d -> d.voucherResults = append(voucherResults, result));
+    return copy(
+        d -> {
+          d.voucherResults = List.of(result);
+          d.voucherResultCount = voucherResultCount + 1;
+        });
   }
 
   /** The same state, last changed at {@code updatedAt}. */
@@ -216,12 +298,6 @@ public record ChannelState(
     Draft d = new Draft(this);
     change.accept(d);
     return d.build();
-  }
-
-  private static List<TypedVoucher> append(List<TypedVoucher> list, TypedVoucher v) {
-    List<TypedVoucher> more = new ArrayList<>(list);
-    more.add(v);
-    return more;
   }
 
   /** A mutable copy of every field, used only inside {@link #copy}. */
@@ -246,6 +322,8 @@ public record ChannelState(
     private List<TypedVoucher> voucherResults;
     private Instant createdAt;
     private Instant updatedAt;
+    private long voucherCount;
+    private long voucherResultCount;
 
     Draft(ChannelState s) {
       channelId = s.channelId;
@@ -268,6 +346,8 @@ public record ChannelState(
       voucherResults = s.voucherResults;
       createdAt = s.createdAt;
       updatedAt = s.updatedAt;
+      voucherCount = s.voucherCount;
+      voucherResultCount = s.voucherResultCount;
     }
 
     ChannelState build() {
@@ -291,7 +371,9 @@ public record ChannelState(
           vouchers,
           voucherResults,
           createdAt,
-          updatedAt);
+          updatedAt,
+          voucherCount,
+          voucherResultCount);
     }
   }
 }

@@ -178,8 +178,13 @@ public final class ChannelsCommand implements Runnable {
                   return; // not set (e.g. host, outside clustered mode): --json shows it as null
                 }
                 if (f.getKey().equals("vouchers") || f.getKey().equals("voucherResults")) {
-                  printVouchers(out, f.getKey(), v);
+                  JsonNode total =
+                      c.path(f.getKey().equals("vouchers") ? "voucherCount" : "voucherResultCount");
+                  printVouchers(out, f.getKey(), v, total.isNumber() ? total.asLong() : v.size());
                   return;
+                }
+                if (f.getKey().equals("voucherCount") || f.getKey().equals("voucherResultCount")) {
+                  return; // printed with their lists
                 }
                 String text = v.isValueNode() ? v.asText() : v.toString();
                 out.printf("%-21s %s%n", f.getKey() + ":", text);
@@ -192,18 +197,20 @@ public final class ChannelsCommand implements Runnable {
   static final int VOUCHERS_SHOWN = 3;
 
   /**
-   * A channel's vouchers or voucher results for people: how many, then the latest few as their type
-   * and value (the JSON of their registered type, where reasons are readable), never the base64
-   * CBOR ({@code --json} has everything).
+   * A channel's vouchers or voucher results for people: how many there were ({@code total}), then
+   * those the node keeps (the opening voucher and the latest; the latest result) as their type and
+   * value (the JSON of their registered type, where reasons are readable), never the base64 CBOR
+   * ({@code --json} has them). Each is numbered by its place among all of them.
    */
-  static void printVouchers(PrintWriter out, String key, JsonNode list) {
-    out.printf("%-21s %d%n", key + ":", list.size());
+  static void printVouchers(PrintWriter out, String key, JsonNode list, long total) {
+    out.printf("%-21s %d%n", key + ":", total);
     for (int i = Math.max(0, list.size() - VOUCHERS_SHOWN); i < list.size(); i++) {
       JsonNode v = list.get(i);
       JsonNode value = v.path("value");
+      long number = i == list.size() - 1 ? total : i + 1;
       out.printf(
           "  %-19s %s %s%n",
-          "#" + (i + 1),
+          "#" + number,
           v.path("type").asText(),
           value.isMissingNode() || value.isNull() ? "(not decodable here)" : value.toString());
     }

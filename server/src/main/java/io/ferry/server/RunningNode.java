@@ -47,6 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -245,8 +246,12 @@ public final class RunningNode implements AutoCloseable {
       ClusterMetrics.register(metricRegistry, node, sharedDb, blockWrites);
     }
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
-    metrics.seed(
-        backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    List<io.ferry.channels.ChannelState> known =
+        backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    metrics.seed(known);
+    // In the background: a completed channel whose blocks went missing is said so (issue 19, 6).
+    io.ferry.server.http.StoredData.checkAtStart(
+        store, known, node.system().dispatchers().lookup(DispatcherSelector.blocking()));
     parts.add(node.subscribeToEvents(metrics));
     parts.add(node.subscribeToEvents(new MilestoneLog()));
 

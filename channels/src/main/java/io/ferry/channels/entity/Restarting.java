@@ -182,13 +182,13 @@ final class Restarting {
     return new RestartOutcome.NothingToRestart(
         "this side holds all its data and waits for the responder to finish ("
             + state.status()
-            + (state.vouchers().size() > 1
+            + (state.hasLaterVoucher()
                 ? "); it sent its last voucher again"
                 : "); there is nothing to restart"));
   }
 
   private static TransferRequest lastWord(ChannelState state) {
-    return state.vouchers().size() > 1
+    return state.hasLaterVoucher()
         ? TransferRequest.voucher(state.transferId(), state.lastVoucher().get())
         : TransferRequest.update(state.transferId(), state.initiatorPaused());
   }

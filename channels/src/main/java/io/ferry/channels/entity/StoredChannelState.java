@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * A {@link ChannelState} as snapshots and replies store it: one flat object whose fields, names and
  * order are those nodes have on disk, whatever shape the model takes in Java. {@link
- * FerryJacksonModule} writes and reads every channel state through it.
+ * FerryJacksonModule} writes and reads every channel state through it. States written before issue
+ * 19 carry every voucher and no counts: they read as the opening voucher, the latest ones, and
+ * counts from their lists' sizes.
  */
 record StoredChannelState(
     ChannelId channelId,
@@ -42,7 +44,9 @@ record StoredChannelState(
     List<TypedVoucher> vouchers,
     List<TypedVoucher> voucherResults,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Long voucherCount,
+    Long voucherResultCount) {
 
   static StoredChannelState of(ChannelState s) {
     return new StoredChannelState(
@@ -70,7 +74,9 @@ record StoredChannelState(
         s.vouchers(),
         s.voucherResults(),
         s.createdAt(),
-        s.updatedAt());
+        s.updatedAt(),
+        s.voucherCount(),
+        s.voucherResultCount());
   }
 
   ChannelState toChannelState() {
@@ -97,6 +103,8 @@ record StoredChannelState(
         vouchers == null ? List.of() : vouchers,
         voucherResults == null ? List.of() : voucherResults,
         createdAt,
-        updatedAt);
+        updatedAt,
+        voucherCount == null ? 0 : voucherCount,
+        voucherResultCount == null ? 0 : voucherResultCount);
   }
 }

@@ -137,8 +137,8 @@ final class StoredJournal {
           s.responderPaused(),
           s.stalled(),
           s.restartAttempts(),
-          s.vouchers().size(),
-          s.voucherResults().size(),
+          (int) s.voucherCount(),
+          (int) s.voucherResultCount(),
           s.message());
     }
 

@@ -101,10 +101,19 @@ class StoredJournalEventsTest {
     return opened.newState().withInitiatorPaused(true).withRestartAttempts(2).withStalled(true);
   }
 
+  /**
+   * Fields the stored state gained after the samples were written: the voucher counts, since the
+   * state keeps only the opening and the latest voucher (issue 19). The samples' field changes are
+   * compared without them; {@link ChannelStateVouchersTest} covers them.
+   */
+  private static final Set<String> ADDED_SINCE = Set.of("voucherCount", "voucherResultCount");
+
   private static String effect(JournalEvent event) throws IOException {
     ChannelState after =
         event instanceof JournalEvent.Opened o ? o.newState() : event.applyTo(base());
-    return json.writeValueAsString(after);
+    com.fasterxml.jackson.databind.node.ObjectNode tree = json.valueToTree(after);
+    ADDED_SINCE.forEach(tree::remove);
+    return json.writeValueAsString(tree);
   }
 
   private record Line(

@@ -175,7 +175,11 @@ final class ChannelEndpoints {
                       "no gateway fetch " + id + " on this node"));
     }
     ChannelId cid = parseChannelId(id);
-    return onSuccess(whileJournalUp(() -> node.channel(cid)), s -> replies.ok(view(s)));
+    return onSuccess(
+        whileJournalUp(() -> node.channel(cid))
+            .thenCompose(
+                s -> node.dataWarning(s).thenApply(w -> view(s).withDataWarning(w.orElse(null)))),
+        v -> replies.ok(v));
   }
 
   /**

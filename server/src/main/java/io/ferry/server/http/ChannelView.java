@@ -10,12 +10,15 @@ import java.util.List;
 /**
  * A channel as the API shows it: {@link ChannelState} with plain JSON types (IDs and CIDs as
  * strings, the selector as DAG-JSON, times in ISO-8601, vouchers as type, JSON of that type and
- * base64 CBOR). The transfer ID is a string because it is an unsigned 64-bit number. A terminal
- * channel shows no pauses (they no longer hold anything back), and a completed one's total is what
- * moved when the total was never announced. {@code expectedBytes} is the whole DAG's size when the
- * root block tells it (whole-DAG transfers only), so progress can show a percentage; a listing
- * tells it for the channels that have not ended only ({@link #listed}), so that listing ended
- * channels reads nothing but the channel read model.
+ * base64 CBOR: the opening voucher and the latest, and the latest result, with how many there were
+ * in {@code voucherCount} and {@code voucherResultCount}). The transfer ID is a string because it
+ * is an unsigned 64-bit number. A terminal channel shows no pauses (they no longer hold anything
+ * back), and a completed one's total is what moved when the total was never announced. {@code
+ * expectedBytes} is the whole DAG's size when the root block tells it (whole-DAG transfers only),
+ * so progress can show a percentage; a listing tells it for the channels that have not ended only
+ * ({@link #listed}), so that listing ended channels reads nothing but the channel read model.
+ * {@code dataWarning} (in {@code GET /v1/channels/{id}} only, else null) says when a Completed
+ * channel's data is no longer whole in the node's block store ({@link StoredData}).
  */
 public record ChannelView(
     String id,
@@ -48,9 +51,12 @@ public record ChannelView(
     String message,
     List<VoucherView> vouchers,
     List<VoucherView> voucherResults,
+    long voucherCount,
+    long voucherResultCount,
     String createdAt,
     String updatedAt,
-    String host) {
+    String host,
+    String dataWarning) {
 
   /**
    * A voucher or voucher result.
@@ -133,8 +139,11 @@ public record ChannelView(
         s.message(),
         s.vouchers().stream().map(v -> VoucherView.of(v, node)).toList(),
         s.voucherResults().stream().map(v -> VoucherView.of(v, node)).toList(),
+        s.voucherCount(),
+        s.voucherResultCount(),
         String.valueOf(s.createdAt()),
         String.valueOf(s.updatedAt()),
+        null,
         null);
   }
 
@@ -174,9 +183,53 @@ public record ChannelView(
         message,
         vouchers,
         voucherResults,
+        voucherCount,
+        voucherResultCount,
         createdAt,
         updatedAt,
-        host);
+        host,
+        dataWarning);
+  }
+
+  /** This view with {@code warning} on the channel's stored data (null: none). */
+  public ChannelView withDataWarning(String warning) {
+    return new ChannelView(
+        id,
+        initiator,
+        responder,
+        transferId,
+        self,
+        otherPeer,
+        direction,
+        role,
+        baseCid,
+        selector,
+        sender,
+        recipient,
+        status,
+        totalSize,
+        expectedBytes,
+        queuedBytes,
+        sentBytes,
+        receivedBytes,
+        queuedBlocks,
+        sentBlocks,
+        receivedBlocks,
+        dataLimit,
+        requiresFinalization,
+        initiatorPaused,
+        responderPaused,
+        stalled,
+        restartAttempts,
+        message,
+        vouchers,
+        voucherResults,
+        voucherCount,
+        voucherResultCount,
+        createdAt,
+        updatedAt,
+        host,
+        warning);
   }
 
   /** Whether the channel moves the whole DAG (graphsync's "all" selector). */

@@ -393,6 +393,11 @@ public final class FerryNodeBackend implements NodeBackend {
   }
 
   @Override
+  public CompletionStage<Optional<String>> dataWarning(ChannelState channel) {
+    return CompletableFuture.supplyAsync(() -> StoredData.warning(store, channel), blocking);
+  }
+
+  @Override
   public CompletionStage<ExportResult> export(Cid root, Selector selector, Path out, boolean car) {
     return CompletableFuture.supplyAsync(
         () -> {

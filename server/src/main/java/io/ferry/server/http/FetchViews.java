@@ -68,9 +68,12 @@ final class FetchViews {
         r.message(),
         List.of(),
         List.of(),
+        0,
+        0,
         r.createdAt().toString(),
         r.updatedAt().toString(),
-        null); // host: a fetch runs where it was started, not on a cluster shard
+        null, // host: a fetch runs where it was started, not on a cluster shard
+        null);
   }
 
   /** A record change as an event of the stream ({@code channel}, {@code code}, {@code status}). */

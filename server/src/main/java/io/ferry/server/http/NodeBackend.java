@@ -38,6 +38,14 @@ public interface NodeBackend {
     return 0;
   }
 
+  /**
+   * A warning when {@code channel} is Completed but its data is no longer whole in the local block
+   * store ({@link StoredData#warning}); empty when it is, or when this node cannot tell.
+   */
+  default CompletionStage<Optional<String>> dataWarning(ChannelState channel) {
+    return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+  }
+
   /** The node's data-transfer API. */
   Manager manager();
 

@@ -182,6 +182,27 @@ final class PaidNode implements AutoCloseable {
         s -> s != null && test.test(s));
   }
 
+  /**
+   * Every voucher the channel had on this node after it opened, in order, from the events it
+   * published (the state keeps only the opening voucher and the latest).
+   */
+  List<io.ferry.channels.TypedVoucher> vouchers(ChannelId channel) {
+    return seen.stream()
+        .filter(s -> s.state().channelId().equals(channel))
+        .filter(s -> s.event().code() == EventCode.NewVoucher)
+        .map(s -> s.state().lastVoucher().orElseThrow())
+        .toList();
+  }
+
+  /** Every voucher result the channel had on this node, in order, from its events. */
+  List<io.ferry.channels.TypedVoucher> voucherResults(ChannelId channel) {
+    return seen.stream()
+        .filter(s -> s.state().channelId().equals(channel))
+        .filter(s -> s.event().code() == EventCode.NewVoucherResult)
+        .map(s -> s.state().lastVoucherResult().orElseThrow())
+        .toList();
+  }
+
   /** Every event code this node published for the channel, in order. */
   List<EventCode> codes(ChannelId channel) {
     return seen.stream()

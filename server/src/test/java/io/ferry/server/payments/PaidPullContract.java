@@ -99,8 +99,11 @@ abstract class PaidPullContract {
 
     ChannelState c = client.await(id, Status.Completed);
     ChannelState r = responder.await(id, Status.Completed);
-    assertThat(PaidPulls.paymentsOn(c)).containsExactlyElementsOf(expected);
-    assertThat(PaidPulls.paymentsOn(r)).containsExactlyElementsOf(expected);
+    assertThat(PaidPulls.paymentsIn(client.vouchers(id))).containsExactlyElementsOf(expected);
+    assertThat(PaidPulls.paymentsIn(responder.vouchers(id))).containsExactlyElementsOf(expected);
+    assertThat(PaidPulls.paymentsOn(c)).containsExactly(total);
+    assertThat(c.vouchers()).hasSize(2);
+    assertThat(c.voucherCount()).isEqualTo(1 + expected.size());
     assertThat(PaidPulls.lastResult(c).kind()).isEqualTo(Kind.PAYMENT_ACCEPTED);
     assertThat(PaidPulls.lastResult(c).received()).isEqualTo(total);
     assertThat(c.received()).isEqualTo(dag.dagSize()).isEqualTo(r.queued());
@@ -168,7 +171,7 @@ abstract class PaidPullContract {
 
     ChannelState c = client.await(id, Status.Completed);
     ChannelState r = responder.await(id, Status.Completed);
-    assertThat(PaidPulls.paymentsOn(r)).containsExactlyElementsOf(expected);
+    assertThat(PaidPulls.paymentsIn(responder.vouchers(id))).containsExactlyElementsOf(expected);
     assertThat(c.received()).isEqualTo(dag.dagSize());
     assertThat(PaidPulls.export(client.store, dag.root())).isEqualTo(TestDags.content(size, 62));
     ClientAccount account = client.payer.account(id).orElseThrow();
@@ -201,7 +204,8 @@ abstract class PaidPullContract {
     long owed = expected.get(2) - paidBeforeRunningOut;
     assertThat(c.message())
         .startsWith("insufficient funds: owed " + owed + ", budget left " + 1_000_000);
-    assertThat(PaidPulls.paymentsOn(c)).containsExactly(expected.get(0), expected.get(1));
+    assertThat(PaidPulls.paymentsIn(client.vouchers(id)))
+        .containsExactly(expected.get(0), expected.get(1));
     long root = dag.dagSize() - size;
     assertThat(c.received())
         .as("no data beyond the 3 MiB limit")

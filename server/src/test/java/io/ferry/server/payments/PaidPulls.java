@@ -85,9 +85,18 @@ final class PaidPulls {
     return payments;
   }
 
-  /** The cumulative amounts of the payment vouchers on a channel, in the order they were sent. */
+  /**
+   * The cumulative amounts of the payment vouchers a channel's state keeps: the latest only (since
+   * issue 19 the state keeps the opening voucher and the latest; {@link PaidNode#vouchers} has them
+   * all).
+   */
   static List<Long> paymentsOn(ChannelState state) {
-    return state.vouchers().stream()
+    return paymentsIn(state.vouchers());
+  }
+
+  /** The cumulative amounts of the payment vouchers among {@code vouchers}, in order. */
+  static List<Long> paymentsIn(List<TypedVoucher> vouchers) {
+    return vouchers.stream()
         .filter(v -> v.type().equals(PaidRetrievalTypes.PAYMENT.id()))
         .map(PaidPulls::claim)
         .collect(Collectors.toList());
@@ -98,9 +107,14 @@ final class PaidPulls {
     return CODEC.decode(payment.voucher().terms(), PaymentClaim.class).cumulativeAmount();
   }
 
-  /** Every paid-retrieval voucher result a channel recorded, decoded, in order. */
+  /** The paid-retrieval voucher result a channel's state keeps (the latest), decoded. */
   static List<RetrievalResult> results(ChannelState state) {
-    return state.voucherResults().stream()
+    return resultsIn(state.voucherResults());
+  }
+
+  /** The paid-retrieval voucher results among {@code results}, decoded, in order. */
+  static List<RetrievalResult> resultsIn(List<TypedVoucher> results) {
+    return results.stream()
         .filter(v -> v.type().equals(PaidRetrievalTypes.RESULT.id()))
         .map(v -> CODEC.decode(v.bytes(), RetrievalResult.class))
         .collect(Collectors.toList());

@@ -88,7 +88,10 @@ class RefusedPaymentsTest {
         id,
         "payment request " + n + " with its data",
         s ->
-            PaidPulls.results(s).stream().filter(r -> r.kind() == Kind.PAYMENT_DUE).count() >= n
+            PaidPulls.resultsIn(client.voucherResults(id)).stream()
+                        .filter(r -> r.kind() == Kind.PAYMENT_DUE)
+                        .count()
+                    >= n
                 && PaidPulls.lastResult(s).kind() == Kind.PAYMENT_DUE
                 && TERMS.owedFor(s.received()) == PaidPulls.lastResult(s).owed());
   }
@@ -154,7 +157,7 @@ class RefusedPaymentsTest {
     send(id, payment(signer, id, 2, owed));
 
     ChannelState second = awaitDue(id, 2);
-    assertThat(PaidPulls.results(second).stream().map(RetrievalResult::kind))
+    assertThat(PaidPulls.resultsIn(client.voucherResults(id)).stream().map(RetrievalResult::kind))
         .containsSubsequence(Kind.UNDERPAID, Kind.PAYMENT_ACCEPTED, Kind.PAYMENT_DUE);
     assertThat(second.received())
         .as("the top-up bought the next interval and no more")

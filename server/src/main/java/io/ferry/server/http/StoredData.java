@@ -1,0 +1,142 @@
+package io.ferry.server.http;
+
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.Status;
+import io.ferry.ipld.Block;
+import io.ferry.ipld.Cid;
+import io.ferry.ipld.Multicodec;
+import io.ferry.ipld.selector.Selector;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.ipld.store.BlockStore;
+import io.ferry.ipld.traversal.Traversal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a completed channel's data is still whole in the node's block store: a block deleted, or
+ * one the store can no longer read (a damaged value log), leaves a channel that says Completed over
+ * data that cannot be exported or served (issue 19, 6). The check walks the channel's selector from
+ * its root as a transfer does: it reads the blocks with links and asks the store's index for raw
+ * leaves (whose bytes it does not read, so a check costs about one read per 174 leaves).
+ */
+public final class StoredData {
+  private static final Logger log = LoggerFactory.getLogger(StoredData.class);
+  private static final byte[] NO_BYTES = new byte[0];
+
+  private StoredData() {}
+
+  /**
+   * A warning, in the user's terms, when {@code channel} is Completed and its data is not whole in
+   * {@code store}; empty otherwise (and for any channel not Completed).
+   */
+  public static Optional<String> warning(BlockStore store, ChannelState channel) {
+    if (channel.status() != Status.Completed) {
+      return Optional.empty();
+    }
+    Selector selector = channel.selector() == null ? Selectors.all() : channel.selector();
+    return firstGap(store, channel.baseCid(), selector)
+        .map(
+            gap ->
+                "the channel completed, but its data is no longer whole in this node's block"
+                    + " store: "
+                    + gap
+                    + (channel.isSender()
+                        ? "; it cannot be served again until the block is imported again"
+                        : "; an export of it fails: pull it again, or restore the block store"
+                            + " from a backup"));
+  }
+
+  /**
+   * Checks every Completed channel of {@code channels} on {@code executor} (a node's start: its
+   * block store may have been damaged or pruned while it was down) and logs a warning for each
+   * whose data is not whole; completes with how many were. Channels over the same root and selector
+   * are walked once.
+   */
+  public static CompletableFuture<Integer> checkAtStart(
+      BlockStore store, List<ChannelState> channels, Executor executor) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          Map<String, Optional<String>> walked = new HashMap<>();
+          int completed = 0;
+          int incomplete = 0;
+          for (ChannelState c : channels) {
+            if (c.status() != Status.Completed) {
+              continue;
+            }
+            completed++;
+            String key = c.baseCid() + " " + c.selector();
+            Optional<String> gap = walked.get(key);
+            if (gap == null) {
+              gap = warning(store, c);
+              walked.put(key, gap);
+            }
+            if (gap.isPresent()) {
+              incomplete++;
+              log.warn("channel {}: {}", c.channelId(), gap.get());
+            }
+          }
+          if (incomplete > 0) {
+            log.warn(
+                "{} of {} completed channels have data missing from the block store",
+                incomplete,
+                completed);
+          } else {
+            log.info("the data of all {} completed channels is in the block store", completed);
+          }
+          return incomplete;
+        },
+        executor);
+  }
+
+  /**
+   * The first block of the traversal of {@code selector} from {@code root} that {@code store} lacks
+   * or cannot read, described; empty when every block is there.
+   */
+  public static Optional<String> firstGap(BlockStore store, Cid root, Selector selector) {
+    Traversal t = Traversal.start(root, selector);
+    while (true) {
+      Optional<Cid> next = t.expectedNext();
+      if (next.isEmpty()) {
+        return Optional.empty();
+      }
+      Cid cid = next.get();
+      long index = t.index();
+      Block block;
+      try {
+        block = load(store, cid);
+      } catch (RuntimeException e) {
+        return Optional.of(
+            "block %s (block %d of the transfer) cannot be read: %s"
+                .formatted(cid, index + 1, e.getMessage()));
+      }
+      if (block == null) {
+        return Optional.of(
+            "block %s (block %d of the transfer) is missing".formatted(cid, index + 1));
+      }
+      try {
+        t.advance(block);
+      } catch (Exception e) {
+        return Optional.of(
+            "block %s (block %d of the transfer) cannot be decoded: %s"
+                .formatted(cid, index + 1, e.getMessage()));
+      }
+    }
+  }
+
+  /** The block to advance over {@code cid} (raw ones stand in with no bytes), or null if absent. */
+  private static Block load(BlockStore store, Cid cid) {
+    if (cid.multihash().code() == Multicodec.IDENTITY) {
+      return Block.trusted(cid, cid.multihash().digest());
+    }
+    if (cid.codec() == Multicodec.RAW) {
+      return store.has(cid) ? Block.trusted(cid, NO_BYTES) : null;
+    }
+    return store.get(cid).orElse(null);
+  }
+}
