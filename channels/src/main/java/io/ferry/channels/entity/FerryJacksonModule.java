@@ -19,6 +19,8 @@ import io.ferry.channels.TypedVoucher;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -35,7 +37,8 @@ public final class FerryJacksonModule extends SimpleModule {
     addSerializer(Cid.class, new AsText<>(Cid::toString));
     addDeserializer(Cid.class, new FromText<>(Cid.class, Cid::parse));
     addSerializer(Selector.class, new AsText<>(Selector::toDagJson));
-    addDeserializer(Selector.class, new FromText<>(Selector.class, Selector::fromDagJson));
+    addDeserializer(
+        Selector.class, new FromText<>(Selector.class, new Remembered<>(Selector::fromDagJson)));
     addSerializer(PeerId.class, new AsText<>(PeerId::toString));
     addDeserializer(PeerId.class, new FromText<>(PeerId.class, PeerId::parse));
     addSerializer(ChannelId.class, new AsText<>(ChannelId::toString));
@@ -76,6 +79,35 @@ public final class FerryJacksonModule extends SimpleModule {
     public void serialize(T value, JsonGenerator gen, SerializerProvider serializers)
         throws IOException {
       gen.writeString(text.apply(value));
+    }
+  }
+
+  /**
+   * A parse that remembers what it parsed, by text (up to {@value #KEPT} texts; then it parses):
+   * nearly every channel has the same selector (the whole DAG), and decoding its DAG-JSON for each
+   * of 100,000 channel states in the read model's checkpoint was a good part of a restart. For
+   * immutable values only.
+   */
+  private static final class Remembered<T> implements Function<String, T> {
+    private static final int KEPT = 256;
+    private final Function<String, T> parse;
+    private final Map<String, T> known = new ConcurrentHashMap<>();
+
+    Remembered(Function<String, T> parse) {
+      this.parse = parse;
+    }
+
+    @Override
+    public T apply(String text) {
+      T value = text == null ? null : known.get(text);
+      if (value != null) {
+        return value;
+      }
+      value = parse.apply(text);
+      if (value != null && known.size() < KEPT) {
+        known.putIfAbsent(text, value);
+      }
+      return value;
     }
   }
 

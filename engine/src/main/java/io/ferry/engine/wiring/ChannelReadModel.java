@@ -285,7 +285,7 @@ public final class ChannelReadModel implements AutoCloseable {
           List<Map.Entry<String, ChannelState>> kept = new ArrayList<>();
           latest.forEach(
               (id, state) -> {
-                if (!leaveOut.test(id) && keep.test(state)) {
+                if (keep.test(state) && !leaveOut.test(id)) {
                   kept.add(Map.entry(id.toString(), state));
                 }
               });
