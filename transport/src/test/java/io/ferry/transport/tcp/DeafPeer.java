@@ -12,25 +12,30 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
 /**
- * A hostile peer on a plain blocking socket: it completes the TLS handshake as a node would, then
- * only writes, never reading what the node answers (its receive buffer is kept small, so the node's
- * answers back up into the node at once). {@link RawPeer} cannot do this: its TLS stage stops
- * sending when its reads are not taken.
+ * A hostile peer on a plain socket: it completes the TLS handshake as a node would, then writes as
+ * fast as it can and reads (and drops) at most {@link #READ_PER_WRITE} bytes per write, far less
+ * than the node answers, so the answers back up into the node. It reads a little rather than
+ * nothing: a socket whose receive queue stays full loses the segments that carry the node's
+ * acknowledgements, and then its own writes stall. {@link RawPeer} cannot do this: its TLS stage
+ * stops sending when its reads are not taken.
  */
 final class DeafPeer implements AutoCloseable {
+  private static final int READ_PER_WRITE = 4096;
+
   private final SocketChannel socket;
   private final SSLEngine engine;
+
   private final ByteBuffer netOut;
+  private final ByteBuffer dropped = ByteBuffer.allocate(READ_PER_WRITE);
 
   DeafPeer(Multiaddr node) throws IOException {
     socket = SocketChannel.open();
-    // Small, so the node's answers back up into the node soon; not so small that the kernel drops
-    // the node's segments whole (acknowledgements included) and this side's writes stall.
     socket.setOption(StandardSocketOptions.SO_RCVBUF, 256 << 10);
     socket.connect(node.socketAddress());
     engine = new TlsEngines(NodeIdentity.generate(), p -> true).clientEngine();
     netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     handshake();
+    socket.configureBlocking(false);
   }
 
   private void handshake() throws IOException {
@@ -69,7 +74,16 @@ final class DeafPeer implements AutoCloseable {
   private void flush() throws IOException {
     netOut.flip();
     while (netOut.hasRemaining()) {
-      socket.write(netOut);
+      if (socket.write(netOut) == 0) {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  private void readALittle() throws IOException {
+    dropped.clear();
+    if (socket.read(dropped) < 0) {
+      throw new IOException("the node closed the connection");
     }
   }
 
@@ -84,6 +98,7 @@ final class DeafPeer implements AutoCloseable {
         engine.wrap(in, netOut);
         flush();
       }
+      readALittle();
       return true;
     } catch (IOException closed) {
       return false;

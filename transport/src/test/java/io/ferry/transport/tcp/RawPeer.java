@@ -88,14 +88,6 @@ final class RawPeer implements AutoCloseable {
     send(FrameCodec.encode(frame));
   }
 
-  /**
-   * Offers {@code bytes} to the connection without waiting: enqueued, dropped (its queue is full:
-   * the node does not take more), or refused (the connection ended).
-   */
-  org.apache.pekko.stream.QueueOfferResult offer(ByteString bytes) {
-    return out.offer(bytes);
-  }
-
   /** The next frame from the node that is not a ping, or empty if the connection ended. */
   Optional<Frame> next() throws Exception {
     while (true) {
@@ -134,11 +126,6 @@ final class RawPeer implements AutoCloseable {
         return kind.cast(f);
       }
     }
-  }
-
-  /** Whether the connection ended. */
-  boolean ended() {
-    return closed.toCompletableFuture().isDone();
   }
 
   /** Waits until the node closes the connection. */
