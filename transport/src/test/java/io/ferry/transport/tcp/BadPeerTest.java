@@ -196,45 +196,6 @@ class BadPeerTest {
     }
   }
 
-  /**
-   * A peer that pings as fast as it can and reads almost none of the pongs: its answers wait in the
-   * node's heap. They are bounded: once {@link io.ferry.transport.tcp.link.Outbox#CONTROL_FRAMES}
-   * of them wait, the node closes the connection, saying why once. Before, they grew as long as the
-   * peer sent.
-   */
-  @Test
-  void aPeerThatReadsFewOfItsAnswersIsDisconnectedBeforeTheyFillTheHeap() throws Exception {
-    byte[] ping = FrameCodec.encode(new Frame.Ping(1)).toArray();
-    byte[] chunk = new byte[ping.length * 4096];
-    for (int i = 0; i < 4096; i++) {
-      System.arraycopy(ping, 0, chunk, i * ping.length, ping.length);
-    }
-    long flood = 16L * ping.length * io.ferry.transport.tcp.link.Outbox.CONTROL_FRAMES;
-    long sent = 0;
-    boolean open = true;
-    try (DeafPeer deaf = new DeafPeer(node.address())) {
-      open =
-          deaf.write(
-              FrameCodec.encode(
-                      new Frame.Hello(FrameCodec.VERSION, FrameCodec.PROTOCOL, 4 << 20, List.of()))
-                  .toArray());
-      while (open && sent < flood) {
-        open = deaf.write(chunk);
-        sent += chunk.length;
-      }
-    }
-
-    assertThat(open).as("the node still reads after %d bytes of pings", sent).isFalse();
-    logs.await("the peer reads none of its answers");
-    assertThat(
-            logs.messages().stream()
-                .filter(
-                    m -> m.startsWith("WARN closing") && m.contains("reads none of its answers"))
-                .count())
-        .isEqualTo(1);
-    honestPeerIsStillServed();
-  }
-
   /** The first frame, or empty when the handshake was refused (a failure or a closed stream). */
   private static java.util.Optional<Frame> helloOrNothing(RawPeer peer) {
     try {
