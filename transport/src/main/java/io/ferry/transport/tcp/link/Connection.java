@@ -10,23 +10,53 @@ import org.apache.pekko.stream.SharedKillSwitch;
  * it, who dialed it and, once TLS is done, which peer is on the other end.
  */
 public final class Connection {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Connection.class);
+
   public final long id;
   public final boolean dialed;
   public final InetSocketAddress remote;
   public final Outbox outbox;
   public final SharedKillSwitch killSwitch;
+
+  /** Ends the socket itself, below TLS (see {@link #unread}). */
+  public final SharedKillSwitch socketSwitch;
+
   private volatile PeerId peer;
   private Frame.Hello hello;
   private boolean retiring;
   private boolean goAwayReceived;
 
   public Connection(
-      long id, boolean dialed, InetSocketAddress remote, Outbox outbox, SharedKillSwitch ks) {
+      long id,
+      boolean dialed,
+      InetSocketAddress remote,
+      Outbox outbox,
+      SharedKillSwitch ks,
+      SharedKillSwitch socketSwitch) {
     this.id = id;
     this.dialed = dialed;
     this.remote = remote;
     this.outbox = outbox;
     this.killSwitch = ks;
+    this.socketSwitch = socketSwitch;
+    outbox.onOverflow(this::unread);
+  }
+
+  /**
+   * The peer reads none of the answers it asks for (see {@link Outbox#CONTROL_LIMIT}): the socket
+   * closes at once, as TLS could not send its close to a peer that does not read.
+   */
+  private void unread() {
+    String why =
+        "the peer reads none of its answers: "
+            + Outbox.CONTROL_FRAMES
+            + " control frames or "
+            + (Outbox.CONTROL_LIMIT >> 20)
+            + " MiB wait for it";
+    log.warn("closing {}: {}", this, why);
+    IllegalStateException error = new IllegalStateException(why);
+    abort(error);
+    socketSwitch.abort(error);
   }
 
   public PeerId peer() {

@@ -147,7 +147,12 @@ public final class Connector {
     long id = ids.incrementAndGet();
     Connection c =
         new Connection(
-            id, dialed, remote, new Outbox(), KillSwitches.shared("ferry-connection-" + id));
+            id,
+            dialed,
+            remote,
+            new Outbox(),
+            KillSwitches.shared("ferry-connection-" + id),
+            KillSwitches.shared("ferry-socket-" + id));
     c.outbox.offerControl(
         FrameCodec.encode(
             new Frame.Hello(
@@ -200,9 +205,15 @@ public final class Connector {
                     }))
             .mapMaterializedValue(m -> NotUsed.getInstance());
     Consumer<SSLSession> verifier = session -> authenticate(c, session, expected);
-    return tls(engine, verifier, settings.maxFrameSize())
-        .reversed()
-        .join(Flow.fromSinkAndSource(in, out));
+    // The socket switch sits below TLS: it ends the connection without waiting for TLS to flush its
+    // close to a peer that reads nothing.
+    return Flow.of(ByteString.class)
+        .via(c.socketSwitch.flow())
+        .via(
+            tls(engine, verifier, settings.maxFrameSize())
+                .reversed()
+                .join(Flow.fromSinkAndSource(in, out)))
+        .via(c.socketSwitch.flow());
   }
 
   /**

@@ -18,6 +18,11 @@ import org.apache.pekko.util.ByteString;
  * blocks. Data frames are counted in bytes; the owner stops offering at {@link #HIGH_WATER} and is
  * told when the queue drains below {@link #LOW_WATER}. Offers are thread-safe and may come before
  * the stream runs; offers after {@link #close()} are dropped.
+ *
+ * <p>Control frames are bounded too, at {@link #CONTROL_LIMIT} bytes and {@link #CONTROL_FRAMES}
+ * frames: a peer that keeps asking (pings, wants) and never reads the answers would otherwise grow
+ * them without end (issue 19, 5: 800 MB of heap while a flooding peer stayed connected). The
+ * overflow listener then ends the connection.
  */
 public final class Outbox {
   /** Above this many queued data bytes the owner should stop offering. */
@@ -26,12 +31,28 @@ public final class Outbox {
   /** When queued data bytes fall below this, the drain listener is called. */
   public static final long LOW_WATER = 1L << 20;
 
+  /**
+   * Control bytes that may wait at once. An honest session queues far less (its offers, a page of
+   * at most 4096 CIDs each and a few pages ahead per sending channel, go first on the wire).
+   */
+  public static final long CONTROL_LIMIT = 8L << 20;
+
+  /**
+   * Control frames that may wait at once: each costs a buffer and a queue node beyond its bytes
+   * (about 100 bytes), so a flood of tiny ones (pongs) is bounded by their number.
+   */
+  public static final int CONTROL_FRAMES = 1 << 16;
+
   private record Data(ByteString bytes, Runnable onWritten) {}
 
   private final Queue<ByteString> control = new ConcurrentLinkedQueue<>();
   private final Queue<Data> data = new ConcurrentLinkedQueue<>();
   private final AtomicLong dataBytes = new AtomicLong();
+  private final AtomicLong controlBytes = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger controlFrames =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile Runnable onDrained = () -> {};
+  private volatile Runnable onOverflow = () -> {};
   private volatile AsyncCallback<Object> wakeUp;
   private volatile boolean closed;
   private volatile boolean drainWanted;
@@ -41,12 +62,34 @@ public final class Outbox {
     this.onDrained = listener;
   }
 
-  /** Queues a control frame. */
+  /**
+   * Sets what runs (on the offering thread, once) when control frames would exceed {@link
+   * #CONTROL_LIMIT}: the peer does not read what it asked for.
+   */
+  public void onOverflow(Runnable listener) {
+    this.onOverflow = listener;
+  }
+
+  /** Queues a control frame; dropped (and the overflow listener told) beyond the limit. */
   public void offerControl(ByteString frame) {
-    if (!closed) {
-      control.add(frame);
-      wake();
+    if (closed) {
+      return;
     }
+    long bytes = controlBytes.addAndGet(frame.size());
+    if (controlFrames.incrementAndGet() > CONTROL_FRAMES || bytes > CONTROL_LIMIT) {
+      controlFrames.decrementAndGet();
+      controlBytes.addAndGet(-frame.size());
+      Runnable overflow = onOverflow;
+      onOverflow = () -> {};
+      overflow.run();
+      return;
+    }
+    control.add(frame);
+    wake();
+  }
+
+  public long queuedControlBytes() {
+    return controlBytes.get();
   }
 
   /**
@@ -84,6 +127,8 @@ public final class Outbox {
   public void close() {
     closed = true;
     control.clear();
+    controlBytes.set(0);
+    controlFrames.set(0);
     data.clear();
     dataBytes.set(0);
     wake();
@@ -139,6 +184,8 @@ public final class Outbox {
             }
             ByteString next = control.poll();
             if (next != null) {
+              controlBytes.addAndGet(-next.size());
+              controlFrames.decrementAndGet();
               push(out, next);
               return;
             }
