@@ -20,11 +20,16 @@ import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A peer that authenticates correctly and then misbehaves is refused with a clear error, and only
  * its connection or channel suffers: the node keeps serving an honest peer.
+ *
+ * <p>Runs alone: it checks what the whole JVM logs (no error, no stack trace, one line per
+ * malformed frame), which another class's nodes running beside it would add to.
  */
+@Isolated
 class BadPeerTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
