@@ -68,7 +68,8 @@ final class PeerProcess implements AutoCloseable {
             name + "-stdout");
     reader.setDaemon(true);
     reader.start();
-    String[] ready = await(from, l -> l.startsWith("ready "), Duration.ofSeconds(60)).split(" ");
+    // A JVM with Pekko, TLS and LevelDB to load: on a machine at load 50 it took over a minute.
+    String[] ready = await(from, l -> l.startsWith("ready "), Duration.ofMinutes(3)).split(" ");
     address = ready[1];
     peerId = ready[2];
     return this;
