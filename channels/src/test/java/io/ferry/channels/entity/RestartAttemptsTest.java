@@ -53,6 +53,12 @@ class RestartAttemptsTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(
           ManualTime.config()
+              // The behaviour test kit waits this long (real time) for a new actor's state: 3 s by
+              // default, which a loaded machine exceeded ("Only EventSourcedBehavior ... allowed",
+              // its misleading word for that time-out, at load 44).
+              .withFallback(
+                  ConfigFactory.parseString(
+                      "pekko.actor.testkit.typed.single-expect-default = 30s"))
               .withFallback(EventSourcedBehaviorTestKit.config())
               .withFallback(ConfigFactory.load()));
   private static final ManualTime clock = ManualTime.get(testKit.system());
