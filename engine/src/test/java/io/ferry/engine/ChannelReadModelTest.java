@@ -11,7 +11,6 @@ import io.ferry.engine.wiring.ChannelReadModel;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.unixfs.ImportResult;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +74,7 @@ class ChannelReadModelTest {
           model.channels(purged::contains).toCompletableFuture().get(30, SECONDS);
 
       assertThat(listed).containsExactlyInAnyOrderElementsOf(before.values());
-      assertThat(awake(client.system()))
+      assertThat(client.awakeChannels())
           .as("channel actors running after the listing")
           .doesNotContainAnyElementsOf(ids(before.keySet()));
       assertThat(model.counts(purged::contains).toCompletableFuture().get(30, SECONDS))
@@ -98,7 +92,7 @@ class ChannelReadModelTest {
       // The probe sees a woken actor: asking the channel itself, as listings used to, wakes it.
       ChannelId asked = new ArrayList<>(before.keySet()).get(1);
       client.node().channelState(asked).toCompletableFuture().get(30, SECONDS);
-      assertThat(awake(client.system())).contains(asked.toString());
+      assertThat(client.awakeChannels()).contains(asked.toString());
 
       // The read model is the one record of which channels exist: the journal holds the
       // channels' own events and nothing else (no index written beside them; LevelDB's own
@@ -248,20 +242,5 @@ class ChannelReadModelTest {
 
   private static Set<String> ids(Set<ChannelId> ids) {
     return ids.stream().map(ChannelId::toString).collect(Collectors.toSet());
-  }
-
-  /** The ids of the channel entities running on this member. */
-  private static Set<String> awake(ActorSystem<?> system) throws Exception {
-    CurrentShardRegionState state =
-        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
-                ClusterSharding.get(system).shardState(),
-                replyTo -> new GetShardRegionState(ChannelEntity.TYPE_KEY, replyTo),
-                Duration.ofSeconds(10),
-                system.scheduler())
-            .toCompletableFuture()
-            .get(30, SECONDS);
-    return state.getShards().stream()
-        .flatMap(s -> s.getEntityIds().stream())
-        .collect(Collectors.toSet());
   }
 }

@@ -1,6 +1,7 @@
 package io.ferry.engine;
 
 import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import io.ferry.transport.identity.Multiaddr;
 import io.ferry.transport.identity.NodeIdentity;
@@ -10,10 +11,18 @@ import io.ferry.validators.VoucherRegistry;
 import io.ferry.validators.free.FreePolicy;
 import io.ferry.validators.free.FreeValidator;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * A node as an embedder starts one: its own actor system, created with {@link
@@ -62,6 +71,21 @@ public record EmbeddedNode(
   public void meet(EmbeddedNode other) {
     transport.addPeer(other.transport.listenAddress().orElseThrow());
     other.transport.addPeer(transport.listenAddress().orElseThrow());
+  }
+
+  /** The ids of the channel entities awake (running) on this node now. */
+  public Set<String> awakeChannels() throws Exception {
+    CurrentShardRegionState state =
+        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(system).shardState(),
+                replyTo -> new GetShardRegionState(ChannelEntity.TYPE_KEY, replyTo),
+                Duration.ofSeconds(10),
+                system.scheduler())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    return state.getShards().stream()
+        .flatMap(s -> s.getEntityIds().stream())
+        .collect(Collectors.toSet());
   }
 
   /** Stops the node (which terminates its system) and closes the block store. */

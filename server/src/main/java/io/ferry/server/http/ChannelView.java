@@ -152,47 +152,16 @@ public record ChannelView(
    * or null where there is no cluster or the channel is moving.
    */
   public ChannelView withHost(String host) {
-    return new ChannelView(
-        id,
-        initiator,
-        responder,
-        transferId,
-        self,
-        otherPeer,
-        direction,
-        role,
-        baseCid,
-        selector,
-        sender,
-        recipient,
-        status,
-        totalSize,
-        expectedBytes,
-        queuedBytes,
-        sentBytes,
-        receivedBytes,
-        queuedBlocks,
-        sentBlocks,
-        receivedBlocks,
-        dataLimit,
-        requiresFinalization,
-        initiatorPaused,
-        responderPaused,
-        stalled,
-        restartAttempts,
-        message,
-        vouchers,
-        voucherResults,
-        voucherCount,
-        voucherResultCount,
-        createdAt,
-        updatedAt,
-        host,
-        dataWarning);
+    return with(host, dataWarning);
   }
 
   /** This view with {@code warning} on the channel's stored data (null: none). */
   public ChannelView withDataWarning(String warning) {
+    return with(host, warning);
+  }
+
+  /** This view with {@code newHost} and {@code newWarning} in place of its own. */
+  private ChannelView with(String newHost, String newWarning) {
     return new ChannelView(
         id,
         initiator,
@@ -228,8 +197,8 @@ public record ChannelView(
         voucherResultCount,
         createdAt,
         updatedAt,
-        host,
-        warning);
+        newHost,
+        newWarning);
   }
 
   /** Whether the channel moves the whole DAG (graphsync's "all" selector). */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.Status;
-import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.engine.EmbeddedNode;
 import io.ferry.ipld.Block;
@@ -31,12 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,7 +97,7 @@ class ChannelListTest {
             .containsExactlyInAnyOrderElementsOf(
                 ids.stream().map(ChannelId::toString).collect(Collectors.toList()));
         assertThat(store.reads.get()).as("blocks read to list %d channels", CHANNELS).isZero();
-        assertThat(awake(client.system()))
+        assertThat(client.awakeChannels())
             .as("channel actors running after the listing")
             .doesNotContainAnyElementsOf(listedIds);
 
@@ -155,21 +148,6 @@ class ChannelListTest {
     }
     done.get(60, SECONDS);
     return id;
-  }
-
-  /** The ids of the channel entities running on this member. */
-  private static Set<String> awake(ActorSystem<?> system) throws Exception {
-    CurrentShardRegionState state =
-        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
-                ClusterSharding.get(system).shardState(),
-                replyTo -> new GetShardRegionState(ChannelEntity.TYPE_KEY, replyTo),
-                Duration.ofSeconds(10),
-                system.scheduler())
-            .toCompletableFuture()
-            .get(30, SECONDS);
-    return state.getShards().stream()
-        .flatMap(s -> s.getEntityIds().stream())
-        .collect(Collectors.toSet());
   }
 
   /** The node's real store, counting the blocks read from it. */

@@ -21,12 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +55,7 @@ class ChannelShowTest {
       ChannelId id = completed.channelId();
 
       assertThat(backend.channel(id).toCompletableFuture().get(30, SECONDS)).isEqualTo(completed);
-      assertThat(awake(client.system()))
+      assertThat(client.awakeChannels())
           .as("channel actors running after the channel was shown")
           .doesNotContain(id.toString());
 
@@ -108,12 +102,12 @@ class ChannelShowTest {
       Poll.until(
           Duration.ofSeconds(30),
           "the channel's actor passivated",
-          () -> !awakeNow(client.system()).contains(id.toString()));
+          () -> !awakeNow(client).contains(id.toString()));
 
       ChannelState shown = backend.channel(id).toCompletableFuture().get(30, SECONDS);
       assertThat(shown.status()).isEqualTo(waiting.status()).matches(s -> !s.isTerminal());
       assertThat(shown.stalled()).isTrue();
-      assertThat(awake(client.system()))
+      assertThat(client.awakeChannels())
           .as("channel actors running after the unfinished channel was shown")
           .doesNotContain(id.toString());
     }
@@ -151,26 +145,11 @@ class ChannelShowTest {
     return client.node().channelState(id).toCompletableFuture().get(30, SECONDS);
   }
 
-  private static Set<String> awakeNow(ActorSystem<?> system) {
+  private static Set<String> awakeNow(EmbeddedNode node) {
     try {
-      return awake(system);
+      return node.awakeChannels();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The ids of the channel entities running on this member. */
-  private static Set<String> awake(ActorSystem<?> system) throws Exception {
-    CurrentShardRegionState state =
-        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
-                ClusterSharding.get(system).shardState(),
-                replyTo -> new GetShardRegionState(ChannelEntity.TYPE_KEY, replyTo),
-                Duration.ofSeconds(10),
-                system.scheduler())
-            .toCompletableFuture()
-            .get(30, SECONDS);
-    return state.getShards().stream()
-        .flatMap(s -> s.getEntityIds().stream())
-        .collect(Collectors.toSet());
   }
 }
