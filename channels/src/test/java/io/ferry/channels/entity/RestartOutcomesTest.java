@@ -11,6 +11,7 @@ import io.ferry.channels.PeerId;
 import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
 import io.ferry.channels.testing.Peers;
+import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.RecordingTransport;
 import io.ferry.channels.testing.StubValidation;
 import io.ferry.ipld.selector.Selectors;
@@ -185,6 +186,17 @@ class RestartOutcomesTest {
         new ChannelCommand.ReceiveRequest(
             BOB, io.ferry.channels.wire.TransferRequest.restartExistingChannel(id)));
 
+    // The restart opens its receiving side first and sends the request when that answers (a
+    // message to itself), so the request may leave after the command returned.
+    Poll.until(
+        java.time.Duration.ofSeconds(10),
+        "a RESTART sent",
+        () ->
+            transport.messages().stream()
+                .anyMatch(
+                    m ->
+                        m instanceof io.ferry.channels.wire.TransferRequest r
+                            && r.type() == io.ferry.channels.wire.MessageType.RESTART));
     assertThat(transport.messages())
         .anySatisfy(
             m ->
