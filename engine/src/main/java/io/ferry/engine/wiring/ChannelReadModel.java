@@ -83,12 +83,12 @@ public final class ChannelReadModel implements AutoCloseable {
 
   private ChannelReadModel(ReadModelCheckpoints checkpoints) {
     this.checkpoints = checkpoints;
-    ReadModelCheckpoints.Checkpoint saved = checkpoints.load();
+    ReadModelCheckpoints.Projection saved = checkpoints.load();
     for (ChannelState state : saved.channels()) {
       folded.put(state.channelId(), state);
       latest.put(state.channelId(), state);
     }
-    saved.sequenceNrs().forEach((id, nr) -> foldedTo.put(ChannelId.parse(id), nr));
+    foldedTo.putAll(saved.sequenceNrs());
     this.offset = saved.offset();
     this.savedOffset = saved.offset();
     this.resumedFrom = saved.offset();
@@ -338,10 +338,9 @@ public final class ChannelReadModel implements AutoCloseable {
     if (saved && offset == savedOffset) {
       return;
     }
-    Map<String, Long> sequenceNrs = new java.util.HashMap<>();
-    foldedTo.forEach((id, nr) -> sequenceNrs.put(id.toString(), nr));
     checkpoints.save(
-        new ReadModelCheckpoints.Checkpoint(offset, List.copyOf(folded.values()), sequenceNrs));
+        new ReadModelCheckpoints.Projection(
+            offset, List.copyOf(folded.values()), Map.copyOf(foldedTo)));
     savedOffset = offset;
     saved = true;
   }
