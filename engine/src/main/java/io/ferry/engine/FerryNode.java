@@ -181,7 +181,16 @@ public final class FerryNode implements Manager {
     channels = directory;
     transport.bind(router);
     if (!settings.membership().clustered()) {
-      return up.thenCompose(ok -> directory.resume(true));
+      // The node serves while the read model catches up with the journal (a long replay after a
+      // crash; the tail since its checkpoint otherwise): the unfinished channels are woken once
+      // it has. Waiting for it kept the API and /readyz down for the whole replay.
+      up.thenCompose(ok -> directory.resume(true))
+          .exceptionally(
+              e -> {
+                system.log().error("could not restart the node's unfinished channels: {}", e);
+                return null;
+              });
+      return up;
     }
     system.systemActorOf(
         Departures.watch(

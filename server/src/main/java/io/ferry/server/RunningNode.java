@@ -246,14 +246,24 @@ public final class RunningNode implements AutoCloseable {
       ClusterMetrics.register(metricRegistry, node, sharedDb, blockWrites);
     }
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
-    List<io.ferry.channels.ChannelState> known =
-        backend.channels().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    metrics.seed(known);
-    // In the background: a completed channel whose blocks went missing is said so (issue 19, 6).
-    io.ferry.server.http.StoredData.checkAtStart(
-        store, known, node.system().dispatchers().lookup(DispatcherSelector.blocking()));
     parts.add(node.subscribeToEvents(metrics));
     parts.add(node.subscribeToEvents(new MilestoneLog()));
+    // Once the read model caught up with the journal, not before the API serves: the gauges start
+    // from every known channel (a channel an event already counted keeps that count), and a
+    // completed channel whose blocks went missing is said so (issue 19, 6), in the background.
+    backend
+        .channels()
+        .thenAccept(
+            known -> {
+              metrics.seed(known);
+              io.ferry.server.http.StoredData.checkAtStart(
+                  store, known, node.system().dispatchers().lookup(DispatcherSelector.blocking()));
+            })
+        .exceptionally(
+            e -> {
+              log.error("cannot read the node's channels from its journal: {}", e.toString());
+              return null;
+            });
 
     Settings.Retention retention = config.retention();
     parts.add(

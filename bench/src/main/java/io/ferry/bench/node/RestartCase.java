@@ -135,7 +135,14 @@ final class RestartCase {
       if (!active.isEmpty()) {
         while (true) {
           Set<String> left = new HashSet<>();
-          for (JsonNode c : api0.get("/v1/channels?active=true")) {
+          JsonNode activeNow;
+          try {
+            activeNow = api0.get("/v1/channels?active=true");
+          } catch (RuntimeException e) {
+            Thread.sleep(200); // 503 catching-up: the read model has not caught up yet
+            continue;
+          }
+          for (JsonNode c : activeNow) {
             if (active.contains(c.get("id").asText())) {
               left.add(c.get("id").asText());
             }

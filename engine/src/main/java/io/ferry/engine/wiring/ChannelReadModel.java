@@ -263,6 +263,35 @@ public final class ChannelReadModel implements AutoCloseable {
     return caughtUp;
   }
 
+  /**
+   * Empty once the model caught up with the journal; until then, what it is doing (how many channel
+   * events it replayed so far, from which offset), or why it cannot (the replay failed). The node
+   * serves while the model catches up: listings say this instead of answering from a projection
+   * that misses the journal's tail.
+   */
+  public Optional<String> catchingUp() {
+    if (caughtUp.isDone() && !caughtUp.isCompletedExceptionally()) {
+      return Optional.empty();
+    }
+    if (caughtUp.isCompletedExceptionally()) {
+      Throwable cause = caughtUp.handle((ok, e) -> e).join();
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return Optional.of("cannot read the channel journal: " + cause);
+    }
+    return Optional.of(
+        "reading the channel journal: "
+            + replayedAtStart()
+            + " channel events replayed so far"
+            + (resumedFrom > 0 ? " since the checkpoint at offset " + resumedFrom : ""));
+  }
+
+  /** Whether the replay of the journal at start failed (the model then knows no more). */
+  public boolean failed() {
+    return caughtUp.isCompletedExceptionally();
+  }
+
   /** Every channel, in channel-id order, once the journal's channels have been replayed. */
   public CompletionStage<List<ChannelState>> channels() {
     return channels(id -> false);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ChannelEndpoints {
   private static final Logger log = LoggerFactory.getLogger(ChannelEndpoints.class);
+
+  /** How long a listing waits for the read model to catch up before it answers 503. */
+  static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
 
   private final NodeBackend node;
   private final Replies replies;
@@ -135,7 +139,7 @@ final class ChannelEndpoints {
                                       && (pe.isEmpty() || s.otherPeer().equals(pe.get()))
                                       && (!onlyActive || !s.status().isEnding());
                           return onSuccess(
-                              whileJournalUp(() -> node.channels(keep)),
+                              whileJournalUp(() -> whenCaughtUp(() -> node.channels(keep))),
                               all ->
                                   withFetches(
                                       all.stream()
@@ -201,6 +205,31 @@ final class ChannelEndpoints {
                     journalDown()
                         .<Throwable>map(JournalUnavailableException::new)
                         .orElse(Replies.unwrap(e))));
+  }
+
+  /**
+   * Runs a listing once the node's read model caught up with the journal, waiting {@link
+   * #CATCH_UP_WAIT} at most (the tail since its checkpoint takes less); after that, or when the
+   * model cannot read the journal, fails with {@link ChannelsCatchingUpException} (503) saying how
+   * far it got. The listing used to wait for the whole replay, and the node's start with it.
+   */
+  private <T> CompletionStage<T> whenCaughtUp(
+      java.util.function.Supplier<CompletionStage<T>> read) {
+    if (node.channelsCatchingUp().isEmpty()) {
+      return read.get();
+    }
+    return node.channelsCaughtUp()
+        .toCompletableFuture()
+        .thenApply(ok -> true)
+        .exceptionally(e -> false)
+        .completeOnTimeout(false, CATCH_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .thenCompose(
+            caughtUp ->
+                caughtUp
+                    ? read.get()
+                    : java.util.concurrent.CompletableFuture.failedFuture(
+                        new ChannelsCatchingUpException(
+                            node.channelsCatchingUp().orElse("it has just caught up"))));
   }
 
   private Optional<String> journalDown() {

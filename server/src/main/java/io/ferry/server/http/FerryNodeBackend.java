@@ -251,6 +251,16 @@ public final class FerryNodeBackend implements NodeBackend {
   }
 
   @Override
+  public Optional<String> channelsCatchingUp() {
+    return channels.catchingUp();
+  }
+
+  @Override
+  public CompletionStage<Void> channelsCaughtUp() {
+    return channels.ready();
+  }
+
+  @Override
   public CompletionStage<List<ChannelState>> channels() {
     return channels.channels(purged::contains);
   }
@@ -273,9 +283,12 @@ public final class FerryNodeBackend implements NodeBackend {
       return CompletableFuture.failedFuture(
           new io.ferry.channels.ChannelNotFoundException(channelId));
     }
+    // Until the model caught up, an unfinished channel's state in it may be older than the
+    // journal's (its last events not folded yet): the channel itself answers then.
+    boolean caughtUp = channels.catchingUp().isEmpty();
     return channels
         .channel(channelId)
-        .filter(state -> state.status().isTerminal() || !node.mayBeRunning(channelId))
+        .filter(state -> state.status().isTerminal() || (caughtUp && !node.mayBeRunning(channelId)))
         .<CompletionStage<ChannelState>>map(CompletableFuture::completedFuture)
         .orElseGet(() -> node.channelState(channelId));
   }
@@ -464,6 +477,10 @@ public final class FerryNodeBackend implements NodeBackend {
       detail.put("transport", "not listening");
     }
     journalDown.ifPresent(p -> detail.put("journal", p));
+    // Ready while the read model catches up (the node serves, listings say they are catching up);
+    // not ready when it cannot read the journal at all.
+    channels.catchingUp().ifPresent(p -> detail.put("channels", p));
+    boolean channelsReadable = !channels.failed();
     io.ferry.transport.tcp.flow.Admission admission = transport.admission();
     boolean admitting = !admission.overloaded();
     if (!admitting) {
@@ -478,7 +495,7 @@ public final class FerryNodeBackend implements NodeBackend {
     return new Readiness(
         Map.of(
             "actor-system", system,
-            "journal", system && journalDown.isEmpty(),
+            "journal", system && journalDown.isEmpty() && channelsReadable,
             "transport", listening,
             "admission", admitting),
         detail);

@@ -46,6 +46,19 @@ public interface NodeBackend {
     return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
   }
 
+  /**
+   * Empty once the node's channel listing is complete; until then (its read model still reading the
+   * journal after a start), what it is doing. Listings answer 503 meanwhile.
+   */
+  default Optional<String> channelsCatchingUp() {
+    return Optional.empty();
+  }
+
+  /** Completes once the channel listing is complete (fails when it cannot be). */
+  default CompletionStage<Void> channelsCaughtUp() {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /** The node's data-transfer API. */
   Manager manager();
 

@@ -100,6 +100,9 @@ public final class Replies {
     if (t instanceof IllegalStateException || t instanceof UnsupportedOperationException) {
       return error(StatusCodes.CONFLICT, "conflict", detail);
     }
+    if (t instanceof ChannelsCatchingUpException) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "catching-up", detail);
+    }
     if (t instanceof JournalUnavailableException) {
       return error(StatusCodes.SERVICE_UNAVAILABLE, "journal-unavailable", detail);
     }

@@ -57,6 +57,11 @@ public final class FakeNode implements NodeBackend, Manager {
   private final Map<ChannelId, AtomicLong> sequence = new ConcurrentHashMap<>();
   volatile boolean ready = true;
 
+  /** What the read model says while it catches up (empty: it has), and when it has. */
+  public volatile Optional<String> catchingUp = Optional.empty();
+
+  public volatile CompletableFuture<Void> caughtUp = CompletableFuture.completedFuture(null);
+
   /** What the node "paid" per channel, and its budget (none: it pays for nothing). */
   public final Map<ChannelId, PaymentsView> payments = new ConcurrentHashMap<>();
 
@@ -156,6 +161,16 @@ public final class FakeNode implements NodeBackend, Manager {
   public CompletionStage<List<PeerInfo>> peers() {
     return CompletableFuture.completedFuture(
         List.of(new PeerInfo(OTHER, List.of(OTHER_ADDR), true, channels.size())));
+  }
+
+  @Override
+  public Optional<String> channelsCatchingUp() {
+    return catchingUp;
+  }
+
+  @Override
+  public CompletionStage<Void> channelsCaughtUp() {
+    return caughtUp;
   }
 
   @Override
