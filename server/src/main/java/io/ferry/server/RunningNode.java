@@ -101,7 +101,9 @@ public final class RunningNode implements AutoCloseable {
     Multiaddr listen = Multiaddr.parse(config.listen());
     LevelDbNative.useHome(config.home());
     if (!config.journal().shared()) {
-      JournalIntegrity.requireIntact(config.journalDir());
+      JournalIntegrity.Checked checked =
+          JournalIntegrity.requireIntactSinceCleanStop(config.journalDir());
+      log.debug("journal check at start: {}", checked);
     }
 
     // A cluster's members share blocks and payment ledgers in the journal's database, so that a
@@ -137,10 +139,23 @@ public final class RunningNode implements AutoCloseable {
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.empty(), Membership.SYSTEM_NAME, FerryNode.systemConfig(nodeSettings));
+    java.util.concurrent.atomic.AtomicBoolean journalClosed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    if (!config.journal().shared()) {
+      // Runs after the system below stopped (parts stop in reverse): the journal is closed, so
+      // the next start need not read it through unless its files changed (JournalIntegrity).
+      parts.add(
+          () -> {
+            if (journalClosed.get()) {
+              JournalIntegrity.markCleanStop(config.journalDir());
+            }
+          });
+    }
     parts.add(
         () -> {
           system.terminate();
           system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          journalClosed.set(true);
         });
     transport =
         TcpTransport.start(system, identity, store, tcpSettings(config, listen))

@@ -117,6 +117,57 @@ class CorruptionAtStartTest {
     assertThat(JournalIntegrity.requireIntact(journal)).isEqualTo(1);
   }
 
+  /** A journal of 2,000 entries in compacted tables, closed. */
+  private Path journalOfTables() throws Exception {
+    Path journal = dir.resolve("journal");
+    Random random = new Random(7);
+    try (DB db = factory.open(journal.toFile(), new Options().createIfMissing(true))) {
+      for (int i = 0; i < 2000; i++) {
+        byte[] value = new byte[512];
+        random.nextBytes(value);
+        db.put(("event-" + i).getBytes(StandardCharsets.UTF_8), value);
+      }
+      db.compactRange(null, null);
+    }
+    return journal;
+  }
+
+  @Test
+  void aJournalAsACleanStopLeftItIsNotReadThroughAgainAndTheNextStartIsChecked() throws Exception {
+    Path journal = journalOfTables();
+    JournalIntegrity.markCleanStop(journal);
+
+    assertThat(JournalIntegrity.requireIntactSinceCleanStop(journal))
+        .isInstanceOf(JournalIntegrity.UnchangedSinceCleanStop.class);
+    // The record is used once: a node that crashes after this start is read through at the next.
+    assertThat(JournalIntegrity.requireIntactSinceCleanStop(journal))
+        .isEqualTo(new JournalIntegrity.ReadThrough(2000));
+  }
+
+  @Test
+  void aTableDamagedAfterACleanStopIsStillReportedByDirectoryAndCause() throws Exception {
+    Path journal = journalOfTables();
+    JournalIntegrity.markCleanStop(journal);
+    damage(journal, ".sst");
+
+    assertThatThrownBy(() -> JournalIntegrity.requireIntactSinceCleanStop(journal))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the channel journal in " + journal + " is damaged")
+        .hasMessageContaining("orruption");
+  }
+
+  @Test
+  void aJournalWrittenAfterItsCleanStopIsReadThrough() throws Exception {
+    Path journal = journalOfTables();
+    JournalIntegrity.markCleanStop(journal);
+    try (DB db = factory.open(journal.toFile(), new Options())) {
+      db.put("written behind the record".getBytes(StandardCharsets.UTF_8), new byte[10]);
+    }
+
+    assertThat(JournalIntegrity.requireIntactSinceCleanStop(journal))
+        .isEqualTo(new JournalIntegrity.ReadThrough(2001));
+  }
+
   @Test
   void aNodeWithoutAJournalYetHasNothingToCheck() {
     assertThat(JournalIntegrity.requireIntact(dir.resolve("journal"))).isZero();
