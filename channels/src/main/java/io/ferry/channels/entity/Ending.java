@@ -16,6 +16,7 @@ import io.ferry.channels.entity.JournalEvent.TransferFinished;
 import io.ferry.channels.entity.JournalEvent.VoucherResultRecorded;
 import io.ferry.channels.spi.ValidationResult.Decision;
 import io.ferry.channels.validation.Verdict;
+import io.ferry.channels.wire.MessageType;
 import io.ferry.channels.wire.TransferRequest;
 import io.ferry.channels.wire.TransferResponse;
 import java.util.Optional;
@@ -154,6 +155,15 @@ final class Ending {
       // The responder is unreachable (down, restarting after a crash): the channel is stalled and
       // sends its request again after the restart backoff; the accept timeout bounds the wait.
       // Failing at once lost transfers whose provider was restarting (bench/chaos, issue 19, 3).
+      return react.persist(
+          Plan.from(state).add(new JournalEvent.Disconnected(reason, act.now())),
+          s -> act.closeData(s.channelId()));
+    }
+    if (state.isInitiator() && failed.type() == MessageType.VOUCHER && !state.stalled()) {
+      // A payment that cannot reach the responder (down, restarting after a crash): the responder
+      // waits for it, so the channel is stalled and restarts by itself once the responder is back
+      // (a restart pays again what may be lost). Only recorded, the client tried nothing more and
+      // stayed paused (bench/chaos, provider killed while pulls waited for their first payment).
       return react.persist(
           Plan.from(state).add(new JournalEvent.Disconnected(reason, act.now())),
           s -> act.closeData(s.channelId()));

@@ -290,7 +290,11 @@ public sealed interface JournalEvent extends CborSerializable {
             case SENT -> s.addSent(bytes, blocks);
             case RECEIVED -> s.addReceived(bytes, blocks);
           };
-      return moved.withStalled(false).withRestartAttempts(0);
+      // Counted blocks do not end a stall: they may have arrived before the connection dropped and
+      // been verified and stored after it. Cleared so, the stall armed no restart and the channel
+      // waited for good (ResponderGoneOverTcpTest under load). Only an answer (Accepted,
+      // Restarted) proves the peer is back.
+      return moved.withRestartAttempts(0);
     }
   }
 
@@ -324,11 +328,6 @@ public sealed interface JournalEvent extends CborSerializable {
     @Override
     public String message() {
       return blocks + " blocks, " + bytes + " bytes, up to traversal index " + nextIndex;
-    }
-
-    @Override
-    public ChannelState applyTo(ChannelState s) {
-      return s.withStalled(false);
     }
   }
 

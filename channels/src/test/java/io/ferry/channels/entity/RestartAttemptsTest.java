@@ -183,6 +183,43 @@ class RestartAttemptsTest {
   }
 
   @Test
+  void blocksCountedAfterTheConnectionDroppedLeaveTheChannelStalledAndRestartingByItself() {
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id, settings(QUICK));
+    kit.runCommand(new MarkDisconnected("closed by the peer"));
+
+    // Blocks that arrived before the drop, verified and stored after it, are counted after it.
+    var late =
+        kit.runCommand(new RecordProgress(new DataProgress(Direction.RECEIVED, 2, 200, 2, 200, 2)));
+
+    ChannelState state = late.state().channel();
+    assertThat(state.received()).isEqualTo(200);
+    assertThat(state.stalled()).as("stalled after blocks counted late").isTrue();
+    assertThat(state.message()).isEqualTo("closed by the peer");
+    pass(QUICK.backoffMin());
+    Poll.until(WAIT, "a restart request", () -> restartRequests(alice) == 1);
+  }
+
+  @Test
+  void aPaymentThatCannotBeSentStallsThePullWhichRestartsAfterTheBackoff() {
+    // bench/chaos, provider killed while pulls waited for their first payment: a client whose
+    // voucher could not reach the restarting provider only recorded it, and tried nothing more
+    // while its siblings restarted.
+    ChannelId id = newId(ALICE, BOB);
+    var kit = ongoingPull(id, settings(QUICK));
+    alice.failSends = true;
+
+    kit.<ChannelReply>runCommand(
+        r -> new ChannelCommand.SendVoucher(StubValidation.voucher("paid"), r));
+
+    ChannelState stalled = until(kit, "stalled", ChannelState::stalled);
+    assertThat(stalled.message()).startsWith("could not send VOUCHER to ");
+    alice.failSends = false;
+    pass(QUICK.backoffMin());
+    Poll.until(WAIT, "a restart request", () -> restartRequests(alice) == 1);
+  }
+
+  @Test
   void aRestartRequestWithoutAnAnswerCountsAsAFailedAttempt() {
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id, settings(QUICK).withAcceptTimeout(ACCEPT));

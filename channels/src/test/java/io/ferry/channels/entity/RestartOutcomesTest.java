@@ -5,6 +5,7 @@ import static io.ferry.channels.testing.Peers.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.PeerId;
@@ -16,6 +17,8 @@ import io.ferry.channels.testing.RecordingTransport;
 import io.ferry.channels.testing.StubValidation;
 import io.ferry.ipld.selector.Selectors;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -41,13 +44,18 @@ class RestartOutcomesTest {
 
   private static EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> channel(
       RecordingTransport transport, PeerId self, ChannelId id, JournalEvent... history) {
+    return channel(transport, ChannelListener.none(), self, id, history);
+  }
+
+  private static EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> channel(
+      RecordingTransport transport,
+      ChannelListener listener,
+      PeerId self,
+      ChannelId id,
+      JournalEvent... history) {
     ChannelEnvironment env =
         new ChannelEnvironment(
-            self,
-            transport,
-            new StubValidation(),
-            ChannelListener.none(),
-            ChannelSettings.defaults());
+            self, transport, new StubValidation(), listener, ChannelSettings.defaults());
     var kit =
         EventSourcedBehaviorTestKit.<ChannelCommand, JournalEvent, EntityState>create(
             testKit.system(), ChannelEntity.create(id.toString(), env, null));
@@ -255,6 +263,55 @@ class RestartOutcomesTest {
     kit.runCommand(
         new ChannelCommand.ReceiveRequest(
             ALICE, io.ferry.channels.wire.TransferRequest.update(id.transferId(), false)));
+
+    assertThat(transport.messages())
+        .containsExactly(
+            io.ferry.channels.wire.TransferResponse.completed(id.transferId(), false, null));
+  }
+
+  @Test
+  void aRespondersCompletionStillCleaningUpAnswersTheLastVoucherWithItsCompletion() {
+    // bench/chaos, provider killed while paused: the provider died after it recorded Completing
+    // (paid) and before its cleanup ended, and the client's last voucher came while the restarted
+    // provider's channel cleaned up again: ignored, the client waited for an answer until its
+    // timeout.
+    ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(BOB);
+    ChannelListener cleanupRuns =
+        new ChannelListener() {
+          @Override
+          public CompletionStage<Void> register(ChannelId channelId) {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public void published(ChannelEvent event, ChannelState state) {}
+
+          @Override
+          public void ended(ChannelId channelId) {}
+
+          @Override
+          public CompletionStage<Void> cleanup(ChannelState state) {
+            return new CompletableFuture<>(); // still running
+          }
+        };
+    var kit =
+        channel(
+            transport,
+            cleanupRuns,
+            BOB,
+            id,
+            pull(id, BOB),
+            new JournalEvent.Accepted(AT),
+            new JournalEvent.TransferStarted(AT),
+            new JournalEvent.CompletionBegun(AT));
+    assertThat(kit.getState().channel().status()).isEqualTo(Status.Completing);
+
+    kit.runCommand(
+        new ChannelCommand.ReceiveRequest(
+            ALICE,
+            io.ferry.channels.wire.TransferRequest.voucher(
+                id.transferId(), StubValidation.voucher("paid"))));
 
     assertThat(transport.messages())
         .containsExactly(

@@ -10,7 +10,8 @@ import java.util.Map;
  * The channels of one peer session, by channel ID and by the reference the current want gave them
  * (frames about a channel's data name the reference, not the channel). A reference is bound to one
  * connection: when that connection goes, so do the references. Also remembers, per channel closed
- * before its end, the highest indexes it counted as queued and sent, until the channel reopens.
+ * before its end, the highest indexes it counted as queued and sent, and where the reports of its
+ * receiving side ended, until the channel reopens.
  */
 public final class SessionChannels {
   /** How many closed channels' queued indexes are kept; the oldest go first. */
@@ -24,6 +25,14 @@ public final class SessionChannels {
       new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ChannelId, SendCounts.Highest> eldest) {
+          return size() > QUEUED_MEMORY;
+        }
+      };
+
+  private final Map<ChannelId, Long> reportedBefore =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ChannelId, Long> eldest) {
           return size() > QUEUED_MEMORY;
         }
       };
@@ -121,5 +130,18 @@ public final class SessionChannels {
   public SendCounts.Highest recallCounted(ChannelId id) {
     SendCounts.Highest highest = queuedBefore.remove(id);
     return highest == null ? SendCounts.Highest.NONE : highest;
+  }
+
+  /** Where the reports of {@code id}'s receiving side ended, when it ends before the channel. */
+  public void rememberReported(ChannelId id, long reportedUpTo) {
+    if (reportedUpTo > 0) {
+      reportedBefore.merge(id, reportedUpTo, Math::max);
+    }
+  }
+
+  /** Where the reports of {@code id}'s last receiving side ended, once; 0 if unknown. */
+  public long recallReported(ChannelId id) {
+    Long reported = reportedBefore.remove(id);
+    return reported == null ? 0 : reported;
   }
 }

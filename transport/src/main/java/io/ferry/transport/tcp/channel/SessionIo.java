@@ -85,6 +85,15 @@ public interface SessionIo {
   SendCounts.Highest recallCounted(io.ferry.channels.ChannelId channel);
 
   /**
+   * Keeps where the reports of a receiving channel that ended ended (its first traversal index no
+   * report covers): the side opened again next counts the blocks before it as repeats, never twice.
+   */
+  void rememberReported(io.ferry.channels.ChannelId channel, long reportedUpTo);
+
+  /** What was remembered for {@code channel} (and forgets it), or 0. */
+  long recallReported(io.ferry.channels.ChannelId channel);
+
+  /**
    * Gives back the send slot of a sending channel that holds one and waits (for payment), so other
    * channels may send meanwhile. Default: slots are not counted.
    */

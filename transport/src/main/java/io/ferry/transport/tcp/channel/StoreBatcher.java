@@ -42,10 +42,21 @@ public final class StoreBatcher {
   private long batchEarly;
   private boolean writing;
 
-  public StoreBatcher(ChannelId id, SessionIo io, Owner owner) {
+  /**
+   * The first traversal index not yet reported: every block before it was counted, by the engine
+   * before this side opened or in a report of this side (or of the side it replaced).
+   */
+  private long reportedUpTo;
+
+  /**
+   * @param reportedBefore where the reports of the channel's previous receiving side ended (0:
+   *     none)
+   */
+  public StoreBatcher(ChannelId id, SessionIo io, Owner owner, long reportedBefore) {
     this.id = id;
     this.io = io;
     this.owner = owner;
+    this.reportedUpTo = reportedBefore;
     this.received =
         new ProgressBatch(
             DataProgress.Direction.RECEIVED,
@@ -135,13 +146,26 @@ public final class StoreBatcher {
 
   private void count(Moved m) {
     if (received.add(m.index(), m.size(), m.firstTime())) {
-      io.handler().onProgress(id, received.drain());
+      report(received.drain());
     }
   }
 
   public void flushProgress() {
     if (!received.isEmpty()) {
-      io.handler().onProgress(id, received.drain());
+      report(received.drain());
     }
+  }
+
+  private void report(DataProgress p) {
+    reportedUpTo = Math.max(reportedUpTo, p.nextIndex());
+    io.handler().onProgress(id, p);
+  }
+
+  /**
+   * The first traversal index no report of this channel covers. A block before it counted already,
+   * though the engine may not have heard of it yet when it opened the channel again.
+   */
+  public long reportedUpTo() {
+    return reportedUpTo;
   }
 }

@@ -169,6 +169,16 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
+  public void rememberReported(ChannelId id, long reportedUpTo) {
+    channels.rememberReported(id, reportedUpTo);
+  }
+
+  @Override
+  public long recallReported(ChannelId id) {
+    return channels.recallReported(id);
+  }
+
+  @Override
   public void releaseSlot(ChannelId id) {
     node.slots().release(peer);
   }

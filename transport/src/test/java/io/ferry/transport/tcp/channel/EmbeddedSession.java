@@ -317,6 +317,16 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   }
 
   @Override
+  public void rememberReported(ChannelId id, long reportedUpTo) {
+    channels.rememberReported(id, reportedUpTo);
+  }
+
+  @Override
+  public long recallReported(ChannelId id) {
+    return channels.recallReported(id);
+  }
+
+  @Override
   public void retire(ChannelId channel) {
     channels.removeSend(channel);
     channels.removeReceive(channel);

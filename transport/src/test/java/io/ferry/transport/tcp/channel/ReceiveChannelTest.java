@@ -384,6 +384,57 @@ class ReceiveChannelTest {
   }
 
   @Test
+  void blocksReportedBeforeARestartCountOnceAlthoughTheEngineReopensWithAnOlderCount()
+      throws Exception {
+    // The engine reopens with the count it had when it restarted; the progress the closed side
+    // reported just before may reach the channel only after that. Counted again by the new side,
+    // a pull received 60 blocks of a 49-block DAG (PaidRestartsOverTcpTest at load 40).
+    open(request());
+    session.inbound(new Frame.Open(id, 7, 0, null));
+    Frame.Want want = session.last(Frame.Want.class);
+    session.inbound(new Frame.Offer(want.ref(), 0, blocks.stream().map(Block::cid).toList()));
+    for (int i = 0; i < 3; i++) {
+      Block b = blocks.get(i);
+      session.inbound(new Frame.Block(want.ref(), i, b.cid(), ByteString.fromArray(b.data())));
+    }
+    session.channels().receive(id).flush();
+    session.runPending();
+    assertThat(firstTimeBlocks()).as("reported before the restart").isEqualTo(3);
+
+    session.channels().receive(id).close();
+    open(request()); // counted blocks 0: the engine has not heard of the three yet
+    session.inbound(new Frame.Open(id, 9, 0, null));
+    Frame.Want again = session.last(Frame.Want.class);
+    assertThat(again.startIndex()).isZero();
+    session.inbound(new Frame.Offer(again.ref(), 0, blocks.stream().map(Block::cid).toList()));
+    for (int i = 3; i < blocks.size(); i++) { // the three are held: the sender skips them
+      Block b = blocks.get(i);
+      session.inbound(new Frame.Block(again.ref(), i, b.cid(), ByteString.fromArray(b.data())));
+    }
+    session.inbound(new Frame.Done(again.ref(), blocks.size()));
+    session.channels().receives().forEach(ReceiveChannel::flush);
+    session.runPending();
+
+    assertThat(handler.awaitFinished(id, Duration.ZERO).error()).isNull();
+    assertThat(firstTimeBlocks()).isEqualTo(blocks.size());
+    assertThat(firstTimeBytes()).isEqualTo(bytesOf(blocks.size()));
+  }
+
+  private long firstTimeBlocks() {
+    return handler.progress.stream()
+        .filter(e -> e.getKey().equals(id))
+        .mapToLong(e -> e.getValue().firstTimeBlocks())
+        .sum();
+  }
+
+  private long firstTimeBytes() {
+    return handler.progress.stream()
+        .filter(e -> e.getKey().equals(id))
+        .mapToLong(e -> e.getValue().firstTimeBytes())
+        .sum();
+  }
+
+  @Test
   void anOpenThisNodeClosesBeforeItAnswersIsWithdrawnNotFailed() throws Exception {
     // A restart closes the data side and opens it again; the first open, still walking the local
     // store, must not report a failure the engine would take for its channel's (issue 19, 3).
