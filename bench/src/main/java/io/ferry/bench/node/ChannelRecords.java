@@ -59,9 +59,6 @@ final class ChannelRecords {
             .withExtra(
                 ConfigFactory.parseString(
                     "pekko.persistence.journal.leveldb.fsync = off\n"
-                        + "pekko.persistence.journal.leveldb.group-commit = off\n"
-                        // 3,500 events a batch: more than the default 10 s on a loaded machine
-                        + "pekko.persistence.journal.leveldb.circuit-breaker.call-timeout = 120s\n"
                         + "pekko.log-dead-letters = off\n"
                         + "pekko.loglevel = WARNING"));
     ActorSystem system = ActorSystem.create("ferry-records", FerryNode.systemConfig(settings));

@@ -10,9 +10,8 @@ import java.util.Objects;
 /**
  * Where and how a node journals its channels when it runs on its own: Pekko's LevelDB journal
  * through leveldbjni ({@code native = on}; a journal written natively cannot be read with the Java
- * port, so this stays fixed), every write on disk before it is acknowledged (group commit: {@link
- * GroupCommitJournal}), and snapshots in the local snapshot store, both under the node's data
- * directory.
+ * port, so this stays fixed), every write synced to disk, and snapshots in the local snapshot
+ * store, both under the node's data directory.
  *
  * @param journalDir the LevelDB journal's directory
  * @param snapshotDir the snapshot store's directory
@@ -42,11 +41,7 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
         "pekko.persistence.journal.leveldb.event-adapter-bindings.\"java.lang.Object\"",
         "ferry-disk-reserve");
     m.put("pekko.persistence.journal.leveldb.native", "on");
-    // Every write is on disk before its writer hears of it, through one force of the log for all
-    // the writes made while the previous one ran (GroupCommitJournal), not one sync per write.
-    m.put("pekko.persistence.journal.leveldb.class", GroupCommitJournal.class.getName());
-    m.put("pekko.persistence.journal.leveldb.fsync", "off");
-    m.put("pekko.persistence.journal.leveldb.group-commit", "on");
+    m.put("pekko.persistence.journal.leveldb.fsync", "on");
     m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
     m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir.toString());
     return ConfigFactory.parseMap(m, "LevelDbJournalSettings");
