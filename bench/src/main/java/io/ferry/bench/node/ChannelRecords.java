@@ -59,6 +59,8 @@ final class ChannelRecords {
             .withExtra(
                 ConfigFactory.parseString(
                     "pekko.persistence.journal.leveldb.fsync = off\n"
+                        // 3,500 events a batch: more than the default 10 s on a loaded machine
+                        + "pekko.persistence.journal.leveldb.circuit-breaker.call-timeout = 120s\n"
                         + "pekko.log-dead-letters = off\n"
                         + "pekko.loglevel = WARNING"));
     ActorSystem system = ActorSystem.create("ferry-records", FerryNode.systemConfig(settings));
