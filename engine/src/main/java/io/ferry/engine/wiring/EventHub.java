@@ -38,6 +38,10 @@ public final class EventHub implements AutoCloseable {
   private final ExecutorService pool;
   private final long epoch = Math.abs(new java.security.SecureRandom().nextLong() >>> 1);
   private final ArrayDeque<Live> recent = new ArrayDeque<>();
+  private final java.util.concurrent.ConcurrentLinkedQueue<Pair<ChannelEvent, ChannelState>>
+      incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean fanningOut =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private long published;
 
   /**
@@ -72,10 +76,27 @@ public final class EventHub implements AutoCloseable {
   }
 
   /**
-   * Called by channels; never waits on a subscriber. The lock only orders the numbering with the
-   * offers (every subscriber sees the numbers ascending); offers do not block.
+   * Called by channels; never waits, neither on a subscriber nor on another channel. The event is
+   * queued; whichever publisher finds no one fanning out numbers the queued events and offers them
+   * (offers do not block), so every subscriber sees the numbers ascending and a channel's events in
+   * its order. (A lock around numbering and offers held channels up to 0.2 s at a time on a loaded
+   * machine, JFR's monitor-enter events during 500 one-block channels.)
    */
   public void publish(ChannelEvent event, ChannelState state) {
+    incoming.add(Pair.create(event, state));
+    while (!incoming.isEmpty() && fanningOut.compareAndSet(false, true)) {
+      try {
+        Pair<ChannelEvent, ChannelState> next;
+        while ((next = incoming.poll()) != null) {
+          fanOut(next.first(), next.second());
+        }
+      } finally {
+        fanningOut.set(false);
+      }
+    }
+  }
+
+  private void fanOut(ChannelEvent event, ChannelState state) {
     synchronized (recent) {
       Live live = new Live(++published, event, state);
       recent.addLast(live);
