@@ -534,6 +534,17 @@ public final class FerryNode implements Manager {
     return hub.source();
   }
 
+  /**
+   * The numbered events of the channels that run on this node, for event streams that resume
+   * exactly; empty in a cluster, where a channel may run on another member and only the shared
+   * journal sees every event.
+   */
+  public java.util.Optional<EventHub> localEvents() {
+    return settings.membership().clustered()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(hub);
+  }
+
   // ---- plumbing ----
 
   private void requireStarted() {

@@ -301,6 +301,16 @@ final class Opening {
         new VoucherResultRecorded(verdict.voucherResult(), act.now()));
     plan.add(new Accepted(act.now()));
     conditions(plan, opening, verdict);
+    if (opening.isSender()) {
+      // A sender has no receiving side to prepare: its start goes in the same write as its
+      // acceptance (one synced journal write per accepted pull instead of two).
+      ChannelState accepted = plan.result();
+      plan.addIf(
+          accepted.status() == Status.Queued && !accepted.responderPaused(),
+          new TransferStarted(act.now()));
+      return react.persistThen(
+          plan, s -> answer(s.channel(), MessageType.NEW, 0, 0, verdict.voucherResult()));
+    }
     return react.persistThen(plan, s -> act.prepare(s, Step.ANSWER_OPEN, verdict.voucherResult()));
   }
 

@@ -217,6 +217,41 @@ class ChannelEntityTest {
   }
 
   @Test
+  void theResponderOfAPullRecordsItsAcceptanceAndItsStartInOneWrite() {
+    RecordingTransport bob = new RecordingTransport(BOB);
+    ChannelId id = newId(ALICE, BOB);
+    var kit = actor(BOB, bob, id);
+    String pid = ChannelEntity.persistenceId(id).id();
+    List<Integer> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    kit.persistenceTestKit()
+        .withPolicy(
+            new org.apache.pekko.persistence.testkit.ProcessingPolicy<
+                org.apache.pekko.persistence.testkit.JournalOperation>() {
+              @Override
+              public org.apache.pekko.persistence.testkit.ProcessingResult tryProcess(
+                  String persistenceId,
+                  org.apache.pekko.persistence.testkit.JournalOperation operation) {
+                if (persistenceId.equals(pid)
+                    && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents w) {
+                  writes.add(w.batch().size());
+                }
+                return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+              }
+            });
+    try {
+      receivePullFromAlice(kit, id);
+
+      until(kit, "ongoing", s -> s.status() == Status.Ongoing);
+      Poll.until(WAIT, "answer sent", () -> !bob.sends.isEmpty());
+      assertThat(events.codes(id))
+          .containsExactly(EventCode.Open, EventCode.Accept, EventCode.TransferInitiated);
+      assertThat(writes).as("events per journal write").containsExactly(3);
+    } finally {
+      kit.persistenceTestKit().resetPolicy();
+    }
+  }
+
+  @Test
   void responderRejectsAnUnknownVoucherTypeWithoutKeepingAChannel() {
     RecordingTransport bob = new RecordingTransport(BOB);
     ChannelId id = newId(ALICE, BOB);

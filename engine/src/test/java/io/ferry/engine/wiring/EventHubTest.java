@@ -173,4 +173,41 @@ class EventHubTest {
         .withMessageContaining("fell more than 10 events behind");
     hub.close();
   }
+
+  @Test
+  void aStreamAfterANumberGetsTheKeptEventsThenTheLiveOnesEachOnce() throws Exception {
+    EventHub hub = new EventHub(100);
+    for (long i = 1; i <= 10; i++) {
+      hub.publish(event(i), STATE);
+    }
+    assertThat(hub.lastNumber()).isEqualTo(10);
+
+    CompletionStage<List<EventHub.Live>> rest =
+        hub.liveAfter(6).orElseThrow().take(9).runWith(Sink.seq(), kit.system());
+    io.ferry.channels.testing.Poll.until(
+        Duration.ofSeconds(10),
+        "the stream took the kept events",
+        () -> {
+          hub.publish(event(hub.lastNumber() + 1), STATE);
+          return hub.lastNumber() >= 15;
+        });
+
+    assertThat(rest.toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .extracting(EventHub.Live::number)
+        .containsExactly(7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
+    hub.close();
+  }
+
+  @Test
+  void aNumberNoLongerKeptOrNotYetReachedCannotBeResumedAfter() {
+    EventHub hub = new EventHub(5);
+    for (long i = 1; i <= 20; i++) {
+      hub.publish(event(i), STATE);
+    }
+
+    assertThat(hub.liveAfter(15)).as("16 is the oldest kept").isPresent();
+    assertThat(hub.liveAfter(14)).as("15 is gone").isEmpty();
+    assertThat(hub.liveAfter(21)).as("21 was never published").isEmpty();
+    hub.close();
+  }
 }

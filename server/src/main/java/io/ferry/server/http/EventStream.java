@@ -26,7 +26,9 @@ import org.apache.pekko.util.ByteString;
  * Last-Event-ID: N} gets exactly the events after N: none missed, none repeated. Query parameters:
  * {@code channel} (only that channel's events), {@code after} (start after this offset when there
  * is no {@code Last-Event-ID}; default 0, the first event still in the journal), {@code follow}
- * ({@code false} ends the stream at the journal's current end; default {@code true}).
+ * ({@code false} ends the stream at the journal's current end; default {@code true}). On a node
+ * whose channels all run here, a following stream continues from the journal's end with the events
+ * as the channels publish them ({@link LiveTail}), whose ids are cursors ({@code N.EPOCH.NUMBER}).
  */
 final class EventStream {
   /** The SSE event type of channel events. */
@@ -45,7 +47,7 @@ final class EventStream {
   /**
    * One channel event as the stream shows it.
    *
-   * @param offset the SSE id
+   * @param offset the event's journal offset (its SSE id); null for an event delivered live
    * @param channel the channel ID
    * @param code the event code's name
    * @param codeNumber the event code's number
@@ -55,7 +57,7 @@ final class EventStream {
    * @param status the channel's status after the event, or null when not known
    */
   record EventView(
-      long offset,
+      Long offset,
       String channel,
       String code,
       int codeNumber,
@@ -94,24 +96,11 @@ final class EventStream {
                                                             .orElse(true)))))))));
   }
 
-  private static long startAfter(Optional<String> lastEventId, Optional<String> after) {
+  private static LiveTail.Cursor startAfter(Optional<String> lastEventId, Optional<String> after) {
     if (lastEventId.isPresent() && !lastEventId.get().isBlank()) {
-      return offset(lastEventId.get(), "Last-Event-ID");
+      return LiveTail.Cursor.parse(lastEventId.get(), "Last-Event-ID");
     }
-    return after.map(a -> offset(a, "after")).orElse(0L);
-  }
-
-  private static long offset(String text, String what) {
-    try {
-      long v = Long.parseLong(text.strip());
-      if (v < 0) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          what + " must be an event id (a number >= 0), was '" + text + "'");
-    }
+    return after.map(a -> LiveTail.Cursor.parse(a, "after")).orElse(LiveTail.Cursor.journal(0));
   }
 
   private static boolean parseFollow(String text) {
@@ -129,12 +118,14 @@ final class EventStream {
    * reach them as an event without data.
    */
   private Source<ByteString, NotUsed> source(
-      long after, Optional<ChannelId> channel, boolean follow) {
+      LiveTail.Cursor after, Optional<ChannelId> channel, boolean follow) {
+    Optional<io.ferry.engine.wiring.EventHub> hub = follow ? node.localEvents() : Optional.empty();
     Source<ByteString, NotUsed> events =
-        node.journalEvents(after, follow)
-            .filter(e -> channel.isEmpty() || e.channelId().equals(channel.get()))
-            .map(this::toSse)
-            .map(EventStream::encode);
+        hub.isPresent()
+            ? new LiveTail(node, hub.get(), render).after(after, channel)
+            : node.journalEvents(after.offset(), follow)
+                .filter(e -> channel.isEmpty() || e.channelId().equals(channel.get()))
+                .map(render::journal);
     if (follow && channel.isEmpty()) {
       // Gateway fetches are no journaled channels: their changes come live, as "fetch" events
       // without an id (a reconnecting client resumes the channel events by their ids).
@@ -161,7 +152,44 @@ final class EventStream {
     return ServerSentEvent.create(json.writeValueAsString(FetchViews.event(r)), "fetch");
   }
 
-  private ServerSentEvent toSse(NodeBackend.JournalEvent e) throws JsonProcessingException {
+  private final LiveTail.Render render =
+      new LiveTail.Render() {
+        @Override
+        public ByteString journal(NodeBackend.JournalEvent e) {
+          return encode(toSse(e));
+        }
+
+        @Override
+        public ByteString live(io.ferry.engine.wiring.EventHub.Live e, String id) {
+          EventView v =
+              new EventView(
+                  null,
+                  e.state().channelId().toString(),
+                  e.event().code().name(),
+                  e.event().code().code(),
+                  e.event().message(),
+                  String.valueOf(e.event().timestamp()),
+                  e.event().sequenceNr(),
+                  e.state().status().name());
+          return encode(ServerSentEvent.create(write(v), EVENT_TYPE, id));
+        }
+
+        @Override
+        public ByteString dropped(String reason) {
+          return encode(
+              ServerSentEvent.create(write(java.util.Map.of("reason", reason)), LiveTail.DROPPED));
+        }
+      };
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write an event as JSON", e);
+    }
+  }
+
+  private ServerSentEvent toSse(NodeBackend.JournalEvent e) {
     EventView v =
         new EventView(
             e.offset(),
@@ -172,7 +200,6 @@ final class EventStream {
             String.valueOf(e.event().timestamp()),
             e.event().sequenceNr(),
             e.status().map(Enum::name).orElse(null));
-    return ServerSentEvent.create(
-        json.writeValueAsString(v), EVENT_TYPE, Long.toString(e.offset()));
+    return ServerSentEvent.create(write(v), EVENT_TYPE, Long.toString(e.offset()));
   }
 }

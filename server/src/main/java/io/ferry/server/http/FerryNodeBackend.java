@@ -522,6 +522,11 @@ public final class FerryNodeBackend implements NodeBackend {
     return events.events(afterOffset, live);
   }
 
+  @Override
+  public Optional<io.ferry.engine.wiring.EventHub> localEvents() {
+    return node.localEvents();
+  }
+
   private Optional<JournalEvent> decode(
       long offset, String persistenceId, long sequenceNr, long timestamp, Object event) {
     if (!persistenceId.startsWith(CHANNEL_PREFIX)

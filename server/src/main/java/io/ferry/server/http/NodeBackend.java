@@ -189,6 +189,14 @@ public interface NodeBackend {
   Source<JournalEvent, NotUsed> journalEvents(long afterOffset, boolean live);
 
   /**
+   * The events of the node's channels as they publish them, when every channel runs on this node
+   * (not in a cluster); event streams follow them instead of the journal.
+   */
+  default Optional<io.ferry.engine.wiring.EventHub> localEvents() {
+    return Optional.empty();
+  }
+
+  /**
    * One peer as the node sees it.
    *
    * @param peerId the peer's ID

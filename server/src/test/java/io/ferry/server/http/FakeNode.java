@@ -87,6 +87,9 @@ public final class FakeNode implements NodeBackend, Manager {
   /** How many times a channel's state was read (what {@code GET /v1/channels/{id}} does). */
   public final AtomicInteger channelReads = new AtomicInteger();
 
+  /** Events as a node's channels publish them, when set: what a following stream then reads. */
+  public volatile Optional<io.ferry.engine.wiring.EventHub> hub = Optional.empty();
+
   /** What {@code /v1/events} reads: by default the events this node emitted. */
   public volatile BiFunction<Long, Boolean, Source<JournalEvent, NotUsed>> journal =
       this::emittedJournal;
@@ -233,6 +236,11 @@ public final class FakeNode implements NodeBackend, Manager {
   }
 
   @Override
+  public Optional<io.ferry.engine.wiring.EventHub> localEvents() {
+    return hub;
+  }
+
+  @Override
   public Source<JournalEvent, NotUsed> journalEvents(long afterOffset, boolean live) {
     return journal.apply(afterOffset, live);
   }
@@ -333,6 +341,7 @@ public final class FakeNode implements NodeBackend, Manager {
       journaled.add(j);
       followers.forEach(q -> q.offer(j));
     }
+    hub.ifPresent(h -> h.publish(e, s));
     return s;
   }
 
