@@ -381,6 +381,12 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
   }
 
   @Override
+  public CompletionStage<Optional<Verdict>> onPullDataHeld(
+      ChannelId channelId, long nextBlockBytes) {
+    return firstHandling(channelId, r -> r.onPullDataHeld(channelId, nextBlockBytes));
+  }
+
+  @Override
   public CompletionStage<Optional<Verdict>> onPushDataReceived(
       ChannelId channelId, long additionalBytes) {
     return firstHandling(channelId, r -> r.onPushDataReceived(channelId, additionalBytes));

@@ -73,8 +73,15 @@ public sealed interface ChannelCommand extends CborSerializable {
   /** Record a batch of data movement. */
   record RecordProgress(DataProgress progress) implements ChannelCommand {}
 
-  /** The sending transport holds at the data limit: pause the responder. */
-  record PauseAtLimit(long bytesQueued) implements ChannelCommand {}
+  /**
+   * The sending transport holds at the data limit, or before a block of {@code nextBlockBytes} that
+   * would cross it (0: not known): pause the responder, or ask its validator.
+   */
+  record PauseAtLimit(long bytesQueued, long nextBlockBytes) implements ChannelCommand {
+    public PauseAtLimit(long bytesQueued) {
+      this(bytesQueued, 0);
+    }
+  }
 
   /** This side's data movement ended; {@code error} is null on success. */
   record FinishData(String error) implements ChannelCommand {}

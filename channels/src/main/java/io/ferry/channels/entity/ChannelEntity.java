@@ -254,7 +254,7 @@ public final class ChannelEntity
             MarkDisconnected.class, (s, c) -> restarting.disconnected(s.channel(), c.reason()))
         // data, pauses, vouchers
         .onCommand(RecordProgress.class, (s, c) -> running.progress(s.channel(), c.progress()))
-        .onCommand(PauseAtLimit.class, (s, c) -> running.pauseAtLimit(s.channel(), c.bytesQueued()))
+        .onCommand(PauseAtLimit.class, (s, c) -> running.pauseAtLimit(s.channel(), c))
         .onCommand(Pause.class, (s, c) -> running.pause(s.channel(), c.replyTo()))
         .onCommand(Resume.class, (s, c) -> running.resume(s, c.replyTo()))
         .onCommand(

@@ -74,12 +74,20 @@ final class Running {
    * the transport kept across a restart) pauses nothing: the transport is let go on for what the
    * channel still has before its limit, or it would wait for good with nobody asking for payment.
    */
-  Effect<JournalEvent, EntityState> pauseAtLimit(ChannelState state, long bytes) {
+  Effect<JournalEvent, EntityState> pauseAtLimit(
+      ChannelState state, ChannelCommand.PauseAtLimit held) {
+    long bytes = held.bytesQueued();
     if (state.isInitiator() || state.responderPaused()) {
       return react.none();
     }
     if (state.isSender() && !atLimit(state)) {
-      act.extendByteLimit(state, bytes);
+      if (crosses(state, held.nextBlockBytes())) {
+        // Held before the block that would cross the limit: the validator decides (a payment
+        // for what was sent, or a limit that covers the block).
+        act.asks.revalidateHeld(state, held.nextBlockBytes());
+      } else {
+        act.extendByteLimit(state, bytes);
+      }
       return react.none();
     }
     return react.persist(
@@ -241,6 +249,11 @@ final class Running {
                 TransferResponse.voucherAccepted(s.transferId(), s.responderPaused(), result, ""));
           }
         });
+  }
+
+  /** Whether a next block of {@code nextBlockBytes} would take the channel past its limit. */
+  private static boolean crosses(ChannelState s, long nextBlockBytes) {
+    return s.dataLimit() > 0 && nextBlockBytes > 0 && s.queued() + nextBlockBytes > s.dataLimit();
   }
 
   private static boolean atLimit(ChannelState s) {

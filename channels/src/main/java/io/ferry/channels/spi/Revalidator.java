@@ -26,6 +26,18 @@ public interface Revalidator<V> {
     return CompletableFuture.completedFuture(Optional.empty());
   }
 
+  /**
+   * Responder of a pull: the channel holds before its next block, of {@code nextBlockBytes},
+   * because sending it would take the channel beyond its data limit. Answer with a payment request
+   * (a pause) or a limit that covers the block. A revalidator that answers {@link Optional#empty()}
+   * for every channel (the default) gets the behaviour from before holds: the block that crosses
+   * the limit is sent.
+   */
+  default CompletionStage<Optional<ValidationResult>> onPullDataHeld(
+      ChannelId channelId, long nextBlockBytes) {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
   /** Responder of a push: more bytes were received (called once per progress batch). */
   default CompletionStage<Optional<ValidationResult>> onPushDataReceived(
       ChannelId channelId, long additionalBytesReceived) {

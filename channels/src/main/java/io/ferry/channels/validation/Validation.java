@@ -6,6 +6,7 @@ import io.ferry.channels.TypedVoucher;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -47,6 +48,15 @@ public interface Validation {
 
   /** Responder of a pull sent more bytes; empty when no revalidator handles it. */
   CompletionStage<Optional<Verdict>> onPullDataSent(ChannelId channelId, long additionalBytes);
+
+  /**
+   * Responder of a pull holds before a block of {@code nextBlockBytes} that would cross its data
+   * limit; empty when no revalidator handles holds (the engine then lets the block cross).
+   */
+  default CompletionStage<Optional<Verdict>> onPullDataHeld(
+      ChannelId channelId, long nextBlockBytes) {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
 
   /** Responder of a push received more bytes; empty when no revalidator handles it. */
   CompletionStage<Optional<Verdict>> onPushDataReceived(ChannelId channelId, long additionalBytes);

@@ -18,6 +18,16 @@ public interface TransportHandler {
   void onDataLimitReached(ChannelId channelId, long bytesQueued);
 
   /**
+   * A sending channel holds before its next first-time block, of {@code nextBlockBytes}, because
+   * that block would take the bytes queued since the open beyond the byte limit: the block that
+   * would cross a limit is not sent until the limit is raised. By default reported as {@link
+   * #onDataLimitReached} (the size is lost).
+   */
+  default void onDataHeld(ChannelId channelId, long bytesQueued, long nextBlockBytes) {
+    onDataLimitReached(channelId, bytesQueued);
+  }
+
+  /**
    * This side's data movement for the channel ended: every block was sent (sender) or received
    * (receiver), or it failed with {@code error} (non-null, naming what went wrong, e.g. the CID of
    * a block that did not match).

@@ -136,6 +136,11 @@ public final class PeerOwnership implements TransportHandler {
   }
 
   @Override
+  public void onDataHeld(ChannelId channelId, long bytesQueued, long nextBlockBytes) {
+    deliver(other(channelId), () -> next.onDataHeld(channelId, bytesQueued, nextBlockBytes));
+  }
+
+  @Override
   public void onDataFinished(ChannelId channelId, boolean sender, String error) {
     deliver(other(channelId), () -> next.onDataFinished(channelId, sender, error));
   }

@@ -74,6 +74,11 @@ public final class TransportRouter implements TransportHandler {
   }
 
   @Override
+  public void onDataHeld(ChannelId channelId, long bytesQueued, long nextBlockBytes) {
+    tell(channelId, new ChannelCommand.PauseAtLimit(bytesQueued, nextBlockBytes));
+  }
+
+  @Override
   public void onDataFinished(ChannelId channelId, boolean sender, String error) {
     tell(channelId, new ChannelCommand.FinishData(error));
   }

@@ -85,14 +85,16 @@ abstract class PaidPullContract {
     List<Long> expected = PaidPulls.expectedPayments(responder.store, dag.root(), TERMS);
     long total = TERMS.owedFor(dag.dagSize());
     long root = dag.dagSize() - size;
-    // the unseal price, then 1 MiB, 3 MiB and 6 MiB of leaves (each with the root block before
-    // them)
+    // the unseal price, then the leaves below the limits of 1 MiB, 3 MiB and 6 MiB (each with the
+    // root block before them: the leaf that would cross a limit waits for the payment), then the
+    // final payment for the last leaf
     assertThat(expected)
         .containsExactly(
             1000L,
-            TERMS.owedFor((1 << 20) + root),
-            TERMS.owedFor((3 << 20) + root),
-            TERMS.owedFor((6 << 20) + root));
+            TERMS.owedFor(3L * CHUNK + root),
+            TERMS.owedFor(11L * CHUNK + root),
+            TERMS.owedFor(23L * CHUNK + root),
+            total);
     assertThat(expected.get(expected.size() - 1)).isEqualTo(total);
 
     ChannelId id = pull(dag);
@@ -131,6 +133,62 @@ abstract class PaidPullContract {
     }
   }
 
+  /**
+   * The block that would cross a limit is not sent until paid (issue 19, 1), also when the payment
+   * intervals are smaller than a block: at no moment has the provider queued more than the limit
+   * its validator set from what was paid and the credit it extends, and once the bytes sent are
+   * paid for, the limit rises to cover the next whole block.
+   */
+  @Test
+  void theProviderNeverSendsPastWhatWasPaidAndExtendedEvenWithIntervalsSmallerThanABlock()
+      throws Exception {
+    PaidRetrievalTerms small = new PaidRetrievalTerms(2, 64 << 10, 64 << 10, 0);
+    responder =
+        new PaidNode(network, "responder", 21, dir.resolve("responder"), PaidPulls.seller(small))
+            .start();
+    client(BUDGET).start();
+    int size = 2 << 20;
+    ImportResult dag = TestDags.file(responder.store, size, CHUNK, 64);
+    List<Long> expected = PaidPulls.expectedPayments(responder.store, dag.root(), small);
+    long total = small.owedFor(dag.dagSize());
+
+    ChannelId id =
+        client
+            .payer
+            .openPaidPull(responder.id(), small, dag.root(), Selectors.all(), 0)
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+
+    client.await(id, Status.Completed);
+    ChannelState r = responder.await(id, Status.Completed);
+    List<ChannelState> provider =
+        responder.seen.stream()
+            .map(PaidNode.Seen::state)
+            .filter(s -> s.channelId().equals(id))
+            .toList();
+    assertThat(provider)
+        .as("the provider's count never beyond its data limit")
+        .allSatisfy(s -> assertThat(s.queued()).isLessThanOrEqualTo(s.dataLimit()));
+    assertThat(provider)
+        .as("a limit never beyond what was paid for and the credit extended to the peer (16 MiB)")
+        .allSatisfy(
+            s -> {
+              long paid =
+                  PaidPulls.paymentsOn(s).stream().mapToLong(Long::longValue).max().orElse(0);
+              assertThat(s.dataLimit() - paid / small.pricePerByte()).isLessThanOrEqualTo(16 << 20);
+            });
+    assertThat(PaidPulls.paymentsIn(responder.vouchers(id))).containsExactlyElementsOf(expected);
+    assertThat(r.queued()).isEqualTo(dag.dagSize());
+    assertThat(PaidPulls.export(client.store, dag.root())).isEqualTo(TestDags.content(size, 64));
+    responder.stop();
+    try (ResponderLedger ledger = ResponderLedger.open(responderLedgerDir())) {
+      PaidChannel account = ledger.channel(id).orElseThrow();
+      assertThat(account.bytesSent()).isEqualTo(dag.dagSize());
+      assertThat(account.received()).isEqualTo(total);
+      assertThat(account.dataLimit()).isGreaterThanOrEqualTo(account.bytesSent());
+    }
+  }
+
   @Test
   void aClientStoppedBetweenTwoPaymentsFinishesAfterItsRestartAndNothingIsPaidTwice()
       throws Exception {
@@ -139,7 +197,7 @@ abstract class PaidPullContract {
     ImportResult dag = TestDags.file(responder.store, size, CHUNK, 62);
     List<Long> expected = PaidPulls.expectedPayments(responder.store, dag.root(), TERMS);
     long total = TERMS.owedFor(dag.dagSize());
-    assertThat(expected).hasSize(4); // unseal, 1 MiB, 3 MiB, and the final 3.5 MiB
+    assertThat(expected).hasSize(4); // unseal, below 1 MiB, below 3 MiB, and the final 3.5 MiB
     // The third voucher (for 3 MiB) is signed and recorded, then the node "crashes" before it
     // leaves: the sender drops it and the test stops the node.
     CompletableFuture<Long> dropped = new CompletableFuture<>();

@@ -58,8 +58,10 @@ final class PaidPulls {
   /**
    * The cumulative amounts the terms ask for when the DAG under {@code root} is pulled, in order,
    * worked out from the block sizes in traversal order: the unseal price first (if any), then one
-   * payment each time the bytes sent reach the data limit (limit raised by the next intervals), and
-   * a final payment for whatever was sent after the last one.
+   * payment each time the sender holds before a block that would cross the data limit (for the
+   * bytes sent, the limit lowered to them; paid, it rises by the next intervals until it covers the
+   * block) or reaches the limit exactly, and a final payment for whatever was sent after the last
+   * one.
    */
   static List<Long> expectedPayments(BlockStore store, Cid root, PaidRetrievalTerms terms) {
     List<Long> payments = new ArrayList<>();
@@ -70,12 +72,23 @@ final class PaidPulls {
     long granted = 1;
     long sent = 0;
     for (Block block : Traversal.walk(store, root, Selectors.all()).toList()) {
-      sent += block.data().length;
-      if (sent >= limit) {
-        payments.add(terms.owedFor(sent));
-        while (limit <= sent) {
+      long size = block.data().length;
+      if (sent + size > limit) {
+        // held before the block that would cross the limit: what was sent is paid for, then the
+        // limit covers the block
+        long owed = terms.owedFor(sent);
+        if (payments.isEmpty() || payments.get(payments.size() - 1) < owed) {
+          payments.add(owed);
+          limit = sent; // the limit comes down to the bytes sent until they are paid for
+        }
+        while (limit < sent + size) {
           limit += terms.interval(granted++);
         }
+      }
+      sent += size;
+      if (sent == limit) {
+        payments.add(terms.owedFor(sent));
+        limit += terms.interval(granted++);
       }
     }
     long total = terms.owedFor(sent);

@@ -145,8 +145,8 @@ public final class LocalTransport implements DataTransport {
           outgoing.put(request.channelId(), out);
           long[] first = new long[4]; // queued blocks, bytes; sent blocks, bytes
           try {
-            for (long i = 0; i < request.startIndex() && out.blocks.hasNext(); i++) {
-              Block skipped = out.blocks.next();
+            for (long i = 0; i < request.startIndex() && out.hasNext(); i++) {
+              Block skipped = out.next();
               if (out.nextIndex >= request.countedBlocks()) {
                 first[0]++;
                 first[1] += skipped.size();
@@ -205,8 +205,8 @@ public final class LocalTransport implements DataTransport {
       while (blocks.size() < policy.maxBlocks()
           && bytes < policy.maxBytes()
           && !out.atLimit()
-          && out.blocks.hasNext()) {
-        Block b = out.blocks.next();
+          && out.hasNext()) {
+        Block b = out.next();
         blocks.add(Block.trusted(b.cid(), b.data().clone()));
         bytes += b.size();
         if (out.nextIndex >= out.request.countedBlocks()) {
@@ -256,7 +256,7 @@ public final class LocalTransport implements DataTransport {
     }
     boolean more;
     try {
-      more = out.blocks.hasNext();
+      more = out.hasNext();
     } catch (RuntimeException e) {
       fail(out, "cannot read block " + out.nextIndex + " of the traversal: " + e.getMessage());
       return;
@@ -275,7 +275,7 @@ public final class LocalTransport implements DataTransport {
   private void reportLimit(Outgoing out) {
     if (!out.limitReported && !out.inFlight) {
       out.limitReported = true;
-      handler.onDataLimitReached(out.request.channelId(), out.firstTimeBytesQueued);
+      handler.onDataHeld(out.request.channelId(), out.firstTimeBytesQueued, out.nextSize());
     }
   }
 

@@ -54,9 +54,18 @@ public record PaidChannel(
    * granted until the limit lies ahead of the bytes sent.
    */
   PaidChannel grantNextIntervals() {
+    return grantUntil(Math.addExact(bytesSent, 1));
+  }
+
+  /**
+   * The channel with the next intervals granted until its limit reaches at least {@code needed}
+   * bytes: a channel held before a block that would cross its limit gets a limit that covers the
+   * block ({@code needed} = bytes sent + the block), however small the intervals are.
+   */
+  PaidChannel grantUntil(long needed) {
     long limit = dataLimit;
     long granted = intervals;
-    while (limit <= bytesSent) {
+    while (limit < needed) {
       limit = Math.addExact(limit, terms.interval(granted));
       granted++;
     }

@@ -13,6 +13,7 @@ import io.ferry.validators.signed.SeenNonces;
 import io.ferry.validators.signed.VoucherRefusal;
 import io.ferry.validators.signed.VoucherVerifier;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,12 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>A pull whose proposed terms are at least the asking terms is accepted with a data limit of
  *       the first interval; when an unseal price is due it starts paused, asking for it.
- *   <li>When the bytes sent reach the limit, the channel pauses with {@link Kind#PAYMENT_DUE} for
- *       the cumulative amount owed. A client that pays as its data arrives (pay as you go) never
- *       gets there: a payment before the limit is credited without pausing anything, and once the
- *       bytes sent and paid for reach past the middle of the last interval granted, the next one is
- *       granted ({@link PaidChannel#grantAhead}); a free channel (price 0) is granted ahead on the
- *       bytes sent alone.
+ *   <li>When the bytes sent reach the limit, or the sender holds before a block that would cross it
+ *       ({@link #onPullDataHeld}), the channel pauses with {@link Kind#PAYMENT_DUE} for the
+ *       cumulative amount owed; paid up, the limit rises to cover the held block. A client that
+ *       pays as its data arrives (pay as you go) never gets there: a payment before the limit is
+ *       credited without pausing anything, and once the bytes sent and paid for reach past the
+ *       middle of the last interval granted, the next one is granted ({@link
+ *       PaidChannel#grantAhead}); a free channel (price 0) is granted ahead on the bytes sent
+ *       alone.
  *   <li>A payment voucher must pass {@link VoucherVerifier} (signature by the initiator, this
  *       channel, this peer, not expired, fresh nonce) or the channel is rejected with {@link
  *       Kind#REFUSED}. A valid payment is credited; if it covers what is owed the channel resumes
@@ -55,6 +58,13 @@ public final class PaidRetrievalValidator
 
   /** Channels opened or restarted since this node started and not finished: they may send more. */
   private final Set<ChannelId> running = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Channels whose sender holds before a block that would cross their limit, with that block's
+   * size: their limit is raised to cover the block once what they sent is paid for (within the
+   * peer's credit). Forgotten when data moves; after a restart the sender reports its hold again.
+   */
+  private final Map<ChannelId, Long> heldBefore = new ConcurrentHashMap<>();
 
   /**
    * @param self this node
@@ -179,7 +189,8 @@ public final class PaidRetrievalValidator
   }
 
   private PaidChannel grantWithinCredit(ChannelId channel, PaidChannel account) {
-    PaidChannel next = account.grantNextIntervals();
+    long block = heldBefore.getOrDefault(channel, 0L);
+    PaidChannel next = account.grantUntil(Math.addExact(account.bytesSent(), Math.max(1, block)));
     long cap = credit.limitCap(account, othersExposure(channel));
     if (next.dataLimit() <= cap) {
       return next;
@@ -291,7 +302,12 @@ public final class PaidRetrievalValidator
                 claim.cumulativeAmount(),
                 a -> grantWithinCredit(channelId, a));
       }
-      if (after.outstanding() > 0 && !after.atLimit() && !after.finished()) {
+      if (held(channelId, after) && after.outstanding() == 0 && !after.finished()) {
+        // Paid up to the block held back: the limit rises to cover it (within the credit).
+        after = ledger.changeLimit(channelId, a -> grantWithinCredit(channelId, a));
+      }
+      boolean blocked = after.atLimit() || held(channelId, after);
+      if (after.outstanding() > 0 && !blocked && !after.finished()) {
         // Paid as the data arrives, ahead of the limit: credited, and the limit moves on once the
         // payments reach past the middle of the interval.
         PaidChannel ahead = grantAhead(channelId);
@@ -306,7 +322,7 @@ public final class PaidRetrievalValidator
         return done(
             ValidationResult.pause(why).withVoucherResult(result(Kind.UNDERPAID, after, why)));
       }
-      if (after.atLimit() && !after.finished()) {
+      if (blocked && !after.finished()) {
         return done(waitingForCredit(channelId, after));
       }
       PaidChannel ahead = grantAhead(channelId);
@@ -334,6 +350,7 @@ public final class PaidRetrievalValidator
       if (account.isEmpty()) {
         return done(Optional.empty());
       }
+      heldBefore.remove(channelId);
       boolean reachesLimit =
           account.get().bytesSent() + additionalBytesSent >= account.get().dataLimit();
       PaidChannel after = ledger.recordSent(channelId, additionalBytesSent, reachesLimit);
@@ -357,6 +374,52 @@ public final class PaidRetrievalValidator
     }
   }
 
+  /**
+   * The sender holds before a block of {@code nextBlockBytes} that would take the channel beyond
+   * its limit: the block is not sent until paid. What was sent is paid for first (a payment request
+   * for the bytes sent, which the client holds, the limit lowered to them); once it is, the limit
+   * rises by the next intervals until it covers at least the whole block, however small the
+   * intervals, as far as the peer's credit allows.
+   */
+  @Override
+  public CompletionStage<Optional<ValidationResult>> onPullDataHeld(
+      ChannelId channelId, long nextBlockBytes) {
+    try {
+      return dataHeld(channelId, nextBlockBytes);
+    } catch (ArithmeticException e) {
+      return done(Optional.of(refuse(e.getMessage())));
+    }
+  }
+
+  private CompletionStage<Optional<ValidationResult>> dataHeld(ChannelId channelId, long block) {
+    synchronized (ledger) {
+      Optional<PaidChannel> account = ledger.channel(channelId);
+      if (account.isEmpty()) {
+        return done(Optional.empty());
+      }
+      heldBefore.put(channelId, block);
+      if (account.get().outstanding() > 0) {
+        // The limit comes down to the bytes sent: the channel is at its limit, durably (a restart
+        // of either side asks for this payment again), and the unused rest of the interval goes
+        // back to the peer's credit. Paid, the limit rises to cover the block.
+        PaidChannel at =
+            ledger.changeLimit(channelId, a -> a.withLimit(a.bytesSent(), a.intervals()));
+        return done(Optional.of(paymentDue(at)));
+      }
+      PaidChannel raised = ledger.changeLimit(channelId, a -> grantWithinCredit(channelId, a));
+      if (held(channelId, raised)) {
+        return done(Optional.of(waitingForCredit(channelId, raised)));
+      }
+      return done(Optional.of(ValidationResult.accept().withDataLimit(raised.dataLimit())));
+    }
+  }
+
+  /** Whether {@code account}'s sender holds before a block its limit does not cover. */
+  private boolean held(ChannelId channelId, PaidChannel account) {
+    Long block = heldBefore.get(channelId);
+    return block != null && account.bytesSent() + block > account.dataLimit();
+  }
+
   @Override
   public CompletionStage<Optional<ValidationResult>> onComplete(ChannelId channelId) {
     try {
@@ -373,6 +436,7 @@ public final class PaidRetrievalValidator
         return done(Optional.empty());
       }
       running.remove(channelId);
+      heldBefore.remove(channelId);
       if (account.get().outstanding() > 0) {
         return done(Optional.of(paymentDue(ledger.finish(channelId)).withFinalization()));
       }

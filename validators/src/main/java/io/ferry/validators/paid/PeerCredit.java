@@ -10,15 +10,15 @@ import java.util.function.Predicate;
  * restarting them or by walking away after the data arrived.
  *
  * <p>A channel's <em>exposure</em> is what it may have sent unpaid: for a channel still sending,
- * its data limit plus one block (the block that reaches the limit may end beyond it) minus the
- * bytes its payments cover; for one that finished (or is no longer running here), the bytes it sent
- * minus those its payments cover. A new limit is granted only while the peer's exposure stays
- * within {@code perPeer}, so no block that would take a peer past its credit is sent before it
- * pays.
+ * its data limit plus one block (a margin: the sender holds before a block that would cross its
+ * limit, so none ends beyond it) minus the bytes its payments cover; for one that finished (or is
+ * no longer running here), the bytes it sent minus those its payments cover. A new limit is granted
+ * only while the peer's exposure stays within {@code perPeer}, so no block that would take a peer
+ * past its credit is sent before it pays.
  *
  * @param perPeer the most bytes one peer may hold unpaid across its channels
- * @param largestBlock the largest block this node serves (a channel may send up to one block past
- *     its limit)
+ * @param largestBlock the largest block this node serves (kept as a margin in each running
+ *     channel's exposure)
  */
 public record PeerCredit(long perPeer, long largestBlock) {
   /** The largest block assumed when none is configured: the largest UnixFS chunk in common use. */

@@ -111,13 +111,31 @@ class PaymentRoundsTest {
   }
 
   @Test
-  void blocksThatOvershootAnIntervalAreChargedForEveryByteSent() throws Exception {
+  void aBlockThatWouldCrossTheLimitWaitsUntilWhatWasSentIsPaid() throws Exception {
+    // 700-byte blocks, a first limit of 1000: the block that would cross it is held, the limit
+    // comes down to the 700 bytes sent, the client pays for them, and the next interval (2000)
+    // then counts from there: 2700, then 2100 + 3000 = 5100.
     start(TWO_PER_BYTE, 1_000_000);
     run(new PaidRetrievalTerms(2, 1000, 1000, 0), 5000, 700);
 
     assertThat(pull.completed).isTrue();
-    assertThat(pull.payments).containsExactly(2800L, 7000L, 10_000L);
-    assertThat(pull.limit).isEqualTo(6000);
+    assertThat(pull.payments).containsExactly(1400L, 4200L, 10_000L);
+    assertThat(pull.holds).isEqualTo(2);
+    assertThat(pull.limit).isEqualTo(5100);
+  }
+
+  @Test
+  void intervalsSmallerThanABlockAreRaisedToCoverTheWholeBlockOnceTheRestIsPaid() throws Exception {
+    // Intervals of 100 bytes (growing by 100), blocks of 1000: the first block goes on credit (the
+    // limit rises over the intervals to cover it), and each later one only once the blocks before
+    // it are paid for: the client never holds more than one block unpaid.
+    start(TWO_PER_BYTE, 1_000_000);
+    run(new PaidRetrievalTerms(2, 100, 100, 0), 5000, 1000);
+
+    assertThat(pull.completed).isTrue();
+    assertThat(pull.payments).containsExactly(2000L, 4000L, 6000L, 8000L, 10_000L);
+    assertThat(pull.holds).isEqualTo(5);
+    assertThat(ledger.channel(channel).orElseThrow().received()).isEqualTo(10_000L);
   }
 
   @Test

@@ -37,6 +37,10 @@ final class SimulatedPaidPull {
   final List<Verdict> verdicts = new ArrayList<>();
   long sent;
   long limit;
+
+  /** How often the sender held before a block that would have crossed the limit. */
+  int holds;
+
   boolean validatorPaused;
   boolean completed;
   String rejection;
@@ -94,10 +98,29 @@ final class SimulatedPaidPull {
     }
   }
 
-  /** Moves data in blocks until {@code stopAt} bytes were sent or the channel pauses for good. */
+  /**
+   * Moves data in blocks until {@code stopAt} bytes were sent or the channel pauses for good. As
+   * the transports do, a block that would cross the data limit is held, and the responder is asked
+   * ({@code onPullDataHeld}); one that answers nothing lets it cross, as the engine does.
+   */
   void transferUpTo(long fileSize, long blockSize, long stopAt) throws Exception {
-    while (rejection == null && sent < Math.min(fileSize, stopAt) && canMove()) {
+    while (rejection == null && sent < Math.min(fileSize, stopAt) && !validatorPaused) {
       long block = Math.min(blockSize, fileSize - sent);
+      if (limit > 0 && sent + block > limit) {
+        long before = limit;
+        holds++;
+        Optional<Verdict> verdict = await(responder.onPullDataHeld(channel, block));
+        if (verdict.isEmpty()) {
+          limit = sent + block;
+        } else {
+          apply(verdict.get());
+        }
+        deliverVouchers();
+        if (!validatorPaused && limit == before) {
+          return; // held for good: nothing raised the limit
+        }
+        continue;
+      }
       sent += block;
       await(responder.onPullDataSent(channel, block)).ifPresent(this::apply);
       deliverVouchers();

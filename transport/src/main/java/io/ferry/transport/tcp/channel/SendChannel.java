@@ -224,8 +224,8 @@ public final class SendChannel implements SendQueue.Owner {
           || !io.hasRoom()) {
         break;
       }
-      if (limitHolds(next.index())) {
-        holdAtLimit();
+      if (limitHolds(next.index(), next.block().size())) {
+        holdAtLimit(next.block().size());
         break;
       }
       send(queue.poll());
@@ -239,24 +239,26 @@ public final class SendChannel implements SendQueue.Owner {
   }
 
   /**
-   * Whether the byte limit holds back the block at {@code index}: a first-time block once the
-   * first-time bytes queued since the open reached the limit. Repeats always go.
+   * Whether the byte limit holds back the block at {@code index}, of {@code size} bytes: a
+   * first-time block that would take the first-time bytes queued since the open beyond the limit
+   * (the block that would cross a limit is not sent until the limit is raised: a paid pull's
+   * provider never sends beyond what was paid for and extended on credit). Repeats always go.
    */
-  private boolean limitHolds(long index) {
+  private boolean limitHolds(long index, long size) {
     return index >= counts.firstUncountedQueued(request)
-        && firstTimeQueuedBytes >= request.byteLimit();
+        && size > request.byteLimit() - firstTimeQueuedBytes;
   }
 
   /**
    * Holds the channel at its byte limit until the engine raises it (a payment). The send slot goes
    * back meanwhile: a peer that never pays must not keep other channels from sending (issue 19, 2).
    */
-  private void holdAtLimit() {
+  private void holdAtLimit(long nextBlockBytes) {
     if (!limitHeld) {
       limitHeld = true;
       giveSlotBack();
       counts.flushQueued();
-      io.handler().onDataLimitReached(id, firstTimeQueuedBytes);
+      io.handler().onDataHeld(id, firstTimeQueuedBytes, nextBlockBytes);
     }
   }
 
@@ -323,6 +325,7 @@ public final class SendChannel implements SendQueue.Owner {
   public void setByteLimit(long limit) {
     request = request.withByteLimit(limit);
     if (limitHeld && firstTimeQueuedBytes < limit) {
+      // The block held may still not fit: the pump holds it again and reports it again.
       limitHeld = false;
       retakeSlot();
       pump();
