@@ -61,4 +61,34 @@ class OutboxTest {
 
     assertThat(outbox.isClosed()).isTrue();
   }
+
+  @Test
+  void aControlFrameGoesOutBeforeTheDataQueuedAheadOfIt() throws Exception {
+    // The accept of a queued channel travels in its open, a control frame: it must not wait behind
+    // the blocks other channels queued on the same connection.
+    Outbox outbox = new Outbox();
+    ByteString block = ByteString.fromArray(new byte[256 << 10]);
+    int blocks = 0;
+    while (outbox.offerData(block, () -> {})) {
+      blocks++;
+    }
+    ByteString open = FrameCodec.encode(new Frame.Pong(7)); // as an open with an accept would
+    outbox.offerControl(open);
+    org.apache.pekko.actor.ActorSystem system =
+        org.apache.pekko.actor.ActorSystem.create("outbox-order");
+    try {
+      java.util.List<ByteString> out =
+          org.apache.pekko.stream.javadsl.Source.fromGraph(outbox.source())
+              .take(blocks + 2)
+              .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system)
+              .toCompletableFuture()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(blocks).isPositive();
+      assertThat(out.get(0)).isEqualTo(open);
+      assertThat(out.subList(1, out.size())).allMatch(block::equals);
+    } finally {
+      system.terminate();
+    }
+  }
 }
