@@ -65,10 +65,14 @@ final class Ending {
           plan.add(new Failed(reason, act.now())),
           s -> act.send(s, TransferResponse.failed(s.transferId(), result, reason)));
     }
+    // The validator's answer at the end decides; the channel's flag only when it has none. A flag
+    // set earlier (a restart's validation asked for the final payment, which then came before the
+    // data finished) kept a paid-up responder in Finalizing, waiting for a voucher its client had
+    // no reason to send (bench/chaos, provider killed while paused).
     boolean finalize =
-        state.requiresFinalization()
-            || (verdict != null
-                && (verdict.decision() == Decision.PAUSE || verdict.requiresFinalization()));
+        verdict == null
+            ? state.requiresFinalization()
+            : verdict.decision() == Decision.PAUSE || verdict.requiresFinalization();
     plan.add(finalize ? new FinalizationBegun(act.now()) : new CompletionBegun(act.now()));
     return react.persist(
         plan, s -> act.send(s, TransferResponse.completed(s.transferId(), finalize, result)));

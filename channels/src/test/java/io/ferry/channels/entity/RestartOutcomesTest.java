@@ -53,9 +53,18 @@ class RestartOutcomesTest {
       PeerId self,
       ChannelId id,
       JournalEvent... history) {
+    return channel(transport, listener, new StubValidation(), self, id, history);
+  }
+
+  private static EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> channel(
+      RecordingTransport transport,
+      ChannelListener listener,
+      StubValidation validation,
+      PeerId self,
+      ChannelId id,
+      JournalEvent... history) {
     ChannelEnvironment env =
-        new ChannelEnvironment(
-            self, transport, new StubValidation(), listener, ChannelSettings.defaults());
+        new ChannelEnvironment(self, transport, validation, listener, ChannelSettings.defaults());
     var kit =
         EventSourcedBehaviorTestKit.<ChannelCommand, JournalEvent, EntityState>create(
             testKit.system(), ChannelEntity.create(id.toString(), env, null));
@@ -313,6 +322,40 @@ class RestartOutcomesTest {
             io.ferry.channels.wire.TransferRequest.voucher(
                 id.transferId(), StubValidation.voucher("paid"))));
 
+    assertThat(transport.messages())
+        .containsExactly(
+            io.ferry.channels.wire.TransferResponse.completed(id.transferId(), false, null));
+  }
+
+  @Test
+  void aRestartedResponderWhoseValidatorFindsNothingDueAtTheEndCompletesWithoutFinalizing() {
+    // bench/chaos, provider killed while paused: the restart's validation asked for the final
+    // payment (finalization required), the payment came before the data finished, and the
+    // validator's completion check found nothing due. The kept flag still made the responder wait
+    // in Finalizing for a final voucher, while its client, asked for nothing, waited for it.
+    ChannelId id = newId();
+    RecordingTransport transport = new RecordingTransport(BOB);
+    StubValidation validation = new StubValidation();
+    validation.onComplete = java.util.Optional.of(StubValidation.accept());
+    var kit =
+        channel(
+            transport,
+            ChannelListener.none(),
+            validation,
+            BOB,
+            id,
+            pull(id, BOB),
+            new JournalEvent.Accepted(AT),
+            new JournalEvent.TransferStarted(AT),
+            new JournalEvent.FinalizationRequired(AT));
+
+    kit.runCommand(new ChannelCommand.FinishData(null));
+
+    Poll.until(
+        java.time.Duration.ofSeconds(10),
+        "the completion",
+        () -> transport.messages(),
+        m -> !m.isEmpty());
     assertThat(transport.messages())
         .containsExactly(
             io.ferry.channels.wire.TransferResponse.completed(id.transferId(), false, null));
