@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
+import io.ferry.channels.testing.Poll;
 import io.ferry.channels.testing.TestDags;
 import io.ferry.engine.testing.TestNetwork;
 import io.ferry.ipld.selector.Selectors;
@@ -17,6 +18,7 @@ import io.ferry.validators.paid.PaidRetrievalTerms;
 import io.ferry.validators.paid.ResponderLedger;
 import io.ferry.validators.paid.RetrievalResult.Kind;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -268,7 +270,13 @@ abstract class PaidPullContract {
     assertThat(c.received())
         .as("no data beyond the 3 MiB limit")
         .isLessThanOrEqualTo((3 << 20) + root);
-    ClientAccount account = client.payer.account(id).orElseThrow();
+    // The payer hears of the end after the channel's state has it (seen at load 38): wait for it.
+    ClientAccount account =
+        Poll.until(
+            Duration.ofSeconds(30),
+            "the payer's account of the cancelled pull ended",
+            () -> client.payer.account(id).orElseThrow(),
+            a -> a.endedAs() != null);
     assertThat(account.endedAs()).isEqualTo(Status.Cancelled);
     assertThat(account.spent()).isEqualTo(paidBeforeRunningOut);
     Balance balance = client.payer.balance();

@@ -18,18 +18,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A paid pull over real TCP whose client restarts the channel again and again while data moves and
  * while the provider waits at its limit for payment: each restart drops the blocks in flight. The
  * provider resends what it had counted as repeats, counts nothing twice, and the pull completes
  * with the payments equal to the price of the DAG the client now holds, in both ledgers.
- *
- * <p>Runs alone: at load 40 the provider once counted 49 blocks queued where the client received 60
- * (beside another class), a race in the restart accounting that more CPU contention makes likelier.
  */
-@Isolated
 class PaidRestartsOverTcpTest {
   /** 2 per byte, 512 KiB before the first payment, each interval 512 KiB longer, 1000 to unseal. */
   private static final PaidRetrievalTerms TERMS =

@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Two nodes over real TCP (TLS 1.3 on 127.0.0.1): a pull whose responder goes away mid-transfer.
@@ -29,12 +28,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * restart attempts and fails, naming them. Back again (on a new port, dialing the initiator), the
  * channel restarts at once although the initiator's own backoff is an hour, and the sender skips
  * the blocks the receiver already holds.
- *
- * <p>Runs alone: on a loaded machine the initiator sometimes records the responder's going as
- * "closed by the peer" without marking the channel stalled, and never stalls it afterwards (seen
- * with this class alone at load 30, and in both methods when it shared the JVM with another class).
  */
-@Isolated
 class ResponderGoneOverTcpTest {
   private static final int FILE = 3 << 20;
   private static final long SLOW = 512 << 10; // the responder sends 512 KiB/s: ~6 s for the file
