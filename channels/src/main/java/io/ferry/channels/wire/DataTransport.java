@@ -73,6 +73,18 @@ public interface DataTransport extends AutoCloseable {
    */
   default void disconnect(PeerId peer) {}
 
+  /**
+   * Gives {@code peer} up to another member of this cluster: drops the connection to it, and until
+   * {@link #admit} neither dials it nor sends it anything (sends fail at once), so two members
+   * never both speak to the peer. Default: {@link #disconnect}.
+   */
+  default void withhold(PeerId peer) {
+    disconnect(peer);
+  }
+
+  /** Undoes {@link #withhold}: the peer is dialed again when a channel needs it. */
+  default void admit(PeerId peer) {}
+
   @Override
   void close();
 }

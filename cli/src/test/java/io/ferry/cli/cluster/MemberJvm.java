@@ -126,6 +126,21 @@ final class MemberJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP: the process keeps its sockets open but does nothing (it neither answers nor dials)
+   * until {@link #kill}ed.
+   */
+  void freeze() throws IOException, InterruptedException {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException(name + " is not running");
+    }
+    int exit = new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -STOP " + p.pid() + " exited with " + exit);
+    }
+  }
+
   boolean isAlive() {
     Process p = process;
     return p != null && p.isAlive();

@@ -92,7 +92,7 @@ public sealed interface Membership {
      * How long the membership must stay unchanged before the split-brain resolver downs the
      * unreachable side (Pekko's default is 20 s; members of one cluster run in one network).
      */
-    public static final String STABLE_AFTER = "3s";
+    public static final String STABLE_AFTER = "2s";
 
     /**
      * How long, after a member was downed and removed, sharding and the singletons wait before they
@@ -186,6 +186,10 @@ public sealed interface Membership {
       // that dies during a hand-off; a live member hands a peer's shard over in well under a
       // second.
       m.put("pekko.cluster.sharding.handoff-timeout", HANDOFF_TIMEOUT);
+      // After the oldest member died, the regions find the sharding coordinator on the new oldest
+      // by registering again every retry-interval (Pekko: 2 s, which a failover of the oldest
+      // waited for, once for the register and again for the shard's home).
+      m.put("pekko.cluster.sharding.retry-interval", "500ms");
       // A claimed peer's shard location (PeerOwnership) reaches the sharding coordinator by
       // distributed-data gossip: every 2 s by default, which a failover waited for.
       m.put("pekko.cluster.distributed-data.gossip-interval", "500ms");

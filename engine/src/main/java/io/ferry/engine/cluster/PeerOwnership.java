@@ -15,49 +15,44 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.pekko.actor.ActorIdentity;
-import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Which member holds the connection to each remote peer, and so hosts the peer's channels: the
- * member that got the latest connection with it. Sits between this member's transport and the
- * router. When a connection with peer P comes up here and P's shard ({@link PeerShards}) is meant
- * to be elsewhere, the member claims P: it names itself P's shard location (Pekko's external shard
- * allocation, replicated to every member), holds every call concerning P until sharding has moved
- * P's shard here (the coordinator rebalances it, stopping P's channels where they ran), then lets
- * them through in order, so P's messages reach channels running beside the connection. Every few
- * seconds each member drops the connections to peers that another live member now owns, so exactly
- * one member stays connected to a peer.
+ * member that got the latest connection with it, and only that one. Sits between this member's
+ * transport and the router. When a connection with peer P comes up here and P's shard ({@link
+ * PeerShards}) is meant to be elsewhere (or this member gave P up), the member claims P: it holds
+ * every call concerning P and asks every other member to release P ({@link HandOver}); each one
+ * drops its connection to P and stops dialing and sending to P ({@code DataTransport.withhold})
+ * before it answers. Once every member did (a member that died is waited for until the leader
+ * removed it), the claimant names itself P's shard location (Pekko's external shard allocation,
+ * replicated to every member), waits until sharding moved P's shard here (the coordinator
+ * rebalances it, stopping P's channels where they ran), then lets the held calls through in order,
+ * so P's messages reach channels running beside the one connection. Of two claims at once the
+ * member with the lower address goes first; a claim whose connection the peer retired, or that gave
+ * P up to another claim, ends without serving P; a claim that times out drops its own connection
+ * before the members that released P may dial it again.
  */
-public final class PeerOwnership implements TransportHandler {
+public final class PeerOwnership implements TransportHandler, HandOverDesk.Member {
   private static final Logger log = LoggerFactory.getLogger(PeerOwnership.class);
 
-  /** How long a claim waits for the shard to move before it lets the held calls through. */
+  /** How long a claim waits for the other members and the shard before it ends. */
   private static final Duration CLAIM_LIMIT = Duration.ofSeconds(30);
 
   private static final Duration POLL = Duration.ofMillis(200);
 
-  /** How long the member holding a peer's shard has to answer before it counts as silent. */
+  /** How long a member asked to release a peer has to answer before it is asked again. */
   private static final Duration PROBE = Duration.ofSeconds(1);
-
-  private static final String PROBE_ID = "peer-ownership";
 
   /** How often connections to peers owned elsewhere are looked for. */
   public static final Duration RECONCILE = Duration.ofSeconds(2);
@@ -67,9 +62,16 @@ public final class PeerOwnership implements TransportHandler {
   private final DataTransport transport;
   private final ExternalShardAllocationClient locations;
   private final Address self;
+  private final HandOverRequests requests;
+  private final ShardMoves moves;
   private final Object lock = new Object();
   private final Map<PeerId, List<Runnable>> held = new ConcurrentHashMap<>();
   private final Set<PeerId> connected = ConcurrentHashMap.newKeySet();
+  private final Map<PeerId, Claim> claims = new ConcurrentHashMap<>();
+
+  /** Peers this member gave up to another member's claim: not dialed, sent nothing. */
+  private final Map<PeerId, Given> withheld = new ConcurrentHashMap<>();
+
   private volatile Map<String, Address> owners = Map.of();
 
   private PeerOwnership(ActorSystem<?> system, TransportHandler next, DataTransport transport) {
@@ -78,12 +80,16 @@ public final class PeerOwnership implements TransportHandler {
     this.transport = transport;
     this.locations = ExternalShardAllocation.get(system).getClient(ChannelEntity.TYPE_KEY.name());
     this.self = Cluster.get(system).selfMember().address();
+    this.requests = new HandOverRequests(system, self, PROBE);
+    this.moves = new ShardMoves(system, locations, self, POLL);
   }
 
   /** Wraps {@code next} (the router) and starts looking for connections owned elsewhere. */
   public static PeerOwnership start(
       ActorSystem<?> system, TransportHandler next, DataTransport transport) {
     PeerOwnership o = new PeerOwnership(system, next, transport);
+    ((org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(system))
+        .systemActorOf(HandOverDesk.props(o), HandOverDesk.NAME);
     system
         .scheduler()
         .scheduleWithFixedDelay(RECONCILE, RECONCILE, o::reconcile, system.executionContext());
@@ -168,153 +174,189 @@ public final class PeerOwnership implements TransportHandler {
 
   // ---- claiming ----
 
+  /** How a claim ended before the shard moved: every other member released the peer, or not. */
+  private enum Asked {
+    RELEASED,
+    ABANDONED,
+    TIMED_OUT
+  }
+
+  /** A claim under way; {@code abandoned} once this member gave the peer up to another claim. */
+  private static final class Claim {
+    volatile boolean abandoned;
+  }
+
   private void claim(PeerId peer) {
     String shard = PeerShards.shardOf(peer);
-    if (self.equals(owners.get(shard))) {
+    if (self.equals(owners.get(shard)) && !withheld.containsKey(peer)) {
       return;
     }
+    Claim claim = new Claim();
     synchronized (lock) {
       if (held.putIfAbsent(peer, new ArrayList<>()) != null) {
         return;
       }
+      claims.put(peer, claim);
     }
     log.info("connected to {}: moving its channels to this member", peer);
     long deadline = System.nanoTime() + CLAIM_LIMIT.toNanos();
-    awaitFormerOwner(shard, deadline)
-        .thenCompose(ready -> locations.setShardLocation(shard, self))
-        .thenCompose(done -> awaitHere(shard, deadline))
+    askToRelease(peer, claim, deadline)
+        .thenCompose(
+            asked -> {
+              if (asked != Asked.RELEASED) {
+                return CompletableFuture.completedFuture(asked);
+              }
+              return locations
+                  .setShardLocation(shard, self)
+                  .thenCompose(done -> moves.awaitHere(shard, deadline))
+                  .thenApply(moved -> Asked.RELEASED);
+            })
         .whenComplete(
-            (ok, error) -> {
-              if (error != null) {
-                log.warn("could not move the channels with {} here: {}", peer, error.toString());
-              } else {
+            (result, error) -> {
+              Asked asked = result;
+              synchronized (lock) {
+                claims.remove(peer, claim);
+                if (asked == Asked.RELEASED && claim.abandoned) {
+                  asked = Asked.ABANDONED;
+                } else if (error == null && asked == Asked.RELEASED) {
+                  withheld.remove(peer);
+                }
+              }
+              if (error == null && asked == Asked.RELEASED) {
+                // Named the owner, the shard here or on its way: serve the peer. Every other
+                // member dropped its connection and dials the peer no more.
+                transport.admit(peer);
+                requests.settle(peer, true);
                 log.info("the channels with {} run on this member", peer);
+              } else if (error == null && asked == Asked.ABANDONED) {
+                // The peer retired this member's connection, or another member's claim went
+                // first and this member gave the peer up to it: the calls go wherever it is.
+                requests.settle(peer, false);
+                log.info("{} is served by another member: this member's claim ended", peer);
+              } else {
+                // Some member kept the peer: this member drops its own connection before the
+                // others may dial the peer again, so the peer never has two members at once.
+                connected.remove(peer);
+                transport.disconnect(peer);
+                requests.settle(peer, false);
+                log.warn(
+                    "could not move the channels with {} here: {}",
+                    peer,
+                    error != null ? error.toString() : "another member kept it");
               }
               release(peer);
             });
   }
 
   /**
-   * Completes once the member {@code shard} is placed on can give it up at once (or at deadline):
-   * it answers (it is alive, and a live member hands a shard over in well under a second), it is
-   * leaving, or it is gone from the cluster. A member that stopped answering is not asked to hand
-   * over: a peer redials a survivor within a second of a kill -9, before the failure detector
-   * noticed anything, and a move away from the dead member then waited out Pekko's {@code
-   * handoff-timeout} and was tried again every second until the member was removed, each try able
-   * to wait the whole timeout again (ClusterFailoverTest: 30 s from the kill to data moving again
-   * when the sharding coordinator ran on a survivor). Once the split-brain resolver downed the dead
-   * member and the leader removed it, its shards have no home and the claim places this one here
-   * without a hand-off.
+   * Asks every other member to give {@code peer} up until each one did (it dropped its connection
+   * and dials the peer no more before it answers), the claim was abandoned (this member's
+   * connection went, or it gave the peer up to another claim) or the deadline passed. A member that
+   * does not answer is asked again every {@link #POLL} until it answers or leaves the cluster: a
+   * member killed with kill -9 is downed by the split-brain resolver and removed by the leader, and
+   * then has nothing to give up. A leaving member closed its transport before it left.
    */
-  private CompletionStage<Void> awaitFormerOwner(String shard, long deadline) {
-    return locations
-        .getShardLocations()
+  private CompletionStage<Asked> askToRelease(PeerId peer, Claim claim, long deadline) {
+    if (claim.abandoned || !connected.contains(peer)) {
+      return CompletableFuture.completedFuture(Asked.ABANDONED);
+    }
+    if (System.nanoTime() > deadline) {
+      return CompletableFuture.completedFuture(Asked.TIMED_OUT);
+    }
+    return requests
+        .allReleased(peer)
         .thenCompose(
-            l -> {
-              var at = l.getShardLocations().get(shard);
-              return canHandOver(at == null ? null : at.address());
-            })
-        .exceptionally(e -> false)
-        .thenCompose(
-            ready -> {
-              if (ready || System.nanoTime() > deadline) {
-                return CompletableFuture.<Void>completedFuture(null);
+            released -> {
+              if (released) {
+                return claim.abandoned
+                    ? CompletableFuture.completedFuture(Asked.ABANDONED)
+                    : CompletableFuture.completedFuture(Asked.RELEASED);
               }
-              CompletableFuture<Void> later = new CompletableFuture<>();
+              CompletableFuture<Asked> later = new CompletableFuture<>();
               system
                   .scheduler()
                   .scheduleOnce(
                       POLL,
                       () ->
-                          awaitFormerOwner(shard, deadline)
-                              .whenComplete((v, e) -> later.complete(null)),
+                          askToRelease(peer, claim, deadline)
+                              .whenComplete(
+                                  (a, e) -> later.complete(e == null ? a : Asked.TIMED_OUT)),
                       system.executionContext());
               return later;
             });
   }
 
-  /** Whether the member at {@code owner} (null: none yet) can hand a shard over at once. */
-  private CompletionStage<Boolean> canHandOver(Address owner) {
-    if (owner == null || owner.equals(self)) {
-      return CompletableFuture.completedFuture(true);
+  // ---- giving a peer up ----
+
+  /** A peer this member gave up to {@code claimant}; {@code serving} once the claim succeeded. */
+  private record Given(Address claimant, long since, boolean serving) {}
+
+  @Override
+  public HandOver release(PeerId peer, Address claimant) {
+    synchronized (lock) {
+      Claim mine = claims.get(peer);
+      if (mine != null && !mine.abandoned && Member.addressOrdering().compare(self, claimant) < 0) {
+        return new HandOver.Refused(peer.toString());
+      }
+      if (mine != null) {
+        mine.abandoned = true;
+      }
+      withheld.put(peer, new Given(claimant, System.nanoTime(), false));
     }
-    var state = Cluster.get(system).state();
-    Member member = null;
-    for (Member m : state.getMembers()) {
-      if (m.address().equals(owner)) {
-        member = m;
+    if (connected.remove(peer)) {
+      log.info("{} moves to {}: dropped this member's connection to it", peer, claimant);
+    }
+    transport.withhold(peer);
+    return new HandOver.Released(peer.toString());
+  }
+
+  @Override
+  public void settled(PeerId peer, Address claimant, boolean serving) {
+    synchronized (lock) {
+      Given given = withheld.get(peer);
+      if (given == null || !given.claimant().equals(claimant)) {
+        return;
+      }
+      if (serving) {
+        withheld.put(peer, new Given(claimant, given.since(), true));
+        return;
+      }
+      withheld.remove(peer);
+    }
+    transport.admit(peer);
+  }
+
+  @Override
+  public void membersChanged() {
+    admitOrphans(upMembers());
+  }
+
+  private Set<Address> upMembers() {
+    Set<Address> up = ConcurrentHashMap.newKeySet();
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      if (m.status() == MemberStatus.up()) {
+        up.add(m.address());
       }
     }
-    if (member == null
-        || member.status() == MemberStatus.removed()
-        || member.status() == MemberStatus.leaving()
-        || member.status() == MemberStatus.exiting()) {
-      return CompletableFuture.completedFuture(true);
+    return up;
+  }
+
+  /**
+   * Dials the peers given up again whose claimant left the cluster (its shards go to the members
+   * that wake them, which must be free to dial), or whose claim never settled (a lost message).
+   */
+  private void admitOrphans(Set<Address> up) {
+    long now = System.nanoTime();
+    for (Map.Entry<PeerId, Given> e : withheld.entrySet()) {
+      Given g = e.getValue();
+      boolean orphan =
+          !up.contains(g.claimant())
+              || !g.serving() && now - g.since() > CLAIM_LIMIT.plus(RECONCILE).toNanos() * 2;
+      if (orphan && withheld.remove(e.getKey(), g)) {
+        log.info("{} was given up to {}, which no longer serves it", e.getKey(), g.claimant());
+        transport.admit(e.getKey());
+      }
     }
-    if (member.status() == MemberStatus.down() || state.getUnreachable().contains(member)) {
-      // Downed or suspected: its shards are free once the leader removed it.
-      return CompletableFuture.completedFuture(false);
-    }
-    return answers(owner);
-  }
-
-  /** Whether the member at {@code address} answers within {@link #PROBE}. */
-  private CompletionStage<Boolean> answers(Address address) {
-    ActorSelection sharding =
-        Adapter.toClassic(system).actorSelection(address + "/system/sharding");
-    return Patterns.ask(sharding, new Identify(PROBE_ID), PROBE)
-        .handle((reply, e) -> reply instanceof ActorIdentity id && id.getActorRef().isPresent());
-  }
-
-  /** Completes once the shard runs nowhere but here, another member claimed it, or at deadline. */
-  private CompletionStage<Void> awaitHere(String shard, long deadline) {
-    return locations
-        .getShardLocations()
-        .thenCompose(
-            l -> {
-              var claimed = l.getShardLocations().get(shard);
-              if (claimed != null && !self.equals(claimed.address())) {
-                // Another member claimed the peer since: its connection wins, this one's calls go
-                // through (to wherever the shard is) and reconcile drops this connection. Waiting
-                // out the claim limit kept two members connected to the peer for 30 s, and the
-                // peer kept retiring the newer member's connections until its channels gave up.
-                return CompletableFuture.completedFuture(null);
-              }
-              return awaitMoved(shard, deadline);
-            });
-  }
-
-  private CompletionStage<Void> awaitMoved(String shard, long deadline) {
-    return stats()
-        .thenCompose(
-            stats -> {
-              boolean elsewhere =
-                  stats.getRegions().entrySet().stream()
-                      .anyMatch(
-                          e ->
-                              !e.getKey().equals(self)
-                                  && e.getValue().getStats().containsKey(shard));
-              if (!elsewhere || System.nanoTime() > deadline) {
-                return CompletableFuture.completedFuture(null);
-              }
-              CompletableFuture<Void> later = new CompletableFuture<>();
-              system
-                  .scheduler()
-                  .scheduleOnce(
-                      POLL,
-                      () -> awaitHere(shard, deadline).whenComplete((v, e) -> later.complete(null)),
-                      system.executionContext());
-              return later;
-            });
-  }
-
-  private CompletionStage<ShardRegion.ClusterShardingStats> stats() {
-    return AskPattern.ask(
-        ClusterSharding.get(system).shardState(),
-        replyTo ->
-            new GetClusterShardingStats(ChannelEntity.TYPE_KEY, Duration.ofSeconds(3), replyTo),
-        Duration.ofSeconds(5),
-        system.scheduler());
   }
 
   private void release(PeerId peer) {
@@ -340,21 +382,15 @@ public final class PeerOwnership implements TransportHandler {
             });
   }
 
-  /** Drops connections to peers that another member that is up now owns. */
+  /**
+   * Drops connections to peers that another member that is up now owns, and dials again the peers
+   * given up to a claimant that is gone.
+   */
   private void reconcile() {
     refreshOwners()
         .thenRun(
             () -> {
-              Set<Address> up = ConcurrentHashMap.newKeySet();
-              Cluster.get(system)
-                  .state()
-                  .getMembers()
-                  .forEach(
-                      m -> {
-                        if (m.status() == MemberStatus.up()) {
-                          up.add(m.address());
-                        }
-                      });
+              Set<Address> up = upMembers();
               for (PeerId peer : connected) {
                 Address owner = owners.get(PeerShards.shardOf(peer));
                 if (owner != null
@@ -367,6 +403,7 @@ public final class PeerOwnership implements TransportHandler {
                   transport.disconnect(peer);
                 }
               }
+              admitOrphans(up);
             })
         .exceptionally(
             e -> {

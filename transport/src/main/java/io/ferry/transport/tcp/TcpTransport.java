@@ -70,6 +70,10 @@ public final class TcpTransport implements DataTransport, TransportContext {
   private final ExecutorService hashPool;
   private final Executor blocking;
   private final Map<PeerId, ActorRef<SessionCommand>> sessions = new ConcurrentHashMap<>();
+
+  /** Peers given up to another member of this cluster: not dialed, sent nothing. */
+  private final java.util.Set<PeerId> withheld = ConcurrentHashMap.newKeySet();
+
   private final Map<PeerId, Multiaddr> addressBook = new ConcurrentHashMap<>();
   private final Map<ChannelId, PeerId> channelPeers = new ConcurrentHashMap<>();
   private final AtomicLong refs = new AtomicLong();
@@ -239,6 +243,27 @@ public final class TcpTransport implements DataTransport, TransportContext {
     if (s != null) {
       s.tell(new SessionCommand.Disconnect());
     }
+  }
+
+  @Override
+  public void withhold(PeerId peer) {
+    withheld.add(peer);
+    disconnect(peer);
+  }
+
+  @Override
+  public void admit(PeerId peer) {
+    if (withheld.remove(peer)) {
+      ActorRef<SessionCommand> s = sessions.get(peer);
+      if (s != null) {
+        s.tell(SessionCommand.Redial.INSTANCE);
+      }
+    }
+  }
+
+  @Override
+  public boolean withheld(PeerId peer) {
+    return withheld.contains(peer);
   }
 
   /** Stops accepting new connections (existing ones stay). */

@@ -119,7 +119,9 @@ public final class PeerLink {
    * connected (fails if no address is known).
    */
   public void send(Frame frame, CompletableFuture<Void> sent) {
-    if (active != null) {
+    if (node.withheld(peer)) {
+      sent.completeExceptionally(withheldError());
+    } else if (active != null) {
       active.outbox.offerControl(FrameCodec.encode(frame));
       sent.complete(null);
     } else if (address() == null) {
@@ -139,6 +141,8 @@ public final class PeerLink {
     if (active != null) {
       // The connection in use says nothing about `at`: the address stays the verified one.
       connected.complete(peer);
+    } else if (node.withheld(peer)) {
+      connected.completeExceptionally(withheldError());
     } else {
       trial = at.withPeer(peer);
       connectWaiters.add(connected);
@@ -155,10 +159,23 @@ public final class PeerLink {
     return address;
   }
 
-  /** Dials unless connected, dialing, waiting to redial, or without an address. */
+  private IllegalStateException withheldError() {
+    return new IllegalStateException(
+        peer + " is served by another member of this cluster: not sent from this one");
+  }
+
+  /**
+   * Dials unless connected, dialing, waiting to redial, without an address, or the peer is withheld
+   * (another member of this cluster serves it).
+   */
   public void ensureConnected() {
     Multiaddr to = trial != null ? trial : address();
-    if (active != null || dialing != null || stopping || redialScheduled || to == null) {
+    if (active != null
+        || dialing != null
+        || stopping
+        || redialScheduled
+        || to == null
+        || node.withheld(peer)) {
       return;
     }
     dialingTo = to;

@@ -41,6 +41,14 @@ public interface TransportContext extends NodeLimits {
    */
   default void addressAnnounced(PeerId peer, io.ferry.transport.identity.Multiaddr address) {}
 
+  /**
+   * Whether {@code peer} was given up to another member of this cluster ({@code
+   * DataTransport.withhold}): it is not dialed and nothing is sent to it. Default: never.
+   */
+  default boolean withheld(PeerId peer) {
+    return false;
+  }
+
   /** A channel reference unique on this node. */
   long newRef();
 

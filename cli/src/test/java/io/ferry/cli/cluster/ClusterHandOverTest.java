@@ -1,0 +1,160 @@
+package io.ferry.cli.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.channels.testing.Poll;
+import io.ferry.channels.testing.TestPostgres;
+import io.ferry.transport.identity.NodeIdentity;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/**
+ * A remote peer moves from one live member to another, and at no moment do two members serve it. A
+ * member serves an outside provider (a pull opened through its API, so it dialed the provider);
+ * then a second process with the provider's identity (as the members of a remote cluster share one)
+ * pushes to the cluster through another member's address while the provider is frozen (SIGSTOP: its
+ * connection stays open, it neither answers nor redials). The member that got the new connection
+ * takes the peer over; the member that served it must have dropped its connection (and stopped
+ * dialing the peer) before the new one lets the peer's messages through: each member logs both
+ * moments with the same clock, and the test compares them. Before the hand-off was strict, the
+ * former member dropped its connection at its next two-second check, after the new one already
+ * served the peer, and its channels could dial the peer again meanwhile.
+ */
+@ResourceLock("ferry-cluster")
+class ClusterHandOverTest {
+  private static final Duration WAIT = Duration.ofMinutes(3);
+  private static final int MIB = 1 << 20;
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  @Test
+  void theFormerMemberDropsThePeerBeforeTheNewOneServesIt() throws Exception {
+    try (TestPostgres.Database db = TestPostgres.freshDatabase();
+        FerryCluster cluster =
+            FerryCluster.start(
+                dir,
+                new FerryCluster.Journal(db.url(), db.user(), db.password()),
+                3,
+                "ferry.validators.free = pulls-and-pushes\n")) {
+      MemberJvm provider =
+          cluster.startOutsidePeer("provider", "ferry.rate-limits.upload = 1 MiB\n");
+      String root = importRandom(provider, "provider.bin", 32 * MIB);
+      String peer = provider.peerAddress().replaceAll(".*/p2p/", "");
+      Map<String, Object> pull = new LinkedHashMap<>();
+      pull.put("from", provider.peerAddress());
+      pull.put("root", root);
+      String id = cluster.member(0).api().post("/v1/channels/pull", pull).path("id").asText();
+      MemberJvm host =
+          Poll.until(
+                  WAIT,
+                  "a member connected to the provider",
+                  () -> connected(cluster, peer),
+                  Optional::isPresent)
+              .orElseThrow();
+      Poll.until(
+          WAIT,
+          id + " to receive data on " + host,
+          () -> host.api().get("/v1/channels/" + id).path("receivedBytes").asLong() > MIB);
+
+      Path twinHome = dir.resolve("twin");
+      Files.createDirectories(twinHome.resolve("identity"));
+      Files.copy(
+          provider.home().resolve(NodeIdentity.KEY_FILE), twinHome.resolve(NodeIdentity.KEY_FILE));
+      MemberJvm twin = cluster.startOutsidePeer("twin", "");
+      String pushed = importRandom(twin, "twin.bin", MIB);
+      MemberJvm other = cluster.running().stream().filter(m -> m != host).findFirst().orElseThrow();
+
+      provider.freeze();
+      Instant frozen = Instant.now();
+      Map<String, Object> push = new LinkedHashMap<>();
+      push.put("to", other.peerAddress());
+      push.put("root", pushed);
+      String pushId = twin.api().post("/v1/channels/push", push).path("id").asText();
+      String serving = "the channels with " + peer + " run on this member";
+      Poll.until(WAIT, other + " to serve the peer", () -> other.log().contains(serving));
+      Poll.until(
+          WAIT,
+          "the twin's push " + pushId + " to complete",
+          () -> twin.api().get("/v1/channels/" + pushId).path("status").asText(),
+          s -> s.equals("Completed"));
+
+      Instant served = firstAfter(frozen, other.log(), serving).orElseThrow();
+      Optional<Instant> dropped =
+          firstAfter(frozen, host.log(), peer + " ", "this member's connection");
+      assertThat(dropped)
+          .as(
+              "when %s dropped its connection to the peer (%s served it from %s):%n%s",
+              host, other, served, host.logTail(40))
+          .isPresent();
+      assertThat(dropped.get())
+          .as("%s dropped the peer before %s served it", host, other)
+          .isBefore(served);
+      assertThat(firstAfter(frozen, host.log(), "connected to " + peer))
+          .as("%s connected to the peer again", host)
+          .isEmpty();
+      provider.kill();
+    }
+  }
+
+  /** The member whose /v1/peers shows a live connection to {@code peer}. */
+  private static Optional<MemberJvm> connected(FerryCluster cluster, String peer) {
+    for (MemberJvm m : cluster.running()) {
+      for (JsonNode p : m.api().get("/v1/peers")) {
+        if (p.path("peerId").asText().equals(peer) && p.path("connected").asBoolean()) {
+          return Optional.of(m);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The time of the first log line after {@code from} holding every one of {@code parts}. */
+  private static Optional<Instant> firstAfter(Instant from, String log, String... parts) {
+    return log.lines()
+        .filter(l -> List.of(parts).stream().allMatch(l::contains))
+        .map(ClusterHandOverTest::timeOf)
+        .flatMap(Optional::stream)
+        .filter(at -> at.isAfter(from))
+        .findFirst();
+  }
+
+  /** A log line's time (the node's log pattern starts with an ISO offset date-time). */
+  private static Optional<Instant> timeOf(String line) {
+    try {
+      return Optional.of(OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String importRandom(MemberJvm node, String name, int size) throws Exception {
+    Path file = dir.resolve(name);
+    Random random = new Random(name.hashCode());
+    byte[] chunk = new byte[MIB];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (int written = 0; written < size; written += chunk.length) {
+        random.nextBytes(chunk);
+        out.write(chunk, 0, Math.min(chunk.length, size - written));
+      }
+    }
+    return node.api()
+        .post("/v1/blocks/import", Map.of("path", file.toString()))
+        .path("root")
+        .asText();
+  }
+}

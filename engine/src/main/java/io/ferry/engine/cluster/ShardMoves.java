@@ -1,0 +1,77 @@
+package io.ferry.engine.cluster;
+
+import io.ferry.channels.entity.ChannelEntity;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/** Waits for a peer's shard to move to this member once the member named itself its location. */
+final class ShardMoves {
+  private final ActorSystem<?> system;
+  private final ExternalShardAllocationClient locations;
+  private final Address self;
+  private final Duration poll;
+
+  ShardMoves(
+      ActorSystem<?> system, ExternalShardAllocationClient locations, Address self, Duration poll) {
+    this.system = system;
+    this.locations = locations;
+    this.self = self;
+    this.poll = poll;
+  }
+
+  /** Completes once the shard runs nowhere but here, another member claimed it, or at deadline. */
+  CompletionStage<Void> awaitHere(String shard, long deadline) {
+    return locations
+        .getShardLocations()
+        .thenCompose(
+            l -> {
+              var claimed = l.getShardLocations().get(shard);
+              if (claimed != null && !self.equals(claimed.address())) {
+                // Another member claimed the peer since (this one released it to that claim).
+                return CompletableFuture.completedFuture(null);
+              }
+              return awaitMoved(shard, deadline);
+            });
+  }
+
+  private CompletionStage<Void> awaitMoved(String shard, long deadline) {
+    return stats()
+        .thenCompose(
+            stats -> {
+              boolean elsewhere =
+                  stats.getRegions().entrySet().stream()
+                      .anyMatch(
+                          e ->
+                              !e.getKey().equals(self)
+                                  && e.getValue().getStats().containsKey(shard));
+              if (!elsewhere || System.nanoTime() > deadline) {
+                return CompletableFuture.completedFuture(null);
+              }
+              CompletableFuture<Void> later = new CompletableFuture<>();
+              system
+                  .scheduler()
+                  .scheduleOnce(
+                      poll,
+                      () -> awaitHere(shard, deadline).whenComplete((v, e) -> later.complete(null)),
+                      system.executionContext());
+              return later;
+            });
+  }
+
+  private CompletionStage<ShardRegion.ClusterShardingStats> stats() {
+    return AskPattern.ask(
+        ClusterSharding.get(system).shardState(),
+        replyTo ->
+            new GetClusterShardingStats(ChannelEntity.TYPE_KEY, Duration.ofSeconds(3), replyTo),
+        Duration.ofSeconds(5),
+        system.scheduler());
+  }
+}
