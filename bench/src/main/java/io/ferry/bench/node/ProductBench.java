@@ -29,7 +29,9 @@ import java.util.concurrent.Executors;
  * <p>{@code ProductBench [MiB per transfer, default 1024] [GiB moved before the warm cases, default
  * 4] [one-block channels at once, default 1000] [work directory]}. The scale cases take their sizes
  * from {@code -Dbench.slow-channels} (10,000), {@code -Dbench.restart.terminal} (100,000) and
- * {@code -Dbench.restart.active} (1,000); {@code -Dbench.only} runs only the cases it names.
+ * {@code -Dbench.restart.active} (1,000); {@code -Dbench.only} runs only the cases it names. The
+ * {@code cluster} case (a three-member cluster on the shared PostgreSQL, {@link ClusterCase}) runs
+ * only when named there.
  */
 public final class ProductBench {
   private static final long MIB = 1 << 20;
@@ -103,6 +105,9 @@ public final class ProductBench {
       new SmallChannels(dir, provider, client, table).run(channels);
     }
     ChildNode.stopAll(provider, client);
+    if (List.of(System.getProperty("bench.only", "").split(",")).contains("cluster")) {
+      new ClusterCase(dir, table, sizeMiB).run();
+    }
     int slow = Integer.getInteger("bench.slow-channels", 10_000);
     if (slow > 0 && runs("slow-channels")) {
       new SlowChannels(dir, table).run(slow);

@@ -1,0 +1,202 @@
+package io.ferry.bench.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.cli.ApiClient;
+import io.ferry.cli.demo.ChildNode;
+import io.ferry.transport.identity.NodeIdentity;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code cluster} case: a Ferry cluster as docs/operations.md runs one (three members sharing
+ * one identity, journal, blocks and ledgers in a fresh database on the shared PostgreSQL that
+ * {@code scripts/postgres.sh} starts, every member a seed) and one outside provider, a plain node.
+ * Each pull is opened through another member's API and timed from the call until that member's API
+ * shows it {@code Completed}; all run on the member serving the provider (a peer's channels run
+ * beside its one connection), which stores every block in PostgreSQL.
+ */
+final class ClusterCase {
+  private static final long MIB = 1 << 20;
+  private static final Duration START = Duration.ofMinutes(3);
+  private static final List<String> JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
+  private static final int MEMBERS = 3;
+
+  private final Path dir;
+  private final Table table;
+  private final long sizeMiB;
+  private final List<ChildNode> nodes = new ArrayList<>();
+
+  ClusterCase(Path dir, Table table, long sizeMiB) {
+    this.dir = dir.resolve("cluster");
+    this.table = table;
+    this.sizeMiB = sizeMiB;
+  }
+
+  void run() throws Exception {
+    String admin = postgresUrl();
+    String db = "ferry_bench_" + ProcessHandle.current().pid();
+    sql(admin, "CREATE DATABASE " + db);
+    try {
+      String url = admin.substring(0, admin.lastIndexOf('/') + 1) + db;
+      List<ChildNode> members = startMembers(url);
+      ChildNode provider = start("provider", "", "/ip4/127.0.0.1/tcp/0");
+      awaitMembersUp(members.get(0).api());
+      for (int i = 0; i < MEMBERS; i++) {
+        String root = importRandom(provider, i);
+        ProductBench.Timed t = pull(members.get(i).api(), provider.peerAddress(), root);
+        table.transfer(
+            "cluster: free pull through member " + (i + 1) + "'s API (3 members, PostgreSQL)", t);
+      }
+    } finally {
+      ChildNode.stopAll(nodes.toArray(new ChildNode[0]));
+      sql(admin, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    }
+  }
+
+  private List<ChildNode> startMembers(String url) throws IOException, InterruptedException {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < MEMBERS; i++) {
+      ports.add(freePort());
+    }
+    String seeds =
+        ports.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(","));
+    Path first = dir.resolve("member-1");
+    NodeIdentity.loadOrCreate(first);
+    List<ChildNode> members = new ArrayList<>();
+    for (int i = 0; i < MEMBERS; i++) {
+      Path home = dir.resolve("member-" + (i + 1));
+      Files.createDirectories(home.resolve("identity"));
+      if (i > 0) {
+        Files.copy(
+            first.resolve(NodeIdentity.KEY_FILE),
+            home.resolve(NodeIdentity.KEY_FILE),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+      String conf =
+          String.format(
+              """
+              ferry.journal {
+                kind = postgres
+                postgres { url = "%s", user = "%s", password = "%s" }
+              }
+              ferry.cluster { seed-nodes = [%s], hostname = "127.0.0.1", port = %d }
+              """,
+              url, user(), password(), seeds, ports.get(i));
+      members.add(start("member-" + (i + 1), conf, "/ip4/127.0.0.1/tcp/" + freePort()));
+    }
+    return members;
+  }
+
+  private ChildNode start(String name, String conf, String listen)
+      throws IOException, InterruptedException {
+    Path file = dir.resolve(name + ".conf");
+    Files.createDirectories(dir);
+    Files.writeString(file, conf);
+    ChildNode node = new ChildNode(name, dir.resolve(name), file, listen, JVM);
+    nodes.add(node);
+    node.start();
+    node.awaitApi(START);
+    return node;
+  }
+
+  /** Waits until member 1 sees all three members up. */
+  private static void awaitMembersUp(ApiClient api) throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (System.nanoTime() < deadline) {
+      int up = 0;
+      for (JsonNode m : api.get("/v1/cluster").path("members")) {
+        up += m.path("status").asText().equals("Up") ? 1 : 0;
+      }
+      if (up == MEMBERS) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the cluster's members did not all come up in " + START);
+  }
+
+  private ProductBench.Timed pull(ApiClient api, String from, String root) throws Exception {
+    ObjectNode body = ApiClient.json().createObjectNode();
+    body.put("from", from).put("root", root);
+    long t0 = System.nanoTime();
+    String id = api.post("/v1/channels/pull", body).get("id").asText();
+    String status = ProductBench.awaitEnd(api, id);
+    long nanos = System.nanoTime() - t0;
+    if (!status.equals("Completed")) {
+      throw new IllegalStateException("pull " + id + " ended " + status);
+    }
+    return new ProductBench.Timed(
+        api.get("/v1/channels/" + id).get("receivedBytes").asLong(), nanos);
+  }
+
+  /** Imports {@code sizeMiB} of incompressible bytes of its own into {@code node}. */
+  private String importRandom(ChildNode node, int n) throws IOException {
+    Path f = dir.resolve("cluster-file-" + n);
+    SplittableRandom random = new SplittableRandom(7000 + n);
+    byte[] chunk = new byte[(int) MIB];
+    try (OutputStream out = Files.newOutputStream(f)) {
+      for (long i = 0; i < sizeMiB; i++) {
+        for (int j = 0; j < chunk.length; j++) {
+          chunk[j] = (byte) random.nextInt();
+        }
+        out.write(chunk);
+      }
+    }
+    ObjectNode body = ApiClient.json().createObjectNode().put("path", f.toString());
+    String root = node.api().post("/v1/blocks/import", body).get("root").asText();
+    Files.delete(f);
+    return root;
+  }
+
+  /** The JDBC URL {@code scripts/postgres.sh} prints (it starts the shared server if need be). */
+  private static String postgresUrl() throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("scripts/postgres.sh")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("scripts/postgres.sh failed: " + out);
+    }
+    return out.lines()
+        .filter(l -> l.startsWith("jdbc:postgresql:"))
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new IllegalStateException("scripts/postgres.sh printed " + out));
+  }
+
+  private static void sql(String url, String statement) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user(), password());
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private static String user() {
+    return System.getenv().getOrDefault("FERRY_PG_USER", "ferry");
+  }
+
+  private static String password() {
+    return System.getenv().getOrDefault("FERRY_PG_PASSWORD", "ferry");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
