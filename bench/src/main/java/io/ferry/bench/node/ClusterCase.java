@@ -64,8 +64,26 @@ final class ClusterCase {
       }
     } finally {
       ChildNode.stopAll(nodes.toArray(new ChildNode[0]));
-      sql(admin, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      drop(admin, db);
     }
+  }
+
+  /**
+   * Drops the bench's database once the members' sessions ended (the role may not end other
+   * sessions itself: {@code WITH (FORCE)} needs {@code pg_signal_backend}); says so if it stays.
+   */
+  private void drop(String admin, String db) throws InterruptedException {
+    SQLException last = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try {
+        sql(admin, "DROP DATABASE IF EXISTS " + db);
+        return;
+      } catch (SQLException e) {
+        last = e;
+        Thread.sleep(200);
+      }
+    }
+    table.note("could not drop the bench's database " + db + ": " + last.getMessage());
   }
 
   private List<ChildNode> startMembers(String url) throws IOException, InterruptedException {
