@@ -204,6 +204,11 @@ final class Actions {
     return Math.max(1, state.dataLimit() - queuedAtOpen);
   }
 
+  /** Lets the sending transport queue up to {@code transportBytes} (its count since the open). */
+  void raiseByteLimit(ChannelState state, long transportBytes) {
+    env.transport().setByteLimit(state.channelId(), transportBytes);
+  }
+
   void pauseData(ChannelState state) {
     env.transport().pause(state.channelId());
   }

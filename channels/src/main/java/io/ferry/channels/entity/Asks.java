@@ -2,7 +2,6 @@ package io.ferry.channels.entity;
 
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.TypedVoucher;
-import io.ferry.channels.spi.ValidationResult;
 import io.ferry.channels.validation.Verdict;
 import io.ferry.channels.wire.TransferRequest;
 import java.util.Optional;
@@ -68,29 +67,23 @@ final class Asks {
   }
 
   /**
-   * Responder of a pull held before a block of {@code nextBlockBytes} that would cross its data
-   * limit. A validator that does not handle holds gets what it had before they existed: the
-   * crossing block goes (the limit rises to take it) and it hears of it as data sent.
+   * Responder of a pull held (at {@code transportBytes}, the sending transport's count) before a
+   * block of {@code nextBlockBytes} that would cross its data limit. A validator that does not
+   * handle holds gets what it had before they existed: the crossing block goes, and it hears of it
+   * as data sent.
    */
-  void revalidateHeld(ChannelState state, long nextBlockBytes) {
-    long crossing = state.queued() + nextBlockBytes;
-    CompletionStage<Optional<Verdict>> answer =
-        env.validation()
-            .onPullDataHeld(state.channelId(), nextBlockBytes)
-            .thenApply(
-                v ->
-                    v.or(
-                        () ->
-                            Optional.of(
-                                new Verdict(
-                                    ValidationResult.Decision.ACCEPT, "", null, crossing, false))));
+  void revalidateHeld(ChannelState state, long transportBytes, long nextBlockBytes) {
     context.pipeToSelf(
-        answer,
-        (v, error) ->
-            new ChannelCommand.DecideProgress(
-                error == null
-                    ? v
-                    : Optional.of(Verdict.reject("revalidation failed: " + Actions.cause(error)))));
+        env.validation().onPullDataHeld(state.channelId(), nextBlockBytes),
+        (v, error) -> {
+          if (error != null) {
+            return new ChannelCommand.DecideProgress(
+                Optional.of(Verdict.reject("revalidation failed: " + Actions.cause(error))));
+          }
+          return v.isPresent()
+              ? new ChannelCommand.DecideProgress(v)
+              : new ChannelCommand.LetBlockCross(transportBytes, nextBlockBytes);
+        });
   }
 
   void validateCompletion(ChannelState state) {

@@ -83,6 +83,12 @@ public sealed interface ChannelCommand extends CborSerializable {
     }
   }
 
+  /**
+   * No revalidator decides about the block held before the limit: the sending transport, held at
+   * {@code transportBytes}, lets it cross (as before holds existed).
+   */
+  record LetBlockCross(long transportBytes, long nextBlockBytes) implements ChannelCommand {}
+
   /** This side's data movement ended; {@code error} is null on success. */
   record FinishData(String error) implements ChannelCommand {}
 

@@ -11,6 +11,7 @@ import io.ferry.channels.entity.ChannelCommand.DecideRequest;
 import io.ferry.channels.entity.ChannelCommand.DecideVoucher;
 import io.ferry.channels.entity.ChannelCommand.FinishData;
 import io.ferry.channels.entity.ChannelCommand.GetState;
+import io.ferry.channels.entity.ChannelCommand.LetBlockCross;
 import io.ferry.channels.entity.ChannelCommand.MarkDisconnected;
 import io.ferry.channels.entity.ChannelCommand.MarkQueued;
 import io.ferry.channels.entity.ChannelCommand.MarkReconnected;
@@ -255,6 +256,7 @@ public final class ChannelEntity
         // data, pauses, vouchers
         .onCommand(RecordProgress.class, (s, c) -> running.progress(s.channel(), c.progress()))
         .onCommand(PauseAtLimit.class, (s, c) -> running.pauseAtLimit(s.channel(), c))
+        .onCommand(LetBlockCross.class, (s, c) -> running.letBlockCross(s.channel(), c))
         .onCommand(Pause.class, (s, c) -> running.pause(s.channel(), c.replyTo()))
         .onCommand(Resume.class, (s, c) -> running.resume(s, c.replyTo()))
         .onCommand(

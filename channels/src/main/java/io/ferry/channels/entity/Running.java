@@ -84,7 +84,7 @@ final class Running {
       if (crosses(state, held.nextBlockBytes())) {
         // Held before the block that would cross the limit: the validator decides (a payment
         // for what was sent, or a limit that covers the block).
-        act.asks.revalidateHeld(state, held.nextBlockBytes());
+        act.asks.revalidateHeld(state, bytes, held.nextBlockBytes());
       } else {
         act.extendByteLimit(state, bytes);
       }
@@ -98,6 +98,15 @@ final class Running {
           }
           act.send(s, TransferResponse.update(s.transferId(), true));
         });
+  }
+
+  /** No revalidator decided about a held block: it crosses the limit, as before holds existed. */
+  Effect<JournalEvent, EntityState> letBlockCross(
+      ChannelState state, ChannelCommand.LetBlockCross c) {
+    if (!state.isInitiator() && state.isSender() && !state.responderPaused()) {
+      act.raiseByteLimit(state, c.transportBytes() + c.nextBlockBytes());
+    }
+    return react.none();
   }
 
   // ---- pause and resume, by this node ----

@@ -66,6 +66,11 @@ public final class ChannelFrames {
       if (s != null) {
         s.onCredit(c.bytes());
       }
+    } else if (element instanceof Frame.CreditReturn c) {
+      ReceiveChannel r = channels.receiveByRef(c.ref());
+      if (r != null) {
+        r.onCreditReturned(c.bytes());
+      }
     } else if (element instanceof Frame.Offer o) {
       ReceiveChannel r = channels.receiveByRef(o.ref());
       if (r != null) {

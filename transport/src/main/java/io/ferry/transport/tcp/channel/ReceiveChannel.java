@@ -445,6 +445,13 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     }
   }
 
+  /** The sender returned {@code bytes} of credit it had not used, answering this side's pause. */
+  public void onCreditReturned(long bytes) {
+    if (state != State.ENDED) {
+      credit.returned(bytes);
+    }
+  }
+
   public void pauseLocally() {
     setPaused(true);
   }

@@ -15,7 +15,13 @@ import java.util.function.LongSupplier;
  * of the sender's window, so the sender keeps sending while a slow write is in flight, and the
  * bytes granted but not stored stay within the per-peer and node-wide budgets. Those bytes go back
  * to the budgets once stored. Only the credit moves earlier: progress (what the node acknowledges
- * as received) is still reported once blocks are stored. Confined to the session's thread.
+ * as received) is still reported once blocks are stored.
+ *
+ * <p>A paused channel holds no budget it does not need (issue 19): the credit it would grant goes
+ * back to the budgets instead of waiting in the channel, and a sender of revision 2 returns the
+ * credit it had not used ({@link Frame.CreditReturn}), which goes back too. Otherwise one paused
+ * channel kept up to its window of the peer's budget and the peer's other channels starved. On
+ * resume the channel takes an allocation again. Confined to the session's thread.
  */
 public final class ReceiveCredit {
   private static final long MIN_ALLOCATION = 256 * 1024;
@@ -30,6 +36,7 @@ public final class ReceiveCredit {
   private long withheld;
   private boolean paused;
   private boolean awaiting;
+  private boolean started;
   private int generation;
 
   public ReceiveCredit(SessionIo io, LongSupplier ref, BooleanSupplier active) {
@@ -47,7 +54,11 @@ public final class ReceiveCredit {
     generation++;
     long credit = Math.max(0, allocation - (unstored - early));
     withheld = 0;
-    if (paused || io.limits().downloadThrottled()) {
+    if (paused) {
+      giveBack(credit);
+      return 0;
+    }
+    if (io.limits().downloadThrottled()) {
       withheld = credit;
       return 0;
     }
@@ -60,6 +71,7 @@ public final class ReceiveCredit {
    * #stored}), so a small channel never holds more budget than it can use.
    */
   public void start() {
+    started = true;
     if (allocation > 0) {
       return;
     }
@@ -84,8 +96,8 @@ public final class ReceiveCredit {
 
   private void budgetFreed(int mine) {
     awaiting = false;
-    if (!active.getAsBoolean() || mine != generation) {
-      return;
+    if (!active.getAsBoolean() || mine != generation || paused) {
+      return; // a paused channel takes its allocation when it resumes
     }
     long first = Math.min(io.settings().channelWindow(), FIRST_ALLOCATION);
     long got = io.limits().takeCredit(first, Math.min(first, MIN_ALLOCATION));
@@ -112,7 +124,7 @@ public final class ReceiveCredit {
    * gives those bytes back to the budgets instead of granting them again).
    */
   public boolean queued(long bytes) {
-    if (allocation == 0 || bytes <= 0 || io.limits().takeCredit(bytes, bytes) < bytes) {
+    if (paused || allocation == 0 || bytes <= 0 || io.limits().takeCredit(bytes, bytes) < bytes) {
       return false;
     }
     early += bytes;
@@ -133,7 +145,7 @@ public final class ReceiveCredit {
     bytes -= earlyBytes;
     long window = io.settings().channelWindow();
     long more = 0;
-    if (allocation > 0 && allocation < window) {
+    if (allocation > 0 && allocation < window && !paused) {
       more = io.limits().takeCredit(Math.min(allocation, window - allocation), 1);
       allocation += more;
     }
@@ -146,19 +158,55 @@ public final class ReceiveCredit {
       // credit the allocation allows then.
       return;
     }
-    if (paused || io.limits().downloadThrottled()) {
+    if (paused) {
+      giveBack(bytes);
+    } else if (io.limits().downloadThrottled()) {
       withheld += bytes;
     } else if (bytes > 0) {
       io.control(new Frame.Credit(ref.getAsLong(), bytes));
     }
   }
 
-  public void pause() {
-    paused = true;
+  /** Gives {@code bytes} of this channel's allocation back to the budgets. */
+  private void giveBack(long bytes) {
+    long back = Math.min(bytes, allocation);
+    if (back > 0) {
+      allocation -= back;
+      io.limits().giveCredit(back);
+    }
   }
 
+  /** Paused: what was held back for the sender goes back to the budgets. */
+  public void pause() {
+    paused = true;
+    giveBack(withheld);
+    withheld = 0;
+  }
+
+  /**
+   * The sender dropped {@code bytes} of credit it had not used, answering this side's pause: they
+   * go back to the budgets, or, if this side resumed meanwhile, to the sender again.
+   */
+  public void returned(long bytes) {
+    if (bytes > 0) {
+      grant(bytes);
+    }
+  }
+
+  /** Resumed: the channel takes its allocation again (a first one's size) and grants it. */
   public void resume() {
     paused = false;
+    long first = Math.min(io.settings().channelWindow(), FIRST_ALLOCATION);
+    long wanted = first - allocation;
+    if (started && wanted > 0) {
+      long got = io.limits().takeCredit(wanted, Math.min(wanted, MIN_ALLOCATION));
+      if (got > 0) {
+        allocation += got;
+        grant(got);
+      } else if (allocation == 0) {
+        awaitBudget();
+      }
+    }
     release();
   }
 

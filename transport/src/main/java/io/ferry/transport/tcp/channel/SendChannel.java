@@ -347,8 +347,18 @@ public final class SendChannel implements SendQueue.Owner {
   }
 
   /** The receiver paused: nothing more is sent until it resumes (or wants again, unpaused). */
+  /**
+   * The receiver paused. A peer of revision 2 gets the credit this side has not used back ({@link
+   * Frame.CreditReturn}): it returns it to its budgets, so that its other channels are not starved
+   * by one that does not move, and grants credit again when it resumes.
+   */
   public void onRemotePause() {
     remotePaused = true;
+    if (io.peerReturnsCredit() && ref >= 0 && state != State.ENDED) {
+      long unused = Math.max(0, credit);
+      credit -= unused;
+      io.control(new Frame.CreditReturn(ref, unused));
+    }
   }
 
   public void onRemoteResume() {

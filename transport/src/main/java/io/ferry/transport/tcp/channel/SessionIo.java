@@ -30,6 +30,14 @@ public interface SessionIo {
   /** Whether a connection to the peer is up (handshake done). */
   boolean isConnected();
 
+  /**
+   * Whether the peer's connection in use speaks revision 2 ({@link Frame.Hello#returnsCredit}): a
+   * sender answers a pause with the credit it drops, so a paused receiver holds none.
+   */
+  default boolean peerReturnsCredit() {
+    return false;
+  }
+
   /** The network address (IP) the peer's connection in use comes from; null when none is up. */
   String remoteAddress();
 

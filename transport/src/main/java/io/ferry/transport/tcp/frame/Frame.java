@@ -25,14 +25,30 @@ public sealed interface Frame {
    * @param protocol the protocol ID, {@code /ferry/transfer/1.0.0}
    * @param maxFrameSize the largest frame (kind byte and payload) the sender accepts
    * @param listenAddrs multiaddrs the sender can be dialed at (may be empty)
+   * @param revision the optional frames the sender understands, within version 1 ({@link
+   *     FrameCodec#REVISION}; 1 for a node that announces none, as nodes before revisions did)
    */
-  record Hello(int version, String protocol, int maxFrameSize, List<String> listenAddrs)
+  record Hello(
+      int version, String protocol, int maxFrameSize, List<String> listenAddrs, int revision)
       implements Frame {
     public Hello {
       listenAddrs = List.copyOf(listenAddrs);
-      if (listenAddrs.size() > 255) {
-        throw new IllegalArgumentException("a handshake carries at most 255 listen addresses");
+      if (listenAddrs.size() > 254) {
+        throw new IllegalArgumentException("a handshake carries at most 254 listen addresses");
       }
+      if (revision < 1 || revision > 255) {
+        throw new IllegalArgumentException("revision " + revision + " is not within 1..255");
+      }
+    }
+
+    /** A handshake of revision 1: no optional frames. */
+    public Hello(int version, String protocol, int maxFrameSize, List<String> listenAddrs) {
+      this(version, protocol, maxFrameSize, listenAddrs, 1);
+    }
+
+    /** Whether the sender answers a {@link Pause} with a {@link CreditReturn} (revision 2). */
+    public boolean returnsCredit() {
+      return revision >= 2;
     }
 
     @Override
@@ -104,6 +120,19 @@ public sealed interface Frame {
     @Override
     public byte kind() {
       return FrameCodec.WANT;
+    }
+  }
+
+  /**
+   * Sender to receiver, answering the receiver's {@link Pause} (only between nodes of revision 2):
+   * the sender dropped {@code bytes} of credit it had not used on channel {@code ref}, so the
+   * receiver may give them back to its budgets while paused instead of keeping them for a sender
+   * that does not send. After the receiver's {@link Resume} it grants credit again.
+   */
+  record CreditReturn(long ref, long bytes) implements Frame {
+    @Override
+    public byte kind() {
+      return FrameCodec.CREDIT_RETURN;
     }
   }
 

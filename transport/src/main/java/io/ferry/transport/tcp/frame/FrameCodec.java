@@ -33,12 +33,23 @@ public final class FrameCodec {
   public static final byte PONG = 0x0D;
   public static final byte GOAWAY = 0x0E;
   public static final byte COMPLETE = 0x0F;
+  public static final byte CREDIT_RETURN = 0x10;
 
   /** The protocol this codec speaks. */
   public static final String PROTOCOL = "/ferry/transfer/1.0.0";
 
   /** The frame format version in {@link Frame.Hello}. */
   public static final int VERSION = 1;
+
+  /**
+   * The revision this node speaks within {@link #VERSION}: 2 adds {@link Frame.CreditReturn}. A
+   * node of version 1 refuses any other version, so the revision travels in the handshake where
+   * such a node ignores it: as one more listen address, {@code /ferry-revision/<n>}, which it
+   * cannot parse and skips. No such address means revision 1.
+   */
+  public static final int REVISION = 2;
+
+  private static final String REVISION_ADDRESS = "/ferry-revision/";
 
   /** "FRRY": the first bytes of every handshake payload. */
   static final byte[] MAGIC = {'F', 'R', 'R', 'Y'};
@@ -68,7 +79,8 @@ public final class FrameCodec {
     "ping",
     "pong",
     "go-away",
-    "complete"
+    "complete",
+    "credit-return"
   };
 
   private FrameCodec() {}
@@ -93,14 +105,20 @@ public final class FrameCodec {
     out.u32(0).u8(frame.kind());
     if (frame instanceof Frame.Hello h) {
       out.bytes(MAGIC).u8(h.version()).shortString(h.protocol()).u32(h.maxFrameSize());
-      out.u8(h.listenAddrs().size());
-      h.listenAddrs().forEach(out::shortString);
+      List<String> addrs = new ArrayList<>(h.listenAddrs());
+      if (h.revision() > 1) {
+        addrs.add(REVISION_ADDRESS + h.revision());
+      }
+      out.u8(addrs.size());
+      addrs.forEach(out::shortString);
     } else if (frame instanceof Frame.Message m) {
       out.bytes(MessageCodec.encode(m.message()));
     } else if (frame instanceof Frame.Want w) {
       out.channel(w.channel()).varint(w.ref()).varint(w.run()).varint(w.startIndex());
       out.varint(w.credit()).u8(w.paused() ? 1 : 0);
     } else if (frame instanceof Frame.Credit c) {
+      out.varint(c.ref()).varint(c.bytes());
+    } else if (frame instanceof Frame.CreditReturn c) {
       out.varint(c.ref()).varint(c.bytes());
     } else if (frame instanceof Frame.Offer o) {
       out.varint(o.ref()).varint(o.firstIndex()).varint(o.cids().size());
@@ -196,6 +214,7 @@ public final class FrameCodec {
             channel, run, start, cbor.length == 0 ? null : MessageCodec.decode(cbor));
       }
       case CREDIT -> new Frame.Credit(Varint.read(in), Varint.read(in));
+      case CREDIT_RETURN -> new Frame.CreditReturn(Varint.read(in), Varint.read(in));
       case OFFER -> {
         long ref = Varint.read(in);
         long first = Varint.read(in);
@@ -260,10 +279,31 @@ public final class FrameCodec {
     int maxFrame = in.getInt();
     int n = in.get() & 0xff;
     List<String> addrs = new ArrayList<>(n);
+    int revision = 1;
     for (int i = 0; i < n; i++) {
-      addrs.add(shortString(in));
+      String addr = shortString(in);
+      if (addr.startsWith(REVISION_ADDRESS)) {
+        revision = revision(addr.substring(REVISION_ADDRESS.length()));
+      } else {
+        addrs.add(addr);
+      }
     }
-    return new Frame.Hello(version, protocol, maxFrame, addrs);
+    if (addrs.size() > 254) {
+      addrs = addrs.subList(0, 254);
+    }
+    return new Frame.Hello(version, protocol, maxFrame, addrs, revision);
+  }
+
+  private static int revision(String text) {
+    try {
+      int r = Integer.parseInt(text);
+      if (r >= 1 && r <= 255) {
+        return r;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new FrameException("its revision address names no revision in 1..255: " + text);
   }
 
   private static ChannelId channel(ByteBuffer in) {

@@ -92,6 +92,12 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
+  public boolean peerReturnsCredit() {
+    Connection c = link.active();
+    return c != null && c.hello() != null && c.hello().returnsCredit();
+  }
+
+  @Override
   public void control(Frame frame) {
     link.control(frame);
   }

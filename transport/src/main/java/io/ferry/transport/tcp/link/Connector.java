@@ -156,7 +156,11 @@ public final class Connector {
     c.outbox.offerControl(
         FrameCodec.encode(
             new Frame.Hello(
-                FrameCodec.VERSION, FrameCodec.PROTOCOL, settings.maxFrameSize(), listenAddrs)));
+                FrameCodec.VERSION,
+                FrameCodec.PROTOCOL,
+                settings.maxFrameSize(),
+                listenAddrs,
+                FrameCodec.REVISION)));
     return c;
   }
 

@@ -58,6 +58,7 @@ class FrameCodecTest {
         new Frame.Want(CHANNEL, 7, 1L << 40, 10, 16L << 20, false),
         new Frame.Want(CHANNEL, 8, 2, 0, 0, true),
         new Frame.Credit(7, 1 << 20),
+        new Frame.CreditReturn(7, 3 << 20),
         new Frame.Offer(7, 11, List.of(CID, Cid.sha256(Multicodec.DAG_PB, bytes("x")))),
         new Frame.Have(7, 11, 2, BitSet.valueOf(new long[] {2})),
         new Frame.Have(7, 4096, 13, new BitSet()),
@@ -209,5 +210,24 @@ class FrameCodecTest {
     ByteString block = FrameCodec.encode(new Frame.Block(1, 2, CID, ByteString.fromString("x")));
 
     assertThat(decode(List.of(FrameCodec.encode(HELLO), block.take(3), block.drop(3)))).hasSize(2);
+  }
+
+  @Test
+  void aRevisionTravelsAsAnAddressThatNodesOfRevisionOneSkip() {
+    Frame.Hello two =
+        new Frame.Hello(1, FrameCodec.PROTOCOL, MAX, List.of("/ip4/1.2.3.4/tcp/1"), 2);
+
+    Frame.Hello decoded = (Frame.Hello) FrameCodec.decode(FrameCodec.encode(two).drop(4));
+    Frame.Hello old = (Frame.Hello) FrameCodec.decode(FrameCodec.encode(HELLO).drop(4));
+
+    assertThat(decoded.revision()).isEqualTo(2);
+    assertThat(decoded.returnsCredit()).isTrue();
+    assertThat(decoded.listenAddrs()).containsExactly("/ip4/1.2.3.4/tcp/1");
+    assertThat(old.revision()).isEqualTo(1);
+    assertThat(old.returnsCredit()).isFalse();
+    assertThat(FrameCodec.encode(two).utf8String()).contains("/ferry-revision/2");
+    // a node of revision 1 parses each address and skips those it cannot parse
+    assertThatThrownBy(() -> io.ferry.transport.identity.Multiaddr.parse("/ferry-revision/2"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
