@@ -13,9 +13,6 @@ import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.store.ForwardingBlockStore;
-import io.ferry.server.config.ApiAddress;
-import io.ferry.server.config.Settings;
-import io.ferry.server.metrics.MetricRegistry;
 import io.ferry.server.retention.PurgedChannels;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -69,20 +66,8 @@ class ChannelListTest {
               Optional.empty());
       ApiToken token = ApiToken.loadOrCreate(dir.resolve("api.token"));
       ApiServer server =
-          ApiServer.start(
-                  client.system(),
-                  backend,
-                  new MetricRegistry(),
-                  new Settings.Api(
-                      new ApiAddress("127.0.0.1", 0),
-                      dir.resolve("api.token"),
-                      dir.resolve("api.addr"),
-                      Duration.ofSeconds(30),
-                      Duration.ofSeconds(15)),
-                  token,
-                  false)
-              .toCompletableFuture()
-              .get(30, SECONDS);
+          LoopbackApi.start(
+              client.system(), backend, dir, token, Duration.ofSeconds(30), Duration.ofSeconds(15));
       try {
         ApiTestClient api = new ApiTestClient(server.address().baseUrl(), token.header());
 

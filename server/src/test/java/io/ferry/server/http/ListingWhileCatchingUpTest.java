@@ -3,15 +3,11 @@ package io.ferry.server.http;
 import static io.ferry.server.http.ApiTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.server.config.ApiAddress;
-import io.ferry.server.config.Settings;
-import io.ferry.server.metrics.MetricRegistry;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
@@ -38,20 +34,8 @@ class ListingWhileCatchingUpTest {
     node = new FakeNode();
     ApiToken token = ApiToken.loadOrCreate(home.resolve("api.token"));
     server =
-        ApiServer.start(
-                system,
-                node,
-                new MetricRegistry(),
-                new Settings.Api(
-                    new ApiAddress("127.0.0.1", 0),
-                    home.resolve("api.token"),
-                    home.resolve("api.addr"),
-                    Duration.ofSeconds(30),
-                    Duration.ofSeconds(15)),
-                token,
-                false)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        LoopbackApi.start(
+            system, node, home, token, Duration.ofSeconds(30), Duration.ofSeconds(15));
     api = new ApiTestClient(server.address().baseUrl(), token.header());
   }
 

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.channels.ChannelId;
 import io.ferry.engine.wiring.EventHub;
 import io.ferry.ipld.selector.Selectors;
-import io.ferry.server.config.ApiAddress;
-import io.ferry.server.config.Settings;
-import io.ferry.server.metrics.MetricRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -64,20 +61,8 @@ class LiveEventsTest {
                 : node.emittedJournal(after, false);
     token = ApiToken.loadOrCreate(home.resolve("api.token"));
     server =
-        ApiServer.start(
-                system,
-                node,
-                new MetricRegistry(),
-                new Settings.Api(
-                    new ApiAddress("127.0.0.1", 0),
-                    home.resolve("api.token"),
-                    home.resolve("api.addr"),
-                    Duration.ofSeconds(10),
-                    Duration.ofSeconds(15)),
-                token,
-                false)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        LoopbackApi.start(
+            system, node, home, token, Duration.ofSeconds(10), Duration.ofSeconds(15));
   }
 
   @AfterEach

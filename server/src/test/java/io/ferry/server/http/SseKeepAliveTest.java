@@ -2,9 +2,6 @@ package io.ferry.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.server.config.ApiAddress;
-import io.ferry.server.config.Settings;
-import io.ferry.server.metrics.MetricRegistry;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Source;
@@ -38,20 +34,8 @@ class SseKeepAliveTest {
                 .mapMaterializedValue(m -> org.apache.pekko.NotUsed.getInstance());
     ApiToken token = ApiToken.loadOrCreate(home.resolve("api.token"));
     ApiServer server =
-        ApiServer.start(
-                system,
-                node,
-                new MetricRegistry(),
-                new Settings.Api(
-                    new ApiAddress("127.0.0.1", 0),
-                    home.resolve("api.token"),
-                    home.resolve("api.addr"),
-                    Duration.ofSeconds(10),
-                    Duration.ofMillis(200)),
-                token,
-                false)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        LoopbackApi.start(
+            system, node, home, token, Duration.ofSeconds(10), Duration.ofMillis(200));
     try {
       HttpResponse<InputStream> r =
           HttpClient.newHttpClient()
