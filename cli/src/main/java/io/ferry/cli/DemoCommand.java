@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--node-jvm-options",
       paramLabel = "OPTS",
-      defaultValue = "-Xmx1g",
+      defaultValue = "-Xmx1g -XX:G1HeapRegionSize=8m",
       description = "Options of the two node JVMs, space-separated (default: ${DEFAULT-VALUE}).")
   String nodeJvmOptions;
 

@@ -98,6 +98,7 @@ public final class RunningNode implements AutoCloseable {
       log.info("made {} files and directories under {} owner-only", tightened, config.home());
     }
     HomeChecks.apiExposure(config.api().address()).ifPresent(log::warn);
+    BlockHeap.current().warning().ifPresent(log::warn);
     Multiaddr listen = Multiaddr.parse(config.listen());
     LevelDbNative.useHome(config.home());
     if (!config.journal().shared()) {

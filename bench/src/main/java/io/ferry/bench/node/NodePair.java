@@ -23,9 +23,14 @@ record NodePair(ChildNode provider, ChildNode client, double startSeconds)
   /** Configuration both nodes get besides the case's own ({@code -Dbench.node-conf}). */
   static final String EXTRA_CONF = System.getProperty("bench.node-conf", "") + "\n";
 
-  /** {@code -Xmx2g -XX:+UseG1GC}, then {@code -Dbench.node-jvm} split at spaces. */
+  /**
+   * {@code bin/ferry}'s options ({@code -Xmx2g -XX:+UseG1GC -XX:G1HeapRegionSize=8m}), then {@code
+   * -Dbench.node-jvm} split at spaces (a later option wins: {@code -XX:G1HeapRegionSize=1m} gives
+   * G1's default regions back for an A/B).
+   */
   private static List<String> jvm() {
-    List<String> args = new ArrayList<>(List.of("-Xmx2g", "-XX:+UseG1GC"));
+    List<String> args =
+        new ArrayList<>(List.of("-Xmx2g", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=8m"));
     String extra = System.getProperty("bench.node-jvm", "").strip();
     if (!extra.isEmpty()) {
       args.addAll(List.of(extra.split("\\s+")));

@@ -36,7 +36,6 @@ import java.util.concurrent.Executors;
 public final class ProductBench {
   private static final long MIB = 1 << 20;
   private static final Duration START = Duration.ofMinutes(3);
-  private static final List<String> JVM = List.of("-Xmx2g", "-XX:+UseG1GC");
 
   /** Configuration both nodes get besides the bench's own ({@code -Dbench.node-conf}). */
   private static final String EXTRA_CONF = System.getProperty("bench.node-conf", "") + "\n";
@@ -171,8 +170,9 @@ public final class ProductBench {
     Path clientConf = dir.resolve("client.conf");
     Files.writeString(clientConf, "ferry.payments.budget = 1000000000000000\n" + EXTRA_CONF);
     String anyPort = "/ip4/127.0.0.1/tcp/0";
-    provider = new ChildNode("provider", dir.resolve("provider"), providerConf, anyPort, JVM);
-    client = new ChildNode("client", dir.resolve("client"), clientConf, anyPort, JVM);
+    provider =
+        new ChildNode("provider", dir.resolve("provider"), providerConf, anyPort, NodePair.JVM);
+    client = new ChildNode("client", dir.resolve("client"), clientConf, anyPort, NodePair.JVM);
     provider.start();
     client.start();
     provider.awaitApi(START);

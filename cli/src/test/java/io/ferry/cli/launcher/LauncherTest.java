@@ -85,6 +85,25 @@ class LauncherTest {
     assertThat(run.err()).doesNotContain(" INFO ").doesNotContain("HTTP API listening");
   }
 
+  @Test
+  void aNodeStartedWithTheLaunchersJvmOptionsTakesOneMebibyteBlocksAsOrdinaryObjects()
+      throws Exception {
+    // An empty FERRY_JAVA_OPTS leaves bin/ferry's own options; G1's default regions for that
+    // heap (1 MiB) would make every block humongous and the node say so.
+    Run defaults = startNode(dir.resolve("defaults"), Map.of("FERRY_JAVA_OPTS", ""));
+    defaults.stop();
+    Run small =
+        startNode(
+            dir.resolve("small-regions"),
+            Map.of("FERRY_JAVA_OPTS", "-Xmx256m -XX:+UseG1GC -XX:G1HeapRegionSize=1m"));
+    small.stop();
+
+    assertThat(defaults.err()).contains("HTTP API listening").doesNotContain("humongous");
+    assertThat(small.err())
+        .containsPattern("WARN  io\\.ferry\\.server\\.RunningNode - .*humongous")
+        .contains("-XX:G1HeapRegionSize=8m");
+  }
+
   /** A node started through bin/ferry, with its output in files. */
   private record Run(Process process, Path outFile, Path errFile) {
     void stop() throws Exception {
