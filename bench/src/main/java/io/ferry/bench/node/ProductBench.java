@@ -40,6 +40,12 @@ public final class ProductBench {
   /** Configuration both nodes get besides the bench's own ({@code -Dbench.node-conf}). */
   private static final String EXTRA_CONF = System.getProperty("bench.node-conf", "") + "\n";
 
+  /**
+   * Both nodes answer the API's import of a whole file (1 GiB, one synchronous call) however long
+   * it takes: at load average 20-40 it took more than the 30 s default and the bench ended there.
+   */
+  private static final String API_CONF = "ferry.api.request-timeout = 10m\n";
+
   private final Path dir;
   private final long sizeMiB;
   private final Table table = new Table();
@@ -166,9 +172,11 @@ public final class ProductBench {
             + " payment-interval = 16777216, payment-interval-increase = 16777216 }\n"
             + "ferry.validators.free = pulls-and-pushes\n"
             + SmallChannels.PROVIDER_LIMITS
+            + API_CONF
             + EXTRA_CONF);
     Path clientConf = dir.resolve("client.conf");
-    Files.writeString(clientConf, "ferry.payments.budget = 1000000000000000\n" + EXTRA_CONF);
+    Files.writeString(
+        clientConf, "ferry.payments.budget = 1000000000000000\n" + API_CONF + EXTRA_CONF);
     String anyPort = "/ip4/127.0.0.1/tcp/0";
     provider =
         new ChildNode("provider", dir.resolve("provider"), providerConf, anyPort, NodePair.JVM);
