@@ -10,8 +10,10 @@ import java.util.Objects;
 /**
  * Where and how a node journals its channels when it runs on its own: Pekko's LevelDB journal
  * through leveldbjni ({@code native = on}; a journal written natively cannot be read with the Java
- * port, so this stays fixed), every write synced to disk, and snapshots in the local snapshot
- * store, both under the node's data directory.
+ * port, so this stays fixed), every write synced to disk before it is acknowledged, the writes that
+ * arrive together sharing one sync ({@link GroupCommitJournal}, read with {@link
+ * LevelDbReadJournalProvider}), and snapshots in the local snapshot store, both under the node's
+ * data directory.
  *
  * @param journalDir the LevelDB journal's directory
  * @param snapshotDir the snapshot store's directory
@@ -42,6 +44,12 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
         "ferry-disk-reserve");
     m.put("pekko.persistence.journal.leveldb.native", "on");
     m.put("pekko.persistence.journal.leveldb.fsync", "on");
+    // Pekko's layout on disk, written in groups (GroupCommitJournal) and read by Ferry's own
+    // query side, since Pekko's LevelDB read journal accepts no journal class but its own.
+    m.put("pekko.persistence.journal.leveldb.class", GroupCommitJournal.class.getName());
+    m.put(
+        "pekko.persistence.query.journal.leveldb.class",
+        LevelDbReadJournalProvider.class.getName());
     m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
     m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir.toString());
     return ConfigFactory.parseMap(m, "LevelDbJournalSettings");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ferry.engine.wiring.ChannelReadModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.journal.leveldb.javadsl.LeveldbReadJournal;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -105,7 +107,7 @@ class ChannelPurgeTest {
 
   private List<EventEnvelope> events(String persistenceId) throws Exception {
     return PersistenceQuery.get(kit.system())
-        .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier())
+        .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, ChannelReadModel.LEVELDB)
         .currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
         .runWith(Sink.seq(), kit.system())
         .toCompletableFuture()
@@ -114,7 +116,7 @@ class ChannelPurgeTest {
 
   private List<EventEnvelope> tagged() throws Exception {
     return PersistenceQuery.get(kit.system())
-        .getReadJournalFor(LeveldbReadJournal.class, LeveldbReadJournal.Identifier())
+        .getReadJournalFor(CurrentEventsByTagQuery.class, ChannelReadModel.LEVELDB)
         .currentEventsByTag(TAG, Offset.noOffset())
         .runWith(Sink.seq(), kit.system())
         .toCompletableFuture()

@@ -1,0 +1,229 @@
+package io.ferry.persistence.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.JournalProtocol;
+import org.apache.pekko.persistence.Persistence;
+import org.apache.pekko.persistence.PersistentEnvelope;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.journal.WriteEventAdapter;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
+import org.apache.pekko.persistence.query.javadsl.EventsByTagQuery;
+import org.apache.pekko.persistence.query.javadsl.ReadJournal;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The embedded journal commits in groups (issue 17): writes from many channels that reach it while
+ * it is busy share one synced LevelDB write, each is acknowledged only after that write, and the
+ * node's queries (eventsByTag, by persistence id) read it, including a home Pekko's own LevelDB
+ * journal wrote.
+ */
+class GroupCommitJournalTest {
+  private static final String PLUGIN = "pekko.persistence.journal.leveldb";
+  private static final String QUERY = "pekko.persistence.query.journal.leveldb";
+
+  @TempDir Path dir;
+  private final List<ActorTestKit> kits = new ArrayList<>();
+
+  /** Holds the journal's thread on the event "hold" until the test lets it go. */
+  public static final class Gate implements WriteEventAdapter {
+    static volatile CountDownLatch entered = new CountDownLatch(1);
+    static volatile CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public String manifest(Object event) {
+      return "";
+    }
+
+    @Override
+    public Object toJournal(Object event) {
+      if ("hold".equals(event)) {
+        entered.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return event;
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    kits.forEach(ActorTestKit::shutdownTestKit);
+  }
+
+  private ActorTestKit start(Config extra) {
+    Config config =
+        extra
+            .withFallback(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        PLUGIN + ".event-adapters.gate",
+                        Gate.class.getName(),
+                        PLUGIN + ".event-adapter-bindings.\"java.lang.String\"",
+                        "gate")))
+            .withFallback(LevelDbJournalSettings.under(dir).toConfig())
+            .withFallback(ConfigFactory.load());
+    ActorTestKit kit = ActorTestKit.create(config);
+    kits.add(kit);
+    return kit;
+  }
+
+  private static ActorRef journal(ActorTestKit kit) {
+    return Persistence.get(Adapter.toClassic(kit.system()))
+        .journalFor(PLUGIN, ConfigFactory.empty());
+  }
+
+  private static void write(
+      ActorRef journal, String persistenceId, String event, TestProbe<Object> to) {
+    PersistentRepr repr =
+        PersistentRepr.apply(event, 1, persistenceId, "", false, ActorRef.noSender(), "");
+    List<PersistentEnvelope> writes = List.of(AtomicWrite.apply(repr));
+    journal.tell(
+        new JournalProtocol.WriteMessages(
+            CollectionConverters.asScala(writes).toList(), Adapter.toClassic(to.ref()), 1),
+        ActorRef.noSender());
+  }
+
+  private static GroupCommitJournal.Syncs syncs(ActorTestKit kit) {
+    TestProbe<Object> probe = kit.createTestProbe();
+    journal(kit).tell(GroupCommitJournal.GetSyncs.INSTANCE, Adapter.toClassic(probe.ref()));
+    return probe.expectMessageClass(GroupCommitJournal.Syncs.class);
+  }
+
+  @Test
+  void writesThatArriveWhileTheJournalIsBusyShareOneSyncedWrite() throws Exception {
+    Gate.entered = new CountDownLatch(1);
+    Gate.release = new CountDownLatch(1);
+    ActorTestKit kit = start(ConfigFactory.empty());
+    ActorRef journal = journal(kit);
+    TestProbe<Object> probe = kit.createTestProbe();
+    write(journal, "channel-0", "hold", probe);
+    assertThat(Gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    int others = 30;
+    for (int i = 1; i <= others; i++) {
+      write(journal, "channel-" + i, "event " + i, probe);
+    }
+    Gate.release.countDown();
+
+    int acknowledged = 0;
+    for (int i = 0; i < 2 * (others + 1); i++) {
+      Object answer = probe.receiveMessage(Duration.ofSeconds(30));
+      if (answer instanceof JournalProtocol.WriteMessageSuccess) {
+        acknowledged++;
+      }
+    }
+
+    assertThat(acknowledged).isEqualTo(others + 1);
+    assertThat(syncs(kit)).isEqualTo(new GroupCommitJournal.Syncs(others + 1, 1));
+    ReadJournal query =
+        PersistenceQuery.get(kit.system()).getReadJournalFor(ReadJournal.class, QUERY);
+    List<EventEnvelope> read =
+        ((CurrentEventsByPersistenceIdQuery) query)
+            .currentEventsByPersistenceId("channel-7", 0, Long.MAX_VALUE)
+            .runWith(Sink.seq(), kit.system())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    assertThat(read).extracting(EventEnvelope::event).containsExactly("event 7");
+  }
+
+  @Test
+  void manyChannelsPersistingAtOnceAreAcknowledgedAndReadBackByTag() throws Exception {
+    ActorTestKit kit = start(ConfigFactory.parseMap(Map.of(QUERY + ".refresh-interval", "1h")));
+    ReadJournal query =
+        PersistenceQuery.get(kit.system()).getReadJournalFor(ReadJournal.class, QUERY);
+    TestProbe<EventEnvelope> live = kit.createTestProbe();
+    ((EventsByTagQuery) query)
+        .eventsByTag(Tally.TAG, Offset.noOffset())
+        .runWith(Sink.foreach(live.ref()::tell), kit.system());
+    int channels = 40;
+    TestProbe<Tally.State> replies = kit.createTestProbe();
+    for (int i = 0; i < channels; i++) {
+      kit.spawn(Tally.create("t" + i)).tell(new Tally.Add(i, replies.ref()));
+    }
+
+    List<Tally.State> states = replies.receiveSeveralMessages(channels, Duration.ofSeconds(60));
+
+    assertThat(states).allSatisfy(s -> assertThat(s.events()).isEqualTo(1));
+    List<EventEnvelope> tagged =
+        ((CurrentEventsByTagQuery) query)
+            .currentEventsByTag(Tally.TAG, Offset.noOffset())
+            .runWith(Sink.seq(), kit.system())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    assertThat(tagged).hasSize(channels);
+    assertThat(tagged)
+        .extracting(e -> e.offset())
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, channels)
+                .mapToObj(Offset::sequence)
+                .toList());
+    // The refresh is an hour away: only the journal's notices can bring these in.
+    List<EventEnvelope> followed = live.receiveSeveralMessages(channels, Duration.ofSeconds(60));
+    assertThat(followed).extracting(EventEnvelope::persistenceId).doesNotHaveDuplicates();
+    GroupCommitJournal.Syncs syncs = syncs(kit);
+    assertThat(syncs.batches()).isGreaterThanOrEqualTo(channels);
+  }
+
+  @Test
+  void aHomeWrittenByPekkosOwnJournalIsReadAndContinued() throws Exception {
+    Config pekkos =
+        ConfigFactory.parseMap(
+            Map.of(
+                PLUGIN + ".class", "org.apache.pekko.persistence.journal.leveldb.LeveldbJournal",
+                QUERY + ".class",
+                    "org.apache.pekko.persistence.query.journal.leveldb.LeveldbReadJournalProvider"));
+    ActorTestKit before = start(pekkos);
+    TestProbe<Tally.State> replies = before.createTestProbe();
+    for (int i = 0; i < 3; i++) {
+      before.spawn(Tally.create("old" + i)).tell(new Tally.Add(10 + i, replies.ref()));
+    }
+    replies.receiveSeveralMessages(3, Duration.ofSeconds(30));
+    before.shutdownTestKit();
+    kits.remove(before);
+
+    ActorTestKit after = start(ConfigFactory.empty());
+    TestProbe<Tally.State> now = after.createTestProbe();
+    org.apache.pekko.actor.typed.ActorRef<Tally.Command> old1 = after.spawn(Tally.create("old1"));
+    old1.tell(new Tally.Add(100, now.ref()));
+
+    assertThat(now.receiveMessage(Duration.ofSeconds(30))).isEqualTo(new Tally.State(111, 2));
+    List<EventEnvelope> tagged =
+        PersistenceQuery.get(after.system())
+            .getReadJournalFor(CurrentEventsByTagQuery.class, QUERY)
+            .currentEventsByTag(Tally.TAG, Offset.noOffset())
+            .runWith(Sink.seq(), after.system())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    assertThat(tagged)
+        .extracting(EventEnvelope::offset)
+        .containsExactly(
+            Offset.sequence(1), Offset.sequence(2), Offset.sequence(3), Offset.sequence(4));
+    assertThat(tagged.get(3).persistenceId()).isEqualTo("Tally|old1");
+    assertThat(syncs(after).syncs()).isPositive();
+  }
+}
