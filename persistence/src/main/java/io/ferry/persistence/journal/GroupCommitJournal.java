@@ -2,11 +2,15 @@ package io.ferry.persistence.journal;
 
 import com.typesafe.config.Config;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.pekko.japi.pf.ReceiveBuilder;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.JournalProtocol;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.PartialFunction;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Vector;
@@ -31,9 +35,10 @@ import scala.util.Try;
  * on disk exactly as before; and because events reach LevelDB only inside a synced write, no reader
  * (tag queries, recovery) ever sees an event that is not yet on disk.
  *
- * <p>Any other request (a recovery's replay, a deletion, compaction) first writes the held group,
- * so it reads what was asked to be written before it. Tag queries and subscriptions do not: they
- * see a group when it is written, as a subscriber hears of it then.
+ * <p>A recovery's replay or a deletion of a persistence id with writes in the group, and any other
+ * request (compaction), first writes the held group, so it reads what was asked to be written
+ * before it. Recoveries of other ids (channels starting), tag queries and subscriptions do not:
+ * they see a group when it is written, as a subscriber hears of it then.
  *
  * <p>Pekko's LevelDB read journal refuses to run beside any journal class but its own, so the node
  * reads this one with {@link LevelDbReadJournalProvider}, which speaks Pekko's LevelDB query
@@ -65,6 +70,12 @@ public final class GroupCommitJournal extends LeveldbJournal {
   private record Held(Seq<AtomicWrite> writes, Promise<Seq<Try<BoxedUnit>>> written) {}
 
   private final List<Held> group = new ArrayList<>();
+
+  /** The persistence ids with writes in {@link #group}. */
+  private final Set<String> writers = new HashSet<>();
+
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitJournal.class);
+
   private long batches;
   private long syncs;
 
@@ -79,6 +90,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
       self().tell(Flush.INSTANCE, self());
     }
     group.add(new Held(messages, written));
+    messages.foreach(write -> writers.add(write.persistenceId()));
     if (group.size() >= MAX_GROUP) {
       flush();
     }
@@ -91,12 +103,32 @@ public final class GroupCommitJournal extends LeveldbJournal {
       flush();
       return;
     }
-    if (!(msg instanceof JournalProtocol.WriteMessages
-        || msg instanceof LeveldbJournal.SubscriptionCommand
-        || msg == GetSyncs.INSTANCE)) {
+    if (mustReadTheGroup(msg)) {
       flush();
     }
     super.aroundReceive(receive, msg);
+  }
+
+  /**
+   * Whether {@code msg} must see the held group: a recovery or deletion of a persistence id with
+   * writes in it, and anything but a write, a query subscription or replay, or a count. A channel
+   * that starts (a recovery of an id with nothing held, the common case when many open at once)
+   * does not break the group.
+   */
+  private boolean mustReadTheGroup(Object msg) {
+    if (group.isEmpty()
+        || msg instanceof JournalProtocol.WriteMessages
+        || msg instanceof LeveldbJournal.SubscriptionCommand
+        || msg == GetSyncs.INSTANCE) {
+      return false;
+    }
+    if (msg instanceof JournalProtocol.ReplayMessages replay) {
+      return writers.contains(replay.persistenceId());
+    }
+    if (msg instanceof JournalProtocol.DeleteMessagesTo delete) {
+      return writers.contains(delete.persistenceId());
+    }
+    return true;
   }
 
   /** Writes the held group as one synced LevelDB write and answers each of its writers. */
@@ -106,6 +138,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
     }
     List<Held> writing = new ArrayList<>(group);
     group.clear();
+    writers.clear();
     VectorBuilder<AtomicWrite> all = new VectorBuilder<>();
     for (Held held : writing) {
       all.addAll(held.writes());
@@ -151,6 +184,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
   @Override
   public void postStop() {
     flush();
+    log.info("the journal wrote {} batches in {} synced writes", batches, syncs);
     super.postStop();
   }
 }

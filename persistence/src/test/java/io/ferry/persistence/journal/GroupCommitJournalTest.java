@@ -127,18 +127,29 @@ class GroupCommitJournalTest {
     int others = 30;
     for (int i = 1; i <= others; i++) {
       write(journal, "channel-" + i, "event " + i, probe);
+      if (i == others / 2) {
+        // A channel starting meanwhile (its recovery) does not break the group.
+        journal.tell(
+            new JournalProtocol.ReplayMessages(
+                1, Long.MAX_VALUE, Long.MAX_VALUE, "channel-new", Adapter.toClassic(probe.ref())),
+            ActorRef.noSender());
+      }
     }
     Gate.release.countDown();
 
     int acknowledged = 0;
-    for (int i = 0; i < 2 * (others + 1); i++) {
+    int recovered = 0;
+    for (int i = 0; i < 2 * (others + 1) + 1; i++) {
       Object answer = probe.receiveMessage(Duration.ofSeconds(30));
       if (answer instanceof JournalProtocol.WriteMessageSuccess) {
         acknowledged++;
+      } else if (answer instanceof JournalProtocol.RecoverySuccess) {
+        recovered++;
       }
     }
 
     assertThat(acknowledged).isEqualTo(others + 1);
+    assertThat(recovered).isEqualTo(1);
     assertThat(syncs(kit)).isEqualTo(new GroupCommitJournal.Syncs(others + 1, 1));
     ReadJournal query =
         PersistenceQuery.get(kit.system()).getReadJournalFor(ReadJournal.class, QUERY);
@@ -149,6 +160,32 @@ class GroupCommitJournalTest {
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     assertThat(read).extracting(EventEnvelope::event).containsExactly("event 7");
+  }
+
+  @Test
+  void aRecoveryOfAChannelWithHeldWritesReadsThem() throws Exception {
+    Gate.entered = new CountDownLatch(1);
+    Gate.release = new CountDownLatch(1);
+    ActorTestKit kit = start(ConfigFactory.empty());
+    ActorRef journal = journal(kit);
+    TestProbe<Object> writer = kit.createTestProbe();
+    TestProbe<Object> reader = kit.createTestProbe();
+    write(journal, "channel-0", "hold", writer);
+    assertThat(Gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    write(journal, "channel-1", "first", writer);
+    journal.tell(
+        new JournalProtocol.ReplayMessages(
+            1, Long.MAX_VALUE, Long.MAX_VALUE, "channel-1", Adapter.toClassic(reader.ref())),
+        ActorRef.noSender());
+    Gate.release.countDown();
+
+    Object replayed = reader.receiveMessage(Duration.ofSeconds(30));
+
+    assertThat(replayed).isInstanceOf(JournalProtocol.ReplayedMessage.class);
+    assertThat(((JournalProtocol.ReplayedMessage) replayed).persistent().payload())
+        .isEqualTo("first");
+    assertThat(reader.receiveMessage(Duration.ofSeconds(30)))
+        .isEqualTo(new JournalProtocol.RecoverySuccess(1));
   }
 
   @Test
