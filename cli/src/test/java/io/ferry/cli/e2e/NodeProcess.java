@@ -41,6 +41,11 @@ final class NodeProcess implements AutoCloseable {
     child.stop();
   }
 
+  /** Kills the node with SIGKILL (no shutdown of any kind) and waits for it to be gone. */
+  void kill() throws InterruptedException {
+    child.kill();
+  }
+
   Path home() {
     return child.home();
   }
