@@ -470,6 +470,13 @@ class ClusterFailoverTest {
             ? Double.NaN
             : java.time.Duration.between(killed, restarted).toMillis() / 1e3,
         moved == null ? Double.NaN : java.time.Duration.between(killed, moved).toMillis() / 1e3);
+    List<MemberJvm> nodes = new java.util.ArrayList<>(cluster.running());
+    nodes.add(provider);
+    System.out.println(
+        FailoverTimeline.of(
+            killed,
+            FailoverTimeline.afterAKill(provider.peerAddress().replaceAll(".*/p2p/", "")),
+            nodes));
     return counted;
   }
 

@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -112,6 +110,82 @@ class ClusterHandOverTest {
     }
   }
 
+  /**
+   * The member serving the provider is frozen (SIGSTOP: its sockets stay open, it answers nothing),
+   * the provider as well, and the provider's twin pushes to the cluster through another member.
+   * That member asks the frozen one to release the peer and gets no answer; it moves the peer only
+   * once the split-brain resolver downed the frozen member and the leader removed it, and then
+   * serves the peer (before, the claim could wait out its 30 s limit and give the peer up). Thawed,
+   * the frozen member learns it was downed and stops, without connecting to the peer again.
+   */
+  @Test
+  void aFrozenMemberHoldsTheClaimOnlyUntilItIsDownedAndStopsWhenThawed() throws Exception {
+    try (TestPostgres.Database db = TestPostgres.freshDatabase();
+        FerryCluster cluster =
+            FerryCluster.start(
+                dir,
+                new FerryCluster.Journal(db.url(), db.user(), db.password()),
+                3,
+                "ferry.validators.free = pulls-and-pushes\n")) {
+      MemberJvm provider =
+          cluster.startOutsidePeer("provider", "ferry.rate-limits.upload = 1 MiB\n");
+      String root = importRandom(provider, "provider.bin", 32 * MIB);
+      String peer = provider.peerAddress().replaceAll(".*/p2p/", "");
+      Map<String, Object> pull = new LinkedHashMap<>();
+      pull.put("from", provider.peerAddress());
+      pull.put("root", root);
+      String id = cluster.member(0).api().post("/v1/channels/pull", pull).path("id").asText();
+      MemberJvm host =
+          Poll.until(
+                  WAIT,
+                  "a member connected to the provider",
+                  () -> connected(cluster, peer),
+                  Optional::isPresent)
+              .orElseThrow();
+      Poll.until(
+          WAIT,
+          id + " to receive data on " + host,
+          () -> host.api().get("/v1/channels/" + id).path("receivedBytes").asLong() > MIB);
+
+      Path twinHome = dir.resolve("twin");
+      Files.createDirectories(twinHome.resolve("identity"));
+      Files.copy(
+          provider.home().resolve(NodeIdentity.KEY_FILE), twinHome.resolve(NodeIdentity.KEY_FILE));
+      MemberJvm twin = cluster.startOutsidePeer("twin", "");
+      String pushed = importRandom(twin, "twin.bin", MIB);
+      MemberJvm other = cluster.running().stream().filter(m -> m != host).findFirst().orElseThrow();
+
+      // The provider is frozen too, so that only its twin talks to the cluster.
+      provider.freeze();
+      host.freeze();
+      Instant frozen = Instant.now();
+      Map<String, Object> push = new LinkedHashMap<>();
+      push.put("to", other.peerAddress());
+      push.put("root", pushed);
+      String pushId = twin.api().post("/v1/channels/push", push).path("id").asText();
+      String serving = "the channels with " + peer + " run on this member";
+      Poll.until(WAIT, other + " to serve the peer", () -> other.log().contains(serving));
+      Poll.until(
+          WAIT,
+          "the twin's push " + pushId + " to complete",
+          () -> twin.api().get("/v1/channels/" + pushId).path("status").asText(),
+          s -> s.equals("Completed"));
+
+      Instant served = firstAfter(frozen, other.log(), serving).orElseThrow();
+      assertThat(other.log()).doesNotContain("could not move the channels with " + peer);
+      System.out.printf(
+          "a member frozen: the provider's twin served by another member %.1f s later%n",
+          java.time.Duration.between(frozen, served).toMillis() / 1e3);
+
+      host.thaw();
+      Poll.until(WAIT, host + " to stop once thawed", () -> !host.isAlive());
+      assertThat(firstAfter(frozen, host.log(), "connected to " + peer))
+          .as("%s connected to the peer again", host)
+          .isEmpty();
+      provider.kill();
+    }
+  }
+
   /** The member whose /v1/peers shows a live connection to {@code peer}. */
   private static Optional<MemberJvm> connected(FerryCluster cluster, String peer) {
     for (MemberJvm m : cluster.running()) {
@@ -124,23 +198,8 @@ class ClusterHandOverTest {
     return Optional.empty();
   }
 
-  /** The time of the first log line after {@code from} holding every one of {@code parts}. */
   private static Optional<Instant> firstAfter(Instant from, String log, String... parts) {
-    return log.lines()
-        .filter(l -> List.of(parts).stream().allMatch(l::contains))
-        .map(ClusterHandOverTest::timeOf)
-        .flatMap(Optional::stream)
-        .filter(at -> at.isAfter(from))
-        .findFirst();
-  }
-
-  /** A log line's time (the node's log pattern starts with an ISO offset date-time). */
-  private static Optional<Instant> timeOf(String line) {
-    try {
-      return Optional.of(OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant());
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+    return FailoverTimeline.firstAfter(from, log, parts);
   }
 
   private String importRandom(MemberJvm node, String name, int size) throws Exception {

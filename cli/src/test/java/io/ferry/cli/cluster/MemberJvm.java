@@ -128,7 +128,7 @@ final class MemberJvm implements AutoCloseable {
 
   /**
    * SIGSTOP: the process keeps its sockets open but does nothing (it neither answers nor dials)
-   * until {@link #kill}ed.
+   * until {@link #thaw}ed or {@link #kill}ed.
    */
   void freeze() throws IOException, InterruptedException {
     Process p = process;
@@ -138,6 +138,18 @@ final class MemberJvm implements AutoCloseable {
     int exit = new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor();
     if (exit != 0) {
       throw new IllegalStateException("kill -STOP " + p.pid() + " exited with " + exit);
+    }
+  }
+
+  /** SIGCONT: a frozen process carries on where it stopped. */
+  void thaw() throws IOException, InterruptedException {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException(name + " is not running");
+    }
+    int exit = new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -CONT " + p.pid() + " exited with " + exit);
     }
   }
 

@@ -103,6 +103,15 @@ public sealed interface Membership {
      */
     public static final String DOWN_REMOVAL_MARGIN = "500ms";
 
+    /** How often the failure detector is read for members to mark unreachable (Pekko: 1 s). */
+    public static final String REAPER_INTERVAL = "250ms";
+
+    /** How often the leader moves members on, a downed one to Removed (Pekko: 1 s). */
+    public static final String LEADER_ACTIONS_INTERVAL = "250ms";
+
+    /** How often a member gossips the membership to another (Pekko: 1 s). */
+    public static final String GOSSIP_INTERVAL = "500ms";
+
     /**
      * How long sharding waits for a member to hand a shard over before it gives the move up
      * (Pekko's default is 1 min). A move away from a member that died waits it out and is tried
@@ -171,6 +180,14 @@ public sealed interface Membership {
       // safety argument: two copies of a channel cannot both append to the shared journal).
       m.put("pekko.cluster.failure-detector.heartbeat-interval", HEARTBEAT_INTERVAL);
       m.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", HEARTBEAT_PAUSE);
+      // The failure detector is read every reaper interval (Pekko: 1 s, which a kill waited for
+      // half of on average before the member was marked unreachable); a shorter one notices the
+      // same silence sooner and suspects nothing that the detector would not.
+      m.put("pekko.cluster.unreachable-nodes-reaper-interval", REAPER_INTERVAL);
+      // The leader moves a downed member to Removed in its leader actions, once the survivors saw
+      // the down by gossip (Pekko: both every 1 s; a removal waited 0.1-1.0 s after the down).
+      m.put("pekko.cluster.leader-actions-interval", LEADER_ACTIONS_INTERVAL);
+      m.put("pekko.cluster.gossip-interval", GOSSIP_INTERVAL);
       m.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-majority");
       m.put("pekko.cluster.split-brain-resolver.stable-after", STABLE_AFTER);
       // A crashed member's shards moved only after its removal plus this margin: with the
@@ -193,6 +210,10 @@ public sealed interface Membership {
       // A claimed peer's shard location (PeerOwnership) reaches the sharding coordinator by
       // distributed-data gossip: every 2 s by default, which a failover waited for.
       m.put("pekko.cluster.distributed-data.gossip-interval", "500ms");
+      // ... and then to the allocation strategy, a subscriber, at most this often (Pekko: 500 ms).
+      // A wake of the peer's channels that the coordinator places before the location arrived
+      // starts them on the waking member, and the next rebalance moves them again.
+      m.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");
       m.put("pekko.cluster.log-info-verbose", "off");
       return ConfigFactory.parseMap(m, "Membership.Member");
     }

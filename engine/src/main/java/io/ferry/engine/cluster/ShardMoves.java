@@ -14,6 +14,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /** Waits for a peer's shard to move to this member once the member named itself its location. */
 final class ShardMoves {
+  /**
+   * How long the coordinator waits for every region's shards (live regions answer in milliseconds).
+   * A region on a member that was just removed never answers, and the coordinator then answers with
+   * no region at all: with 3 s a claim after a kill -9 waited 3 s for it.
+   */
+  private static final Duration STATS_WAIT = Duration.ofSeconds(1);
+
   private final ActorSystem<?> system;
   private final ExternalShardAllocationClient locations;
   private final Address self;
@@ -27,7 +34,10 @@ final class ShardMoves {
     this.poll = poll;
   }
 
-  /** Completes once the shard runs nowhere but here, another member claimed it, or at deadline. */
+  /**
+   * Completes once the shard runs nowhere but here (as every region told the coordinator), another
+   * member claimed it, or at deadline.
+   */
   CompletionStage<Void> awaitHere(String shard, long deadline) {
     return locations
         .getShardLocations()
@@ -46,13 +56,17 @@ final class ShardMoves {
     return stats()
         .thenCompose(
             stats -> {
+              // No region at all, not even this member's: the coordinator is moving, or a region
+              // did not answer in time (one on a member just removed, which the coordinator still
+              // asks until down-removal-margin passed): not known yet, ask again.
+              boolean unknown = stats.getRegions().isEmpty();
               boolean elsewhere =
                   stats.getRegions().entrySet().stream()
                       .anyMatch(
                           e ->
                               !e.getKey().equals(self)
                                   && e.getValue().getStats().containsKey(shard));
-              if (!elsewhere || System.nanoTime() > deadline) {
+              if (!unknown && !elsewhere || System.nanoTime() > deadline) {
                 return CompletableFuture.completedFuture(null);
               }
               CompletableFuture<Void> later = new CompletableFuture<>();
@@ -69,9 +83,8 @@ final class ShardMoves {
   private CompletionStage<ShardRegion.ClusterShardingStats> stats() {
     return AskPattern.ask(
         ClusterSharding.get(system).shardState(),
-        replyTo ->
-            new GetClusterShardingStats(ChannelEntity.TYPE_KEY, Duration.ofSeconds(3), replyTo),
-        Duration.ofSeconds(5),
+        replyTo -> new GetClusterShardingStats(ChannelEntity.TYPE_KEY, STATS_WAIT, replyTo),
+        STATS_WAIT.multipliedBy(2),
         system.scheduler());
   }
 }

@@ -5,8 +5,10 @@
  * settings and joins. In clustered mode channels are sharded by remote peer ({@link
  * io.ferry.engine.cluster.PeerShards}) and a peer's shard follows the member holding its connection
  * ({@link io.ferry.engine.cluster.PeerOwnership}), handed from member to member with {@link
- * io.ferry.engine.cluster.HandOver} so that one member serves a peer at a time. {@link
- * io.ferry.engine.cluster.Departures} lets the oldest member restart the channels of a member that
- * left; {@link io.ferry.engine.cluster.ClusterView} is what {@code GET /v1/cluster} shows.
+ * io.ferry.engine.cluster.HandOver} so that one member serves a peer at a time (the claim protocol
+ * in {@code PeerClaims} and {@code HandOverRequests}, its bookkeeping in {@code HeldCalls} and
+ * {@code GivenPeers}). {@link io.ferry.engine.cluster.Departures} lets the oldest member restart
+ * the channels of a member that left; {@link io.ferry.engine.cluster.ClusterView} is what {@code
+ * GET /v1/cluster} shows.
  */
 package io.ferry.engine.cluster;
