@@ -20,15 +20,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
  * The {@code cluster} case: a Ferry cluster as docs/operations.md runs one (three members sharing
  * one identity, journal, blocks and ledgers in a fresh database on the shared PostgreSQL that
- * {@code scripts/postgres.sh} starts, every member a seed) and one outside provider, a plain node.
- * Each pull is opened through another member's API and timed from the call until that member's API
- * shows it {@code Completed}; all run on the member serving the provider (a peer's channels run
- * beside its one connection), which stores every block in PostgreSQL.
+ * {@code scripts/postgres.sh} starts, every member a seed) and three outside providers, plain
+ * nodes. Each pull is timed from the call to the API that opened it until that API shows it {@code
+ * Completed}. First one pull at a time from provider 1 through each member's API (all run on the
+ * member serving provider 1: a peer's channels run beside its one connection), then three at once,
+ * member i pulling from provider i: each member's rate and the aggregate. Every block goes to
+ * PostgreSQL.
  */
 final class ClusterCase {
   private static final long MIB = 1 << 20;
@@ -54,18 +59,81 @@ final class ClusterCase {
     try {
       String url = admin.substring(0, admin.lastIndexOf('/') + 1) + db;
       List<ChildNode> members = startMembers(url);
-      ChildNode provider = start("provider", "", "/ip4/127.0.0.1/tcp/0");
-      awaitMembersUp(members.get(0).api());
+      List<ChildNode> providers = new ArrayList<>();
       for (int i = 0; i < MEMBERS; i++) {
-        String root = importRandom(provider, i);
-        ProductBench.Timed t = pull(members.get(i).api(), provider.peerAddress(), root);
-        table.transfer(
-            "cluster: free pull through member " + (i + 1) + "'s API (3 members, PostgreSQL)", t);
+        providers.add(start("provider-" + (i + 1), "", "/ip4/127.0.0.1/tcp/0"));
       }
+      awaitMembersUp(members.get(0).api());
+      // One pull at a time through each member's API, all from provider 1: they run on the member
+      // serving it (a peer's channels run beside its one connection); the first one also pays for
+      // fresh JVMs and for the cluster claiming the provider.
+      for (int i = 0; i < MEMBERS; i++) {
+        String root = importRandom(providers.get(0), i);
+        ProductBench.Timed t = pull(members.get(i).api(), providers.get(0).peerAddress(), root);
+        table.transfer(
+            "cluster: one pull through member " + (i + 1) + "'s API, provider 1 on one member", t);
+      }
+      atOnce(members, providers);
     } finally {
       ChildNode.stopAll(nodes.toArray(new ChildNode[0]));
       drop(admin, db);
     }
+  }
+
+  /**
+   * Three pulls at once, member i pulling from provider i (opened through member i's API, so member
+   * i dials provider i and serves it; provider 1 has been served by member 1 since its first pull),
+   * after a first pull alone from providers 2 and 3: each member's rate and the cluster's
+   * aggregate, total bytes over the wall time of all three.
+   */
+  private void atOnce(List<ChildNode> members, List<ChildNode> providers) throws Exception {
+    // Providers 2 and 3 are new to the cluster: a first pull each, alone, so that the round at
+    // once measures warm members and providers, not JVM warm-up and the claims.
+    for (int i = 1; i < MEMBERS; i++) {
+      ProductBench.Timed t =
+          pull(
+              members.get(i).api(),
+              providers.get(i).peerAddress(),
+              importRandom(providers.get(i), 2 * MEMBERS + i));
+      table.transfer(
+          "cluster: first pull from provider " + (i + 1) + " through member " + (i + 1), t);
+    }
+    List<String> roots = new ArrayList<>();
+    for (int i = 0; i < MEMBERS; i++) {
+      roots.add(importRandom(providers.get(i), MEMBERS + i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(MEMBERS);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<ProductBench.Timed>> pulls = new ArrayList<>();
+      for (int i = 0; i < MEMBERS; i++) {
+        ApiClient api = members.get(i).api();
+        String from = providers.get(i).peerAddress();
+        String root = roots.get(i);
+        pulls.add(pool.submit(() -> pull(api, from, root)));
+      }
+      long bytes = 0;
+      for (int i = 0; i < MEMBERS; i++) {
+        ProductBench.Timed t = pulls.get(i).get();
+        bytes += t.bytes();
+        table.transfer(
+            "cluster: 3 pulls at once, member " + (i + 1) + " from provider " + (i + 1), t);
+      }
+      ProductBench.Timed all = new ProductBench.Timed(bytes, System.nanoTime() - t0);
+      table.transfer("cluster: 3 pulls at once, aggregate of the 3 members", all);
+      table.row(
+          "cluster: peers served per member after the pulls",
+          peersPerMember(members.get(0).api()).toString());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** How many remote peers each member serves, as member 1's {@code /v1/cluster} shows it. */
+  private static List<Integer> peersPerMember(ApiClient api) {
+    List<Integer> peers = new ArrayList<>();
+    api.get("/v1/cluster").path("members").forEach(m -> peers.add(m.path("peers").size()));
+    return peers;
   }
 
   /**
