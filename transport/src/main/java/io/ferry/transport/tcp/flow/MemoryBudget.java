@@ -12,9 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * #receiveCredit}), carved out of the budget at start, at most half of it. A channel sending data
  * reserves {@link #SENDING} for the blocks it reads ahead while it holds a send slot; one that
  * cannot waits in line ({@code Queued}) until memory is given back. A channel a peer asked for
- * reserves {@link #OPEN} from its request until it ends, also while it waits for payment; a request
- * that does not fit is refused, and room for one sender is always kept from such requests. Thread
- * safe; listeners run outside the lock.
+ * reserves {@link #OPEN} from its request until it ends, also while it waits for payment. Requests
+ * are refused only when such channels fill the budget but for one sender's room: moving channels
+ * make new ones wait their turn, channels that wait (for a payment that may never come) make the
+ * node refuse more. Thread safe; listeners run outside the lock.
  */
 public final class MemoryBudget {
   /**
@@ -80,11 +81,11 @@ public final class MemoryBudget {
   }
 
   /**
-   * Reserves what a channel a peer asked for holds; false when it does not fit with room for one
-   * sending channel left. {@code always}: reserves it even so (a restart of an open channel).
+   * Reserves what a channel a peer asked for holds; false when open channels would leave less than
+   * one sending channel's room. {@code always}: reserves it even so (a restart of an open channel).
    */
   public synchronized boolean takeOpen(boolean always) {
-    if (!always && channelShare() - sending - open - OPEN < SENDING) {
+    if (!always && full()) {
       return false;
     }
     open += OPEN;
@@ -115,7 +116,7 @@ public final class MemoryBudget {
 
   /** Whether a new channel a peer asks for would be refused now. */
   public synchronized boolean full() {
-    return channelShare() - sending - open - OPEN < SENDING;
+    return channelShare() - open - OPEN < SENDING;
   }
 
   /** What the budget holds now, in the user's terms, for refusals and {@code /readyz}. */

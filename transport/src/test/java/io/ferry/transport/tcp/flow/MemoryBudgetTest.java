@@ -62,6 +62,17 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void movingChannelsMakeNewOnesWaitButDoNotGetRequestsRefused() {
+    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB for channels
+    assertThat(memory.takeSending()).isTrue();
+    assertThat(memory.takeSending()).isTrue();
+    assertThat(memory.takeSending()).isFalse();
+
+    assertThat(memory.full()).isFalse();
+    assertThat(memory.takeOpen(false)).isTrue();
+  }
+
+  @Test
   void aFullBudgetSaysWhatHoldsIt() {
     MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB);
     memory.takeSending();
