@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client that pulls and never pays. Its pulls wait for payment on the provider, each holding its
  * share of the budget; once the budget is full the next request is refused saying so, {@code
  * /readyz} says why with 503, and the node stays up. Without the budget the open-channel caps (32
- * per peer) admit it.
+ * per peer) admit it (the provider's credit per peer is raised so that it does not refuse first).
  */
 class MemoryBudgetProcessTest {
   private static final Duration WAIT = Duration.ofMinutes(2);
@@ -44,7 +44,8 @@ class MemoryBudgetProcessTest {
         providerConf,
         """
         ferry.validators.settings.paid-retrieval { price-per-byte = 1,
-          payment-interval = 1048576, payment-interval-increase = 1048576 }
+          payment-interval = 1048576, payment-interval-increase = 1048576,
+          credit-per-peer = 1099511627776 }
         ferry.limits.memory = 24 MiB
         """);
     Path clientConf = dir.resolve("client.conf");
