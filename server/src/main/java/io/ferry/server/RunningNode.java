@@ -258,6 +258,21 @@ public final class RunningNode implements AutoCloseable {
         "ferry_channel_requests_refused_total",
         "Peers' requests refused because an open-channel cap was full",
         () -> List.of(new MetricRegistry.Sample(List.of(), transport.admission().refused())));
+    transport
+        .admission()
+        .memory()
+        .ifPresent(
+            memory -> {
+              metricRegistry.computedGauge(
+                  "ferry_memory_budget_used_bytes",
+                  "Heap bytes channels hold now against the node's memory budget"
+                      + " (blocks in flight, sending read-ahead, open channels)",
+                  () -> List.of(new MetricRegistry.Sample(List.of(), memory.used())));
+              metricRegistry.computedGauge(
+                  "ferry_memory_budget_bytes",
+                  "The node's memory budget for channels (ferry.limits.memory)",
+                  () -> List.of(new MetricRegistry.Sample(List.of(), memory.capacity())));
+            });
     if (sharedDb != null) {
       ClusterMetrics.register(metricRegistry, node, sharedDb, blockWrites);
     }
@@ -356,7 +371,9 @@ public final class RunningNode implements AutoCloseable {
         config.progressInterval(),
         d.hashThreads(),
         l.openChannelsPerPeer(),
-        l.openChannelsTotal());
+        l.openChannelsTotal(),
+        l.memoryBudget(),
+        d.revision());
   }
 
   private static ChannelSettings channelSettings(Settings.Timeouts t) {

@@ -18,16 +18,17 @@ final class NodeProcess implements AutoCloseable {
   private final ChildNode child;
 
   NodeProcess(Path home, Path config) throws IOException {
+    this(home, config, List.of("-Xmx384m", "-XX:+UseSerialGC"));
+  }
+
+  /** A node whose JVM gets {@code jvmArgs} (heap, GC). */
+  NodeProcess(Path home, Path config, List<String> jvmArgs) throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       this.peerPort = s.getLocalPort();
     }
     this.child =
         new ChildNode(
-            "node " + home.getFileName(),
-            home,
-            config,
-            "/ip4/127.0.0.1/tcp/" + peerPort,
-            List.of("-Xmx384m", "-XX:+UseSerialGC"));
+            "node " + home.getFileName(), home, config, "/ip4/127.0.0.1/tcp/" + peerPort, jvmArgs);
   }
 
   /** Starts the node and waits until its API answers on the address it wrote. */
@@ -69,6 +70,11 @@ final class NodeProcess implements AutoCloseable {
   /** The API's base URL. */
   String api() throws IOException {
     return child.apiUrl();
+  }
+
+  /** A client of its API. */
+  io.ferry.cli.ApiClient client() throws IOException {
+    return child.api();
   }
 
   /** The API token. */

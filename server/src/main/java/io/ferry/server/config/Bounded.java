@@ -41,4 +41,38 @@ final class Bounded {
     }
     return v;
   }
+
+  /**
+   * A share of this JVM's maximum heap: {@code "50%"}, or a size ({@code "256 MiB"}); at least
+   * {@code min} bytes.
+   */
+  static long heapShare(Config c, String key, long min) {
+    String raw = c.getString(key).trim();
+    long v;
+    if (raw.endsWith("%")) {
+      double percent;
+      try {
+        percent = Double.parseDouble(raw.substring(0, raw.length() - 1).trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException.BadValue(
+            c.getValue(key).origin(),
+            key,
+            "must be a percentage of the heap or a size, was " + raw);
+      }
+      if (percent <= 0 || percent > 100) {
+        throw new ConfigException.BadValue(
+            c.getValue(key).origin(), key, "must be between 0% and 100% of the heap, was " + raw);
+      }
+      v = (long) (Runtime.getRuntime().maxMemory() * percent / 100);
+    } else {
+      v = c.getBytes(key);
+    }
+    if (v < min) {
+      throw new ConfigException.BadValue(
+          c.getValue(key).origin(),
+          key,
+          "must be at least " + (min >> 20) + " MiB, was " + raw + " (" + (v >> 20) + " MiB)");
+    }
+    return v;
+  }
 }

@@ -349,7 +349,8 @@ public final class FerryConfig {
         Bounded.nonNegative(c, "max-blocks-per-channel"),
         Bounded.nonNegativeBytes(c, "max-bytes-per-channel"),
         Bounded.positive(c, "open-channels-per-peer"),
-        Bounded.positive(c, "open-channels-total"));
+        Bounded.positive(c, "open-channels-total"),
+        Bounded.heapShare(c, "memory", 16L << 20));
   }
 
   /** {@code ferry.rate-limits}. */

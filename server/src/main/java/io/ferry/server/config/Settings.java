@@ -37,7 +37,8 @@ public final class Settings {
       long maxBlocksPerChannel,
       long maxBytesPerChannel,
       int openChannelsPerPeer,
-      int openChannelsTotal) {}
+      int openChannelsTotal,
+      long memoryBudget) {}
 
   /** {@code ferry.rate-limits}: bytes per second; 0 means unlimited. */
   public record RateLimits(long upload, long download, long uploadPerPeer, long downloadPerPeer) {}

@@ -492,6 +492,15 @@ public final class FerryNodeBackend implements NodeBackend {
               + admission.total()
               + " (ferry.limits.open-channels-total); new requests are refused");
     }
+    java.util.Optional<io.ferry.transport.tcp.flow.MemoryBudget> memory = admission.memory();
+    if (admitting && memory.isPresent() && memory.get().full()) {
+      admitting = false;
+      detail.put(
+          "admission",
+          "overloaded: "
+              + memory.get().describe()
+              + "; new requests are refused, sending channels wait Queued");
+    }
     return new Readiness(
         Map.of(
             "actor-system", system,

@@ -110,6 +110,30 @@ class FerryConfigTest {
   }
 
   @Test
+  void theMemoryBudgetIsHalfTheHeapByDefaultOrAShareOrASize() throws IOException {
+    long heap = Runtime.getRuntime().maxMemory();
+    assertThat(FerryConfig.load(Flags.none(), Map.of(), props()).limits().memoryBudget())
+        .isEqualTo(heap / 2);
+    assertThat(load("ferry.limits.memory = \"25%\"\n").limits().memoryBudget()).isEqualTo(heap / 4);
+    assertThat(load("ferry.limits.memory = 96 MiB\n").limits().memoryBudget()).isEqualTo(96L << 20);
+  }
+
+  @Test
+  void aMemoryBudgetBelowOneSenderOrBeyondTheHeapIsRefused() throws IOException {
+    assertThatThrownBy(() -> load("ferry.limits.memory = 8 MiB\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("memory")
+        .hasMessageContaining("at least 16 MiB");
+    assertThatThrownBy(() -> load("ferry.limits.memory = \"150%\"\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("between 0% and 100% of the heap");
+  }
+
+  private FerryConfig load(String text) throws IOException {
+    return FerryConfig.load(Flags.none().withConfigFile(file(text)), Map.of(), props());
+  }
+
+  @Test
   void aMalformedApiAddressIsRefusedWithTheExpectedForm() {
     assertThatThrownBy(() -> FerryConfig.load(Flags.none().withApi("localhost"), Map.of(), props()))
         .isInstanceOf(IllegalArgumentException.class)

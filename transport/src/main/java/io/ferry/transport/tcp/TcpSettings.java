@@ -38,6 +38,11 @@ import java.util.function.Consumer;
  * @param openChannelsPerPeer channels one peer may have asked this node for and not ended yet; its
  *     requests beyond are refused
  * @param openChannelsTotal the same over all peers
+ * @param memoryBudget heap bytes channels may hold in total ({@link
+ *     io.ferry.transport.tcp.flow.MemoryBudget}); at least 16 MiB
+ * @param revision the protocol revision this node announces in its handshake and whose frames it
+ *     takes ({@link io.ferry.transport.tcp.frame.FrameCodec#REVISION}; lower only to speak as an
+ *     older node does)
  */
 public record TcpSettings(
     Multiaddr listen,
@@ -65,7 +70,9 @@ public record TcpSettings(
     Duration progressInterval,
     int hashThreads,
     int openChannelsPerPeer,
-    int openChannelsTotal) {
+    int openChannelsTotal,
+    long memoryBudget,
+    int revision) {
 
   public TcpSettings {
     peers = List.copyOf(peers);
@@ -86,6 +93,17 @@ public record TcpSettings(
     positive("open channels total", openChannelsTotal);
     positive("sending channels total", sendingChannelsTotal);
     positive("hash threads", hashThreads);
+    if (revision < 1 || revision > io.ferry.transport.tcp.frame.FrameCodec.REVISION) {
+      throw new IllegalArgumentException(
+          "revision must be between 1 and "
+              + io.ferry.transport.tcp.frame.FrameCodec.REVISION
+              + ", was "
+              + revision);
+    }
+    if (memoryBudget < 2 * io.ferry.transport.tcp.flow.MemoryBudget.SENDING) {
+      throw new IllegalArgumentException(
+          "memory budget must be at least 16 MiB, was " + memoryBudget + " bytes");
+    }
     positive("progress blocks", progressBlocks);
     positive("progress bytes", progressBytes);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -111,7 +129,8 @@ public record TcpSettings(
    * flight per peer, 256 MiB in total; 6 sending channels per peer and 64 in total (go-graphsync
    * runs 6 requests at once); 32 channels open per peer that asked for them and 512 in total; no
    * rate limits; 10 s to connect, a ping after 10 s of silence, dead after 30 s; redial from 250 ms
-   * doubling to 30 s; progress every 64 blocks, 8 MiB or 250 ms.
+   * doubling to 30 s; progress every 64 blocks, 8 MiB or 250 ms; a memory budget of half the JVM's
+   * maximum heap (at least 16 MiB).
    */
   public static TcpSettings defaults(Multiaddr listen) {
     return new TcpSettings(
@@ -140,7 +159,9 @@ public record TcpSettings(
         Duration.ofMillis(250),
         Math.max(1, Runtime.getRuntime().availableProcessors()),
         32,
-        512);
+        512,
+        Math.max(16L << 20, io.ferry.transport.tcp.flow.MemoryBudget.ofHeap(0.5)),
+        io.ferry.transport.tcp.frame.FrameCodec.REVISION);
   }
 
   public TcpSettings withPeers(List<Multiaddr> peers) {
@@ -196,6 +217,18 @@ public record TcpSettings(
         });
   }
 
+  /**
+   * Heap bytes channels may hold in total (see {@link io.ferry.transport.tcp.flow.MemoryBudget}).
+   */
+  public TcpSettings withMemoryBudget(long bytes) {
+    return copy(d -> d.memoryBudget = bytes);
+  }
+
+  /** Speaks protocol revision {@code revision} (an older one: as a node of that revision does). */
+  public TcpSettings withRevision(int revision) {
+    return copy(d -> d.revision = revision);
+  }
+
   public TcpSettings withLiveness(Duration keepAlive, Duration idle, Duration minBackoff) {
     return copy(
         d -> {
@@ -240,6 +273,8 @@ public record TcpSettings(
     private int hashThreads;
     private int openChannelsPerPeer;
     private int openChannelsTotal;
+    private long memoryBudget;
+    private int revision;
 
     Draft(TcpSettings s) {
       listen = s.listen;
@@ -268,6 +303,8 @@ public record TcpSettings(
       hashThreads = s.hashThreads;
       openChannelsPerPeer = s.openChannelsPerPeer;
       openChannelsTotal = s.openChannelsTotal;
+      memoryBudget = s.memoryBudget;
+      revision = s.revision;
     }
 
     TcpSettings build() {
@@ -297,7 +334,9 @@ public record TcpSettings(
           progressInterval,
           hashThreads,
           openChannelsPerPeer,
-          openChannelsTotal);
+          openChannelsTotal,
+          memoryBudget,
+          revision);
     }
   }
 }

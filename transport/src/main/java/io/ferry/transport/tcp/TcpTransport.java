@@ -95,9 +95,15 @@ public final class TcpTransport implements DataTransport, TransportContext {
     this.identity = identity;
     this.store = store;
     this.settings = settings;
-    this.slots = new SendSlots(settings.sendingChannelsPerPeer(), settings.sendingChannelsTotal());
-    this.admission = new Admission(settings.openChannelsPerPeer(), settings.openChannelsTotal());
-    this.totalCredit = new ByteBudget(settings.inFlightTotal());
+    io.ferry.transport.tcp.flow.MemoryBudget memory =
+        new io.ferry.transport.tcp.flow.MemoryBudget(
+            settings.memoryBudget(), settings.inFlightTotal());
+    this.slots =
+        new SendSlots(settings.sendingChannelsPerPeer(), settings.sendingChannelsTotal(), memory);
+    this.admission =
+        new Admission(
+            settings.openChannelsPerPeer(), settings.openChannelsTotal(), System::nanoTime, memory);
+    this.totalCredit = memory.receiveCredit();
     this.uploadLimit = new RateLimiter(settings.uploadRate(), this::schedule);
     this.downloadLimit = new RateLimiter(settings.downloadRate(), this::schedule);
     AtomicInteger threads = new AtomicInteger();

@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
  * slot and the heap). An identity costs nothing to make, so the peers behind one address (an IP)
  * share {@link #PEERS_PER_ADDRESS} peers' worth of channels. A request counts from its arrival
  * until the engine rejects it or closes its channel; one the engine never answered stops counting
- * after {@link #UNANSWERED}. Channels this node initiated, and restarts of channels already open,
- * are never refused. Thread-safe.
+ * after {@link #UNANSWERED}. Each counted channel also reserves {@link MemoryBudget#OPEN} of the
+ * node's memory budget; a request that does not fit is refused saying so. Channels this node
+ * initiated, and restarts of channels already open, are never refused. Thread-safe.
  */
 public final class Admission {
   /** How long a request the engine has not answered (nor opened) still counts. */
@@ -33,6 +34,7 @@ public final class Admission {
   private final int perAddress;
   private final int total;
   private final LongSupplier nanos;
+  private final MemoryBudget memory;
 
   /** Per channel peers asked for: its arrival time while unanswered, {@link #OPEN} once opened. */
   private final Map<ChannelId, Long> channels = new LinkedHashMap<>();
@@ -50,6 +52,11 @@ public final class Admission {
   }
 
   public Admission(int perPeer, int total, LongSupplier nanos) {
+    this(perPeer, total, nanos, null);
+  }
+
+  /** As {@link #Admission(int, int, LongSupplier)}, reserving from {@code memory} (null: none). */
+  public Admission(int perPeer, int total, LongSupplier nanos, MemoryBudget memory) {
     if (perPeer <= 0 || total <= 0) {
       throw new IllegalArgumentException(
           "open channel caps must be positive, were " + perPeer + " per peer and " + total);
@@ -58,6 +65,7 @@ public final class Admission {
     this.perAddress = (int) Math.min(total, (long) PEERS_PER_ADDRESS * perPeer);
     this.total = total;
     this.nanos = nanos;
+    this.memory = memory;
   }
 
   /**
@@ -105,6 +113,10 @@ public final class Admission {
               + fromAddress
               + " open with this node, the most it allows one address; retry when one ends");
     }
+    if (memory != null && !memory.takeOpen(false)) {
+      refused++;
+      return Optional.of(memory.describe() + "; retry when one ends");
+    }
     add(channel, nanos.getAsLong());
     if (address != null) {
       addresses.put(channel, address);
@@ -116,6 +128,9 @@ public final class Admission {
   /** A restart of a channel the peer asked for: counted (never refused) until it closes. */
   public synchronized void track(ChannelId channel) {
     if (!channels.containsKey(channel)) {
+      if (memory != null) {
+        memory.takeOpen(true);
+      }
       add(channel, OPEN);
     }
   }
@@ -168,6 +183,11 @@ public final class Admission {
     return open() >= total;
   }
 
+  /** The memory budget requests reserve from, if any. */
+  public Optional<MemoryBudget> memory() {
+    return Optional.ofNullable(memory);
+  }
+
   private void add(ChannelId channel, long since) {
     channels.put(channel, since);
     perPeerCount.merge(channel.initiator(), 1, Integer::sum);
@@ -179,6 +199,9 @@ public final class Admission {
   }
 
   private void uncount(ChannelId channel) {
+    if (memory != null) {
+      memory.giveOpen();
+    }
     perPeerCount.computeIfPresent(channel.initiator(), (p, n) -> n <= 1 ? null : n - 1);
     String address = addresses.remove(channel);
     if (address != null) {

@@ -9,9 +9,10 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * How many channels may send at once, per peer and in total. A channel over the limit waits in FIFO
- * order and is started (its callback runs) when a slot frees for its peer. Thread-safe; callbacks
- * run outside the lock.
+ * How many channels may send at once, per peer and in total, and within the node's {@link
+ * MemoryBudget} (each sending channel reserves its read-ahead). A channel over a limit waits in
+ * FIFO order and is started (its callback runs) when a slot frees for its peer and memory allows.
+ * Thread-safe; callbacks run outside the lock.
  */
 public final class SendSlots {
   private record Waiter(ChannelId channel, PeerId peer, Runnable onStart) {}
@@ -20,11 +21,22 @@ public final class SendSlots {
   private final int total;
   private final Map<PeerId, Integer> running = new HashMap<>();
   private final Deque<Waiter> waiting = new ArrayDeque<>();
+  private final MemoryBudget memory;
   private int runningTotal;
 
+  /** Slots without a memory budget (as much memory as slots take). */
   public SendSlots(int perPeer, int total) {
+    this(perPeer, total, null);
+  }
+
+  /** Slots whose channels also reserve their read-ahead from {@code memory} (null: none). */
+  public SendSlots(int perPeer, int total, MemoryBudget memory) {
     this.perPeer = perPeer;
     this.total = total;
+    this.memory = memory;
+    if (memory != null) {
+      memory.onFree(this::startWaiting);
+    }
   }
 
   /**
@@ -32,8 +44,7 @@ public final class SendSlots {
    * onStart} then runs once a slot is free.
    */
   public synchronized boolean acquire(ChannelId channel, PeerId peer, Runnable onStart) {
-    if (waiting.isEmpty() && hasRoom(peer) || hasRoomAheadOfQueue(peer)) {
-      take(peer);
+    if ((waiting.isEmpty() && hasRoom(peer) || hasRoomAheadOfQueue(peer)) && take(peer)) {
       return true;
     }
     waiting.add(new Waiter(channel, peer, onStart));
@@ -57,22 +68,40 @@ public final class SendSlots {
     return runningTotal < total && running.getOrDefault(peer, 0) < perPeer;
   }
 
-  private void take(PeerId peer) {
+  /** Takes a slot of {@code peer} if its read-ahead fits in memory; false if it does not. */
+  private boolean take(PeerId peer) {
+    if (memory != null && !memory.takeSending()) {
+      return false;
+    }
     running.merge(peer, 1, Integer::sum);
     runningTotal++;
+    return true;
   }
 
   /** Gives back the slot of a running channel and starts waiting channels that now fit. */
   public void release(PeerId peer) {
-    java.util.List<Runnable> start = new java.util.ArrayList<>();
     synchronized (this) {
       running.merge(peer, -1, (a, b) -> a + b <= 0 ? null : a + b);
       runningTotal--;
+    }
+    if (memory != null) {
+      memory.giveSending(); // starts waiting channels through its listener
+    } else {
+      startWaiting();
+    }
+  }
+
+  /** Starts the waiting channels that fit now, in order. */
+  private void startWaiting() {
+    java.util.List<Runnable> start = new java.util.ArrayList<>();
+    synchronized (this) {
       for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
         Waiter w = it.next();
         if (hasRoom(w.peer())) {
+          if (!take(w.peer())) {
+            break; // out of memory: the first in line waits for it
+          }
           it.remove();
-          take(w.peer());
           start.add(w.onStart());
         }
       }

@@ -22,9 +22,19 @@ public final class FrameDecoder extends GraphStage<FlowShape<ByteString, Frame>>
   private final Outlet<Frame> out = Outlet.create("FrameDecoder.out");
   private final FlowShape<ByteString, Frame> shape = FlowShape.of(in, out);
   private final int maxFrameSize;
+  private final int revision;
 
   /** A decoder accepting frames of at most {@code maxFrameSize} bytes (kind and payload). */
   public FrameDecoder(int maxFrameSize) {
+    this(maxFrameSize, FrameCodec.REVISION);
+  }
+
+  /**
+   * As {@link #FrameDecoder(int)}, knowing only the frames of {@code revision}: a later revision's
+   * frame is refused as an unknown kind, as a node of that revision refuses it.
+   */
+  public FrameDecoder(int maxFrameSize, int revision) {
+    this.revision = revision;
     if (maxFrameSize < 1024) {
       throw new IllegalArgumentException("maximum frame size " + maxFrameSize + " is below 1 KiB");
     }
@@ -131,6 +141,10 @@ public final class FrameDecoder extends GraphStage<FlowShape<ByteString, Frame>>
           buffer = ByteString.emptyByteString();
         }
         Frame frame = FrameCodec.decode(body);
+        if (revision < 2 && frame instanceof Frame.CreditReturn) {
+          throw new FrameException(
+              "unknown frame kind 0x" + Integer.toHexString(FrameCodec.CREDIT_RETURN));
+        }
         if (!handshakeSeen && !(frame instanceof Frame.Hello)) {
           throw new FrameException("peer did not open with a Ferry handshake");
         }

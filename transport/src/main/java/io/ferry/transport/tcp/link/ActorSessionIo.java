@@ -94,7 +94,11 @@ public final class ActorSessionIo implements SessionIo {
   @Override
   public boolean peerReturnsCredit() {
     Connection c = link.active();
-    return c != null && c.hello() != null && c.hello().returnsCredit();
+    // Revision 2 on both sides: a node speaking an older revision neither sends nor takes it.
+    return c != null
+        && c.hello() != null
+        && c.hello().returnsCredit()
+        && node.settings().revision() >= 2;
   }
 
   @Override

@@ -160,7 +160,7 @@ public final class Connector {
                 FrameCodec.PROTOCOL,
                 settings.maxFrameSize(),
                 listenAddrs,
-                FrameCodec.REVISION)));
+                settings.revision())));
     return c;
   }
 
@@ -177,7 +177,7 @@ public final class Connector {
             .via(c.killSwitch.flow())
             .initialTimeout(settings.connectTimeout())
             .idleTimeout(settings.idleTimeout())
-            .via(new FrameDecoder(settings.maxFrameSize()))
+            .via(new FrameDecoder(settings.maxFrameSize(), settings.revision()))
             .mapAsync(settings.hashThreads(), this::verify)
             .watchTermination(
                 (mat, done) -> {
