@@ -1,6 +1,7 @@
 package io.ferry.server;
 
 import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.ChannelId;
 import io.ferry.channels.entity.ChannelSettings;
 import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.engine.FerryNode;
@@ -116,14 +117,30 @@ public final class RunningNode implements AutoCloseable {
       parts.add(sharedDb);
     }
     BlockStore store;
+    // What the start before the last clean stop found whole is not read again (issue 17): the
+    // record is taken (and removed) before the store opens, and written again after it closed.
+    io.ferry.server.http.StoredDataRecord checkedBefore =
+        io.ferry.server.http.StoredDataRecord.none();
+    java.util.concurrent.atomic.AtomicReference<List<ChannelId>> foundWhole =
+        new java.util.concurrent.atomic.AtomicReference<>();
     if (sharedDb != null) {
       blockWrites = new PostgresBlockStore(sharedDb.dataSource(), sharedDb.describe());
       store = blockWrites;
     } else {
+      checkedBefore =
+          io.ferry.server.http.StoredDataRecord.takeAtStart(config.home(), config.blocksDir());
+      parts.add(
+          () -> {
+            if (foundWhole.get() != null) {
+              io.ferry.server.http.StoredDataRecord.markCleanStop(
+                  config.home(), config.blocksDir(), foundWhole.get());
+            }
+          });
       store =
           LevelDbBlockStore.open(config.blocksDir(), false, config.diskReserve(config.blocksDir()));
     }
     parts.add(store);
+    io.ferry.server.http.StoredDataRecord checked = checkedBefore;
 
     NodeSettings nodeSettings =
         NodeSettings.forHome(config.home())
@@ -288,7 +305,11 @@ public final class RunningNode implements AutoCloseable {
             known -> {
               metrics.seed(known);
               io.ferry.server.http.StoredData.checkAtStart(
-                  store, known, node.system().dispatchers().lookup(DispatcherSelector.blocking()));
+                      store,
+                      known,
+                      checked,
+                      node.system().dispatchers().lookup(DispatcherSelector.blocking()))
+                  .thenAccept(found -> foundWhole.set(found.whole()));
             })
         .exceptionally(
             e -> {

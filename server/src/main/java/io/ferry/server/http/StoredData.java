@@ -1,5 +1,6 @@
 package io.ferry.server.http;
 
+import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.Status;
 import io.ferry.ipld.Block;
@@ -9,6 +10,7 @@ import io.ferry.ipld.selector.Selector;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.store.BlockStore;
 import io.ferry.ipld.traversal.Traversal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,16 +68,42 @@ public final class StoredData {
    */
   public static CompletableFuture<Integer> checkAtStart(
       BlockStore store, List<ChannelState> channels, Executor executor) {
+    return checkAtStart(store, channels, StoredDataRecord.none(), executor)
+        .thenApply(Checked::incomplete);
+  }
+
+  /** What a start's check found. */
+  public record Checked(int incomplete, int read, List<ChannelId> whole) {
+    public Checked {
+      whole = List.copyOf(whole);
+    }
+  }
+
+  /**
+   * As {@link #checkAtStart(BlockStore, List, Executor)}, but the channels {@code before} holds
+   * (found whole by the start before the last clean stop, the block store unchanged since) are not
+   * read again. Completes with how many were not whole, how many were read, and which are whole
+   * (read now or before), for the next clean stop's record.
+   */
+  public static CompletableFuture<Checked> checkAtStart(
+      BlockStore store, List<ChannelState> channels, StoredDataRecord before, Executor executor) {
     return CompletableFuture.supplyAsync(
         () -> {
           Map<String, Optional<String>> walked = new HashMap<>();
+          List<ChannelId> whole = new ArrayList<>();
           int completed = 0;
           int incomplete = 0;
+          int read = 0;
           for (ChannelState c : channels) {
             if (c.status() != Status.Completed) {
               continue;
             }
             completed++;
+            if (before.checked(c.channelId())) {
+              whole.add(c.channelId());
+              continue;
+            }
+            read++;
             String key = c.baseCid() + " " + c.selector();
             Optional<String> gap = walked.get(key);
             if (gap == null) {
@@ -87,6 +115,8 @@ public final class StoredData {
               if (incomplete <= NAMED_AT_START) {
                 log.warn("channel {}: {}", c.channelId(), gap.get());
               }
+            } else {
+              whole.add(c.channelId());
             }
           }
           if (incomplete > NAMED_AT_START) {
@@ -103,9 +133,13 @@ public final class StoredData {
                 incomplete,
                 completed);
           } else {
-            log.info("the data of all {} completed channels is in the block store", completed);
+            log.info(
+                "the data of all {} completed channels is in the block store ({} read, the others"
+                    + " found whole before the last clean stop)",
+                completed,
+                read);
           }
-          return incomplete;
+          return new Checked(incomplete, read, whole);
         },
         executor);
   }

@@ -1,0 +1,141 @@
+package io.ferry.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.ChannelState;
+import io.ferry.channels.Counters;
+import io.ferry.channels.PeerId;
+import io.ferry.channels.Status;
+import io.ferry.ipld.Block;
+import io.ferry.ipld.Multicodec;
+import io.ferry.ipld.selector.Selectors;
+import io.ferry.persistence.blocks.LevelDbBlockStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start's check of completed channels' data (issue 19, 6) remembers across a clean stop what it
+ * found whole, so the next start does not read it again (issue 17), and forgets it after a crash or
+ * when the block store changed while the node was down: a real LevelDB block store under a home,
+ * started, stopped and crashed as {@code RunningNode} does (record taken before the store opens,
+ * written after it closed at a clean stop, not written at a crash).
+ */
+class StoredDataAcrossStopsTest {
+  private static final PeerId SELF = peer(1);
+  private static final PeerId OTHER = peer(2);
+
+  @TempDir Path home;
+
+  private static PeerId peer(int seed) {
+    byte[] key = new byte[32];
+    key[0] = (byte) seed;
+    return PeerId.ofEd25519(key);
+  }
+
+  private static ChannelState completedPull(long id, Block root) {
+    Instant t = Instant.parse("2026-12-07T00:00:00Z");
+    return new ChannelState(
+        new ChannelId(OTHER, SELF, id),
+        SELF,
+        root.cid(),
+        Selectors.all(),
+        OTHER,
+        OTHER,
+        0,
+        Status.Completed,
+        Counters.NONE,
+        0,
+        false,
+        false,
+        false,
+        false,
+        0,
+        "",
+        List.of(),
+        List.of(),
+        t,
+        t);
+  }
+
+  private final List<Block> roots = new ArrayList<>();
+  private final List<ChannelState> channels = new ArrayList<>();
+
+  private Path blocks() {
+    return home.resolve("blocks");
+  }
+
+  private void storeCompletedChannels(int n) {
+    try (LevelDbBlockStore store = LevelDbBlockStore.open(blocks())) {
+      for (int i = 0; i < n; i++) {
+        Block root = Block.of(Multicodec.RAW, new byte[] {(byte) i, 1, 7});
+        store.put(root);
+        roots.add(root);
+        channels.add(completedPull(i, root));
+      }
+    }
+  }
+
+  /** A start as RunningNode makes it: takes the record, opens the store, checks. */
+  private StoredData.Checked start(boolean stopCleanly) throws Exception {
+    StoredDataRecord before = StoredDataRecord.takeAtStart(home, blocks());
+    StoredData.Checked checked;
+    try (LevelDbBlockStore store = LevelDbBlockStore.open(blocks())) {
+      checked = StoredData.checkAtStart(store, channels, before, Runnable::run).join();
+    }
+    if (stopCleanly) {
+      StoredDataRecord.markCleanStop(home, blocks(), checked.whole());
+    }
+    return checked;
+  }
+
+  @Test
+  void afterACleanStopTheChannelsFoundWholeAreNotReadAgain() throws Exception {
+    storeCompletedChannels(50);
+
+    StoredData.Checked first = start(true);
+    assertThat(first.read()).isEqualTo(50);
+    assertThat(first.whole()).hasSize(50);
+
+    StoredData.Checked second = start(true);
+    assertThat(second.read()).as("channels read after a clean stop").isZero();
+    assertThat(second.incomplete()).isZero();
+    assertThat(second.whole()).as("still recorded whole for the next stop").hasSize(50);
+
+    assertThat(start(true).read()).isZero();
+  }
+
+  @Test
+  void afterACrashTheCheckReadsEveryChannelAgain() throws Exception {
+    storeCompletedChannels(50);
+    start(true);
+    assertThat(start(false).read()).as("the start after a clean stop").isZero();
+
+    StoredData.Checked afterCrash = start(true);
+
+    assertThat(afterCrash.read()).as("the start after a crash").isEqualTo(50);
+    assertThat(afterCrash.whole()).hasSize(50);
+  }
+
+  @Test
+  void aBlockStoreChangedAfterACleanStopIsReadAgainAndTheMissingBlockFoundEveryTime()
+      throws Exception {
+    storeCompletedChannels(50);
+    start(true);
+
+    try (LevelDbBlockStore store = LevelDbBlockStore.open(blocks())) {
+      store.delete(roots.get(3).cid());
+    }
+    StoredData.Checked changed = start(true);
+    assertThat(changed.read()).as("the store changed since the stop").isEqualTo(50);
+    assertThat(changed.incomplete()).isEqualTo(1);
+
+    StoredData.Checked next = start(true);
+    assertThat(next.read()).as("only the damaged channel is read again").isEqualTo(1);
+    assertThat(next.incomplete()).isEqualTo(1);
+  }
+}
