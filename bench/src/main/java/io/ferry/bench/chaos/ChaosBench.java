@@ -159,6 +159,11 @@ public final class ChaosBench {
             + ", payment-interval-increase = 0, credit-per-peer = "
             + credit
             + " }\n"
+            // and admission for them all (the default, 32 open channels per peer, refused the
+            // rest of a round of 50 at open: docs/chaos.md)
+            + "ferry.limits.open-channels-per-peer = "
+            + Math.max(32, transfers)
+            + "\n"
             + restarts);
     Path clientConf = dir.resolve("client.conf");
     Files.writeString(clientConf, "ferry.payments.budget = 1000000000000000\n" + restarts);
