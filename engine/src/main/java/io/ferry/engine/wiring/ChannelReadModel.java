@@ -91,10 +91,9 @@ public final class ChannelReadModel implements AutoCloseable {
       latest.put(state.channelId(), state);
     }
     foldedTo.putAll(saved.sequenceNrs());
-    // As the node knew them when it saved, not as folded: the fold can lag its channels' own
-    // states by the tag query's refresh interval, and a channel ended since must not be woken
-    // (ChannelListTest).
-    this.unfinishedInCheckpoint = saved.unfinished();
+    Set<ChannelId> unfinished = unfinished(saved.channels());
+    unfinished.addAll(saved.unfinished());
+    this.unfinishedInCheckpoint = java.util.Collections.unmodifiableSet(unfinished);
     this.savedUnfinished = saved.unfinished();
     this.offset = saved.offset();
     this.savedOffset = saved.offset();
@@ -343,11 +342,11 @@ public final class ChannelReadModel implements AutoCloseable {
   }
 
   /**
-   * The channels the checkpoint this model started from holds as not terminal (as the channels last
-   * told the node before it saved): known as soon as the model exists, before the replay of the
-   * journal's events after the checkpoint ends (the whole tail after a crash, the records another
-   * process wrote). A start wakes those it initiated at once, the others once the replay caught up.
-   * Empty without a checkpoint.
+   * The channels the checkpoint this model started from holds as not terminal (folded, or as the
+   * channels last told the node before it saved): known as soon as the model exists, before the
+   * replay of the journal's events after the checkpoint ends (the whole tail after a crash, the
+   * records another process wrote). A start wakes those it initiated at once, the others once the
+   * replay caught up. Empty without a checkpoint.
    */
   public Set<ChannelId> unfinishedInCheckpoint() {
     return unfinishedInCheckpoint;

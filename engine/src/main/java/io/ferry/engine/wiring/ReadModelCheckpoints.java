@@ -130,13 +130,7 @@ public final class ReadModelCheckpoints {
         // the unfinished channels' ids follow the compact checkpoint (absent in files written
         // before them; a node of that time ignores them)
         if (in.available() == 0) {
-          Set<ChannelId> folded = new HashSet<>();
-          for (ChannelState state : projection.channels()) {
-            if (!state.status().isTerminal()) {
-              folded.add(state.channelId());
-            }
-          }
-          return projection.withUnfinished(folded);
+          return projection;
         }
         Set<ChannelId> unfinished = new HashSet<>();
         for (int n = in.readInt(); n > 0; n--) {
