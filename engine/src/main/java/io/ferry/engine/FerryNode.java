@@ -183,9 +183,9 @@ public final class FerryNode implements Manager {
     if (!settings.membership().clustered()) {
       // The node serves while the read model catches up with the journal (a long replay after a
       // crash; the tail since its checkpoint otherwise). Waiting for it kept the API and /readyz
-      // down for the whole replay. The unfinished channels it initiated that its checkpoint holds
-      // are woken at once, the others once the model caught up.
-      up.thenCompose(ok -> directory.resumeAtStart(true, peerId()))
+      // down for the whole replay. The unfinished channels its checkpoint holds are woken at once,
+      // those the replay adds once it caught up.
+      up.thenCompose(ok -> directory.resumeAtStart(true))
           .exceptionally(
               e -> {
                 system.log().error("could not restart the node's unfinished channels: {}", e);
@@ -206,8 +206,7 @@ public final class FerryNode implements Manager {
         "cluster-departures",
         Props.empty());
     // A member that joins a running cluster leaves the channels to where they are.
-    return up.thenCompose(
-        ok -> directory.resumeAtStart(!Departures.othersUp(Cluster.get(system)), peerId()));
+    return up.thenCompose(ok -> directory.resumeAtStart(!Departures.othersUp(Cluster.get(system))));
   }
 
   private ActorSystem<Void> ownSystem() {

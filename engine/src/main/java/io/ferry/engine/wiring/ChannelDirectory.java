@@ -4,7 +4,6 @@ import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelNotFoundException;
 import io.ferry.channels.ChannelState;
-import io.ferry.channels.PeerId;
 import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.entity.ChannelCommand;
 import io.ferry.channels.entity.ChannelEntity;
@@ -162,27 +161,16 @@ public final class ChannelDirectory {
   }
 
   /**
-   * A start's wake-up, with {@code restart}: the channels {@code self} initiated that the read
-   * model's checkpoint holds as unfinished are woken at once, the others once the model caught up
-   * with the journal; none twice. Waiting for the model woke every one only after the whole replay:
-   * 40 s for 1,000 active channels behind 100,000 ended ones' records (docs/benchmarks.md).
-   *
-   * <p>Only initiated channels are woken early: a responder's channels are woken by their
-   * initiators' restart requests as soon as those reconnect, and a responder restarting its own at
-   * the same moment crossed them. In the chaos run that left 30 of a round's 40 pulls with both
-   * sides restarted and no data moving (docs/chaos.md).
+   * A start's wake-up, with {@code restart}: the channels the read model's checkpoint holds as
+   * unfinished are woken at once, the others the journal's tail adds once the model caught up; none
+   * twice. Waiting for the model woke every one only after the whole replay: 40 s for 1,000 active
+   * channels behind 100,000 ended ones' records (docs/benchmarks.md).
    */
-  public CompletionStage<Void> resumeAtStart(boolean restart, PeerId self) {
+  public CompletionStage<Void> resumeAtStart(boolean restart) {
     if (!restart) {
       return resume(false);
     }
-    Set<ChannelId> early =
-        new java.util.TreeSet<>(java.util.Comparator.comparing(ChannelId::toString));
-    for (ChannelId id : model.unfinishedInCheckpoint()) {
-      if (id.initiator().equals(self)) {
-        early.add(id);
-      }
-    }
+    Set<ChannelId> early = model.unfinishedInCheckpoint();
     early.forEach(this::wakeAtStart);
     if (!early.isEmpty()) {
       log.info(

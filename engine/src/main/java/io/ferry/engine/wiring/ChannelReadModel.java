@@ -345,8 +345,8 @@ public final class ChannelReadModel implements AutoCloseable {
    * The channels the checkpoint this model started from holds as not terminal (folded, or as the
    * channels last told the node before it saved): known as soon as the model exists, before the
    * replay of the journal's events after the checkpoint ends (the whole tail after a crash, the
-   * records another process wrote). A start wakes those it initiated at once, the others once the
-   * replay caught up. Empty without a checkpoint.
+   * records another process wrote). A start wakes them at once; the channels the replay adds are
+   * woken once it caught up. Empty without a checkpoint.
    */
   public Set<ChannelId> unfinishedInCheckpoint() {
     return unfinishedInCheckpoint;
