@@ -182,10 +182,9 @@ public final class FerryNode implements Manager {
     transport.bind(router);
     if (!settings.membership().clustered()) {
       // The node serves while the read model catches up with the journal (a long replay after a
-      // crash; the tail since its checkpoint otherwise). Waiting for it kept the API and /readyz
-      // down for the whole replay. The unfinished channels its checkpoint holds are woken at once,
-      // those the replay adds once it caught up.
-      up.thenCompose(ok -> directory.resumeAtStart(true))
+      // crash; the tail since its checkpoint otherwise): the unfinished channels are woken once
+      // it has. Waiting for it kept the API and /readyz down for the whole replay.
+      up.thenCompose(ok -> directory.resume(true))
           .exceptionally(
               e -> {
                 system.log().error("could not restart the node's unfinished channels: {}", e);
@@ -206,7 +205,7 @@ public final class FerryNode implements Manager {
         "cluster-departures",
         Props.empty());
     // A member that joins a running cluster leaves the channels to where they are.
-    return up.thenCompose(ok -> directory.resumeAtStart(!Departures.othersUp(Cluster.get(system))));
+    return up.thenCompose(ok -> directory.resume(!Departures.othersUp(Cluster.get(system))));
   }
 
   private ActorSystem<Void> ownSystem() {
@@ -310,15 +309,6 @@ public final class FerryNode implements Manager {
   public ChannelReadModel channelReadModel() {
     requireStarted();
     return readModel;
-  }
-
-  /**
-   * How many times this start asked each unfinished channel to restart: those the read model's
-   * checkpoint holds at once, the others once the model caught up with the journal.
-   */
-  public Map<ChannelId, Integer> wokenAtStart() {
-    requireStarted();
-    return channels.wokenAtStart();
   }
 
   /** The cluster as this member sees it. */

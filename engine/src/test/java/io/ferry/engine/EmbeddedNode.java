@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -36,19 +35,11 @@ public record EmbeddedNode(
     implements AutoCloseable {
 
   public static EmbeddedNode start(Path home, int seed) throws Exception {
-    return start(home, seed, settings -> settings);
-  }
-
-  /** As {@link #start(Path, int)}, with the node's settings as {@code adjust} makes them. */
-  public static EmbeddedNode start(Path home, int seed, UnaryOperator<NodeSettings> adjust)
-      throws Exception {
     byte[] key = new byte[32];
     Arrays.fill(key, (byte) seed);
     NodeIdentity identity = NodeIdentity.fromSeed(key);
     NodeSettings settings =
-        adjust.apply(
-            NodeSettings.forHome(home)
-                .withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING")));
+        NodeSettings.forHome(home).withExtra(ConfigFactory.parseString("pekko.loglevel = WARNING"));
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.empty(),
@@ -95,21 +86,6 @@ public record EmbeddedNode(
     return state.getShards().stream()
         .flatMap(s -> s.getEntityIds().stream())
         .collect(Collectors.toSet());
-  }
-
-  /**
-   * Ends the node as a crash would, as far as its home can tell: the actor system terminates
-   * without the node's stop, so nothing a clean stop writes (the read model's checkpoint) is
-   * written.
-   */
-  public void crash() throws Exception {
-    try {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      transport.close();
-    } finally {
-      store.close();
-    }
   }
 
   /** Stops the node (which terminates its system) and closes the block store. */

@@ -24,8 +24,6 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A started node's channels: reaches each through Cluster Sharding and wakes the unfinished ones
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
  * thin calls into this.
  */
 public final class ChannelDirectory {
-  private static final Logger log = LoggerFactory.getLogger(ChannelDirectory.class);
-
   private final ClusterSharding sharding;
   private final ChannelReadModel model;
 
@@ -52,9 +48,6 @@ public final class ChannelDirectory {
 
   private final Duration askTimeout;
   private final String journal;
-
-  /** How many times this start asked each channel to restart ({@link #resumeAtStart}). */
-  private final Map<ChannelId, Integer> wokenAtStart = new ConcurrentHashMap<>();
 
   /** The channels whose actors run on this member (they recovered and have not stopped). */
   private final Set<ChannelId> running = ConcurrentHashMap.newKeySet();
@@ -158,54 +151,6 @@ public final class ChannelDirectory {
                 ids.forEach(id -> wake(id, askAgain ? WAKE_ATTEMPTS : 1));
               }
             });
-  }
-
-  /**
-   * A start's wake-up, with {@code restart}: the channels the read model's checkpoint holds as
-   * unfinished are woken at once, the others the journal's tail adds once the model caught up; none
-   * twice. Waiting for the model woke every one only after the whole replay: 40 s for 1,000 active
-   * channels behind 100,000 ended ones' records (docs/benchmarks.md).
-   */
-  public CompletionStage<Void> resumeAtStart(boolean restart) {
-    if (!restart) {
-      return resume(false);
-    }
-    Set<ChannelId> early = model.unfinishedInCheckpoint();
-    early.forEach(this::wakeAtStart);
-    if (!early.isEmpty()) {
-      log.info(
-          "woke {} unfinished channels from the channel read model's checkpoint", early.size());
-    }
-    return listed()
-        .exceptionally(
-            e -> {
-              throw new CompletionException(
-                  new IllegalStateException(
-                      "the channels of the " + journal + " cannot be read: " + e, e));
-            })
-        .thenAccept(
-            ids -> {
-              int late = 0;
-              for (ChannelId id : ids) {
-                if (!early.contains(id)) {
-                  wakeAtStart(id);
-                  late++;
-                }
-              }
-              if (late > 0) {
-                log.info("woke {} more unfinished channels once the read model caught up", late);
-              }
-            });
-  }
-
-  private void wakeAtStart(ChannelId id) {
-    wokenAtStart.merge(id, 1, Integer::sum);
-    wake(id, 1);
-  }
-
-  /** How many times this start asked each channel to restart; what a start woke, for its tests. */
-  public Map<ChannelId, Integer> wokenAtStart() {
-    return Map.copyOf(wokenAtStart);
   }
 
   /**

@@ -72,10 +72,8 @@ public final class ChannelReadModel implements AutoCloseable {
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
   private final ReadModelCheckpoints checkpoints;
   private final long resumedFrom;
-  private final Set<ChannelId> unfinishedInCheckpoint;
   private long offset;
   private long savedOffset;
-  private Set<ChannelId> savedUnfinished;
   private boolean saved;
   private long replayedAtStart;
   private boolean replaying = true;
@@ -91,10 +89,6 @@ public final class ChannelReadModel implements AutoCloseable {
       latest.put(state.channelId(), state);
     }
     foldedTo.putAll(saved.sequenceNrs());
-    Set<ChannelId> unfinished = unfinished(saved.channels());
-    unfinished.addAll(saved.unfinished());
-    this.unfinishedInCheckpoint = java.util.Collections.unmodifiableSet(unfinished);
-    this.savedUnfinished = saved.unfinished();
     this.offset = saved.offset();
     this.savedOffset = saved.offset();
     this.resumedFrom = saved.offset();
@@ -338,27 +332,13 @@ public final class ChannelReadModel implements AutoCloseable {
 
   /** The channels that are not terminal, as of now (nothing before the replay caught up). */
   public Set<ChannelId> unfinished() {
-    return unfinished(latest.values());
-  }
-
-  /**
-   * The channels the checkpoint this model started from holds as not terminal (folded, or as the
-   * channels last told the node before it saved): known as soon as the model exists, before the
-   * replay of the journal's events after the checkpoint ends (the whole tail after a crash, the
-   * records another process wrote). A start wakes them at once; the channels the replay adds are
-   * woken once it caught up. Empty without a checkpoint.
-   */
-  public Set<ChannelId> unfinishedInCheckpoint() {
-    return unfinishedInCheckpoint;
-  }
-
-  private static Set<ChannelId> unfinished(Iterable<ChannelState> states) {
     Set<ChannelId> ids = new TreeSet<>(Comparator.comparing(ChannelId::toString));
-    for (ChannelState state : states) {
-      if (!state.status().isTerminal()) {
-        ids.add(state.channelId());
-      }
-    }
+    latest.forEach(
+        (id, state) -> {
+          if (!state.status().isTerminal()) {
+            ids.add(id);
+          }
+        });
     return ids;
   }
 
@@ -384,15 +364,13 @@ public final class ChannelReadModel implements AutoCloseable {
   }
 
   private synchronized void saveCheckpoint() {
-    Set<ChannelId> unfinished = unfinished();
-    if (saved && offset == savedOffset && unfinished.equals(savedUnfinished)) {
+    if (saved && offset == savedOffset) {
       return;
     }
     checkpoints.save(
         new ReadModelCheckpoints.Projection(
-            offset, List.copyOf(folded.values()), Map.copyOf(foldedTo), unfinished));
+            offset, List.copyOf(folded.values()), Map.copyOf(foldedTo)));
     savedOffset = offset;
-    savedUnfinished = unfinished;
     saved = true;
   }
 

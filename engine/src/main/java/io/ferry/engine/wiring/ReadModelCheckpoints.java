@@ -15,10 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
@@ -46,29 +44,12 @@ public final class ReadModelCheckpoints {
   /** The format written: {@link CompactCheckpoint}. */
   static final int COMPACT = 2;
 
-  /**
-   * What a checkpoint holds: the offset reached, the folded channels and their last events, and the
-   * channels the node knew as unfinished when it saved (its channels' own states, which can be
-   * ahead of the fold: a channel opened just before a stop, whose events the tag query had not
-   * delivered yet). The start wakes those at once.
-   */
+  /** What a checkpoint holds: the offset reached, the folded channels and their last events. */
   public record Projection(
-      long offset,
-      List<ChannelState> channels,
-      Map<ChannelId, Long> sequenceNrs,
-      Set<ChannelId> unfinished) {
+      long offset, List<ChannelState> channels, Map<ChannelId, Long> sequenceNrs) {
     public Projection {
       channels = List.copyOf(channels);
       sequenceNrs = Map.copyOf(sequenceNrs);
-      unfinished = Set.copyOf(unfinished);
-    }
-
-    public Projection(long offset, List<ChannelState> channels, Map<ChannelId, Long> sequenceNrs) {
-      this(offset, channels, sequenceNrs, Set.of());
-    }
-
-    Projection withUnfinished(Set<ChannelId> ids) {
-      return new Projection(offset, channels, sequenceNrs, ids);
     }
 
     static final Projection NONE = new Projection(0, List.of(), Map.of());
@@ -126,17 +107,7 @@ public final class ReadModelCheckpoints {
         return Projection.NONE;
       }
       if (format == COMPACT) {
-        Projection projection = CompactCheckpoint.read(in);
-        // the unfinished channels' ids follow the compact checkpoint (absent in files written
-        // before them; a node of that time ignores them)
-        if (in.available() == 0) {
-          return projection;
-        }
-        Set<ChannelId> unfinished = new HashSet<>();
-        for (int n = in.readInt(); n > 0; n--) {
-          unfinished.add(ChannelId.parse(in.readUTF()));
-        }
-        return projection.withUnfinished(unfinished);
+        return CompactCheckpoint.read(in);
       }
       int serializer = in.readInt();
       String manifest = in.readUTF();
@@ -156,10 +127,6 @@ public final class ReadModelCheckpoints {
       out.writeInt(COMPACT);
       out.writeUTF(journal);
       CompactCheckpoint.write(projection, out);
-      out.writeInt(projection.unfinished().size());
-      for (ChannelId id : projection.unfinished()) {
-        out.writeUTF(id.toString());
-      }
       out.flush();
       replace(buffer.toByteArray());
     } catch (IOException | RuntimeException e) {

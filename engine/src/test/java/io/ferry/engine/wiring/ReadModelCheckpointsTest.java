@@ -147,30 +147,4 @@ class ReadModelCheckpointsTest {
     Files.write(file, whole);
     assertThat(checkpoints.load()).isEqualTo(ReadModelCheckpoints.Projection.NONE);
   }
-
-  @Test
-  void aCheckpointKeepsTheChannelsTheNodeKnewUnfinishedAndOneWithoutThemStillLoads()
-      throws Exception {
-    Path file = dir.resolve("read-model");
-    ReadModelCheckpoints checkpoints = ReadModelCheckpoints.in(file, kit.system());
-    ChannelState folded = ongoing(1);
-    ChannelState notFoldedYet = ongoing(2);
-    checkpoints.save(
-        new ReadModelCheckpoints.Projection(
-            42,
-            List.of(folded),
-            Map.of(folded.channelId(), 3L),
-            java.util.Set.of(folded.channelId(), notFoldedYet.channelId())));
-
-    assertThat(checkpoints.load().unfinished())
-        .containsExactlyInAnyOrder(folded.channelId(), notFoldedYet.channelId());
-
-    // as a node before the unfinished channels were kept wrote it: no count after the checkpoint
-    checkpoints.save(new ReadModelCheckpoints.Projection(42, List.of(folded), Map.of()));
-    byte[] whole = Files.readAllBytes(file);
-    Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 4));
-    ReadModelCheckpoints.Projection older = checkpoints.load();
-    assertThat(older.channels()).containsExactly(folded);
-    assertThat(older.unfinished()).isEmpty();
-  }
 }
