@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The start's check of completed channels' data (issue 19, 6) remembers across a clean stop what it
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * started, stopped and crashed as {@code RunningNode} does (record taken before the store opens,
  * written after it closed at a clean stop, not written at a crash).
  */
+@ResourceLock("stored-data")
 class StoredDataAcrossStopsTest {
   private static final PeerId SELF = peer(1);
   private static final PeerId OTHER = peer(2);

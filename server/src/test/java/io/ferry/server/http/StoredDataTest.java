@@ -18,8 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.slf4j.LoggerFactory;
 
+@ResourceLock("stored-data")
 class StoredDataTest {
   private static final PeerId SELF = peer(1);
   private static final PeerId OTHER = peer(2);
