@@ -148,7 +148,9 @@ public final class ChaosBench {
     // Credit for every transfer of a round at once (four intervals each, and the largest block):
     // with the default (16 MiB per peer), 50 paid pulls at once had a quarter refused at open
     // ("credit exhausted", counted lost) and a few paused for credit for good (docs/chaos.md).
-    long credit = transfers * 4L * INTERVAL + (1 << 20);
+    // Never below that default: a running channel's exposure is its limit plus a block, so four
+    // pulls of a small round (ChaosRoundsTest) did not fit in four intervals and a block.
+    long credit = Math.max(16L << 20, transfers * 4L * (INTERVAL + (1 << 20)));
     Path providerConf = dir.resolve("provider.conf");
     Files.writeString(
         providerConf,
