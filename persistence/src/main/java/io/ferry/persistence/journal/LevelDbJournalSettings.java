@@ -19,6 +19,14 @@ import java.util.Objects;
  * @param snapshotDir the snapshot store's directory
  */
 public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implements JournalSettings {
+  /**
+   * Whether nodes write through {@link GroupCommitJournal} and read through {@link
+   * LevelDbReadJournalProvider}. Off since 2026-12-07: with it and the memory budget both on,
+   * ChaosRoundsTest left a paid pull {@code Ongoing} on both sides after a kill in two of three
+   * runs (with either one alone, four runs passed); the cause is not found yet (docs/chaos.md).
+   */
+  static final boolean GROUP_COMMIT = false;
+
   public LevelDbJournalSettings {
     Objects.requireNonNull(journalDir, "journalDir");
     Objects.requireNonNull(snapshotDir, "snapshotDir");
@@ -33,6 +41,11 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
   /** The Pekko settings that select and place the journal and snapshot store. */
   @Override
   public Config toConfig() {
+    return toConfig(GROUP_COMMIT);
+  }
+
+  /** As {@link #toConfig()}, with the journal's writes committed in groups or one by one. */
+  public Config toConfig(boolean groupCommit) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb");
     m.put("pekko.persistence.journal.leveldb.dir", journalDir.toString());
@@ -46,10 +59,12 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
     m.put("pekko.persistence.journal.leveldb.fsync", "on");
     // Pekko's layout on disk, written in groups (GroupCommitJournal) and read by Ferry's own
     // query side, since Pekko's LevelDB read journal accepts no journal class but its own.
-    m.put("pekko.persistence.journal.leveldb.class", GroupCommitJournal.class.getName());
-    m.put(
-        "pekko.persistence.query.journal.leveldb.class",
-        LevelDbReadJournalProvider.class.getName());
+    if (groupCommit) {
+      m.put("pekko.persistence.journal.leveldb.class", GroupCommitJournal.class.getName());
+      m.put(
+          "pekko.persistence.query.journal.leveldb.class",
+          LevelDbReadJournalProvider.class.getName());
+    }
     m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
     m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir.toString());
     return ConfigFactory.parseMap(m, "LevelDbJournalSettings");

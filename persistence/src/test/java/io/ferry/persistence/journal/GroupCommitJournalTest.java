@@ -86,7 +86,7 @@ class GroupCommitJournalTest {
                         Gate.class.getName(),
                         PLUGIN + ".event-adapter-bindings.\"java.lang.String\"",
                         "gate")))
-            .withFallback(LevelDbJournalSettings.under(dir).toConfig())
+            .withFallback(LevelDbJournalSettings.under(dir).toConfig(true))
             .withFallback(ConfigFactory.load());
     ActorTestKit kit = ActorTestKit.create(config);
     kits.add(kit);
