@@ -23,7 +23,8 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
    * Whether nodes write through {@link GroupCommitJournal} and read through {@link
    * LevelDbReadJournalProvider}. Off since 2026-12-07: with it and the memory budget both on,
    * ChaosRoundsTest left a paid pull {@code Ongoing} on both sides after a kill in two of three
-   * runs (with either one alone, four runs passed); the cause is not found yet (docs/chaos.md).
+   * runs (group commit off: three of three passed; the budget reverted: two of two); the cause is
+   * not found yet (docs/chaos.md).
    */
   static final boolean GROUP_COMMIT = false;
 
