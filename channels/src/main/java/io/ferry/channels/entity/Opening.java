@@ -359,34 +359,57 @@ final class Opening {
 
   /**
    * An answer to a restart request when none of this incarnation awaits one: late (its attempt
-   * already counted as failed and a new one follows), or never asked for.
+   * already counted as failed and a new one follows), the second of two requests that crossed (the
+   * first answer ended the attempt), or never asked for. Either way the responder restarted the
+   * channel's data when it answered: a receiver, it closed its run and waits for this side's
+   * sending side to open again. A sender therefore follows that restart (recorded as one) from
+   * where the answer says; ignored, a push whose two restart requests were both answered had its
+   * receiver wait for good, with nothing moving (CrossingRestartsOverTcpTest). A receiver needs
+   * nothing: the responder's sending side came with its answer. A refusal changes nothing here.
    */
-  Effect<JournalEvent, EntityState> restartNotAwaited(ChannelState state) {
-    act.log()
-        .info("ignored a restart answer for {}: no restart request is pending", state.channelId());
-    return react.none();
+  Effect<JournalEvent, EntityState> restartNotAwaited(
+      ChannelState state, TransferResponse response) {
+    if (!response.accepted() || !state.isSender()) {
+      act.log()
+          .info(
+              "ignored a restart answer for {}: no restart request is pending", state.channelId());
+      return react.none();
+    }
+    return followRestart(state, response);
   }
 
   /** The answer to this incarnation's restart request ({@link EntityState.AwaitingRestart}). */
   Effect<JournalEvent, EntityState> restartAnswered(
       EntityState.AwaitingRestart phase, TransferResponse response) {
     ChannelState state = phase.channel();
+    if (!response.accepted()) {
+      return react.persist(
+          Plan.from(state)
+              .addIf(
+                  response.voucherResult() != null,
+                  new VoucherResultRecorded(response.voucherResult(), act.now()))
+              .add(
+                  new Failed(
+                      "the responder rejected the restart: " + response.message(), act.now())));
+    }
+    return followRestart(state, response);
+  }
+
+  /** The responder restarted the channel: recorded, and a sender opens its side again. */
+  private Effect<JournalEvent, EntityState> followRestart(
+      ChannelState state, TransferResponse response) {
     Plan plan =
         Plan.from(state)
             .addIf(
                 response.voucherResult() != null,
-                new VoucherResultRecorded(response.voucherResult(), act.now()));
-    if (!response.accepted()) {
-      return react.persist(
-          plan.add(
-              new Failed("the responder rejected the restart: " + response.message(), act.now())));
-    }
-    plan.add(new Restarted(act.now(), act.incarnation()))
-        .addIf(
-            response.paused() && !state.responderPaused(),
-            new Paused(Side.RESPONDER, "the responder is paused", act.now()))
-        .addIf(
-            !response.paused() && state.responderPaused(), new Resumed(Side.RESPONDER, act.now()));
+                new VoucherResultRecorded(response.voucherResult(), act.now()))
+            .add(new Restarted(act.now(), act.incarnation()))
+            .addIf(
+                response.paused() && !state.responderPaused(),
+                new Paused(Side.RESPONDER, "the responder is paused", act.now()))
+            .addIf(
+                !response.paused() && state.responderPaused(),
+                new Resumed(Side.RESPONDER, act.now()));
     return react.persist(
         plan,
         s -> {

@@ -166,7 +166,7 @@ final class PeerMessages {
     }
     return switch (response.type()) {
       case NEW -> opening.openAnswered(state, response);
-      case RESTART -> opening.restartNotAwaited(state);
+      case RESTART -> opening.restartNotAwaited(state, response);
       case UPDATE -> running.updated(state, response.paused());
       case VOUCHER_RESULT -> running.voucherResultArrived(state, response);
       case COMPLETE -> ending.completeArrived(state, response);

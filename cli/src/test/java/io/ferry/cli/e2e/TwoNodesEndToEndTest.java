@@ -157,6 +157,37 @@ class TwoNodesEndToEndTest {
     return JSON.readTree(r.body());
   }
 
+  /** The channel and its events on both nodes: its message says why it ended. */
+  private String whyNotCompleted(String id) {
+    StringBuilder why = new StringBuilder();
+    for (NodeProcess node : List.of(a, b)) {
+      why.append("channel on ").append(node.home()).append(": ");
+      try {
+        why.append(get(node, "/v1/channels/" + id, node.token()).body());
+      } catch (Exception e) {
+        why.append("unreadable: ").append(e);
+      }
+      why.append('\n');
+    }
+    for (NodeProcess node : List.of(a, b)) {
+      why.append("events on ").append(node.home()).append(": ");
+      try {
+        why.append(get(node, "/v1/events?follow=false&channel=" + id, node.token()).body());
+      } catch (Exception e) {
+        why.append("unreadable: ").append(e);
+      }
+      why.append('\n');
+    }
+    for (NodeProcess node : List.of(a, b)) {
+      List<String> lines = node.log().lines().filter(l -> l.contains(id)).toList();
+      why.append("log lines naming it on ").append(node.home()).append(":\n");
+      lines
+          .subList(Math.max(0, lines.size() - 40), lines.size())
+          .forEach(l -> why.append(l).append('\n'));
+    }
+    return why.toString();
+  }
+
   private String waitForStatus(NodeProcess node, String id, String... statuses) {
     return Poll.until(
         Duration.ofSeconds(90),
@@ -524,9 +555,15 @@ class TwoNodesEndToEndTest {
     if (restarted.exit() != 0) {
       assertThat(restarted.err()).contains("is Completed: a channel that has ended cannot restart");
     } else {
-      assertThat(restarted.out()).containsPattern("restarted|pending");
+      assertThat(restarted.out()).containsPattern("restarted|already restarting|pending");
     }
-    assertThat(waitForStatus(a, id, "Completed", "Failed", "Cancelled")).isEqualTo("Completed");
+    String ended;
+    try {
+      ended = waitForStatus(a, id, "Completed", "Failed", "Cancelled");
+    } catch (AssertionError stuck) {
+      throw new AssertionError(stuck.getMessage() + "\n" + whyNotCompleted(id), stuck);
+    }
+    assertThat(ended).as(() -> whyNotCompleted(id)).isEqualTo("Completed");
     String history = get(a, "/v1/events?follow=false&channel=" + id, a.token()).body();
     assertThat(history).contains("\"code\":\"Restart\"");
     Path copy = dir.resolve("restarted.copy");
