@@ -45,8 +45,9 @@ public sealed interface RestartOutcome {
   record AlreadyUnderWay() implements RestartOutcome {
     @Override
     public String describe() {
-      return "a restart of this channel is already under way (this side sent a request that"
-          + " awaits its answer, or restarted it once since its connection came up)";
+      return "a restart is already under way (this side sent a restart request that awaits its"
+          + " answer, or restarted the channel once since its connection came up); nothing more"
+          + " was sent, and the channel's events show a Restart when the other side answers";
     }
   }
 

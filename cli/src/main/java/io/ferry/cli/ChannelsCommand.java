@@ -283,8 +283,9 @@ public final class ChannelsCommand implements Runnable {
         "Restarts a channel: this side sends the other a restart request and the transfer",
         "continues from what this side holds (after a disconnect, a node restart, or to kick a",
         "channel that seems stuck). Says what happened: restarted (the other side answered),",
-        "nothing to restart (this side only waits for the other), pending (no answer yet: a",
-        "restart may be under way), failed (exit 1). A channel that has ended cannot restart."
+        "nothing to restart (this side only waits for the other), already restarting (a restart",
+        "is under way: nothing more is sent), pending (no answer yet), failed (exit 1). A",
+        "channel that has ended cannot restart."
       })
   static final class Restart extends Action {
     @Option(

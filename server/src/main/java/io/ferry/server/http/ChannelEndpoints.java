@@ -334,11 +334,13 @@ final class ChannelEndpoints {
         name = "failed";
       } else if (o instanceof RestartOutcome.EndedMeanwhile) {
         name = "ended";
+      } else if (o instanceof RestartOutcome.AlreadyUnderWay) {
+        name = "already-restarting";
       } else if (o instanceof RestartOutcome.NothingToRestart
           || o instanceof RestartOutcome.CleanupResumed) {
         name = "nothing-to-restart";
       } else {
-        name = "pending"; // already under way, or not answered within the wait
+        name = "pending"; // not answered within the wait
       }
       return new RestartView(name, o.describe());
     }

@@ -244,6 +244,26 @@ class ApiServerTest {
   }
 
   @Test
+  void aRestartAskedWhileOneIsUnderWaySaysSoAndLeavesTheChannelGoing() {
+    ChannelId id = openPull();
+    String before = json(api.get("/v1/channels/" + id)).get("status").asText();
+    node.restartUnderWay = true;
+    HttpResponse<String> again;
+    try {
+      again = api.post("/v1/channels/" + id + "/restart", "");
+    } finally {
+      node.restartUnderWay = false;
+    }
+
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(json(again).at("/restart/outcome").asText()).isEqualTo("already-restarting");
+    assertThat(json(again).at("/restart/detail").asText())
+        .contains("already under way")
+        .contains("nothing more was sent");
+    assertThat(json(again).get("status").asText()).isEqualTo(before);
+  }
+
+  @Test
   void aRestartAnswersWithWhatItDidAndAnEndedChannelCannotRestart() {
     ChannelId id = openPull();
 

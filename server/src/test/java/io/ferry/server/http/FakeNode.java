@@ -70,6 +70,9 @@ public final class FakeNode implements NodeBackend, Manager {
   /** Whether a restart records nothing (as a side that has a restart under way). */
   public volatile boolean silentRestart;
 
+  /** Restarts answer that one is under way already, as a channel awaiting its answer does. */
+  public volatile boolean restartUnderWay;
+
   /** What a newly opened channel does on its own: nothing, complete, or fail with a reason. */
   public volatile String autoOutcome = "";
 
@@ -454,6 +457,10 @@ public final class FakeNode implements NodeBackend, Manager {
     if (s != null && s.status().isTerminal()) {
       operations.add("restart " + channelId);
       return CompletableFuture.completedFuture(new RestartOutcome.Ended(s.status()));
+    }
+    if (restartUnderWay && s != null) {
+      operations.add("restart " + channelId);
+      return CompletableFuture.completedFuture(new RestartOutcome.AlreadyUnderWay());
     }
     if (silentRestart && s != null) {
       operations.add("restart " + channelId);
