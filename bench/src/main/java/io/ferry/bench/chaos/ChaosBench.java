@@ -78,6 +78,7 @@ public final class ChaosBench {
   private ChildNode provider;
   private ChildNode client;
   private int files;
+  private int stuckRounds;
 
   private ChaosBench(Path dir, List<String> jvm, int transfers, int largestKiB, long seed) {
     this.dir = dir;
@@ -389,6 +390,7 @@ public final class ChaosBench {
                 + describe(c)
                 + "; provider "
                 + describe(p));
+        saveDiagnostics();
         return last;
       }
       Thread.sleep(200);
@@ -427,6 +429,49 @@ public final class ChaosBench {
           }
         });
     return out.toString();
+  }
+
+  /**
+   * Keeps what a stuck round leaves to read beside the nodes' logs: each node's threads ({@code
+   * jstack}: a lock both wait on shows there) and its metrics (memory budget, slots), in {@code
+   * stuck-<n>-<node>.threads} and {@code .metrics} under the work directory.
+   */
+  private void saveDiagnostics() {
+    stuckRounds++;
+    for (ChildNode node : List.of(client, provider)) {
+      String name = "stuck-" + stuckRounds + "-" + node.name();
+      try {
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                "-l",
+                Long.toString(node.pid()))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".threads").toFile())
+            .start()
+            .waitFor();
+        Files.writeString(dir.resolve(name + ".metrics"), metrics(node));
+      } catch (IOException e) {
+        System.err.println("could not save " + name + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** A node's metrics page, or empty when it does not answer. */
+  private static String metrics(ChildNode node) throws InterruptedException {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.apiUrl() + "/metrics"))
+                  .header("Authorization", "Bearer " + node.token())
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /**

@@ -67,7 +67,8 @@ public final class GroupCommitJournal extends LeveldbJournal {
   public record Syncs(long batches, long syncs) {}
 
   /** One writer's batch, held until its group is written. */
-  private record Held(Seq<AtomicWrite> writes, Promise<Seq<Try<BoxedUnit>>> written) {}
+  private record Held(
+      Seq<AtomicWrite> writes, Promise<Seq<Try<BoxedUnit>>> written, long heldSince) {}
 
   private final List<Held> group = new ArrayList<>();
 
@@ -79,6 +80,9 @@ public final class GroupCommitJournal extends LeveldbJournal {
   private long batches;
   private long syncs;
 
+  /** The longest a write waited in a group until its group was written, in milliseconds. */
+  private long longestWaitMillis;
+
   public GroupCommitJournal(Config config) {
     super(config);
   }
@@ -89,7 +93,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
     if (group.isEmpty()) {
       self().tell(Flush.INSTANCE, self());
     }
-    group.add(new Held(messages, written));
+    group.add(new Held(messages, written, System.nanoTime()));
     messages.foreach(write -> writers.add(write.persistenceId()));
     if (group.size() >= MAX_GROUP) {
       flush();
@@ -153,6 +157,13 @@ public final class GroupCommitJournal extends LeveldbJournal {
     }
     syncs++;
     batches += writing.size();
+    long waited = (System.nanoTime() - writing.get(0).heldSince()) / 1_000_000;
+    if (waited > longestWaitMillis) {
+      longestWaitMillis = waited;
+      if (waited > 1_000) {
+        log.warn("a journal write waited {} ms for its group to be written", waited);
+      }
+    }
     Try<Seq<Try<BoxedUnit>>> outcome = result.value().get();
     if (outcome.isFailure()) {
       Throwable cause = outcome.failed().get();
@@ -184,7 +195,11 @@ public final class GroupCommitJournal extends LeveldbJournal {
   @Override
   public void postStop() {
     flush();
-    log.info("the journal wrote {} batches in {} synced writes", batches, syncs);
+    log.info(
+        "the journal wrote {} batches in {} synced writes (longest wait {} ms)",
+        batches,
+        syncs,
+        longestWaitMillis);
     super.postStop();
   }
 }

@@ -28,6 +28,12 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
    */
   static final boolean GROUP_COMMIT = false;
 
+  /**
+   * How long a write may wait for its group before Pekko's breaker fails it: far beyond any wait
+   * seen (up to 1 s at load 27 on 2 cores), so that only a journal that no longer writes fails.
+   */
+  static final String WRITE_TIMEOUT = "120s";
+
   public LevelDbJournalSettings {
     Objects.requireNonNull(journalDir, "journalDir");
     Objects.requireNonNull(snapshotDir, "snapshotDir");
@@ -65,6 +71,10 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
       m.put(
           "pekko.persistence.query.journal.leveldb.class",
           LevelDbReadJournalProvider.class.getName());
+      // Pekko bounds each write with the breaker's call timeout (15 s by Ferry's fallback). Its own
+      // LevelDB writes were synchronous and never ran over it; a held write waits for its group,
+      // and one failed by the breaker stopped its channel while the group still wrote the event.
+      m.put("pekko.persistence.journal.leveldb.circuit-breaker.call-timeout", WRITE_TIMEOUT);
     }
     m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
     m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir.toString());

@@ -188,6 +188,40 @@ class GroupCommitJournalTest {
         .isEqualTo(new JournalProtocol.RecoverySuccess(1));
   }
 
+  /**
+   * A held write is answered when its group is written, however long the journal was busy before.
+   * Pekko's journal bounds every write with its circuit breaker's call timeout (Ferry's fallback:
+   * 15 s); its own LevelDB writes were synchronous and could not run over it, but a held one could:
+   * the breaker told the writer its event failed (a channel then stops) while the group still wrote
+   * the event a moment later.
+   */
+  @Test
+  void aWriteHeldWhileTheJournalIsBusyPastTheBreakersTimeoutIsNotFailed() throws Exception {
+    Gate.entered = new CountDownLatch(1);
+    Gate.release = new CountDownLatch(1);
+    ActorTestKit kit = start(ConfigFactory.empty());
+    Duration fallback =
+        kit.system()
+            .settings()
+            .config()
+            .getDuration("pekko.persistence.journal-plugin-fallback.circuit-breaker.call-timeout");
+    ActorRef journal = journal(kit);
+    TestProbe<Object> held = kit.createTestProbe();
+    TestProbe<Object> holding = kit.createTestProbe();
+    write(journal, "channel-1", "first", held);
+    write(journal, "channel-0", "hold", holding);
+    assertThat(Gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+    held.expectNoMessage(fallback.plusSeconds(1));
+    Gate.release.countDown();
+
+    List<Object> answers = held.receiveSeveralMessages(2, Duration.ofSeconds(30));
+    assertThat(answers)
+        .hasAtLeastOneElementOfType(JournalProtocol.WriteMessageSuccess.class)
+        .doesNotHaveAnyElementsOfTypes(
+            JournalProtocol.WriteMessageFailure.class, JournalProtocol.WriteMessagesFailed.class);
+  }
+
   @Test
   void manyChannelsPersistingAtOnceAreAcknowledgedAndReadBackByTag() throws Exception {
     ActorTestKit kit = start(ConfigFactory.parseMap(Map.of(QUERY + ".refresh-interval", "1h")));
