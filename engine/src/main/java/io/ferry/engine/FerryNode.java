@@ -174,7 +174,7 @@ public final class FerryNode implements Manager {
           entity
               .withMessageExtractor(new PeerShards(peerId()))
               .withAllocationStrategy(PeerOwnership.strategy(system));
-      ownership = PeerOwnership.start(system, router, transport);
+      ownership = PeerOwnership.start(system, router, transport, directory::wakeChannelsWith);
       router = ownership;
     }
     sharding.init(entity);

@@ -453,9 +453,14 @@ class ClusterFailoverTest {
     // was dead waits for the API's request timeout (30 s) before the next one is sent.
     java.time.Instant restarted = null;
     java.time.Instant moved = null;
+    List<String> after = new java.util.ArrayList<>();
     for (JsonNode e : events(survivor, id)) {
       java.time.Instant at = java.time.Instant.parse(e.path("timestamp").asText());
       if (at.isAfter(killed)) {
+        after.add(
+            String.format(
+                "%.1f s %s",
+                java.time.Duration.between(killed, at).toMillis() / 1e3, e.path("code").asText()));
         restarted = restarted == null ? at : restarted;
         if (moved == null && MOVING.contains(e.path("code").asText())) {
           moved = at;
@@ -470,6 +475,9 @@ class ClusterFailoverTest {
             ? Double.NaN
             : java.time.Duration.between(killed, restarted).toMillis() / 1e3,
         moved == null ? Double.NaN : java.time.Duration.between(killed, moved).toMillis() / 1e3);
+    System.out.println(
+        "the channel's first events after the kill: "
+            + after.subList(0, Math.min(8, after.size())));
     List<MemberJvm> nodes = new java.util.ArrayList<>(cluster.running());
     nodes.add(provider);
     System.out.println(

@@ -14,8 +14,8 @@ import java.util.Optional;
  * shows which step was slow before its directory goes.
  */
 final class FailoverTimeline {
-  /** A step and a text only its log line holds. */
-  record Step(String what, String text) {}
+  /** A step and the texts only its log line holds. */
+  record Step(String what, String... texts) {}
 
   /** The steps of a kill -9 failover, in the order they are expected. */
   static List<Step> afterAKill(String peer) {
@@ -27,7 +27,11 @@ final class FailoverTimeline {
         new Step("removed by the leader", "is removing"),
         new Step("a singleton started on a survivor", "starting singleton actor"),
         new Step("the provider's channels run on a survivor", "the channels with " + peer + " run"),
-        new Step("unfinished channels woken", "restarting the unfinished channels"));
+        new Step(
+            "its channels woken there (the claim completed)",
+            peer + " was served by",
+            "waking its channels"),
+        new Step("unfinished channels woken by the oldest", "restarting the unfinished channels"));
   }
 
   private FailoverTimeline() {}
@@ -41,7 +45,7 @@ final class FailoverTimeline {
       Instant first = null;
       MemberJvm where = null;
       for (MemberJvm node : nodes) {
-        Optional<Instant> at = firstAfter(from, node.log(), step.text());
+        Optional<Instant> at = firstAfter(from, node.log(), step.texts());
         if (at.isPresent() && (first == null || at.get().isBefore(first))) {
           first = at.get();
           where = node;

@@ -19,6 +19,8 @@ public final class Departures {
   /** What the oldest member waits beyond the removal margin before it wakes a crashed one's. */
   private static final java.time.Duration SLACK = java.time.Duration.ofMillis(300);
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Departures.class);
+
   private Departures() {}
 
   /**
@@ -40,25 +42,28 @@ public final class Departures {
                   removed -> {
                     if (!removed.member().address().equals(cluster.selfMember().address())
                         && isOldestUp(cluster)) {
-                      context
-                          .getLog()
-                          .info(
-                              "member {} left the cluster ({}); restarting the unfinished channels",
-                              removed.member().address(),
-                              removed.previousStatus() == MemberStatus.down() ? "downed" : "left");
                       boolean crashed = removed.previousStatus() == MemberStatus.down();
+                      Runnable wake =
+                          () -> {
+                            log.info(
+                                "member {} left the cluster ({}); restarting the unfinished"
+                                    + " channels",
+                                removed.member().address(),
+                                crashed ? "downed" : "left");
+                            onDeparture.accept(crashed);
+                          };
                       if (crashed) {
                         // Sharding frees a downed member's shards only down-removal-margin after
                         // its removal: a wake sent before that goes to the dead member and is lost.
+                        // The member that takes a crashed member's peer over wakes the peer's
+                        // channels as soon as their shard is there (PeerOwnership); this wake is
+                        // for the channels whose peer no member took over.
                         context
                             .getSystem()
                             .scheduler()
-                            .scheduleOnce(
-                                margin.plus(SLACK),
-                                () -> onDeparture.accept(true),
-                                context.getExecutionContext());
+                            .scheduleOnce(margin.plus(SLACK), wake, context.getExecutionContext());
                       } else {
-                        onDeparture.accept(false);
+                        wake.run();
                       }
                     }
                     return Behaviors.same();

@@ -7,12 +7,13 @@ import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
 
 /**
  * Where other members' {@link HandOver} messages arrive on this member: a system actor at {@code
  * /system/peer-hand-over}, answering each {@link HandOver.Release} with what {@link PeerOwnership}
  * decided (after it dropped the connection, when it released), and telling it when members leave,
- * go down or are removed.
+ * go down (crash) or are removed.
  */
 final class HandOverDesk extends AbstractActor {
   static final String NAME = "peer-hand-over";
@@ -27,6 +28,12 @@ final class HandOverDesk extends AbstractActor {
 
     /** A member left, was downed or was removed: peers given up to it may be dialed again. */
     void membersChanged();
+
+    /**
+     * Whether the member at {@code address} crashed (it was downed) or is up (again: a member
+     * started anew on the address of one that crashed).
+     */
+    void crashed(Address address, boolean crashed);
   }
 
   private final Member member;
@@ -66,6 +73,26 @@ final class HandOverDesk extends AbstractActor {
             s ->
                 member.settled(
                     PeerId.parse(s.peer()), AddressFromURIString.parse(s.claimant()), s.serving()))
+        .match(
+            ClusterEvent.MemberDowned.class,
+            e -> {
+              member.crashed(e.member().address(), true);
+              member.membersChanged();
+            })
+        .match(
+            ClusterEvent.MemberRemoved.class,
+            e -> {
+              if (e.previousStatus() == MemberStatus.down()) {
+                member.crashed(e.member().address(), true);
+              }
+              member.membersChanged();
+            })
+        .match(
+            ClusterEvent.MemberUp.class,
+            e -> {
+              member.crashed(e.member().address(), false);
+              member.membersChanged();
+            })
         .match(ClusterEvent.ClusterDomainEvent.class, e -> member.membersChanged())
         .build();
   }

@@ -36,13 +36,18 @@ final class PeerClaims {
   /** A claim under way; {@code abandoned} once this member gave the peer up to another claim. */
   private static final class Claim {
     final HandOverRequests.Asking asking;
+
+    /** The member named the peer's location when the claim began; null when none was. */
+    final Address before;
+
     volatile boolean abandoned;
 
     /** Whether this member already named itself the location while a downed member remained. */
     volatile boolean located;
 
-    Claim(HandOverRequests.Asking asking) {
+    Claim(HandOverRequests.Asking asking, Address before) {
       this.asking = asking;
+      this.before = before;
     }
   }
 
@@ -60,8 +65,19 @@ final class PeerClaims {
   private final Set<PeerId> connected;
   private final Map<PeerId, Claim> claims = new ConcurrentHashMap<>();
 
-  /** Run once a claim ended (the owners are read again then). */
-  private final Runnable ended;
+  private final Outcome outcome;
+
+  /** What {@link PeerOwnership} hears of the claims. */
+  interface Outcome {
+    /**
+     * This member serves {@code peer} now, whose location named {@code before} (null: none) when
+     * the claim began; the calls held for the peer go through right after this returns.
+     */
+    void serving(PeerId peer, Address before);
+
+    /** A claim ended, however (the owners are read again then). */
+    void ended();
+  }
 
   PeerClaims(
       ActorSystem<?> system,
@@ -70,7 +86,7 @@ final class PeerClaims {
       Address self,
       Timing timing,
       Shared shared,
-      Runnable ended) {
+      Outcome outcome) {
     this.system = system;
     this.transport = transport;
     this.locations = locations;
@@ -83,7 +99,7 @@ final class PeerClaims {
     this.held = shared.held();
     this.given = shared.given();
     this.connected = shared.connected();
-    this.ended = ended;
+    this.outcome = outcome;
   }
 
   /**
@@ -98,13 +114,16 @@ final class PeerClaims {
    */
   record Shared(Object lock, HeldCalls held, GivenPeers given, Set<PeerId> connected) {}
 
-  /** Claims {@code peer} for this member, unless it serves it already or a claim is under way. */
-  void claim(PeerId peer, boolean ownedHere) {
+  /**
+   * Claims {@code peer} for this member, unless it serves it already ({@code before}, the member
+   * named its location, is this one) or a claim is under way.
+   */
+  void claim(PeerId peer, Address before) {
     String shard = PeerShards.shardOf(peer);
-    if (ownedHere && !given.given(peer)) {
+    if (self.equals(before) && !given.given(peer)) {
       return;
     }
-    Claim claim = new Claim(requests.asking(peer));
+    Claim claim = new Claim(requests.asking(peer), before);
     synchronized (lock) {
       if (!held.hold(peer)) {
         return;
@@ -143,6 +162,7 @@ final class PeerClaims {
       transport.admit(peer);
       requests.settle(peer, true);
       log.info("the channels with {} run on this member", peer);
+      outcome.serving(peer, claim.before);
     } else if (error == null && asked == Asked.ABANDONED) {
       // The peer retired this member's connection, or another member's claim went first and this
       // member gave the peer up to it: the calls go wherever it is.
@@ -160,7 +180,7 @@ final class PeerClaims {
           error != null ? error.toString() : "another member kept it");
     }
     held.letThrough(peer);
-    ended.run();
+    outcome.ended();
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -75,12 +76,22 @@ public final class PeerOwnership implements TransportHandler, HandOverDesk.Membe
   private final GivenPeers given;
   private final PeerClaims claims;
 
+  /** The members that crashed (were downed), until a member on the same address is up again. */
+  private final Set<Address> crashed = ConcurrentHashMap.newKeySet();
+
+  private final Consumer<PeerId> takenOver;
+
   private volatile Map<String, Address> owners = Map.of();
 
-  private PeerOwnership(ActorSystem<?> system, TransportHandler next, DataTransport transport) {
+  private PeerOwnership(
+      ActorSystem<?> system,
+      TransportHandler next,
+      DataTransport transport,
+      Consumer<PeerId> takenOver) {
     this.system = system;
     this.next = next;
     this.transport = transport;
+    this.takenOver = takenOver;
     this.locations = ExternalShardAllocation.get(system).getClient(ChannelEntity.TYPE_KEY.name());
     this.self = Cluster.get(system).selfMember().address();
     Object lock = new Object();
@@ -95,13 +106,30 @@ public final class PeerOwnership implements TransportHandler, HandOverDesk.Membe
             self,
             new PeerClaims.Timing(CLAIM_LIMIT, POLL, PROBE, SILENCE),
             new PeerClaims.Shared(lock, held, given, connected),
-            this::refreshOwners);
+            new PeerClaims.Outcome() {
+              @Override
+              public void serving(PeerId peer, Address before) {
+                takeOver(peer, before);
+              }
+
+              @Override
+              public void ended() {
+                refreshOwners();
+              }
+            });
   }
 
-  /** Wraps {@code next} (the router) and starts looking for connections owned elsewhere. */
+  /**
+   * Wraps {@code next} (the router) and starts looking for connections owned elsewhere; {@code
+   * takenOver} wakes a peer's channels once this member took the peer over from a member that
+   * crashed (before the peer's held calls go through).
+   */
   public static PeerOwnership start(
-      ActorSystem<?> system, TransportHandler next, DataTransport transport) {
-    PeerOwnership o = new PeerOwnership(system, next, transport);
+      ActorSystem<?> system,
+      TransportHandler next,
+      DataTransport transport,
+      Consumer<PeerId> takenOver) {
+    PeerOwnership o = new PeerOwnership(system, next, transport, takenOver);
     ((ExtendedActorSystem) Adapter.toClassic(system))
         .systemActorOf(HandOverDesk.props(o), HandOverDesk.NAME);
     system
@@ -130,7 +158,7 @@ public final class PeerOwnership implements TransportHandler, HandOverDesk.Membe
   @Override
   public void onPeerConnected(PeerId peer) {
     connected.add(peer);
-    claims.claim(peer, self.equals(owners.get(PeerShards.shardOf(peer))));
+    claims.claim(peer, owners.get(PeerShards.shardOf(peer)));
     held.deliver(peer, () -> next.onPeerConnected(peer));
   }
 
@@ -198,6 +226,35 @@ public final class PeerOwnership implements TransportHandler, HandOverDesk.Membe
   @Override
   public void membersChanged() {
     admitOrphans(upMembers());
+  }
+
+  @Override
+  public void crashed(Address address, boolean crashed) {
+    if (crashed) {
+      this.crashed.add(address);
+    } else {
+      this.crashed.remove(address);
+    }
+  }
+
+  /**
+   * This member's claim of {@code peer} completed: when the member that served the peer before
+   * crashed, the peer's channels ran there and nothing else restarts them here, so they are woken
+   * now, as soon as their shard is here, rather than when a timer guesses it is (Departures). A
+   * peer taken from a member that is up, or that left (it handed its channels over), is not: its
+   * channels' own messages carry on, and a second restart would restart them twice.
+   */
+  private void takeOver(PeerId peer, Address before) {
+    if (before == null || before.equals(self) || !crashed.contains(before)) {
+      return;
+    }
+    log.info(
+        "{} was served by {}, which crashed: waking its channels on this member", peer, before);
+    try {
+      takenOver.accept(peer);
+    } catch (RuntimeException e) {
+      log.warn("could not wake the channels with {}: {}", peer, e.toString());
+    }
   }
 
   private Set<Address> upMembers() {

@@ -7,8 +7,10 @@
  * ({@link io.ferry.engine.cluster.PeerOwnership}), handed from member to member with {@link
  * io.ferry.engine.cluster.HandOver} so that one member serves a peer at a time (the claim protocol
  * in {@code PeerClaims} and {@code HandOverRequests}, its bookkeeping in {@code HeldCalls} and
- * {@code GivenPeers}). {@link io.ferry.engine.cluster.Departures} lets the oldest member restart
- * the channels of a member that left; {@link io.ferry.engine.cluster.ClusterView} is what {@code
- * GET /v1/cluster} shows.
+ * {@code GivenPeers}). A member whose claim takes a peer over from a member that crashed wakes the
+ * peer's channels as the claim completes; {@link io.ferry.engine.cluster.Departures} lets the
+ * oldest member restart the channels of a member that left, and those of a crashed one whose peer
+ * no member took over; {@link io.ferry.engine.cluster.ClusterView} is what {@code GET /v1/cluster}
+ * shows.
  */
 package io.ferry.engine.cluster;

@@ -4,6 +4,7 @@ import io.ferry.channels.ChannelEvent;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelNotFoundException;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.PeerId;
 import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.entity.ChannelCommand;
 import io.ferry.channels.entity.ChannelEntity;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -35,22 +35,23 @@ public final class ChannelDirectory {
   private final ClusterSharding sharding;
   private final ChannelReadModel model;
 
-  /** How many times a wake-up after a crash is asked before it is left to the channel's peer. */
-  private static final int WAKE_ATTEMPTS = 10;
-
   /**
-   * How long a wake after a crash waits for its answer before it asks again. A restart sent while
-   * sharding still placed the channel on the dead member is lost; waiting the API's ask timeout (30
-   * s) for it kept a pull the dead member left in its completion window (its provider done and
-   * gone, so nothing else woke it) waiting 40 s (ClusterFailoverTest).
+   * How a wake after a crash is asked: each ask waits a second for its answer, then the next goes
+   * 250 ms later, ten at most. A restart sent while sharding still placed the channel on the dead
+   * member is lost; waiting the API's ask timeout (30 s) for it kept a pull the dead member left in
+   * its completion window waiting 40 s, and waiting 4 s put a failover at 10.5 s
+   * (ClusterFailoverTest). An ask again reaches a restart under way, which answers so.
    */
-  private static final Duration WAKE_TIMEOUT = Duration.ofSeconds(4);
+  private static final ChannelWakes.Policy AFTER_A_CRASH =
+      new ChannelWakes.Policy(10, Duration.ofSeconds(1), Duration.ofMillis(250));
 
   private final Duration askTimeout;
   private final String journal;
 
   /** The channels whose actors run on this member (they recovered and have not stopped). */
   private final Set<ChannelId> running = ConcurrentHashMap.newKeySet();
+
+  private final ChannelWakes wakes;
 
   /**
    * @param journal the journal's description, for the error when its channels cannot be read
@@ -61,6 +62,10 @@ public final class ChannelDirectory {
     this.model = model;
     this.askTimeout = askTimeout;
     this.journal = journal;
+    this.wakes =
+        new ChannelWakes(
+            (id, timeout) -> entity(id).<ChannelReply>ask(ChannelCommand.Restart::new, timeout),
+            running::contains);
   }
 
   /** The channels that are not finished, as of now. */
@@ -148,7 +153,7 @@ public final class ChannelDirectory {
         .thenAccept(
             ids -> {
               if (restart) {
-                ids.forEach(id -> wake(id, askAgain ? WAKE_ATTEMPTS : 1));
+                ids.forEach(id -> wake(id, askAgain));
               }
             });
   }
@@ -206,25 +211,36 @@ public final class ChannelDirectory {
   }
 
   /**
-   * Asks {@code id} to restart until it answers, at most {@code attempts} times. After a member
-   * crashed, the first ask can reach a shard the coordinator still places on the dead member and be
-   * lost; unanswered, the channel would sit with no transfer until its peer reaches it
-   * (ClusterFailoverTest). Only a crash warrants asking again: a second ask restarts a channel that
-   * the first one already restarted (ClusterRollingRestartTest failed so after graceful leaves).
+   * Wakes the unfinished channels with {@code peer} whose actors do not run on this member, once
+   * this member took the peer over from a member that crashed (its claim on the peer completed):
+   * they ran on the dead member, and nothing else restarts them here. Those that run here already
+   * were woken (by the oldest member's wake after the crash); waking them again would restart them
+   * twice. Call it before the peer's held calls go through, which start the others' actors here.
+   *
+   * @return how many channels it wakes
    */
-  private void wake(ChannelId id, int attempts) {
-    entity(id)
-        .<ChannelReply>ask(
-            ChannelCommand.Restart::new,
-            attempts > 1 && WAKE_TIMEOUT.compareTo(askTimeout) < 0 ? WAKE_TIMEOUT : askTimeout)
-        .whenComplete(
-            (reply, error) -> {
-              if (error != null && attempts > 1) {
-                CompletableFuture.runAsync(
-                    () -> wake(id, attempts - 1),
-                    CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
-              }
-            });
+  public int wakeChannelsWith(PeerId peer) {
+    int n = 0;
+    for (ChannelId id : model.unfinished()) {
+      if (id.isParty(peer) && !running.contains(id)) {
+        wake(id, true);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Asks {@code id} to restart. After a member crashed ({@code askAgain}), an ask can reach a shard
+   * still placed on the dead member, or whose new home is not known yet, and be lost; unanswered,
+   * the channel would sit with no transfer until its peer reaches it (ClusterFailoverTest), so it
+   * is asked again ({@link #AFTER_A_CRASH}). Only a crash warrants asking again: a second ask
+   * restarts a channel that the first one already restarted (ClusterRollingRestartTest failed so
+   * after graceful leaves).
+   */
+  private void wake(ChannelId id, boolean askAgain) {
+    wakes.wake(
+        id, askAgain ? AFTER_A_CRASH : new ChannelWakes.Policy(1, askTimeout, Duration.ZERO));
   }
 
   private EntityRef<ChannelCommand> entity(ChannelId id) {

@@ -1,18 +1,13 @@
 package io.ferry.server.http;
 
+import static io.ferry.server.http.CompletedPulls.completedPull;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
-import io.ferry.channels.Counters;
-import io.ferry.channels.PeerId;
-import io.ferry.channels.Status;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Multicodec;
-import io.ferry.ipld.selector.Selectors;
 import io.ferry.persistence.blocks.LevelDbBlockStore;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,41 +23,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @ResourceLock("stored-data")
 class StoredDataAcrossStopsTest {
-  private static final PeerId SELF = peer(1);
-  private static final PeerId OTHER = peer(2);
-
   @TempDir Path home;
-
-  private static PeerId peer(int seed) {
-    byte[] key = new byte[32];
-    key[0] = (byte) seed;
-    return PeerId.ofEd25519(key);
-  }
-
-  private static ChannelState completedPull(long id, Block root) {
-    Instant t = Instant.parse("2026-12-07T00:00:00Z");
-    return new ChannelState(
-        new ChannelId(OTHER, SELF, id),
-        SELF,
-        root.cid(),
-        Selectors.all(),
-        OTHER,
-        OTHER,
-        0,
-        Status.Completed,
-        Counters.NONE,
-        0,
-        false,
-        false,
-        false,
-        false,
-        0,
-        "",
-        List.of(),
-        List.of(),
-        t,
-        t);
-  }
 
   private final List<Block> roots = new ArrayList<>();
   private final List<ChannelState> channels = new ArrayList<>();

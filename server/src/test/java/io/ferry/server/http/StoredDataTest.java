@@ -1,20 +1,15 @@
 package io.ferry.server.http;
 
+import static io.ferry.server.http.CompletedPulls.completedPull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
-import io.ferry.channels.Counters;
-import io.ferry.channels.PeerId;
-import io.ferry.channels.Status;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Multicodec;
-import io.ferry.ipld.selector.Selectors;
 import io.ferry.ipld.store.MemoryBlockStore;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,39 +18,6 @@ import org.slf4j.LoggerFactory;
 
 @ResourceLock("stored-data")
 class StoredDataTest {
-  private static final PeerId SELF = peer(1);
-  private static final PeerId OTHER = peer(2);
-
-  private static PeerId peer(int seed) {
-    byte[] key = new byte[32];
-    key[0] = (byte) seed;
-    return PeerId.ofEd25519(key);
-  }
-
-  private static ChannelState completedPull(long id, Block root) {
-    Instant t = Instant.parse("2026-12-07T00:00:00Z");
-    return new ChannelState(
-        new ChannelId(OTHER, SELF, id),
-        SELF,
-        root.cid(),
-        Selectors.all(),
-        OTHER,
-        OTHER,
-        0,
-        Status.Completed,
-        Counters.NONE,
-        0,
-        false,
-        false,
-        false,
-        false,
-        0,
-        "",
-        List.of(),
-        List.of(),
-        t,
-        t);
-  }
 
   /** What {@link StoredData} logs at WARN while {@code run} runs. */
   private static List<String> warnings(Runnable run) {
