@@ -44,69 +44,27 @@ class ClusterHandOverTest {
   @Test
   void theFormerMemberDropsThePeerBeforeTheNewOneServesIt() throws Exception {
     try (TestPostgres.Database db = TestPostgres.freshDatabase();
-        FerryCluster cluster =
-            FerryCluster.start(
-                dir,
-                new FerryCluster.Journal(db.url(), db.user(), db.password()),
-                3,
-                "ferry.validators.free = pulls-and-pushes\n")) {
-      MemberJvm provider =
-          cluster.startOutsidePeer("provider", "ferry.rate-limits.upload = 1 MiB\n");
-      String root = importRandom(provider, "provider.bin", 32 * MIB);
-      String peer = provider.peerAddress().replaceAll(".*/p2p/", "");
-      Map<String, Object> pull = new LinkedHashMap<>();
-      pull.put("from", provider.peerAddress());
-      pull.put("root", root);
-      String id = cluster.member(0).api().post("/v1/channels/pull", pull).path("id").asText();
-      MemberJvm host =
-          Poll.until(
-                  WAIT,
-                  "a member connected to the provider",
-                  () -> connected(cluster, peer),
-                  Optional::isPresent)
-              .orElseThrow();
-      Poll.until(
-          WAIT,
-          id + " to receive data on " + host,
-          () -> host.api().get("/v1/channels/" + id).path("receivedBytes").asLong() > MIB);
+        FerryCluster cluster = cluster(db)) {
+      Scene scene = aPeerServedAndItsTwin(cluster);
 
-      Path twinHome = dir.resolve("twin");
-      Files.createDirectories(twinHome.resolve("identity"));
-      Files.copy(
-          provider.home().resolve(NodeIdentity.KEY_FILE), twinHome.resolve(NodeIdentity.KEY_FILE));
-      MemberJvm twin = cluster.startOutsidePeer("twin", "");
-      String pushed = importRandom(twin, "twin.bin", MIB);
-      MemberJvm other = cluster.running().stream().filter(m -> m != host).findFirst().orElseThrow();
-
-      provider.freeze();
+      scene.provider().freeze();
       Instant frozen = Instant.now();
-      Map<String, Object> push = new LinkedHashMap<>();
-      push.put("to", other.peerAddress());
-      push.put("root", pushed);
-      String pushId = twin.api().post("/v1/channels/push", push).path("id").asText();
-      String serving = "the channels with " + peer + " run on this member";
-      Poll.until(WAIT, other + " to serve the peer", () -> other.log().contains(serving));
-      Poll.until(
-          WAIT,
-          "the twin's push " + pushId + " to complete",
-          () -> twin.api().get("/v1/channels/" + pushId).path("status").asText(),
-          s -> s.equals("Completed"));
+      Instant served = pushFromTheTwin(scene, frozen);
 
-      Instant served = firstAfter(frozen, other.log(), serving).orElseThrow();
       Optional<Instant> dropped =
-          firstAfter(frozen, host.log(), peer + " ", "this member's connection");
+          firstAfter(frozen, scene.host().log(), scene.peer() + " ", "this member's connection");
       assertThat(dropped)
           .as(
               "when %s dropped its connection to the peer (%s served it from %s):%n%s",
-              host, other, served, host.logTail(40))
+              scene.host(), scene.other(), served, scene.host().logTail(40))
           .isPresent();
       assertThat(dropped.get())
-          .as("%s dropped the peer before %s served it", host, other)
+          .as("%s dropped the peer before %s served it", scene.host(), scene.other())
           .isBefore(served);
-      assertThat(firstAfter(frozen, host.log(), "connected to " + peer))
-          .as("%s connected to the peer again", host)
+      assertThat(firstAfter(frozen, scene.host().log(), "connected to " + scene.peer()))
+          .as("%s connected to the peer again", scene.host())
           .isEmpty();
-      provider.kill();
+      scene.provider().kill();
     }
   }
 
@@ -121,69 +79,99 @@ class ClusterHandOverTest {
   @Test
   void aFrozenMemberHoldsTheClaimOnlyUntilItIsDownedAndStopsWhenThawed() throws Exception {
     try (TestPostgres.Database db = TestPostgres.freshDatabase();
-        FerryCluster cluster =
-            FerryCluster.start(
-                dir,
-                new FerryCluster.Journal(db.url(), db.user(), db.password()),
-                3,
-                "ferry.validators.free = pulls-and-pushes\n")) {
-      MemberJvm provider =
-          cluster.startOutsidePeer("provider", "ferry.rate-limits.upload = 1 MiB\n");
-      String root = importRandom(provider, "provider.bin", 32 * MIB);
-      String peer = provider.peerAddress().replaceAll(".*/p2p/", "");
-      Map<String, Object> pull = new LinkedHashMap<>();
-      pull.put("from", provider.peerAddress());
-      pull.put("root", root);
-      String id = cluster.member(0).api().post("/v1/channels/pull", pull).path("id").asText();
-      MemberJvm host =
-          Poll.until(
-                  WAIT,
-                  "a member connected to the provider",
-                  () -> connected(cluster, peer),
-                  Optional::isPresent)
-              .orElseThrow();
-      Poll.until(
-          WAIT,
-          id + " to receive data on " + host,
-          () -> host.api().get("/v1/channels/" + id).path("receivedBytes").asLong() > MIB);
-
-      Path twinHome = dir.resolve("twin");
-      Files.createDirectories(twinHome.resolve("identity"));
-      Files.copy(
-          provider.home().resolve(NodeIdentity.KEY_FILE), twinHome.resolve(NodeIdentity.KEY_FILE));
-      MemberJvm twin = cluster.startOutsidePeer("twin", "");
-      String pushed = importRandom(twin, "twin.bin", MIB);
-      MemberJvm other = cluster.running().stream().filter(m -> m != host).findFirst().orElseThrow();
+        FerryCluster cluster = cluster(db)) {
+      Scene scene = aPeerServedAndItsTwin(cluster);
 
       // The provider is frozen too, so that only its twin talks to the cluster.
-      provider.freeze();
-      host.freeze();
+      scene.provider().freeze();
+      scene.host().freeze();
       Instant frozen = Instant.now();
-      Map<String, Object> push = new LinkedHashMap<>();
-      push.put("to", other.peerAddress());
-      push.put("root", pushed);
-      String pushId = twin.api().post("/v1/channels/push", push).path("id").asText();
-      String serving = "the channels with " + peer + " run on this member";
-      Poll.until(WAIT, other + " to serve the peer", () -> other.log().contains(serving));
-      Poll.until(
-          WAIT,
-          "the twin's push " + pushId + " to complete",
-          () -> twin.api().get("/v1/channels/" + pushId).path("status").asText(),
-          s -> s.equals("Completed"));
+      Instant served = pushFromTheTwin(scene, frozen);
 
-      Instant served = firstAfter(frozen, other.log(), serving).orElseThrow();
-      assertThat(other.log()).doesNotContain("could not move the channels with " + peer);
+      assertThat(scene.other().log())
+          .doesNotContain("could not move the channels with " + scene.peer());
       System.out.printf(
           "a member frozen: the provider's twin served by another member %.1f s later%n",
           java.time.Duration.between(frozen, served).toMillis() / 1e3);
 
-      host.thaw();
-      Poll.until(WAIT, host + " to stop once thawed", () -> !host.isAlive());
-      assertThat(firstAfter(frozen, host.log(), "connected to " + peer))
-          .as("%s connected to the peer again", host)
+      scene.host().thaw();
+      Poll.until(WAIT, scene.host() + " to stop once thawed", () -> !scene.host().isAlive());
+      assertThat(firstAfter(frozen, scene.host().log(), "connected to " + scene.peer()))
+          .as("%s connected to the peer again", scene.host())
           .isEmpty();
-      provider.kill();
+      scene.provider().kill();
     }
+  }
+
+  private FerryCluster cluster(TestPostgres.Database db) throws Exception {
+    return FerryCluster.start(
+        dir,
+        new FerryCluster.Journal(db.url(), db.user(), db.password()),
+        3,
+        "ferry.validators.free = pulls-and-pushes\n");
+  }
+
+  /**
+   * An outside provider served by {@code host} (a pull opened through member 0's API, moving data),
+   * the provider's twin (a second process with its identity, as the members of a remote cluster
+   * share one) with a DAG of its own to push, and {@code other}, a member that is not the host.
+   */
+  private record Scene(
+      MemberJvm provider,
+      String peer,
+      MemberJvm host,
+      MemberJvm twin,
+      String pushed,
+      MemberJvm other) {}
+
+  private Scene aPeerServedAndItsTwin(FerryCluster cluster) throws Exception {
+    MemberJvm provider = cluster.startOutsidePeer("provider", "ferry.rate-limits.upload = 1 MiB\n");
+    String root = importRandom(provider, "provider.bin", 32 * MIB);
+    String peer = provider.peerAddress().replaceAll(".*/p2p/", "");
+    Map<String, Object> pull = new LinkedHashMap<>();
+    pull.put("from", provider.peerAddress());
+    pull.put("root", root);
+    String id = cluster.member(0).api().post("/v1/channels/pull", pull).path("id").asText();
+    MemberJvm host =
+        Poll.until(
+                WAIT,
+                "a member connected to the provider",
+                () -> connected(cluster, peer),
+                Optional::isPresent)
+            .orElseThrow();
+    Poll.until(
+        WAIT,
+        id + " to receive data on " + host,
+        () -> host.api().get("/v1/channels/" + id).path("receivedBytes").asLong() > MIB);
+
+    Path twinHome = dir.resolve("twin");
+    Files.createDirectories(twinHome.resolve("identity"));
+    Files.copy(
+        provider.home().resolve(NodeIdentity.KEY_FILE), twinHome.resolve(NodeIdentity.KEY_FILE));
+    MemberJvm twin = cluster.startOutsidePeer("twin", "");
+    String pushed = importRandom(twin, "twin.bin", MIB);
+    MemberJvm other = cluster.running().stream().filter(m -> m != host).findFirst().orElseThrow();
+    return new Scene(provider, peer, host, twin, pushed, other);
+  }
+
+  /**
+   * The twin pushes to the cluster through {@code other}'s address; once {@code other} serves the
+   * peer and the push completed, when {@code other} began to serve it.
+   */
+  private static Instant pushFromTheTwin(Scene scene, Instant since) {
+    Map<String, Object> push = new LinkedHashMap<>();
+    push.put("to", scene.other().peerAddress());
+    push.put("root", scene.pushed());
+    String pushId = scene.twin().api().post("/v1/channels/push", push).path("id").asText();
+    String serving = "the channels with " + scene.peer() + " run on this member";
+    Poll.until(
+        WAIT, scene.other() + " to serve the peer", () -> scene.other().log().contains(serving));
+    Poll.until(
+        WAIT,
+        "the twin's push " + pushId + " to complete",
+        () -> scene.twin().api().get("/v1/channels/" + pushId).path("status").asText(),
+        st -> st.equals("Completed"));
+    return firstAfter(since, scene.other().log(), serving).orElseThrow();
   }
 
   /** The member whose /v1/peers shows a live connection to {@code peer}. */
