@@ -394,7 +394,9 @@ public final class RunningNode implements AutoCloseable {
         l.openChannelsPerPeer(),
         l.openChannelsTotal(),
         l.memoryBudget(),
-        d.revision());
+        d.revision(),
+        l.memoryPerAddress(),
+        config.dialFrom());
   }
 
   private static ChannelSettings channelSettings(Settings.Timeouts t) {

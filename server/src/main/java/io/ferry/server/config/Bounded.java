@@ -46,6 +46,26 @@ final class Bounded {
    * A share of this JVM's maximum heap: {@code "50%"}, or a size ({@code "256 MiB"}); at least
    * {@code min} bytes.
    */
+  /** A percentage above 0% and at most 100% ({@code "25%"}), as a fraction. */
+  static double percentage(Config c, String key) {
+    String raw = c.getString(key).trim();
+    double percent = Double.NaN;
+    if (raw.endsWith("%")) {
+      try {
+        percent = Double.parseDouble(raw.substring(0, raw.length() - 1).trim());
+      } catch (NumberFormatException e) {
+        // refused below
+      }
+    }
+    if (!(percent > 0 && percent <= 100)) {
+      throw new ConfigException.BadValue(
+          c.getValue(key).origin(),
+          key,
+          "must be a percentage above 0% and at most 100%, was " + raw);
+    }
+    return percent / 100;
+  }
+
   static long heapShare(Config c, String key, long min) {
     String raw = c.getString(key).trim();
     long v;

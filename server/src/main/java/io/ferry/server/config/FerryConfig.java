@@ -283,6 +283,12 @@ public final class FerryConfig {
     return member;
   }
 
+  /** The local IP address peers are dialed from ({@code ferry.dial-from}), or null: any. */
+  public String dialFrom() {
+    String host = config.getString("ferry.dial-from").strip();
+    return host.isEmpty() ? null : host;
+  }
+
   /** The peer listen multiaddr ({@code ferry.listen}). */
   public String listen() {
     return config.getString("ferry.listen");
@@ -350,7 +356,8 @@ public final class FerryConfig {
         Bounded.nonNegativeBytes(c, "max-bytes-per-channel"),
         Bounded.positive(c, "open-channels-per-peer"),
         Bounded.positive(c, "open-channels-total"),
-        Bounded.heapShare(c, "memory", 16L << 20));
+        Bounded.heapShare(c, "memory", 16L << 20),
+        Bounded.percentage(c, "memory-per-address"));
   }
 
   /** {@code ferry.rate-limits}. */

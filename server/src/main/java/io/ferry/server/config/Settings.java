@@ -38,7 +38,8 @@ public final class Settings {
       long maxBytesPerChannel,
       int openChannelsPerPeer,
       int openChannelsTotal,
-      long memoryBudget) {}
+      long memoryBudget,
+      double memoryPerAddress) {}
 
   /** {@code ferry.rate-limits}: bytes per second; 0 means unlimited. */
   public record RateLimits(long upload, long download, long uploadPerPeer, long downloadPerPeer) {}

@@ -129,6 +129,24 @@ class FerryConfigTest {
         .hasMessageContaining("between 0% and 100% of the heap");
   }
 
+  @Test
+  void oneAddressMayHoldAQuarterOfTheChannelsMemoryByDefaultOrTheShareGiven() throws IOException {
+    assertThat(FerryConfig.load(Flags.none(), Map.of(), props()).limits().memoryPerAddress())
+        .isEqualTo(0.25);
+    assertThat(load("ferry.limits.memory-per-address = \"10%\"\n").limits().memoryPerAddress())
+        .isEqualTo(0.10);
+    assertThatThrownBy(() -> load("ferry.limits.memory-per-address = 0.5\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("memory-per-address")
+        .hasMessageContaining("a percentage above 0% and at most 100%");
+  }
+
+  @Test
+  void peersAreDialedFromTheAddressTheSystemPicksUnlessOneIsGiven() throws IOException {
+    assertThat(FerryConfig.load(Flags.none(), Map.of(), props()).dialFrom()).isNull();
+    assertThat(load("ferry.dial-from = 127.0.0.2\n").dialFrom()).isEqualTo("127.0.0.2");
+  }
+
   private FerryConfig load(String text) throws IOException {
     return FerryConfig.load(Flags.none().withConfigFile(file(text)), Map.of(), props());
   }

@@ -40,6 +40,10 @@ import java.util.function.Consumer;
  * @param openChannelsTotal the same over all peers
  * @param memoryBudget heap bytes channels may hold in total ({@link
  *     io.ferry.transport.tcp.flow.MemoryBudget}); at least 16 MiB
+ * @param memoryPerAddress the part of the budget's share for channels that the open channels of one
+ *     network address, and of one peer, may reserve (above 0, at most 1)
+ * @param dialFrom the local IP address this node dials peers from, or null for the one the system
+ *     picks
  * @param revision the protocol revision this node announces in its handshake and whose frames it
  *     takes ({@link io.ferry.transport.tcp.frame.FrameCodec#REVISION}; lower only to speak as an
  *     older node does)
@@ -72,7 +76,9 @@ public record TcpSettings(
     int openChannelsPerPeer,
     int openChannelsTotal,
     long memoryBudget,
-    int revision) {
+    int revision,
+    double memoryPerAddress,
+    String dialFrom) {
 
   public TcpSettings {
     peers = List.copyOf(peers);
@@ -104,6 +110,13 @@ public record TcpSettings(
       throw new IllegalArgumentException(
           "memory budget must be at least 16 MiB, was " + memoryBudget + " bytes");
     }
+    if (!(memoryPerAddress > 0 && memoryPerAddress <= 1)) {
+      throw new IllegalArgumentException(
+          "the memory share per address must be above 0% and at most 100%, was "
+              + memoryPerAddress * 100
+              + "%");
+    }
+    dialFrom = dialFrom == null || dialFrom.isBlank() ? null : dialFrom.strip();
     positive("progress blocks", progressBlocks);
     positive("progress bytes", progressBytes);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -161,7 +174,9 @@ public record TcpSettings(
         32,
         512,
         Math.max(16L << 20, io.ferry.transport.tcp.flow.MemoryBudget.ofHeap(0.5)),
-        io.ferry.transport.tcp.frame.FrameCodec.REVISION);
+        io.ferry.transport.tcp.frame.FrameCodec.REVISION,
+        io.ferry.transport.tcp.flow.MemoryBudget.SHARE_PER_ADDRESS,
+        null);
   }
 
   public TcpSettings withPeers(List<Multiaddr> peers) {
@@ -224,6 +239,19 @@ public record TcpSettings(
     return copy(d -> d.memoryBudget = bytes);
   }
 
+  /**
+   * The part of the memory budget's share for channels one address (and one peer) may reserve; see
+   * {@link io.ferry.transport.tcp.flow.MemoryBudget#share()}.
+   */
+  public TcpSettings withMemoryPerAddress(double share) {
+    return copy(d -> d.memoryPerAddress = share);
+  }
+
+  /** Dials peers from local IP address {@code host} (null: the one the system picks). */
+  public TcpSettings withDialFrom(String host) {
+    return copy(d -> d.dialFrom = host);
+  }
+
   /** Speaks protocol revision {@code revision} (an older one: as a node of that revision does). */
   public TcpSettings withRevision(int revision) {
     return copy(d -> d.revision = revision);
@@ -275,6 +303,8 @@ public record TcpSettings(
     private int openChannelsTotal;
     private long memoryBudget;
     private int revision;
+    private double memoryPerAddress;
+    private String dialFrom;
 
     Draft(TcpSettings s) {
       listen = s.listen;
@@ -305,6 +335,8 @@ public record TcpSettings(
       openChannelsTotal = s.openChannelsTotal;
       memoryBudget = s.memoryBudget;
       revision = s.revision;
+      memoryPerAddress = s.memoryPerAddress;
+      dialFrom = s.dialFrom;
     }
 
     TcpSettings build() {
@@ -336,7 +368,9 @@ public record TcpSettings(
           openChannelsPerPeer,
           openChannelsTotal,
           memoryBudget,
-          revision);
+          revision,
+          memoryPerAddress,
+          dialFrom);
     }
   }
 }

@@ -97,7 +97,7 @@ public final class TcpTransport implements DataTransport, TransportContext {
     this.settings = settings;
     io.ferry.transport.tcp.flow.MemoryBudget memory =
         new io.ferry.transport.tcp.flow.MemoryBudget(
-            settings.memoryBudget(), settings.inFlightTotal());
+            settings.memoryBudget(), settings.inFlightTotal(), settings.memoryPerAddress());
     this.slots =
         new SendSlots(settings.sendingChannelsPerPeer(), settings.sendingChannelsTotal(), memory);
     this.admission =

@@ -18,8 +18,9 @@ import java.util.function.LongSupplier;
  * share {@link #PEERS_PER_ADDRESS} peers' worth of channels. A request counts from its arrival
  * until the engine rejects it or closes its channel; one the engine never answered stops counting
  * after {@link #UNANSWERED}. Each counted channel also reserves {@link MemoryBudget#OPEN} of the
- * node's memory budget; a request that does not fit is refused saying so. Channels this node
- * initiated, and restarts of channels already open, are never refused. Thread-safe.
+ * node's memory budget, at most {@link MemoryBudget#share()} per address and per peer; a request
+ * that does not fit is refused saying so. Channels this node initiated, and restarts of channels
+ * already open, are never refused. Thread-safe.
  */
 public final class Admission {
   /** How long a request the engine has not answered (nor opened) still counts. */
@@ -112,6 +113,14 @@ public final class Admission {
               + ": its peers have "
               + fromAddress
               + " open with this node, the most it allows one address; retry when one ends");
+    }
+    if (memory != null && address != null && !memory.shareHasRoom(fromAddress)) {
+      refused++;
+      return Optional.of(memory.describeShare(address, fromAddress) + "; retry when one ends");
+    }
+    if (memory != null && !memory.shareHasRoom(mine)) {
+      refused++;
+      return Optional.of(memory.describeShare(peer.toString(), mine) + "; retry when one ends");
     }
     if (memory != null && !memory.takeOpen(false)) {
       refused++;

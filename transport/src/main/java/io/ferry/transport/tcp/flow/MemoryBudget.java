@@ -15,7 +15,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * reserves {@link #OPEN} from its request until it ends, also while it waits for payment. Requests
  * are refused only when such channels fill the budget but for one sender's room: moving channels
  * make new ones wait their turn, channels that wait (for a payment that may never come) make the
- * node refuse more. Thread safe; listeners run outside the lock.
+ * node refuse more.
+ *
+ * <p>The open channels of one network address (identities cost nothing, addresses do), and those of
+ * one peer, may reserve at most {@link #share()}: a fraction of the budget's part for channels
+ * ({@code ferry.limits.memory-per-address}, default {@link #SHARE_PER_ADDRESS}), at least one
+ * channel's worth. An address whose channels wait for a payment that never comes so fills its own
+ * share and leaves the rest to other addresses (with -Xmx128m, 11 identities behind one address
+ * took the whole budget and a paying peer elsewhere was refused). Thread safe; listeners run
+ * outside the lock.
  */
 public final class MemoryBudget {
   /**
@@ -30,7 +38,11 @@ public final class MemoryBudget {
    */
   public static final long OPEN = 512L << 10;
 
+  /** The part of the channels' memory one address (and one peer) may reserve by default. */
+  public static final double SHARE_PER_ADDRESS = 0.25;
+
   private final long capacity;
+  private final double sharePerAddress;
   private final ByteBudget receiveCredit;
   private final List<Runnable> onFree = new CopyOnWriteArrayList<>();
   private long sending;
@@ -41,6 +53,20 @@ public final class MemoryBudget {
    * half the budget, whichever is smaller.
    */
   public MemoryBudget(long capacity, long inFlightTotal) {
+    this(capacity, inFlightTotal, SHARE_PER_ADDRESS);
+  }
+
+  /**
+   * As {@link #MemoryBudget(long, long)}, letting one address's (and one peer's) open channels
+   * reserve at most {@code sharePerAddress} (above 0, at most 1) of the channels' part.
+   */
+  public MemoryBudget(long capacity, long inFlightTotal, double sharePerAddress) {
+    if (!(sharePerAddress > 0 && sharePerAddress <= 1)) {
+      throw new IllegalArgumentException(
+          "the memory share per address must be above 0% and at most 100%, was "
+              + sharePerAddress * 100
+              + "%");
+    }
     if (capacity < 2 * SENDING) {
       throw new IllegalArgumentException(
           "the memory budget must be at least "
@@ -50,6 +76,7 @@ public final class MemoryBudget {
               + " bytes");
     }
     this.capacity = capacity;
+    this.sharePerAddress = sharePerAddress;
     this.receiveCredit = new ByteBudget(Math.min(inFlightTotal, capacity / 2));
   }
 
@@ -119,6 +146,37 @@ public final class MemoryBudget {
     return channelShare() - open - OPEN < SENDING;
   }
 
+  /**
+   * The most the open channels of one address, or of one peer, may reserve: {@code sharePerAddress}
+   * of the budget's part for channels, at least one open channel's {@link #OPEN}.
+   */
+  public long share() {
+    return Math.max(OPEN, (long) (channelShare() * sharePerAddress));
+  }
+
+  /**
+   * Whether {@code open} channels of one address or peer may reserve one more: false when it would
+   * take them beyond {@link #share()}.
+   */
+  public boolean shareHasRoom(int open) {
+    return (open + 1L) * OPEN <= share();
+  }
+
+  /** Why a request from {@code who} (an address, a peer), holding {@code open} channels, waits. */
+  public String describeShare(String who, int open) {
+    return "this node's memory budget is full for "
+        + who
+        + ": its "
+        + open
+        + " open channels hold "
+        + kib(open * OPEN)
+        + ", the most one address or peer may hold ("
+        + Math.round(sharePerAddress * 100)
+        + "% of the "
+        + mib(channelShare())
+        + " for channels, ferry.limits.memory-per-address)";
+  }
+
   /** What the budget holds now, in the user's terms, for refusals and {@code /readyz}. */
   public synchronized String describe() {
     return "this node's memory budget is full: "
@@ -148,5 +206,9 @@ public final class MemoryBudget {
 
   private static String mib(long bytes) {
     return (bytes >> 20) + " MiB";
+  }
+
+  private static String kib(long bytes) {
+    return bytes >= 1L << 20 && bytes % (1L << 20) == 0 ? mib(bytes) : (bytes >> 10) + " KiB";
   }
 }

@@ -127,7 +127,8 @@ public final class Connector {
         Tcp.get(system)
             .outgoingConnection(
                 at,
-                Optional.empty(),
+                Optional.ofNullable(settings.dialFrom())
+                    .map(host -> new InetSocketAddress(host, 0)),
                 List.of(),
                 true,
                 Optional.of(settings.connectTimeout()),

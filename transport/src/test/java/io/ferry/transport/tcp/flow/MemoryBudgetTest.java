@@ -135,13 +135,16 @@ class MemoryBudgetTest {
   void admissionRefusesARequestTheBudgetCannotHoldSayingSoAndCountsItAgainWhenOneEnds() {
     MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB);
     Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
-    PeerId a = NodeIdentity.generate().peerId();
     int room = (int) ((16 * MIB - MemoryBudget.SENDING) / MemoryBudget.OPEN);
-    for (long i = 0; i < room; i++) {
-      assertThat(admission.admit(new ChannelId(a, self, i))).isEmpty();
+    List<PeerId> peers = new ArrayList<>(); // one channel each: no peer's share is the limit
+    for (int i = 0; i <= room; i++) {
+      peers.add(NodeIdentity.generate().peerId());
+    }
+    for (int i = 0; i < room; i++) {
+      assertThat(admission.admit(new ChannelId(peers.get(i), self, i))).isEmpty();
     }
 
-    Optional<String> refusal = admission.admit(new ChannelId(a, self, room));
+    Optional<String> refusal = admission.admit(new ChannelId(peers.get(room), self, room));
 
     assertThat(refusal)
         .hasValueSatisfying(
@@ -150,9 +153,85 @@ class MemoryBudgetTest {
                     .startsWith("this node's memory budget is full: ")
                     .endsWith("; retry when one ends"));
     assertThat(admission.refused()).isEqualTo(1);
-    admission.closed(new ChannelId(a, self, 0));
-    assertThat(admission.admit(new ChannelId(a, self, room))).isEmpty();
+    admission.closed(new ChannelId(peers.get(0), self, 0));
+    assertThat(admission.admit(new ChannelId(peers.get(room), self, room))).isEmpty();
     assertThat(memory.used()).isEqualTo(room * MemoryBudget.OPEN);
+  }
+
+  @Test
+  void oneAddressFillsOnlyItsShareAndOthersAreStillAdmittedAndCanSend() {
+    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB); // 32 MiB for channels
+    Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
+    int share = (int) (8 * MIB / MemoryBudget.OPEN); // a quarter of 32 MiB: 16 channels
+    int admitted = 0;
+    Optional<String> refusal = Optional.empty();
+    // Throw-away identities behind one address, three requests each, as long as they are let in.
+    for (long i = 0; refusal.isEmpty() && i < 1000; i++) {
+      PeerId throwAway = NodeIdentity.generate().peerId();
+      for (long k = 0; refusal.isEmpty() && k < 3; k++) {
+        refusal = admission.admit(new ChannelId(throwAway, self, k), "127.0.0.2");
+        admitted += refusal.isEmpty() ? 1 : 0;
+      }
+    }
+
+    assertThat(admitted).isEqualTo(share);
+    assertThat(refusal)
+        .hasValue(
+            "this node's memory budget is full for 127.0.0.2: its 16 open channels hold 8 MiB,"
+                + " the most one address or peer may hold (25% of the 32 MiB for channels,"
+                + " ferry.limits.memory-per-address); retry when one ends");
+    assertThat(memory.full()).isFalse();
+    PeerId honest = NodeIdentity.generate().peerId();
+    assertThat(admission.admit(new ChannelId(honest, self, 1), "127.0.0.1")).isEmpty();
+    assertThat(memory.takeSending()).as("the honest peer's channel can send").isTrue();
+    assertThat(memory.takeSending()).isTrue();
+  }
+
+  @Test
+  void anAddressGetsItsShareBackWhenOneOfItsChannelsEnds() {
+    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB);
+    Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
+    List<ChannelId> held = new ArrayList<>();
+    for (long i = 0; i < 16; i++) {
+      ChannelId c = new ChannelId(NodeIdentity.generate().peerId(), self, i);
+      assertThat(admission.admit(c, "10.0.0.9")).isEmpty();
+      held.add(c);
+    }
+    ChannelId next = new ChannelId(NodeIdentity.generate().peerId(), self, 16);
+    assertThat(admission.admit(next, "10.0.0.9")).isPresent();
+
+    admission.closed(held.get(3));
+
+    assertThat(admission.admit(next, "10.0.0.9")).isEmpty();
+  }
+
+  @Test
+  void onePeerIsHeldToTheShareAlsoWhenItsAddressIsUnknown() {
+    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB, 0.125); // 4 MiB: 8 channels
+    Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
+    PeerId a = NodeIdentity.generate().peerId();
+    for (long i = 0; i < 8; i++) {
+      assertThat(admission.admit(new ChannelId(a, self, i))).isEmpty();
+    }
+
+    assertThat(admission.admit(new ChannelId(a, self, 8)))
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .startsWith("this node's memory budget is full for " + a + ": its 8 open")
+                    .contains("13% of the 32 MiB for channels"));
+    assertThat(admission.admit(new ChannelId(NodeIdentity.generate().peerId(), self, 8))).isEmpty();
+  }
+
+  @Test
+  void theShareIsAtLeastOneChannelAndAPercentageOutsideOneToAHundredIsRefused() {
+    assertThat(new MemoryBudget(16 * MIB, 256 * MIB, 0.001).share()).isEqualTo(MemoryBudget.OPEN);
+    assertThat(new MemoryBudget(64 * MIB, 256 * MIB).share()).isEqualTo(8 * MIB);
+    assertThatThrownBy(() -> new MemoryBudget(64 * MIB, 256 * MIB, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("memory share per address must be above 0%");
+    assertThatThrownBy(() -> new MemoryBudget(64 * MIB, 256 * MIB, 1.5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private boolean acquire(SendSlots slots, PeerId peer, long id) {
