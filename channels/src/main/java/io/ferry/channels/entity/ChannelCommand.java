@@ -101,8 +101,14 @@ public sealed interface ChannelCommand extends CborSerializable {
   record ReceiverFailed(String reason, long closesAtOpen, boolean withdrawn)
       implements ChannelCommand {}
 
-  /** The transport queued the channel's data behind its concurrency limits. */
-  record MarkQueued() implements ChannelCommand {}
+  /**
+   * The transport queued the channel's data behind its concurrency limits or the node's memory;
+   * {@code reason} says which ({@code "queued: …"}).
+   */
+  record MarkQueued(String reason) implements ChannelCommand {}
+
+  /** The transport gave the channel it queued a send slot: its data moves. */
+  record MarkAdmitted() implements ChannelCommand {}
 
   /** The connection to the other peer was lost. */
   record MarkDisconnected(String reason) implements ChannelCommand {}

@@ -12,6 +12,7 @@ import io.ferry.channels.entity.ChannelCommand.DecideVoucher;
 import io.ferry.channels.entity.ChannelCommand.FinishData;
 import io.ferry.channels.entity.ChannelCommand.GetState;
 import io.ferry.channels.entity.ChannelCommand.LetBlockCross;
+import io.ferry.channels.entity.ChannelCommand.MarkAdmitted;
 import io.ferry.channels.entity.ChannelCommand.MarkDisconnected;
 import io.ferry.channels.entity.ChannelCommand.MarkQueued;
 import io.ferry.channels.entity.ChannelCommand.MarkReconnected;
@@ -263,7 +264,8 @@ public final class ChannelEntity
             SendVoucher.class, (s, c) -> running.sendVoucher(s.channel(), c.voucher(), c.replyTo()))
         .onCommand(DecideVoucher.class, (s, c) -> running.applyVerdict(s, c.verdict(), true))
         .onCommand(DecideProgress.class, this::decideProgress)
-        .onCommand(MarkQueued.class, (s, c) -> running.queued(s.channel()))
+        .onCommand(MarkQueued.class, (s, c) -> running.queued(s.channel(), c.reason()))
+        .onCommand(MarkAdmitted.class, (s, c) -> running.admitted(s.channel()))
         // ending
         .onCommand(FinishData.class, (s, c) -> ending.dataFinished(s.channel(), c.error()))
         .onCommand(

@@ -143,7 +143,10 @@ public sealed interface JournalEvent extends CborSerializable {
     }
   }
 
-  /** The request went out (initiator) or the responder's data side started. */
+  /**
+   * The request went out (initiator) or the responder's data side started; a channel that was
+   * queued drops the queue's reason from its message.
+   */
   @Code(EventCode.TransferInitiated)
   record TransferStarted(Instant at, @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
@@ -155,19 +158,44 @@ public sealed interface JournalEvent extends CborSerializable {
     public TransferStarted producing(Status status) {
       return new TransferStarted(at, status);
     }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return s.message().startsWith(TransferQueued.PREFIX) ? s.withMessage("") : s;
+    }
   }
 
-  /** The transport holds the channel's data until a slot under its concurrency limits frees. */
+  /**
+   * The transport holds the channel's data until a slot under its concurrency limits, or the node's
+   * memory, frees; {@code reason} (null in events written before it existed) says which, and the
+   * channel keeps it as its message while it waits.
+   */
   @Code(EventCode.TransferRequestQueued)
-  record TransferQueued(Instant at, @JsonInclude(Include.NON_NULL) Status status)
+  record TransferQueued(
+      Instant at,
+      @JsonInclude(Include.NON_NULL) String reason,
+      @JsonInclude(Include.NON_NULL) Status status)
       implements JournalEvent {
+    /** How a queued channel's message starts. */
+    public static final String PREFIX = "queued: ";
+
     public TransferQueued(Instant at) {
-      this(at, null);
+      this(at, null, null);
     }
 
     @Override
     public TransferQueued producing(Status status) {
-      return new TransferQueued(at, status);
+      return new TransferQueued(at, reason, status);
+    }
+
+    @Override
+    public String message() {
+      return reason == null ? JournalEvent.super.message() : reason;
+    }
+
+    @Override
+    public ChannelState applyTo(ChannelState s) {
+      return reason == null ? s : s.withMessage(reason);
     }
   }
 

@@ -293,8 +293,20 @@ final class Running {
     return react.persist(plan);
   }
 
-  /** The transport waits for a free slot before moving this channel's data. */
-  Effect<JournalEvent, EntityState> queued(ChannelState state) {
-    return react.persist(Plan.from(state).add(new JournalEvent.TransferQueued(act.now())));
+  /**
+   * The transport waits for a free slot (or memory) before moving this channel's data: a moving
+   * channel shows {@code Queued} with the reason as its message.
+   */
+  Effect<JournalEvent, EntityState> queued(ChannelState state, String reason) {
+    return react.persist(
+        Plan.from(state).add(new JournalEvent.TransferQueued(act.now(), reason, null)));
+  }
+
+  /** The transport gave the queued channel its slot: it moves on (nothing if it is not Queued). */
+  Effect<JournalEvent, EntityState> admitted(ChannelState state) {
+    if (!startsData(state)) {
+      return react.none();
+    }
+    return react.persist(Plan.from(state).add(new TransferStarted(act.now())));
   }
 }

@@ -58,7 +58,8 @@ public final class Transitions {
   /**
    * Where data events are recorded: from the moment the request went out (or the slot was granted)
    * until cleanup, including the finishing statuses, since the last blocks' reports can trail the
-   * transport's "finished". That is every active status except the two before any transfer exists.
+   * transport's "finished". That is every active status except the two before any transfer exists
+   * (a sender queued again reports what it sent before it gives its slot back).
    */
   static final Set<Status> TRANSFERRING = except(ACTIVE, Requested, Queued);
 
@@ -71,6 +72,7 @@ public final class Transitions {
           rule(TransferInitiated, of(Requested), to(AwaitingAcceptance)),
           rule(TransferInitiated, of(Queued), to(Ongoing)),
           rule(TransferInitiated, TRANSFERRING, justRecord()),
+          rule(TransferRequestQueued, of(Ongoing), to(Queued)),
           rule(TransferRequestQueued, ANY, justRecord()),
           rule(Opened, ANY, justRecord()),
           rule(Restart, ACTIVE, justRecord()),

@@ -36,9 +36,14 @@ public interface TransportHandler {
 
   /**
    * A sending channel waits for a free slot under the transport's concurrency limits (per peer and
-   * in total); the engine shows it as {@code Queued} until data moves.
+   * in total) or for the node's memory; {@code reason} says which, in the user's terms ({@code
+   * "queued: this node's memory budget is full: …"}). The engine shows it as {@code Queued} with
+   * that message until {@link #onChannelAdmitted}.
    */
-  default void onChannelQueued(ChannelId channelId) {}
+  default void onChannelQueued(ChannelId channelId, String reason) {}
+
+  /** A sending channel the transport queued ({@link #onChannelQueued}) has its slot: data moves. */
+  default void onChannelAdmitted(ChannelId channelId) {}
 
   /** The connection to a peer is up. */
   void onPeerConnected(PeerId peer);

@@ -467,16 +467,29 @@ class ChannelEntityTest {
   }
 
   @Test
-  void aChannelTheTransportQueuesRecordsItAndKeepsItsStatus() {
+  void aChannelTheTransportQueuesShowsQueuedWithTheReasonUntilItIsAdmitted() {
     ChannelId id = newId(ALICE, BOB);
     var kit = ongoingPull(id);
+    String why = "queued: this node's memory budget is full: 9 MiB of 24 MiB in use (…)";
 
-    var result = kit.runCommand(new ChannelCommand.MarkQueued());
+    var queued = kit.runCommand(new ChannelCommand.MarkQueued(why));
 
-    assertThat(result.events())
+    assertThat(queued.events())
         .extracting(JournalEvent::code)
         .containsExactly(EventCode.TransferRequestQueued);
-    assertThat(result.state().channel().status()).isEqualTo(Status.Ongoing);
+    assertThat(queued.state().channel().status()).isEqualTo(Status.Queued);
+    assertThat(queued.state().channel().message()).isEqualTo(why);
+
+    var admitted = kit.runCommand(new ChannelCommand.MarkAdmitted());
+
+    assertThat(admitted.events())
+        .extracting(JournalEvent::code)
+        .containsExactly(EventCode.TransferInitiated);
+    assertThat(admitted.state().channel().status()).isEqualTo(Status.Ongoing);
+    assertThat(admitted.state().channel().message()).isEmpty();
+    assertThat(kit.runCommand(new ChannelCommand.MarkAdmitted()).events())
+        .as("a channel that is not queued is not started again")
+        .isEmpty();
   }
 
   @Test

@@ -125,7 +125,7 @@ class StoredJournalWriter {
                 new Verdict(Decision.PAUSE, "pay first", voucher("terms"), 1000, true));
     queued.receivePull();
     queued.await("queued and paused", s -> s.status() == Status.Queued && s.responderPaused());
-    queued.tell(new MarkQueued());
+    queued.tell(new MarkQueued(null)); // as written before queued channels gave a reason
     bob.validation.onRequest = v -> StubValidation.done(StubValidation.accept());
     queued.done();
 

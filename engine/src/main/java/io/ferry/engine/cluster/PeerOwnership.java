@@ -194,8 +194,13 @@ public final class PeerOwnership implements TransportHandler, HandOverDesk.Membe
   }
 
   @Override
-  public void onChannelQueued(ChannelId channelId) {
-    held.deliver(other(channelId), () -> next.onChannelQueued(channelId));
+  public void onChannelQueued(ChannelId channelId, String reason) {
+    held.deliver(other(channelId), () -> next.onChannelQueued(channelId, reason));
+  }
+
+  @Override
+  public void onChannelAdmitted(ChannelId channelId) {
+    held.deliver(other(channelId), () -> next.onChannelAdmitted(channelId));
   }
 
   private PeerId other(ChannelId id) {

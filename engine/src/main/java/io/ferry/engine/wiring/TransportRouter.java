@@ -84,8 +84,13 @@ public final class TransportRouter implements TransportHandler {
   }
 
   @Override
-  public void onChannelQueued(ChannelId channelId) {
-    tell(channelId, new ChannelCommand.MarkQueued());
+  public void onChannelQueued(ChannelId channelId, String reason) {
+    tell(channelId, new ChannelCommand.MarkQueued(reason));
+  }
+
+  @Override
+  public void onChannelAdmitted(ChannelId channelId) {
+    tell(channelId, new ChannelCommand.MarkAdmitted());
   }
 
   @Override

@@ -25,6 +25,10 @@ public final class RecordingHandler implements TransportHandler {
       new LinkedBlockingQueue<>();
   public final List<Map.Entry<ChannelId, DataProgress>> progress = new CopyOnWriteArrayList<>();
   public final List<String> events = new CopyOnWriteArrayList<>();
+
+  /** The reasons given with each queued channel, in order. */
+  public final List<String> reasons = new CopyOnWriteArrayList<>();
+
   private final Map<ChannelId, CompletableFuture<Finished>> finished = new ConcurrentHashMap<>();
   public final List<Long> limitsReached = new CopyOnWriteArrayList<>();
 
@@ -96,8 +100,14 @@ public final class RecordingHandler implements TransportHandler {
   }
 
   @Override
-  public void onChannelQueued(ChannelId channelId) {
+  public void onChannelQueued(ChannelId channelId, String reason) {
     events.add("queued " + channelId.transferId());
+    reasons.add(reason);
+  }
+
+  @Override
+  public void onChannelAdmitted(ChannelId channelId) {
+    events.add("admitted " + channelId.transferId());
   }
 
   @Override

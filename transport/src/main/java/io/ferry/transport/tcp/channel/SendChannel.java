@@ -45,6 +45,7 @@ public final class SendChannel implements SendQueue.Owner {
   private boolean remotePaused;
   private boolean limitHeld;
   private boolean slotGivenBack;
+  private boolean requeued;
   private long firstTimeQueuedBytes;
   private long bytesSent;
   private int generation;
@@ -287,7 +288,9 @@ public final class SendChannel implements SendQueue.Owner {
       slotRetaken();
     } else {
       log.debug("{}: paid, waiting for a send slot", id);
-      io.handler().onChannelQueued(id);
+      requeued = true;
+      counts.flush(); // what it sent is reported before it shows Queued, where data is not
+      io.handler().onChannelQueued(id, "queued: " + io.whyQueued());
     }
   }
 
@@ -298,6 +301,10 @@ public final class SendChannel implements SendQueue.Owner {
     }
     admitted = true;
     slotGivenBack = false;
+    if (requeued) {
+      requeued = false;
+      io.handler().onChannelAdmitted(id);
+    }
     queue.resume();
     pump();
   }

@@ -115,6 +115,11 @@ public interface SessionIo {
     return true;
   }
 
+  /** Why a channel that could not take a send slot waits, for {@code Queued}'s message. */
+  default String whyQueued() {
+    return "waiting for a send slot";
+  }
+
   /** Forgets a channel whose data movement is over on this side. */
   void retire(io.ferry.channels.ChannelId channel);
 }

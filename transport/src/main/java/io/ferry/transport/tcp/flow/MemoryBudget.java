@@ -99,6 +99,11 @@ public final class MemoryBudget {
     return true;
   }
 
+  /** Whether a sending channel's read-ahead fits now. */
+  public synchronized boolean senderFits() {
+    return channelShare() - sending - open >= SENDING;
+  }
+
   /** Gives back a sending channel's reservation. */
   public void giveSending() {
     synchronized (this) {

@@ -114,6 +114,29 @@ public final class SendSlots {
     return waiting.removeIf(w -> w.channel().equals(channel));
   }
 
+  /**
+   * Why a channel of {@code peer} waits now, in the user's terms: which limit is full (the node's
+   * sending slots, the peer's, the memory budget) or that channels queued before it go first.
+   */
+  public synchronized String whyWaiting(PeerId peer) {
+    if (runningTotal >= total) {
+      return "all "
+          + total
+          + " of this node's sending slots are taken (ferry.limits.channels-total)";
+    }
+    int mine = running.getOrDefault(peer, 0);
+    if (mine >= perPeer) {
+      return mine
+          + " channels send to "
+          + peer
+          + " already, the most for one peer (ferry.limits.channels-per-peer)";
+    }
+    if (memory != null && !memory.senderFits()) {
+      return memory.describe();
+    }
+    return "channels queued before it send first";
+  }
+
   public synchronized int running() {
     return runningTotal;
   }

@@ -199,6 +199,11 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
+  public String whyQueued() {
+    return node.slots().whyWaiting(peer);
+  }
+
+  @Override
   public void retire(ChannelId id) {
     SendChannel s = channels.removeSend(id);
     if (s != null && s.wasAdmitted()) {

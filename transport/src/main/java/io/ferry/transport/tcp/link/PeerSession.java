@@ -129,7 +129,7 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
       channels.add(ch);
       if (!admitted) {
         log.debug("{}: queued (send slots full)", id);
-        node.handler().onChannelQueued(id);
+        node.handler().onChannelQueued(id, "queued: " + node.slots().whyWaiting(peer));
       }
       ch.open(m.message(), m.sent());
     }
@@ -143,6 +143,7 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
       node.slots().release(peer);
     } else {
       ch.admitted();
+      node.handler().onChannelAdmitted(id);
     }
   }
 

@@ -234,6 +234,27 @@ class MemoryBudgetTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void aQueuedSenderIsToldWhichLimitHoldsIt() {
+    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB: 1 sender + opens
+    SendSlots slots = new SendSlots(1, 2, memory);
+    PeerId a = NodeIdentity.generate().peerId();
+    PeerId b = NodeIdentity.generate().peerId();
+    assertThat(acquire(slots, a, 1)).isTrue();
+    memory.takeOpen(true); // a restart: no room for a second sender's read-ahead
+
+    assertThat(slots.whyWaiting(a))
+        .isEqualTo(
+            "1 channels send to "
+                + a
+                + " already, the most for one peer (ferry.limits.channels-per-peer)");
+    assertThat(slots.whyWaiting(b))
+        .startsWith("this node's memory budget is full: 8 MiB of 32 MiB in use (8 MiB by 1 sending")
+        .endsWith("ferry.limits.memory)");
+    slots.release(a);
+    assertThat(slots.whyWaiting(b)).isEqualTo("channels queued before it send first");
+  }
+
   private boolean acquire(SendSlots slots, PeerId peer, long id) {
     return slots.acquire(new ChannelId(self, peer, id), peer, () -> started.add("" + id));
   }

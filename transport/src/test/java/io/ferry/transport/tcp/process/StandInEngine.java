@@ -187,7 +187,7 @@ final class StandInEngine implements TransportHandler {
   }
 
   @Override
-  public void onChannelQueued(ChannelId id) {
+  public void onChannelQueued(ChannelId id, String reason) {
     print("queued " + id.transferId());
   }
 
