@@ -21,13 +21,19 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The node-wide memory budget between two real node processes (issue 19, 2): a provider selling
+ * The node-wide memory budget between real node processes (issue 19, 2): a provider selling
  * retrievals, with a heap of 128 MiB and {@code ferry.limits.memory = 24 MiB} (12 MiB for channels
- * beside the receive credit: room for one sending channel and 8 open channels of 512 KiB), and a
- * client that pulls and never pays. Its pulls wait for payment on the provider, each holding its
- * share of the budget; once the budget is full the next request is refused saying so, {@code
- * /readyz} says why with 503, and the node stays up. Without the budget the open-channel caps (32
- * per peer) admit it (the provider's credit per peer is raised so that it does not refuse first).
+ * beside the receive credit: room for one sending channel and 8 open channels of 512 KiB), and
+ * clients that pull and never pay. Their pulls wait for payment on the provider, each holding its
+ * share of the budget.
+ *
+ * <p>With every address allowed the whole budget, once it is full the next request is refused
+ * saying so, {@code /readyz} says why with 503, and the node stays up. Without the budget the
+ * open-channel caps (32 per peer) admit it (the provider's credit per peer is raised so that it
+ * does not refuse first). With the default share per address (25%: 3 MiB, 6 waiting channels), a
+ * client dialing from 127.0.0.2 fills only its address's share, and a paying client on 127.0.0.1
+ * still gets both its pulls through: the one whose read-ahead does not fit beside the other's waits
+ * {@code Queued} on the provider, saying it waits for the memory budget, and moves on by itself.
  */
 class MemoryBudgetProcessTest {
   private static final Duration WAIT = Duration.ofMinutes(2);
@@ -47,6 +53,7 @@ class MemoryBudgetProcessTest {
           payment-interval = 1048576, payment-interval-increase = 1048576,
           credit-per-peer = 1099511627776 }
         ferry.limits.memory = 24 MiB
+        ferry.limits.memory-per-address = 100%
         """);
     Path clientConf = dir.resolve("client.conf");
     Files.writeString(clientConf, "ferry.payments.budget = 0\n");
@@ -108,6 +115,100 @@ class MemoryBudgetProcessTest {
       assertThat(metric(provider, "ferry_memory_budget_bytes")).isEqualTo(24L << 20);
       assertThat(metric(provider, "ferry_channel_requests_refused_total")).isEqualTo(1);
     }
+  }
+
+  @Test
+  @Timeout(600)
+  void unpaidPullsFromOneAddressFillOnlyItsShareAndAPayingPeerElsewhereGetsThrough()
+      throws Exception {
+    Path providerConf = dir.resolve("provider.conf");
+    Files.writeString(
+        providerConf,
+        """
+        ferry.validators.settings.paid-retrieval { price-per-byte = 1,
+          payment-interval = 1048576, payment-interval-increase = 1048576,
+          credit-per-peer = 1099511627776 }
+        ferry.limits.memory = 24 MiB
+        ferry.rate-limits.upload = 4 MiB
+        """);
+    Path attackerConf = dir.resolve("attacker.conf");
+    Files.writeString(attackerConf, "ferry.payments.budget = 0\nferry.dial-from = 127.0.0.2\n");
+    Path payingConf = dir.resolve("paying.conf");
+    Files.writeString(payingConf, "ferry.payments.budget = 1000000000000\n");
+    byte[] data = new byte[24 << 20];
+    new Random(19).nextBytes(data);
+    Path file = dir.resolve("file.bin");
+    Files.write(file, data);
+    int share = (int) ((3L << 20) / OPEN); // 25% of the 12 MiB for channels
+
+    try (NodeProcess provider =
+            new NodeProcess(
+                    dir.resolve("provider"), providerConf, List.of("-Xmx128m", "-XX:+UseSerialGC"))
+                .start();
+        NodeProcess attacker = new NodeProcess(dir.resolve("attacker"), attackerConf).start();
+        NodeProcess paying = new NodeProcess(dir.resolve("paying"), payingConf).start()) {
+      FerryProcess.Result imported =
+          ferry("import", "--home", provider.home().toString(), file.toString());
+      assertThat(imported.exit()).as(imported.err()).isZero();
+      String root = imported.lastLine();
+      String from = provider.peerAddress();
+      ApiClient hostile = attacker.client();
+
+      for (int i = 1; i <= share; i++) {
+        String id = pull(hostile, from, root);
+        Poll.until(
+            WAIT,
+            "unpaid pull " + i + " to wait for payment",
+            () -> hostile.get("/v1/channels/" + id).get("status").asText(),
+            "ResponderPaused"::equals);
+      }
+      String over = pull(hostile, from, root);
+      JsonNode refused =
+          Poll.until(
+              WAIT,
+              "the unpaid pull over the address's share to be refused",
+              () -> hostile.get("/v1/channels/" + over),
+              MemoryBudgetProcessTest::isEnding);
+      assertThat(refused.get("message").asText())
+          .contains("this node's memory budget is full for 127.0.0.2: its " + share + " open")
+          .contains("ferry.limits.memory-per-address")
+          .contains("retry when one ends");
+      assertThat(readyz(provider).statusCode()).isEqualTo(200);
+
+      ApiClient api = paying.client();
+      List<String> paid = List.of(pull(api, from, root), pull(api, from, root));
+      ApiClient providerApi = provider.client();
+      JsonNode queued =
+          Poll.until(
+              WAIT,
+              "one of the paying peer's pulls to wait Queued for memory on the provider",
+              () -> queued(providerApi),
+              c -> c != null);
+      assertThat(queued.get("message").asText())
+          .startsWith("queued: this node's memory budget is full: ")
+          .contains("ferry.limits.memory");
+      for (String id : paid) {
+        JsonNode end =
+            Poll.until(
+                Duration.ofMinutes(5),
+                "paid pull " + id + " to complete",
+                () -> api.get("/v1/channels/" + id),
+                c -> isEnding(c) || c.get("status").asText().equals("Completed"));
+        assertThat(end.get("status").asText()).as(end.toString()).isEqualTo("Completed");
+        assertThat(end.get("receivedBytes").asLong()).isGreaterThanOrEqualTo(data.length);
+      }
+      assertThat(get(provider, "/healthz").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** A channel on {@code api}'s node that shows {@code Queued} now, or null. */
+  private static JsonNode queued(ApiClient api) {
+    for (JsonNode c : api.get("/v1/channels")) {
+      if (c.get("status").asText().equals("Queued")) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private static boolean isEnding(JsonNode channel) {
