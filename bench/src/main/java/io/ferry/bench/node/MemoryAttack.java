@@ -3,12 +3,9 @@ package io.ferry.bench.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.cli.ApiClient;
-import io.ferry.cli.ApiException;
 import io.ferry.cli.demo.ChildNode;
+import io.ferry.cli.demo.Demo;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,17 +23,19 @@ import java.util.regex.Pattern;
 /**
  * The attack of issue 19, 2, between real node processes: a provider selling retrievals with {@code
  * ferry.limits.channels-total = 128} (the docs' example) and a modest heap; 11 peers with
- * throw-away identities (each a node process of its own, paying nothing) open 6 paid pulls each
- * that never pay; then another peer, which pays, pulls the same file. Reports the provider's heap
- * (from its GC log: the peak before a collection, the peak after a full one, which is what it
- * really held, and after the last one), whether it logged an {@code OutOfMemoryError}, whether the
- * paying pull completed and in how long, what the unpaid channels show on the provider, and what
- * {@code /readyz} and the memory budget say.
+ * throw-away identities (each a node process of its own, paying nothing, all dialing from
+ * 127.0.0.2: one address, as identities cost nothing and addresses do) open 6 paid pulls each that
+ * never pay; then another peer on 127.0.0.1, which pays, pulls the same file. Reports the
+ * provider's heap (from its GC log: the peak before a collection, the peak after a full one, which
+ * is what it really held, and after the last one), whether it logged an {@code OutOfMemoryError},
+ * whether the paying pull completed and in how long, what the unpaid channels show on the provider,
+ * and what {@code /readyz} and the memory budget say.
  *
  * <p>Arguments: [work directory] [provider heap, 256m] [ferry.limits.memory, 50%].
  */
 public final class MemoryAttack {
   private static final int HOSTILE = 11;
+  private static final String HOSTILE_ADDRESS = "127.0.0.2";
   private static final int PULLS_EACH = 6;
   private static final int FILE_MIB = 64;
   private static final long MIB = 1L << 20;
@@ -84,7 +83,7 @@ public final class MemoryAttack {
           node(
               dir,
               "hostile-" + i,
-              "ferry.payments.budget = 0\n",
+              "ferry.payments.budget = 0\nferry.dial-from = " + HOSTILE_ADDRESS + "\n",
               List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
       hostile.add(h);
       nodes.add(h);
@@ -169,7 +168,11 @@ public final class MemoryAttack {
             "| provider | figure |",
             "|---|---|",
             "| heap, budget | -Xmx" + heap + ", ferry.limits.memory = " + budget + " |",
-            "| unpaid pulls (11 peers x 6), client side | " + clientSide + " |",
+            "| unpaid pulls (11 peers x 6 from "
+                + HOSTILE_ADDRESS
+                + "), client side | "
+                + clientSide
+                + " |",
             "| the same channels, provider side | " + providerSide + " |",
             String.format(
                 Locale.ROOT,
@@ -206,17 +209,7 @@ public final class MemoryAttack {
 
   /** A paid pull (price 1, payment due every MiB) of {@code root}; its channel's ID. */
   private static String pull(ApiClient api, String from, String root) {
-    ObjectNode body = ApiClient.json().createObjectNode();
-    body.put("from", from).put("root", root);
-    body.putObject("voucher")
-        .put("type", "ferry/paid-retrieval/proposal/1")
-        .putObject("value")
-        .putObject("terms")
-        .put("pricePerByte", 1)
-        .put("paymentInterval", MIB)
-        .put("paymentIntervalIncrease", MIB)
-        .put("unsealPrice", 0);
-    return api.post("/v1/channels/pull", body).get("id").asText();
+    return api.post("/v1/channels/pull", Demo.paidPull(from, root, MIB)).get("id").asText();
   }
 
   /** Waits until an unpaid pull waits for payment (or ended: refused); its status. */
@@ -263,20 +256,7 @@ public final class MemoryAttack {
   }
 
   private static HttpResponse<String> get(ChildNode node, String path) throws IOException {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create(node.apiUrl() + path))
-                  .header("Authorization", "Bearer " + node.token())
-                  .timeout(Duration.ofSeconds(30))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    } catch (ApiException e) {
-      throw new IOException(e);
-    }
+    return node.getText(path);
   }
 
   /**

@@ -101,6 +101,25 @@ public final class ChildNode implements AutoCloseable {
     return new ApiClient(address, token);
   }
 
+  /**
+   * {@code GET path} on the node's API with its token, as text (for {@code /metrics}, {@code
+   * /readyz} and other answers that are not JSON or not 2xx).
+   */
+  public java.net.http.HttpResponse<String> getText(String path) throws IOException {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(apiUrl() + path))
+                  .header("Authorization", "Bearer " + token())
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking " + name + " for " + path, e);
+    }
+  }
+
   /** The API's base URL, e.g. {@code http://127.0.0.1:41234}. */
   public String apiUrl() throws IOException {
     return "http://" + Files.readString(home.resolve("api.addr")).strip();

@@ -250,8 +250,17 @@ public final class Demo {
   }
 
   private ObjectNode pullRequest(String root) throws IOException {
+    return paidPull(provider.peerAddress(), root, PAYMENT_INTERVAL);
+  }
+
+  /**
+   * The body of {@code POST /v1/channels/pull} for a paid pull of {@code root} from {@code from} at
+   * 1 per byte, with payment due every {@code interval} bytes, each next interval that much longer:
+   * what the demo's client asks, and the benches and process tests that pull as it does.
+   */
+  public static ObjectNode paidPull(String from, String root, long interval) {
     ObjectNode body = ApiClient.json().createObjectNode();
-    body.put("from", provider.peerAddress());
+    body.put("from", from);
     body.put("root", root);
     ObjectNode voucher = body.putObject("voucher");
     voucher.put("type", PROPOSAL);
@@ -259,8 +268,8 @@ public final class Demo {
         .putObject("value")
         .putObject("terms")
         .put("pricePerByte", 1)
-        .put("paymentInterval", PAYMENT_INTERVAL)
-        .put("paymentIntervalIncrease", PAYMENT_INTERVAL)
+        .put("paymentInterval", interval)
+        .put("paymentIntervalIncrease", interval)
         .put("unsealPrice", 0);
     return body;
   }

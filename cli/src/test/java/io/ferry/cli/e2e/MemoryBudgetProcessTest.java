@@ -4,9 +4,9 @@ import static io.ferry.cli.e2e.FerryProcess.ferry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.channels.testing.Poll;
 import io.ferry.cli.ApiClient;
+import io.ferry.cli.demo.Demo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,44 +45,22 @@ class MemoryBudgetProcessTest {
   @Test
   @Timeout(600)
   void unpaidPullsFillTheMemoryBudgetAndTheNextIsRefusedWhileTheNodeStaysUp() throws Exception {
-    Path providerConf = dir.resolve("provider.conf");
-    Files.writeString(
-        providerConf,
-        """
-        ferry.validators.settings.paid-retrieval { price-per-byte = 1,
-          payment-interval = 1048576, payment-interval-increase = 1048576,
-          credit-per-peer = 1099511627776 }
-        ferry.limits.memory = 24 MiB
-        ferry.limits.memory-per-address = 100%
-        """);
+    Path providerConf = providerConf("ferry.limits.memory-per-address = 100%");
     Path clientConf = dir.resolve("client.conf");
     Files.writeString(clientConf, "ferry.payments.budget = 0\n");
-    // Each unpaid pull takes the next MiB on credit (the client holds what earlier ones got):
-    // 24 MiB leaves every one of them something to wait for.
-    byte[] data = new byte[24 << 20];
-    new Random(19).nextBytes(data);
-    Path file = dir.resolve("file.bin");
-    Files.write(file, data);
+    Path file = file();
 
     try (NodeProcess provider =
             new NodeProcess(
                     dir.resolve("provider"), providerConf, List.of("-Xmx128m", "-XX:+UseSerialGC"))
                 .start();
         NodeProcess client = new NodeProcess(dir.resolve("client"), clientConf).start()) {
-      FerryProcess.Result imported =
-          ferry("import", "--home", provider.home().toString(), file.toString());
-      assertThat(imported.exit()).as(imported.err()).isZero();
-      String root = imported.lastLine();
+      String root = importInto(provider, file);
       ApiClient api = client.client();
       String from = provider.peerAddress();
 
       for (int i = 1; i <= FITS; i++) {
-        String id = pull(api, from, root);
-        Poll.until(
-            WAIT,
-            "pull " + i + " to wait for payment",
-            () -> api.get("/v1/channels/" + id).get("status").asText(),
-            "ResponderPaused"::equals);
+        pullUnpaid(api, from, root, i);
         long held = i * OPEN;
         Poll.until(
             WAIT,
@@ -121,24 +99,12 @@ class MemoryBudgetProcessTest {
   @Timeout(600)
   void unpaidPullsFromOneAddressFillOnlyItsShareAndAPayingPeerElsewhereGetsThrough()
       throws Exception {
-    Path providerConf = dir.resolve("provider.conf");
-    Files.writeString(
-        providerConf,
-        """
-        ferry.validators.settings.paid-retrieval { price-per-byte = 1,
-          payment-interval = 1048576, payment-interval-increase = 1048576,
-          credit-per-peer = 1099511627776 }
-        ferry.limits.memory = 24 MiB
-        ferry.rate-limits.upload = 4 MiB
-        """);
+    Path providerConf = providerConf("ferry.rate-limits.upload = 4 MiB");
     Path attackerConf = dir.resolve("attacker.conf");
     Files.writeString(attackerConf, "ferry.payments.budget = 0\nferry.dial-from = 127.0.0.2\n");
     Path payingConf = dir.resolve("paying.conf");
     Files.writeString(payingConf, "ferry.payments.budget = 1000000000000\n");
-    byte[] data = new byte[24 << 20];
-    new Random(19).nextBytes(data);
-    Path file = dir.resolve("file.bin");
-    Files.write(file, data);
+    Path file = file();
     int share = (int) ((3L << 20) / OPEN); // 25% of the 12 MiB for channels
 
     try (NodeProcess provider =
@@ -147,20 +113,12 @@ class MemoryBudgetProcessTest {
                 .start();
         NodeProcess attacker = new NodeProcess(dir.resolve("attacker"), attackerConf).start();
         NodeProcess paying = new NodeProcess(dir.resolve("paying"), payingConf).start()) {
-      FerryProcess.Result imported =
-          ferry("import", "--home", provider.home().toString(), file.toString());
-      assertThat(imported.exit()).as(imported.err()).isZero();
-      String root = imported.lastLine();
+      String root = importInto(provider, file);
       String from = provider.peerAddress();
       ApiClient hostile = attacker.client();
 
       for (int i = 1; i <= share; i++) {
-        String id = pull(hostile, from, root);
-        Poll.until(
-            WAIT,
-            "unpaid pull " + i + " to wait for payment",
-            () -> hostile.get("/v1/channels/" + id).get("status").asText(),
-            "ResponderPaused"::equals);
+        pullUnpaid(hostile, from, root, i);
       }
       String over = pull(hostile, from, root);
       JsonNode refused =
@@ -195,10 +153,39 @@ class MemoryBudgetProcessTest {
                 () -> api.get("/v1/channels/" + id),
                 c -> isEnding(c) || c.get("status").asText().equals("Completed"));
         assertThat(end.get("status").asText()).as(end.toString()).isEqualTo("Completed");
-        assertThat(end.get("receivedBytes").asLong()).isGreaterThanOrEqualTo(data.length);
+        assertThat(end.get("receivedBytes").asLong()).isGreaterThanOrEqualTo(Files.size(file));
       }
       assertThat(get(provider, "/healthz").statusCode()).isEqualTo(200);
     }
+  }
+
+  /**
+   * The provider's configuration: paid retrievals (price 1, 1 MiB intervals, credit per peer raised
+   * so that it does not refuse first), a 24 MiB memory budget, and {@code extra}.
+   */
+  private Path providerConf(String extra) throws java.io.IOException {
+    Path conf = dir.resolve("provider.conf");
+    Files.writeString(
+        conf,
+        """
+        ferry.validators.settings.paid-retrieval { price-per-byte = 1,
+          payment-interval = 1048576, payment-interval-increase = 1048576,
+          credit-per-peer = 1099511627776 }
+        ferry.limits.memory = 24 MiB
+        """
+            + extra
+            + "\n");
+    return conf;
+  }
+
+  /**
+   * A file of 24 MiB of random bytes. Each unpaid pull takes the next MiB on credit (the client
+   * holds what earlier ones got): 24 MiB leaves every one of them something to wait for.
+   */
+  private Path file() throws java.io.IOException {
+    byte[] data = new byte[24 << 20];
+    new Random(19).nextBytes(data);
+    return Files.write(dir.resolve("file.bin"), data);
   }
 
   /** A channel on {@code api}'s node that shows {@code Queued} now, or null. */
@@ -216,19 +203,27 @@ class MemoryBudgetProcessTest {
     return s.equals("Failed") || s.equals("Rejected") || s.equals("Cancelled");
   }
 
+  /** Imports {@code file} into the provider's store; its root CID. */
+  private static String importInto(NodeProcess provider, Path file) throws Exception {
+    FerryProcess.Result imported =
+        ferry("import", "--home", provider.home().toString(), file.toString());
+    assertThat(imported.exit()).as(imported.err()).isZero();
+    return imported.lastLine();
+  }
+
+  /** Pulls {@code root} with a client that does not pay, until the pull waits for payment. */
+  private static void pullUnpaid(ApiClient api, String from, String root, int i) {
+    String id = pull(api, from, root);
+    Poll.until(
+        WAIT,
+        "unpaid pull " + i + " to wait for payment",
+        () -> api.get("/v1/channels/" + id).get("status").asText(),
+        "ResponderPaused"::equals);
+  }
+
   /** A paid pull (price 1, 1 MiB intervals) of {@code root}; its channel's ID. */
   private static String pull(ApiClient api, String from, String root) {
-    ObjectNode body = ApiClient.json().createObjectNode();
-    body.put("from", from).put("root", root);
-    body.putObject("voucher")
-        .put("type", "ferry/paid-retrieval/proposal/1")
-        .putObject("value")
-        .putObject("terms")
-        .put("pricePerByte", 1)
-        .put("paymentInterval", 1 << 20)
-        .put("paymentIntervalIncrease", 1 << 20)
-        .put("unsealPrice", 0);
-    return api.post("/v1/channels/pull", body).get("id").asText();
+    return api.post("/v1/channels/pull", Demo.paidPull(from, root, 1 << 20)).get("id").asText();
   }
 
   private static HttpResponse<String> readyz(NodeProcess node) {
