@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  */
 public final class MemoryAttack {
   private static final int HOSTILE = 11;
+  private static final java.util.Set<String> PRINTED = new java.util.HashSet<>();
   private static final String HOSTILE_ADDRESS = "127.0.0.2";
   private static final int PULLS_EACH = 6;
   private static final int FILE_MIB = 64;
@@ -223,8 +224,8 @@ public final class MemoryAttack {
           || s.equals("Cancelled")
           || s.equals("Rejected")
           || System.nanoTime() > deadline) {
-        if (!s.endsWith("Paused")) {
-          System.out.println("  " + id + ": " + s + ": " + c.path("message").asText());
+        if (!s.endsWith("Paused") && PRINTED.add(c.path("message").asText())) {
+          System.out.println("  " + s + " (the first of its kind): " + c.path("message").asText());
         }
         return s;
       }

@@ -40,7 +40,11 @@ class AdmissionOverTcpTest {
   void start() throws Exception {
     node = new TcpNode("node", s -> s.withOpenChannels(PER_PEER, TOTAL).withSendingChannels(1, 1));
     honest = new TcpNode("honest", s -> s);
-    honest.transport.connect(node.address()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    honest
+        .transport
+        .connect(node.address())
+        .toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
   @AfterEach
