@@ -51,13 +51,18 @@ class RestartPhasesTest {
 
   private static EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> channel(
       PeerId self, StubValidation validation, ChannelId id, JournalEvent... history) {
+    return channel(self, new RecordingTransport(self), validation, id, history);
+  }
+
+  private static EventSourcedBehaviorTestKit<ChannelCommand, JournalEvent, EntityState> channel(
+      PeerId self,
+      RecordingTransport transport,
+      StubValidation validation,
+      ChannelId id,
+      JournalEvent... history) {
     ChannelEnvironment env =
         new ChannelEnvironment(
-            self,
-            new RecordingTransport(self),
-            validation,
-            ChannelListener.none(),
-            ChannelSettings.defaults());
+            self, transport, validation, ChannelListener.none(), ChannelSettings.defaults());
     var kit =
         EventSourcedBehaviorTestKit.<ChannelCommand, JournalEvent, EntityState>create(
             testKit.system(), ChannelEntity.create(id.toString(), env, null));
@@ -75,6 +80,24 @@ class RestartPhasesTest {
       new JournalEvent.TransferStarted(AT),
       new JournalEvent.Accepted(AT)
     };
+  }
+
+  /** Alice pushes to Bob, as Alice sees it: accepted, data moving. */
+  private static JournalEvent[] ongoingPush(ChannelId id) {
+    return new JournalEvent[] {
+      new JournalEvent.Opened(
+          id, ALICE, ALICE, BOB, ROOT, Selectors.all(), StubValidation.voucher("v"), AT),
+      new JournalEvent.TransferStarted(AT),
+      new JournalEvent.Accepted(AT)
+    };
+  }
+
+  /** Bob's answer to a restart request: accepted, holding {@code receivedBlocks}. */
+  private static ReceiveResponse restartAnswer(ChannelId id, long receivedBlocks) {
+    return new ReceiveResponse(
+        BOB,
+        TransferResponse.accepted(
+            MessageType.RESTART, id.transferId(), false, null, receivedBlocks));
   }
 
   private static RestartOutcome restart(
@@ -127,6 +150,25 @@ class RestartPhasesTest {
     kit.runCommand(new MarkDisconnected("connection reset"));
     assertThat(kit.getState()).isInstanceOf(EntityState.Live.class);
     assertThat(restart(kit)).isEqualTo(new RestartOutcome.RequestSent());
+  }
+
+  @Test
+  void aSendingInitiatorFollowsARestartAnswerThatNoAttemptOfItsAwaits() {
+    ChannelId id = newId();
+    RecordingTransport alice = new RecordingTransport(ALICE);
+    var kit = channel(ALICE, alice, new StubValidation(), id, ongoingPush(id));
+    assertThat(restart(kit)).isEqualTo(new RestartOutcome.RequestSent());
+    kit.runCommand(restartAnswer(id, 3));
+    Poll.until(WAIT, "the sending side opened again", () -> alice.sends.size() == 1);
+
+    // Two requests crossed: Bob answered the second too, and its receiving side waits for an open.
+    var second = kit.runCommand(restartAnswer(id, 5));
+
+    assertThat(second.events()).hasSize(1);
+    assertThat(second.events().get(0)).isInstanceOf(JournalEvent.Restarted.class);
+    assertThat(kit.getState()).isInstanceOf(EntityState.Live.class);
+    Poll.until(WAIT, "the sending side opened once more", () -> alice.sends.size() == 2);
+    assertThat(alice.sends.get(1).startIndex()).isEqualTo(5);
   }
 
   @Test

@@ -61,7 +61,9 @@ class TwoNodesEndToEndTest {
           price-per-byte = 1, payment-interval = 1048576, payment-interval-increase = 0
         }
         ferry.rate-limits.upload = 4 MiB
-        ferry.timeouts.restart { backoff-min = 200ms, backoff-max = 2s }
+        # B's stop and start may outlast ten 2-second attempts on a loaded machine (a JVM start
+        # took up to a minute, docs/chaos.md): A must not give up on the channel meanwhile.
+        ferry.timeouts.restart { backoff-min = 200ms, backoff-max = 2s, max-attempts = 100 }
         """);
     Path bConf = dir.resolve("b.conf");
     Files.writeString(
