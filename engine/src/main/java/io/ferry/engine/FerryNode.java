@@ -179,6 +179,7 @@ public final class FerryNode implements Manager {
     }
     sharding.init(entity);
     channels = directory;
+    registry.routeUpdatesTo(directory::recheck);
     transport.bind(router);
     if (!settings.membership().clustered()) {
       // The node serves while the read model catches up with the journal (a long replay after a

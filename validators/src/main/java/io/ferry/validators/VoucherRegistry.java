@@ -7,6 +7,7 @@ import io.ferry.channels.spi.RequestValidator;
 import io.ferry.channels.spi.Revalidator;
 import io.ferry.channels.spi.ValidationRequest;
 import io.ferry.channels.spi.ValidationResult;
+import io.ferry.channels.spi.ValidationUpdates;
 import io.ferry.channels.spi.ValidatorContext;
 import io.ferry.channels.spi.ValidatorProvider;
 import io.ferry.channels.spi.ValidatorRegistrar;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,6 +52,9 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
   private final Map<String, Revalidator<?>> revalidatorsById = new ConcurrentHashMap<>();
   private final List<RegisteredRevalidator<?>> revalidators = new CopyOnWriteArrayList<>();
   private final Set<String> resultTypes = ConcurrentHashMap.newKeySet();
+
+  /** Where plug-ins' rechecks go, once the node routes them (see {@link #routeUpdatesTo}). */
+  private volatile Consumer<ChannelId> recheck;
 
   /** The plug-ins that registered here, in order, closed in reverse by {@link #close}. */
   private final List<ValidatorProvider> providers = new CopyOnWriteArrayList<>();
@@ -176,6 +181,26 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
     }
     claim(type);
     resultTypes.add(type.id());
+  }
+
+  @Override
+  public ValidationUpdates updates() {
+    return this::recheck;
+  }
+
+  /**
+   * Where plug-ins' {@link ValidationUpdates#recheck} calls go: the node routes each to the
+   * channel's actor (the same path as the API's resume), which asks {@link #onRecheck} in its turn.
+   */
+  public void routeUpdatesTo(Consumer<ChannelId> channelRecheck) {
+    this.recheck = channelRecheck;
+  }
+
+  private void recheck(ChannelId channelId) {
+    Consumer<ChannelId> route = recheck;
+    if (route != null && channelId != null) {
+      route.accept(channelId);
+    }
   }
 
   /** Identifiers of every registered voucher and voucher-result type, sorted. */
@@ -395,6 +420,28 @@ public final class VoucherRegistry implements Validation, ValidatorRegistrar, Au
   @Override
   public CompletionStage<Optional<Verdict>> onComplete(ChannelId channelId) {
     return firstHandling(channelId, r -> r.onComplete(channelId));
+  }
+
+  @Override
+  public CompletionStage<Optional<Verdict>> onRecheck(ChannelId channelId) {
+    return firstHandling(channelId, r -> r.onRecheck(channelId));
+  }
+
+  /** Tells every revalidator, in the channel's turn; a failing one is skipped. */
+  @Override
+  public void channelEnded(ChannelId channelId) {
+    calls.firstAnswer(
+        channelId,
+        revalidators,
+        r -> "revalidator for '" + r.type().id() + "'",
+        r -> {
+          try {
+            r.revalidator().onChannelEnded(channelId);
+          } catch (RuntimeException e) {
+            // the channel has ended either way; the others still hear of it
+          }
+          return CompletableFuture.completedFuture(Optional.empty());
+        });
   }
 
   /** Asks the revalidators in registration order until one answers. */

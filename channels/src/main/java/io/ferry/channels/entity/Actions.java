@@ -285,6 +285,7 @@ final class Actions {
   void ended(ChannelState state) {
     deadlines.update(EntityState.of(state));
     env.listener().ended(state.channelId());
+    env.validation().channelEnded(state.channelId());
     if (shard != null) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     }

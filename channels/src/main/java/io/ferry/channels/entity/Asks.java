@@ -86,6 +86,17 @@ final class Asks {
         });
   }
 
+  /** A plug-in asked to look at the paused responder again (see {@link Running#recheck}). */
+  void recheck(ChannelState state) {
+    context.pipeToSelf(
+        env.validation().onRecheck(state.channelId()),
+        (v, error) ->
+            new ChannelCommand.DecideProgress(
+                error == null
+                    ? v
+                    : Optional.of(Verdict.reject("revalidation failed: " + Actions.cause(error)))));
+  }
+
   void validateCompletion(ChannelState state) {
     context.pipeToSelf(
         env.validation().onComplete(state.channelId()),

@@ -62,6 +62,13 @@ public sealed interface ChannelCommand extends CborSerializable {
   /** Answer with the channel's state. */
   record GetState(ActorRef<ChannelReply> replyTo) implements WithReply {}
 
+  /**
+   * A validator plug-in asked to look at this channel again ({@link
+   * io.ferry.channels.spi.ValidationUpdates}): a responder it paused asks its revalidators whether
+   * it may go on. No reply.
+   */
+  record Recheck() implements ChannelCommand {}
+
   // ---- from the transport ----
 
   /** A request arrived from {@code from}. */

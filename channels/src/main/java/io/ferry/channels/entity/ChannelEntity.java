@@ -264,6 +264,7 @@ public final class ChannelEntity
             SendVoucher.class, (s, c) -> running.sendVoucher(s.channel(), c.voucher(), c.replyTo()))
         .onCommand(DecideVoucher.class, (s, c) -> running.applyVerdict(s, c.verdict(), true))
         .onCommand(DecideProgress.class, this::decideProgress)
+        .onCommand(ChannelCommand.Recheck.class, (s, c) -> running.recheck(s.channel()))
         .onCommand(MarkQueued.class, (s, c) -> running.queued(s.channel(), c.reason()))
         .onCommand(MarkAdmitted.class, (s, c) -> running.admitted(s.channel()))
         // ending

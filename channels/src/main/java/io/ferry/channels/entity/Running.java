@@ -260,6 +260,18 @@ final class Running {
         });
   }
 
+  /**
+   * Responder paused by its side: a validator plug-in asked to look again. Its revalidators are
+   * asked in the channel's turn and their answer is applied as one to a progress batch: the channel
+   * goes on only if they say so now, whatever the plug-in's push said.
+   */
+  Effect<JournalEvent, EntityState> recheck(ChannelState state) {
+    if (!state.isInitiator() && state.responderPaused() && state.status() != Status.Finalizing) {
+      act.asks.recheck(state);
+    }
+    return react.none();
+  }
+
   /** Whether a next block of {@code nextBlockBytes} would take the channel past its limit. */
   private static boolean crosses(ChannelState s, long nextBlockBytes) {
     return s.dataLimit() > 0 && nextBlockBytes > 0 && s.queued() + nextBlockBytes > s.dataLimit();

@@ -51,4 +51,22 @@ public interface Revalidator<V> {
   default CompletionStage<Optional<ValidationResult>> onComplete(ChannelId channelId) {
     return CompletableFuture.completedFuture(Optional.empty());
   }
+
+  /**
+   * Responder, channel paused by this side: a plug-in asked the node to look at it again ({@link
+   * ValidationUpdates#recheck}). Answer {@link ValidationResult.Decision#RESUME} (with the data
+   * limit the channel may now reach) only if it may go on now; {@link Optional#empty()} leaves it
+   * as it is. The node applies the answer as one to a voucher, without sending anything the
+   * initiator did not ask for unless the channel resumes.
+   */
+  default CompletionStage<Optional<ValidationResult>> onRecheck(ChannelId channelId) {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  /**
+   * The channel reached a terminal status on this node (completed, failed or cancelled, either side
+   * having ended it): whatever this revalidator holds for it (credit, a place in a queue) may go.
+   * Called on both sides of every channel, in the channel's turn, once it ended here.
+   */
+  default void onChannelEnded(ChannelId channelId) {}
 }

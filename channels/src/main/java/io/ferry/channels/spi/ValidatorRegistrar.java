@@ -13,4 +13,11 @@ public interface ValidatorRegistrar {
 
   /** Lets voucher results of this type be encoded and decoded. */
   <R> void registerVoucherResultType(VoucherType<R> type);
+
+  /**
+   * Where this node's plug-ins ask it to look at a channel again (see {@link ValidationUpdates}).
+   * The same handle for every plug-in; calls made before the node started its channels are dropped
+   * (a channel restarted later is validated afresh).
+   */
+  ValidationUpdates updates();
 }

@@ -64,6 +64,17 @@ public interface Validation {
   /** The responder's side finished; a PAUSE verdict starts finalization. */
   CompletionStage<Optional<Verdict>> onComplete(ChannelId channelId);
 
+  /**
+   * Responder, paused by its side: a plug-in asked to look at the channel again; empty when no
+   * revalidator lets it go on (see {@link io.ferry.channels.spi.Revalidator#onRecheck}).
+   */
+  default CompletionStage<Optional<Verdict>> onRecheck(ChannelId channelId) {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  /** The channel reached a terminal status on this node; returns at once. */
+  default void channelEnded(ChannelId channelId) {}
+
   /** Decodes an encoded voucher or voucher result into its registered Java type. */
   Object decode(TypedVoucher voucher);
 

@@ -90,6 +90,15 @@ public final class ChannelDirectory {
             });
   }
 
+  /**
+   * Tells the channel to ask its revalidators again (a validator plug-in's {@link
+   * io.ferry.channels.spi.ValidationUpdates#recheck}), through the same entity path as the API's
+   * commands: on whichever member runs it, woken from the journal if it was passivated.
+   */
+  public void recheck(ChannelId id) {
+    entity(id).tell(new ChannelCommand.Recheck());
+  }
+
   /** Restarts a channel; completes with what the channel did, as the channel decided it. */
   public CompletionStage<RestartOutcome> restart(ChannelId id) {
     return entity(id)

@@ -49,7 +49,12 @@ public final class PaidRetrievalProvider implements ValidatorProvider {
     ledgers.add(ledger);
     PaidRetrievalValidator validator =
         new PaidRetrievalValidator(
-            context.self(), asking, credit(context.settings()), ledger, Clock.systemUTC());
+            context.self(),
+            asking,
+            credit(context.settings()),
+            ledger,
+            Clock.systemUTC(),
+            registrar.updates());
     registrar.registerVoucherType(PaidRetrievalTypes.PROPOSAL, validator);
     registrar.registerRevalidator(PaidRetrievalTypes.PAYMENT, validator);
     registrar.registerVoucherResultType(PaidRetrievalTypes.RESULT);

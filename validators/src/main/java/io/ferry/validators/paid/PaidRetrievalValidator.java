@@ -6,6 +6,7 @@ import io.ferry.channels.spi.RequestValidator;
 import io.ferry.channels.spi.Revalidator;
 import io.ferry.channels.spi.ValidationRequest;
 import io.ferry.channels.spi.ValidationResult;
+import io.ferry.channels.spi.ValidationUpdates;
 import io.ferry.validators.VoucherCodec;
 import io.ferry.validators.paid.RetrievalPayment.PaymentClaim;
 import io.ferry.validators.paid.RetrievalResult.Kind;
@@ -55,6 +56,10 @@ public final class PaidRetrievalValidator
   private final VoucherVerifier verifier;
   private final VoucherCodec codec = VoucherCodec.standard();
   private final PeerCredit credit;
+  private final ValidationUpdates updates;
+
+  /** Paid-up channels waiting for their peer's credit (guarded by the ledger's lock). */
+  private final CreditQueue waiting = new CreditQueue();
 
   /** Channels opened or restarted since this node started and not finished: they may send more. */
   private final Set<ChannelId> running = ConcurrentHashMap.newKeySet();
@@ -84,6 +89,9 @@ public final class PaidRetrievalValidator
   }
 
   /**
+   * A validator whose channels waiting for credit are resumed only when one of their own calls (a
+   * payment, a restart) finds credit: for tests that never wait for it.
+   *
    * @param credit how much one peer may take unpaid across all its channels
    */
   public PaidRetrievalValidator(
@@ -92,11 +100,28 @@ public final class PaidRetrievalValidator
       PeerCredit credit,
       ResponderLedger ledger,
       Clock clock) {
+    this(self, asking, credit, ledger, clock, channel -> {});
+  }
+
+  /**
+   * @param credit how much one peer may take unpaid across all its channels
+   * @param updates where a channel waiting for credit is said to be worth asking again, once its
+   *     peer's credit comes back (the node's {@link
+   *     io.ferry.channels.spi.ValidatorRegistrar#updates()})
+   */
+  public PaidRetrievalValidator(
+      PeerId self,
+      Optional<PaidRetrievalTerms> asking,
+      PeerCredit credit,
+      ResponderLedger ledger,
+      Clock clock,
+      ValidationUpdates updates) {
     this.self = self;
     this.asking = asking;
     this.credit = credit;
     this.ledger = ledger;
     this.verifier = new VoucherVerifier(self, clock);
+    this.updates = updates;
   }
 
   @Override
@@ -141,18 +166,27 @@ public final class PaidRetrievalValidator
       }
       long others = othersExposure(channel);
       long cap = credit.limitCap(PaidChannel.opened(terms), others);
-      if (cap <= 0) {
+      if (cap <= 0 && credit.limitCap(PaidChannel.opened(terms), othersDebt(channel)) <= 0) {
+        // What the peer's channels sent and it did not pay for uses its whole credit: it pays
+        // first. Credit merely reserved by its running channels comes back as they go on.
         return done(refuse(creditExhausted(channel, others)));
       }
-      PaidChannel opened = ledger.open(channel, terms, Math.min(terms.interval(0), cap));
+      boolean wait = cap <= 0 || waiting.anyOf(channel.initiator());
+      PaidChannel opened = ledger.open(channel, terms, wait ? 0 : Math.min(terms.interval(0), cap));
       running.add(channel);
       if (opened.unsealDue()) {
         return done(
-            ValidationResult.pause("unseal price due")
-                .withDataLimit(opened.dataLimit())
+            limited(ValidationResult.pause("unseal price due"), opened)
                 .withVoucherResult(
                     result(
                         Kind.PAYMENT_DUE, opened, "unseal price " + terms.unsealPrice() + " due")));
+      }
+      if (wait) {
+        // Opened paused, sending nothing, behind the peer's channels that wait already.
+        opened = grantInTurn(channel);
+        if (opened.atLimit()) {
+          return done(waitingForCredit(channel, opened));
+        }
       }
       return done(
           ValidationResult.accept()
@@ -161,9 +195,20 @@ public final class PaidRetrievalValidator
     }
   }
 
-  /** What {@code channel}'s peer may hold unpaid on its other channels. */
+  /**
+   * What {@code channel}'s peer may hold unpaid on its other channels. A channel waiting for credit
+   * sends nothing: it counts what it sent, without the margin of a block a sender keeps.
+   */
   private long othersExposure(ChannelId channel) {
-    return credit.exposureOf(ledger.unsettledOf(channel.initiator()), running::contains, channel);
+    return credit.exposureOf(
+        ledger.unsettledOf(channel.initiator()),
+        c -> running.contains(c) && !waiting.contains(c),
+        channel);
+  }
+
+  /** What the other channels of {@code channel}'s peer sent and it has not paid for. */
+  private long othersDebt(ChannelId channel) {
+    return credit.exposureOf(ledger.unsettledOf(channel.initiator()), c -> false, channel);
   }
 
   private String creditExhausted(ChannelId channel, long others) {
@@ -178,16 +223,22 @@ public final class PaidRetrievalValidator
   }
 
   /**
-   * The account with its next intervals granted, as far as the peer's credit allows: the limit
-   * never lies beyond what the other channels of the peer leave (it stays where it is when they
-   * leave nothing).
+   * Grants ahead ({@link PaidChannel#grantAhead}) as far as the peer's credit allows, and not while
+   * other channels of the peer wait for it.
    */
-  /** Grants ahead ({@link PaidChannel#grantAhead}) as far as the peer's credit allows. */
   private PaidChannel grantAhead(ChannelId channel) {
     PaidChannel account = ledger.channel(channel).orElseThrow();
+    if (waiting.anyOf(channel.initiator())) {
+      return account;
+    }
     return ledger.grantAhead(channel, credit.limitCap(account, othersExposure(channel)));
   }
 
+  /**
+   * The account with its next intervals granted until the limit covers the block held back (or one
+   * byte more), as far as the peer's credit allows: the limit never lies beyond what the other
+   * channels of the peer leave (it stays where it is when they leave nothing).
+   */
   private PaidChannel grantWithinCredit(ChannelId channel, PaidChannel account) {
     long block = heldBefore.getOrDefault(channel, 0L);
     PaidChannel next = account.grantUntil(Math.addExact(account.bytesSent(), Math.max(1, block)));
@@ -231,14 +282,17 @@ public final class PaidRetrievalValidator
       long lowered = Math.max(cap, account.bytesSent());
       account = ledger.changeLimit(channel, a -> a.withLimit(lowered, a.intervals()));
     }
+    running.add(channel);
     if (account.unsealDue() || account.paymentDue()) {
-      running.add(channel);
       return paymentDue(account);
     }
     if (!account.finished() && account.atLimit()) {
-      return refuse(creditExhausted(channel, others));
+      // Paid up to its limit: it goes on when its peer's credit allows, in its turn.
+      account = grantInTurn(channel);
+      if (account.atLimit()) {
+        return waitingForCredit(channel, account);
+      }
     }
-    running.add(channel);
     return ValidationResult.accept()
         .withDataLimit(account.dataLimit())
         .withVoucherResult(result(Kind.ACCEPTED, account, "restarted"));
@@ -295,16 +349,23 @@ public final class PaidRetrievalValidator
                       + " was used on this channel for a smaller amount"));
         }
       } else {
+        // Older channels of the peer waiting for credit get it first.
+        boolean others = waiting.anyOf(channelId.initiator()) && !waiting.contains(channelId);
         after =
             ledger.recordPayment(
                 channelId,
                 payment.voucher().nonce(),
                 claim.cumulativeAmount(),
-                a -> grantWithinCredit(channelId, a));
+                a -> others ? a : grantWithinCredit(channelId, a));
       }
-      if (held(channelId, after) && after.outstanding() == 0 && !after.finished()) {
-        // Paid up to the block held back: the limit rises to cover it (within the credit).
-        after = ledger.changeLimit(channelId, a -> grantWithinCredit(channelId, a));
+      if ((after.atLimit() || held(channelId, after))
+          && after.outstanding() == 0
+          && !after.finished()) {
+        // Paid up to the limit or the block held back: the limit rises to cover it, within the
+        // credit and in its turn.
+        after = grantInTurn(channelId);
+      } else {
+        wake(channelId.initiator(), channelId); // the payment may free credit for the others
       }
       boolean blocked = after.atLimit() || held(channelId, after);
       if (after.outstanding() > 0 && !blocked && !after.finished()) {
@@ -363,7 +424,7 @@ public final class PaidRetrievalValidator
                     : ValidationResult.accept().withDataLimit(ahead.dataLimit())));
       }
       if (after.outstanding() == 0) {
-        PaidChannel raised = ledger.changeLimit(channelId, a -> grantWithinCredit(channelId, a));
+        PaidChannel raised = grantInTurn(channelId);
         if (raised.atLimit()) {
           return done(Optional.of(waitingForCredit(channelId, raised)));
         }
@@ -406,7 +467,7 @@ public final class PaidRetrievalValidator
             ledger.changeLimit(channelId, a -> a.withLimit(a.bytesSent(), a.intervals()));
         return done(Optional.of(paymentDue(at)));
       }
-      PaidChannel raised = ledger.changeLimit(channelId, a -> grantWithinCredit(channelId, a));
+      PaidChannel raised = grantInTurn(channelId);
       if (held(channelId, raised)) {
         return done(Optional.of(waitingForCredit(channelId, raised)));
       }
@@ -435,29 +496,125 @@ public final class PaidRetrievalValidator
       if (account.isEmpty()) {
         return done(Optional.empty());
       }
-      running.remove(channelId);
-      heldBefore.remove(channelId);
+      forget(channelId);
       if (account.get().outstanding() > 0) {
-        return done(Optional.of(paymentDue(ledger.finish(channelId)).withFinalization()));
+        PaidChannel finished = ledger.finish(channelId);
+        wake(channelId.initiator(), null);
+        return done(Optional.of(paymentDue(finished).withFinalization()));
       }
       ledger.settle(channelId);
+      wake(channelId.initiator(), null);
       return done(Optional.of(ValidationResult.accept()));
     }
   }
 
-  /** A paid-up channel at its limit whose peer has no credit left for it: it waits, paused. */
+  /**
+   * A channel waiting for credit was said to be worth asking again ({@link #wake}): it resumes if
+   * it is paid up and its limit now covers what it holds back, else it stays as it is.
+   */
+  @Override
+  public CompletionStage<Optional<ValidationResult>> onRecheck(ChannelId channelId) {
+    synchronized (ledger) {
+      Optional<PaidChannel> found = ledger.channel(channelId);
+      if (found.isEmpty() || waiting.contains(channelId) || !running.contains(channelId)) {
+        return done(Optional.empty());
+      }
+      PaidChannel account = found.get();
+      if (account.finished()
+          || account.outstanding() > 0
+          || account.atLimit()
+          || held(channelId, account)) {
+        return done(Optional.empty());
+      }
+      return done(
+          Optional.of(
+              ValidationResult.resume()
+                  .withDataLimit(account.dataLimit())
+                  .withVoucherResult(result(Kind.ACCEPTED, account, "credit available again"))));
+    }
+  }
+
+  /** A channel failed or was cancelled (or completed): its credit goes to those that wait. */
+  @Override
+  public void onChannelEnded(ChannelId channelId) {
+    synchronized (ledger) {
+      if (ledger.channel(channelId).isPresent() && running.contains(channelId)) {
+        forget(channelId);
+        wake(channelId.initiator(), null);
+      }
+    }
+  }
+
+  private void forget(ChannelId channelId) {
+    running.remove(channelId);
+    heldBefore.remove(channelId);
+    waiting.remove(channelId);
+  }
+
+  /**
+   * A paid-up channel needs more than its limit: it waits behind the peer's channels that waited
+   * before it, and the peer's credit goes to them in order ({@link #wake}). Answers its account
+   * after: with a higher limit when its turn came, else at its limit, waiting.
+   */
+  private PaidChannel grantInTurn(ChannelId channel) {
+    waiting.add(channel);
+    wake(channel.initiator(), channel);
+    return ledger.channel(channel).orElseThrow();
+  }
+
+  /**
+   * Gives {@code peer}'s credit to its waiting channels, oldest first, as far as it goes: each gets
+   * the intervals that cover what it holds back (not more, so the next can have the rest), and the
+   * first that does not fit stops the round (a younger channel does not overtake it). Those granted
+   * are asked again through the node ({@link ValidationUpdates#recheck}), except {@code asking},
+   * the channel whose own call this is, which learns it from the answer.
+   */
+  private void wake(PeerId peer, ChannelId asking) {
+    for (ChannelId channel : waiting.of(peer)) {
+      Optional<PaidChannel> account = ledger.channel(channel);
+      if (account.isEmpty()
+          || account.get().finished()
+          || account.get().outstanding() > 0
+          || !running.contains(channel)) {
+        waiting.remove(channel); // no longer waiting for credit: its own calls decide
+        continue;
+      }
+      PaidChannel next = grantWithinCredit(channel, account.get());
+      if (next.atLimit() || held(channel, next)) {
+        return;
+      }
+      ledger.changeLimit(channel, a -> grantWithinCredit(channel, a));
+      waiting.remove(channel);
+      if (!channel.equals(asking)) {
+        updates.recheck(channel);
+      }
+    }
+  }
+
+  /**
+   * A paid-up channel at its limit whose peer has no credit left for it: it waits, paused, in the
+   * peer's queue, and resumes when the credit comes back ({@link #wake}, {@link #onRecheck}).
+   * Nothing is asked of the client: it has paid what it owes.
+   */
   private ValidationResult waitingForCredit(ChannelId channel, PaidChannel account) {
     String why = creditExhausted(channel, othersExposure(channel));
-    return ValidationResult.pause(why)
-        .withDataLimit(account.dataLimit())
-        .withVoucherResult(result(Kind.PAYMENT_DUE, account, why));
+    return limited(ValidationResult.pause(why), account)
+        .withVoucherResult(result(Kind.WAITING_FOR_CREDIT, account, why));
   }
 
   private static ValidationResult paymentDue(PaidChannel account) {
     String why = "payment due: owed " + account.owed() + ", paid " + account.received();
-    return ValidationResult.pause(why)
-        .withDataLimit(account.dataLimit())
+    return limited(ValidationResult.pause(why), account)
         .withVoucherResult(result(Kind.PAYMENT_DUE, account, why));
+  }
+
+  /**
+   * {@code answer} with the account's data limit, when it has one: a channel opened while its peer
+   * had no credit has a limit of 0 in the ledger (nothing may be sent), which the engine would take
+   * as no limit at all; it stays paused until credit gives it one.
+   */
+  private static ValidationResult limited(ValidationResult answer, PaidChannel account) {
+    return account.dataLimit() > 0 ? answer.withDataLimit(account.dataLimit()) : answer;
   }
 
   private static RetrievalResult result(Kind kind, PaidChannel account, String reason) {

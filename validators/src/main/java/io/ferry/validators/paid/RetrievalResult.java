@@ -25,6 +25,11 @@ public record RetrievalResult(
     PAYMENT_ACCEPTED,
     /** The payment was valid but short of {@code owed}; the channel stays paused. */
     UNDERPAID,
+    /**
+     * Paid up, but the peer's other channels hold all the credit the responder extends to it: the
+     * channel stays paused, nothing to pay, until they pay or finish and the responder resumes it.
+     */
+    WAITING_FOR_CREDIT,
     /** The proposal or the payment voucher was refused; the channel fails. */
     REFUSED
   }
