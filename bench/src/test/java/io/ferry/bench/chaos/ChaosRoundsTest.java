@@ -44,4 +44,23 @@ class ChaosRoundsTest {
     // provider's kill comes right after the pulls are asked for.
     assertThat(tally.victims).as("kills by node").containsKey("provider");
   }
+
+  /**
+   * Sixteen paid pulls on the provider's default credit (16 MiB per peer; each running pull holds
+   * an interval and a 1 MiB block of it), the provider killed right after they were asked for: when
+   * it is back, the client restarts them at once, a dozen fit in the credit and the rest wait,
+   * paused, to be resumed as the others pay. Before the validator could push a recheck, those
+   * beyond the credit were refused ("credit exhausted") or stayed paused for good.
+   */
+  @Test
+  void pullsWaitingForTheProvidersDefaultCreditCompleteAcrossAKillOfTheProvider() throws Exception {
+    List<Round> plan = List.of(new Round(Phase.REQUESTED, Victim.PROVIDER));
+
+    ChaosTally tally = ChaosBench.run(dir, NODE_JVM, plan, 16, 1024, 23, true);
+    System.out.println(tally.table(plan.size(), 16, 1024, 23));
+
+    assertThat(tally.notes).filteredOn(n -> !n.startsWith("counters:")).as("findings").isEmpty();
+    assertThat(tally.transfers).isEqualTo(16);
+    assertThat(tally.lost + tally.corrupt + tally.stuck + tally.paymentMismatches).isZero();
+  }
 }

@@ -1,5 +1,6 @@
 package io.ferry.channels.entity;
 
+import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.validation.Verdict;
@@ -86,10 +87,10 @@ final class Asks {
         });
   }
 
-  /** A plug-in asked to look at the paused responder again (see {@link Running#recheck}). */
-  void recheck(ChannelState state) {
+  /** A plug-in asked to look at the responder again (see {@link Running#recheck}). */
+  void recheck(ChannelId channelId) {
     context.pipeToSelf(
-        env.validation().onRecheck(state.channelId()),
+        env.validation().onRecheck(channelId),
         (v, error) ->
             new ChannelCommand.DecideProgress(
                 error == null

@@ -64,10 +64,10 @@ public sealed interface ChannelCommand extends CborSerializable {
 
   /**
    * A validator plug-in asked to look at this channel again ({@link
-   * io.ferry.channels.spi.ValidationUpdates}): a responder it paused asks its revalidators whether
-   * it may go on. No reply.
+   * io.ferry.channels.spi.ValidationUpdates}): a responder asks its revalidators whether it may go
+   * on. No reply.
    */
-  record Recheck() implements ChannelCommand {}
+  record Recheck(ChannelId channelId) implements ChannelCommand {}
 
   // ---- from the transport ----
 

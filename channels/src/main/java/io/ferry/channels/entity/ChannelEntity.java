@@ -179,6 +179,7 @@ public final class ChannelEntity
         .onCommand(Open.class, (s, c) -> opening.open(c))
         .onCommand(BeginOpen.class, (s, c) -> opening.beginOpen(c))
         .onCommand(DecideRequest.class, (s, c) -> opening.decideWithoutChannel(c))
+        .onCommand(ChannelCommand.Recheck.class, (s, c) -> running.recheckBeforeOpen(c))
         .onCommand(ReceiveRequest.class, (s, c) -> opening.requestWithoutChannel(c))
         .onCommand(Pause.class, (s, c) -> noSuchChannel(c.replyTo()))
         .onCommand(Resume.class, (s, c) -> noSuchChannel(c.replyTo()))
@@ -264,7 +265,7 @@ public final class ChannelEntity
             SendVoucher.class, (s, c) -> running.sendVoucher(s.channel(), c.voucher(), c.replyTo()))
         .onCommand(DecideVoucher.class, (s, c) -> running.applyVerdict(s, c.verdict(), true))
         .onCommand(DecideProgress.class, this::decideProgress)
-        .onCommand(ChannelCommand.Recheck.class, (s, c) -> running.recheck(s.channel()))
+        .onCommand(ChannelCommand.Recheck.class, (s, c) -> running.recheck(s.channel(), c))
         .onCommand(MarkQueued.class, (s, c) -> running.queued(s.channel(), c.reason()))
         .onCommand(MarkAdmitted.class, (s, c) -> running.admitted(s.channel()))
         // ending

@@ -261,14 +261,27 @@ final class Running {
   }
 
   /**
-   * Responder paused by its side: a validator plug-in asked to look again. Its revalidators are
-   * asked in the channel's turn and their answer is applied as one to a progress batch: the channel
-   * goes on only if they say so now, whatever the plug-in's push said.
+   * Responder: a validator plug-in asked to look again. Its revalidators are asked in the channel's
+   * turn and their answer is applied as one to a progress batch: the channel goes on only if they
+   * say so now, whatever the plug-in's push said. Asked whether or not the channel is paused yet:
+   * the push can overtake the verdict that pauses it (the plug-in answered "wait" and credit came
+   * back before the channel applied the answer); in the channel's turn, the answer to the recheck
+   * comes after that verdict.
    */
-  Effect<JournalEvent, EntityState> recheck(ChannelState state) {
-    if (!state.isInitiator() && state.responderPaused() && state.status() != Status.Finalizing) {
-      act.asks.recheck(state);
+  Effect<JournalEvent, EntityState> recheck(ChannelState state, ChannelCommand.Recheck c) {
+    if (!state.isInitiator() && state.status() != Status.Finalizing) {
+      act.asks.recheck(c.channelId());
     }
+    return react.none();
+  }
+
+  /**
+   * A recheck before the channel's first event: a new request's validation may be answered (the
+   * plug-in said "wait") and not applied yet. Asked in the channel's turn, the answer comes after
+   * the verdict that opens the channel (and is no news when there is none).
+   */
+  Effect<JournalEvent, EntityState> recheckBeforeOpen(ChannelCommand.Recheck c) {
+    act.asks.recheck(c.channelId());
     return react.none();
   }
 

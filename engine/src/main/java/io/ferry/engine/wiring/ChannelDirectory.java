@@ -96,7 +96,7 @@ public final class ChannelDirectory {
    * commands: on whichever member runs it, woken from the journal if it was passivated.
    */
   public void recheck(ChannelId id) {
-    entity(id).tell(new ChannelCommand.Recheck());
+    entity(id).tell(new ChannelCommand.Recheck(id));
   }
 
   /** Restarts a channel; completes with what the channel did, as the channel decided it. */

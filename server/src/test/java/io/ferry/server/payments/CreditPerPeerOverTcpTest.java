@@ -34,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The way around payment of the finding (issue 19, 1): a client that never pays opens one paid pull
  * per leaf of a file (a selector picking leaf k), each inside the first payment interval, over the
  * real TCP transport. The provider extends its credit to the peer, not to each channel: what the
- * client gets for nothing is at most the credit, the channels past it are refused saying why, and
- * the provider's counters account for every byte that left (a block the client already held is
- * counted as moved without bytes on the wire, as the root block is after the first channel).
+ * client gets for nothing is at most the credit, the channels past it are refused saying why (or
+ * wait, paused, while the credit is only reserved by its channels still running), and the
+ * provider's counters account for every byte that left (a block the client already held is counted
+ * as moved without bytes on the wire, as the root block is after the first channel).
  */
 class CreditPerPeerOverTcpTest {
   /** 1 per byte, 256 KiB on credit per channel by the terms. */
@@ -103,17 +104,21 @@ class CreditPerPeerOverTcpTest {
       ChannelState end =
           thief.awaitState(
               id,
-              "its leaf, a refusal, or a request to pay before the leaf",
+              "its leaf, a refusal, a request to pay before the leaf, or a wait for credit",
               s ->
                   s.received() == expected
                       || s.status().isEnding()
                       || (s.responderPaused()
                           && PaidPulls.lastResult(s).kind() == Kind.PAYMENT_DUE
-                          && s.received() >= root));
+                          && s.received() >= root)
+                      || (s.responderPaused()
+                          && PaidPulls.lastResult(s).kind() == Kind.WAITING_FOR_CREDIT));
       received += end.received();
       if (end.status().isEnding() && end.received() == 0) {
         refused++;
         assertThat(end.message()).contains("credit exhausted");
+      } else if (end.received() == 0) {
+        held++; // opened paused: the peer's other channels hold its credit, and it never pays
       } else {
         channels.add(id);
         if (end.received() < expected) {
