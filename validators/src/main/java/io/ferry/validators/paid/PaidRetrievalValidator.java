@@ -557,6 +557,9 @@ public final class PaidRetrievalValidator
    * after: with a higher limit when its turn came, else at its limit, waiting.
    */
   private PaidChannel grantInTurn(ChannelId channel) {
+    // It asks, so it runs here: a channel whose data resumed without a new validation (after a
+    // restart of this node) is not lost from the queue for want of one.
+    running.add(channel);
     waiting.add(channel);
     wake(channel.initiator(), channel);
     return ledger.channel(channel).orElseThrow();
