@@ -292,6 +292,10 @@ public final class PaidRetrievalValidator
       if (account.atLimit()) {
         return waitingForCredit(channel, account);
       }
+      // Credit found at once; the channel may still be paused from before the restart (waiting
+      // for credit then), which an accepted restart does not lift: the recheck, in the channel's
+      // turn after this answer, resumes it.
+      updates.recheck(channel);
     }
     return ValidationResult.accept()
         .withDataLimit(account.dataLimit())
