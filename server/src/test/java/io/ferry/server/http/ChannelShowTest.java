@@ -53,6 +53,9 @@ class ChannelShowTest {
               new PeerTracker(),
               PurgedChannels.open(clientHome));
       ChannelId id = completed.channelId();
+      // The checkpoint saved at the stop may predate the channel's last events; until the model
+      // has read them back, an unfinished-looking channel rightly answers itself (waking it).
+      client.node().channelReadModel().ready().toCompletableFuture().get(30, SECONDS);
 
       assertThat(backend.channel(id).toCompletableFuture().get(30, SECONDS)).isEqualTo(completed);
       assertThat(client.awakeChannels())
