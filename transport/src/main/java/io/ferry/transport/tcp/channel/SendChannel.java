@@ -46,6 +46,16 @@ public final class SendChannel implements SendQueue.Owner {
   private boolean limitHeld;
   private boolean slotGivenBack;
   private boolean requeued;
+
+  /** A slot is asked for again and not given yet (one request at a time: each takes a slot). */
+  private boolean slotAsked;
+
+  /** Whether the receiver granted credit in this run (the want's or a credit frame's). */
+  private boolean creditSeen;
+
+  /** The slot went back because the receiver has no credit for this channel yet. */
+  private boolean creditAwaited;
+
   private long firstTimeQueuedBytes;
   private long bytesSent;
   private int generation;
@@ -97,6 +107,7 @@ public final class SendChannel implements SendQueue.Owner {
     firstTimeQueuedBytes = 0;
     limitHeld = false;
     paused = again.paused();
+    creditAwaited = false;
     pendingWant = null;
     stopRunning();
     run = io.newRun();
@@ -154,8 +165,14 @@ public final class SendChannel implements SendQueue.Owner {
     state = State.RUNNING;
     ref = want.ref();
     credit = want.credit();
+    creditSeen = credit > 0;
     log.debug("{}: sending from index {} (ref {})", id, want.startIndex(), ref);
     queue.start(want.startIndex(), counts.firstUncounted(request));
+    if (creditAwaited) {
+      // A new want starts over: the sender offers again (with a slot) so the receiver starts.
+      creditAwaited = false;
+      retakeSlot();
+    }
   }
 
   /**
@@ -176,12 +193,34 @@ public final class SendChannel implements SendQueue.Owner {
 
   public void onCredit(long bytes) {
     credit += bytes;
+    if (bytes > 0) {
+      creditSeen = true;
+      if (creditAwaited) {
+        creditAwaited = false;
+        retakeSlot();
+      }
+    }
     pump();
   }
 
   public void onHave(Frame.Have have) {
     if (queue.onHave(have)) {
       pump();
+      giveSlotBackUntilCredit();
+    }
+  }
+
+  /**
+   * The receiver answered an offer of this run without granting any credit: it waits for its
+   * in-flight budget (held by its other channels), so this channel cannot send. Its slot goes back
+   * until credit comes: the receiver's budget may be held by channels that wait for this very slot
+   * (paid pulls re-queued after their payment), and neither side would move again (issue 19).
+   */
+  private void giveSlotBackUntilCredit() {
+    if (state == State.RUNNING && admitted && !creditSeen && credit <= 0) {
+      log.debug("{}: the receiver grants no credit yet, the send slot goes back", id);
+      creditAwaited = true;
+      giveSlotBack();
     }
   }
 
@@ -281,9 +320,10 @@ public final class SendChannel implements SendQueue.Owner {
    * line if none is free. Nothing while it still waits for its limit or its pause.
    */
   private void retakeSlot() {
-    if (!slotGivenBack || admitted || paused || limitHeld) {
+    if (!slotGivenBack || admitted || slotAsked || paused || limitHeld || creditAwaited) {
       return;
     }
+    slotAsked = true;
     if (io.retakeSlot(id, this::slotRetaken)) {
       slotRetaken();
     } else {
@@ -295,7 +335,14 @@ public final class SendChannel implements SendQueue.Owner {
   }
 
   private void slotRetaken() {
+    slotAsked = false;
     if (state == State.ENDED) {
+      io.releaseSlot(id);
+      return;
+    }
+    if (paused || limitHeld || creditAwaited) {
+      // It waits again (paused, held or without credit while in line): the slot goes on, and the
+      // channel asks anew when it may move (still Queued for its engine until then).
       io.releaseSlot(id);
       return;
     }

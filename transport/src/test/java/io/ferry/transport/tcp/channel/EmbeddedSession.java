@@ -45,6 +45,7 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   private final RateLimiter uploadLimit;
   private final RateLimiter downloadLimit;
   private final PeerLimits limits;
+  private io.ferry.transport.tcp.flow.SendSlots slots;
   private boolean connected = true;
   private boolean holding;
   private long refs;
@@ -72,6 +73,12 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
 
   // ---- what a test does ----
 
+  /** Counts send slots in {@code slots} as the node does (default: none counted). */
+  EmbeddedSession withSlots(io.ferry.transport.tcp.flow.SendSlots slots) {
+    this.slots = slots;
+    return this;
+  }
+
   /** Opens a sending channel as the session does for the engine's open. */
   SendChannel openSend(
       io.ferry.channels.wire.DataRequest request,
@@ -83,7 +90,20 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
       runPending();
       return existing;
     }
-    SendChannel ch = new SendChannel(request, this, true);
+    ChannelId id = request.channelId();
+    boolean admitted =
+        slots == null
+            || slots.acquire(
+                id,
+                peer,
+                () ->
+                    later(
+                        () -> {
+                          SendChannel queued = channels.send(id);
+                          queued.admitted();
+                          handler.onChannelAdmitted(id);
+                        }));
+    SendChannel ch = new SendChannel(request, this, admitted);
     channels.add(ch);
     ch.open(message, sent);
     runPending();
@@ -327,7 +347,25 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   }
 
   @Override
+  public void releaseSlot(ChannelId channel) {
+    if (slots != null) {
+      slots.release(peer);
+    }
+  }
+
+  @Override
+  public boolean retakeSlot(ChannelId channel, Runnable admitted) {
+    return slots == null || slots.acquire(channel, peer, () -> later(admitted));
+  }
+
+  @Override
   public void retire(ChannelId channel) {
+    SendChannel s = channels.send(channel);
+    if (slots != null && s != null && s.wasAdmitted()) {
+      slots.release(peer);
+    } else if (slots != null && s != null) {
+      slots.cancel(channel);
+    }
     channels.removeSend(channel);
     channels.removeReceive(channel);
   }

@@ -17,6 +17,7 @@ import io.ferry.ipld.traversal.Traversal;
 import io.ferry.ipld.unixfs.ImportResult;
 import io.ferry.transport.tcp.RecordingHandler;
 import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.flow.SendSlots;
 import io.ferry.transport.tcp.frame.Frame;
 import java.time.Duration;
 import java.util.BitSet;
@@ -233,6 +234,92 @@ class SendChannelTest {
     assertThat(big.outbound(Frame.Block.class))
         .extracting(Frame.Block::cid)
         .containsExactlyElementsOf(all.stream().map(Block::cid).toList());
+  }
+
+  private List<Long> blockIndexes(long ref) {
+    return session.outbound(Frame.Block.class).stream()
+        .filter(b -> b.ref() == ref)
+        .map(Frame.Block::index)
+        .toList();
+  }
+
+  private void haveNone(long ref) {
+    for (Frame.Offer offer : session.outbound(Frame.Offer.class)) {
+      if (offer.ref() == ref) {
+        session.inbound(new Frame.Have(ref, offer.firstIndex(), offer.cids().size(), new BitSet()));
+      }
+    }
+  }
+
+  /**
+   * The chaos run's deadlock (issue 19): the receiver's in-flight budget was held by paid pulls
+   * whose senders had given their slots back and waited in line for one, while the slots were held
+   * by new pulls whose receiver could grant them no credit. A sender whose receiver answers its
+   * offer without credit now gives its slot to the channel in line, and asks again once credit
+   * comes.
+   */
+  @Test
+  void aSenderWhoseReceiverGrantsNoCreditLendsItsSlotToTheNextInLineUntilCreditComes() {
+    SendSlots slots = new SendSlots(1, 64);
+    session.withSlots(slots);
+    Frame.Open first = open(request());
+    SendChannel starved = session.channels().send(id);
+    ChannelId otherId = new ChannelId(Peers.ALICE, Peers.BOB, 2);
+    Frame.Open second = open(DataRequest.of(otherId, Peers.ALICE, dag.root(), Selectors.all()));
+    SendChannel other = session.channels().send(otherId);
+    assertThat(other.wasAdmitted()).isFalse();
+
+    session.inbound(new Frame.Want(id, 1, first.run(), 0, 0, false));
+    haveNone(1);
+    assertThat(starved.wasAdmitted()).isFalse();
+    assertThat(other.wasAdmitted()).isTrue();
+
+    session.inbound(new Frame.Want(otherId, 2, second.run(), 0, 1 << 20, false));
+    haveNone(2);
+    assertThat(blockIndexes(2)).hasSize(blocks.size());
+
+    session.inbound(new Frame.Credit(1, 1 << 20));
+    assertThat(starved.wasAdmitted()).isFalse();
+    assertThat(blockIndexes(1)).isEmpty();
+    other.close();
+    session.runPending();
+    assertThat(starved.wasAdmitted()).isTrue();
+    assertThat(blockIndexes(1)).hasSize(blocks.size());
+    assertThat(slots.running()).isEqualTo(1);
+    assertThat(slots.waitingCount()).isZero();
+  }
+
+  /**
+   * A paid sender waiting in line for a slot that is paused and resumed meanwhile asks for one slot
+   * only: each request used to take a slot when its turn came, and the channel gave back one, so
+   * the peer lost a sending slot for good at each such pause.
+   */
+  @Test
+  void aSenderPausedAndResumedWhileInLineForASlotTakesOneSlotOnly() {
+    SendSlots slots = new SendSlots(1, 64);
+    session.withSlots(slots);
+    Frame.Open first = open(request());
+    SendChannel paid = session.channels().send(id);
+    session.inbound(new Frame.Want(id, 1, first.run(), 0, 1 << 20, false));
+    haveNone(1);
+    paid.pauseLocally();
+    ChannelId otherId = new ChannelId(Peers.ALICE, Peers.BOB, 2);
+    open(DataRequest.of(otherId, Peers.ALICE, dag.root(), Selectors.all()));
+    SendChannel other = session.channels().send(otherId);
+    assertThat(other.wasAdmitted()).isTrue();
+
+    paid.resumeLocally();
+    paid.pauseLocally();
+    paid.resumeLocally();
+    session.runPending();
+    other.close();
+    session.runPending();
+
+    assertThat(paid.wasAdmitted()).isTrue();
+    assertThat(slots.running()).isEqualTo(1);
+    assertThat(slots.waitingCount()).isZero();
+    paid.close();
+    assertThat(slots.running()).isZero();
   }
 
   private long firstTimeBytes(Direction direction) {
