@@ -120,10 +120,13 @@ public final class SendChannel implements SendQueue.Owner {
     open(message, sent);
   }
 
-  /** A send slot became free for this queued channel. */
-  public void admitted() {
+  /**
+   * A send slot became free for this queued channel; false if the channel does not take it (it is
+   * not queued: it ended, or an earlier slot admitted it), and the slot must go back.
+   */
+  public boolean admitted() {
     if (state != State.QUEUED) {
-      return;
+      return false;
     }
     state = State.AWAITING_WANT;
     admitted = true;
@@ -132,6 +135,7 @@ public final class SendChannel implements SendQueue.Owner {
       pendingWant = null;
       onWant(w);
     }
+    return true;
   }
 
   /** The connection is up: an open not answered yet is sent again (without its message). */

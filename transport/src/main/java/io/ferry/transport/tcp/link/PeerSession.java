@@ -139,10 +139,11 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
 
   private void admit(ChannelId id) {
     SendChannel ch = channels.send(id);
-    if (ch == null || ch.state() == SendChannel.State.ENDED) {
+    // The slot was taken for this start: a channel that does not take it (gone, ended, or admitted
+    // by an earlier start) gives it back, or the peer loses a slot for good.
+    if (ch == null || ch.state() == SendChannel.State.ENDED || !ch.admitted()) {
       node.slots().release(peer);
     } else {
-      ch.admitted();
       node.handler().onChannelAdmitted(id);
     }
   }
