@@ -3,7 +3,6 @@ package io.ferry.server.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.testing.Poll;
@@ -56,15 +55,7 @@ class CreditPerPeerOverTcpTest {
   @BeforeEach
   void start() throws Exception {
     network = TestNetwork.tcp();
-    Config seller =
-        PaidPulls.seller(TERMS)
-            .withFallback(
-                ConfigFactory.parseMap(
-                    Map.of(
-                        "ferry.validators.settings.paid-retrieval.credit-per-peer",
-                        CREDIT,
-                        "ferry.validators.settings.paid-retrieval.largest-block",
-                        CHUNK + 1024)));
+    Config seller = PaidPulls.sellerOnCredit(TERMS, CREDIT, CHUNK + 1024);
     provider = new PaidNode(network, "provider", 41, dir.resolve("provider"), seller).start();
     thief = new PaidNode(network, "thief", 42, dir.resolve("thief"), PaidPulls.bystander()).start();
     dag = TestDags.file(provider.store, SIZE, CHUNK, 41);

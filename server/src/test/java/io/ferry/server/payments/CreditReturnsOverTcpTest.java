@@ -3,7 +3,6 @@ package io.ferry.server.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
 import io.ferry.channels.EventCode;
@@ -57,15 +56,7 @@ class CreditReturnsOverTcpTest {
   @BeforeEach
   void start() throws Exception {
     network = TestNetwork.tcp();
-    Config seller =
-        PaidPulls.seller(TERMS)
-            .withFallback(
-                ConfigFactory.parseMap(
-                    Map.of(
-                        "ferry.validators.settings.paid-retrieval.credit-per-peer",
-                        CREDIT,
-                        "ferry.validators.settings.paid-retrieval.largest-block",
-                        BLOCK)));
+    Config seller = PaidPulls.sellerOnCredit(TERMS, CREDIT, BLOCK);
     provider = new PaidNode(network, "provider", 51, dir.resolve("provider"), seller).start();
     client =
         new PaidNode(network, "client", 52, dir.resolve("client"), PaidPulls.buyer(100_000_000))

@@ -41,6 +41,19 @@ final class PaidPulls {
         "seller");
   }
 
+  /**
+   * A provider of {@code terms} that extends {@code credit} to a peer, for blocks up to {@code
+   * largestBlock}.
+   */
+  static Config sellerOnCredit(PaidRetrievalTerms terms, long credit, long largestBlock) {
+    return seller(terms)
+        .withFallback(
+            ConfigFactory.parseMap(
+                Map.of(
+                    "ferry.validators.settings.paid-retrieval.credit-per-peer", credit,
+                    "ferry.validators.settings.paid-retrieval.largest-block", largestBlock)));
+  }
+
   /** A client with a payment budget. */
   static Config buyer(long budget) {
     // Pays only when the responder asks, so that payments follow the terms' schedule exactly
