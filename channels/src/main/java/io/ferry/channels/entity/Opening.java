@@ -95,19 +95,14 @@ final class Opening {
         return react.none();
       case ANSWER_OPEN:
         return react.persist(
-            Plan.from(state)
-                .addIf(
-                    state.status() == Status.Queued && !state.responderPaused(),
-                    new TransferStarted(act.now())),
+            Plan.from(state).addIf(Running.startsData(state), new TransferStarted(act.now())),
             s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult()));
       case ANSWER_OPEN_AGAIN:
         // The data restarts from where the answer says: recorded, so that the sending side's byte
         // limit counts from here and a wake-up does not restart the channel once more.
         return react.persist(
             Plan.from(state)
-                .addIf(
-                    state.status() == Status.Queued && !state.responderPaused(),
-                    new TransferStarted(act.now()))
+                .addIf(Running.startsData(state), new TransferStarted(act.now()))
                 .add(new Restarted(act.now(), act.incarnation())),
             s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult()));
       case ANSWER_RESTART:
@@ -270,6 +265,10 @@ final class Opening {
             .addIf(result != null, new VoucherResultRecorded(result, act.now()))
             .add(new Restarted(act.now(), act.incarnation()));
     conditions(plan, state, verdict);
+    // A run starts: a Queued left from the run before (its sender waited for a slot when this node
+    // stopped) is not this run's. The transport reports Queued again if this run waits for a slot;
+    // left as it was, data moving in this run was not recorded and the channel never finished.
+    plan.addIf(Running.startsData(plan.result()), new TransferStarted(act.now()));
     return react.persistThen(
         plan,
         s -> {
@@ -305,9 +304,7 @@ final class Opening {
       // A sender has no receiving side to prepare: its start goes in the same write as its
       // acceptance (one synced journal write per accepted pull instead of two).
       ChannelState accepted = plan.result();
-      plan.addIf(
-          accepted.status() == Status.Queued && !accepted.responderPaused(),
-          new TransferStarted(act.now()));
+      plan.addIf(Running.startsData(accepted), new TransferStarted(act.now()));
       return react.persistThen(
           plan, s -> answer(s.channel(), MessageType.NEW, 0, 0, verdict.voucherResult()));
     }
@@ -410,6 +407,8 @@ final class Opening {
             .addIf(
                 !response.paused() && state.responderPaused(),
                 new Resumed(Side.RESPONDER, act.now()));
+    // As when a responder accepts a restart: a Queued from the run before is not this run's.
+    plan.addIf(Running.startsData(plan.result()), new TransferStarted(act.now()));
     return react.persist(
         plan,
         s -> {

@@ -143,7 +143,11 @@ final class Running {
         });
   }
 
-  private static boolean startsData(ChannelState s) {
+  /**
+   * Whether a channel in {@code s} starts moving data now: it is {@code Queued} (accepted, or
+   * waiting for a send slot) and its responder does not hold it paused.
+   */
+  static boolean startsData(ChannelState s) {
     return s.status() == Status.Queued && !s.responderPaused();
   }
 

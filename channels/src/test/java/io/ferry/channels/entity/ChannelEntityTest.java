@@ -11,6 +11,7 @@ import io.ferry.channels.EventCode;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.RestartOutcome;
 import io.ferry.channels.Status;
+import io.ferry.channels.TypedVoucher;
 import io.ferry.channels.entity.ChannelCommand.FinishData;
 import io.ferry.channels.entity.ChannelCommand.Open;
 import io.ferry.channels.entity.ChannelCommand.PauseAtLimit;
@@ -490,6 +491,64 @@ class ChannelEntityTest {
     assertThat(kit.runCommand(new ChannelCommand.MarkAdmitted()).events())
         .as("a channel that is not queued is not started again")
         .isEmpty();
+  }
+
+  /**
+   * The chaos harness's stuck pulls: a provider killed while a pull waited for a send slot came
+   * back with the channel Queued; the client restarted it, the transport had a slot at once (so it
+   * never reported the channel admitted), and the data that then moved was not recorded in Queued:
+   * the channel never finished. A restart starts a new run, not queued until the transport says so.
+   */
+  @Test
+  void aResponderQueuedWhenItsNodeStoppedMovesOnWhenThePullIsRestarted() {
+    RecordingTransport bob = new RecordingTransport(BOB);
+    ChannelId id = newId(ALICE, BOB);
+    var kit = actor(BOB, bob, id);
+    receivePullFromAlice(kit, id);
+    until(kit, "ongoing", s -> s.status() == Status.Ongoing);
+    kit.runCommand(new ChannelCommand.MarkQueued("queued: 6 channels send to alice already"));
+    assertThat(kit.restart().state().channel().status()).isEqualTo(Status.Queued);
+
+    TypedVoucher v1 = StubValidation.voucher("v1");
+    kit.runCommand(
+        new ReceiveRequest(
+            ALICE, TransferRequest.restart(id.transferId(), true, ROOT, Selectors.all(), v1, 0)));
+
+    ChannelState state = until(kit, "ongoing again", s -> s.status() == Status.Ongoing);
+    assertThat(state.message()).isEmpty();
+    assertThat(events.codes(id))
+        .containsSubsequence(
+            EventCode.TransferRequestQueued, EventCode.Restart, EventCode.TransferInitiated);
+    kit.runCommand(new RecordProgress(new DataProgress(Direction.SENT, 1, 100, 1, 100, 1)));
+    assertThat(kit.getState().channel().sent())
+        .as("data of the new run is recorded")
+        .isEqualTo(100);
+  }
+
+  @Test
+  void aPushQueuedWhenItsNodeStoppedMovesOnWhenTheResponderAnswersItsRestart() {
+    ChannelId id = newId(ALICE, BOB);
+    var kit = actor(ALICE, transport, id);
+    open(kit, id, false);
+    until(kit, "awaiting acceptance", s -> s.status() == Status.AwaitingAcceptance);
+    kit.runCommand(
+        new ReceiveResponse(
+            BOB, new TransferResponse(MessageType.NEW, id.transferId(), true, false, null, 0, "")));
+    until(kit, "ongoing", s -> s.status() == Status.Ongoing);
+    kit.runCommand(new ChannelCommand.MarkQueued("queued: 6 channels send to bob already"));
+    kit.restart();
+
+    kit.<ChannelReply>runCommand(ChannelCommand.Restart::new);
+    Poll.until(
+        WAIT,
+        "restart request",
+        () -> lastMessage() instanceof TransferRequest r && r.type() == MessageType.RESTART);
+    kit.runCommand(
+        new ReceiveResponse(
+            BOB,
+            new TransferResponse(MessageType.RESTART, id.transferId(), true, false, null, 0, "")));
+
+    assertThat(until(kit, "ongoing again", s -> s.status() == Status.Ongoing).message()).isEmpty();
   }
 
   @Test
