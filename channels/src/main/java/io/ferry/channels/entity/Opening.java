@@ -104,7 +104,13 @@ final class Opening {
             Plan.from(state)
                 .addIf(Running.startsData(state), new TransferStarted(act.now()))
                 .add(new Restarted(act.now(), act.incarnation())),
-            s -> answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult()));
+            s -> {
+              answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult());
+              // Answered without a validation: a validator that lost track of the channel (this
+              // node restarted since it validated it) hears of it again, and one that paused it
+              // for credit it does not remember resumes it in its turn.
+              act.asks.recheck(s.channelId());
+            });
       case ANSWER_RESTART:
       default:
         answer(state, MessageType.RESTART, skip, 0, ready.answerResult());

@@ -520,8 +520,18 @@ public final class PaidRetrievalValidator
   public CompletionStage<Optional<ValidationResult>> onRecheck(ChannelId channelId) {
     synchronized (ledger) {
       Optional<PaidChannel> found = ledger.channel(channelId);
-      if (found.isEmpty() || waiting.contains(channelId) || !running.contains(channelId)) {
+      if (found.isEmpty() || waiting.contains(channelId)) {
         return done(Optional.empty());
+      }
+      if (!running.contains(channelId)) {
+        // Not validated since this node started: its initiator repeated an open this node had
+        // answered before it stopped, and the node answered again without a validation. Its
+        // account resumes as a restart's does; one that waited for credit then waits in its
+        // peer's queue again, or it would stay paused for good (bench/chaos, issue 19).
+        return done(
+            found.get().finished()
+                ? Optional.empty()
+                : Optional.of(resumeAccounting(channelId, found.get())));
       }
       PaidChannel account = found.get();
       if (account.finished()

@@ -192,6 +192,51 @@ class CreditReturnsTest {
     assertWithinCredit();
   }
 
+  /**
+   * The chaos harness's stuck pulls: the provider was killed right after it had opened D paused,
+   * waiting for credit; the client repeated its open, which the node answered again without a
+   * validation, so the validator never heard of D again and nothing resumed it. The node asks it to
+   * look at such a channel again: D joins the peer's queue and resumes when credit comes back.
+   */
+  @Test
+  void aChannelAnsweredAgainAfterARestartWithoutAValidationJoinsTheQueueWhenRechecked()
+      throws Exception {
+    pull(a, false);
+    pull(b, false);
+    pull(c, false);
+    assertThat(pull(d, false).decision()).isEqualTo(Decision.PAUSE);
+    reopen();
+    assertThat(pull(a, true).decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(pull(b, true).decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(pull(c, true).decision()).isEqualTo(Decision.ACCEPT);
+
+    ValidationResult waits = recheck(d).orElseThrow();
+
+    assertThat(waits.decision()).isEqualTo(Decision.PAUSE);
+    assertThat(kind(waits)).isEqualTo(Kind.WAITING_FOR_CREDIT);
+    assertThat(recheck(d)).as("asked again, it still waits its turn").isEmpty();
+    assertThat(rechecked).isEmpty();
+
+    end(b);
+
+    assertThat(rechecked).containsExactly(d);
+    assertThat(recheck(d).orElseThrow().decision()).isEqualTo(Decision.RESUME);
+    assertWithinCredit();
+  }
+
+  @Test
+  void aChannelAnsweredAgainAfterARestartWithCreditFreeGoesOnWithinIt() throws Exception {
+    pull(a, false);
+    send(a, 500);
+    reopen();
+
+    ValidationResult goesOn = recheck(a).orElseThrow();
+
+    assertThat(goesOn.decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(goesOn.dataLimit()).isEqualTo(1000);
+    assertWithinCredit();
+  }
+
   // ---- helpers ----
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
