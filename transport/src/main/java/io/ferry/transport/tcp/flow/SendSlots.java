@@ -7,6 +7,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How many channels may send at once, per peer and in total, and within the node's {@link
@@ -15,11 +17,22 @@ import java.util.Map;
  * Thread-safe; callbacks run outside the lock.
  */
 public final class SendSlots {
+  private static final Logger log = LoggerFactory.getLogger(SendSlots.class);
+
   private record Waiter(ChannelId channel, PeerId peer, Runnable onStart) {}
 
   private final int perPeer;
   private final int total;
   private final Map<PeerId, Integer> running = new HashMap<>();
+
+  /**
+   * The slots each channel holds (normally one): a slot is taken for a channel and given back by
+   * it, so one given back by a channel that holds none cannot free another channel's.
+   */
+  private final Map<ChannelId, Held> holders = new HashMap<>();
+
+  private record Held(PeerId peer, int slots) {}
+
   private final Deque<Waiter> waiting = new ArrayDeque<>();
   private final MemoryBudget memory;
   private int runningTotal;
@@ -44,10 +57,12 @@ public final class SendSlots {
    * onStart} then runs once a slot is free.
    */
   public synchronized boolean acquire(ChannelId channel, PeerId peer, Runnable onStart) {
-    if ((waiting.isEmpty() && hasRoom(peer) || hasRoomAheadOfQueue(peer)) && take(peer)) {
+    if ((waiting.isEmpty() && hasRoom(peer) || hasRoomAheadOfQueue(peer)) && take(channel, peer)) {
+      log.debug("{}: send slot taken ({} of {} for its peer)", channel, running.get(peer), perPeer);
       return true;
     }
     waiting.add(new Waiter(channel, peer, onStart));
+    log.debug("{}: waiting for a send slot ({} waiting)", channel, waiting.size());
     return false;
   }
 
@@ -68,21 +83,39 @@ public final class SendSlots {
     return runningTotal < total && running.getOrDefault(peer, 0) < perPeer;
   }
 
-  /** Takes a slot of {@code peer} if its read-ahead fits in memory; false if it does not. */
-  private boolean take(PeerId peer) {
+  /**
+   * Takes a slot of {@code peer} for {@code channel} if its read-ahead fits in memory; false if it
+   * does not.
+   */
+  private boolean take(ChannelId channel, PeerId peer) {
     if (memory != null && !memory.takeSending()) {
       return false;
     }
     running.merge(peer, 1, Integer::sum);
+    holders.merge(channel, new Held(peer, 1), (a, b) -> new Held(peer, a.slots() + 1));
     runningTotal++;
     return true;
   }
 
-  /** Gives back the slot of a running channel and starts waiting channels that now fit. */
-  public void release(PeerId peer) {
+  /**
+   * Gives back a slot {@code channel} holds and starts waiting channels that now fit. A channel
+   * that holds none gives nothing back (logged: the caller lost count of its slot).
+   */
+  public void release(ChannelId channel, PeerId peer) {
     synchronized (this) {
+      Held held = holders.get(channel);
+      if (held == null) {
+        log.warn("{}: gives back a send slot it does not hold; ignored", channel);
+        return;
+      }
+      if (held.slots() == 1) {
+        holders.remove(channel);
+      } else {
+        holders.put(channel, new Held(peer, held.slots() - 1));
+      }
       running.merge(peer, -1, (a, b) -> a + b <= 0 ? null : a + b);
       runningTotal--;
+      log.debug("{}: send slot given back ({} left for its peer)", channel, running.get(peer));
     }
     if (memory != null) {
       memory.giveSending(); // starts waiting channels through its listener
@@ -98,10 +131,11 @@ public final class SendSlots {
       for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
         Waiter w = it.next();
         if (hasRoom(w.peer())) {
-          if (!take(w.peer())) {
+          if (!take(w.channel(), w.peer())) {
             break; // out of memory: the first in line waits for it
           }
           it.remove();
+          log.debug("{}: send slot taken from the queue", w.channel());
           start.add(w.onStart());
         }
       }
@@ -111,7 +145,25 @@ public final class SendSlots {
 
   /** Removes a waiting channel (closed before it started); true if it was waiting. */
   public synchronized boolean cancel(ChannelId channel) {
-    return waiting.removeIf(w -> w.channel().equals(channel));
+    boolean removed = waiting.removeIf(w -> w.channel().equals(channel));
+    if (removed) {
+      log.debug("{}: no longer waits for a send slot", channel);
+    }
+    return removed;
+  }
+
+  /** How many slots {@code channel} holds (0 or 1 when every channel keeps count). */
+  public synchronized int heldBy(ChannelId channel) {
+    Held held = holders.get(channel);
+    return held == null ? 0 : held.slots();
+  }
+
+  /** The channels holding a slot of {@code peer}. */
+  public synchronized java.util.List<ChannelId> holders(PeerId peer) {
+    return holders.entrySet().stream()
+        .filter(e -> e.getValue().peer().equals(peer))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /**

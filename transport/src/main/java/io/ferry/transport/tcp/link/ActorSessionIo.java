@@ -190,7 +190,7 @@ public final class ActorSessionIo implements SessionIo {
 
   @Override
   public void releaseSlot(ChannelId id) {
-    node.slots().release(peer);
+    node.slots().release(id, peer);
   }
 
   @Override
@@ -207,7 +207,7 @@ public final class ActorSessionIo implements SessionIo {
   public void retire(ChannelId id) {
     SendChannel s = channels.removeSend(id);
     if (s != null && s.wasAdmitted()) {
-      node.slots().release(peer);
+      node.slots().release(id, peer);
     } else if (s != null) {
       node.slots().cancel(id);
     }

@@ -142,7 +142,7 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
     // The slot was taken for this start: a channel that does not take it (gone, ended, or admitted
     // by an earlier start) gives it back, or the peer loses a slot for good.
     if (ch == null || ch.state() == SendChannel.State.ENDED || !ch.admitted()) {
-      node.slots().release(peer);
+      node.slots().release(id, peer);
     } else {
       node.handler().onChannelAdmitted(id);
     }

@@ -349,7 +349,7 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   @Override
   public void releaseSlot(ChannelId channel) {
     if (slots != null) {
-      slots.release(peer);
+      slots.release(channel, peer);
     }
   }
 
@@ -362,7 +362,7 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   public void retire(ChannelId channel) {
     SendChannel s = channels.send(channel);
     if (slots != null && s != null && s.wasAdmitted()) {
-      slots.release(peer);
+      slots.release(channel, peer);
     } else if (slots != null && s != null) {
       slots.cancel(channel);
     }

@@ -105,7 +105,7 @@ class MemoryBudgetTest {
     assertThat(acquire(slots, a, 4)).as("slots are free, memory is not").isFalse();
     assertThat(slots.waitingCount()).isEqualTo(1);
 
-    slots.release(a);
+    slots.release(new ChannelId(self, a, 1), a);
 
     assertThat(started).containsExactly("4");
     assertThat(slots.running()).isEqualTo(3);
@@ -251,7 +251,7 @@ class MemoryBudgetTest {
     assertThat(slots.whyWaiting(b))
         .startsWith("this node's memory budget is full: 8 MiB of 32 MiB in use (8 MiB by 1 sending")
         .endsWith("ferry.limits.memory)");
-    slots.release(a);
+    slots.release(new ChannelId(self, a, 1), a);
     assertThat(slots.whyWaiting(b)).isEqualTo("channels queued before it send first");
   }
 
