@@ -106,10 +106,13 @@ final class Opening {
                 .add(new Restarted(act.now(), act.incarnation())),
             s -> {
               answer(s, MessageType.NEW, s.isSender() ? 0 : skip, 0, ready.answerResult());
-              // Answered without a validation: a validator that lost track of the channel (this
-              // node restarted since it validated it) hears of it again, and one that paused it
-              // for credit it does not remember resumes it in its turn.
-              act.asks.recheck(s.channelId());
+              // Answered without a validation: a channel its validator paused is looked at again,
+              // since a validator that lost track of it (this node restarted since it validated
+              // it, and paused it for credit it no longer remembers) would never resume it. One
+              // that moves data is left alone: its validator hears of it as data moves.
+              if (s.responderPaused()) {
+                act.asks.recheck(s.channelId());
+              }
             });
       case ANSWER_RESTART:
       default:
