@@ -444,7 +444,9 @@ public final class PaidRetrievalValidator
    * its limit: the block is not sent until paid. What was sent is paid for first (a payment request
    * for the bytes sent, which the client holds, the limit lowered to them); once it is, the limit
    * rises by the next intervals until it covers at least the whole block, however small the
-   * intervals, as far as the peer's credit allows.
+   * intervals, as far as the peer's credit allows. A hold the limit covers already (raised after
+   * the sender held, the answer on its way) changes nothing: the limit is never taken back from
+   * under a sender that may be using it.
    */
   @Override
   public CompletionStage<Optional<ValidationResult>> onPullDataHeld(
@@ -461,6 +463,14 @@ public final class PaidRetrievalValidator
       Optional<PaidChannel> account = ledger.channel(channelId);
       if (account.isEmpty()) {
         return done(Optional.empty());
+      }
+      if (Math.addExact(account.get().bytesSent(), block) <= account.get().dataLimit()) {
+        // The sender held under an older limit; a higher one, answered since (granted ahead with
+        // the bytes sent, a payment, credit come back), covers the block, and the sender may have
+        // sent it already. That limit stands: lowered to the bytes sent here, the credit it leaves
+        // went to the peer's other channels while this one sent beyond it (issue 19).
+        return done(
+            Optional.of(ValidationResult.accept().withDataLimit(account.get().dataLimit())));
       }
       heldBefore.put(channelId, block);
       if (account.get().outstanding() > 0) {
