@@ -1,5 +1,10 @@
 package io.ferry.validators.paid;
 
+import static io.ferry.validators.paid.PaidAnswers.limited;
+import static io.ferry.validators.paid.PaidAnswers.paymentDue;
+import static io.ferry.validators.paid.PaidAnswers.refuse;
+import static io.ferry.validators.paid.PaidAnswers.result;
+
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.PeerId;
 import io.ferry.channels.spi.RequestValidator;
@@ -7,19 +12,12 @@ import io.ferry.channels.spi.Revalidator;
 import io.ferry.channels.spi.ValidationRequest;
 import io.ferry.channels.spi.ValidationResult;
 import io.ferry.channels.spi.ValidationUpdates;
-import io.ferry.validators.VoucherCodec;
-import io.ferry.validators.paid.RetrievalPayment.PaymentClaim;
 import io.ferry.validators.paid.RetrievalResult.Kind;
-import io.ferry.validators.signed.SeenNonces;
-import io.ferry.validators.signed.VoucherRefusal;
 import io.ferry.validators.signed.VoucherVerifier;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The responder's side of paid retrieval: validates {@link RetrievalProposal}s and revalidates
@@ -45,7 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       finalization).
  * </ul>
  *
- * All answers are computed synchronously (the registry calls plug-ins off the engine's threads);
+ * Credit is per peer: how far a channel's limit may go is {@link CreditLimits}', which channel of a
+ * peer gets credit that comes back, and the recheck that tells it, {@link CreditTurns}'. Payment
+ * vouchers are checked by {@link PaymentVouchers}, channels opened again by {@link Reopenings}.
+ *
+ * <p>All answers are computed synchronously (the registry calls plug-ins off the engine's threads);
  * ledger writes are fsynced before the answer is returned.
  */
 public final class PaidRetrievalValidator
@@ -53,23 +55,10 @@ public final class PaidRetrievalValidator
   private final PeerId self;
   private final Optional<PaidRetrievalTerms> asking;
   private final ResponderLedger ledger;
-  private final VoucherVerifier verifier;
-  private final VoucherCodec codec = VoucherCodec.standard();
-  private final PeerCredit credit;
-  private final ValidationUpdates updates;
-
-  /** Paid-up channels waiting for their peer's credit (guarded by the ledger's lock). */
-  private final CreditQueue waiting = new CreditQueue();
-
-  /** Channels opened or restarted since this node started and not finished: they may send more. */
-  private final Set<ChannelId> running = ConcurrentHashMap.newKeySet();
-
-  /**
-   * Channels whose sender holds before a block that would cross their limit, with that block's
-   * size: their limit is raised to cover the block once what they sent is paid for (within the
-   * peer's credit). Forgotten when data moves; after a restart the sender reports its hold again.
-   */
-  private final Map<ChannelId, Long> heldBefore = new ConcurrentHashMap<>();
+  private final PaymentVouchers vouchers;
+  private final CreditLimits limits;
+  private final CreditTurns turns;
+  private final Reopenings reopened;
 
   /**
    * @param self this node
@@ -118,10 +107,12 @@ public final class PaidRetrievalValidator
       ValidationUpdates updates) {
     this.self = self;
     this.asking = asking;
-    this.credit = credit;
     this.ledger = ledger;
-    this.verifier = new VoucherVerifier(self, clock);
-    this.updates = updates;
+    this.vouchers = new PaymentVouchers(self, ledger, clock);
+    CreditQueue waiting = new CreditQueue();
+    this.limits = new CreditLimits(ledger, credit, waiting);
+    this.turns = new CreditTurns(ledger, limits, waiting, updates);
+    this.reopened = new Reopenings(ledger, limits, turns);
   }
 
   @Override
@@ -140,17 +131,7 @@ public final class PaidRetrievalValidator
     synchronized (ledger) {
       Optional<PaidChannel> existing = ledger.channel(channel);
       if (existing.isPresent()) {
-        // A new request for a channel the ledger knows but that has moved nothing and been paid
-        // nothing: the node died between its ledger's write and the channel's (issue 19, 3), and
-        // the initiator asks again. Opening it again resets nothing; anything else is refused.
-        boolean untouched = existing.get().bytesSent() == 0 && existing.get().payments() == 0;
-        if (!request.isRestart() && !untouched) {
-          return done(refuse("channel " + channel + " is already open"));
-        }
-        if (!existing.get().terms().equals(request.voucher().terms())) {
-          return done(refuse("a restart must keep the channel's terms"));
-        }
-        return done(resumeAccounting(channel, caughtUp(channel, existing.get(), request)));
+        return done(reopened.reopen(request, existing.get()));
       }
       if (asking.isEmpty()) {
         return done(refuse("this node does not sell paid retrievals (no price configured)"));
@@ -164,16 +145,16 @@ public final class PaidRetrievalValidator
       if (uncountable.isPresent()) {
         return done(refuse("terms refused: " + uncountable.get()));
       }
-      long others = othersExposure(channel);
-      long cap = credit.limitCap(PaidChannel.opened(terms), others);
-      if (cap <= 0 && credit.limitCap(PaidChannel.opened(terms), othersDebt(channel)) <= 0) {
+      long others = limits.othersExposure(channel);
+      long cap = limits.cap(PaidChannel.opened(terms), others);
+      if (cap <= 0 && limits.cap(PaidChannel.opened(terms), limits.othersDebt(channel)) <= 0) {
         // What the peer's channels sent and it did not pay for uses its whole credit: it pays
         // first. Credit merely reserved by its running channels comes back as they go on.
-        return done(refuse(creditExhausted(channel, others)));
+        return done(refuse(limits.exhausted(channel, others)));
       }
-      boolean wait = cap <= 0 || waiting.anyOf(channel.initiator());
+      boolean wait = cap <= 0 || turns.anyWaiting(channel.initiator());
       PaidChannel opened = ledger.open(channel, terms, wait ? 0 : Math.min(terms.interval(0), cap));
-      running.add(channel);
+      limits.runs(channel);
       if (opened.unsealDue()) {
         return done(
             limited(ValidationResult.pause("unseal price due"), opened)
@@ -183,9 +164,9 @@ public final class PaidRetrievalValidator
       }
       if (wait) {
         // Opened paused, sending nothing, behind the peer's channels that wait already.
-        opened = grantInTurn(channel);
+        opened = turns.grantInTurn(channel);
         if (opened.atLimit()) {
-          return done(waitingForCredit(channel, opened));
+          return done(turns.waitingForCredit(channel, opened));
         }
       }
       return done(
@@ -193,113 +174,6 @@ public final class PaidRetrievalValidator
               .withDataLimit(opened.dataLimit())
               .withVoucherResult(result(Kind.ACCEPTED, opened, "accepted")));
     }
-  }
-
-  /**
-   * What {@code channel}'s peer may hold unpaid on its other channels. A channel waiting for credit
-   * sends nothing: it counts what it sent, without the margin of a block a sender keeps.
-   */
-  private long othersExposure(ChannelId channel) {
-    return credit.exposureOf(
-        ledger.unsettledOf(channel.initiator()),
-        c -> running.contains(c) && !waiting.contains(c),
-        channel);
-  }
-
-  /** What the other channels of {@code channel}'s peer sent and it has not paid for. */
-  private long othersDebt(ChannelId channel) {
-    return credit.exposureOf(ledger.unsettledOf(channel.initiator()), c -> false, channel);
-  }
-
-  private String creditExhausted(ChannelId channel, long others) {
-    return "credit exhausted: peer "
-        + channel.initiator()
-        + " has "
-        + others
-        + " bytes unpaid or on credit across its other channels and this node extends at most "
-        + credit.perPeer()
-        + " bytes of credit to one peer; pay for those channels (or let them finish), then try"
-        + " again";
-  }
-
-  /**
-   * Grants ahead ({@link PaidChannel#grantAhead}) as far as the peer's credit allows, and not while
-   * other channels of the peer wait for it.
-   */
-  private PaidChannel grantAhead(ChannelId channel) {
-    PaidChannel account = ledger.channel(channel).orElseThrow();
-    if (waiting.anyOf(channel.initiator())) {
-      return account;
-    }
-    return ledger.grantAhead(channel, credit.limitCap(account, othersExposure(channel)));
-  }
-
-  /**
-   * The account with its next intervals granted until the limit covers the block held back (or one
-   * byte more), as far as the peer's credit allows: the limit never lies beyond what the other
-   * channels of the peer leave (it stays where it is when they leave nothing).
-   */
-  private PaidChannel grantWithinCredit(ChannelId channel, PaidChannel account) {
-    long block = heldBefore.getOrDefault(channel, 0L);
-    PaidChannel next = account.grantUntil(Math.addExact(account.bytesSent(), Math.max(1, block)));
-    long cap = credit.limitCap(account, othersExposure(channel));
-    if (next.dataLimit() <= cap) {
-      return next;
-    }
-    return next.withLimit(Math.max(cap, account.dataLimit()), next.intervals());
-  }
-
-  /**
-   * The account of a restarted channel counting at least the bytes the channel's own journal says
-   * it sent. Byte progress reaches this ledger after the channel's journal and is made durable only
-   * with the next payment request, so a node killed in between came back with sent bytes the ledger
-   * never charged: the channel waited at its limit for a payment nobody asked for (bench/chaos, a
-   * provider killed while paid pulls moved; issue 19, 3). What the ledger counted beyond the
-   * channel's figure stays (it is what left, and the channel's count may lag as well).
-   */
-  private PaidChannel caughtUp(
-      ChannelId channel, PaidChannel account, ValidationRequest<RetrievalProposal> request) {
-    long missing = request.bytesMoved() - account.bytesSent();
-    if (!request.isRestart() || missing <= 0) {
-      return account;
-    }
-    boolean reachesLimit = request.bytesMoved() >= account.dataLimit();
-    return ledger.recordSent(channel, missing, reachesLimit);
-  }
-
-  /**
-   * A restarted channel continues where its account stands: a payment due (the unseal price, at the
-   * limit, or the final one after the last byte) is asked for again, since the request and a
-   * voucher answering it may both have been lost with the connection.
-   */
-  private ValidationResult resumeAccounting(ChannelId channel, PaidChannel account) {
-    if (account.finished() && account.outstanding() > 0) {
-      return paymentDue(account).withFinalization();
-    }
-    long others = othersExposure(channel);
-    long cap = credit.limitCap(account, others);
-    if (!account.finished() && account.dataLimit() > cap) {
-      long lowered = Math.max(cap, account.bytesSent());
-      account = ledger.changeLimit(channel, a -> a.withLimit(lowered, a.intervals()));
-    }
-    running.add(channel);
-    if (account.unsealDue() || account.paymentDue()) {
-      return paymentDue(account);
-    }
-    if (!account.finished() && account.atLimit()) {
-      // Paid up to its limit: it goes on when its peer's credit allows, in its turn.
-      account = grantInTurn(channel);
-      if (account.atLimit()) {
-        return waitingForCredit(channel, account);
-      }
-      // Credit found at once; the channel may still be paused from before the restart (waiting
-      // for credit then), which an accepted restart does not lift: the recheck, in the channel's
-      // turn after this answer, resumes it.
-      updates.recheck(channel);
-    }
-    return ValidationResult.accept()
-        .withDataLimit(account.dataLimit())
-        .withVoucherResult(result(Kind.ACCEPTED, account, "restarted"));
   }
 
   @Override
@@ -318,64 +192,38 @@ public final class PaidRetrievalValidator
       return done(refuse("channel " + channelId + " is not a paid retrieval of this node"));
     }
     synchronized (ledger) {
-      // A voucher credited already is answered again, not refused as a replay: after a crash of
-      // either side the payer sends its last voucher again, and it counts once (issue 19, 3).
-      boolean repeat = ledger.isSeen(channelId, payment.voucher().nonce());
-      SeenNonces seen = repeat ? (c, n) -> false : ledger;
-      Optional<VoucherRefusal> refusal =
-          verifier.verify(payment.voucher(), RetrievalPayment.KIND, channelId, seen);
-      if (refusal.isPresent()) {
-        return done(
-            ValidationResult.reject("payment refused: " + refusal.get().message())
-                .withVoucherResult(
-                    new RetrievalResult(
-                        Kind.REFUSED,
-                        account.get().owed(),
-                        account.get().received(),
-                        account.get().dataLimit(),
-                        refusal.get().message(),
-                        refusal.get())));
+      PaymentVouchers.Checked checked = vouchers.check(channelId, account.get(), payment);
+      if (checked instanceof PaymentVouchers.Refused refused) {
+        return done(refused.answer());
       }
-      PaymentClaim claim;
-      try {
-        claim = codec.decode(payment.voucher().terms(), PaymentClaim.class);
-      } catch (IllegalArgumentException e) {
-        return done(refuse("payment claim unreadable: " + e.getMessage()));
-      }
+      PaymentVouchers.Claim claim = (PaymentVouchers.Claim) checked;
       PaidChannel after;
-      if (repeat) {
+      if (claim.repeat()) {
         after = ledger.channel(channelId).orElseThrow();
-        if (claim.cumulativeAmount() > after.received()) {
-          return done(
-              refuse(
-                  "payment refused: nonce "
-                      + payment.voucher().nonce()
-                      + " was used on this channel for a smaller amount"));
-        }
       } else {
         // Older channels of the peer waiting for credit get it first.
-        boolean others = waiting.anyOf(channelId.initiator()) && !waiting.contains(channelId);
+        boolean others = turns.othersWait(channelId);
         after =
             ledger.recordPayment(
                 channelId,
-                payment.voucher().nonce(),
-                claim.cumulativeAmount(),
-                a -> others ? a : grantWithinCredit(channelId, a));
+                claim.nonce(),
+                claim.cumulative(),
+                a -> others ? a : limits.grantWithinCredit(channelId, a));
       }
-      if ((after.atLimit() || held(channelId, after))
+      if ((after.atLimit() || limits.held(channelId, after))
           && after.outstanding() == 0
           && !after.finished()) {
         // Paid up to the limit or the block held back: the limit rises to cover it, within the
         // credit and in its turn.
-        after = grantInTurn(channelId);
+        after = turns.grantInTurn(channelId);
       } else {
-        wake(channelId.initiator(), channelId); // the payment may free credit for the others
+        turns.wake(channelId.initiator(), channelId); // the payment may free credit for the others
       }
-      boolean blocked = after.atLimit() || held(channelId, after);
+      boolean blocked = after.atLimit() || limits.held(channelId, after);
       if (after.outstanding() > 0 && !blocked && !after.finished()) {
         // Paid as the data arrives, ahead of the limit: credited, and the limit moves on once the
         // payments reach past the middle of the interval.
-        PaidChannel ahead = grantAhead(channelId);
+        PaidChannel ahead = limits.grantAhead(channelId);
         return done(
             ValidationResult.accept()
                 .withDataLimit(ahead.dataLimit())
@@ -388,9 +236,9 @@ public final class PaidRetrievalValidator
             ValidationResult.pause(why).withVoucherResult(result(Kind.UNDERPAID, after, why)));
       }
       if (blocked && !after.finished()) {
-        return done(waitingForCredit(channelId, after));
+        return done(turns.waitingForCredit(channelId, after));
       }
-      PaidChannel ahead = grantAhead(channelId);
+      PaidChannel ahead = limits.grantAhead(channelId);
       return done(
           ValidationResult.resume()
               .withDataLimit(ahead.dataLimit())
@@ -415,12 +263,12 @@ public final class PaidRetrievalValidator
       if (account.isEmpty()) {
         return done(Optional.empty());
       }
-      heldBefore.remove(channelId);
+      limits.moved(channelId);
       boolean reachesLimit =
           account.get().bytesSent() + additionalBytesSent >= account.get().dataLimit();
       PaidChannel after = ledger.recordSent(channelId, additionalBytesSent, reachesLimit);
       if (!after.atLimit()) {
-        PaidChannel ahead = grantAhead(channelId);
+        PaidChannel ahead = limits.grantAhead(channelId);
         return done(
             Optional.of(
                 ahead.dataLimit() == after.dataLimit()
@@ -428,11 +276,11 @@ public final class PaidRetrievalValidator
                     : ValidationResult.accept().withDataLimit(ahead.dataLimit())));
       }
       if (after.outstanding() == 0) {
-        PaidChannel raised = grantInTurn(channelId);
+        PaidChannel raised = turns.grantInTurn(channelId);
         if (raised.atLimit()) {
-          return done(Optional.of(waitingForCredit(channelId, raised)));
+          return done(Optional.of(turns.waitingForCredit(channelId, raised)));
         }
-        raised = grantAhead(channelId);
+        raised = limits.grantAhead(channelId);
         return done(Optional.of(ValidationResult.accept().withDataLimit(raised.dataLimit())));
       }
       return done(Optional.of(paymentDue(after)));
@@ -444,7 +292,9 @@ public final class PaidRetrievalValidator
    * its limit: the block is not sent until paid. What was sent is paid for first (a payment request
    * for the bytes sent, which the client holds, the limit lowered to them); once it is, the limit
    * rises by the next intervals until it covers at least the whole block, however small the
-   * intervals, as far as the peer's credit allows.
+   * intervals, as far as the peer's credit allows. A hold the limit covers already (raised after
+   * the sender held, the answer on its way) changes nothing: the limit is never taken back from
+   * under a sender that may be using it.
    */
   @Override
   public CompletionStage<Optional<ValidationResult>> onPullDataHeld(
@@ -462,7 +312,15 @@ public final class PaidRetrievalValidator
       if (account.isEmpty()) {
         return done(Optional.empty());
       }
-      heldBefore.put(channelId, block);
+      if (Math.addExact(account.get().bytesSent(), block) <= account.get().dataLimit()) {
+        // The sender held under an older limit; a higher one, answered since (granted ahead with
+        // the bytes sent, a payment, credit come back), covers the block, and the sender may have
+        // sent it already. That limit stands: lowered to the bytes sent here, the credit it leaves
+        // went to the peer's other channels while this one sent beyond it (issue 19).
+        return done(
+            Optional.of(ValidationResult.accept().withDataLimit(account.get().dataLimit())));
+      }
+      limits.holdsBefore(channelId, block);
       if (account.get().outstanding() > 0) {
         // The limit comes down to the bytes sent: the channel is at its limit, durably (a restart
         // of either side asks for this payment again), and the unused rest of the interval goes
@@ -471,18 +329,12 @@ public final class PaidRetrievalValidator
             ledger.changeLimit(channelId, a -> a.withLimit(a.bytesSent(), a.intervals()));
         return done(Optional.of(paymentDue(at)));
       }
-      PaidChannel raised = grantInTurn(channelId);
-      if (held(channelId, raised)) {
-        return done(Optional.of(waitingForCredit(channelId, raised)));
+      PaidChannel raised = turns.grantInTurn(channelId);
+      if (limits.held(channelId, raised)) {
+        return done(Optional.of(turns.waitingForCredit(channelId, raised)));
       }
       return done(Optional.of(ValidationResult.accept().withDataLimit(raised.dataLimit())));
     }
-  }
-
-  /** Whether {@code account}'s sender holds before a block its limit does not cover. */
-  private boolean held(ChannelId channelId, PaidChannel account) {
-    Long block = heldBefore.get(channelId);
-    return block != null && account.bytesSent() + block > account.dataLimit();
   }
 
   @Override
@@ -503,27 +355,27 @@ public final class PaidRetrievalValidator
       forget(channelId);
       if (account.get().outstanding() > 0) {
         PaidChannel finished = ledger.finish(channelId);
-        wake(channelId.initiator(), null);
+        turns.wake(channelId.initiator(), null);
         return done(Optional.of(paymentDue(finished).withFinalization()));
       }
       ledger.settle(channelId);
-      wake(channelId.initiator(), null);
+      turns.wake(channelId.initiator(), null);
       return done(Optional.of(ValidationResult.accept()));
     }
   }
 
   /**
-   * A channel waiting for credit was said to be worth asking again ({@link #wake}): it resumes if
-   * it is paid up and its limit now covers what it holds back, else it stays as it is.
+   * A channel waiting for credit was said to be worth asking again ({@link CreditTurns#wake}): it
+   * resumes if it is paid up and its limit now covers what it holds back, else it stays as it is.
    */
   @Override
   public CompletionStage<Optional<ValidationResult>> onRecheck(ChannelId channelId) {
     synchronized (ledger) {
       Optional<PaidChannel> found = ledger.channel(channelId);
-      if (found.isEmpty() || waiting.contains(channelId)) {
+      if (found.isEmpty() || turns.waits(channelId)) {
         return done(Optional.empty());
       }
-      if (!running.contains(channelId)) {
+      if (!limits.isRunning(channelId)) {
         // Not validated since this node started: its initiator repeated an open this node had
         // answered before it stopped, and the node answered again without a validation. Its
         // account resumes as a restart's does; one that waited for credit then waits in its
@@ -531,13 +383,13 @@ public final class PaidRetrievalValidator
         return done(
             found.get().finished()
                 ? Optional.empty()
-                : Optional.of(resumeAccounting(channelId, found.get())));
+                : Optional.of(reopened.resumeAccounting(channelId, found.get())));
       }
       PaidChannel account = found.get();
       if (account.finished()
           || account.outstanding() > 0
           || account.atLimit()
-          || held(channelId, account)) {
+          || limits.held(channelId, account)) {
         return done(Optional.empty());
       }
       return done(
@@ -552,96 +404,16 @@ public final class PaidRetrievalValidator
   @Override
   public void onChannelEnded(ChannelId channelId) {
     synchronized (ledger) {
-      if (ledger.channel(channelId).isPresent() && running.contains(channelId)) {
+      if (ledger.channel(channelId).isPresent() && limits.isRunning(channelId)) {
         forget(channelId);
-        wake(channelId.initiator(), null);
+        turns.wake(channelId.initiator(), null);
       }
     }
   }
 
   private void forget(ChannelId channelId) {
-    running.remove(channelId);
-    heldBefore.remove(channelId);
-    waiting.remove(channelId);
-  }
-
-  /**
-   * A paid-up channel needs more than its limit: it waits behind the peer's channels that waited
-   * before it, and the peer's credit goes to them in order ({@link #wake}). Answers its account
-   * after: with a higher limit when its turn came, else at its limit, waiting.
-   */
-  private PaidChannel grantInTurn(ChannelId channel) {
-    // It asks, so it runs here: a channel whose data resumed without a new validation (after a
-    // restart of this node) is not lost from the queue for want of one.
-    running.add(channel);
-    waiting.add(channel);
-    wake(channel.initiator(), channel);
-    return ledger.channel(channel).orElseThrow();
-  }
-
-  /**
-   * Gives {@code peer}'s credit to its waiting channels, oldest first, as far as it goes: each gets
-   * the intervals that cover what it holds back (not more, so the next can have the rest), and the
-   * first that does not fit stops the round (a younger channel does not overtake it). Those granted
-   * are asked again through the node ({@link ValidationUpdates#recheck}), except {@code asking},
-   * the channel whose own call this is, which learns it from the answer.
-   */
-  private void wake(PeerId peer, ChannelId asking) {
-    for (ChannelId channel : waiting.of(peer)) {
-      Optional<PaidChannel> account = ledger.channel(channel);
-      if (account.isEmpty()
-          || account.get().finished()
-          || account.get().outstanding() > 0
-          || !running.contains(channel)) {
-        waiting.remove(channel); // no longer waiting for credit: its own calls decide
-        continue;
-      }
-      PaidChannel next = grantWithinCredit(channel, account.get());
-      if (next.atLimit() || held(channel, next)) {
-        return;
-      }
-      ledger.changeLimit(channel, a -> grantWithinCredit(channel, a));
-      waiting.remove(channel);
-      if (!channel.equals(asking)) {
-        updates.recheck(channel);
-      }
-    }
-  }
-
-  /**
-   * A paid-up channel at its limit whose peer has no credit left for it: it waits, paused, in the
-   * peer's queue, and resumes when the credit comes back ({@link #wake}, {@link #onRecheck}).
-   * Nothing is asked of the client: it has paid what it owes.
-   */
-  private ValidationResult waitingForCredit(ChannelId channel, PaidChannel account) {
-    String why = creditExhausted(channel, othersExposure(channel));
-    return limited(ValidationResult.pause(why), account)
-        .withVoucherResult(result(Kind.WAITING_FOR_CREDIT, account, why));
-  }
-
-  private static ValidationResult paymentDue(PaidChannel account) {
-    String why = "payment due: owed " + account.owed() + ", paid " + account.received();
-    return limited(ValidationResult.pause(why), account)
-        .withVoucherResult(result(Kind.PAYMENT_DUE, account, why));
-  }
-
-  /**
-   * {@code answer} with the account's data limit, when it has one: a channel opened while its peer
-   * had no credit has a limit of 0 in the ledger (nothing may be sent), which the engine would take
-   * as no limit at all; it stays paused until credit gives it one.
-   */
-  private static ValidationResult limited(ValidationResult answer, PaidChannel account) {
-    return account.dataLimit() > 0 ? answer.withDataLimit(account.dataLimit()) : answer;
-  }
-
-  private static RetrievalResult result(Kind kind, PaidChannel account, String reason) {
-    return new RetrievalResult(
-        kind, account.owed(), account.received(), account.dataLimit(), reason, null);
-  }
-
-  private static ValidationResult refuse(String reason) {
-    return ValidationResult.reject(reason)
-        .withVoucherResult(new RetrievalResult(Kind.REFUSED, 0, 0, 0, reason, null));
+    limits.forget(channelId);
+    turns.forget(channelId);
   }
 
   private static <T> CompletionStage<T> done(T value) {

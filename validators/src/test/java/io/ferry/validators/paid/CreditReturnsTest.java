@@ -237,6 +237,40 @@ class CreditReturnsTest {
     assertWithinCredit();
   }
 
+  /**
+   * The sender holds before a block under the limit it knows while the validator has raised that
+   * limit already (granted ahead on a payment), the answer on its way: the hold reaches the
+   * validator after the raise. The block fits under the raised limit and the sender sends it as
+   * soon as the raise arrives; lowering the limit to the bytes sent here gave the credit the sender
+   * still uses to the peer's other channels (over TCP: the provider's channels held a block more
+   * than the credit unpaid, issue 19).
+   */
+  @Test
+  void aHoldThatALimitRaisedSinceCoversTakesNoCreditBackFromTheSender() throws Exception {
+    pull(a, false);
+    send(a, 500);
+    // Paid as it goes: half the first interval is covered, the second is granted ahead.
+    ValidationResult paid = pay(a, 500);
+    assertThat(paid.dataLimit()).isEqualTo(2000);
+
+    // Meanwhile the sender, still at its first limit, sent on and held before a block of 200.
+    send(a, 400);
+    ValidationResult held = await(validator.onPullDataHeld(a, 200)).orElseThrow();
+
+    assertThat(held.decision()).isEqualTo(Decision.ACCEPT);
+    assertThat(held.dataLimit()).isIn(ValidationResult.NO_CHANGE, 2000L);
+    assertThat(ledger.channel(a).orElseThrow().dataLimit()).isEqualTo(2000);
+    // The raise arrives: the block goes, within the limit the validator keeps.
+    await(validator.onPullDataSent(a, 200));
+    assertThat(ledger.channel(a).orElseThrow().bytesSent())
+        .isLessThanOrEqualTo(ledger.channel(a).orElseThrow().dataLimit());
+
+    // A second channel of the peer gets only what A's limit leaves: A may reach 2000 (and a block
+    // of margin) with 500 paid, so 2500 - 1600 - 100.
+    assertThat(pull(b, false).dataLimit()).isEqualTo(800);
+    assertWithinCredit();
+  }
+
   // ---- helpers ----
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
