@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.pattern.Patterns;
@@ -72,8 +73,12 @@ final class HandOverRequests {
   final class Asking {
     private final PeerId peer;
 
-    /** Each member's latest request: true once it answered Released, false if it did not. */
-    private final Map<Address, CompletableFuture<Boolean>> out = new ConcurrentHashMap<>();
+    /**
+     * Each member's latest request: true once it answered Released, false if it did not. Kept by
+     * incarnation: a member restarted at the same host and port is another member, whose silence is
+     * not its predecessor's.
+     */
+    private final Map<UniqueAddress, CompletableFuture<Boolean>> out = new ConcurrentHashMap<>();
 
     private Asking(PeerId peer) {
       this.peer = peer;
@@ -119,11 +124,11 @@ final class HandOverRequests {
       if (Cluster.get(system).state().getUnreachable().contains(member)) {
         return CompletableFuture.completedFuture(leaving);
       }
-      CompletableFuture<Boolean> answer = out.get(member.address());
+      CompletableFuture<Boolean> answer = out.get(member.uniqueAddress());
       if (answer == null || answer.isDone() && !answer.join()) {
         // Not asked yet, or it refused (it claims the peer and goes first) or stayed silent.
-        answer = ask(member.address());
-        out.put(member.address(), answer);
+        answer = ask(member.uniqueAddress());
+        out.put(member.uniqueAddress(), answer);
       }
       return answer
           .copy()
@@ -132,9 +137,9 @@ final class HandOverRequests {
     }
 
     /** Sends the request to {@code member}; its answer, or what its silence led to. */
-    private CompletableFuture<Boolean> ask(Address member) {
+    private CompletableFuture<Boolean> ask(UniqueAddress member) {
       HandOver.Release release = new HandOver.Release(peer.toString(), self.toString());
-      return Patterns.ask(desk(member), release, silence)
+      return Patterns.ask(desk(member.address()), release, silence)
           .toCompletableFuture()
           .handle(
               (reply, e) -> {
@@ -145,19 +150,24 @@ final class HandOverRequests {
               });
     }
 
-    private void downIfHeard(Address member) {
+    /**
+     * Downs {@code member} if it is up and heard. Only that incarnation: a member that left and
+     * started again at the same address (a rolling restart) never had the request, and downing it
+     * for its predecessor's silence stopped it right after it joined (ClusterRollingRestartTest).
+     */
+    private void downIfHeard(UniqueAddress member) {
       Cluster cluster = Cluster.get(system);
       for (Member m : cluster.state().getMembers()) {
-        if (m.address().equals(member)
+        if (m.uniqueAddress().equals(member)
             && m.status() == MemberStatus.up()
             && !cluster.state().getUnreachable().contains(m)) {
           log.warn(
               "member {} did not answer the requests to release {} for {} s while its heartbeats"
                   + " arrive: downing it (it stops; the claim goes on once it is removed)",
-              member,
+              member.address(),
               peer,
               silence.toSeconds());
-          cluster.manager().tell(new Down(member));
+          cluster.manager().tell(new Down(member.address()));
         }
       }
     }
