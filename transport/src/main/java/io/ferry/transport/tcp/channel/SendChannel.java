@@ -299,6 +299,12 @@ public final class SendChannel implements SendQueue.Owner {
    */
   private void holdAtLimit(long nextBlockBytes) {
     if (!limitHeld) {
+      log.debug(
+          "{}: holds a block of {} bytes at its byte limit {} ({} queued since the open)",
+          id,
+          nextBlockBytes,
+          request.byteLimit(),
+          firstTimeQueuedBytes);
       limitHeld = true;
       giveSlotBack();
       counts.flushQueued();
@@ -381,6 +387,12 @@ public final class SendChannel implements SendQueue.Owner {
   }
 
   public void setByteLimit(long limit) {
+    log.debug(
+        "{}: byte limit {} (held at it: {}, {} first-time bytes queued since the open)",
+        id,
+        limit,
+        limitHeld,
+        firstTimeQueuedBytes);
     request = request.withByteLimit(limit);
     if (limitHeld && firstTimeQueuedBytes < limit) {
       // The block held may still not fit: the pump holds it again and reports it again.
@@ -392,6 +404,7 @@ public final class SendChannel implements SendQueue.Owner {
 
   /** The engine paused the channel (its validator waits for a voucher): the slot goes back. */
   public void pauseLocally() {
+    log.debug("{}: paused by this side", id);
     paused = true;
     giveSlotBack();
   }
@@ -482,6 +495,7 @@ public final class SendChannel implements SendQueue.Owner {
    */
   public void close() {
     if (state != State.ENDED) {
+      log.debug("{}: closed by this side", id);
       io.control(new Frame.Close(id, ""));
       flushProgress();
       io.rememberCounted(id, counts.highest());
