@@ -114,6 +114,43 @@ class OpenedPausedTest {
         .isEqualTo(new RecordingHandler.Finished(true, null));
   }
 
+  /**
+   * The engine closes a channel's data side and opens it again at once (a restart answered again):
+   * the transport's session handles the close after the second open was registered. A resume told
+   * after that once went nowhere (the close's clean-up forgot which peer the channel is with), and
+   * the channel stayed paused for good (bench/chaos, a pull Ongoing on both nodes).
+   */
+  @Test
+  void aSenderClosedAndOpenedAgainAtOnceStillHearsTheResumeThatFollows() throws Exception {
+    ImportResult file =
+        TestDags.importFile(provider.store, TestDags.randomBytes(256 << 10, 12), 16 << 10);
+    ChannelId id = new ChannelId(client.identity.peerId(), provider.identity.peerId(), 4);
+    client
+        .transport
+        .openReceive(request(id, file, true))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    provider.transport.openSend(request(id, file, false).withPaused(true), null);
+    roundTrip();
+
+    client.transport.close(id);
+    provider.transport.close(id);
+    client
+        .transport
+        .openReceive(request(id, file, true))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    provider.transport.openSend(request(id, file, false).withPaused(true), null);
+    anotherChannelMovesADag(13);
+    assertThat(client.handler.blocks(id, DataProgress.Direction.RECEIVED)).isZero();
+
+    provider.transport.resume(id);
+
+    assertThat(client.handler.awaitFinished(id, WAIT))
+        .isEqualTo(new RecordingHandler.Finished(false, null));
+    assertThat(client.handler.blocks(id, DataProgress.Direction.RECEIVED)).isEqualTo(file.blocks());
+  }
+
   private DataRequest request(ChannelId id, ImportResult file, boolean receiving) {
     return DataRequest.of(
         id,
