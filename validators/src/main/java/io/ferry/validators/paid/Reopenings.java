@@ -85,9 +85,14 @@ final class Reopenings {
       if (account.atLimit()) {
         return turns.waitingForCredit(channel, account);
       }
-      // Credit found at once; the channel may still be paused from before the restart (waiting
-      // for credit then), which an accepted restart does not lift: the recheck, in the channel's
-      // turn after this answer, resumes it.
+    }
+    if (!account.finished()) {
+      // It may go on within its limit, but may still be paused from before the restart (waiting
+      // for credit then, or before a block its limit did not cover, which this node no longer
+      // knows of), and an accepted restart does not lift a pause: the recheck, in the channel's
+      // turn after this answer, resumes it, and a block still beyond the limit is held again and
+      // asked about (bench/chaos: a pull paused before a 1 MiB block, the provider killed, stayed
+      // paused for good after its restart was accepted).
       turns.askAgain(channel);
     }
     return ValidationResult.accept()
