@@ -70,12 +70,7 @@ class OpenedPausedTest {
         TestDags.importFile(provider.store, TestDags.randomBytes(256 << 10, 8), 16 << 10);
     ChannelId id = new ChannelId(client.identity.peerId(), provider.identity.peerId(), 2);
 
-    client
-        .transport
-        .openReceive(request(id, file, true))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    provider.transport.openSend(request(id, file, false).withPaused(true), null);
+    openWithTheSenderPaused(id, file);
     anotherChannelMovesADag(11);
 
     assertThat(provider.handler.blocks(id, DataProgress.Direction.QUEUED)).isZero();
@@ -125,22 +120,12 @@ class OpenedPausedTest {
     ImportResult file =
         TestDags.importFile(provider.store, TestDags.randomBytes(256 << 10, 12), 16 << 10);
     ChannelId id = new ChannelId(client.identity.peerId(), provider.identity.peerId(), 4);
-    client
-        .transport
-        .openReceive(request(id, file, true))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    provider.transport.openSend(request(id, file, false).withPaused(true), null);
+    openWithTheSenderPaused(id, file);
     roundTrip();
 
     client.transport.close(id);
     provider.transport.close(id);
-    client
-        .transport
-        .openReceive(request(id, file, true))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    provider.transport.openSend(request(id, file, false).withPaused(true), null);
+    openWithTheSenderPaused(id, file);
     anotherChannelMovesADag(13);
     assertThat(client.handler.blocks(id, DataProgress.Direction.RECEIVED)).isZero();
 
@@ -149,6 +134,16 @@ class OpenedPausedTest {
     assertThat(client.handler.awaitFinished(id, WAIT))
         .isEqualTo(new RecordingHandler.Finished(false, null));
     assertThat(client.handler.blocks(id, DataProgress.Direction.RECEIVED)).isEqualTo(file.blocks());
+  }
+
+  /** The client opens its receiving side (and waits for it), then the provider its paused send. */
+  private void openWithTheSenderPaused(ChannelId id, ImportResult file) throws Exception {
+    client
+        .transport
+        .openReceive(request(id, file, true))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    provider.transport.openSend(request(id, file, false).withPaused(true), null);
   }
 
   private DataRequest request(ChannelId id, ImportResult file, boolean receiving) {
