@@ -111,24 +111,22 @@ class OpenedPausedTest {
 
   /**
    * The engine closes a channel's data side and opens it again at once (a restart answered again):
-   * the transport's session handles the close after the second open was registered. A resume told
-   * after that once went nowhere (the close's clean-up forgot which peer the channel is with), and
-   * the channel stayed paused for good (bench/chaos, a pull Ongoing on both nodes).
+   * the transport's session retires the closed side after the new open registered the channel's
+   * peer, and the retirement forgot it. A resume told after that once went nowhere and the channel
+   * stayed paused for good (bench/chaos, a pull Ongoing on both nodes). The retirement is played
+   * here directly, on a channel that is open: closing and reopening both sides at once over the
+   * wire also races their close frames against the new opens, which is not this case.
    */
   @Test
-  void aSenderClosedAndOpenedAgainAtOnceStillHearsTheResumeThatFollows() throws Exception {
+  void aResumeReachesASenderWhosePeerTheTransportForgot() throws Exception {
     ImportResult file =
         TestDags.importFile(provider.store, TestDags.randomBytes(256 << 10, 12), 16 << 10);
     ChannelId id = new ChannelId(client.identity.peerId(), provider.identity.peerId(), 4);
     openWithTheSenderPaused(id, file);
-    roundTrip();
-
-    client.transport.close(id);
-    provider.transport.close(id);
-    openWithTheSenderPaused(id, file);
     anotherChannelMovesADag(13);
     assertThat(client.handler.blocks(id, DataProgress.Direction.RECEIVED)).isZero();
 
+    provider.transport.retired(id); // as the session retiring the side closed before this open
     provider.transport.resume(id);
 
     assertThat(client.handler.awaitFinished(id, WAIT))
