@@ -50,15 +50,7 @@ class HandOverRequestsTest {
     seeds = List.of("127.0.0.1:" + first);
     claimant = member(first, seeds);
     asked = member(second, seeds);
-    Poll.until(
-        WAIT,
-        "both members up",
-        () ->
-            java.util.stream.StreamSupport.stream(
-                        Cluster.get(claimant).state().getMembers().spliterator(), false)
-                    .filter(m -> m.status() == MemberStatus.up())
-                    .count()
-                == 2);
+    Poll.until(WAIT, "both members up", () -> upMembers(claimant) == 2);
   }
 
   @AfterEach

@@ -409,14 +409,11 @@ public final class TcpTransport implements DataTransport, TransportContext {
 
   /**
    * Tells the channel's session, if the channel is open here. The session gets it after the open
-   * (the map is filled before the open is told); a channel not open here is not affected.
-   */
-  /**
-   * Tells {@code id}'s session, which is its other party's: the channel names both. Not looked up
-   * in {@link #channelPeers} alone: the engine may close a channel and open it again at once (a
-   * restart answered again), and the session, handling the close after the new open registered,
-   * forgot the channel's peer; a pause, resume or byte limit told then went nowhere, and the
-   * channel waited for good (bench/chaos).
+   * (the map is filled before the open is told); a channel not open here is not affected. A channel
+   * whose peer the map lost still reaches the session of its other party (the channel names both),
+   * if there is one: the engine may close a channel and open it again at once (a restart answered
+   * again), and the session, handling the close after the new open registered, removed the entry; a
+   * pause, resume or byte limit told then went nowhere, and the channel waited for good.
    */
   private void tellChannel(ChannelId id, SessionCommand command) {
     PeerId peer = channelPeers.get(id);
