@@ -187,6 +187,53 @@ class ChannelReadModelTest {
     }
   }
 
+  /**
+   * Once caught up, the model follows the journal's writes, not a tag query: pulls that run then
+   * make the journal answer no tag read, and a start from the checkpoint the model saved lists them
+   * as they ended (what the model folded came from the writes alone).
+   */
+  @Test
+  void channelsRunningLiveAreFoldedFromTheJournalsWritesWithoutATagRead() throws Exception {
+    Path clientHome = dir.resolve("client");
+    Map<ChannelId, ChannelState> ended = new java.util.HashMap<>();
+    try (EmbeddedNode provider = EmbeddedNode.start(dir.resolve("provider"), 1)) {
+      try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+        client.meet(provider);
+        client.node().channelReadModel().ready().toCompletableFuture().get(30, SECONDS);
+        long readsBefore = tagReads(client.system());
+        for (int i = 0; i < 3; i++) {
+          ChannelState state = pull(client, provider, 300_000 + i);
+          ended.put(state.channelId(), state);
+        }
+        assertThat(tagReads(client.system()))
+            .as("tag reads the journal answered while three pulls ran")
+            .isEqualTo(readsBefore);
+      }
+    }
+
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      ChannelReadModel model = client.node().channelReadModel();
+      assertThat(model.channels().toCompletableFuture().get(30, SECONDS))
+          .containsExactlyInAnyOrderElementsOf(ended.values());
+      assertThat(model.resumedFrom()).isPositive();
+      assertThat(model.replayedAtStart()).as("events replayed past the checkpoint").isZero();
+    }
+  }
+
+  private static long tagReads(ActorSystem<?> system) throws Exception {
+    return (Long)
+        org.apache.pekko.pattern.Patterns.ask(
+                org.apache.pekko.persistence.Persistence.get(
+                        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+                    .journalFor(
+                        "pekko.persistence.journal.leveldb",
+                        com.typesafe.config.ConfigFactory.empty()),
+                io.ferry.persistence.journal.GroupCommitJournal.GetTagReads.INSTANCE,
+                java.time.Duration.ofSeconds(30))
+            .toCompletableFuture()
+            .get(30, SECONDS);
+  }
+
   /** Three completed pulls by a client living in {@code clientHome}; their final states. */
   private Map<ChannelId, ChannelState> pullThree(Path clientHome) throws Exception {
     Map<ChannelId, ChannelState> before = new ConcurrentHashMap<>();

@@ -3,12 +3,18 @@ package io.ferry.persistence.journal;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.japi.pf.ReceiveBuilder;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.JournalProtocol;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.PartialFunction;
@@ -17,6 +23,7 @@ import scala.collection.immutable.Vector;
 import scala.collection.immutable.VectorBuilder;
 import scala.concurrent.Future;
 import scala.concurrent.Promise;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
@@ -40,6 +47,9 @@ import scala.util.Try;
  * before it. Recoveries of other ids (channels starting), tag queries and subscriptions do not:
  * they see a group when it is written, as a subscriber hears of it then.
  *
+ * <p>Once a group is on disk, its tagged events go to the actor system's event stream as {@link
+ * WrittenEvents}, with the tag offsets they were written at, for the node's own projections.
+ *
  * <p>Pekko's LevelDB read journal refuses to run beside any journal class but its own, so the node
  * reads this one with {@link LevelDbReadJournalProvider}, which speaks Pekko's LevelDB query
  * protocol to it.
@@ -55,6 +65,14 @@ public final class GroupCommitJournal extends LeveldbJournal {
 
   /** Asks the journal how many batches it wrote and in how many synced writes. */
   public enum GetSyncs {
+    INSTANCE
+  }
+
+  /**
+   * Asks the journal how many tag reads ({@code ReplayTaggedMessages}: a page of a tag query) it
+   * answered; the answer is a {@code Long}.
+   */
+  public enum GetTagReads {
     INSTANCE
   }
 
@@ -79,6 +97,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
 
   private long batches;
   private long syncs;
+  private long tagReads;
 
   /** The longest a write waited in a group until its group was written, in milliseconds. */
   private long longestWaitMillis;
@@ -107,6 +126,9 @@ public final class GroupCommitJournal extends LeveldbJournal {
       flush();
       return;
     }
+    if (msg instanceof LeveldbJournal.ReplayTaggedMessages) {
+      tagReads++;
+    }
     if (mustReadTheGroup(msg)) {
       flush();
     }
@@ -123,7 +145,8 @@ public final class GroupCommitJournal extends LeveldbJournal {
     if (group.isEmpty()
         || msg instanceof JournalProtocol.WriteMessages
         || msg instanceof LeveldbJournal.SubscriptionCommand
-        || msg == GetSyncs.INSTANCE) {
+        || msg == GetSyncs.INSTANCE
+        || msg == GetTagReads.INSTANCE) {
       return false;
     }
     if (msg instanceof JournalProtocol.ReplayMessages replay) {
@@ -171,6 +194,9 @@ public final class GroupCommitJournal extends LeveldbJournal {
       return;
     }
     Vector<Try<BoxedUnit>> results = outcome.get().toVector();
+    if (results.forall(Try::isSuccess)) {
+      tell(all.result());
+    }
     int at = 0;
     for (Held held : writing) {
       int size = held.writes().size();
@@ -183,10 +209,46 @@ public final class GroupCommitJournal extends LeveldbJournal {
     }
   }
 
+  /**
+   * Tells the event stream of the tagged events {@code written} holds (all of them on disk).
+   * Pekko's store numbered each tag's events one after the other in the order written, on this
+   * actor's thread, and keeps the tag's last number as its counter: counted back from it, they are
+   * the offsets a tag query gives.
+   */
+  private void tell(Seq<AtomicWrite> written) {
+    Map<String, List<PersistentRepr>> byTag = new LinkedHashMap<>();
+    for (AtomicWrite write : CollectionConverters.asJava(written)) {
+      for (PersistentRepr p : CollectionConverters.asJava(write.payload())) {
+        if (p.payload() instanceof Tagged tagged) {
+          for (String tag : CollectionConverters.asJava(tagged.tags())) {
+            byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(p.withPayload(tagged.payload()));
+          }
+        }
+      }
+    }
+    byTag.forEach(
+        (tag, events) -> {
+          long last = readHighestSequenceNr(tagNumericId(tag));
+          long offset = last - events.size();
+          List<EventEnvelope> envelopes = new ArrayList<>(events.size());
+          for (PersistentRepr p : events) {
+            envelopes.add(
+                EventEnvelope.apply(
+                    Offset.sequence(++offset),
+                    p.persistenceId(),
+                    p.sequenceNr(),
+                    p.payload(),
+                    p.timestamp()));
+          }
+          context().system().eventStream().publish(new WrittenEvents(tag, envelopes));
+        });
+  }
+
   @Override
   public PartialFunction<Object, BoxedUnit> receivePluginInternal() {
     return ReceiveBuilder.create()
         .matchEquals(GetSyncs.INSTANCE, ask -> sender().tell(new Syncs(batches, syncs), self()))
+        .matchEquals(GetTagReads.INSTANCE, ask -> sender().tell(tagReads, self()))
         .build()
         .onMessage()
         .orElse(super.receivePluginInternal());

@@ -297,4 +297,57 @@ class GroupCommitJournalTest {
     assertThat(tagged.get(3).persistenceId()).isEqualTo("Tally|old1");
     assertThat(syncs(after).syncs()).isPositive();
   }
+
+  /**
+   * What the journal tells its event stream of each group on disk is what a tag query reads back:
+   * the same events at the same offsets, also after a restart on the same home.
+   */
+  @Test
+  void eachWrittenGroupIsToldWithTheOffsetsATagQueryReads() throws Exception {
+    for (int round = 0; round < 2; round++) {
+      ActorTestKit kit = start(ConfigFactory.empty());
+      TestProbe<Object> told = kit.createTestProbe();
+      // The classic event stream subscribes at once: nothing written after this is missed.
+      Adapter.toClassic(kit.system())
+          .eventStream()
+          .subscribe(Adapter.toClassic(told.ref()), WrittenEvents.class);
+      int channels = 30;
+      TestProbe<Tally.State> replies = kit.createTestProbe();
+      for (int i = 0; i < channels; i++) {
+        kit.spawn(Tally.create("r" + round + "-" + i)).tell(new Tally.Add(i, replies.ref()));
+      }
+      replies.receiveSeveralMessages(channels, Duration.ofSeconds(60));
+
+      List<EventEnvelope> heard = new ArrayList<>();
+      while (heard.size() < channels) {
+        WrittenEvents writes = (WrittenEvents) told.receiveMessage(Duration.ofSeconds(30));
+        assertThat(writes.tag()).isEqualTo(Tally.TAG);
+        heard.addAll(writes.envelopes());
+      }
+      List<EventEnvelope> read =
+          PersistenceQuery.get(kit.system())
+              .getReadJournalFor(CurrentEventsByTagQuery.class, QUERY)
+              .currentEventsByTag(Tally.TAG, Offset.sequence(round * channels))
+              .runWith(Sink.seq(), kit.system())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+
+      assertThat(heard)
+          .extracting(
+              EventEnvelope::offset,
+              EventEnvelope::persistenceId,
+              EventEnvelope::sequenceNr,
+              EventEnvelope::event)
+          .containsExactlyElementsOf(
+              read.stream()
+                  .map(
+                      e ->
+                          org.assertj.core.groups.Tuple.tuple(
+                              e.offset(), e.persistenceId(), e.sequenceNr(), e.event()))
+                  .toList());
+      assertThat(heard.get(0).offset()).isEqualTo(Offset.sequence(round * channels + 1L));
+      kit.shutdownTestKit();
+      kits.remove(kit);
+    }
+  }
 }
