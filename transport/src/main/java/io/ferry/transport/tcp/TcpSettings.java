@@ -106,7 +106,7 @@ public record TcpSettings(
               + ", was "
               + revision);
     }
-    if (memoryBudget < 2 * io.ferry.transport.tcp.flow.MemoryBudget.SENDING) {
+    if (memoryBudget < io.ferry.transport.tcp.flow.MemoryBudget.MINIMUM) {
       throw new IllegalArgumentException(
           "memory budget must be at least 16 MiB, was " + memoryBudget + " bytes");
     }

@@ -61,17 +61,25 @@ public final class SendChannel implements SendQueue.Owner {
   private int generation;
   private final SendCounts counts;
 
-  /** A channel opened by the engine with {@code request}; {@link #open} sends its open. */
+  /**
+   * A channel opened by the engine with {@code request}, holding a send slot if {@code admitted};
+   * {@link #open} sends its open. One opened paused without a slot waits without one, as a channel
+   * paused later does: it takes one when resumed (six pulls opened paused for credit held all of a
+   * peer's {@code channels-per-peer} slots while sending nothing).
+   */
   public SendChannel(DataRequest request, SessionIo io, boolean admitted) {
     this.id = request.channelId();
     this.request = request;
     this.io = io;
-    this.state = admitted ? State.AWAITING_WANT : State.QUEUED;
-    this.admitted = admitted;
     this.paused = request.paused();
+    this.state = admitted || paused ? State.AWAITING_WANT : State.QUEUED;
+    this.admitted = admitted;
     this.run = io.newRun();
     this.counts = new SendCounts(id, io, io.recallCounted(id));
     this.queue = new SendQueue(io, () -> this.request, this);
+    if (paused && !admitted) {
+      waitWithoutSlot();
+    }
   }
 
   public State state() {
@@ -122,13 +130,24 @@ public final class SendChannel implements SendQueue.Owner {
 
   /**
    * A send slot became free for this queued channel; false if the channel does not take it (it is
-   * not queued: it ended, or an earlier slot admitted it), and the slot must go back.
+   * not queued: it ended, or an earlier slot admitted it; or it was paused while in line, when it
+   * waits without a slot until resumed), and the slot must go back.
    */
   public boolean admitted() {
     if (state != State.QUEUED) {
       return false;
     }
     state = State.AWAITING_WANT;
+    if (paused) {
+      waitWithoutSlot();
+      requeued = true; // its engine shows it Queued: it hears of the slot it takes when resumed
+      if (pendingWant != null) {
+        Frame.Want w = pendingWant;
+        pendingWant = null;
+        onWant(w);
+      }
+      return false;
+    }
     admitted = true;
     if (pendingWant != null) {
       Frame.Want w = pendingWant;
@@ -323,6 +342,12 @@ public final class SendChannel implements SendQueue.Owner {
       queue.hold();
       io.releaseSlot(id);
     }
+  }
+
+  /** The channel waits paused and holds no slot: it walks and reads nothing until it takes one. */
+  private void waitWithoutSlot() {
+    slotGivenBack = true;
+    queue.hold();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ferry.transport.tcp.channel;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
+import io.ferry.transport.tcp.flow.MemoryBudget;
 import io.ferry.transport.tcp.frame.Frame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +24,14 @@ import java.util.function.Supplier;
  * (CIDs, no block bytes): before, each held up to {@link #READ_AHEAD_BYTES} plus a read of {@link
  * #READ_BLOCKS} blocks, about 20 MiB with 1 MiB blocks, for as long as its peer did not pay (issue
  * 19, 2).
+ *
+ * <p>What it holds is charged to the node's memory budget as it comes to hold it ({@link
+ * io.ferry.transport.tcp.flow.MemoryBudget}): each offered page by its size while it is held, and
+ * the blocks read ahead beyond the floor its channel's send slot reserved ({@link
+ * io.ferry.transport.tcp.flow.MemoryBudget#SENDING}), reserved before each store read by the
+ * blocks' stored sizes and given back as blocks are sent or dropped. A queue that cannot reserve
+ * more reads less (what fits its floor) and reads on as it sends; one with nothing read ahead
+ * always reads its next block.
  */
 public final class SendQueue {
   private static final int FIRST_PAGE = 256;
@@ -30,6 +39,14 @@ public final class SendQueue {
   private static final int PAGES_AHEAD = 3;
   private static final int READ_BLOCKS = 16;
   private static final long READ_AHEAD_BYTES = 4L << 20;
+  private static final long FLOOR = MemoryBudget.SENDING;
+
+  /**
+   * The heap one CID of a page takes beyond twice its encoded length (its bytes and its digest's):
+   * the Cid and Multihash objects, two array headers and the list's reference, with compressed
+   * references.
+   */
+  private static final long BYTES_PER_CID = 96;
 
   /** What the queue tells its channel. */
   public interface Owner {
@@ -73,6 +90,13 @@ public final class SendQueue {
     }
   }
 
+  /**
+   * The blocks of one store read, what it reserved beyond the room it was given, and where it
+   * stopped for want of room ({@code stoppedAt} -1: it read its whole run) with the size of the
+   * block it stopped at.
+   */
+  private record Read(List<Ready> blocks, long reserved, long stoppedAt, long nextSize) {}
+
   /** A page of the walk, and what the walk stepped over before it (on the first page only). */
   private record Walked(Walker walker, Walker.Page page, long[] skipped) {}
 
@@ -109,6 +133,15 @@ public final class SendQueue {
   /** Whether the channel waits: nothing is read ahead (see {@link #hold}). */
   private boolean held;
 
+  /** The bytes of the pages held, charged to the memory budget. */
+  private long pageBytes;
+
+  /** The bytes reserved for read-ahead beyond the slot's floor. */
+  private long reserved;
+
+  /** The size of the next block to read, when the last read stopped at it for want of room. */
+  private long nextSize;
+
   public SendQueue(SessionIo io, Supplier<DataRequest> request, Owner owner) {
     this.io = io;
     this.request = request;
@@ -132,9 +165,12 @@ public final class SendQueue {
   public void stop() {
     epoch++;
     pages.clear();
+    chargePages(-pageBytes);
     ready.clear();
     readAheadBytes = 0;
+    nextSize = 0;
     reading = false;
+    settle();
     walking = false;
     walkDone = false;
     walker = null;
@@ -169,6 +205,7 @@ public final class SendQueue {
     if (r != null) {
       readAheadBytes -= r.size();
       nextOut = r.index() + 1;
+      settle();
     }
     return r;
   }
@@ -184,7 +221,9 @@ public final class SendQueue {
     reading = false;
     ready.clear();
     readAheadBytes = 0;
+    nextSize = 0;
     readIndex = nextOut;
+    settle();
   }
 
   /** The channel may send again: read ahead (and walk) again. */
@@ -219,6 +258,7 @@ public final class SendQueue {
         break;
       }
       pages.poll();
+      chargePages(-heapBytes(p));
     }
     readMore();
     walkNext();
@@ -263,7 +303,9 @@ public final class SendQueue {
             owner.skipped(measure, walked.skipped());
           }
           Walker.Page page = walked.page();
-          pages.add(new OfferedPage(page));
+          OfferedPage offered = new OfferedPage(page);
+          pages.add(offered);
+          chargePages(heapBytes(offered));
           if (!page.cids().isEmpty()) {
             owner.offer(page);
           }
@@ -277,8 +319,8 @@ public final class SendQueue {
   }
 
   /**
-   * Reads the next run of needed blocks (up to {@link #READ_BLOCKS}) in one blocking call; held
-   * blocks in the run become markers.
+   * Reads the next run of needed blocks (up to {@link #READ_BLOCKS}, as many as the room reserved
+   * for them holds) in one blocking call; held blocks in the run become markers.
    */
   private void readMore() {
     if (held || reading || readAheadBytes >= READ_AHEAD_BYTES) {
@@ -318,41 +360,139 @@ public final class SendQueue {
       owner.ready();
       return;
     }
+    boolean empty = readAheadBytes == 0;
+    long room = roomToRead();
+    if (!empty && (room <= 0 || nextSize > room)) {
+      readIndex = run.get(0); // it reads on as it sends what it holds
+      settle();
+      return;
+    }
     reading = true;
     int myEpoch = epoch;
     int myReadEpoch = readEpoch;
     io.blocking(
-        () -> {
-          List<Ready> blocks = new ArrayList<>(run.size());
-          for (int k = 0; k < run.size(); k++) {
-            Cid cid = cids.get(k);
-            long index = run.get(k);
-            if (needed.get(k)) {
-              blocks.add(new Ready(index, io.store().get(cid).orElseThrow(() -> missing(cid))));
-            } else if (measured.get(k)) {
-              blocks.add(
-                  new Ready(index, null, io.store().sizeOf(cid).orElseThrow(() -> missing(cid))));
-            } else {
-              blocks.add(new Ready(index, null));
-            }
-          }
-          return blocks;
-        },
-        (blocks, error) -> {
+        () -> read(run, cids, needed, measured, room, empty),
+        (read, error) -> {
           if (myEpoch != epoch || myReadEpoch != readEpoch) {
+            if (read != null && read.reserved() > 0) {
+              io.giveBackReadAhead(read.reserved());
+            }
             return;
           }
           reading = false;
           if (error != null) {
+            settle();
             owner.failed(SendChannel.message(error));
             return;
           }
-          for (Ready r : blocks) {
+          reserved += read.reserved();
+          for (Ready r : read.blocks()) {
             ready.add(r);
             readAheadBytes += r.size();
           }
+          nextSize = read.nextSize();
+          if (read.stoppedAt() >= 0) {
+            readIndex = read.stoppedAt();
+          }
+          settle();
           owner.ready();
         });
+  }
+
+  /**
+   * The bytes the next read may fill: up to {@link #READ_AHEAD_BYTES} read ahead if the memory
+   * budget has room for them, else room for the next block if it has that, else what the floor and
+   * the reservation leave.
+   */
+  private long roomToRead() {
+    long room = FLOOR + reserved - readAheadBytes;
+    long wanted = READ_AHEAD_BYTES - readAheadBytes;
+    if (room < wanted && io.reserveReadAhead(wanted - room, false)) {
+      reserved += wanted - room;
+      return wanted;
+    }
+    if (nextSize > room && io.reserveReadAhead(nextSize - Math.max(room, 0), false)) {
+      reserved += nextSize - Math.max(room, 0);
+      return nextSize;
+    }
+    return room;
+  }
+
+  /**
+   * Reads the run on a blocking thread: each needed block once the room holds its stored size,
+   * stopping at the first that does not fit, unless nothing is read ahead ({@code empty}) and none
+   * was read yet: that one is read anyway, its excess reserved regardless.
+   */
+  private Read read(
+      List<Long> run, List<Cid> cids, BitSet needed, BitSet measured, long room, boolean empty) {
+    List<Ready> blocks = new ArrayList<>(run.size());
+    long left = room;
+    long extra = 0;
+    boolean readOne = false;
+    try {
+      for (int k = 0; k < run.size(); k++) {
+        Cid cid = cids.get(k);
+        long index = run.get(k);
+        if (needed.get(k)) {
+          long size = io.store().sizeOf(cid).orElseThrow(() -> missing(cid));
+          if (size > left) {
+            if (!empty || readOne) {
+              return new Read(blocks, extra, index, size);
+            }
+            long over = size - Math.max(left, 0);
+            io.reserveReadAhead(over, true);
+            extra += over;
+            left += over;
+          }
+          left -= size;
+          readOne = true;
+          blocks.add(new Ready(index, io.store().get(cid).orElseThrow(() -> missing(cid))));
+        } else if (measured.get(k)) {
+          blocks.add(
+              new Ready(index, null, io.store().sizeOf(cid).orElseThrow(() -> missing(cid))));
+        } else {
+          blocks.add(new Ready(index, null));
+        }
+      }
+    } catch (RuntimeException e) {
+      io.giveBackReadAhead(extra);
+      throw e;
+    }
+    return new Read(blocks, extra, -1, 0);
+  }
+
+  /**
+   * Keeps the reservation at what the blocks read ahead hold beyond the floor (not while a read is
+   * under way, which may fill what was reserved for it).
+   */
+  private void settle() {
+    if (reading) {
+      return;
+    }
+    long target = Math.max(0, readAheadBytes - FLOOR);
+    if (reserved > target) {
+      io.giveBackReadAhead(reserved - target);
+    } else if (reserved < target) {
+      io.reserveReadAhead(target - reserved, true);
+    }
+    reserved = target;
+  }
+
+  /** Charges (or, negative, gives back) {@code bytes} of pages of CIDs. */
+  private void chargePages(long bytes) {
+    if (bytes != 0) {
+      pageBytes += bytes;
+      io.chargePages(request.get().channelId(), bytes);
+    }
+  }
+
+  /** The heap an offered page takes: its CIDs and its answer's bits. */
+  private static long heapBytes(OfferedPage p) {
+    long bytes = 64 + p.page.cids().size() / 8;
+    for (Cid cid : p.page.cids()) {
+      bytes += BYTES_PER_CID + 2L * cid.byteLength();
+    }
+    return bytes;
   }
 
   private static IllegalStateException missing(Cid cid) {

@@ -115,6 +115,25 @@ public interface SessionIo {
     return true;
   }
 
+  /**
+   * A sending channel came to hold {@code bytes} more of pages of CIDs (fewer when negative): they
+   * are charged to the node's memory budget and to the channel's peer and address. Default: not
+   * charged.
+   */
+  default void chargePages(io.ferry.channels.ChannelId channel, long bytes) {}
+
+  /**
+   * Reserves {@code bytes} of blocks a sending channel reads ahead beyond its slot's floor: true if
+   * they fit in the node's memory budget, or if {@code anyway}. Callable from any thread. Default:
+   * always.
+   */
+  default boolean reserveReadAhead(long bytes, boolean anyway) {
+    return true;
+  }
+
+  /** Gives back {@code bytes} reserved by {@link #reserveReadAhead}. Callable from any thread. */
+  default void giveBackReadAhead(long bytes) {}
+
   /** Why a channel that could not take a send slot waits, for {@code Queued}'s message. */
   default String whyQueued() {
     return "waiting for a send slot";

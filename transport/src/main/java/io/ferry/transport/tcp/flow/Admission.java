@@ -18,9 +18,10 @@ import java.util.function.LongSupplier;
  * share {@link #PEERS_PER_ADDRESS} peers' worth of channels. A request counts from its arrival
  * until the engine rejects it or closes its channel; one the engine never answered stops counting
  * after {@link #UNANSWERED}. Each counted channel also reserves {@link MemoryBudget#OPEN} of the
- * node's memory budget, at most {@link MemoryBudget#share()} per address and per peer; a request
- * that does not fit is refused saying so. Channels this node initiated, and restarts of channels
- * already open, are never refused. Thread-safe.
+ * node's memory budget, and is charged the pages of CIDs its sender holds ({@link #charge}); what
+ * the channels of one address, and of one peer, hold is at most {@link MemoryBudget#share()}, and a
+ * request beyond it, or beyond the budget, is refused saying so. Channels this node initiated, and
+ * restarts of channels already open, are never refused. Thread-safe.
  */
 public final class Admission {
   /** How long a request the engine has not answered (nor opened) still counts. */
@@ -46,6 +47,14 @@ public final class Admission {
   private final Map<ChannelId, String> addresses = new HashMap<>();
 
   private final Map<String, Integer> perAddressCount = new HashMap<>();
+
+  /** Bytes each counted channel holds beyond {@link MemoryBudget#OPEN}: its sender's pages. */
+  private final Map<ChannelId, Long> charged = new HashMap<>();
+
+  /** What the counted channels of each peer, and of each address, hold in the memory budget. */
+  private final Map<PeerId, Long> perPeerBytes = new HashMap<>();
+
+  private final Map<String, Long> perAddressBytes = new HashMap<>();
   private long refused;
 
   public Admission(int perPeer, int total) {
@@ -114,13 +123,17 @@ public final class Admission {
               + fromAddress
               + " open with this node, the most it allows one address; retry when one ends");
     }
-    if (memory != null && address != null && !memory.shareHasRoom(fromAddress)) {
+    long addressHolds = address == null ? 0 : perAddressBytes.getOrDefault(address, 0L);
+    if (memory != null && address != null && !memory.shareHasRoom(addressHolds)) {
       refused++;
-      return Optional.of(memory.describeShare(address, fromAddress) + "; retry when one ends");
+      return Optional.of(
+          memory.describeShare(address, fromAddress, addressHolds) + "; retry when one ends");
     }
-    if (memory != null && !memory.shareHasRoom(mine)) {
+    long peerHolds = perPeerBytes.getOrDefault(peer, 0L);
+    if (memory != null && !memory.shareHasRoom(peerHolds)) {
       refused++;
-      return Optional.of(memory.describeShare(peer.toString(), mine) + "; retry when one ends");
+      return Optional.of(
+          memory.describeShare(peer.toString(), mine, peerHolds) + "; retry when one ends");
     }
     if (memory != null && !memory.takeOpen(false)) {
       refused++;
@@ -130,8 +143,41 @@ public final class Admission {
     if (address != null) {
       addresses.put(channel, address);
       perAddressCount.merge(address, 1, Integer::sum);
+      perAddressBytes.merge(address, openCharge(), Long::sum);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The sender of {@code channel} came to hold {@code bytes} more of pages of CIDs (fewer when
+   * negative): charged to the memory budget, and to the channel's peer and address while the
+   * channel counts here (a channel this node initiated is charged to the budget only).
+   */
+  public synchronized void charge(ChannelId channel, long bytes) {
+    if (memory == null || bytes == 0) {
+      return;
+    }
+    if (bytes > 0) {
+      memory.takePages(bytes);
+    }
+    if (channels.containsKey(channel)) {
+      // Pages built before the channel counted (a restart's) are not given back by its peer.
+      long before = charged.getOrDefault(channel, 0L);
+      long after = Math.max(0, before + bytes);
+      if (after == 0) {
+        charged.remove(channel);
+      } else {
+        charged.put(channel, after);
+      }
+      perPeerBytes.merge(channel.initiator(), after - before, Long::sum);
+      String address = addresses.get(channel);
+      if (address != null) {
+        perAddressBytes.merge(address, after - before, Long::sum);
+      }
+    }
+    if (bytes < 0) {
+      memory.givePages(-bytes);
+    }
   }
 
   /** A restart of a channel the peer asked for: counted (never refused) until it closes. */
@@ -200,6 +246,12 @@ public final class Admission {
   private void add(ChannelId channel, long since) {
     channels.put(channel, since);
     perPeerCount.merge(channel.initiator(), 1, Integer::sum);
+    perPeerBytes.merge(channel.initiator(), openCharge(), Long::sum);
+  }
+
+  /** What one open channel holds before its sender charges anything. */
+  private long openCharge() {
+    return memory == null ? 0 : MemoryBudget.OPEN;
   }
 
   private void remove(ChannelId channel) {
@@ -211,10 +263,16 @@ public final class Admission {
     if (memory != null) {
       memory.giveOpen();
     }
+    // The pages stay charged to the budget until the sender drops them; the peer and the address
+    // stop paying for them now, as the channel no longer counts against their share.
+    long held = openCharge() + charged.getOrDefault(channel, 0L);
+    charged.remove(channel);
     perPeerCount.computeIfPresent(channel.initiator(), (p, n) -> n <= 1 ? null : n - 1);
+    perPeerBytes.computeIfPresent(channel.initiator(), (p, b) -> b - held <= 0 ? null : b - held);
     String address = addresses.remove(channel);
     if (address != null) {
       perAddressCount.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+      perAddressBytes.computeIfPresent(address, (a, b) -> b - held <= 0 ? null : b - held);
     }
   }
 

@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How many channels may send at once, per peer and in total, and within the node's {@link
- * MemoryBudget} (each sending channel reserves its read-ahead). A channel over a limit waits in
- * FIFO order and is started (its callback runs) when a slot frees for its peer and memory allows.
- * Thread-safe; callbacks run outside the lock.
+ * MemoryBudget} (each channel holding a slot reserves the budget's floor for one block, {@link
+ * MemoryBudget#SENDING}). A channel over a limit waits in FIFO order and is started (its callback
+ * runs) when a slot frees for its peer and memory allows. Thread-safe; callbacks run outside the
+ * lock.
  */
 public final class SendSlots {
   private static final Logger log = LoggerFactory.getLogger(SendSlots.class);
@@ -42,7 +43,7 @@ public final class SendSlots {
     this(perPeer, total, null);
   }
 
-  /** Slots whose channels also reserve their read-ahead from {@code memory} (null: none). */
+  /** Slots whose channels also reserve their floor from {@code memory} (null: none). */
   public SendSlots(int perPeer, int total, MemoryBudget memory) {
     this.perPeer = perPeer;
     this.total = total;
@@ -84,8 +85,8 @@ public final class SendSlots {
   }
 
   /**
-   * Takes a slot of {@code peer} for {@code channel} if its read-ahead fits in memory; false if it
-   * does not.
+   * Takes a slot of {@code peer} for {@code channel} if its floor fits in memory; false if it does
+   * not.
    */
   private boolean take(ChannelId channel, PeerId peer) {
     if (memory != null && !memory.takeSending()) {
@@ -118,10 +119,9 @@ public final class SendSlots {
       log.debug("{}: send slot given back ({} left for its peer)", channel, running.get(peer));
     }
     if (memory != null) {
-      memory.giveSending(); // starts waiting channels through its listener
-    } else {
-      startWaiting();
+      memory.giveSending();
     }
+    startWaiting();
   }
 
   /** Starts the waiting channels that fit now, in order. */

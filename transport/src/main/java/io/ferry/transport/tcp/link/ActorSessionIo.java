@@ -199,6 +199,21 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
+  public void chargePages(ChannelId id, long bytes) {
+    node.admission().charge(id, bytes);
+  }
+
+  @Override
+  public boolean reserveReadAhead(long bytes, boolean anyway) {
+    return node.admission().memory().map(m -> m.takeReadAhead(bytes, anyway)).orElse(true);
+  }
+
+  @Override
+  public void giveBackReadAhead(long bytes) {
+    node.admission().memory().ifPresent(m -> m.giveReadAhead(bytes));
+  }
+
+  @Override
   public String whyQueued() {
     return node.slots().whyWaiting(peer);
   }

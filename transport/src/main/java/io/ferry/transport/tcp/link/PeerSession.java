@@ -124,10 +124,12 @@ public final class PeerSession extends AbstractBehavior<SessionCommand> implemen
     if (existing != null && existing.state() != SendChannel.State.ENDED) {
       existing.reopen(m.request(), m.message(), m.sent());
     } else {
-      boolean admitted = node.slots().acquire(id, peer, () -> later(() -> admit(id)));
+      // A channel opened paused (a pull its validator paused for credit) waits without a slot.
+      boolean paused = m.request().paused();
+      boolean admitted = !paused && node.slots().acquire(id, peer, () -> later(() -> admit(id)));
       SendChannel ch = new SendChannel(m.request(), io, admitted);
       channels.add(ch);
-      if (!admitted) {
+      if (!admitted && !paused) {
         log.debug("{}: queued (send slots full)", id);
         node.handler().onChannelQueued(id, "queued: " + node.slots().whyWaiting(peer));
       }

@@ -46,6 +46,7 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   private final RateLimiter downloadLimit;
   private final PeerLimits limits;
   private io.ferry.transport.tcp.flow.SendSlots slots;
+  private io.ferry.transport.tcp.flow.MemoryBudget memory;
   private boolean connected = true;
   private boolean holding;
   private long refs;
@@ -73,6 +74,12 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
 
   // ---- what a test does ----
 
+  /** Charges pages and read-ahead to {@code memory} as the node does (default: none charged). */
+  EmbeddedSession withMemory(io.ferry.transport.tcp.flow.MemoryBudget memory) {
+    this.memory = memory;
+    return this;
+  }
+
   /** Counts send slots in {@code slots} as the node does (default: none counted). */
   EmbeddedSession withSlots(io.ferry.transport.tcp.flow.SendSlots slots) {
     this.slots = slots;
@@ -92,22 +99,23 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
     }
     ChannelId id = request.channelId();
     boolean admitted =
-        slots == null
-            || slots.acquire(
-                id,
-                peer,
-                () ->
-                    later(
-                        () -> {
-                          SendChannel queued = channels.send(id);
-                          queued.admitted();
-                          handler.onChannelAdmitted(id);
-                        }));
+        !request.paused() && slots == null
+            || !request.paused() && slots.acquire(id, peer, () -> later(() -> admit(id)));
     SendChannel ch = new SendChannel(request, this, admitted);
     channels.add(ch);
     ch.open(message, sent);
     runPending();
     return ch;
+  }
+
+  /** A queued channel's turn came: it takes the slot, or gives it back as the session does. */
+  private void admit(ChannelId id) {
+    SendChannel queued = channels.send(id);
+    if (queued == null || queued.state() == SendChannel.State.ENDED || !queued.admitted()) {
+      slots.release(id, peer);
+    } else {
+      handler.onChannelAdmitted(id);
+    }
   }
 
   /** Opens a receiving channel as the session does; {@code held} answers its held prefix. */
@@ -356,6 +364,27 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   @Override
   public boolean retakeSlot(ChannelId channel, Runnable admitted) {
     return slots == null || slots.acquire(channel, peer, () -> later(admitted));
+  }
+
+  @Override
+  public void chargePages(ChannelId channel, long bytes) {
+    if (memory != null && bytes > 0) {
+      memory.takePages(bytes);
+    } else if (memory != null && bytes < 0) {
+      memory.givePages(-bytes);
+    }
+  }
+
+  @Override
+  public boolean reserveReadAhead(long bytes, boolean anyway) {
+    return memory == null || memory.takeReadAhead(bytes, anyway);
+  }
+
+  @Override
+  public void giveBackReadAhead(long bytes) {
+    if (memory != null) {
+      memory.giveReadAhead(bytes);
+    }
   }
 
   @Override

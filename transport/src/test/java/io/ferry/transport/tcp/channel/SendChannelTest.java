@@ -141,14 +141,20 @@ class SendChannelTest {
     assertThat(blockIndexes()).isNotEmpty();
   }
 
+  /**
+   * A sender opened paused walks nothing while it waits (it holds no send slot): it offers its
+   * first page once resumed, and sends every block once the receiver answers.
+   */
   @Test
   void aSenderOpenedPausedSendsNothingUntilResumed() {
     SendChannel ch = session.channels().send(open(request().withPaused(true)).channel());
     wantAll(1, session.last(Frame.Open.class).run(), 0);
     assertThat(blockIndexes()).isEmpty();
+    assertThat(session.outbound(Frame.Offer.class)).isEmpty();
 
     ch.resumeLocally();
     session.runPending();
+    haveNone(1);
 
     assertThat(blockIndexes()).hasSize(blocks.size());
   }

@@ -24,10 +24,10 @@ class MemoryBudgetTest {
   }
 
   @Test
-  void sendingChannelsReserveTheirReadAheadUntilTheChannelShareIsSpent() {
-    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB);
+  void sendingChannelsReserveTheirFloorUntilTheChannelShareIsSpent() {
+    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB); // 32 MiB for channels
 
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 32; i++) {
       assertThat(memory.takeSending()).as("sender %d", i).isTrue();
     }
     assertThat(memory.takeSending()).isFalse();
@@ -38,13 +38,30 @@ class MemoryBudgetTest {
   }
 
   @Test
-  void usedCountsBlocksInFlightSendersAndOpenChannels() {
+  void usedCountsBlocksInFlightSendersReadAheadOpenChannelsAndPages() {
     MemoryBudget memory = new MemoryBudget(64 * MIB, 16 * MIB);
     memory.receiveCredit().take(3 * MIB, 1);
     memory.takeSending();
+    assertThat(memory.takeReadAhead(5000, false)).isTrue();
     memory.takeOpen(false);
+    memory.takePages(1000);
 
+    assertThat(memory.used())
+        .isEqualTo(3 * MIB + MemoryBudget.SENDING + 5000 + MemoryBudget.OPEN + 1000);
+    memory.giveReadAhead(5000);
+    memory.givePages(1000);
     assertThat(memory.used()).isEqualTo(3 * MIB + MemoryBudget.SENDING + MemoryBudget.OPEN);
+  }
+
+  @Test
+  void readAheadBeyondTheFloorIsRefusedWhenItDoesNotFitUnlessTakenAnyway() {
+    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB for channels
+    assertThat(memory.takeSending()).isTrue();
+    assertThat(memory.takeReadAhead(15 * MIB, false)).isTrue();
+
+    assertThat(memory.takeReadAhead(1, false)).isFalse();
+    assertThat(memory.takeReadAhead(MIB, true)).as("a block read with nothing ahead").isTrue();
+    assertThat(memory.used()).isEqualTo(17 * MIB);
   }
 
   @Test
@@ -62,10 +79,23 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void pagesOfWaitingChannelsCountTowardsRefusingRequests() {
+    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB for channels
+    memory.takePages(15 * MIB);
+
+    assertThat(memory.full()).isTrue();
+    assertThat(memory.takeOpen(false)).isFalse();
+    memory.givePages(MemoryBudget.OPEN);
+    assertThat(memory.takeOpen(false)).isTrue();
+  }
+
+  @Test
   void movingChannelsMakeNewOnesWaitButDoNotGetRequestsRefused() {
     MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB for channels
-    assertThat(memory.takeSending()).isTrue();
-    assertThat(memory.takeSending()).isTrue();
+    for (int i = 0; i < 15; i++) {
+      assertThat(memory.takeSending()).isTrue();
+    }
+    assertThat(memory.takeReadAhead(MIB, false)).isTrue();
     assertThat(memory.takeSending()).isFalse();
 
     assertThat(memory.full()).isFalse();
@@ -78,10 +108,11 @@ class MemoryBudgetTest {
     memory.takeSending();
     memory.takeOpen(true);
     memory.takeOpen(true);
+    memory.takePages(MIB);
 
     assertThat(memory.describe())
         .isEqualTo(
-            "this node's memory budget is full: 9 MiB of 32 MiB in use (8 MiB by 1 sending"
+            "this node's memory budget is full: 2 MiB of 32 MiB in use (1 MiB by 1 sending"
                 + " channels, 1 MiB by 2 open channels, 0 MiB by blocks in flight;"
                 + " ferry.limits.memory)");
   }
@@ -94,8 +125,9 @@ class MemoryBudgetTest {
   }
 
   @Test
-  void sendSlotsQueueChannelsWhoseReadAheadDoesNotFitAndStartThemWhenMemoryIsGivenBack() {
-    MemoryBudget memory = new MemoryBudget(48 * MIB, 256 * MIB); // 24 MiB: 3 senders
+  void sendSlotsQueueChannelsWhoseFloorDoesNotFitAndStartThemWhenMemoryIsGivenBack() {
+    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB for channels
+    memory.takePages(13 * MIB); // room for 3 senders
     SendSlots slots = new SendSlots(10, 10, memory);
     PeerId a = NodeIdentity.generate().peerId();
 
@@ -109,23 +141,23 @@ class MemoryBudgetTest {
 
     assertThat(started).containsExactly("4");
     assertThat(slots.running()).isEqualTo(3);
-    assertThat(memory.used()).isEqualTo(3 * MemoryBudget.SENDING);
+    assertThat(memory.used()).isEqualTo(13 * MIB + 3 * MemoryBudget.SENDING);
   }
 
   @Test
   void memoryFreedByAClosedOpenChannelStartsAWaitingSender() {
-    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB: 1 sender + opens
+    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB for channels
     SendSlots slots = new SendSlots(10, 10, memory);
     Admission admission = new Admission(100, 100, System::nanoTime, memory);
     PeerId a = NodeIdentity.generate().peerId();
     ChannelId asked = new ChannelId(a, self, 99);
     assertThat(admission.admit(asked)).isEmpty();
     assertThat(acquire(slots, a, 1)).isTrue();
-    memory.takeOpen(true); // a restart overshoots: no room for a second sender
+    // Pages leave one byte less than a second sender's floor while the open channel counts.
+    memory.takePages(14 * MIB - MemoryBudget.OPEN + 1);
     assertThat(acquire(slots, a, 2)).isFalse();
-
-    memory.giveOpen();
     assertThat(started).isEmpty();
+
     admission.closed(asked);
 
     assertThat(started).containsExactly("2");
@@ -135,7 +167,8 @@ class MemoryBudgetTest {
   void admissionRefusesARequestTheBudgetCannotHoldSayingSoAndCountsItAgainWhenOneEnds() {
     MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB);
     Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
-    int room = (int) ((16 * MIB - MemoryBudget.SENDING) / MemoryBudget.OPEN);
+    int room = 3;
+    memory.takePages(16 * MIB - MemoryBudget.SENDING - room * MemoryBudget.OPEN);
     List<PeerId> peers = new ArrayList<>(); // one channel each: no peer's share is the limit
     for (int i = 0; i <= room; i++) {
       peers.add(NodeIdentity.generate().peerId());
@@ -155,14 +188,76 @@ class MemoryBudgetTest {
     assertThat(admission.refused()).isEqualTo(1);
     admission.closed(new ChannelId(peers.get(0), self, 0));
     assertThat(admission.admit(new ChannelId(peers.get(room), self, room))).isEmpty();
-    assertThat(memory.used()).isEqualTo(room * MemoryBudget.OPEN);
+    assertThat(memory.used()).isEqualTo(16 * MIB - MemoryBudget.SENDING);
+  }
+
+  /**
+   * Issue 17: 10,000 slow channels from one peer fit a node with a 2 GiB heap (1 GiB budget, 768
+   * MiB for channels) when each is charged what it holds; at the fixed 512 KiB of before, the
+   * budget refused all but 1,520 of them (384 with the default share per address).
+   */
+  @Test
+  void tenThousandSmallOpenChannelsFitWhereTheWorstCaseChargeRefusedThem() {
+    MemoryBudget memory = new MemoryBudget(1024 * MIB, 256 * MIB, 1.0);
+    Admission admission = new Admission(20_000, 20_000, System::nanoTime, memory);
+    PeerId client = NodeIdentity.generate().peerId();
+    long page = 256 * (96 + 2 * 36) + 64 + 32; // a one-block DAG's page: 256 CIDs at most
+
+    for (long i = 0; i < 10_000; i++) {
+      ChannelId c = new ChannelId(client, self, i);
+      assertThat(admission.admit(c, "127.0.0.1")).as("channel %d", i).isEmpty();
+      admission.charge(c, page);
+    }
+
+    assertThat(memory.used()).isLessThan(768 * MIB - MemoryBudget.SENDING);
+    assertThat(10_000 * (512L << 10)).isGreaterThan(768 * MIB);
+    assertThat(memory.full()).isFalse();
+    assertThat(memory.takeSending()).as("a sender still fits").isTrue();
+  }
+
+  /**
+   * The attack of issue 19, 2: 11 throw-away identities behind one address open 6 paid pulls each
+   * and never pay, each sender holding 3 pages of 4096 CIDs while it waits. The address is refused
+   * once its channels hold its share, the budget is never exceeded, and a peer elsewhere is still
+   * admitted and can send.
+   */
+  @Test
+  void unpaidChannelsFromOneAddressAreRefusedBeforeTheBudgetIsExceeded() {
+    MemoryBudget memory = new MemoryBudget(128 * MIB, 256 * MIB); // -Xmx256m, 50%
+    Admission admission = new Admission(32, 128, System::nanoTime, memory);
+    long pages = 3 * (4096 * (96 + 2 * 36) + 64 + 512);
+    int admitted = 0;
+    int refused = 0;
+    for (int peer = 0; peer < 11; peer++) {
+      PeerId throwAway = NodeIdentity.generate().peerId();
+      for (long k = 0; k < 6; k++) {
+        ChannelId c = new ChannelId(throwAway, self, k);
+        Optional<String> refusal = admission.admit(c, "127.0.0.2");
+        if (refusal.isEmpty()) {
+          admitted++;
+          admission.charge(c, pages);
+        } else {
+          refused++;
+          assertThat(refusal.get()).startsWith("this node's memory budget is full for 127.0.0.2");
+        }
+        assertThat(memory.used()).isLessThanOrEqualTo(memory.capacity());
+      }
+    }
+
+    long share = memory.share();
+    assertThat(admitted).isEqualTo((int) ((share - 1) / (MemoryBudget.OPEN + pages)) + 1);
+    assertThat(refused).isEqualTo(66 - admitted);
+    assertThat(memory.used()).isLessThanOrEqualTo(share + MemoryBudget.OPEN + pages);
+    PeerId honest = NodeIdentity.generate().peerId();
+    assertThat(admission.admit(new ChannelId(honest, self, 1), "127.0.0.1")).isEmpty();
+    assertThat(memory.takeSending()).as("the honest peer's channel can send").isTrue();
   }
 
   @Test
   void oneAddressFillsOnlyItsShareAndOthersAreStillAdmittedAndCanSend() {
     MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB); // 32 MiB for channels
     Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
-    int share = (int) (8 * MIB / MemoryBudget.OPEN); // a quarter of 32 MiB: 16 channels
+    int share = (int) (8 * MIB / MemoryBudget.OPEN); // a quarter of 32 MiB: 409 channels
     int admitted = 0;
     Optional<String> refusal = Optional.empty();
     // Throw-away identities behind one address, three requests each, as long as they are let in.
@@ -177,7 +272,7 @@ class MemoryBudgetTest {
     assertThat(admitted).isEqualTo(share);
     assertThat(refusal)
         .hasValue(
-            "this node's memory budget is full for 127.0.0.2: its 16 open channels hold 8 MiB,"
+            "this node's memory budget is full for 127.0.0.2: its 409 open channels hold 8180 KiB,"
                 + " the most one address or peer may hold (25% of the 32 MiB for channels,"
                 + " ferry.limits.memory-per-address); retry when one ends");
     assertThat(memory.full()).isFalse();
@@ -188,37 +283,45 @@ class MemoryBudgetTest {
   }
 
   @Test
-  void anAddressGetsItsShareBackWhenOneOfItsChannelsEnds() {
-    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB);
+  void anAddressGetsItsShareBackWhenOneOfItsChannelsEndsOrDropsItsPages() {
+    // A share of exactly 16 open channels of the 32 MiB for channels.
+    double sixteen = 16.0 * MemoryBudget.OPEN / (32 * MIB);
+    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB, sixteen);
     Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
     List<ChannelId> held = new ArrayList<>();
-    for (long i = 0; i < 16; i++) {
+    for (long i = 0; i < 15; i++) {
       ChannelId c = new ChannelId(NodeIdentity.generate().peerId(), self, i);
       assertThat(admission.admit(c, "10.0.0.9")).isEmpty();
       held.add(c);
     }
+    admission.charge(held.get(0), MemoryBudget.OPEN); // its sender's pages
     ChannelId next = new ChannelId(NodeIdentity.generate().peerId(), self, 16);
     assertThat(admission.admit(next, "10.0.0.9")).isPresent();
 
+    admission.charge(held.get(0), -MemoryBudget.OPEN);
+    assertThat(admission.admit(next, "10.0.0.9")).isEmpty();
+    ChannelId last = new ChannelId(NodeIdentity.generate().peerId(), self, 17);
+    assertThat(admission.admit(last, "10.0.0.9")).isPresent();
+
     admission.closed(held.get(3));
 
-    assertThat(admission.admit(next, "10.0.0.9")).isEmpty();
+    assertThat(admission.admit(last, "10.0.0.9")).isEmpty();
   }
 
   @Test
   void onePeerIsHeldToTheShareAlsoWhenItsAddressIsUnknown() {
-    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB, 0.125); // 4 MiB: 8 channels
+    MemoryBudget memory = new MemoryBudget(64 * MIB, 256 * MIB, 0.125); // 4 MiB: 204 channels
     Admission admission = new Admission(1000, 1000, System::nanoTime, memory);
     PeerId a = NodeIdentity.generate().peerId();
-    for (long i = 0; i < 8; i++) {
+    for (long i = 0; i < 204; i++) {
       assertThat(admission.admit(new ChannelId(a, self, i))).isEmpty();
     }
 
-    assertThat(admission.admit(new ChannelId(a, self, 8)))
+    assertThat(admission.admit(new ChannelId(a, self, 204)))
         .hasValueSatisfying(
             why ->
                 assertThat(why)
-                    .startsWith("this node's memory budget is full for " + a + ": its 8 open")
+                    .startsWith("this node's memory budget is full for " + a + ": its 204 open")
                     .contains("13% of the 32 MiB for channels"));
     assertThat(admission.admit(new ChannelId(NodeIdentity.generate().peerId(), self, 8))).isEmpty();
   }
@@ -236,12 +339,12 @@ class MemoryBudgetTest {
 
   @Test
   void aQueuedSenderIsToldWhichLimitHoldsIt() {
-    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB: 1 sender + opens
+    MemoryBudget memory = new MemoryBudget(32 * MIB, 256 * MIB); // 16 MiB for channels
     SendSlots slots = new SendSlots(1, 2, memory);
     PeerId a = NodeIdentity.generate().peerId();
     PeerId b = NodeIdentity.generate().peerId();
     assertThat(acquire(slots, a, 1)).isTrue();
-    memory.takeOpen(true); // a restart: no room for a second sender's read-ahead
+    memory.takePages(15 * MIB); // no room for a second sender's floor
 
     assertThat(slots.whyWaiting(a))
         .isEqualTo(
@@ -249,7 +352,8 @@ class MemoryBudgetTest {
                 + a
                 + " already, the most for one peer (ferry.limits.channels-per-peer)");
     assertThat(slots.whyWaiting(b))
-        .startsWith("this node's memory budget is full: 8 MiB of 32 MiB in use (8 MiB by 1 sending")
+        .startsWith(
+            "this node's memory budget is full: 16 MiB of 32 MiB in use (1 MiB by 1 sending")
         .endsWith("ferry.limits.memory)");
     slots.release(new ChannelId(self, a, 1), a);
     assertThat(slots.whyWaiting(b)).isEqualTo("channels queued before it send first");
