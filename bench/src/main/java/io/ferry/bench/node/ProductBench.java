@@ -267,11 +267,16 @@ public final class ProductBench {
   static String awaitEnd(ApiClient api, String id) throws InterruptedException {
     while (true) {
       String s = api.get("/v1/channels/" + id).get("status").asText();
-      if (s.equals("Completed") || s.equals("Failed") || s.equals("Cancelled")) {
+      if (ended(s)) {
         return s;
       }
       Thread.sleep(20);
     }
+  }
+
+  /** Whether a channel of status {@code s} ended (in any way: it will not move again). */
+  static boolean ended(String s) {
+    return io.ferry.channels.Status.valueOf(s).isTerminal();
   }
 
   /** Bytes moved in a time. */

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -21,8 +23,9 @@ import java.util.stream.Stream;
  * terminal} completed pulls written into its journal ({@link ChannelRecords}), the client started
  * again without the limit. Measured from the start: until the API serves, until {@code /readyz}
  * answers 200, until {@code GET /v1/channels?status=Ongoing} first answers (and that call's time),
- * until every active channel completed (moved its data again); then the same call's time once
- * settled; then a second restart, which reads the read model's checkpoint instead of the journal.
+ * until every active channel ended (completed, moving its data again, or failed: counted by
+ * status); then the same call's time once settled; then a second restart, which reads the read
+ * model's checkpoint instead of the journal.
  */
 final class RestartCase {
   private static final int DOWNLOAD = 8192;
@@ -105,6 +108,7 @@ final class RestartCase {
       double firstList,
       double firstListCall,
       double moved,
+      Map<String, Integer> ended,
       double listCall,
       int listed) {
 
@@ -132,16 +136,21 @@ final class RestartCase {
       double firstCall = since(c0);
       double firstList = since(t0);
       double moved = 0;
+      Map<String, Integer> ended = new TreeMap<>();
       if (!active.isEmpty()) {
         // Each channel asked by its id (answered at once, also while the read model catches up
         // and a listing answers 503 catching-up): the channels move again before the model has
         // caught up, and a listing would only see it once it had.
+        // A channel that ended otherwise (Failed: refused by the provider, say) ends the wait too
+        // and is counted by status: waiting for Completed alone hung the bench for good.
         Set<String> left = new HashSet<>(active);
         while (!left.isEmpty()) {
           for (String id : List.copyOf(left)) {
             try {
-              if ("Completed".equals(api0.get("/v1/channels/" + id).path("status").asText())) {
+              String status = api0.get("/v1/channels/" + id).path("status").asText();
+              if (ProductBench.ended(status)) {
                 left.remove(id);
+                ended.merge(status, 1, Integer::sum);
               }
             } catch (RuntimeException e) {
               // not answered yet: asked again in the next pass
@@ -160,7 +169,7 @@ final class RestartCase {
         calls.add(since(s));
       }
       calls.sort(Double::compare);
-      return new Start(api, ready, firstList, firstCall, moved, calls.get(2), listed.size());
+      return new Start(api, ready, firstList, firstCall, moved, ended, calls.get(2), listed.size());
     }
 
     private static boolean ready(ApiClient api) {
@@ -187,7 +196,8 @@ final class RestartCase {
           firstListCall * 1000,
           moved == 0
               ? ""
-              : String.format(Locale.ROOT, ", every active channel completed at %.1f s", moved),
+              : String.format(
+                  Locale.ROOT, ", every active channel ended at %.1f s %s", moved, ended),
           listCall * 1000,
           listed);
     }

@@ -27,7 +27,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class SlowPulls {
   private SlowPulls() {}
 
-  /** Admission limits that let one peer hold {@code n} channels open and sending at once. */
+  /**
+   * Admission limits that let one peer hold {@code n} channels open and sending at once. The cases
+   * are one client on one address by design, so that address may hold the whole memory budget
+   * ({@code memory-per-address = 100%}): at the default 25%, 10,000 channels of about 20 KiB each
+   * (196 MiB) exceed one address's 192 MiB of a 2 GiB node's 768 MiB for channels.
+   */
   static String limits(int n) {
     int m = Math.max(64, n + 100);
     return "ferry.limits { open-channels-per-peer = "
@@ -38,7 +43,7 @@ final class SlowPulls {
         + m
         + ", channels-total = "
         + m
-        + " }\nferry.validators.free = pulls-and-pushes\n";
+        + ", memory-per-address = 100% }\nferry.validators.free = pulls-and-pushes\n";
   }
 
   /** Imports {@code n} distinct raw blocks of {@code size} bytes on {@code node}; their CIDs. */

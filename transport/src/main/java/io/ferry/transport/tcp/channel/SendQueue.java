@@ -130,6 +130,12 @@ public final class SendQueue {
   /** The traversal index of the next block {@link #poll} hands out. */
   private long nextOut;
 
+  /**
+   * Whether a run started ({@link #start}) and did not stop: a channel resumed before the
+   * receiver's want walks nothing (it has no reference to offer under yet).
+   */
+  private boolean started;
+
   /** Whether the channel waits: nothing is read ahead (see {@link #hold}). */
   private boolean held;
 
@@ -154,6 +160,7 @@ public final class SendQueue {
    */
   public void start(long startIndex, long measureFrom) {
     stop();
+    started = true;
     walkFrom = startIndex;
     this.measureFrom = measureFrom;
     readIndex = startIndex;
@@ -164,6 +171,7 @@ public final class SendQueue {
   /** Forgets everything; results of work still running are ignored. */
   public void stop() {
     epoch++;
+    started = false;
     pages.clear();
     chargePages(-pageBytes);
     ready.clear();
@@ -265,7 +273,7 @@ public final class SendQueue {
   }
 
   private void walkNext() {
-    if (held || walking || walkDone || pages.size() >= PAGES_AHEAD) {
+    if (!started || held || walking || walkDone || pages.size() >= PAGES_AHEAD) {
       return;
     }
     walking = true;

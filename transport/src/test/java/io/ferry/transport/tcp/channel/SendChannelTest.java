@@ -17,9 +17,11 @@ import io.ferry.ipld.traversal.Traversal;
 import io.ferry.ipld.unixfs.ImportResult;
 import io.ferry.transport.tcp.RecordingHandler;
 import io.ferry.transport.tcp.TcpSettings;
+import io.ferry.transport.tcp.flow.MemoryBudget;
 import io.ferry.transport.tcp.flow.SendSlots;
 import io.ferry.transport.tcp.frame.Frame;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -326,6 +328,171 @@ class SendChannelTest {
     assertThat(slots.waitingCount()).isZero();
     paid.close();
     assertThat(slots.running()).isZero();
+  }
+
+  /**
+   * Six pulls opened paused (their validator waits for credit) held all of a peer's {@code
+   * channels-per-peer = 6} send slots while sending nothing. They now wait without one: another
+   * pull takes a slot and sends meanwhile; resumed, each takes a slot and sends; ended, none holds
+   * one.
+   */
+  @Test
+  void pullsOpenedPausedHoldNoSendSlotAndAnotherSendsMeanwhile() {
+    SendSlots slots = new SendSlots(6, 64);
+    session.withSlots(slots);
+    List<ChannelId> paused = new ArrayList<>();
+    for (long t = 1; t <= 6; t++) {
+      ChannelId c = new ChannelId(Peers.ALICE, Peers.BOB, t);
+      Frame.Open o =
+          open(DataRequest.of(c, Peers.ALICE, dag.root(), Selectors.all()).withPaused(true));
+      session.inbound(new Frame.Want(c, t, o.run(), 0, 1 << 20, false));
+      paused.add(c);
+    }
+    assertThat(slots.running()).isZero();
+    ChannelId movingId = new ChannelId(Peers.ALICE, Peers.BOB, 7);
+    Frame.Open moving = open(DataRequest.of(movingId, Peers.ALICE, dag.root(), Selectors.all()));
+    assertThat(slots.heldBy(movingId)).isEqualTo(1);
+    session.inbound(new Frame.Want(movingId, 7, moving.run(), 0, 1 << 20, false));
+    haveNone(7);
+    assertThat(blockIndexes(7)).hasSize(blocks.size());
+    paused.forEach(c -> assertThat(blockIndexes(c.transferId())).isEmpty());
+    session.channels().send(movingId).close();
+    session.runPending();
+
+    paused.forEach(c -> session.channels().send(c).resumeLocally());
+    session.runPending();
+    for (long t = 1; t <= 6; t++) {
+      haveNone(t);
+    }
+
+    for (ChannelId c : paused) {
+      assertThat(blockIndexes(c.transferId())).as("channel %s", c).hasSize(blocks.size());
+      assertThat(slots.heldBy(c)).isEqualTo(1);
+    }
+    paused.forEach(c -> session.channels().send(c).close());
+    session.runPending();
+    assertThat(slots.running()).isZero();
+    assertThat(slots.holders(Peers.ALICE)).isEmpty();
+    assertThat(slots.waitingCount()).isZero();
+  }
+
+  /**
+   * A channel paused while in line for a send slot gives back the slot its turn brings (it would
+   * hold it sending nothing), and takes one when resumed; its engine hears it moved on then.
+   */
+  @Test
+  void aChannelPausedInLineGivesItsTurnsSlotBackAndTakesOneWhenResumed() {
+    SendSlots slots = new SendSlots(1, 64);
+    session.withSlots(slots);
+    open(request());
+    ChannelId otherId = new ChannelId(Peers.ALICE, Peers.BOB, 2);
+    Frame.Open second = open(DataRequest.of(otherId, Peers.ALICE, dag.root(), Selectors.all()));
+    SendChannel other = session.channels().send(otherId);
+    assertThat(other.wasAdmitted()).isFalse();
+    other.pauseLocally();
+
+    session.channels().send(id).close();
+    session.runPending();
+
+    assertThat(slots.running()).isZero();
+    assertThat(slots.heldBy(otherId)).isZero();
+    assertThat(handler.events).doesNotContain("admitted 2");
+    other.resumeLocally();
+    session.runPending();
+    assertThat(slots.heldBy(otherId)).isEqualTo(1);
+    assertThat(handler.events).contains("admitted 2");
+    session.inbound(new Frame.Want(otherId, 2, second.run(), 0, 1 << 20, false));
+    haveNone(2);
+    assertThat(blockIndexes(2)).hasSize(blocks.size());
+    other.close();
+    session.runPending();
+    assertThat(slots.running()).isZero();
+    assertThat(slots.holders(Peers.ALICE)).isEmpty();
+  }
+
+  /**
+   * What a sender holds is charged to the node's memory budget while it holds it: its offered
+   * pages, its slot's floor and the blocks it read ahead beyond it. Paused, it gives back its
+   * read-ahead and its slot and keeps its pages; ended, it gives back everything.
+   */
+  @Test
+  void aPausedSendersPagesStayChargedAndItsReadAheadIsGivenBack() throws Exception {
+    MemoryBlockStore bigStore = new MemoryBlockStore();
+    MemoryBudget memory = new MemoryBudget(64 << 20, 16 << 20);
+    SendSlots slots = new SendSlots(6, 64, memory);
+    EmbeddedSession big =
+        new EmbeddedSession(Peers.BOB, Peers.ALICE, bigStore, TcpSettings.defaults(null), handler)
+            .withSlots(slots)
+            .withMemory(memory);
+    ImportResult file = TestDags.file(bigStore, 8 << 20, 256 << 10, 3);
+    List<Block> all = Traversal.walk(bigStore, file.root(), Selectors.all()).toList();
+    big.openSend(
+        DataRequest.of(id, Peers.ALICE, file.root(), Selectors.all()),
+        null,
+        new CompletableFuture<>());
+    long run = big.last(Frame.Open.class).run();
+    // Credit for the root and one leaf only: the sender reads ahead and waits for credit.
+    big.inbound(new Frame.Want(id, 1, run, 0, all.get(0).size() + all.get(1).size(), false));
+    for (Frame.Offer offer : big.outbound(Frame.Offer.class)) {
+      big.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), new BitSet()));
+    }
+    SendChannel sender = big.channels().send(id);
+    assertThat(sender.bufferedBytes()).isGreaterThan(MemoryBudget.SENDING);
+    assertThat(memory.sending()).isEqualTo(sender.bufferedBytes());
+    long pages = memory.pages();
+    assertThat(pages).isPositive();
+
+    sender.pauseLocally();
+
+    assertThat(sender.bufferedBytes()).isZero();
+    assertThat(memory.sending()).isZero();
+    assertThat(memory.pages()).isEqualTo(pages);
+    assertThat(slots.heldBy(id)).isZero();
+    sender.resumeLocally();
+    big.inbound(new Frame.Credit(1, 64 << 20));
+    assertThat(big.outbound(Frame.Block.class))
+        .extracting(Frame.Block::cid)
+        .containsExactlyElementsOf(all.stream().map(Block::cid).toList());
+    sender.close();
+    big.runPending();
+    assertThat(memory.used()).isZero();
+    assertThat(slots.running()).isZero();
+  }
+
+  /**
+   * A sender that finds no memory beyond its slot's floor reads what the floor holds (one MiB: four
+   * blocks of 256 KiB) and reads on as it sends, until every block is sent.
+   */
+  @Test
+  void aSenderWithOnlyItsFloorReadsWhatItHoldsAndSendsEveryBlock() throws Exception {
+    MemoryBlockStore bigStore = new MemoryBlockStore();
+    MemoryBudget memory = new MemoryBudget(32 << 20, 16 << 20); // 16 MiB for channels
+    memory.takePages(15 << 20); // what other channels hold
+    SendSlots slots = new SendSlots(6, 64, memory);
+    EmbeddedSession big =
+        new EmbeddedSession(Peers.BOB, Peers.ALICE, bigStore, TcpSettings.defaults(null), handler)
+            .withSlots(slots)
+            .withMemory(memory);
+    ImportResult file = TestDags.file(bigStore, 8 << 20, 256 << 10, 4);
+    List<Block> all = Traversal.walk(bigStore, file.root(), Selectors.all()).toList();
+    big.openSend(
+        DataRequest.of(id, Peers.ALICE, file.root(), Selectors.all()),
+        null,
+        new CompletableFuture<>());
+    long run = big.last(Frame.Open.class).run();
+    big.inbound(new Frame.Want(id, 1, run, 0, all.get(0).size() + all.get(1).size(), false));
+    for (Frame.Offer offer : big.outbound(Frame.Offer.class)) {
+      big.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), new BitSet()));
+    }
+    SendChannel sender = big.channels().send(id);
+
+    assertThat(sender.bufferedBytes()).isPositive().isLessThanOrEqualTo(MemoryBudget.SENDING);
+    assertThat(memory.sending()).isEqualTo(MemoryBudget.SENDING);
+    big.inbound(new Frame.Credit(1, 64 << 20));
+    assertThat(big.outbound(Frame.Block.class))
+        .extracting(Frame.Block::cid)
+        .containsExactlyElementsOf(all.stream().map(Block::cid).toList());
+    assertThat(memory.sending()).isEqualTo(MemoryBudget.SENDING);
   }
 
   private long firstTimeBytes(Direction direction) {
