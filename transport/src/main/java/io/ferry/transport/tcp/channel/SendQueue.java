@@ -3,7 +3,6 @@ package io.ferry.transport.tcp.channel;
 import io.ferry.channels.wire.DataRequest;
 import io.ferry.ipld.Block;
 import io.ferry.ipld.Cid;
-import io.ferry.transport.tcp.flow.MemoryBudget;
 import io.ferry.transport.tcp.frame.Frame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,7 +38,6 @@ public final class SendQueue {
   private static final int PAGES_AHEAD = 3;
   private static final int READ_BLOCKS = 16;
   private static final long READ_AHEAD_BYTES = 4L << 20;
-  private static final long FLOOR = MemoryBudget.SENDING;
 
   /**
    * The heap one CID of a page takes beyond twice its encoded length (its bytes and its digest's):
@@ -90,13 +88,6 @@ public final class SendQueue {
     }
   }
 
-  /**
-   * The blocks of one store read, what it reserved beyond the room it was given, and where it
-   * stopped for want of room ({@code stoppedAt} -1: it read its whole run) with the size of the
-   * block it stopped at.
-   */
-  private record Read(List<Ready> blocks, long reserved, long stoppedAt, long nextSize) {}
-
   /** A page of the walk, and what the walk stepped over before it (on the first page only). */
   private record Walked(Walker walker, Walker.Page page, long[] skipped) {}
 
@@ -142,16 +133,14 @@ public final class SendQueue {
   /** The bytes of the pages held, charged to the memory budget. */
   private long pageBytes;
 
-  /** The bytes reserved for read-ahead beyond the slot's floor. */
-  private long reserved;
-
-  /** The size of the next block to read, when the last read stopped at it for want of room. */
-  private long nextSize;
+  /** What the blocks read ahead hold in the node's memory budget. */
+  private final ReadAhead charge;
 
   public SendQueue(SessionIo io, Supplier<DataRequest> request, Owner owner) {
     this.io = io;
     this.request = request;
     this.owner = owner;
+    this.charge = new ReadAhead(io, READ_AHEAD_BYTES);
   }
 
   /**
@@ -176,7 +165,7 @@ public final class SendQueue {
     chargePages(-pageBytes);
     ready.clear();
     readAheadBytes = 0;
-    nextSize = 0;
+    charge.forgetNextSize();
     reading = false;
     settle();
     walking = false;
@@ -229,7 +218,7 @@ public final class SendQueue {
     reading = false;
     ready.clear();
     readAheadBytes = 0;
-    nextSize = 0;
+    charge.forgetNextSize();
     readIndex = nextOut;
     settle();
   }
@@ -369,8 +358,8 @@ public final class SendQueue {
       return;
     }
     boolean empty = readAheadBytes == 0;
-    long room = roomToRead();
-    if (!empty && (room <= 0 || nextSize > room)) {
+    long room = charge.room(readAheadBytes);
+    if (!empty && charge.mustWait(room)) {
       readIndex = run.get(0); // it reads on as it sends what it holds
       settle();
       return;
@@ -379,12 +368,10 @@ public final class SendQueue {
     int myEpoch = epoch;
     int myReadEpoch = readEpoch;
     io.blocking(
-        () -> read(run, cids, needed, measured, room, empty),
+        () -> charge.read(run, cids, needed, measured, room, empty),
         (read, error) -> {
           if (myEpoch != epoch || myReadEpoch != readEpoch) {
-            if (read != null && read.reserved() > 0) {
-              io.giveBackReadAhead(read.reserved());
-            }
+            charge.dropped(read);
             return;
           }
           reading = false;
@@ -393,12 +380,11 @@ public final class SendQueue {
             owner.failed(SendChannel.message(error));
             return;
           }
-          reserved += read.reserved();
+          charge.kept(read);
           for (Ready r : read.blocks()) {
             ready.add(r);
             readAheadBytes += r.size();
           }
-          nextSize = read.nextSize();
           if (read.stoppedAt() >= 0) {
             readIndex = read.stoppedAt();
           }
@@ -407,83 +393,11 @@ public final class SendQueue {
         });
   }
 
-  /**
-   * The bytes the next read may fill: up to {@link #READ_AHEAD_BYTES} read ahead if the memory
-   * budget has room for them, else room for the next block if it has that, else what the floor and
-   * the reservation leave.
-   */
-  private long roomToRead() {
-    long room = FLOOR + reserved - readAheadBytes;
-    long wanted = READ_AHEAD_BYTES - readAheadBytes;
-    if (room < wanted && io.reserveReadAhead(wanted - room, false)) {
-      reserved += wanted - room;
-      return wanted;
-    }
-    if (nextSize > room && io.reserveReadAhead(nextSize - Math.max(room, 0), false)) {
-      reserved += nextSize - Math.max(room, 0);
-      return nextSize;
-    }
-    return room;
-  }
-
-  /**
-   * Reads the run on a blocking thread: each needed block once the room holds its stored size,
-   * stopping at the first that does not fit, unless nothing is read ahead ({@code empty}) and none
-   * was read yet: that one is read anyway, its excess reserved regardless.
-   */
-  private Read read(
-      List<Long> run, List<Cid> cids, BitSet needed, BitSet measured, long room, boolean empty) {
-    List<Ready> blocks = new ArrayList<>(run.size());
-    long left = room;
-    long extra = 0;
-    boolean readOne = false;
-    try {
-      for (int k = 0; k < run.size(); k++) {
-        Cid cid = cids.get(k);
-        long index = run.get(k);
-        if (needed.get(k)) {
-          long size = io.store().sizeOf(cid).orElseThrow(() -> missing(cid));
-          if (size > left) {
-            if (!empty || readOne) {
-              return new Read(blocks, extra, index, size);
-            }
-            long over = size - Math.max(left, 0);
-            io.reserveReadAhead(over, true);
-            extra += over;
-            left += over;
-          }
-          left -= size;
-          readOne = true;
-          blocks.add(new Ready(index, io.store().get(cid).orElseThrow(() -> missing(cid))));
-        } else if (measured.get(k)) {
-          blocks.add(
-              new Ready(index, null, io.store().sizeOf(cid).orElseThrow(() -> missing(cid))));
-        } else {
-          blocks.add(new Ready(index, null));
-        }
-      }
-    } catch (RuntimeException e) {
-      io.giveBackReadAhead(extra);
-      throw e;
-    }
-    return new Read(blocks, extra, -1, 0);
-  }
-
-  /**
-   * Keeps the reservation at what the blocks read ahead hold beyond the floor (not while a read is
-   * under way, which may fill what was reserved for it).
-   */
+  /** Keeps the reservation at what is read ahead (not while a read may fill what it reserved). */
   private void settle() {
-    if (reading) {
-      return;
+    if (!reading) {
+      charge.settle(readAheadBytes);
     }
-    long target = Math.max(0, readAheadBytes - FLOOR);
-    if (reserved > target) {
-      io.giveBackReadAhead(reserved - target);
-    } else if (reserved < target) {
-      io.reserveReadAhead(target - reserved, true);
-    }
-    reserved = target;
   }
 
   /** Charges (or, negative, gives back) {@code bytes} of pages of CIDs. */
@@ -503,7 +417,7 @@ public final class SendQueue {
     return bytes;
   }
 
-  private static IllegalStateException missing(Cid cid) {
+  static IllegalStateException missing(Cid cid) {
     return new IllegalStateException("block " + cid + " is missing from the sending node's store");
   }
 }

@@ -41,8 +41,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class MemoryBudget {
   /**
    * What a channel with a send slot reserves whatever memory it finds: room for one block of up to
-   * 1 MiB (four 256 KiB UnixFS chunks), so that it always makes progress. A larger block is read
-   * anyway when nothing else is read ahead, and charged as read.
+   * 1 MiB (the chunk of the default import profile), so that it always makes progress. A larger
+   * block is read anyway when nothing else is read ahead, and charged as read.
    */
   public static final long SENDING = 1L << 20;
 
