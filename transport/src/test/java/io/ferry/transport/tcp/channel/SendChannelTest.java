@@ -216,32 +216,15 @@ class SendChannelTest {
   /** A sender its engine paused (waiting for a voucher) drops what it read ahead as well. */
   @Test
   void aSenderPausedByItsEngineKeepsNoBlocksReadAhead() throws Exception {
-    MemoryBlockStore bigStore = new MemoryBlockStore();
-    EmbeddedSession big =
-        new EmbeddedSession(Peers.BOB, Peers.ALICE, bigStore, TcpSettings.defaults(null), handler);
-    ImportResult file = TestDags.file(bigStore, 8 << 20, 256 << 10, 3);
-    List<Block> all = Traversal.walk(bigStore, file.root(), Selectors.all()).toList();
-    big.openSend(
-        DataRequest.of(id, Peers.ALICE, file.root(), Selectors.all()),
-        null,
-        new CompletableFuture<>());
-    long run = big.last(Frame.Open.class).run();
-    // Credit for the root and one leaf only: the sender reads ahead and waits for credit.
-    big.inbound(new Frame.Want(id, 1, run, 0, all.get(0).size() + all.get(1).size(), false));
-    for (Frame.Offer offer : big.outbound(Frame.Offer.class)) {
-      big.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), new BitSet()));
-    }
-    SendChannel sender = big.channels().send(id);
+    Reading reading = readingAhead(null, null, 3);
+    SendChannel sender = reading.sender();
     assertThat(sender.bufferedBytes()).isPositive();
 
     sender.pauseLocally();
     assertThat(sender.bufferedBytes()).isZero();
 
     sender.resumeLocally();
-    big.inbound(new Frame.Credit(1, 64 << 20));
-    assertThat(big.outbound(Frame.Block.class))
-        .extracting(Frame.Block::cid)
-        .containsExactlyElementsOf(all.stream().map(Block::cid).toList());
+    reading.sendsEveryBlockWithCredit();
   }
 
   private List<Long> blockIndexes(long ref) {
@@ -419,8 +402,8 @@ class SendChannelTest {
   void aPausedSendersPagesStayChargedAndItsReadAheadIsGivenBack() throws Exception {
     MemoryBudget memory = new MemoryBudget(64 << 20, 16 << 20);
     SendSlots slots = new SendSlots(6, 64, memory);
-    Charged charged = readingAhead(memory, slots, 3);
-    SendChannel sender = charged.sender();
+    Reading reading = readingAhead(memory, slots, 3);
+    SendChannel sender = reading.sender();
     assertThat(sender.bufferedBytes()).isGreaterThan(MemoryBudget.SENDING);
     assertThat(memory.sending()).isEqualTo(sender.bufferedBytes());
     long pages = memory.pages();
@@ -433,9 +416,9 @@ class SendChannelTest {
     assertThat(memory.pages()).isEqualTo(pages);
     assertThat(slots.heldBy(id)).isZero();
     sender.resumeLocally();
-    charged.sendsEveryBlockWithCredit();
+    reading.sendsEveryBlockWithCredit();
     sender.close();
-    charged.session().runPending();
+    reading.session().runPending();
     assertThat(memory.used()).isZero();
     assertThat(slots.running()).isZero();
   }
@@ -448,18 +431,18 @@ class SendChannelTest {
   void aSenderWithOnlyItsFloorReadsWhatItHoldsAndSendsEveryBlock() throws Exception {
     MemoryBudget memory = new MemoryBudget(32 << 20, 16 << 20); // 16 MiB for channels
     memory.takePages(15 << 20); // what other channels hold
-    Charged charged = readingAhead(memory, new SendSlots(6, 64, memory), 4);
+    Reading reading = readingAhead(memory, new SendSlots(6, 64, memory), 4);
 
-    assertThat(charged.sender().bufferedBytes())
+    assertThat(reading.sender().bufferedBytes())
         .isPositive()
         .isLessThanOrEqualTo(MemoryBudget.SENDING);
     assertThat(memory.sending()).isEqualTo(MemoryBudget.SENDING);
-    charged.sendsEveryBlockWithCredit();
+    reading.sendsEveryBlockWithCredit();
     assertThat(memory.sending()).isEqualTo(MemoryBudget.SENDING);
   }
 
-  /** A sender on a session charging {@code memory}, its file's blocks and the session. */
-  private record Charged(EmbeddedSession session, List<Block> all, SendChannel sender) {
+  /** A sender reading ahead, its file's blocks and its session. */
+  private record Reading(EmbeddedSession session, List<Block> all, SendChannel sender) {
     /** The receiver grants ample credit: every block goes, once and in order. */
     void sendsEveryBlockWithCredit() {
       session.inbound(new Frame.Credit(1, 64 << 20));
@@ -471,10 +454,10 @@ class SendChannelTest {
 
   /**
    * A sender of an 8 MiB file of 256 KiB blocks (seed {@code seed}) on a session charging {@code
-   * memory} and counting {@code slots}, whose receiver wants it all holding none of it and grants
-   * credit for the root and one leaf only: the sender reads ahead and waits for credit.
+   * memory} and counting {@code slots} (null: none), whose receiver wants it all holding none of it
+   * and grants credit for the root and one leaf only: the sender reads ahead and waits for credit.
    */
-  private Charged readingAhead(MemoryBudget memory, SendSlots slots, int seed) throws Exception {
+  private Reading readingAhead(MemoryBudget memory, SendSlots slots, int seed) throws Exception {
     MemoryBlockStore bigStore = new MemoryBlockStore();
     EmbeddedSession big =
         new EmbeddedSession(Peers.BOB, Peers.ALICE, bigStore, TcpSettings.defaults(null), handler)
@@ -491,7 +474,7 @@ class SendChannelTest {
     for (Frame.Offer offer : big.outbound(Frame.Offer.class)) {
       big.inbound(new Frame.Have(1, offer.firstIndex(), offer.cids().size(), new BitSet()));
     }
-    return new Charged(big, all, big.channels().send(id));
+    return new Reading(big, all, big.channels().send(id));
   }
 
   private long firstTimeBytes(Direction direction) {
