@@ -43,6 +43,11 @@ final class RawPeer implements AutoCloseable {
 
   /** A connection as {@code identity}: two raw peers with one identity are two connections. */
   RawPeer(ActorSystem system, Multiaddr node, NodeIdentity identity) {
+    this(system, node, identity, 1);
+  }
+
+  /** As {@link #RawPeer(ActorSystem, Multiaddr, NodeIdentity)}, announcing {@code revision}. */
+  RawPeer(ActorSystem system, Multiaddr node, NodeIdentity identity, int revision) {
     this.identity = identity;
     TlsEngines engines = new TlsEngines(identity, p -> true);
     var tls = TLS.create(engines::clientEngine, session -> {}, TLSClosing.eagerClose());
@@ -77,7 +82,8 @@ final class RawPeer implements AutoCloseable {
     this.closed = ended;
     send(
         FrameCodec.encode(
-            new Frame.Hello(FrameCodec.VERSION, FrameCodec.PROTOCOL, 4 << 20, List.of())));
+            new Frame.Hello(
+                FrameCodec.VERSION, FrameCodec.PROTOCOL, 4 << 20, List.of(), revision)));
   }
 
   void send(ByteString bytes) {

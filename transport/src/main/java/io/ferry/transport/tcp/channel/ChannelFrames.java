@@ -102,16 +102,43 @@ public final class ChannelFrames {
         s.onRemoteResume();
       }
     } else if (element instanceof Frame.Close c) {
-      SendChannel s = channels.send(c.channel());
-      if (s != null) {
-        s.onRemoteClose(c.error());
-      }
-      ReceiveChannel r = channels.receive(c.channel());
-      if (r != null) {
-        r.onRemoteClose(c.error());
-      }
+      onClose(c);
     } else {
       violations().record(io.peer() + " sent an unexpected " + element.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * The peer closed its side of a channel, unless the close names a run this side is not on: both
+   * sides closed and reopened at once, and the close of the old run arrived after the new run's
+   * open or want. A sending side is on its own run (any other named run is one it left, possibly in
+   * a previous process of this node, whose runs are not ordered with this one's); a receiving side
+   * on the run of the last open it heard, or on none between runs, when every close applies.
+   */
+  private void onClose(Frame.Close c) {
+    SendChannel s = channels.send(c.channel());
+    if (s != null) {
+      if (c.namesRun() && c.run() != s.run()) {
+        log.debug(
+            "{}: ignoring a close of run {}, this side sends run {}",
+            c.channel(),
+            c.run(),
+            s.run());
+      } else {
+        s.onRemoteClose(c.error());
+      }
+    }
+    ReceiveChannel r = channels.receive(c.channel());
+    if (r != null) {
+      if (c.namesRun() && r.run() >= 0 && c.run() != r.run()) {
+        log.debug(
+            "{}: ignoring a close of run {}, this side receives run {}",
+            c.channel(),
+            c.run(),
+            r.run());
+      } else {
+        r.onRemoteClose(c.error());
+      }
     }
   }
 
@@ -200,7 +227,7 @@ public final class ChannelFrames {
       if (violations()
           .record(
               "refused a want from " + peer + " for channel " + id + ": not its counterparty")) {
-        io.control(new Frame.Close(id, peer + " is not a party of channel " + id));
+        io.control(new Frame.Close(id, 0, peer + " is not a party of channel " + id));
       }
       return;
     }

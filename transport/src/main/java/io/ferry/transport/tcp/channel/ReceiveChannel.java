@@ -55,6 +55,12 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
   /** The run of the sender's open this side answers; -1 until an open arrives. */
   private long run = -1;
 
+  /**
+   * The run of the last open this side heard, kept between runs (0: none): its closes name it, so
+   * that a sender already on a newer run ignores them.
+   */
+  private long lastRun;
+
   /** The sender's node said it completed: it opens no run again. */
   private boolean senderCompleted;
 
@@ -80,6 +86,11 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
 
   public State state() {
     return state;
+  }
+
+  /** The run of the sender's open this side answers, or -1 between runs. */
+  public long run() {
+    return run;
   }
 
   @Override
@@ -167,6 +178,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     if (openRun != run) {
       stopRun();
       run = openRun;
+      lastRun = openRun;
       runStart = startIndex;
     }
     if (state == State.ACTIVE && io.isConnected()) {
@@ -519,7 +531,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     }
     log.warn("channel {} failed receiving from {}: {}", id, io.peer(), error);
     batcher.flushProgress();
-    io.control(new Frame.Close(id, toPeer));
+    io.control(new Frame.Close(id, lastRun, toPeer));
     end();
     io.handler().onDataFinished(id, false, error);
   }
@@ -530,7 +542,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
    */
   public void close() {
     if (state != State.ENDED) {
-      io.control(new Frame.Close(id, ""));
+      io.control(new Frame.Close(id, lastRun, ""));
       waitingForIndex.withdrawn();
       end();
     }

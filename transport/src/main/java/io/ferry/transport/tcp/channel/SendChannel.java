@@ -86,6 +86,11 @@ public final class SendChannel implements SendQueue.Owner {
     return state;
   }
 
+  /** The run of this side's latest open: a close that names another is from a run it left. */
+  public long run() {
+    return run;
+  }
+
   /** The bytes of blocks this channel read ahead and has not sent yet. */
   public long bufferedBytes() {
     return queue.bufferedBytes();
@@ -521,7 +526,7 @@ public final class SendChannel implements SendQueue.Owner {
   public void close() {
     if (state != State.ENDED) {
       log.debug("{}: closed by this side", id);
-      io.control(new Frame.Close(id, ""));
+      io.control(new Frame.Close(id, run, ""));
       flushProgress();
       io.rememberCounted(id, counts.highest());
       endSilently();
@@ -531,7 +536,7 @@ public final class SendChannel implements SendQueue.Owner {
   private void end(String error, boolean tellPeer) {
     flushProgress();
     if (tellPeer) {
-      io.control(new Frame.Close(id, error == null ? "" : error));
+      io.control(new Frame.Close(id, run, error == null ? "" : error));
     }
     endSilently();
     io.handler().onDataFinished(id, true, error);

@@ -51,6 +51,11 @@ public sealed interface Frame {
       return revision >= 2;
     }
 
+    /** Whether the sender reads a {@link Close} that names its run (revision 3). */
+    public boolean readsClosedRuns() {
+      return revision >= 3;
+    }
+
     @Override
     public byte kind() {
       return FrameCodec.HELLO;
@@ -224,15 +229,41 @@ public sealed interface Frame {
   /**
    * Either side: this channel's data movement is over on my side; {@code error} says why when it
    * failed (empty when it was closed normally, e.g. cancelled).
+   *
+   * <p>{@code run} names the run the close ends: the sender's run of the channel, which a receiver
+   * knows from the last {@link Open} it heard. When both sides close and reopen a channel at the
+   * same moment, a close of the old run can arrive after the new run's open or want, and a close
+   * that named no run ended the new run. A side on another run ignores a close that names one. 0
+   * names no run (the closing side heard no open, or the peer is of a revision before 3): such a
+   * close ends whatever run the channel is on, as every close did before. On the wire a close that
+   * names a run is its own kind ({@link FrameCodec#CLOSE_RUN}), which a node of an older revision
+   * would refuse; it is sent only to peers of revision 3 ({@link FrameCodec#forRevision}).
+   *
+   * @param channel the channel
+   * @param run the sender's run this close ends, or 0 for none
+   * @param error why the side failed, or empty
    */
-  record Close(ChannelId channel, String error) implements Frame {
+  record Close(ChannelId channel, long run, String error) implements Frame {
     public Close {
       error = error == null ? "" : error;
+      if (run < 0) {
+        throw new IllegalArgumentException("run " + run + " is negative");
+      }
+    }
+
+    /** Whether it names the run it ends (revision 3). */
+    public boolean namesRun() {
+      return run != 0;
+    }
+
+    /** The same close naming no run, as a node of a revision before 3 reads it. */
+    public Close withoutRun() {
+      return new Close(channel, 0, error);
     }
 
     @Override
     public byte kind() {
-      return FrameCodec.CLOSE;
+      return namesRun() ? FrameCodec.CLOSE_RUN : FrameCodec.CLOSE;
     }
   }
 

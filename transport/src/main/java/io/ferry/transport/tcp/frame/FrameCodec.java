@@ -34,6 +34,7 @@ public final class FrameCodec {
   public static final byte GOAWAY = 0x0E;
   public static final byte COMPLETE = 0x0F;
   public static final byte CREDIT_RETURN = 0x10;
+  public static final byte CLOSE_RUN = 0x11;
 
   /** The protocol this codec speaks. */
   public static final String PROTOCOL = "/ferry/transfer/1.0.0";
@@ -42,12 +43,13 @@ public final class FrameCodec {
   public static final int VERSION = 1;
 
   /**
-   * The revision this node speaks within {@link #VERSION}: 2 adds {@link Frame.CreditReturn}. A
-   * node of version 1 refuses any other version, so the revision travels in the handshake where
-   * such a node ignores it: as one more listen address, {@code /ferry-revision/<n>}, which it
-   * cannot parse and skips. No such address means revision 1.
+   * The revision this node speaks within {@link #VERSION}: 2 adds {@link Frame.CreditReturn}, 3 a
+   * {@link Frame.Close} that names the run it ends ({@link #CLOSE_RUN}). A node of version 1
+   * refuses any other version, so the revision travels in the handshake where such a node ignores
+   * it: as one more listen address, {@code /ferry-revision/<n>}, which it cannot parse and skips.
+   * No such address means revision 1.
    */
-  public static final int REVISION = 2;
+  public static final int REVISION = 3;
 
   private static final String REVISION_ADDRESS = "/ferry-revision/";
 
@@ -80,7 +82,8 @@ public final class FrameCodec {
     "pong",
     "go-away",
     "complete",
-    "credit-return"
+    "credit-return",
+    "close-run"
   };
 
   private FrameCodec() {}
@@ -140,7 +143,11 @@ public final class FrameCodec {
         out.bytes(MessageCodec.encode(o.message()));
       }
     } else if (frame instanceof Frame.Close c) {
-      out.channel(c.channel()).bytes(utf8(c.error()));
+      out.channel(c.channel());
+      if (c.namesRun()) {
+        out.varint(c.run());
+      }
+      out.bytes(utf8(c.error()));
     } else if (frame instanceof Frame.Ping p) {
       out.u64(p.nonce());
     } else if (frame instanceof Frame.Pong p) {
@@ -152,6 +159,17 @@ public final class FrameCodec {
     }
     out.putU32At(0, out.size() - 4);
     return out.toByteString();
+  }
+
+  /**
+   * {@code frame} as a node of {@code revision} reads it: below 3, a close that names its run names
+   * none (such a node would refuse the kind and drop the connection). Other frames unchanged.
+   */
+  public static Frame forRevision(Frame frame, int revision) {
+    if (revision < 3 && frame instanceof Frame.Close c && c.namesRun()) {
+      return c.withoutRun();
+    }
+    return frame;
   }
 
   /**
@@ -247,7 +265,15 @@ public final class FrameCodec {
       case COMPLETE -> new Frame.Complete(Varint.read(in), Varint.read(in));
       case PAUSE -> new Frame.Pause(channel(in));
       case RESUME -> new Frame.Resume(channel(in));
-      case CLOSE -> new Frame.Close(channel(in), rest(in));
+      case CLOSE -> new Frame.Close(channel(in), 0, rest(in));
+      case CLOSE_RUN -> {
+        ChannelId channel = channel(in);
+        long run = Varint.read(in);
+        if (run == 0) {
+          throw new FrameException("it names run 0 (a close of no run is a close frame)");
+        }
+        yield new Frame.Close(channel, run, rest(in));
+      }
       case PING -> new Frame.Ping(in.getLong());
       case PONG -> new Frame.Pong(in.getLong());
       case GOAWAY -> new Frame.GoAway(rest(in));

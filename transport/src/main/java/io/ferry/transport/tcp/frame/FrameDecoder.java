@@ -145,6 +145,10 @@ public final class FrameDecoder extends GraphStage<FlowShape<ByteString, Frame>>
           throw new FrameException(
               "unknown frame kind 0x" + Integer.toHexString(FrameCodec.CREDIT_RETURN));
         }
+        if (revision < 3 && frame instanceof Frame.Close c && c.namesRun()) {
+          throw new FrameException(
+              "unknown frame kind 0x" + Integer.toHexString(FrameCodec.CLOSE_RUN));
+        }
         if (!handshakeSeen && !(frame instanceof Frame.Hello)) {
           throw new FrameException("peer did not open with a Ferry handshake");
         }

@@ -480,10 +480,15 @@ public final class PeerLink {
     connectWaiters.forEach(f -> f.completeExceptionally(closed));
   }
 
-  /** Queues a control frame on the connection in use (dropped when there is none). */
+  /**
+   * Queues a control frame on the connection in use (dropped when there is none), as the revision
+   * both sides speak reads it ({@link FrameCodec#forRevision}).
+   */
   public void control(Frame frame) {
     if (active != null) {
-      active.outbox.offerControl(FrameCodec.encode(frame));
+      int peerRevision = active.hello() == null ? 1 : active.hello().revision();
+      int revision = Math.min(peerRevision, node.settings().revision());
+      active.outbox.offerControl(FrameCodec.encode(FrameCodec.forRevision(frame, revision)));
     }
   }
 

@@ -159,7 +159,7 @@ class ReceiveChannelTest {
 
     assertThat(handler.awaitFinished(id, Duration.ofSeconds(10)).error()).contains(local);
     assertThat(onFullDisk.last(Frame.Close.class))
-        .isEqualTo(new Frame.Close(id, "the receiving node could not store the blocks"));
+        .isEqualTo(new Frame.Close(id, 7, "the receiving node could not store the blocks"));
   }
 
   @Test
@@ -334,11 +334,59 @@ class ReceiveChannelTest {
     open(request());
     session.inbound(new Frame.Open(id, 7, 0, null));
 
-    session.inbound(new Frame.Close(id, ""));
+    session.inbound(new Frame.Close(id, 7, ""));
     session.inbound(new Frame.Open(id, 8, 0, null));
 
     assertThat(session.last(Frame.Want.class).run()).isEqualTo(8);
     assertThat(handler.finished(id)).isNotDone();
+  }
+
+  @Test
+  void aReceiverOnANewRunIgnoresAFailureOfTheRunBefore() throws Exception {
+    open(request());
+    session.inbound(new Frame.Open(id, 7, 0, null));
+    session.inbound(new Frame.Open(id, 8, 0, null));
+
+    session.inbound(new Frame.Close(id, 7, "the sending node failed"));
+
+    assertThat(handler.finished(id)).isNotDone();
+    sendEverything(session.last(Frame.Want.class));
+    assertThat(handler.finished(id))
+        .isCompletedWithValue(new RecordingHandler.Finished(false, null));
+  }
+
+  @Test
+  void aReceiverBetweenRunsTakesAFailureOfAnyRun() throws Exception {
+    open(request());
+    session.inbound(new Frame.Open(id, 7, 0, null));
+    session.inbound(new Frame.Close(id, 7, ""));
+
+    session.inbound(new Frame.Close(id, 6, "the sending node failed"));
+
+    assertThat(handler.finished(id))
+        .isCompletedWithValue(
+            new RecordingHandler.Finished(
+                false, "the sending peer failed: the sending node failed"));
+  }
+
+  @Test
+  void theReceiversCloseNamesTheLastRunItHeardEvenBetweenRuns() throws Exception {
+    open(request());
+    session.inbound(new Frame.Open(id, 7, 0, null));
+    session.inbound(new Frame.Close(id, 7, ""));
+
+    session.channels().receive(id).close();
+
+    assertThat(session.last(Frame.Close.class)).isEqualTo(new Frame.Close(id, 7, ""));
+  }
+
+  @Test
+  void aReceiverThatHeardNoOpenClosesNamingNoRun() throws Exception {
+    open(request());
+
+    session.channels().receive(id).close();
+
+    assertThat(session.last(Frame.Close.class)).isEqualTo(new Frame.Close(id, 0, ""));
   }
 
   @Test

@@ -631,4 +631,69 @@ class SendChannelTest {
         session.outbound(Frame.Block.class).stream().map(Frame.Block::cid).toList();
     assertThat(sentCids).isEqualTo(blocks.stream().map(Block::cid).toList());
   }
+
+  /**
+   * A repeated open answered by closing the data side and opening it again, while the receiver
+   * closed and reopened its side too: the receiver's close of the first run arrives after the new
+   * run's open. It named no run, and ended the new one (both nodes then waited for each other).
+   */
+  @Test
+  void aReceiversCloseOfTheRunBeforeTheSenderClosedAndOpenedAgainLeavesTheNewRunSending() {
+    Frame.Open first = open(request());
+    session.inbound(new Frame.Want(id, 1, first.run(), 0, 1 << 20, false));
+    session.channels().send(id).close();
+    Frame.Open second = open(request());
+    session.clearOutbound();
+
+    session.inbound(new Frame.Close(id, first.run(), ""));
+    wantAll(2, second.run(), 0);
+
+    assertThat(second.run()).isNotEqualTo(first.run());
+    assertThat(session.channels().send(id)).as("the new run's sending side").isNotNull();
+    assertThat(blockIndexes()).hasSize(blocks.size());
+    session.inbound(new Frame.Complete(2, blocks.size()));
+    assertThat(handler.finished(id))
+        .isCompletedWithValue(new RecordingHandler.Finished(true, null));
+  }
+
+  @Test
+  void aReceiversFailureOfTheRunBeforeAReopenDoesNotFailTheNewRun() {
+    Frame.Open first = open(request());
+    session.inbound(new Frame.Want(id, 1, first.run(), 0, 1 << 20, false));
+    Frame.Open second = open(request());
+
+    session.inbound(new Frame.Close(id, first.run(), "the receiving node could not store"));
+    wantAll(2, second.run(), 0);
+
+    assertThat(handler.finished(id)).isNotDone();
+    assertThat(blockIndexes()).hasSize(blocks.size());
+  }
+
+  @Test
+  void aCloseThatNamesTheCurrentRunOrNoRunEndsIt() {
+    Frame.Open first = open(request());
+    session.inbound(new Frame.Close(id, first.run(), "the receiving node could not store"));
+    assertThat(handler.finished(id))
+        .isCompletedWithValue(
+            new RecordingHandler.Finished(
+                true, "the receiving peer failed: the receiving node could not store"));
+
+    ChannelId other = new ChannelId(Peers.ALICE, Peers.BOB, 2);
+    session.openSend(
+        DataRequest.of(other, Peers.ALICE, dag.root(), Selectors.all()),
+        null,
+        new CompletableFuture<>());
+    session.inbound(new Frame.Close(other, 0, "a peer of revision 2"));
+    assertThat(handler.finished(other))
+        .isCompletedWithValue(
+            new RecordingHandler.Finished(true, "the receiving peer failed: a peer of revision 2"));
+  }
+
+  @Test
+  void theSendersClosesNameItsRun() {
+    Frame.Open open = open(request());
+    session.channels().send(id).close();
+
+    assertThat(session.last(Frame.Close.class)).isEqualTo(new Frame.Close(id, open.run(), ""));
+  }
 }

@@ -66,17 +66,24 @@ class FrameCodecTest {
         new Frame.Complete(7, 400),
         new Frame.Pause(CHANNEL),
         new Frame.Resume(CHANNEL),
-        new Frame.Close(CHANNEL, "block bafy... does not match its CID"),
-        new Frame.Close(CHANNEL, ""),
+        new Frame.Close(CHANNEL, 0, "block bafy... does not match its CID"),
+        new Frame.Close(CHANNEL, 0, ""),
+        new Frame.Close(CHANNEL, 1L << 40, "the sending peer failed"),
+        new Frame.Close(CHANNEL, 2, ""),
         new Frame.Ping(Long.MIN_VALUE),
         new Frame.Pong(42),
         new Frame.GoAway("duplicate connection"));
   }
 
   private static List<Frame> decode(List<ByteString> chunks) throws Exception {
+    return decode(chunks, FrameCodec.REVISION);
+  }
+
+  /** Decodes as a node of {@code revision} does. */
+  private static List<Frame> decode(List<ByteString> chunks, int revision) throws Exception {
     try {
       return Source.from(chunks)
-          .via(new FrameDecoder(MAX))
+          .via(new FrameDecoder(MAX, revision))
           .runWith(Sink.seq(), system)
           .toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
@@ -229,5 +236,32 @@ class FrameCodecTest {
     // a node of revision 1 parses each address and skips those it cannot parse
     assertThatThrownBy(() -> io.ferry.transport.identity.Multiaddr.parse("/ferry-revision/2"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aCloseNamingItsRunGoesToANodeBeforeRevisionThreeAsTheCloseItKnows() throws Exception {
+    Frame.Close named = new Frame.Close(CHANNEL, 77, "the sending peer failed");
+
+    Frame old = FrameCodec.forRevision(named, 2);
+    ByteString wire = FrameCodec.encode(old);
+
+    assertThat(old).isEqualTo(new Frame.Close(CHANNEL, 0, "the sending peer failed"));
+    assertThat(FrameCodec.forRevision(named, 3)).isEqualTo(named);
+    assertThat(wire.apply(4)).isEqualTo(FrameCodec.CLOSE);
+    assertThat(FrameCodec.encode(named).apply(4)).isEqualTo(FrameCodec.CLOSE_RUN);
+    assertThat(decode(List.of(FrameCodec.encode(HELLO), wire), 2)).last().isEqualTo(old);
+    // a node of revision 2 does not know the kind: it would drop the connection
+    assertThatThrownBy(() -> decode(List.of(FrameCodec.encode(HELLO), FrameCodec.encode(named)), 2))
+        .hasMessage("unknown frame kind 0x11");
+  }
+
+  @Test
+  void aCloseOfRunZeroInTheKindThatNamesARunIsRefused() {
+    ByteString body = FrameCodec.encode(new Frame.Close(CHANNEL, 5, "")).drop(4);
+    byte[] raw = body.toArray();
+    raw[raw.length - 1] = 0; // the run, one varint byte, is the last byte of an empty close
+
+    assertThatThrownBy(() -> FrameCodec.decode(ByteString.fromArray(raw)))
+        .hasMessageContaining("malformed close-run frame: it names run 0");
   }
 }
