@@ -96,6 +96,9 @@ public final class ChannelEntity
   private final PeerMessages peer;
   private final Actions actions;
 
+  /** The command whose events the journal has not confirmed: outlives a restart after a failure. */
+  private final JournalWrites writes;
+
   // ---- factory ----
 
   /**
@@ -109,7 +112,11 @@ public final class ChannelEntity
     ChannelId id = ChannelId.parse(entityId); // a bad id fails here, naming itself
     return Behaviors.setup(
         context ->
-            Behaviors.withTimers(timers -> new ChannelEntity(id, env, context, timers, shard)));
+            Behaviors.withTimers(
+                timers -> {
+                  ChannelEntity entity = new ChannelEntity(id, env, context, timers, shard);
+                  return entity.writes.reportingRejections(entity);
+                }));
   }
 
   /** The persistence id of a channel: {@code Channel|<channel id>}. */
@@ -125,7 +132,7 @@ public final class ChannelEntity
       ActorContext<ChannelCommand> context,
       TimerScheduler<ChannelCommand> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(persistenceId(id));
+    super(persistenceId(id), JournalWrites.ON_PERSIST_FAILURE);
     this.id = id;
     this.env = env;
     this.actions =
@@ -135,7 +142,9 @@ public final class ChannelEntity
             new Deadlines(timers, env.settings()),
             shard,
             UUID.randomUUID().toString());
-    Reactions reactions = new Reactions(Effect(), actions, () -> lastSequenceNumber(context));
+    this.writes = new JournalWrites(actions, () -> lastSequenceNumber(context));
+    Reactions reactions =
+        new Reactions(Effect(), actions, writes, () -> lastSequenceNumber(context));
     this.opening = new Opening(actions, reactions);
     this.running = new Running(actions, reactions);
     this.ending = new Ending(actions, reactions);
@@ -169,7 +178,11 @@ public final class ChannelEntity
     active(builder.forStateType(Active.class));
     cleaningUp(builder.forStateType(CleaningUp.class));
     ended(builder.forStateType(Ended.class));
-    return builder.build();
+    CommandHandler<ChannelCommand, JournalEvent, EntityState> handlers = builder.build();
+    return (state, command) -> {
+      writes.handling(state, command);
+      return handlers.apply(state, command);
+    };
   }
 
   /** Before the first event: open, or validate a peer's request; nothing else has a channel. */
@@ -381,7 +394,7 @@ public final class ChannelEntity
     return TAGS;
   }
 
-  // ---- signals: after recovery, resume what was in flight; tell the node when it runs ----
+  // ---- signals: after recovery, resume what was in flight (a command whose write failed too) ----
 
   @Override
   public SignalHandler<EntityState> signalHandler() {
@@ -390,6 +403,7 @@ public final class ChannelEntity
             RecoveryCompleted.instance(),
             s -> {
               env.listener().running(id);
+              writes.recovered();
               actions.updateDeadlines(s);
               if (s instanceof CleaningUp) {
                 actions.tellSelf(new ResumeCleanup());

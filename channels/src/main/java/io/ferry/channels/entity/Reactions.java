@@ -17,14 +17,17 @@ import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 final class Reactions {
   private final EffectFactories<JournalEvent, EntityState> effects;
   private final Actions actions;
+  private final JournalWrites writes;
   private final LongSupplier lastSequenceNr;
 
   Reactions(
       EffectFactories<JournalEvent, EntityState> effects,
       Actions actions,
+      JournalWrites writes,
       LongSupplier lastSequenceNr) {
     this.effects = effects;
     this.actions = actions;
+    this.writes = writes;
     this.lastSequenceNr = lastSequenceNr;
   }
 
@@ -117,10 +120,12 @@ final class Reactions {
     if (plan.isEmpty()) {
       return effects.none().thenRun(then::accept);
     }
+    writes.writing();
     return effects
         .persist(plan.events())
         .thenRun(
             (EntityState s) -> {
+              writes.written();
               actions.persisted(plan, lastSequenceNr.getAsLong(), s);
               then.accept(s);
             });
