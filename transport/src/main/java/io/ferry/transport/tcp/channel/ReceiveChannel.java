@@ -56,8 +56,8 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
   private long run = -1;
 
   /**
-   * The run of the last open this side heard, kept between runs (0: none): its closes name it, so
-   * that a sender already on a newer run ignores them.
+   * The run of the last open this side heard, kept between runs and from the side it replaced (0:
+   * none): its closes name it, so that a sender already on a newer run ignores them.
    */
   private long lastRun;
 
@@ -72,7 +72,9 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     this.request = request;
     this.io = io;
     this.credit = new ReceiveCredit(io, () -> ref, () -> state == State.ACTIVE && ref >= 0);
-    this.batcher = new StoreBatcher(id, io, this, io.recallReported(id));
+    Left before = io.recallReceiving(id);
+    this.batcher = new StoreBatcher(id, io, this, before.reportedUpTo());
+    this.lastRun = before.lastRun();
     this.offers = new ReceiveOffers(io, this);
     this.reads = new LocalReads(io);
     this.arrived = new ArrivedBlocks(credit, io.settings().maxBytesPerChannel());
@@ -82,6 +84,24 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
     }
     waitingForIndex.add(held);
     prepare();
+  }
+
+  /**
+   * What a receiving side that ended leaves to the side opened after it on the same session.
+   *
+   * @param reportedUpTo where its reports ended (its first traversal index no report covers): the
+   *     next side counts the blocks before it as repeats, never twice
+   * @param lastRun the run of the last open it heard (0: none): the next side's closes name it
+   *     until it hears an open of its own
+   */
+  public record Left(long reportedUpTo, long lastRun) {
+    public static final Left NONE = new Left(0, 0);
+
+    /** This, followed by what a later side left. */
+    Left then(Left later) {
+      return new Left(
+          Math.max(reportedUpTo, later.reportedUpTo), later.lastRun > 0 ? later.lastRun : lastRun);
+    }
   }
 
   public State state() {
@@ -550,7 +570,7 @@ public final class ReceiveChannel implements StoreBatcher.Owner, ReceiveOffers.O
 
   private void end() {
     state = State.ENDED;
-    io.rememberReported(id, batcher.reportedUpTo());
+    io.rememberReceiving(id, new Left(batcher.reportedUpTo(), lastRun));
     reads.dropPending();
     arrived.clear();
     offers.reset(0);

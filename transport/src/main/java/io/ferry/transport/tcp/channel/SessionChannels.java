@@ -29,10 +29,10 @@ public final class SessionChannels {
         }
       };
 
-  private final Map<ChannelId, Long> reportedBefore =
+  private final Map<ChannelId, ReceiveChannel.Left> receivedBefore =
       new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ChannelId, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ChannelId, ReceiveChannel.Left> eldest) {
           return size() > QUEUED_MEMORY;
         }
       };
@@ -132,16 +132,16 @@ public final class SessionChannels {
     return highest == null ? SendCounts.Highest.NONE : highest;
   }
 
-  /** Where the reports of {@code id}'s receiving side ended, when it ends before the channel. */
-  public void rememberReported(ChannelId id, long reportedUpTo) {
-    if (reportedUpTo > 0) {
-      reportedBefore.merge(id, reportedUpTo, Math::max);
+  /** What {@code id}'s receiving side leaves, when it ends before the channel. */
+  public void rememberReceiving(ChannelId id, ReceiveChannel.Left left) {
+    if (!left.equals(ReceiveChannel.Left.NONE)) {
+      receivedBefore.merge(id, left, ReceiveChannel.Left::then);
     }
   }
 
-  /** Where the reports of {@code id}'s last receiving side ended, once; 0 if unknown. */
-  public long recallReported(ChannelId id) {
-    Long reported = reportedBefore.remove(id);
-    return reported == null ? 0 : reported;
+  /** What {@code id}'s last receiving side left, once; {@link ReceiveChannel.Left#NONE} if none. */
+  public ReceiveChannel.Left recallReceiving(ChannelId id) {
+    ReceiveChannel.Left left = receivedBefore.remove(id);
+    return left == null ? ReceiveChannel.Left.NONE : left;
   }
 }

@@ -93,13 +93,15 @@ public interface SessionIo {
   SendCounts.Highest recallCounted(io.ferry.channels.ChannelId channel);
 
   /**
-   * Keeps where the reports of a receiving channel that ended ended (its first traversal index no
-   * report covers): the side opened again next counts the blocks before it as repeats, never twice.
+   * Keeps what a receiving channel that ended leaves to the side opened again next ({@link
+   * ReceiveChannel.Left}): where its reports ended, and the run of the last open it heard.
    */
-  void rememberReported(io.ferry.channels.ChannelId channel, long reportedUpTo);
+  void rememberReceiving(io.ferry.channels.ChannelId channel, ReceiveChannel.Left left);
 
-  /** What was remembered for {@code channel} (and forgets it), or 0. */
-  long recallReported(io.ferry.channels.ChannelId channel);
+  /**
+   * What was remembered for {@code channel} (and forgets it), or {@link ReceiveChannel.Left#NONE}.
+   */
+  ReceiveChannel.Left recallReceiving(io.ferry.channels.ChannelId channel);
 
   /**
    * Gives back the send slot of a sending channel that holds one and waits (for payment), so other

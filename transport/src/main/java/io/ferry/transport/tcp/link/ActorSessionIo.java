@@ -179,13 +179,13 @@ public final class ActorSessionIo implements SessionIo {
   }
 
   @Override
-  public void rememberReported(ChannelId id, long reportedUpTo) {
-    channels.rememberReported(id, reportedUpTo);
+  public void rememberReceiving(ChannelId id, ReceiveChannel.Left left) {
+    channels.rememberReceiving(id, left);
   }
 
   @Override
-  public long recallReported(ChannelId id) {
-    return channels.recallReported(id);
+  public ReceiveChannel.Left recallReceiving(ChannelId id) {
+    return channels.recallReceiving(id);
   }
 
   @Override

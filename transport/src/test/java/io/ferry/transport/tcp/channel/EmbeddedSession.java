@@ -345,13 +345,13 @@ final class EmbeddedSession implements SessionIo, NodeLimits {
   }
 
   @Override
-  public void rememberReported(ChannelId id, long reportedUpTo) {
-    channels.rememberReported(id, reportedUpTo);
+  public void rememberReceiving(ChannelId id, ReceiveChannel.Left left) {
+    channels.rememberReceiving(id, left);
   }
 
   @Override
-  public long recallReported(ChannelId id) {
-    return channels.recallReported(id);
+  public ReceiveChannel.Left recallReceiving(ChannelId id) {
+    return channels.recallReceiving(id);
   }
 
   @Override

@@ -380,6 +380,23 @@ class ReceiveChannelTest {
     assertThat(session.last(Frame.Close.class)).isEqualTo(new Frame.Close(id, 7, ""));
   }
 
+  /**
+   * An initiator restarted twice before the sender's next open: its second receiving side heard no
+   * open, and its close named no run, which ended the run the sender had opened meanwhile.
+   */
+  @Test
+  void aReceiverOpenedAgainClosesNamingTheRunItsPredecessorHeard() throws Exception {
+    open(request());
+    session.inbound(new Frame.Open(id, 7, 0, null));
+    session.channels().receive(id).close();
+    open(request());
+
+    session.channels().receive(id).close();
+
+    assertThat(session.outbound(Frame.Close.class))
+        .containsExactly(new Frame.Close(id, 7, ""), new Frame.Close(id, 7, ""));
+  }
+
   @Test
   void aReceiverThatHeardNoOpenClosesNamingNoRun() throws Exception {
     open(request());
