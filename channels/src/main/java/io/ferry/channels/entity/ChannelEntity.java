@@ -403,7 +403,7 @@ public final class ChannelEntity
             RecoveryCompleted.instance(),
             s -> {
               env.listener().running(id);
-              writes.recovered();
+              writes.recovered(s);
               actions.updateDeadlines(s);
               if (s instanceof CleaningUp) {
                 actions.tellSelf(new ResumeCleanup());

@@ -2,6 +2,7 @@ package io.ferry.channels.entity;
 
 import io.ferry.channels.ChannelState;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
@@ -20,10 +21,10 @@ import org.apache.pekko.persistence.typed.EventRejectedException;
  * whose events failed is gone, and whether they were written is unknown until recovery: this
  * object, which belongs to the actor around the persistent behavior and so outlives its restarts,
  * keeps that command and the sequence number its events followed. Recovered past that number, the
- * events were written and the command is done (what was to run after them did not run: a validator
- * did not hear of a progress batch's bytes, say); not past it, the command is handled again, once.
- * So a progress batch counts exactly once either way, and the transport, which reported it and went
- * on, needs to know nothing: every batch it reported is in the journal once, none twice.
+ * events were written, and what was to follow them runs then (a reply excepted: its asker has given
+ * up); not past it, the command is handled again, once. So a progress batch counts exactly once
+ * either way, and the transport, which reported it and went on, needs to know nothing: every batch
+ * it reported is in the journal once, none twice.
  *
  * <p><b>A rejected write</b> (the journal refused the event: {@code JournalReserveGuard} on a
  * nearly full disk, an event it cannot serialize): Pekko does not restart the actor, and another
@@ -48,6 +49,7 @@ final class JournalWrites {
   private EntityState handlingIn;
   private ChannelCommand unconfirmed;
   private EntityState unconfirmedIn;
+  private Consumer<EntityState> afterWrite;
   private long before;
 
   JournalWrites(Actions actions, LongSupplier lastSequenceNr) {
@@ -61,10 +63,14 @@ final class JournalWrites {
     handlingIn = state;
   }
 
-  /** The command being handled persists events after the last sequence number. */
-  void writing() {
+  /**
+   * The command being handled persists events after the last sequence number; {@code after} is what
+   * runs once they are written.
+   */
+  void writing(Consumer<EntityState> after) {
     unconfirmed = handling;
     unconfirmedIn = handlingIn;
+    afterWrite = after;
     before = lastSequenceNr.getAsLong();
   }
 
@@ -72,14 +78,16 @@ final class JournalWrites {
   void written() {
     unconfirmed = null;
     unconfirmedIn = null;
+    afterWrite = null;
   }
 
   /**
-   * The behavior recovered: a command whose write failed before is handled again if its events are
-   * not in the journal.
+   * The behavior recovered to {@code state}: a command whose write failed before is handled again
+   * if its events are not in the journal; if they are, what was to follow them runs now.
    */
-  void recovered() {
+  void recovered(EntityState state) {
     ChannelCommand command = unconfirmed;
+    Consumer<EntityState> after = afterWrite;
     if (command == null) {
       return;
     }
@@ -90,10 +98,11 @@ final class JournalWrites {
       actions
           .log()
           .warn(
-              "the journal failed the events of {} but wrote them (sequence number {}): it counts"
-                  + " once, and what was to follow them did not run",
+              "the journal failed the events of {} but wrote them (sequence number {}): going on"
+                  + " from them",
               what,
               recovered);
+      after.accept(state);
     } else {
       actions.log().warn("the journal did not write the events of {}: handling it again", what);
       actions.tellSelf(command);

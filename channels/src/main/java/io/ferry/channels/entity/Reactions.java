@@ -120,14 +120,18 @@ final class Reactions {
     if (plan.isEmpty()) {
       return effects.none().thenRun(then::accept);
     }
-    writes.writing();
+    Consumer<EntityState> after =
+        s -> {
+          actions.persisted(plan, lastSequenceNr.getAsLong(), s);
+          then.accept(s);
+        };
+    writes.writing(after);
     return effects
         .persist(plan.events())
         .thenRun(
             (EntityState s) -> {
               writes.written();
-              actions.persisted(plan, lastSequenceNr.getAsLong(), s);
-              then.accept(s);
+              after.accept(s);
             });
   }
 }

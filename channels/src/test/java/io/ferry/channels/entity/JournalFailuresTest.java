@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.ChannelState;
+import io.ferry.channels.EventCode;
 import io.ferry.channels.Status;
 import io.ferry.channels.entity.ChannelCommand.GetState;
 import io.ferry.channels.entity.ChannelCommand.Open;
@@ -107,6 +108,9 @@ class JournalFailuresTest {
     assertThat(state.receivedBlocks()).isEqualTo(30);
     assertThat(state.received()).isEqualTo(1000 + 2000 + 3000);
     assertThat(progressEventsIn(id)).isEqualTo(3);
+    // what follows a write ran for the one reported failed too: subscribers heard of each batch
+    assertThat(events.codes(id).stream().filter(c -> c == EventCode.DataReceivedProgress))
+        .hasSize(3);
   }
 
   @Test
