@@ -70,7 +70,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * {@link Restarting}. The actor keeps nothing beside its state: what only this incarnation knows (a
  * restart it began or answered, its data side) is folded from the events it wrote, which name it
  * ({@link EntityState}), and a request validated before any channel exists is a child's ({@link
- * OpenValidation}).
+ * OpenValidation}). The one exception is a command whose events the journal has not confirmed
+ * ({@link JournalWrites}): a failed write restarts the persistent behavior, and that command must
+ * outlive the restart to be handled again, or followed up, exactly once.
  */
 public final class ChannelEntity
     extends EventSourcedBehavior<ChannelCommand, JournalEvent, EntityState> {
