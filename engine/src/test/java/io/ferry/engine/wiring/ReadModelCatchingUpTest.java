@@ -5,12 +5,7 @@ import static io.ferry.channels.testing.Peers.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.channels.ChannelId;
-import io.ferry.channels.entity.ChannelEntity;
-import io.ferry.channels.entity.JournalEvent;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.Poll;
-import io.ferry.channels.testing.StubValidation;
-import io.ferry.ipld.selector.Selectors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,20 +39,8 @@ class ReadModelCatchingUpTest {
   }
 
   private static EventEnvelope opened(ChannelId id) {
-    return EventEnvelope.apply(
-        Offset.sequence(1),
-        ChannelEntity.TYPE_KEY.name() + "|" + id,
-        1,
-        new JournalEvent.Opened(
-            id,
-            ALICE,
-            BOB,
-            ALICE,
-            Peers.cid("root"),
-            Selectors.all(),
-            StubValidation.voucher("v"),
-            Instant.parse("2026-12-07T02:00:00Z")),
-        0L);
+    return TaggedEvents.envelope(
+        id, 1, TaggedEvents.opened(id, Instant.parse("2026-12-07T02:00:00Z")));
   }
 
   @Test

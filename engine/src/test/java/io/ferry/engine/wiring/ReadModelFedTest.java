@@ -8,11 +8,8 @@ import com.typesafe.config.ConfigFactory;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.channels.entity.JournalEvent;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.Poll;
-import io.ferry.channels.testing.StubValidation;
 import io.ferry.channels.wire.DataProgress.Direction;
-import io.ferry.ipld.selector.Selectors;
 import io.ferry.persistence.journal.LevelDbJournalSettings;
 import io.ferry.persistence.journal.WrittenEvents;
 import java.nio.file.Path;
@@ -61,29 +58,16 @@ class ReadModelFedTest {
         ActorTestKit.create(
             LevelDbJournalSettings.under(dir).toConfig().withFallback(ConfigFactory.load()));
     ChannelId id = new ChannelId(ALICE, BOB, 9);
-    String channel = ChannelEntity.TYPE_KEY.name() + "|" + id;
     Instant at = Instant.parse("2026-12-07T15:00:00Z");
     List<EventEnvelope> events = new ArrayList<>();
-    events.add(
-        envelope(
-            1,
-            channel,
-            new JournalEvent.Opened(
-                id,
-                ALICE,
-                BOB,
-                ALICE,
-                Peers.cid("root"),
-                Selectors.all(),
-                StubValidation.voucher("v"),
-                at)));
-    events.add(envelope(2, channel, new JournalEvent.TransferStarted(at)));
-    events.add(envelope(3, channel, new JournalEvent.Accepted(at)));
+    events.add(TaggedEvents.envelope(id, 1, TaggedEvents.opened(id, at)));
+    events.add(TaggedEvents.envelope(id, 2, new JournalEvent.TransferStarted(at)));
+    events.add(TaggedEvents.envelope(id, 3, new JournalEvent.Accepted(at)));
     for (int i = 0; i < 3; i++) {
       events.add(
-          envelope(
+          TaggedEvents.envelope(
+              id,
               4 + i,
-              channel,
               new JournalEvent.ProgressRecorded(
                   Direction.RECEIVED, 4, 4 << 20, at.plusSeconds(1 + i))));
     }
@@ -120,10 +104,6 @@ class ReadModelFedTest {
     }
   }
 
-  private static EventEnvelope envelope(long offset, String channel, JournalEvent event) {
-    return EventEnvelope.apply(Offset.sequence(offset), channel, offset, event, 0L);
-  }
-
   /** A tag's events, read after an offset; no live query expected. */
   private static final class TagJournal
       implements ReadJournal,
@@ -150,14 +130,7 @@ class ReadModelFedTest {
     @Override
     public Source<EventEnvelope, NotUsed> currentEventsByPersistenceId(
         String persistenceId, long fromSequenceNr, long toSequenceNr) {
-      return Source.from(
-          tag.stream()
-              .filter(
-                  e ->
-                      e.persistenceId().equals(persistenceId)
-                          && e.sequenceNr() >= fromSequenceNr
-                          && e.sequenceNr() <= toSequenceNr)
-              .toList());
+      return TaggedEvents.ofChannel(tag, persistenceId, fromSequenceNr, toSequenceNr);
     }
   }
 }

@@ -7,11 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.channels.ChannelId;
 import io.ferry.channels.entity.ChannelEntity;
 import io.ferry.channels.entity.JournalEvent;
-import io.ferry.channels.testing.Peers;
 import io.ferry.channels.testing.Poll;
-import io.ferry.channels.testing.StubValidation;
 import io.ferry.channels.wire.DataProgress.Direction;
-import io.ferry.ipld.selector.Selectors;
 import java.nio.file.Path;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -51,21 +48,11 @@ class ReadModelFollowsAgainTest {
   @Test
   void aLiveQueryThatFailsInAnOutageIsStartedAgainAndTheModelSeesLaterEvents() {
     ChannelId id = new ChannelId(ALICE, BOB, 7);
-    JournalEvent opened =
-        new JournalEvent.Opened(
-            id,
-            ALICE,
-            BOB,
-            ALICE,
-            Peers.cid("root"),
-            Selectors.all(),
-            StubValidation.voucher("v"),
-            Instant.parse("2026-12-06T23:00:00Z"));
     OutageJournal journal =
         new OutageJournal(
             List.of(
-                EventEnvelope.apply(
-                    Offset.sequence(1), ChannelEntity.TYPE_KEY.name() + "|" + id, 1, opened, 0L)),
+                TaggedEvents.envelope(
+                    id, 1, TaggedEvents.opened(id, Instant.parse("2026-12-06T23:00:00Z")))),
             1);
 
     ChannelReadModel model =
@@ -90,21 +77,7 @@ class ReadModelFollowsAgainTest {
     ChannelId id = new ChannelId(ALICE, BOB, 8);
     String channel = ChannelEntity.TYPE_KEY.name() + "|" + id;
     Instant at = Instant.parse("2026-12-06T23:00:00Z");
-    EventEnvelope opened =
-        EventEnvelope.apply(
-            Offset.sequence(1),
-            channel,
-            1,
-            new JournalEvent.Opened(
-                id,
-                ALICE,
-                BOB,
-                ALICE,
-                Peers.cid("root"),
-                Selectors.all(),
-                StubValidation.voucher("v"),
-                at),
-            0L);
+    EventEnvelope opened = TaggedEvents.envelope(id, 1, TaggedEvents.opened(id, at));
     EventEnvelope started =
         EventEnvelope.apply(
             Offset.sequence(2), channel, 2, new JournalEvent.TransferStarted(at), 0L);
@@ -169,14 +142,7 @@ class ReadModelFollowsAgainTest {
     @Override
     public Source<EventEnvelope, NotUsed> currentEventsByPersistenceId(
         String persistenceId, long fromSequenceNr, long toSequenceNr) {
-      return Source.from(
-          byChannel.stream()
-              .filter(
-                  e ->
-                      e.persistenceId().equals(persistenceId)
-                          && e.sequenceNr() >= fromSequenceNr
-                          && e.sequenceNr() <= toSequenceNr)
-              .toList());
+      return TaggedEvents.ofChannel(byChannel, persistenceId, fromSequenceNr, toSequenceNr);
     }
 
     @Override
