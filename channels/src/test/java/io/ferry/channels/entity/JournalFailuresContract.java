@@ -149,12 +149,25 @@ abstract class JournalFailuresContract {
     return Poll.until(WAIT, what, () -> state(channel), s -> s != null && test.test(s));
   }
 
+  /**
+   * The channel's state, or null when it did not answer within 3 s: a channel restarting after a
+   * failed write answers only once it has recovered, which on a loaded machine (a CI run's start,
+   * with installs beside it) took longer than that; the poll asks again until {@link #WAIT}.
+   */
   private ChannelState state(ActorRef<ChannelCommand> channel) {
-    ChannelReply reply =
-        AskPattern.<ChannelCommand, ChannelReply>ask(
-                channel, GetState::new, Duration.ofSeconds(3), kit().scheduler())
-            .toCompletableFuture()
-            .join();
+    ChannelReply reply;
+    try {
+      reply =
+          AskPattern.<ChannelCommand, ChannelReply>ask(
+                  channel, GetState::new, Duration.ofSeconds(3), kit().scheduler())
+              .toCompletableFuture()
+              .join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+        return null;
+      }
+      throw e;
+    }
     return reply instanceof ChannelReply.Receipt r ? r.state() : null;
   }
 }
