@@ -102,6 +102,33 @@ class ValueLogStoreTest {
   }
 
   @Test
+  void aBatchLargerThanOneWriteRoundTripsWithRecordsAcrossItsSeams() throws Exception {
+    // 13 MiB in one putAll: several writes of the log's 4 MiB staging buffer, with headers and
+    // bodies cut at its seams (odd sizes), then more appended after it.
+    store = LevelDbBlockStore.open(dir());
+    List<Block> batch =
+        List.of(
+            block(1_048_573),
+            block(LARGE),
+            block(4_194_303),
+            block(3_000_001),
+            block(LARGE + 7),
+            block(4_194_304 - ValueLog.HEADER_BYTES),
+            block(1_000_000));
+    store.putAll(batch);
+    Block after = block(2_500_000);
+    store.put(after);
+
+    long bodies = batch.stream().mapToLong(Block::size).sum() + after.size();
+    assertThat(segmentBytes()).isEqualTo(bodies + (batch.size() + 1L) * ValueLog.HEADER_BYTES);
+    reopen();
+    for (Block b : batch) {
+      assertThat(store.get(b.cid()).orElseThrow().data()).isEqualTo(b.data());
+    }
+    assertThat(store.get(after.cid()).orElseThrow().data()).isEqualTo(after.data());
+  }
+
+  @Test
   void aStoreSyncingEveryWriteRoundTripsLargeBlocks() {
     store = LevelDbBlockStore.open(dir(), true, 0);
     Block large = block(50_000);
