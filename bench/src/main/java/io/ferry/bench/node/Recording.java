@@ -7,12 +7,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * JDK Flight Recordings of both nodes around one case, when {@code -Dbench.jfr=DIR} is set: {@code
- * jcmd PID JFR.start} (settings {@code profile}) before the case and {@code JFR.stop} into {@code
- * DIR/<case>-<node>.jfr} after it; nothing otherwise.
+ * Profiles of both nodes around one case. With {@code -Dbench.jfr=DIR}: JDK Flight Recordings,
+ * {@code jcmd PID JFR.start} (settings {@code profile}) before the case and {@code JFR.stop} into
+ * {@code DIR/<case>-<node>.jfr} after it. With {@code -Dbench.asprof=DIR}: async-profiler's CPU
+ * profile of every thread, Java, JVM and native frames alike (event {@code ctimer}, one sample per
+ * millisecond of a thread's CPU time, which needs no perf events), loaded into the node with {@code
+ * jcmd PID JVMTI.agent_load} and written as collapsed stacks to {@code
+ * DIR/<case>-<node>.collapsed}; the library is {@code -Dbench.asprof-lib=PATH} ({@code
+ * bench/asprof-lib} fetches it from Maven Central and prints its path). Nothing otherwise.
  */
 final class Recording {
   private static final String DIR = System.getProperty("bench.jfr");
+  private static final String ASPROF_DIR = System.getProperty("bench.asprof");
+  private static final String ASPROF_LIB = System.getProperty("bench.asprof-lib");
 
   private final String name;
   private final List<ChildNode> nodes;
@@ -30,11 +37,39 @@ final class Recording {
         jcmd(n, "JFR.start", "name=" + name, "settings=profile");
       }
     }
+    if (ASPROF_DIR != null) {
+      for (ChildNode n : r.nodes) {
+        // Quoted: jcmd would read the '=' in the options as a name=value argument of its own.
+        jcmd(n, "JVMTI.agent_load", asprofLib(), "\"start,event=ctimer,interval=1ms,threads\"");
+      }
+    }
     return r;
+  }
+
+  private static String asprofLib() {
+    if (ASPROF_LIB == null || !Files.isRegularFile(Path.of(ASPROF_LIB))) {
+      throw new IllegalStateException(
+          "-Dbench.asprof needs -Dbench.asprof-lib=<libasyncProfiler.so> (bench/asprof-lib prints"
+              + " it), not "
+              + ASPROF_LIB);
+    }
+    return Path.of(ASPROF_LIB).toAbsolutePath().toString();
   }
 
   /** Stops the recordings and writes them. */
   void stop() {
+    if (ASPROF_DIR != null) {
+      try {
+        Files.createDirectories(Path.of(ASPROF_DIR));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create " + ASPROF_DIR, e);
+      }
+      for (ChildNode n : nodes) {
+        Path file = Path.of(ASPROF_DIR, name + "-" + n.name() + ".collapsed").toAbsolutePath();
+        jcmd(n, "JVMTI.agent_load", asprofLib(), "\"stop,collapsed,file=" + file + "\"");
+        System.out.println("  profiled " + file);
+      }
+    }
     if (DIR == null) {
       return;
     }
@@ -60,7 +95,8 @@ final class Recording {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
-      if (p.waitFor() != 0) {
+      // An agent's failure comes back as its output with jcmd's own exit code 0.
+      if (p.waitFor() != 0 || out.contains("[ERROR]")) {
         throw new IllegalStateException("jcmd " + String.join(" ", command) + ": " + out);
       }
     } catch (IOException e) {

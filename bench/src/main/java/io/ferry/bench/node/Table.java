@@ -28,12 +28,18 @@ final class Table {
   void transfer(String name, ProductBench.Timed t) {
     add(
         String.format(Locale.ROOT, "%s, %d MiB", name, t.bytes() >> 20),
-        String.format(
-            Locale.ROOT,
-            "%.0f MB/s = %.2fx TLS (%.1f s)",
-            t.megabytesPerSecond(),
-            t.megabytesPerSecond() / reference,
-            t.nanos() / 1e9));
+        reference > 0
+            ? String.format(
+                Locale.ROOT,
+                "%.0f MB/s = %.2fx TLS (%.1f s)",
+                t.megabytesPerSecond(),
+                t.megabytesPerSecond() / reference,
+                t.nanos() / 1e9)
+            : String.format(
+                Locale.ROOT,
+                "%.0f MB/s (%.1f s; no TLS baseline in this run)",
+                t.megabytesPerSecond(),
+                t.nanos() / 1e9));
   }
 
   void row(String name, String result) {
