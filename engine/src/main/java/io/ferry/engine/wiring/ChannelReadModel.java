@@ -361,7 +361,11 @@ public final class ChannelReadModel implements AutoCloseable {
     return foldedTo.getOrDefault(id, 0L);
   }
 
-  private synchronized long offset() {
+  /**
+   * The highest journal offset under the channel-event tag folded so far (0: none): where the
+   * journal ends, as far as this model knows, a moment after each write.
+   */
+  public synchronized long offset() {
     return offset;
   }
 

@@ -25,14 +25,18 @@ import org.apache.pekko.util.ByteString;
  * SSE {@code id} is its offset under the channel-event tag, so a client that reconnects with {@code
  * Last-Event-ID: N} gets exactly the events after N: none missed, none repeated. Query parameters:
  * {@code channel} (only that channel's events), {@code after} (start after this offset when there
- * is no {@code Last-Event-ID}; default 0, the first event still in the journal), {@code follow}
- * ({@code false} ends the stream at the journal's current end; default {@code true}). On a node
- * whose channels all run here, a following stream continues from the journal's end with the events
- * as the channels publish them ({@link LiveTail}), whose ids are cursors ({@code N.EPOCH.NUMBER}).
+ * is no {@code Last-Event-ID}; default 0, the first event still in the journal; {@code now}: only
+ * the events journaled from now on, with none of the history before them), {@code follow} ({@code
+ * false} ends the stream at the journal's current end; default {@code true}). On a node whose
+ * channels all run here, a following stream continues from the journal's end with the events as the
+ * channels publish them ({@link LiveTail}), whose ids are cursors ({@code N.EPOCH.NUMBER}).
  */
 final class EventStream {
   /** The SSE event type of channel events. */
   static final String EVENT_TYPE = "channel";
+
+  /** The value of {@code after} that starts a stream at the journal's current end. */
+  static final String NOW = "now";
 
   private final NodeBackend node;
   private final ObjectMapper json;
@@ -89,16 +93,23 @@ final class EventStream {
                                                 HttpEntities.createChunked(
                                                     MediaTypes.TEXT_EVENT_STREAM.toContentType(),
                                                     source(
-                                                        startAfter(lastId, after),
+                                                        startAfter(lastId, after, node),
                                                         channel.map(ChannelId::parse),
                                                         follow
                                                             .map(EventStream::parseFollow)
                                                             .orElse(true)))))))));
   }
 
-  private static LiveTail.Cursor startAfter(Optional<String> lastEventId, Optional<String> after) {
+  private static LiveTail.Cursor startAfter(
+      Optional<String> lastEventId, Optional<String> after, NodeBackend node) {
     if (lastEventId.isPresent() && !lastEventId.get().isBlank()) {
       return LiveTail.Cursor.parse(lastEventId.get(), "Last-Event-ID");
+    }
+    if (after.isPresent() && after.get().strip().equals(NOW)) {
+      // A subscriber that wants what happens next, not the history: a stream from offset 0 on a
+      // node that moved gigabytes first sends every event since (thousands), and the first new
+      // event waited seconds behind them (docs/benchmarks.md, SSE after the pulls).
+      return LiveTail.Cursor.journal(node.eventsEnd());
     }
     return after.map(a -> LiveTail.Cursor.parse(a, "after")).orElse(LiveTail.Cursor.journal(0));
   }

@@ -532,6 +532,11 @@ public final class FerryNodeBackend implements NodeBackend {
   }
 
   @Override
+  public long eventsEnd() {
+    return node.channelReadModel().offset();
+  }
+
+  @Override
   public Optional<io.ferry.engine.wiring.EventHub> localEvents() {
     return node.localEvents();
   }

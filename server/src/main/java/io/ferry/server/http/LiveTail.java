@@ -65,7 +65,12 @@ final class LiveTail {
         // refused below
       }
       throw new IllegalArgumentException(
-          what + " must be an event id (a number >= 0), was '" + text + "'");
+          what
+              + " must be an event id (a number >= 0)"
+              + (what.equals("after") ? " or 'now'" : "")
+              + ", was '"
+              + text
+              + "'");
     }
 
     private static long nonNegative(String s) {

@@ -189,6 +189,12 @@ public interface NodeBackend {
   Source<JournalEvent, NotUsed> journalEvents(long afterOffset, boolean live);
 
   /**
+   * The offset of the last channel event journaled as far as this node knows now (0: none yet):
+   * where a stream asked for events "from now" ({@code /v1/events?after=now}) starts.
+   */
+  long eventsEnd();
+
+  /**
    * The events of the node's channels as they publish them, when every channel runs on this node
    * (not in a cluster); event streams follow them instead of the journal.
    */

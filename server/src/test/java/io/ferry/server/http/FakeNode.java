@@ -244,6 +244,13 @@ public final class FakeNode implements NodeBackend, Manager {
   }
 
   @Override
+  public long eventsEnd() {
+    synchronized (journaled) {
+      return journaled.stream().mapToLong(JournalEvent::offset).max().orElse(0);
+    }
+  }
+
+  @Override
   public Source<JournalEvent, NotUsed> journalEvents(long afterOffset, boolean live) {
     return journal.apply(afterOffset, live);
   }

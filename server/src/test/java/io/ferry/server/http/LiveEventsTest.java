@@ -80,8 +80,13 @@ class LiveEventsTest {
 
   /** Reads {@code n} events of a following stream (after {@code lastEventId} when given). */
   private CompletableFuture<List<Read>> read(int n, Optional<String> lastEventId) {
+    return read(n, lastEventId, "");
+  }
+
+  private CompletableFuture<List<Read>> read(int n, Optional<String> lastEventId, String query) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(server.address().baseUrl() + "/v1/events?follow=true"))
+        HttpRequest.newBuilder(
+                URI.create(server.address().baseUrl() + "/v1/events?follow=true" + query))
             .header("Authorization", token.header());
     lastEventId.ifPresent(id -> b.header("Last-Event-ID", id));
     return HttpClient.newHttpClient()
@@ -143,6 +148,22 @@ class LiveEventsTest {
     assertThat(got)
         .extracting(r -> r.data().get("sequenceNr").asLong())
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+  }
+
+  @Test
+  void aFollowerStartingNowGetsTheEventsAfterItsStartAndNoneOfTheHistory() throws Exception {
+    ChannelId done = open();
+    node.completePull(done, 1024, 1);
+    ChannelId next = open();
+    // 8 events journaled before the stream starts: all of the first channel's, the next one's Open
+    CompletableFuture<List<Read>> events = read(6, Optional.empty(), "&after=now");
+
+    whenFollowing(1, () -> node.completePull(next, 2048, 2));
+
+    assertThat(events.get(30, TimeUnit.SECONDS))
+        .extracting(r -> r.data().get("channel").asText() + "#" + r.data().get("sequenceNr"))
+        .containsExactly(
+            next + "#2", next + "#3", next + "#4", next + "#5", next + "#6", next + "#7");
   }
 
   @Test
