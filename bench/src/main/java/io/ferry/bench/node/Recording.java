@@ -59,11 +59,7 @@ final class Recording {
   /** Stops the recordings and writes them. */
   void stop() {
     if (ASPROF_DIR != null) {
-      try {
-        Files.createDirectories(Path.of(ASPROF_DIR));
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot create " + ASPROF_DIR, e);
-      }
+      createDirectory(ASPROF_DIR);
       for (ChildNode n : nodes) {
         Path file = Path.of(ASPROF_DIR, name + "-" + n.name() + ".collapsed").toAbsolutePath();
         jcmd(n, "JVMTI.agent_load", asprofLib(), "\"stop,collapsed,file=" + file + "\"");
@@ -73,15 +69,19 @@ final class Recording {
     if (DIR == null) {
       return;
     }
-    try {
-      Files.createDirectories(Path.of(DIR));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot create " + DIR, e);
-    }
+    createDirectory(DIR);
     for (ChildNode n : nodes) {
       Path file = Path.of(DIR, name + "-" + n.name() + ".jfr").toAbsolutePath();
       jcmd(n, "JFR.stop", "name=" + name, "filename=" + file);
       System.out.println("  recorded " + file);
+    }
+  }
+
+  private static void createDirectory(String dir) {
+    try {
+      Files.createDirectories(Path.of(dir));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create " + dir, e);
     }
   }
 
