@@ -10,11 +10,12 @@ import java.util.List;
  * Profiles of both nodes around one case. With {@code -Dbench.jfr=DIR}: JDK Flight Recordings,
  * {@code jcmd PID JFR.start} (settings {@code profile}) before the case and {@code JFR.stop} into
  * {@code DIR/<case>-<node>.jfr} after it. With {@code -Dbench.asprof=DIR}: async-profiler's CPU
- * profile of every thread, Java, JVM and native frames alike (event {@code ctimer}, one sample per
- * millisecond of a thread's CPU time, which needs no perf events), loaded into the node with {@code
- * jcmd PID JVMTI.agent_load} and written as collapsed stacks to {@code
- * DIR/<case>-<node>.collapsed}; the library is {@code -Dbench.asprof-lib=PATH} ({@code
- * bench/asprof-lib} fetches it from Maven Central and prints its path). Nothing otherwise.
+ * profile of every thread, Java, JVM and native frames alike (event {@code ctimer}, which needs no
+ * perf events; a sample asked per millisecond of a thread's CPU time, one per kernel tick at most:
+ * ~4 ms on the project machine), loaded into the node with {@code jcmd PID JVMTI.agent_load} and
+ * written as collapsed stacks to {@code DIR/<case>-<node>.collapsed}; the library is {@code
+ * -Dbench.asprof-lib=PATH} ({@code bench/asprof-lib} fetches it from Maven Central and prints its
+ * path). Nothing otherwise.
  */
 final class Recording {
   private static final String DIR = System.getProperty("bench.jfr");

@@ -121,8 +121,8 @@ final class SmallChannels {
   /**
    * The heap a node uses now, from its own {@code /metrics} ({@code jvm_memory_used_bytes} of the
    * heap), or 0. Sampled every 200 ms while the channels run: the {@code jstat} this sampled before
-   * is a JVM of its own, two of them took ~0.5 s of CPU per 0.8 s on the two cores the nodes share,
-   * a third of the machine (2026-12-07).
+   * is a JVM of its own, ~0.25 s of CPU per call (2026-12-07), started twice per round on the two
+   * cores the nodes share.
    */
   static long heapInUse(ChildNode node) {
     try {

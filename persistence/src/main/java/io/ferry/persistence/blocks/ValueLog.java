@@ -24,11 +24,12 @@ import java.util.zip.CRC32C;
  * against its {@link ValuePointer}.
  *
  * <p>Appends go to the last segment, after its current end, and roll to a new segment once it holds
- * {@code segmentBytes}; one {@link #append} is one write (a batch never spans segments). Bytes that
- * no pointer references (a tail written before a crash or a failed index write, bodies of deleted
- * blocks) are garbage and are never read; {@link SpaceReclaimer} gives them back by moving a
- * segment's live bodies to the head and deleting the segment. Appends and deletions serialise on
- * the caller's lock; reads are positional and run concurrently.
+ * {@code segmentBytes}; one {@link #append} goes to one segment (a batch never spans segments), in
+ * positional writes of at most the staging buffer's 4 MiB. Bytes that no pointer references (a tail
+ * written before a crash or a failed index write, bodies of deleted blocks) are garbage and are
+ * never read; {@link SpaceReclaimer} gives them back by moving a segment's live bodies to the head
+ * and deleting the segment. Appends and deletions serialise on the caller's lock; reads are
+ * positional and run concurrently.
  */
 final class ValueLog implements AutoCloseable {
   static final int HEADER_BYTES = 12;
