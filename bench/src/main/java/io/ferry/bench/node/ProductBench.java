@@ -78,12 +78,10 @@ public final class ProductBench {
   private void run(long warmGiB, int channels) throws Exception {
     table.note("load average at start: " + Load.now());
     if (runs("baselines")) {
-      double tls = TransportBench.baselineMegabytesPerSecond(true, sizeMiB);
+      TransportBench.Baseline tls = TransportBench.socketBaseline(true, sizeMiB);
       table.baseline("JDK TLS 1.3 + SHA-256 socket", sizeMiB, tls);
       table.baseline(
-          "plain socket + SHA-256",
-          sizeMiB,
-          TransportBench.baselineMegabytesPerSecond(false, sizeMiB));
+          "plain socket + SHA-256", sizeMiB, TransportBench.socketBaseline(false, sizeMiB));
       table.setReference(tls);
     }
     if (runs("pulls") || runs("paid") || runs("push") || (channels > 0 && runs("small-channels"))) {
@@ -136,7 +134,11 @@ public final class ProductBench {
     while (moved < warmGiB << 30) {
       String root = importOnProvider(randomFile());
       Timed t = pull(root, 0);
-      System.out.printf(Locale.ROOT, "  warm-up pull: %.0f MB/s%n", t.megabytesPerSecond());
+      System.out.printf(
+          Locale.ROOT,
+          "  warm-up pull: %.0f MB/s, CPU %.1f s per GiB%n",
+          t.megabytesPerSecond(),
+          t.cpuSecondsPerGiB());
       moved += sizeMiB * MIB;
     }
     String label = "after " + (moved >> 30) + " GiB";
@@ -225,15 +227,17 @@ public final class ProductBench {
     ObjectNode body = ApiClient.json().createObjectNode();
     body.put("to", provider.peerAddress()).put("root", root);
     ApiClient api = client.api();
+    long cpu0 = cpuNanos(provider, client);
     long t0 = System.nanoTime();
     String id = api.post("/v1/channels/push", body).get("id").asText();
     String status = awaitEnd(api, id);
     long nanos = System.nanoTime() - t0;
+    long cpu = cpuNanos(provider, client) - cpu0;
     if (!status.equals("Completed")) {
       throw new IllegalStateException("push " + id + " ended " + status);
     }
     long bytes = api.get("/v1/channels/" + id).get("sentBytes").asLong();
-    return new Timed(bytes, nanos);
+    return new Timed(bytes, nanos, cpu);
   }
 
   /**
@@ -253,15 +257,17 @@ public final class ProductBench {
         .put("paymentIntervalIncrease", intervalMiB == 0 ? 16 * MIB : interval)
         .put("unsealPrice", 0);
     ApiClient api = client.api();
+    long cpu0 = cpuNanos(provider, client);
     long t0 = System.nanoTime();
     String id = api.post("/v1/channels/pull", body).get("id").asText();
     String status = awaitEnd(api, id);
     long nanos = System.nanoTime() - t0;
+    long cpu = cpuNanos(provider, client) - cpu0;
     if (!status.equals("Completed")) {
       throw new IllegalStateException("pull " + id + " ended " + status);
     }
     long bytes = api.get("/v1/channels/" + id).get("receivedBytes").asLong();
-    return new Timed(bytes, nanos);
+    return new Timed(bytes, nanos, cpu);
   }
 
   static String awaitEnd(ApiClient api, String id) throws InterruptedException {
@@ -279,11 +285,39 @@ public final class ProductBench {
     return io.ferry.channels.Status.valueOf(s).isTerminal();
   }
 
-  /** Bytes moved in a time. */
-  record Timed(long bytes, long nanos) {
+  /**
+   * Bytes moved in a time, and the CPU both nodes spent meanwhile ({@code cpuNanos}, -1 when not
+   * measured): all their threads, the JIT's and the collector's included.
+   */
+  record Timed(long bytes, long nanos, long cpuNanos) {
+    Timed(long bytes, long nanos) {
+      this(bytes, nanos, -1);
+    }
+
     double megabytesPerSecond() {
       return bytes / (nanos / 1e9) / 1e6;
     }
+
+    /** CPU seconds per GiB moved, or NaN when not measured. */
+    double cpuSecondsPerGiB() {
+      return cpuNanos < 0 ? Double.NaN : cpuNanos / 1e9 / ((double) bytes / (1L << 30));
+    }
+  }
+
+  /**
+   * The CPU the nodes' processes have used so far, all threads, from {@code /proc} (the kernel
+   * counts it in ticks of 10 ms).
+   */
+  static long cpuNanos(ChildNode... nodes) {
+    long sum = 0;
+    for (ChildNode n : nodes) {
+      sum +=
+          ProcessHandle.of(n.pid())
+              .flatMap(h -> h.info().totalCpuDuration())
+              .orElseThrow(() -> new IllegalStateException("no CPU time for " + n.pid()))
+              .toNanos();
+    }
+    return sum;
   }
 
   /** The machine's load averages, from /proc/loadavg. */

@@ -1,5 +1,6 @@
 package io.ferry.bench.node;
 
+import io.ferry.bench.transport.TransportBench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,8 +11,8 @@ final class Table {
   private final List<String> notes = new ArrayList<>();
   private double reference = Double.NaN;
 
-  void setReference(double tlsMegabytesPerSecond) {
-    this.reference = tlsMegabytesPerSecond;
+  void setReference(TransportBench.Baseline tls) {
+    this.reference = tls.megabytesPerSecond();
   }
 
   void note(String note) {
@@ -19,27 +20,39 @@ final class Table {
     System.out.println(note);
   }
 
-  void baseline(String name, long sizeMiB, double megabytesPerSecond) {
+  /** A socket baseline: its rate, and the CPU its two ends spent per GiB. */
+  void baseline(String name, long sizeMiB, TransportBench.Baseline b) {
     add(
         name + ", " + sizeMiB + " MiB",
-        String.format(Locale.ROOT, "%.0f MB/s", megabytesPerSecond));
+        String.format(
+            Locale.ROOT,
+            "%.0f MB/s (CPU %.1f s per GiB, both ends)",
+            b.megabytesPerSecond(),
+            b.cpuSecondsPerGiB()));
   }
 
+  /** A transfer: its rate, its ratio to the TLS baseline, and the CPU both nodes spent per GiB. */
   void transfer(String name, ProductBench.Timed t) {
+    String cpu =
+        Double.isNaN(t.cpuSecondsPerGiB())
+            ? ""
+            : String.format(Locale.ROOT, "; CPU %.1f s per GiB, both nodes", t.cpuSecondsPerGiB());
     add(
         String.format(Locale.ROOT, "%s, %d MiB", name, t.bytes() >> 20),
         reference > 0
             ? String.format(
                 Locale.ROOT,
-                "%.0f MB/s = %.2fx TLS (%.1f s)",
+                "%.0f MB/s = %.2fx TLS (%.1f s%s)",
                 t.megabytesPerSecond(),
                 t.megabytesPerSecond() / reference,
-                t.nanos() / 1e9)
+                t.nanos() / 1e9,
+                cpu)
             : String.format(
                 Locale.ROOT,
-                "%.0f MB/s (%.1f s; no TLS baseline in this run)",
+                "%.0f MB/s (%.1f s%s; no TLS baseline in this run)",
                 t.megabytesPerSecond(),
-                t.nanos() / 1e9));
+                t.nanos() / 1e9,
+                cpu));
   }
 
   void row(String name, String result) {

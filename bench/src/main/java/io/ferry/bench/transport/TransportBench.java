@@ -165,9 +165,18 @@ public final class TransportBench {
    * TLS 1.3 + SHA-256 or plain (see {@link SocketBaseline}), for other benchmarks to print beside
    * their own figures.
    */
-  public static double baselineMegabytesPerSecond(boolean tls, long sizeMiB) throws Exception {
+  /** A socket baseline's rate, and the CPU both its ends spent per GiB. */
+  public record Baseline(double megabytesPerSecond, double cpuSecondsPerGiB) {}
+
+  /**
+   * One socket baseline of {@code sizeMiB} (TLS 1.3 or plain, SHA-256 of the data received): its
+   * rate, and the CPU of both ends (the sending child and this JVM, the receiver) while it ran.
+   */
+  public static Baseline socketBaseline(boolean tls, long sizeMiB) throws Exception {
     Run r = baseline(tls, sizeMiB);
-    return r.bytes() / (r.nanos() / 1e9) / 1e6;
+    return new Baseline(
+        r.bytes() / (r.nanos() / 1e9) / 1e6,
+        r.cpuNanos() / 1e9 / ((double) r.bytes() / (1L << 30)));
   }
 
   private static Run baseline(boolean tls, long sizeMiB) throws Exception {
