@@ -15,19 +15,23 @@ import java.util.List;
  * ~4 ms on the project machine), loaded into the node with {@code jcmd PID JVMTI.agent_load} and
  * written as collapsed stacks to {@code DIR/<case>-<node>.collapsed}; the library is {@code
  * -Dbench.asprof-lib=PATH} ({@code bench/asprof-lib} fetches it from Maven Central and prints its
- * path). Nothing otherwise.
+ * path). With {@code -Dbench.threads}: the CPU each node's threads used during the case, grouped
+ * ({@link ThreadCpu}), printed after it. Nothing otherwise.
  */
 final class Recording {
   private static final String DIR = System.getProperty("bench.jfr");
   private static final String ASPROF_DIR = System.getProperty("bench.asprof");
   private static final String ASPROF_LIB = System.getProperty("bench.asprof-lib");
+  private static final boolean THREADS = Boolean.getBoolean("bench.threads");
 
   private final String name;
   private final List<ChildNode> nodes;
+  private final List<ThreadCpu> threadsBefore;
 
   private Recording(String name, List<ChildNode> nodes) {
     this.name = name;
     this.nodes = nodes;
+    this.threadsBefore = THREADS ? nodes.stream().map(n -> ThreadCpu.read(n.pid())).toList() : null;
   }
 
   /** Starts recording {@code nodes} for the case {@code name} (a file-name-safe word). */
@@ -59,6 +63,18 @@ final class Recording {
 
   /** Stops the recordings and writes them. */
   void stop() {
+    if (THREADS) {
+      for (int i = 0; i < nodes.size(); i++) {
+        ChildNode n = nodes.get(i);
+        System.out.println(
+            "  CPU by thread, "
+                + name
+                + ", "
+                + n.name()
+                + ": "
+                + ThreadCpu.format(ThreadCpu.read(n.pid()).since(threadsBefore.get(i))));
+      }
+    }
     if (ASPROF_DIR != null) {
       createDirectory(ASPROF_DIR);
       for (ChildNode n : nodes) {
