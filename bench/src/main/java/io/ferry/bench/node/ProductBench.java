@@ -105,7 +105,13 @@ public final class ProductBench {
       push.stop();
     }
     if (channels > 0 && runs("small-channels")) {
-      new SmallChannels(dir, provider, client, table).run(channels);
+      // -Dbench.small-channels.rounds=N runs the case N times on the same pair, each round with
+      // new data: the later rounds show the nodes once the JIT has compiled the channels' code.
+      int rounds = Integer.getInteger("bench.small-channels.rounds", 1);
+      SmallChannels small = new SmallChannels(dir, provider, client, table);
+      for (int round = 1; round <= rounds; round++) {
+        small.run(channels, round, rounds);
+      }
     }
     ChildNode.stopAll(provider, client);
     if (List.of(System.getProperty("bench.only", "").split(",")).contains("cluster")) {

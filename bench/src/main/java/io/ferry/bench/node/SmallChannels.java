@@ -39,14 +39,15 @@ final class SmallChannels {
     this.table = table;
   }
 
-  void run(int n) throws Exception {
-    Path small = Files.createDirectories(dir.resolve("small"));
+  /** Round {@code round} of {@code rounds} (each imports new data: no block is held already). */
+  void run(int n, int round, int rounds) throws Exception {
+    Path small = Files.createDirectories(dir.resolve("small-" + round));
     List<String> roots = new ArrayList<>();
     ApiClient providerApi = provider.api();
     for (int i = 0; i < n; i++) {
       Path f = small.resolve("s" + i);
       byte[] data = new byte[1024];
-      new java.util.Random(i).nextBytes(data);
+      new java.util.Random((long) round * n + i).nextBytes(data);
       Files.write(f, data);
       ObjectNode body = ApiClient.json().createObjectNode().put("path", f.toString());
       roots.add(providerApi.post("/v1/blocks/import", body).get("root").asText());
@@ -89,7 +90,11 @@ final class SmallChannels {
           });
     }
     EventLatency events = new EventLatency(api);
-    Recording recording = Recording.start("small-channels", provider, client);
+    String suffix =
+        rounds == 1 ? "" : String.format(Locale.ROOT, ", round %d of %d", round, rounds);
+    Recording recording =
+        Recording.start("small-channels" + (rounds == 1 ? "" : "-" + round), provider, client);
+    long cpu0 = ProductBench.cpuNanos(provider, client);
     long t0 = System.nanoTime();
     ProductBench.all(16, opens);
     int failed = 0;
@@ -99,22 +104,26 @@ final class SmallChannels {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpuMillisPerChannel = (ProductBench.cpuNanos(provider, client) - cpu0) / 1e6 / n;
     recording.stop();
     events.close();
     sampling.set(false);
     sampler.join();
     table.row(
-        String.format(Locale.ROOT, "%,d one-block channels at once", n),
+        String.format(Locale.ROOT, "%,d one-block channels at once%s", n, suffix),
         String.format(
             Locale.ROOT,
-            "%.0f channels/s (%.1f s%s); peak heap provider %d MiB, client %d MiB",
+            "%.0f channels/s (%.1f s%s; CPU %.1f ms per channel, both nodes); peak heap"
+                + " provider %d MiB, client %d MiB",
             n / seconds,
             seconds,
             failed == 0 ? "" : ", " + failed + " not Completed",
+            cpuMillisPerChannel,
             providerPeak.get() >> 20,
             clientPeak.get() >> 20));
     table.row(
-        String.format(Locale.ROOT, "SSE latency on the client during the %,d channels", n),
+        String.format(
+            Locale.ROOT, "SSE latency on the client during the %,d channels%s", n, suffix),
         events.summary());
   }
 
