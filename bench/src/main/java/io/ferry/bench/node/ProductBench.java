@@ -105,9 +105,9 @@ public final class ProductBench {
       push.stop();
     }
     if (channels > 0 && runs("small-channels")) {
-      // -Dbench.small-channels.rounds=N runs the case N times on the same pair, each round with
-      // new data: the later rounds show the nodes once the JIT has compiled the channels' code.
-      int rounds = Integer.getInteger("bench.small-channels.rounds", 1);
+      // The case runs in rounds on the same pair (-Dbench.small-channels.rounds, 5), each with new
+      // data: the first shows the JIT still compiling the channels' code, the last warm nodes.
+      int rounds = Integer.getInteger("bench.small-channels.rounds", 5);
       SmallChannels small = new SmallChannels(dir, provider, client, table);
       for (int round = 1; round <= rounds; round++) {
         small.run(channels, round, rounds);

@@ -12,14 +12,18 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Many one-block channels opened at once: {@code n} distinct 1 KiB files imported on the provider
  * (each its own one-block DAG), then {@code n} free pulls opened through the client's API from 16
- * threads; timed from the first call until every channel is {@code Completed}. Meanwhile each
- * node's used heap is sampled (jstat, every 200 ms) and the peak printed. The provider admits them
- * all ({@link #PROVIDER_LIMITS}): by default it refuses a 33rd open channel from one peer and sends
- * on 6 channels per peer at once, bounds meant to keep one peer from taking a node over.
+ * threads; timed from the first call until every channel is {@code Completed}, with the CPU both
+ * nodes spent. The bench runs it in rounds on the same pair, each with new data: the first round
+ * shows nodes whose JIT is still compiling the channels' code, the last the nodes warm. Meanwhile
+ * each node's used heap is sampled (its {@code /metrics}, every 200 ms) and the peak printed. The
+ * provider admits them all ({@link #PROVIDER_LIMITS}): by default it refuses a 33rd open channel
+ * from one peer and sends on 6 channels per peer at once, bounds meant to keep one peer from taking
+ * a node over.
  */
 final class SmallChannels {
   /** The provider's admission limits for this case (one peer opening thousands of channels). */
@@ -91,7 +95,16 @@ final class SmallChannels {
     }
     EventLatency events = new EventLatency(api);
     String suffix =
-        rounds == 1 ? "" : String.format(Locale.ROOT, ", round %d of %d", round, rounds);
+        rounds == 1
+            ? ""
+            : round == 1
+                ? String.format(Locale.ROOT, ", round 1 of %d", rounds)
+                : String.format(
+                    Locale.ROOT,
+                    ", round %d of %d (after %,d channels)",
+                    round,
+                    rounds,
+                    (long) (round - 1) * n);
     Recording recording =
         Recording.start("small-channels" + (rounds == 1 ? "" : "-" + round), provider, client);
     long cpu0 = ProductBench.cpuNanos(provider, client);
@@ -109,7 +122,11 @@ final class SmallChannels {
     events.close();
     sampling.set(false);
     sampler.join();
-    table.row(
+    // The first and the last round go in the table; the rounds between them are printed.
+    boolean inTable = round == 1 || round == rounds;
+    BiConsumer<String, String> row =
+        inTable ? table::row : (name, result) -> System.out.println("  " + name + ": " + result);
+    row.accept(
         String.format(Locale.ROOT, "%,d one-block channels at once%s", n, suffix),
         String.format(
             Locale.ROOT,
@@ -121,7 +138,7 @@ final class SmallChannels {
             cpuMillisPerChannel,
             providerPeak.get() >> 20,
             clientPeak.get() >> 20));
-    table.row(
+    row.accept(
         String.format(
             Locale.ROOT, "SSE latency on the client during the %,d channels%s", n, suffix),
         events.summary());
