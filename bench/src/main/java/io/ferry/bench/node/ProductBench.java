@@ -91,12 +91,18 @@ public final class ProductBench {
       pulls(warmGiB);
     }
     if (runs("paid")) {
-      table.transfer(
-          "paid pull (price 1, interval 1 MiB + 1 MiB), warm",
-          pull(importOnProvider(randomFile()), 1));
-      table.transfer(
-          "paid pull (price 1, interval 16 MiB + 16 MiB), warm",
-          pull(importOnProvider(randomFile()), 16));
+      for (int interval : new int[] {1, 16}) {
+        String root = importOnProvider(randomFile());
+        Recording paid = Recording.start("paid-" + interval, provider, client);
+        table.transfer(
+            String.format(
+                Locale.ROOT,
+                "paid pull (price 1, interval %d MiB + %d MiB), warm",
+                interval,
+                interval),
+            pull(root, interval));
+        paid.stop();
+      }
     }
     if (runs("push")) {
       String pushed = importOn(client, randomFile());
