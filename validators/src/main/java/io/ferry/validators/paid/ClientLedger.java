@@ -73,7 +73,7 @@ public final class ClientLedger implements Closeable {
   /**
    * What every account holds of the budget and has spent, summed: kept as accounts change, since a
    * node keeps every account it ever had and summing them on each decision made a channel's start
-   * cost grow with the node's history (0.12 ms per paid open after 21,000 channels, a tenth of the
+   * cost grow with the node's history (~0.15 ms per paid open after 21,000 channels, a tenth of the
    * client's CPU per channel; docs/benchmarks.md).
    */
   private long heldTotal;
