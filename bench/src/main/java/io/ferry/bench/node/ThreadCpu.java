@@ -24,17 +24,17 @@ final class ThreadCpu {
   /** The kernel's clock ticks per second ({@code getconf CLK_TCK}: 100 on Linux x86-64). */
   private static final double TICK_SECONDS = 0.01;
 
-  private record Thread(String name, long ticks) {}
+  private record Task(String name, long ticks) {}
 
-  private final Map<Long, Thread> threads;
+  private final Map<Long, Task> threads;
 
-  private ThreadCpu(Map<Long, Thread> threads) {
+  private ThreadCpu(Map<Long, Task> threads) {
     this.threads = threads;
   }
 
   /** Reads every thread of process {@code pid} now; empty if it has gone. */
   static ThreadCpu read(long pid) {
-    Map<Long, Thread> threads = new HashMap<>();
+    Map<Long, Task> threads = new HashMap<>();
     try (DirectoryStream<Path> tasks =
         Files.newDirectoryStream(Path.of("/proc", "" + pid, "task"))) {
       for (Path task : tasks) {
@@ -48,7 +48,7 @@ final class ThreadCpu {
           long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
           threads.put(
               Long.parseLong(task.getFileName().toString()),
-              new Thread(stat.substring(open + 1, close), ticks));
+              new Task(stat.substring(open + 1, close), ticks));
         } catch (IOException | RuntimeException e) {
           // the thread ended while it was read
         }
@@ -67,7 +67,7 @@ final class ThreadCpu {
     Map<String, Long> ticks = new TreeMap<>();
     threads.forEach(
         (tid, t) -> {
-          Thread b = before.threads.get(tid);
+          Task b = before.threads.get(tid);
           long used = t.ticks() - (b == null ? 0 : b.ticks());
           if (used > 0) {
             ticks.merge(group(t.name()), used, Long::sum);

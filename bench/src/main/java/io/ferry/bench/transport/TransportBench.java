@@ -161,16 +161,15 @@ public final class TransportBench {
   }
 
   /**
-   * The MB/s (10^6 bytes per second) of one baseline run of {@code sizeMiB} through a JDK socket,
-   * TLS 1.3 + SHA-256 or plain (see {@link SocketBaseline}), for other benchmarks to print beside
-   * their own figures.
+   * A socket baseline's rate in MB/s (10^6 bytes per second), and the CPU both its ends spent per
+   * GiB.
    */
-  /** A socket baseline's rate, and the CPU both its ends spent per GiB. */
   public record Baseline(double megabytesPerSecond, double cpuSecondsPerGiB) {}
 
   /**
-   * One socket baseline of {@code sizeMiB} (TLS 1.3 or plain, SHA-256 of the data received): its
-   * rate, and the CPU of both ends (the sending child and this JVM, the receiver) while it ran.
+   * One baseline run of {@code sizeMiB} through a JDK socket, TLS 1.3 + SHA-256 or plain (see
+   * {@link SocketBaseline}), for other benchmarks to print beside their own figures: its rate, and
+   * the CPU of both ends (the sending child and this JVM, the receiver) while it ran.
    */
   public static Baseline socketBaseline(boolean tls, long sizeMiB) throws Exception {
     Run r = baseline(tls, sizeMiB);
