@@ -26,14 +26,21 @@ record NodePair(ChildNode provider, ChildNode client, double startSeconds)
   /**
    * {@code bin/ferry}'s options ({@code -Xmx2g -XX:+UseG1GC -XX:G1HeapRegionSize=8m}), then {@code
    * -Dbench.node-jvm} split at spaces (a later option wins: {@code -XX:G1HeapRegionSize=1m} gives
-   * G1's default regions back for an A/B).
+   * G1's default regions back for an A/B), then the environment's {@code BENCH_NODE_JVM}, split the
+   * same way: {@code bench/product-bench} splits {@code BENCH_JAVA_OPTS} at spaces, so options for
+   * the nodes that need more than one word (another collector: {@code -XX:-UseG1GC
+   * -XX:+UseParallelGC}) go there.
    */
   private static List<String> jvm() {
     List<String> args =
         new ArrayList<>(List.of("-Xmx2g", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=8m"));
-    String extra = System.getProperty("bench.node-jvm", "").strip();
-    if (!extra.isEmpty()) {
-      args.addAll(List.of(extra.split("\\s+")));
+    for (String extra :
+        List.of(
+            System.getProperty("bench.node-jvm", ""),
+            java.util.Objects.requireNonNullElse(System.getenv("BENCH_NODE_JVM"), ""))) {
+      if (!extra.isBlank()) {
+        args.addAll(List.of(extra.strip().split("\\s+")));
+      }
     }
     return List.copyOf(args);
   }
