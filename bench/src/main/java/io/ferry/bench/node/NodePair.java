@@ -58,11 +58,43 @@ record NodePair(ChildNode provider, ChildNode client, double startSeconds)
     return new NodePair(provider, client, (System.nanoTime() - t0) / 1e9);
   }
 
+  /**
+   * Snapshots of other channels each node's home holds before its first start ({@code
+   * -Dbench.snapshot-files=N}): files as Pekko's local snapshot store names them, which is what a
+   * node that kept N long transfers had in {@code snapshots/} (two per channel, 4 KiB each).
+   */
+  static final int SNAPSHOT_FILES = Integer.getInteger("bench.snapshot-files", 0);
+
   /** A node named {@code name} with its home and configuration file under {@code dir}. */
   static ChildNode node(Path dir, String name, String conf) throws IOException {
     Path file = dir.resolve(name + ".conf");
     Files.writeString(file, conf + "\n" + EXTRA_CONF);
-    return new ChildNode(name, dir.resolve(name), file, ANY_PORT, JVM);
+    Path home = dir.resolve(name);
+    if (SNAPSHOT_FILES > 0 && !Files.exists(home)) {
+      writeSnapshotFiles(home.resolve("snapshots"), SNAPSHOT_FILES);
+    }
+    return new ChildNode(name, home, file, ANY_PORT, JVM);
+  }
+
+  private static void writeSnapshotFiles(Path dir, int n) throws IOException {
+    Files.createDirectories(dir);
+    byte[] content = new byte[4096];
+    new java.util.Random(n).nextBytes(content);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < n; i++) {
+      String id =
+          "ferry-channel|12D3KooWF3eDzbSZ1bnAkbF6rA1YWRmbJzEK3gh3LB5dfEt4r6yn-"
+              + "12D3KooWEi4bL1fXcn3NxtWnudC5UHB8Cb1M8tXx6yWsKYzcqrKP-"
+              + (1_796_000_000_000_000_000L + i / 2);
+      String name =
+          "snapshot-"
+              + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)
+              + "-"
+              + (100 * (1 + i % 2))
+              + "-"
+              + (now + i);
+      Files.write(dir.resolve(name), content);
+    }
   }
 
   @Override
