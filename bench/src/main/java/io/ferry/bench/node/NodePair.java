@@ -69,11 +69,19 @@ record NodePair(ChildNode provider, ChildNode client, double startSeconds)
   static ChildNode node(Path dir, String name, String conf) throws IOException {
     Path file = dir.resolve(name + ".conf");
     Files.writeString(file, conf + "\n" + EXTRA_CONF);
+    return new ChildNode(name, home(dir, name), file, ANY_PORT, JVM);
+  }
+
+  /**
+   * The home of the node {@code name} under {@code dir}; a fresh one gets the {@link
+   * #SNAPSHOT_FILES}.
+   */
+  static Path home(Path dir, String name) throws IOException {
     Path home = dir.resolve(name);
     if (SNAPSHOT_FILES > 0 && !Files.exists(home)) {
       writeSnapshotFiles(home.resolve("snapshots"), SNAPSHOT_FILES);
     }
-    return new ChildNode(name, home, file, ANY_PORT, JVM);
+    return home;
   }
 
   private static void writeSnapshotFiles(Path dir, int n) throws IOException {

@@ -193,8 +193,10 @@ public final class ProductBench {
         clientConf, "ferry.payments.budget = 1000000000000000\n" + API_CONF + EXTRA_CONF);
     String anyPort = "/ip4/127.0.0.1/tcp/0";
     provider =
-        new ChildNode("provider", dir.resolve("provider"), providerConf, anyPort, NodePair.JVM);
-    client = new ChildNode("client", dir.resolve("client"), clientConf, anyPort, NodePair.JVM);
+        new ChildNode(
+            "provider", NodePair.home(dir, "provider"), providerConf, anyPort, NodePair.JVM);
+    client =
+        new ChildNode("client", NodePair.home(dir, "client"), clientConf, anyPort, NodePair.JVM);
     provider.start();
     client.start();
     provider.awaitApi(START);
