@@ -2,6 +2,7 @@ package io.ferry.persistence.journal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ferry.persistence.snapshot.LevelDbSnapshotStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +13,9 @@ import java.util.Objects;
  * through leveldbjni ({@code native = on}; a journal written natively cannot be read with the Java
  * port, so this stays fixed), every write synced to disk before it is acknowledged, the writes that
  * arrive together sharing one sync ({@link GroupCommitJournal}, read with {@link
- * LevelDbReadJournalProvider}), and snapshots in the local snapshot store, both under the node's
- * data directory.
+ * LevelDbReadJournalProvider}), and snapshots in a LevelDB database of their own ({@link
+ * LevelDbSnapshotStore}, which imports the files of Pekko's local snapshot store found there), both
+ * under the node's data directory.
  *
  * @param journalDir the LevelDB journal's directory
  * @param snapshotDir the snapshot store's directory
@@ -35,6 +37,9 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
    * seen (up to 1 s at load 27 on 2 cores), so that only a journal that no longer writes fails.
    */
   static final String WRITE_TIMEOUT = "120s";
+
+  /** The snapshot store's plugin id. */
+  static final String SNAPSHOT_PLUGIN = "pekko.persistence.snapshot-store.ferry-leveldb";
 
   public LevelDbJournalSettings {
     Objects.requireNonNull(journalDir, "journalDir");
@@ -78,8 +83,9 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
       // and one failed by the breaker stopped its channel while the group still wrote the event.
       m.put("pekko.persistence.journal.leveldb.circuit-breaker.call-timeout", WRITE_TIMEOUT);
     }
-    m.put("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local");
-    m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir.toString());
+    m.put("pekko.persistence.snapshot-store.plugin", SNAPSHOT_PLUGIN);
+    m.put(SNAPSHOT_PLUGIN + ".class", LevelDbSnapshotStore.class.getName());
+    m.put(SNAPSHOT_PLUGIN + ".dir", snapshotDir.toString());
     return ConfigFactory.parseMap(m, "LevelDbJournalSettings");
   }
 

@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.ferry.engine.wiring.ChannelReadModel;
-import java.nio.file.Files;
+import io.ferry.persistence.snapshot.LevelDbSnapshotStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.persistence.SnapshotProtocol;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
@@ -32,9 +35,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Purging over a real LevelDB journal and local snapshot store. */
+/** Purging over a real LevelDB journal and the node's LevelDB snapshot store. */
 class ChannelPurgeTest {
   private static final String TAG = "ferry-channel";
+  private static final String SNAPSHOTS = "pekko.persistence.snapshot-store.ferry-leveldb";
   @TempDir Path dir;
   private ActorTestKit kit;
 
@@ -83,13 +87,18 @@ class ChannelPurgeTest {
     Config config =
         ConfigFactory.parseMap(
                 Map.of(
-                    "pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb",
-                    "pekko.persistence.journal.leveldb.dir", dir.resolve("journal").toString(),
-                    "pekko.persistence.journal.leveldb.native", "on",
+                    "pekko.persistence.journal.plugin",
+                    "pekko.persistence.journal.leveldb",
+                    "pekko.persistence.journal.leveldb.dir",
+                    dir.resolve("journal").toString(),
+                    "pekko.persistence.journal.leveldb.native",
+                    "on",
                     "pekko.persistence.snapshot-store.plugin",
-                        "pekko.persistence.snapshot-store.local",
-                    "pekko.persistence.snapshot-store.local.dir",
-                        dir.resolve("snapshots").toString()))
+                    SNAPSHOTS,
+                    SNAPSHOTS + ".class",
+                    LevelDbSnapshotStore.class.getName(),
+                    SNAPSHOTS + ".dir",
+                    dir.resolve("snapshots").toString()))
             .withFallback(ConfigFactory.load());
     kit = ActorTestKit.create("purge", config);
   }
@@ -123,14 +132,20 @@ class ChannelPurgeTest {
         .get(10, TimeUnit.SECONDS);
   }
 
-  private long snapshotFiles() throws Exception {
-    Path snaps = dir.resolve("snapshots");
-    if (!Files.exists(snaps)) {
-      return 0;
-    }
-    try (Stream<Path> s = Files.list(snaps)) {
-      return s.filter(p -> p.getFileName().toString().contains("purged")).count();
-    }
+  /** Whether the snapshot store holds a snapshot of {@code persistenceId}. */
+  private boolean hasSnapshot(String persistenceId) throws Exception {
+    org.apache.pekko.actor.ActorRef store =
+        org.apache.pekko.persistence.Persistence.get(Adapter.toClassic(kit.system()))
+            .snapshotStoreFor(SNAPSHOTS, ConfigFactory.empty());
+    Object reply =
+        Patterns.ask(
+                store,
+                new SnapshotProtocol.LoadSnapshot(
+                    persistenceId, SnapshotSelectionCriteria.latest(), Long.MAX_VALUE),
+                Duration.ofSeconds(10))
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS);
+    return ((SnapshotProtocol.LoadSnapshotResult) reply).snapshot().isDefined();
   }
 
   @Test
@@ -140,17 +155,20 @@ class ChannelPurgeTest {
     for (int i = 0; i < 5; i++) {
       tell(purged, "e" + i);
     }
-    tell(kept, "k");
+    for (int i = 0; i < 3; i++) {
+      tell(kept, "k" + i);
+    }
     kit.stop(purged);
-    assertThat(snapshotFiles()).isPositive();
+    assertThat(hasSnapshot("purged")).isTrue();
 
     ChannelPurge.purge(kit.system(), "purged", Duration.ofSeconds(10))
         .toCompletableFuture()
         .get(15, TimeUnit.SECONDS);
 
     assertThat(events("purged")).isEmpty();
-    assertThat(events("kept")).hasSize(1);
-    assertThat(snapshotFiles()).isZero();
+    assertThat(events("kept")).hasSize(3);
+    assertThat(hasSnapshot("purged")).isFalse();
+    assertThat(hasSnapshot("kept")).as("another channel's snapshot").isTrue();
     assertThat(tell(kit.spawn(new Counter("purged")), null)).isZero();
   }
 
