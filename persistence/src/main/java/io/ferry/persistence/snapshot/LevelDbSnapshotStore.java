@@ -68,9 +68,36 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   @Override
   public void preStart() throws Exception {
     Files.createDirectories(dir);
-    db = factory.open(dir.toFile(), new Options().createIfMissing(true).paranoidChecks(true));
+    db = open();
     importFiles();
     super.preStart();
+  }
+
+  /**
+   * Opens the database. One that LevelDB finds corrupt is moved aside and replaced by an empty one:
+   * channels then recover from their journals alone, as they would without snapshots. Any other
+   * failure (another process holds the lock) stops the store.
+   */
+  private DB open() throws IOException {
+    Options options = new Options().createIfMissing(true).paranoidChecks(true);
+    try {
+      return factory.open(dir.toFile(), options);
+    } catch (IOException | org.iq80.leveldb.DBException e) {
+      if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("corrupt")) {
+        Path aside =
+            dir.resolveSibling(dir.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        Files.move(dir, aside);
+        Files.createDirectories(dir);
+        log.error(
+            "the snapshot store in {} is corrupt ({}); moved to {}, channels recover from their"
+                + " journals",
+            dir,
+            e.getMessage(),
+            aside);
+        return factory.open(dir.toFile(), options);
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -173,6 +173,29 @@ class LevelDbSnapshotStoreTest {
   }
 
   @Test
+  void aCorruptDatabaseIsMovedAsideAndTheStoreStartsEmpty() throws Exception {
+    ActorRef store = start(false);
+    save(store, "a", 100, "a at 100");
+    kit.shutdownTestKit();
+    kit = null;
+    Path snapshots = dir.resolve("snapshots");
+    try (Stream<Path> files = Files.list(snapshots)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("MANIFEST")).toList()) {
+        Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+      }
+    }
+
+    store = start(false);
+    assertThat(latest(store, "a")).isEmpty();
+    save(store, "a", 200, "a at 200");
+    assertThat(data(latest(store, "a"))).isEqualTo("a at 200");
+    try (Stream<Path> siblings = Files.list(dir)) {
+      assertThat(siblings.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith("snapshots.corrupt-"));
+    }
+  }
+
+  @Test
   void theLocalStoresFileNamesAreReadBack() {
     SnapshotMetadata meta = new SnapshotMetadata("ferry-channel|a-b-c 1", 12, 34);
     assertThat(FileName.parse(FileName.of(meta))).contains(meta);
