@@ -227,6 +227,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     if (files.isEmpty()) {
       return;
     }
+    long t0 = System.nanoTime();
     List<Path> imported = new ArrayList<>();
     try (WriteBatch batch = db.createWriteBatch()) {
       for (Path file : files) {
@@ -246,7 +247,10 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
       Files.deleteIfExists(file);
     }
     log.info(
-        "imported {} snapshot files of Pekko's local snapshot store from {}", imported.size(), dir);
+        "imported {} snapshot files of Pekko's local snapshot store from {} in {} ms",
+        imported.size(),
+        dir,
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   static byte[] prefix(String persistenceId) {
