@@ -12,9 +12,12 @@ import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.JournalProtocol;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.Tagged;
+import org.apache.pekko.persistence.journal.leveldb.Key;
+import org.apache.pekko.persistence.journal.leveldb.Key$;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.serialization.MessageFormats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.PartialFunction;
@@ -50,6 +53,14 @@ import scala.util.Try;
  * <p>Once a group is on disk, its tagged events go to the actor system's event stream as {@link
  * WrittenEvents}, with the tag offsets they were written at, for the node's own projections.
  *
+ * <p>Pekko's LevelDB journal keeps a copy of every tagged event under its tag and never deletes it:
+ * a purged channel's events left their copies behind, so the journal grew with every channel ever
+ * run whatever the retention. Here the deletion of a persistence id's whole history (a purge,
+ * {@code DeleteMessagesTo} up to {@code Long.MAX_VALUE}) also drops its copies under the tags named
+ * by {@code drop-tag-copies-of}: the ids purged within {@link #DROP_AFTER} are collected and their
+ * copies deleted in one pass over each tag. Copies of ids purged just before a crash stay (the node
+ * still hides purged channels from its event stream).
+ *
  * <p>Pekko's LevelDB read journal refuses to run beside any journal class but its own, so the node
  * reads this one with {@link LevelDbReadJournalProvider}, which speaks Pekko's LevelDB query
  * protocol to it.
@@ -62,6 +73,17 @@ public final class GroupCommitJournal extends LeveldbJournal {
   enum Flush {
     INSTANCE
   }
+
+  /** The message the journal sends itself to drop the tag copies of the ids purged lately. */
+  enum DropTagCopies {
+    INSTANCE
+  }
+
+  /** How long purged ids are collected before one pass over the tags drops their copies. */
+  static final java.time.Duration DROP_AFTER = java.time.Duration.ofSeconds(2);
+
+  /** Tag copies deleted in one LevelDB write at most. */
+  private static final int DROP_BATCH = 10_000;
 
   /** Asks the journal how many batches it wrote and in how many synced writes. */
   public enum GetSyncs {
@@ -95,6 +117,12 @@ public final class GroupCommitJournal extends LeveldbJournal {
 
   private static final Logger log = LoggerFactory.getLogger(GroupCommitJournal.class);
 
+  /** The tags whose copies of purged ids' events are dropped. */
+  private final List<String> dropTags;
+
+  /** Ids purged whose tag copies are not dropped yet. */
+  private final Set<String> purged = new HashSet<>();
+
   private long batches;
   private long syncs;
   private long tagReads;
@@ -104,6 +132,10 @@ public final class GroupCommitJournal extends LeveldbJournal {
 
   public GroupCommitJournal(Config config) {
     super(config);
+    this.dropTags =
+        config.hasPath("drop-tag-copies-of")
+            ? List.copyOf(config.getStringList("drop-tag-copies-of"))
+            : List.of();
   }
 
   @Override
@@ -126,6 +158,10 @@ public final class GroupCommitJournal extends LeveldbJournal {
       flush();
       return;
     }
+    if (msg == DropTagCopies.INSTANCE) {
+      dropTagCopies();
+      return;
+    }
     if (msg instanceof LeveldbJournal.ReplayTaggedMessages) {
       tagReads++;
     }
@@ -146,7 +182,8 @@ public final class GroupCommitJournal extends LeveldbJournal {
         || msg instanceof JournalProtocol.WriteMessages
         || msg instanceof LeveldbJournal.SubscriptionCommand
         || msg == GetSyncs.INSTANCE
-        || msg == GetTagReads.INSTANCE) {
+        || msg == GetTagReads.INSTANCE
+        || msg == DropTagCopies.INSTANCE) {
       return false;
     }
     if (msg instanceof JournalProtocol.ReplayMessages replay) {
@@ -207,6 +244,86 @@ public final class GroupCommitJournal extends LeveldbJournal {
       held.written().success(own.result());
       at += size;
     }
+  }
+
+  @Override
+  public Future<BoxedUnit> asyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    Future<BoxedUnit> deleted = super.asyncDeleteMessagesTo(persistenceId, toSequenceNr);
+    if (toSequenceNr == Long.MAX_VALUE && !dropTags.isEmpty()) {
+      if (purged.isEmpty()) {
+        context()
+            .system()
+            .scheduler()
+            .scheduleOnce(
+                DROP_AFTER, self(), DropTagCopies.INSTANCE, context().dispatcher(), self());
+      }
+      purged.add(persistenceId);
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the copies the tags in {@link #dropTags} hold of the events of the ids in {@link
+   * #purged}: one pass over each tag, reading only each copy's persistence id. Reads of the tag go
+   * through this actor too, so none sees a pass half done.
+   */
+  private void dropTagCopies() {
+    if (purged.isEmpty()) {
+      return;
+    }
+    Set<String> ids = new HashSet<>(purged);
+    purged.clear();
+    long t0 = System.nanoTime();
+    long dropped = 0;
+    try {
+      for (String tag : dropTags) {
+        dropped += dropTagCopies(tagNumericId(tag), ids);
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      log.warn("could not drop the tag copies of {} purged channels: {}", ids.size(), e.toString());
+      return;
+    }
+    log.info(
+        "dropped {} tag copies of the events of {} purged channels in {} ms",
+        dropped,
+        ids.size(),
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private long dropTagCopies(int tagId, Set<String> ids) throws java.io.IOException {
+    org.iq80.leveldb.DB db = leveldb();
+    long dropped = 0;
+    org.iq80.leveldb.WriteBatch batch = db.createWriteBatch();
+    int inBatch = 0;
+    try (org.iq80.leveldb.DBIterator it = db.iterator()) {
+      // Sequence number 0 is the tag's counter, which stays.
+      it.seek(Key$.MODULE$.keyToBytes(new Key(tagId, 1L, 0)));
+      while (it.hasNext()) {
+        Map.Entry<byte[], byte[]> entry = it.next();
+        Key key = Key$.MODULE$.keyFromBytes(entry.getKey());
+        if (key.persistenceId() != tagId) {
+          break;
+        }
+        if (key.mappingId() != 0) {
+          continue;
+        }
+        String id = MessageFormats.PersistentMessage.parseFrom(entry.getValue()).getPersistenceId();
+        if (ids.contains(id)) {
+          batch.delete(entry.getKey());
+          dropped++;
+          if (++inBatch == DROP_BATCH) {
+            db.write(batch, leveldbWriteOptions());
+            batch.close();
+            batch = db.createWriteBatch();
+            inBatch = 0;
+          }
+        }
+      }
+      db.write(batch, leveldbWriteOptions());
+    } finally {
+      batch.close();
+    }
+    return dropped;
   }
 
   /**

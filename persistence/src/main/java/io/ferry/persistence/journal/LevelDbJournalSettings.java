@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.ferry.persistence.snapshot.LevelDbSnapshotStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -82,6 +83,10 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
       // LevelDB writes were synchronous and never ran over it; a held write waits for its group,
       // and one failed by the breaker stopped its channel while the group still wrote the event.
       m.put("pekko.persistence.journal.leveldb.circuit-breaker.call-timeout", WRITE_TIMEOUT);
+      // A purged channel's copies under the channel tag go with it (GroupCommitJournal).
+      m.put(
+          "pekko.persistence.journal.leveldb.drop-tag-copies-of",
+          List.of(io.ferry.channels.entity.ChannelEntity.EVENT_TAG));
     }
     m.put("pekko.persistence.snapshot-store.plugin", SNAPSHOT_PLUGIN);
     m.put(SNAPSHOT_PLUGIN + ".class", LevelDbSnapshotStore.class.getName());

@@ -350,4 +350,88 @@ class GroupCommitJournalTest {
       kits.remove(kit);
     }
   }
+
+  private static List<EventEnvelope> tagged(ActorTestKit kit) throws Exception {
+    ReadJournal query =
+        PersistenceQuery.get(kit.system()).getReadJournalFor(ReadJournal.class, QUERY);
+    return ((CurrentEventsByTagQuery) query)
+        .currentEventsByTag(Tally.TAG, Offset.noOffset())
+        .runWith(Sink.seq(), kit.system())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  private static Object delete(ActorTestKit kit, String persistenceId, long to) {
+    TestProbe<Object> probe = kit.createTestProbe();
+    journal(kit)
+        .tell(
+            new JournalProtocol.DeleteMessagesTo(persistenceId, to, Adapter.toClassic(probe.ref())),
+            ActorRef.noSender());
+    return probe.receiveMessage(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Pekko's LevelDB journal keeps a copy of every tagged event under its tag and never deletes it,
+   * so purged channels kept their disk space. Here a purge (a deletion up to {@code
+   * Long.MAX_VALUE}) drops the id's copies too, a moment later; a partial deletion does not, the
+   * other ids' copies keep their offsets, and the tag goes on numbering after its highest.
+   */
+  @Test
+  void aPurgedIdsCopiesUnderTheTagAreDroppedAndNothingElse() throws Exception {
+    Config drop = ConfigFactory.parseString(PLUGIN + ".drop-tag-copies-of = [" + Tally.TAG + "]");
+    ActorTestKit kit = start(drop);
+    TestProbe<Tally.State> replies = kit.createTestProbe();
+    Map<String, Integer> events = new java.util.LinkedHashMap<>();
+    events.put("a", 3);
+    events.put("b", 2);
+    events.put("c", 2);
+    for (Map.Entry<String, Integer> e : events.entrySet()) {
+      org.apache.pekko.actor.typed.ActorRef<Tally.Command> tally =
+          kit.spawn(Tally.create(e.getKey()));
+      for (int i = 0; i < e.getValue(); i++) {
+        tally.tell(new Tally.Add(1, replies.ref()));
+        replies.receiveMessage(Duration.ofSeconds(30));
+      }
+    }
+    List<EventEnvelope> before = tagged(kit);
+    assertThat(before).hasSize(7);
+
+    assertThat(delete(kit, "Tally|c", 1))
+        .isInstanceOf(org.apache.pekko.persistence.DeleteMessagesSuccess.class);
+    assertThat(delete(kit, "Tally|b", Long.MAX_VALUE))
+        .isInstanceOf(org.apache.pekko.persistence.DeleteMessagesSuccess.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<EventEnvelope> after = tagged(kit);
+    while (after.size() > 5 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      after = tagged(kit);
+    }
+
+    List<EventEnvelope> expected =
+        before.stream().filter(e -> !e.persistenceId().equals("Tally|b")).toList();
+    assertThat(after)
+        .extracting(e -> e.persistenceId() + " " + e.sequenceNr() + " at " + e.offset())
+        .containsExactlyElementsOf(
+            expected.stream()
+                .map(e -> e.persistenceId() + " " + e.sequenceNr() + " at " + e.offset())
+                .toList());
+    // A partial deletion (c up to 1) drops no copy: only a purge does.
+    assertThat(after)
+        .filteredOn(e -> e.persistenceId().equals("Tally|c"))
+        .extracting(EventEnvelope::sequenceNr)
+        .containsExactly(1L, 2L);
+
+    kit.spawn(Tally.create("a")).tell(new Tally.Add(1, replies.ref()));
+    replies.receiveMessage(Duration.ofSeconds(30));
+    List<EventEnvelope> more = tagged(kit);
+    assertThat(more.get(more.size() - 1).offset()).isEqualTo(Offset.sequence(8));
+
+    kit.shutdownTestKit();
+    kits.remove(kit);
+    ActorTestKit again = start(drop);
+    assertThat(tagged(again))
+        .extracting(EventEnvelope::persistenceId)
+        .doesNotContain("Tally|b")
+        .hasSize(6);
+  }
 }
