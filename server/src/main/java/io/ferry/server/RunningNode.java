@@ -244,13 +244,18 @@ public final class RunningNode implements AutoCloseable {
           });
       sharedAddresses = java.util.Optional.of(book);
     }
+    PurgedChannels purgedChannels = PurgedChannels.open(config.home());
+    if (config.journal() instanceof io.ferry.persistence.journal.LevelDbJournalSettings) {
+      io.ferry.server.retention.PurgedTagCopies.dropOnce(
+          node.system(), purgedChannels, config.home());
+    }
     FerryNodeBackend backend =
         new FerryNodeBackend(
             node,
             transport,
             store,
             peers,
-            PurgedChannels.open(config.home()),
+            purgedChannels,
             java.util.Optional.ofNullable(payer),
             new ImportAllowlist(config.home(), config.importFrom()),
             sharedAddresses);

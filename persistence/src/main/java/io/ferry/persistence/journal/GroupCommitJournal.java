@@ -79,6 +79,13 @@ public final class GroupCommitJournal extends LeveldbJournal {
     INSTANCE
   }
 
+  /**
+   * Asks the journal to drop the tag copies of {@code persistenceIds} now (ids whose events were
+   * deleted before the journal dropped copies itself); the answer is the number dropped, a {@code
+   * Long}, or a {@link org.apache.pekko.actor.Status.Failure}.
+   */
+  public record DropTagCopiesOf(Set<String> persistenceIds) {}
+
   /** How long purged ids are collected before one pass over the tags drops their copies. */
   static final java.time.Duration DROP_AFTER = java.time.Duration.ofSeconds(2);
 
@@ -159,7 +166,21 @@ public final class GroupCommitJournal extends LeveldbJournal {
       return;
     }
     if (msg == DropTagCopies.INSTANCE) {
-      dropTagCopies();
+      try {
+        dropTagCopies();
+      } catch (RuntimeException | java.io.IOException e) {
+        log.warn("could not drop the tag copies of purged channels: {}", e.toString());
+      }
+      return;
+    }
+    if (msg instanceof DropTagCopiesOf asked) {
+      purged.addAll(asked.persistenceIds());
+      try {
+        sender().tell(dropTagCopies(), self());
+      } catch (RuntimeException | java.io.IOException e) {
+        log.warn("could not drop the tag copies of purged channels: {}", e.toString());
+        sender().tell(new org.apache.pekko.actor.Status.Failure(e), self());
+      }
       return;
     }
     if (msg instanceof LeveldbJournal.ReplayTaggedMessages) {
@@ -183,7 +204,8 @@ public final class GroupCommitJournal extends LeveldbJournal {
         || msg instanceof LeveldbJournal.SubscriptionCommand
         || msg == GetSyncs.INSTANCE
         || msg == GetTagReads.INSTANCE
-        || msg == DropTagCopies.INSTANCE) {
+        || msg == DropTagCopies.INSTANCE
+        || msg instanceof DropTagCopiesOf) {
       return false;
     }
     if (msg instanceof JournalProtocol.ReplayMessages replay) {
@@ -267,27 +289,23 @@ public final class GroupCommitJournal extends LeveldbJournal {
    * #purged}: one pass over each tag, reading only each copy's persistence id. Reads of the tag go
    * through this actor too, so none sees a pass half done.
    */
-  private void dropTagCopies() {
+  private long dropTagCopies() throws java.io.IOException {
     if (purged.isEmpty()) {
-      return;
+      return 0;
     }
     Set<String> ids = new HashSet<>(purged);
     purged.clear();
     long t0 = System.nanoTime();
     long dropped = 0;
-    try {
-      for (String tag : dropTags) {
-        dropped += dropTagCopies(tagNumericId(tag), ids);
-      }
-    } catch (RuntimeException | java.io.IOException e) {
-      log.warn("could not drop the tag copies of {} purged channels: {}", ids.size(), e.toString());
-      return;
+    for (String tag : dropTags) {
+      dropped += dropTagCopies(tagNumericId(tag), ids);
     }
     log.info(
         "dropped {} tag copies of the events of {} purged channels in {} ms",
         dropped,
         ids.size(),
         (System.nanoTime() - t0) / 1_000_000);
+    return dropped;
   }
 
   private long dropTagCopies(int tagId, Set<String> ids) throws java.io.IOException {

@@ -73,6 +73,11 @@ public final class PurgedChannels {
     return ids.contains(id.toString());
   }
 
+  /** The purged channels' IDs. */
+  public Set<String> ids() {
+    return Set.copyOf(ids);
+  }
+
   /** How many channels were purged. */
   public int size() {
     return ids.size();

@@ -1,0 +1,125 @@
+package io.ferry.server.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.ChannelId;
+import io.ferry.channels.entity.ChannelEntity;
+import io.ferry.engine.wiring.ChannelReadModel;
+import io.ferry.persistence.journal.LevelDbJournalSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node upgraded from a version whose journal left purged channels' copies under the channel tag
+ * drops them at its first start, once (issue 17): over the node's own journal settings, with the
+ * copies made as that version made them (the journal's own dropping turned off).
+ */
+class PurgedTagCopiesTest {
+  private static final String PEER = "12D3KooWA8EXV3KjBxEU5EnsPfneLx84vMWAtTBQBeyooN82KSuS";
+  private static final ChannelId GONE = ChannelId.parse(PEER + "-" + PEER + "-1");
+  private static final ChannelId KEPT = ChannelId.parse(PEER + "-" + PEER + "-2");
+
+  @TempDir Path dir;
+  private ActorTestKit kit;
+
+  @AfterEach
+  void stop() {
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
+  }
+
+  private void start(Config extra) {
+    if (kit != null) {
+      kit.shutdownTestKit();
+    }
+    kit =
+        ActorTestKit.create(
+            "copies",
+            extra
+                .withFallback(LevelDbJournalSettings.under(dir).toConfig())
+                .withFallback(ConfigFactory.load()));
+  }
+
+  private void persist(ChannelId id, int events) {
+    ActorRef<ChannelPurgeTest.Command> counter =
+        kit.spawn(new ChannelPurgeTest.Counter(ChannelEntity.persistenceId(id).id()));
+    TestProbe<Integer> probe = kit.createTestProbe();
+    for (int i = 0; i < events; i++) {
+      counter.tell(new ChannelPurgeTest.Command("e" + i, probe.ref()));
+      probe.receiveMessage(Duration.ofSeconds(10));
+    }
+    kit.stop(counter);
+  }
+
+  private List<String> tagged() throws Exception {
+    return PersistenceQuery.get(kit.system())
+        .getReadJournalFor(CurrentEventsByTagQuery.class, ChannelReadModel.LEVELDB)
+        .currentEventsByTag(ChannelEntity.EVENT_TAG, Offset.noOffset())
+        .runWith(Sink.seq(), kit.system())
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS)
+        .stream()
+        .map(EventEnvelope::persistenceId)
+        .toList();
+  }
+
+  @Test
+  void theCopiesOfChannelsPurgedByAnEarlierVersionGoAtTheFirstStart() throws Exception {
+    start(ConfigFactory.parseString("pekko.persistence.journal.leveldb.drop-tag-copies-of = []"));
+    persist(GONE, 3);
+    persist(KEPT, 2);
+    ChannelPurge.purge(kit.system(), ChannelEntity.persistenceId(GONE).id(), Duration.ofSeconds(10))
+        .toCompletableFuture()
+        .get(15, TimeUnit.SECONDS);
+    PurgedChannels purged = PurgedChannels.open(dir);
+    purged.add(GONE);
+    assertThat(tagged()).as("copies left as earlier versions left them").hasSize(5);
+
+    start(ConfigFactory.empty());
+    PurgedTagCopies.dropOnce(kit.system(), purged, dir)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+
+    String kept = ChannelEntity.persistenceId(KEPT).id();
+    assertThat(tagged()).containsExactly(kept, kept);
+    assertThat(dir.resolve(PurgedTagCopies.MARKER)).exists();
+    assertThat(Files.readString(dir.resolve(PurgedTagCopies.MARKER)))
+        .startsWith("3 tag copies of 1 channels");
+  }
+
+  @Test
+  void aHomeWithTheMarkerIsLeftAlone() throws Exception {
+    start(ConfigFactory.parseString("pekko.persistence.journal.leveldb.drop-tag-copies-of = []"));
+    persist(GONE, 2);
+    ChannelPurge.purge(kit.system(), ChannelEntity.persistenceId(GONE).id(), Duration.ofSeconds(10))
+        .toCompletableFuture()
+        .get(15, TimeUnit.SECONDS);
+    PurgedChannels purged = PurgedChannels.open(dir);
+    purged.add(GONE);
+    Files.writeString(dir.resolve(PurgedTagCopies.MARKER), "done\n");
+
+    PurgedTagCopies.dropOnce(kit.system(), purged, dir)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+
+    assertThat(tagged()).hasSize(2);
+    assertThat(Files.readString(dir.resolve(PurgedTagCopies.MARKER))).isEqualTo("done\n");
+  }
+}
