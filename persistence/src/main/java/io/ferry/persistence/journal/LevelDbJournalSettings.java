@@ -40,7 +40,7 @@ public record LevelDbJournalSettings(Path journalDir, Path snapshotDir) implemen
   static final String WRITE_TIMEOUT = "120s";
 
   /** The snapshot store's plugin id. */
-  static final String SNAPSHOT_PLUGIN = "pekko.persistence.snapshot-store.ferry-leveldb";
+  public static final String SNAPSHOT_PLUGIN = "pekko.persistence.snapshot-store.ferry-leveldb";
 
   public LevelDbJournalSettings {
     Objects.requireNonNull(journalDir, "journalDir");

@@ -400,12 +400,18 @@ class GroupCommitJournalTest {
         .isInstanceOf(org.apache.pekko.persistence.DeleteMessagesSuccess.class);
     assertThat(delete(kit, "Tally|b", Long.MAX_VALUE))
         .isInstanceOf(org.apache.pekko.persistence.DeleteMessagesSuccess.class);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    List<EventEnvelope> after = tagged(kit);
-    while (after.size() > 5 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      after = tagged(kit);
-    }
+    List<EventEnvelope> after =
+        io.ferry.channels.testing.Poll.until(
+            Duration.ofSeconds(30),
+            "the purged id's copies to go",
+            () -> {
+              try {
+                return tagged(kit);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            tagged -> tagged.size() <= 5);
 
     List<EventEnvelope> expected =
         before.stream().filter(e -> !e.persistenceId().equals("Tally|b")).toList();

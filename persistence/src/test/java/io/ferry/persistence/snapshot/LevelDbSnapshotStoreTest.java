@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ferry.channels.testing.Poll;
 import io.ferry.persistence.journal.LevelDbJournalSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,13 +71,17 @@ class LevelDbSnapshotStoreTest {
     return Patterns.ask(store, message, WAIT).toCompletableFuture().get();
   }
 
-  /** Saves {@code snapshot}; the store stamps it with the time, returned (distinct per save). */
+  /**
+   * Saves {@code snapshot}; the store stamps it with the time in milliseconds, returned. Returns
+   * once the clock has passed that stamp, so that each save has a stamp of its own.
+   */
   private static long save(ActorRef store, String id, long seq, String snapshot) throws Exception {
-    Thread.sleep(2);
     Object reply =
         ask(store, new SnapshotProtocol.SaveSnapshot(new SnapshotMetadata(id, seq, 0), snapshot));
     assertThat(reply).isInstanceOf(org.apache.pekko.persistence.SaveSnapshotSuccess.class);
-    return ((org.apache.pekko.persistence.SaveSnapshotSuccess) reply).metadata().timestamp();
+    long stamp = ((org.apache.pekko.persistence.SaveSnapshotSuccess) reply).metadata().timestamp();
+    Poll.until(WAIT, "the clock to pass " + stamp, () -> System.currentTimeMillis() > stamp);
+    return stamp;
   }
 
   private static Optional<SelectedSnapshot> load(

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.ferry.engine.cluster.Membership;
 import io.ferry.persistence.blocks.DiskReserve;
 import io.ferry.persistence.journal.JournalSettings;
+import io.ferry.persistence.journal.LevelDbJournalSettings;
 import io.ferry.validators.free.FreePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,7 +175,7 @@ public final class FerryConfig {
   public Config pekkoDefaults() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pekko.persistence.journal.leveldb.dir", journalDir().toString());
-    m.put("pekko.persistence.snapshot-store.local.dir", snapshotDir().toString());
+    m.put(LevelDbJournalSettings.SNAPSHOT_PLUGIN + ".dir", snapshotDir().toString());
     return withDefaults(config, m);
   }
 

@@ -86,6 +86,11 @@ class FerryConfigTest {
     assertThat(c.api().addressFile()).isEqualTo(dir.resolve("api.addr"));
     assertThat(c.pekkoDefaults().getString("pekko.persistence.journal.leveldb.dir"))
         .isEqualTo(dir.resolve("journal").toString());
+    assertThat(
+            c.pekkoDefaults()
+                .getString(
+                    io.ferry.persistence.journal.LevelDbJournalSettings.SNAPSHOT_PLUGIN + ".dir"))
+        .isEqualTo(dir.resolve("snapshots").toString());
   }
 
   @Test

@@ -35,6 +35,10 @@ class PurgedTagCopiesTest {
   private static final ChannelId GONE = ChannelId.parse(PEER + "-" + PEER + "-1");
   private static final ChannelId KEPT = ChannelId.parse(PEER + "-" + PEER + "-2");
 
+  /** The journal as versions before it dropped tag copies left them. */
+  private static final Config EARLIER =
+      ConfigFactory.parseString("pekko.persistence.journal.leveldb.drop-tag-copies-of = []");
+
   @TempDir Path dir;
   private ActorTestKit kit;
 
@@ -80,22 +84,35 @@ class PurgedTagCopiesTest {
         .toList();
   }
 
-  @Test
-  void theCopiesOfChannelsPurgedByAnEarlierVersionGoAtTheFirstStart() throws Exception {
-    start(ConfigFactory.parseString("pekko.persistence.journal.leveldb.drop-tag-copies-of = []"));
-    persist(GONE, 3);
-    persist(KEPT, 2);
-    ChannelPurge.purge(kit.system(), ChannelEntity.persistenceId(GONE).id(), Duration.ofSeconds(10))
+  /**
+   * Purges {@code id} as the node does and records it, on a journal that leaves the copies as
+   * earlier versions did ({@link #EARLIER}).
+   */
+  private PurgedChannels purgeAsBefore(ChannelId id) throws Exception {
+    ChannelPurge.purge(kit.system(), ChannelEntity.persistenceId(id).id(), Duration.ofSeconds(10))
         .toCompletableFuture()
         .get(15, TimeUnit.SECONDS);
     PurgedChannels purged = PurgedChannels.open(dir);
-    purged.add(GONE);
-    assertThat(tagged()).as("copies left as earlier versions left them").hasSize(5);
+    purged.add(id);
+    return purged;
+  }
 
-    start(ConfigFactory.empty());
+  private void dropOnce(PurgedChannels purged) throws Exception {
     PurgedTagCopies.dropOnce(kit.system(), purged, dir)
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theCopiesOfChannelsPurgedByAnEarlierVersionGoAtTheFirstStart() throws Exception {
+    start(EARLIER);
+    persist(GONE, 3);
+    persist(KEPT, 2);
+    PurgedChannels purged = purgeAsBefore(GONE);
+    assertThat(tagged()).as("copies left as earlier versions left them").hasSize(5);
+
+    start(ConfigFactory.empty());
+    dropOnce(purged);
 
     String kept = ChannelEntity.persistenceId(KEPT).id();
     assertThat(tagged()).containsExactly(kept, kept);
@@ -106,18 +123,12 @@ class PurgedTagCopiesTest {
 
   @Test
   void aHomeWithTheMarkerIsLeftAlone() throws Exception {
-    start(ConfigFactory.parseString("pekko.persistence.journal.leveldb.drop-tag-copies-of = []"));
+    start(EARLIER);
     persist(GONE, 2);
-    ChannelPurge.purge(kit.system(), ChannelEntity.persistenceId(GONE).id(), Duration.ofSeconds(10))
-        .toCompletableFuture()
-        .get(15, TimeUnit.SECONDS);
-    PurgedChannels purged = PurgedChannels.open(dir);
-    purged.add(GONE);
+    PurgedChannels purged = purgeAsBefore(GONE);
     Files.writeString(dir.resolve(PurgedTagCopies.MARKER), "done\n");
 
-    PurgedTagCopies.dropOnce(kit.system(), purged, dir)
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    dropOnce(purged);
 
     assertThat(tagged()).hasSize(2);
     assertThat(Files.readString(dir.resolve(PurgedTagCopies.MARKER))).isEqualTo("done\n");
