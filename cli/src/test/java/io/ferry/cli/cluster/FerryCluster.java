@@ -181,10 +181,32 @@ final class FerryCluster implements AutoCloseable {
     return up;
   }
 
+  /** Where {@link #freePort} looks next: below Linux's ephemeral range (32768-60999). */
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+      new java.util.concurrent.atomic.AtomicInteger(
+          20_000 + new java.util.Random().nextInt(10_000));
+
+  /**
+   * A port no one listens on, for a member to bind seconds later. Not from the kernel's ephemeral
+   * range: a port picked there (ServerSocket(0)) was taken meanwhile as the source port of another
+   * member's outgoing connection ("Address already in use", ClusterChannelsTest, 2026-12-08). Ports
+   * below the range are never given to outgoing connections, and this JVM hands each out once.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    for (int tries = 0; tries < 1_000; tries++) {
+      int port = NEXT_PORT.getAndIncrement();
+      if (port >= 32_000) {
+        NEXT_PORT.compareAndSet(port + 1, 20_000);
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // Someone listens there: try the next one.
+      }
     }
+    throw new IOException("no free port found in 20000-31999");
   }
 
   @Override
