@@ -149,6 +149,47 @@ class ChannelReadModelTest {
     }
   }
 
+  /**
+   * A purged channel is forgotten: the model drops it and saves a checkpoint without it, so neither
+   * its heap nor a later start holds every channel the node ever ran (the channel's events are
+   * still in this test's journal: only the checkpoint's offset, past them, keeps it out).
+   */
+  @Test
+  void aForgottenChannelLeavesTheModelAndTheCheckpointSavedAfter() throws Exception {
+    Path clientHome = dir.resolve("client");
+    Map<ChannelId, ChannelState> before = pullThree(clientHome);
+    ChannelId gone = new ArrayList<>(before.keySet()).get(1);
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      ChannelReadModel model = client.node().channelReadModel();
+      model.ready().toCompletableFuture().get(30, SECONDS);
+
+      model.forget(List.of(gone)).toCompletableFuture().get(30, SECONDS);
+
+      assertThat(model.channel(gone)).isEmpty();
+      assertThat(model.channels().toCompletableFuture().get(30, SECONDS))
+          .extracting(ChannelState::channelId)
+          .hasSize(2)
+          .doesNotContain(gone);
+      assertThat(
+              io.ferry.engine.wiring.ReadModelCheckpoints.in(
+                      clientHome.resolve(FerryNode.READ_MODEL_FILE), client.system())
+                  .load())
+          .as("the checkpoint saved when forget completed")
+          .satisfies(
+              saved ->
+                  assertThat(saved.channels())
+                      .extracting(ChannelState::channelId)
+                      .hasSize(2)
+                      .doesNotContain(gone));
+    }
+    try (EmbeddedNode client = EmbeddedNode.start(clientHome, 2)) {
+      assertThat(client.node().channelReadModel().channels().toCompletableFuture().get(30, SECONDS))
+          .extracting(ChannelState::channelId)
+          .hasSize(2)
+          .doesNotContain(gone);
+    }
+  }
+
   @Test
   void aChannelThatEndedAfterTheLastCheckpointIsReplayedFromTheOffsetOn() throws Exception {
     Path clientHome = dir.resolve("client");

@@ -246,8 +246,16 @@ public final class RunningNode implements AutoCloseable {
     }
     PurgedChannels purgedChannels = PurgedChannels.open(config.home());
     if (config.journal() instanceof io.ferry.persistence.journal.LevelDbJournalSettings) {
-      io.ferry.server.retention.PurgedTagCopies.dropOnce(
+      io.ferry.server.retention.PurgedTagCopies.follow(
           node.system(), purgedChannels, config.home());
+    }
+    // Channels purged before a crash may still be in the read model's checkpoint.
+    java.util.List<io.ferry.channels.ChannelId> stillPurged =
+        purgedChannels.ids().stream().map(io.ferry.channels.ChannelId::parse).toList();
+    if (!stillPurged.isEmpty()) {
+      node.channelReadModel()
+          .forget(stillPurged)
+          .thenRun(() -> purgedChannels.forgotten(stillPurged));
     }
     FerryNodeBackend backend =
         new FerryNodeBackend(

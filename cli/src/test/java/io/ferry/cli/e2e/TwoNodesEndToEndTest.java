@@ -591,6 +591,25 @@ class TwoNodesEndToEndTest {
     FerryProcess.Result purged = ferry("channels", "purge", id, "--home", b.home().toString());
     assertThat(purged.exit()).as(purged.err()).isZero();
     assertThat(get(b, "/v1/channels/" + id, b.token()).statusCode()).isEqualTo(404);
+
+    // The purge settles: the journal drops the channel's tag copies and the read model saves a
+    // checkpoint without it, and the purged-channels file, which hid it meanwhile, lets it go.
+    // The node still knows nothing of the channel.
+    Path purgedFile = b.home().resolve("purged-channels");
+    Poll.until(
+        Duration.ofSeconds(60),
+        "the purge of " + id + " to settle",
+        () -> {
+          try {
+            return !Files.readString(purgedFile).contains(id);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertThat(get(b, "/v1/channels/" + id, b.token()).statusCode()).isEqualTo(404);
+    assertThat(get(b, "/v1/channels", b.token()).body()).doesNotContain(id);
+    assertThat(get(b, "/v1/events?follow=false&channel=" + id, b.token()).body())
+        .doesNotContain(id);
   }
 
   @Test

@@ -68,6 +68,10 @@ import org.slf4j.LoggerFactory;
  * reached in a {@link ReadModelCheckpoints checkpoint} (written after it caught up, every 30
  * seconds while events arrive, and when it closes: a node that crashes replays at most what the
  * last 30 seconds added) and resumes the tag from that offset.
+ *
+ * <p>A purged channel is {@link #forget forgotten}: it leaves the projection, and the next
+ * checkpoint (within {@link #FORGET_SAVE_AFTER}) no longer holds it, so the model's heap and its
+ * checkpoint follow what retention keeps, not every channel the node ever ran.
  */
 public final class ChannelReadModel implements AutoCloseable {
   /** The read journal of Pekko's LevelDB journal. */
@@ -78,6 +82,9 @@ public final class ChannelReadModel implements AutoCloseable {
 
   private static final String CHANNEL_PREFIX = ChannelEntity.TYPE_KEY.name() + "|";
   private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(30);
+
+  /** How soon after a channel is forgotten a checkpoint without it is written. */
+  static final Duration FORGET_SAVE_AFTER = Duration.ofSeconds(5);
 
   /** How the live query is started again after it failed: after 1 s, backing off up to 10 s. */
   private static final RestartSettings RESTART =
@@ -101,6 +108,18 @@ public final class ChannelReadModel implements AutoCloseable {
 
   /** Whether a tag query is reading the events the journal's writes skipped. */
   private boolean filling;
+
+  /**
+   * Channels forgotten whose events the model may still meet (a replay or a held write not applied
+   * yet): ignored until a checkpoint is saved with the model past them.
+   */
+  private final Set<ChannelId> forgetting = ConcurrentHashMap.newKeySet();
+
+  /** What waits for a checkpoint without the channels forgotten so far. */
+  private final List<CompletableFuture<Void>> forgotten = new ArrayList<>();
+
+  /** Whether a checkpoint is due soon for channels forgotten. */
+  private boolean forgetSaveDue;
 
   private volatile ActorRef<Object> feed;
   private volatile ActorSystem<?> system;
@@ -137,6 +156,7 @@ public final class ChannelReadModel implements AutoCloseable {
   static ChannelReadModel start(
       ActorSystem<?> system, ReadModelCheckpoints checkpoints, ReadJournal journal) {
     ChannelReadModel model = new ChannelReadModel(checkpoints);
+    model.system = system;
     boolean fed = WrittenEvents.published(system);
     if (fed) {
       // Subscribed before the replay starts: what is written meanwhile waits in `written`.
@@ -378,6 +398,9 @@ public final class ChannelReadModel implements AutoCloseable {
       return;
     }
     ChannelId id = ChannelId.parse(envelope.persistenceId().substring(CHANNEL_PREFIX.length()));
+    if (forgetting.contains(id)) {
+      return;
+    }
     if (envelope.sequenceNr() <= foldedTo.getOrDefault(id, 0L)) {
       return; // a stream resumed at an offset may start with the last event it already has
     }
@@ -393,6 +416,9 @@ public final class ChannelReadModel implements AutoCloseable {
 
   /** A state a channel published; kept unless a later one of the same channel is known. */
   public void update(ChannelState state) {
+    if (forgetting.contains(state.channelId())) {
+      return;
+    }
     latest.merge(
         state.channelId(),
         state,
@@ -505,7 +531,7 @@ public final class ChannelReadModel implements AutoCloseable {
   }
 
   private synchronized void saveCheckpoint() {
-    if (saved && offset == savedOffset) {
+    if (saved && offset == savedOffset && forgotten.isEmpty()) {
       return;
     }
     checkpoints.save(
@@ -513,6 +539,59 @@ public final class ChannelReadModel implements AutoCloseable {
             offset, List.copyOf(folded.values()), Map.copyOf(foldedTo)));
     savedOffset = offset;
     saved = true;
+    if (!forgotten.isEmpty() && !replaying && !filling && written.isEmpty()) {
+      // Caught up, nothing held: every event of the forgotten channels is behind the offset
+      // saved, so neither this model nor one started from this checkpoint meets them again.
+      forgetting.clear();
+      List<CompletableFuture<Void>> done = List.copyOf(forgotten);
+      forgotten.clear();
+      done.forEach(f -> f.complete(null));
+    }
+  }
+
+  /**
+   * Drops {@code ids} (purged channels) from the model. Completes once a checkpoint without them is
+   * saved with the model past all their events (within {@link #FORGET_SAVE_AFTER} once the model
+   * caught up): from then on neither the model nor a start from its checkpoint holds them.
+   */
+  public CompletionStage<Void> forget(java.util.Collection<ChannelId> ids) {
+    CompletableFuture<Void> saved = new CompletableFuture<>();
+    synchronized (this) {
+      for (ChannelId id : ids) {
+        forgetting.add(id);
+        folded.remove(id);
+        foldedTo.remove(id);
+        latest.remove(id);
+      }
+      if (closed) {
+        saved.completeExceptionally(new IllegalStateException("the channel read model closed"));
+        return saved;
+      }
+      forgotten.add(saved);
+      saveForgottenSoon();
+    }
+    return saved;
+  }
+
+  private synchronized void saveForgottenSoon() {
+    if (!forgetSaveDue && system != null) {
+      forgetSaveDue = true;
+      system
+          .scheduler()
+          .scheduleOnce(FORGET_SAVE_AFTER, this::saveForgotten, system.executionContext());
+    }
+  }
+
+  private synchronized void saveForgotten() {
+    forgetSaveDue = false;
+    if (closed || forgotten.isEmpty()) {
+      return;
+    }
+    if (replaying || filling || !written.isEmpty()) {
+      saveForgottenSoon(); // not past their events yet
+      return;
+    }
+    saveCheckpoint();
   }
 
   @Override

@@ -91,7 +91,7 @@ public final class ReadModelCheckpoints {
   }
 
   /** The last checkpoint saved; {@link Projection#NONE} when there is none to use. */
-  Projection load() {
+  public Projection load() {
     if (!Files.exists(file)) {
       return Projection.NONE;
     }

@@ -58,8 +58,9 @@ import scala.util.Try;
  * run whatever the retention. Here the deletion of a persistence id's whole history (a purge,
  * {@code DeleteMessagesTo} up to {@code Long.MAX_VALUE}) also drops its copies under the tags named
  * by {@code drop-tag-copies-of}: the ids purged within {@link #DROP_AFTER} are collected and their
- * copies deleted in one pass over each tag. Copies of ids purged just before a crash stay (the node
- * still hides purged channels from its event stream).
+ * copies deleted in one pass over each tag, after which the event stream hears {@link
+ * TagCopiesDropped}. Copies of ids purged just before a crash stay until the node asks for them
+ * again ({@link DropTagCopiesOf}), which it does at its next start.
  *
  * <p>Pekko's LevelDB read journal refuses to run beside any journal class but its own, so the node
  * reads this one with {@link LevelDbReadJournalProvider}, which speaks Pekko's LevelDB query
@@ -85,6 +86,17 @@ public final class GroupCommitJournal extends LeveldbJournal {
    * Long}, or a {@link org.apache.pekko.actor.Status.Failure}.
    */
   public record DropTagCopiesOf(Set<String> persistenceIds) {}
+
+  /**
+   * Told to the actor system's event stream after a pass dropped the tag copies of {@code
+   * persistenceIds} (durably: the deletions are written as the journal writes events): no tag query
+   * meets their events again.
+   */
+  public record TagCopiesDropped(Set<String> persistenceIds) {
+    public TagCopiesDropped {
+      persistenceIds = Set.copyOf(persistenceIds);
+    }
+  }
 
   /** How long purged ids are collected before one pass over the tags drops their copies. */
   static final java.time.Duration DROP_AFTER = java.time.Duration.ofSeconds(2);
@@ -305,6 +317,9 @@ public final class GroupCommitJournal extends LeveldbJournal {
         dropped,
         ids.size(),
         (System.nanoTime() - t0) / 1_000_000);
+    if (!dropTags.isEmpty()) {
+      context().system().eventStream().publish(new TagCopiesDropped(ids));
+    }
     return dropped;
   }
 

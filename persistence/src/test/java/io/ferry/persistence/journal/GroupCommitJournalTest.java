@@ -395,6 +395,11 @@ class GroupCommitJournalTest {
     }
     List<EventEnvelope> before = tagged(kit);
     assertThat(before).hasSize(7);
+    TestProbe<GroupCommitJournal.TagCopiesDropped> told = kit.createTestProbe();
+    // The classic event stream registers a subscriber at once: nothing published after is missed.
+    Adapter.toClassic(kit.system())
+        .eventStream()
+        .subscribe(Adapter.toClassic(told.ref()), GroupCommitJournal.TagCopiesDropped.class);
 
     assertThat(delete(kit, "Tally|c", 1))
         .isInstanceOf(org.apache.pekko.persistence.DeleteMessagesSuccess.class);
@@ -421,6 +426,9 @@ class GroupCommitJournalTest {
             expected.stream()
                 .map(e -> e.persistenceId() + " " + e.sequenceNr() + " at " + e.offset())
                 .toList());
+    assertThat(told.receiveMessage(Duration.ofSeconds(30)).persistenceIds())
+        .as("the event stream is told whose copies went")
+        .containsExactly("Tally|b");
     // A partial deletion (c up to 1) drops no copy: only a purge does.
     assertThat(after)
         .filteredOn(e -> e.persistenceId().equals("Tally|c"))
@@ -462,5 +470,32 @@ class GroupCommitJournalTest {
 
     assertThat(probe.receiveMessage(Duration.ofSeconds(30))).isEqualTo(2L);
     assertThat(tagged(kit)).extracting(EventEnvelope::persistenceId).containsExactly("Tally|a");
+  }
+
+  /**
+   * A journal that keeps the copies (no tag to drop them from) tells no one they went: the node
+   * would otherwise stop hiding purged channels whose events are still under the tag.
+   */
+  @Test
+  void aJournalThatKeepsTheCopiesNeverSaysTheyWent() throws Exception {
+    ActorTestKit kit = start(ConfigFactory.parseString(PLUGIN + ".drop-tag-copies-of = []"));
+    TestProbe<Tally.State> replies = kit.createTestProbe();
+    kit.spawn(Tally.create("b")).tell(new Tally.Add(1, replies.ref()));
+    replies.receiveMessage(Duration.ofSeconds(30));
+    TestProbe<GroupCommitJournal.TagCopiesDropped> told = kit.createTestProbe();
+    // The classic event stream registers a subscriber at once: nothing published after is missed.
+    Adapter.toClassic(kit.system())
+        .eventStream()
+        .subscribe(Adapter.toClassic(told.ref()), GroupCommitJournal.TagCopiesDropped.class);
+    TestProbe<Object> probe = kit.createTestProbe();
+
+    journal(kit)
+        .tell(
+            new GroupCommitJournal.DropTagCopiesOf(java.util.Set.of("Tally|b")),
+            Adapter.toClassic(probe.ref()));
+
+    assertThat(probe.receiveMessage(Duration.ofSeconds(30))).isEqualTo(0L);
+    assertThat(tagged(kit)).extracting(EventEnvelope::persistenceId).containsExactly("Tally|b");
+    told.expectNoMessage(Duration.ofMillis(300));
   }
 }

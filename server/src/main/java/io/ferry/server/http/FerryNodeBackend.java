@@ -315,7 +315,13 @@ public final class FerryNodeBackend implements NodeBackend {
                   ChannelEntity.persistenceId(channelId).id(),
                   Duration.ofSeconds(30));
             })
-        .thenRun(() -> purged.add(channelId));
+        .thenRun(
+            () -> {
+              purged.add(channelId);
+              channels
+                  .forget(List.of(channelId))
+                  .thenRun(() -> purged.forgotten(List.of(channelId)));
+            });
   }
 
   @Override

@@ -3,27 +3,48 @@ package io.ferry.server.retention;
 import io.ferry.channels.ChannelId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The channels this node has purged, kept in an append-only file under the home directory ({@code
- * purged-channels}, one channel ID per line). Pekko's LevelDB journal keeps a copy of every tagged
- * event in its tag index, and deleting a channel's events does not remove those copies; the event
- * stream consults this set so that purged channels disappear from {@code /v1/events} as they do
- * from everywhere else.
+ * The channels this node purged that something may still show, kept in an append-only file under
+ * the home directory ({@code purged-channels}, one channel ID per line). Two things can: Pekko's
+ * LevelDB journal keeps a copy of every tagged event under its tag, and the channel read model's
+ * checkpoint keeps the state of every channel it projected. The event stream and the listings
+ * consult this set, so purged channels disappear from {@code /v1/events} and {@code /v1/channels}
+ * as they do from everywhere else.
+ *
+ * <p>A channel leaves the set once both are gone: the journal {@link #copiesDropped dropped its tag
+ * copies} and the read model {@link #forgotten saved a checkpoint without it}. The file is then
+ * rewritten without it (a new file moved over the old), so it holds the channels purged lately, not
+ * every channel the node ever purged. A node whose journal keeps no such copies elsewhere (the
+ * shared PostgreSQL journal of clustered mode) is never told they were dropped and keeps its IDs.
  */
 public final class PurgedChannels {
   /** The file's name under the home directory. */
   public static final String FILE = "purged-channels";
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(PurgedChannels.class);
+
   private final Path file;
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
+
+  /** Purged channels whose tag copies the journal dropped, waiting for the read model. */
+  private final Set<String> copiesDropped = new HashSet<>();
+
+  /** Purged channels the read model's checkpoint no longer holds, waiting for the journal. */
+  private final Set<String> forgotten = new HashSet<>();
 
   private PurgedChannels(Path file) {
     this.file = file;
@@ -59,12 +80,77 @@ public final class PurgedChannels {
               StandardOpenOption.CREATE,
               StandardOpenOption.APPEND,
               StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
+        ch.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
         ch.force(true);
       }
     } catch (IOException e) {
       ids.remove(id.toString());
       throw new UncheckedIOException("cannot record the purge of " + id + " in " + file, e);
+    }
+  }
+
+  /**
+   * The journal dropped the tag copies of these channels' events ({@code Channel|<id>} persistence
+   * ids, or bare channel IDs).
+   */
+  public void copiesDropped(Collection<String> channels) {
+    Set<String> settled = new HashSet<>();
+    synchronized (this) {
+      for (String channel : channels) {
+        String id = channel.substring(channel.indexOf('|') + 1);
+        if (forgotten.remove(id)) {
+          settled.add(id);
+        } else if (ids.contains(id)) {
+          copiesDropped.add(id);
+        }
+      }
+      settle(settled);
+    }
+  }
+
+  /** The read model saved a checkpoint without these channels. */
+  public void forgotten(Collection<ChannelId> channels) {
+    Set<String> settled = new HashSet<>();
+    synchronized (this) {
+      for (ChannelId channel : channels) {
+        String id = channel.toString();
+        if (copiesDropped.remove(id)) {
+          settled.add(id);
+        } else if (ids.contains(id)) {
+          forgotten.add(id);
+        }
+      }
+      settle(settled);
+    }
+  }
+
+  /** Removes {@code settled} from the set and rewrites the file without them. */
+  private void settle(Set<String> settled) {
+    if (settled.isEmpty() || !ids.removeAll(settled)) {
+      return;
+    }
+    Path next = file.resolveSibling(FILE + ".next");
+    try {
+      StringBuilder lines = new StringBuilder();
+      new TreeSet<>(ids).forEach(id -> lines.append(id).append('\n'));
+      try (FileChannel ch =
+          FileChannel.open(
+              next,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining()) {
+          ch.write(bytes);
+        }
+        ch.force(true);
+      }
+      Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      // The file still lists them: they stay hidden, and the next start settles them again.
+      ids.addAll(settled);
+      log.warn(
+          "cannot rewrite {} without {} settled channels: {}", file, settled.size(), e.toString());
     }
   }
 

@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.Patterns;
@@ -19,59 +22,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drops, once, the tag copies of the channels purged before the embedded journal dropped them
- * itself ({@link GroupCommitJournal}): Pekko's LevelDB journal left every purged event's copy under
- * the channel tag, and a node upgraded from such a version still holds them. The first start that
- * finds no marker ({@value #MARKER} under the home directory) asks the journal to drop the copies
- * of every channel in {@link PurgedChannels}, in one pass, and writes the marker once that is done;
- * a start interrupted before that asks again.
+ * Keeps {@link PurgedChannels} told of the tag copies the embedded journal ({@link
+ * GroupCommitJournal}) drops, and at start asks it to drop those of every channel the set still
+ * lists: channels purged just before a crash (the journal drops copies two seconds after a purge),
+ * and every channel purged by versions whose journal never dropped them.
  */
 public final class PurgedTagCopies {
-  /** The marker's name under the home directory. */
-  public static final String MARKER = "purged-channels.tag-copies-dropped";
+  /** What versions that dropped the copies once, at their first start, left; no longer used. */
+  static final String OLD_MARKER = "purged-channels.tag-copies-dropped";
 
   private static final Logger log = LoggerFactory.getLogger(PurgedTagCopies.class);
 
   private PurgedTagCopies() {}
 
-  /** Drops the copies unless the marker says it was done; completes when it is. */
-  public static CompletionStage<Void> dropOnce(
+  /**
+   * Tells {@code purged} of every pass the journal makes from now on, then asks it to drop the
+   * copies of the channels {@code purged} lists; completes when that pass is done (or failed, which
+   * is logged: the next start asks again).
+   */
+  public static CompletionStage<Void> follow(
       ActorSystem<?> system, PurgedChannels purged, Path home) {
-    Path marker = home.resolve(MARKER);
-    if (Files.exists(marker)) {
-      return CompletableFuture.completedFuture(null);
+    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
+    ActorRef listener =
+        ((org.apache.pekko.actor.ExtendedActorSystem) classic)
+            .systemActorOf(
+                Props.create(Listener.class, () -> new Listener(purged)), "purged-tag-copies");
+    // Subscribed before the pass below, synchronously: the classic event stream registers now.
+    classic.eventStream().subscribe(listener, GroupCommitJournal.TagCopiesDropped.class);
+    try {
+      Files.deleteIfExists(home.resolve(OLD_MARKER));
+    } catch (IOException e) {
+      log.debug("cannot delete {}: {}", home.resolve(OLD_MARKER), e.toString());
     }
     Set<String> ids =
         purged.ids().stream()
             .map(id -> ChannelEntity.persistenceId(ChannelId.parse(id)).id())
             .collect(Collectors.toUnmodifiableSet());
-    CompletionStage<Object> dropped =
-        ids.isEmpty()
-            ? CompletableFuture.completedFuture(0L)
-            : Patterns.ask(
-                Persistence.get(Adapter.toClassic(system))
-                    .journalFor("", com.typesafe.config.ConfigFactory.empty()),
-                new GroupCommitJournal.DropTagCopiesOf(ids),
-                Duration.ofMinutes(30));
-    return dropped
-        .thenAccept(
+    if (ids.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return Patterns.ask(
+            Persistence.get(classic).journalFor("", com.typesafe.config.ConfigFactory.empty()),
+            new GroupCommitJournal.DropTagCopiesOf(ids),
+            Duration.ofMinutes(30))
+        .<Void>thenApply(
             n -> {
-              try {
-                Files.writeString(marker, n + " tag copies of " + ids.size() + " channels\n");
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-              if (!ids.isEmpty()) {
-                log.info(
-                    "dropped {} tag copies of {} channels purged by earlier versions",
-                    n,
-                    ids.size());
-              }
+              log.info("dropped {} tag copies of {} purged channels at start", n, ids.size());
+              return null;
             })
         .exceptionally(
             e -> {
               log.warn("could not drop the tag copies of purged channels: {}", e.toString());
               return null;
             });
+  }
+
+  /** Hands each pass's channels to the set. */
+  static final class Listener extends AbstractActor {
+    private final PurgedChannels purged;
+
+    Listener(PurgedChannels purged) {
+      this.purged = purged;
+    }
+
+    @Override
+    public Receive createReceive() {
+      return receiveBuilder()
+          .match(
+              GroupCommitJournal.TagCopiesDropped.class,
+              dropped -> purged.copiesDropped(dropped.persistenceIds()))
+          .build();
+    }
   }
 }

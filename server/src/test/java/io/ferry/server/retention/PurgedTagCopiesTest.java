@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node upgraded from a version whose journal left purged channels' copies under the channel tag
- * drops them at its first start, once (issue 17): over the node's own journal settings, with the
- * copies made as that version made them (the journal's own dropping turned off).
+ * A node drops, at its start, the tag copies of the channels its purged-channels file still lists:
+ * those an earlier version's journal left (issue 17) and those of channels purged just before a
+ * crash. Over the node's own journal settings, with the copies made as that version made them (the
+ * journal's own dropping turned off); the file learns which copies went.
  */
 class PurgedTagCopiesTest {
   private static final String PEER = "12D3KooWA8EXV3KjBxEU5EnsPfneLx84vMWAtTBQBeyooN82KSuS";
@@ -97,40 +98,79 @@ class PurgedTagCopiesTest {
     return purged;
   }
 
-  private void dropOnce(PurgedChannels purged) throws Exception {
-    PurgedTagCopies.dropOnce(kit.system(), purged, dir)
+  private void follow(PurgedChannels purged) throws Exception {
+    PurgedTagCopies.follow(kit.system(), purged, dir)
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
   }
 
   @Test
-  void theCopiesOfChannelsPurgedByAnEarlierVersionGoAtTheFirstStart() throws Exception {
+  void theCopiesOfChannelsStillListedGoAtTheStartAndTheFileLearnsIt() throws Exception {
     start(EARLIER);
     persist(GONE, 3);
     persist(KEPT, 2);
-    PurgedChannels purged = purgeAsBefore(GONE);
+    purgeAsBefore(GONE);
     assertThat(tagged()).as("copies left as earlier versions left them").hasSize(5);
+    Files.writeString(dir.resolve(PurgedTagCopies.OLD_MARKER), "3 tag copies of 1 channels\n");
 
     start(ConfigFactory.empty());
-    dropOnce(purged);
+    PurgedChannels purged = PurgedChannels.open(dir);
+    purged.forgotten(List.of(GONE)); // the read model's part, as a start does it
+    follow(purged);
 
     String kept = ChannelEntity.persistenceId(KEPT).id();
     assertThat(tagged()).containsExactly(kept, kept);
-    assertThat(dir.resolve(PurgedTagCopies.MARKER)).exists();
-    assertThat(Files.readString(dir.resolve(PurgedTagCopies.MARKER)))
-        .startsWith("3 tag copies of 1 channels");
+    assertThat(dir.resolve(PurgedTagCopies.OLD_MARKER)).as("no longer used").doesNotExist();
+    io.ferry.channels.testing.Poll.until(
+        Duration.ofSeconds(10),
+        "the journal to tell the file the copies went",
+        () -> !purged.contains(GONE));
+    assertThat(PurgedChannels.open(dir).ids()).isEmpty();
   }
 
+  /** After the start, each pass the journal makes after purges reaches the file too. */
   @Test
-  void aHomeWithTheMarkerIsLeftAlone() throws Exception {
+  void copiesDroppedAfterAPurgeReachTheFile() throws Exception {
+    start(ConfigFactory.empty());
+    persist(GONE, 2);
+    PurgedChannels purged = PurgedChannels.open(dir);
+    follow(purged);
+    purged.forgotten(List.of(GONE)); // not purged yet: not remembered
+    ChannelPurge.purge(kit.system(), ChannelEntity.persistenceId(GONE).id(), Duration.ofSeconds(10))
+        .toCompletableFuture()
+        .get(15, TimeUnit.SECONDS);
+    purged.add(GONE);
+    purged.forgotten(List.of(GONE));
+
+    io.ferry.channels.testing.Poll.until(
+        Duration.ofSeconds(30),
+        "the journal's pass two seconds after the purge to settle the channel",
+        () -> !purged.contains(GONE));
+    assertThat(tagged()).isEmpty();
+    assertThat(PurgedChannels.open(dir).ids()).isEmpty();
+  }
+
+  /** A journal that keeps the copies never settles anything: the file keeps hiding them. */
+  @Test
+  void aJournalThatKeepsTheCopiesLeavesTheFileAsItIs() throws Exception {
     start(EARLIER);
     persist(GONE, 2);
-    PurgedChannels purged = purgeAsBefore(GONE);
-    Files.writeString(dir.resolve(PurgedTagCopies.MARKER), "done\n");
+    purgeAsBefore(GONE);
+    PurgedChannels purged = PurgedChannels.open(dir);
+    purged.forgotten(List.of(GONE));
+    TestProbe<Object> told = kit.createTestProbe();
+    org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system())
+        .eventStream()
+        .subscribe(
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(told.ref()),
+            io.ferry.persistence.journal.GroupCommitJournal.TagCopiesDropped.class);
 
-    dropOnce(purged);
+    follow(purged);
 
+    // Had the journal said they went, it would have said so before answering the pass.
+    told.expectNoMessage(Duration.ofMillis(200));
     assertThat(tagged()).hasSize(2);
-    assertThat(Files.readString(dir.resolve(PurgedTagCopies.MARKER))).isEqualTo("done\n");
+    assertThat(purged.contains(GONE)).isTrue();
+    assertThat(PurgedChannels.open(dir).ids()).containsExactly(GONE.toString());
   }
 }
