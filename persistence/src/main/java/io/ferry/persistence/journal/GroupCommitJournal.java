@@ -118,6 +118,15 @@ public final class GroupCommitJournal extends LeveldbJournal {
   }
 
   /**
+   * Asks the journal how many recoveries that read events ({@code ReplayMessages} of a persistence
+   * id with events asked for, not a start that only learns its highest sequence number) it
+   * answered; the answer is a {@code Long}.
+   */
+  public enum GetReplays {
+    INSTANCE
+  }
+
+  /**
    * What {@link GetSyncs} answers.
    *
    * @param batches writers' batches written (one {@code WriteMessages} each)
@@ -145,6 +154,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
   private long batches;
   private long syncs;
   private long tagReads;
+  private long replays;
 
   /** The longest a write waited in a group until its group was written, in milliseconds. */
   private long longestWaitMillis;
@@ -197,6 +207,10 @@ public final class GroupCommitJournal extends LeveldbJournal {
     }
     if (msg instanceof LeveldbJournal.ReplayTaggedMessages) {
       tagReads++;
+    } else if (msg instanceof JournalProtocol.ReplayMessages replay
+        && replay.max() > 0
+        && replay.toSequenceNr() > 0) {
+      replays++;
     }
     if (mustReadTheGroup(msg)) {
       flush();
@@ -216,6 +230,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
         || msg instanceof LeveldbJournal.SubscriptionCommand
         || msg == GetSyncs.INSTANCE
         || msg == GetTagReads.INSTANCE
+        || msg == GetReplays.INSTANCE
         || msg == DropTagCopies.INSTANCE
         || msg instanceof DropTagCopiesOf) {
       return false;
@@ -399,6 +414,7 @@ public final class GroupCommitJournal extends LeveldbJournal {
     return ReceiveBuilder.create()
         .matchEquals(GetSyncs.INSTANCE, ask -> sender().tell(new Syncs(batches, syncs), self()))
         .matchEquals(GetTagReads.INSTANCE, ask -> sender().tell(tagReads, self()))
+        .matchEquals(GetReplays.INSTANCE, ask -> sender().tell(replays, self()))
         .build()
         .onMessage()
         .orElse(super.receivePluginInternal());

@@ -293,9 +293,22 @@ public final class FerryNodeBackend implements NodeBackend {
         .orElseGet(() -> node.channelState(channelId));
   }
 
+  /**
+   * Purges an ended channel. One whose actor does not run is not woken to say it ended: the read
+   * model holds the state of its last event, and an ended channel never changes again (waking it
+   * replayed its history only to be told to stop, most of a purge's cost).
+   */
   @Override
   public CompletionStage<Void> purge(ChannelId channelId) {
-    return node.channelState(channelId)
+    boolean caughtUp = channels.catchingUp().isEmpty();
+    CompletionStage<ChannelState> ended =
+        channels
+            .channel(channelId)
+            .filter(
+                state -> caughtUp && state.status().isTerminal() && !node.mayBeRunning(channelId))
+            .<CompletionStage<ChannelState>>map(CompletableFuture::completedFuture)
+            .orElseGet(() -> node.channelState(channelId));
+    return ended
         .thenCompose(
             state -> {
               if (!state.status().isTerminal()) {
@@ -307,9 +320,11 @@ public final class FerryNodeBackend implements NodeBackend {
                             + state.status()
                             + ", not terminal: cancel it first"));
               }
-              ClusterSharding.get(node.system())
-                  .entityRefFor(ChannelEntity.TYPE_KEY, channelId.toString())
-                  .tell(new ChannelCommand.Passivate());
+              if (node.mayBeRunning(channelId)) {
+                ClusterSharding.get(node.system())
+                    .entityRefFor(ChannelEntity.TYPE_KEY, channelId.toString())
+                    .tell(new ChannelCommand.Passivate());
+              }
               return ChannelPurge.purge(
                   node.system(),
                   ChannelEntity.persistenceId(channelId).id(),

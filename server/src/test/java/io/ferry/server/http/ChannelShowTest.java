@@ -62,7 +62,21 @@ class ChannelShowTest {
           .as("channel actors running after the channel was shown")
           .doesNotContain(id.toString());
 
+      long replays = replays(client);
       backend.purge(id).toCompletableFuture().get(30, SECONDS);
+      assertThat(replays(client))
+          .as("recoveries the journal answered while the ended channel was purged")
+          .isEqualTo(replays);
+      assertThat(
+              ((org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery)
+                      io.ferry.engine.wiring.ChannelReadModel.readJournal(client.system()))
+                  .currentEventsByPersistenceId(
+                      ChannelEntity.persistenceId(id).id(), 0, Long.MAX_VALUE)
+                  .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), client.system())
+                  .toCompletableFuture()
+                  .get(30, SECONDS))
+          .as("the purged channel's events")
+          .isEmpty();
       assertThatThrownBy(() -> backend.channel(id).toCompletableFuture().get(30, SECONDS))
           .hasCauseInstanceOf(ChannelNotFoundException.class);
     }
@@ -113,7 +127,25 @@ class ChannelShowTest {
       assertThat(client.awakeChannels())
           .as("channel actors running after the unfinished channel was shown")
           .doesNotContain(id.toString());
+
+      // Purging needs the channel's own word that it ended: asleep and unfinished, it is asked.
+      assertThatThrownBy(() -> backend.purge(id).toCompletableFuture().get(30, SECONDS))
+          .hasRootCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not terminal");
     }
+  }
+
+  /** How many recoveries that read events the node's journal answered. */
+  private static long replays(EmbeddedNode node) throws Exception {
+    return (Long)
+        org.apache.pekko.pattern.Patterns.ask(
+                org.apache.pekko.persistence.Persistence.get(
+                        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()))
+                    .journalFor("", com.typesafe.config.ConfigFactory.empty()),
+                io.ferry.persistence.journal.GroupCommitJournal.GetReplays.INSTANCE,
+                Duration.ofSeconds(30))
+            .toCompletableFuture()
+            .get(30, SECONDS);
   }
 
   /** A pull of a new DAG, once it completed: its final state. */

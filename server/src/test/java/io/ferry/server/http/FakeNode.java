@@ -186,6 +186,14 @@ public final class FakeNode implements NodeBackend, Manager {
 
   @Override
   public CompletionStage<Void> purge(ChannelId channelId) {
+    return beforePurge.apply(channelId).thenCompose(v -> purgeNow(channelId));
+  }
+
+  /** What each purge waits for before it happens (nothing, unless a test sets it). */
+  public volatile java.util.function.Function<ChannelId, CompletionStage<Void>> beforePurge =
+      id -> CompletableFuture.completedFuture(null);
+
+  private CompletionStage<Void> purgeNow(ChannelId channelId) {
     operations.add("purge " + channelId);
     ChannelState s = channels.get(channelId);
     if (s == null) {

@@ -43,6 +43,53 @@ class RetentionSweeperTest {
     assertThat(node.state(running)).isPresent();
   }
 
+  /**
+   * A sweep that has thousands to purge keeps several purges under way, never more than {@link
+   * RetentionSweeper#IN_FLIGHT}, and answers with every purged channel in the policy's order.
+   */
+  @Test
+  void aLargeSweepKeepsSeveralPurgesUnderWayAndReportsThemInOrder() throws Exception {
+    FakeNode node = new FakeNode();
+    List<ChannelId> ended = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      ChannelId id = open(node);
+      node.completePull(id, 10, 1);
+      ended.add(id);
+    }
+    java.util.concurrent.BlockingQueue<java.util.concurrent.CompletableFuture<Void>> waiting =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicInteger underWay =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    node.beforePurge =
+        id -> {
+          most.accumulateAndGet(underWay.incrementAndGet(), Math::max);
+          java.util.concurrent.CompletableFuture<Void> gate =
+              new java.util.concurrent.CompletableFuture<>();
+          waiting.add(gate);
+          return gate.thenRun(underWay::decrementAndGet);
+        };
+    Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
+    RetentionPolicy policy = new RetentionPolicy(Duration.ofDays(1), 0);
+    List<ChannelId> inPolicyOrder =
+        policy.toPurge(
+            node.channels().toCompletableFuture().get(5, TimeUnit.SECONDS), later.instant());
+    RetentionSweeper sweeper = new RetentionSweeper(node, policy, later, id -> {});
+
+    java.util.concurrent.CompletableFuture<List<ChannelId>> sweep =
+        sweeper.sweepNow().toCompletableFuture();
+    for (int released = 0; released < ended.size(); released++) {
+      waiting.poll(5, TimeUnit.SECONDS).complete(null);
+    }
+    List<ChannelId> purged = sweep.get(5, TimeUnit.SECONDS);
+
+    assertThat(most.get()).isEqualTo(RetentionSweeper.IN_FLIGHT);
+    assertThat(inPolicyOrder).containsExactlyInAnyOrderElementsOf(ended);
+    assertThat(purged).containsExactlyElementsOf(inPolicyOrder);
+    assertThat(node.channels().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEmpty();
+  }
+
   @Test
   void aChannelTooYoungToPurgeStays() throws Exception {
     FakeNode node = new FakeNode();
