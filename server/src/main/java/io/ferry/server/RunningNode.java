@@ -308,6 +308,8 @@ public final class RunningNode implements AutoCloseable {
     }
     ChannelMetrics metrics = new ChannelMetrics(metricRegistry);
     parts.add(node.subscribeToEvents(metrics));
+    // Every purge, the API's as well as retention's, stops counting the channel.
+    backend.onPurged(metrics::forget);
     parts.add(node.subscribeToEvents(new MilestoneLog()));
     // Once the read model caught up with the journal, not before the API serves: the gauges start
     // from every known channel (a channel an event already counted keeps that count), and a
@@ -332,8 +334,7 @@ public final class RunningNode implements AutoCloseable {
 
     Settings.Retention retention = config.retention();
     parts.add(
-        new RetentionSweeper(
-                backend, RetentionPolicy.of(retention), Clock.systemUTC(), metrics::forget)
+        new RetentionSweeper(backend, RetentionPolicy.of(retention), Clock.systemUTC(), id -> {})
             .start(node.system(), retention.sweepInterval()));
 
     // Before the API, so that a node whose api.addr exists already serves its gateway.

@@ -588,8 +588,16 @@ class TwoNodesEndToEndTest {
     assertThat(cancelled.exit()).as(cancelled.err()).isZero();
     assertThat(waitForStatus(b, id, "Cancelled")).isEqualTo("Cancelled");
     assertThat(waitForStatus(a, id, "Cancelled")).isEqualTo("Cancelled");
+    double cancelledBefore = cancelledGauge(b);
     FerryProcess.Result purged = ferry("channels", "purge", id, "--home", b.home().toString());
     assertThat(purged.exit()).as(purged.err()).isZero();
+    assertThat(purged.out()).contains("purged " + id);
+    assertThat(cancelledGauge(b))
+        .as("ferry_channels{status=\"Cancelled\"} after the purge")
+        .isEqualTo(cancelledBefore - 1);
+    FerryProcess.Result again = ferry("channels", "purge", id, "--home", b.home().toString());
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("ferry channels purge: ");
     assertThat(get(b, "/v1/channels/" + id, b.token()).statusCode()).isEqualTo(404);
 
     // The purge settles: the journal drops the channel's tag copies and the read model saves a
@@ -610,6 +618,17 @@ class TwoNodesEndToEndTest {
     assertThat(get(b, "/v1/channels", b.token()).body()).doesNotContain(id);
     assertThat(get(b, "/v1/events?follow=false&channel=" + id, b.token()).body())
         .doesNotContain(id);
+  }
+
+  /** The node's {@code ferry_channels{status="Cancelled"}} gauge. */
+  private double cancelledGauge(NodeProcess node) throws Exception {
+    String metrics = get(node, "/metrics", node.token()).body();
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("ferry_channels{status=\"Cancelled\"}"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElse(0);
   }
 
   @Test

@@ -46,6 +46,14 @@ public final class ApiRequests {
   public record Import(String path, String format, String profile, Boolean hidden) {}
 
   /**
+   * {@code POST /v1/channels/purge}: the channels to purge, by ID, or every ended one.
+   *
+   * @param ids channel IDs
+   * @param terminal true for every channel that ended (Completed, Failed, Cancelled)
+   */
+  public record Purge(java.util.List<String> ids, Boolean terminal) {}
+
+  /**
    * {@code POST /v1/export}.
    *
    * @param root the root CID

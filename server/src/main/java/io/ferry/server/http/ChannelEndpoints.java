@@ -15,6 +15,7 @@ import io.ferry.engine.Manager;
 import io.ferry.ipld.Cid;
 import io.ferry.ipld.selector.Selector;
 import io.ferry.ipld.selector.Selectors;
+import io.ferry.server.retention.Purges;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -57,6 +58,7 @@ final class ChannelEndpoints {
         new Endpoint(HttpMethods.GET, "/v1/channels", true, p -> list()),
         new Endpoint(HttpMethods.GET, "/v1/channels/{id}", true, p -> show(p.get("id"))),
         new Endpoint(HttpMethods.DELETE, "/v1/channels/{id}", true, p -> purge(p.get("id"))),
+        new Endpoint(HttpMethods.POST, "/v1/channels/purge", true, p -> purgeMany()),
         action("pause", Manager::pauseDataTransferChannel),
         action("resume", Manager::resumeDataTransferChannel),
         action("cancel", Manager::closeDataTransferChannel),
@@ -263,6 +265,63 @@ final class ChannelEndpoints {
   private Route purge(String id) {
     ChannelId cid = parseChannelId(id);
     return onSuccess(node.purge(cid), v -> replies.ok(Map.of("purged", cid.toString())));
+  }
+
+  /**
+   * Purges the channels named, or every ended one, several at a time ({@link Purges}): one request
+   * where a client used to send one {@code DELETE} per channel. Answers 200 with the channels
+   * purged and, for each one that was not, the error its own {@code DELETE} would have answered.
+   */
+  private Route purgeMany() {
+    return entity(
+        replies.body(ApiRequests.Purge.class),
+        req -> {
+          boolean terminal = Boolean.TRUE.equals(req.terminal());
+          List<String> ids = req.ids() == null ? List.of() : req.ids();
+          if (terminal == !ids.isEmpty()) {
+            throw new IllegalArgumentException(
+                "give \"ids\": [channel IDs] or \"terminal\": true, not both");
+          }
+          CompletionStage<List<ChannelId>> targets =
+              terminal
+                  ? whileJournalUp(
+                          () -> whenCaughtUp(() -> node.channels(s -> s.status().isTerminal())))
+                      .thenApply(
+                          ended ->
+                              ended.stream()
+                                  .sorted(
+                                      Comparator.comparing(ChannelState::createdAt)
+                                          .thenComparing(s -> s.channelId().toString()))
+                                  .map(ChannelState::channelId)
+                                  .toList())
+                  : java.util.concurrent.CompletableFuture.completedFuture(
+                      ids.stream().map(ChannelEndpoints::parseChannelId).distinct().toList());
+          return onSuccess(
+              targets.thenCompose(t -> Purges.purge(node, t)),
+              report -> replies.ok(purgeReport(report)));
+        });
+  }
+
+  private static Map<String, Object> purgeReport(Purges.Report report) {
+    List<Map<String, String>> failed = new java.util.ArrayList<>();
+    report
+        .failed()
+        .forEach(
+            (id, error) -> {
+              if (Replies.kindOf(error).unexpected()) {
+                log.warn("could not purge channel {}: {}", id, error.toString());
+              }
+              failed.add(
+                  Map.of(
+                      "id",
+                      id.toString(),
+                      "error",
+                      Replies.kindOf(error).code(),
+                      "detail",
+                      Replies.detailOf(error)));
+            });
+    return Map.of(
+        "purged", report.purged().stream().map(ChannelId::toString).toList(), "failed", failed);
   }
 
   private Endpoint action(

@@ -72,6 +72,8 @@ public final class FerryNodeBackend implements NodeBackend {
   private final DagSizes dagSizes;
   private final PeerTracker peers;
   private final PurgedChannels purged;
+  private final List<java.util.function.Consumer<ChannelId>> purgeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ChannelReadModel channels;
   private final Optional<AutoPayer> payer;
   private final Optional<PeerAddressBook> sharedAddresses;
@@ -336,7 +338,16 @@ public final class FerryNodeBackend implements NodeBackend {
               channels
                   .forget(List.of(channelId))
                   .thenRun(() -> purged.forgotten(List.of(channelId)));
+              purgeListeners.forEach(listener -> listener.accept(channelId));
             });
+  }
+
+  /**
+   * Tells {@code listener} of every channel purged from now on, whoever asked (the API, a retention
+   * sweep), once its events are deleted.
+   */
+  public void onPurged(java.util.function.Consumer<ChannelId> listener) {
+    purgeListeners.add(listener);
   }
 
   @Override

@@ -87,36 +87,55 @@ public final class Replies {
     return ExceptionHandler.newBuilder().matchAny(t -> errorFor(unwrap(t))).build();
   }
 
-  private Route errorFor(Throwable t) {
-    String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  /** How an error is answered: its status and its code; for an unexpected one, 500 internal. */
+  record ErrorKind(StatusCode status, String code) {
+    boolean unexpected() {
+      return code.equals("internal");
+    }
+  }
+
+  /** The status and code {@code t} (unwrapped) is answered with. */
+  static ErrorKind kindOf(Throwable t) {
     if (t instanceof ChannelNotFoundException
         || t instanceof io.ferry.ipld.unixfs.UnixFsPaths.NotFoundException
         || t instanceof io.ferry.ipld.traversal.MissingBlockException) {
-      return error(StatusCodes.NOT_FOUND, "not-found", detail);
+      return new ErrorKind(StatusCodes.NOT_FOUND, "not-found");
     }
     if (t instanceof IllegalArgumentException) {
-      return error(StatusCodes.BAD_REQUEST, "bad-request", detail);
+      return new ErrorKind(StatusCodes.BAD_REQUEST, "bad-request");
     }
     if (t instanceof IllegalStateException || t instanceof UnsupportedOperationException) {
-      return error(StatusCodes.CONFLICT, "conflict", detail);
+      return new ErrorKind(StatusCodes.CONFLICT, "conflict");
     }
     if (t instanceof ChannelsCatchingUpException) {
-      return error(StatusCodes.SERVICE_UNAVAILABLE, "catching-up", detail);
+      return new ErrorKind(StatusCodes.SERVICE_UNAVAILABLE, "catching-up");
     }
     if (t instanceof JournalUnavailableException) {
-      return error(StatusCodes.SERVICE_UNAVAILABLE, "journal-unavailable", detail);
+      return new ErrorKind(StatusCodes.SERVICE_UNAVAILABLE, "journal-unavailable");
     }
     if (t instanceof TimeoutException) {
-      return error(StatusCodes.GATEWAY_TIMEOUT, "timeout", detail);
+      return new ErrorKind(StatusCodes.GATEWAY_TIMEOUT, "timeout");
     }
-    log.warn("API request failed: {} (the stack trace is logged at DEBUG)", t.toString());
-    log.debug("API request failed", t);
-    return error(
-        StatusCodes.INTERNAL_SERVER_ERROR,
-        "internal",
-        "the node failed unexpectedly ("
-            + t.getClass().getSimpleName()
-            + "); its log says more (set FERRY_LOG_LEVEL=DEBUG for the stack trace)");
+    return new ErrorKind(StatusCodes.INTERNAL_SERVER_ERROR, "internal");
+  }
+
+  /** What a user is told of {@code t}: its message, or for an unexpected one where to look. */
+  static String detailOf(Throwable t) {
+    if (kindOf(t).unexpected()) {
+      return "the node failed unexpectedly ("
+          + t.getClass().getSimpleName()
+          + "); its log says more (set FERRY_LOG_LEVEL=DEBUG for the stack trace)";
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private Route errorFor(Throwable t) {
+    ErrorKind kind = kindOf(t);
+    if (kind.unexpected()) {
+      log.warn("API request failed: {} (the stack trace is logged at DEBUG)", t.toString());
+      log.debug("API request failed", t);
+    }
+    return error(kind.status(), kind.code(), detailOf(t));
   }
 
   /** The cause behind the wrappers that futures add. */

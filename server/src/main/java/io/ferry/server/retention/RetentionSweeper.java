@@ -4,13 +4,10 @@ import io.ferry.channels.ChannelId;
 import io.ferry.server.http.NodeBackend;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -19,18 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the {@link RetentionPolicy} to a node: every sweep interval, and whenever {@link
- * #sweepNow()} is called, purges the channels the policy picks, {@value #IN_FLIGHT} at a time,
- * through {@link NodeBackend#purge}. A channel that cannot be purged is logged and tried again next
- * time; two sweeps never run at once.
+ * #sweepNow()} is called, purges the channels the policy picks, {@value Purges#IN_FLIGHT} at a
+ * time, through {@link NodeBackend#purge}. A channel that cannot be purged is logged and tried
+ * again next time; two sweeps never run at once.
  */
 public final class RetentionSweeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
-
-  /**
-   * Purges under way at once: each waits on the journal's synced deletes, which the journal does
-   * one after the other, and meanwhile the next ones get there.
-   */
-  static final int IN_FLIGHT = 8;
 
   private final NodeBackend node;
   private final RetentionPolicy policy;
@@ -80,47 +71,20 @@ public final class RetentionSweeper implements AutoCloseable {
             });
   }
 
-  /** Purges {@code ids}, {@link #IN_FLIGHT} at a time; completes with those purged, in order. */
+  /** Purges {@code ids} through {@link Purges}; completes with those purged, in order. */
   private CompletionStage<List<ChannelId>> purgeAll(List<ChannelId> ids) {
-    AtomicIntegerArray done = new AtomicIntegerArray(ids.size());
-    AtomicInteger next = new AtomicInteger();
-    List<CompletableFuture<Void>> lanes = new ArrayList<>();
-    for (int lane = 0; lane < Math.min(IN_FLIGHT, ids.size()); lane++) {
-      lanes.add(purgeInTurn(ids, next, done).toCompletableFuture());
-    }
-    return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new))
+    return Purges.purge(node, ids)
         .thenApply(
-            v -> {
-              List<ChannelId> purged = new ArrayList<>();
-              for (int i = 0; i < ids.size(); i++) {
-                if (done.get(i) == 1) {
-                  purged.add(ids.get(i));
-                }
-              }
-              return List.copyOf(purged);
+            report -> {
+              report
+                  .failed()
+                  .forEach(
+                      (id, error) ->
+                          log.warn(
+                              "retention: could not purge channel {}: {}", id, error.getMessage()));
+              report.purged().forEach(onPurged);
+              return report.purged();
             });
-  }
-
-  /** One lane: purges the next id not taken yet, until none is left. */
-  private CompletionStage<Void> purgeInTurn(
-      List<ChannelId> ids, AtomicInteger next, AtomicIntegerArray done) {
-    int i = next.getAndIncrement();
-    if (i >= ids.size()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    ChannelId id = ids.get(i);
-    return node.purge(id)
-        .handle(
-            (v, error) -> {
-              if (error == null) {
-                done.set(i, 1);
-                onPurged.accept(id);
-              } else {
-                log.warn("retention: could not purge channel {}: {}", id, error.getMessage());
-              }
-              return null;
-            })
-        .thenCompose(v -> purgeInTurn(ids, next, done));
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -174,6 +175,65 @@ class ApiServerTest {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(json(bad).get("detail").asText()).contains("nope/1");
+  }
+
+  /**
+   * {@code POST /v1/channels/purge} purges many channels in one request, and says for each one it
+   * could not purge what its own {@code DELETE} would have answered.
+   */
+  @Test
+  void manyChannelsArePurgedInOneRequestAndEachFailureSaysWhy() {
+    ChannelId ended = openPull();
+    ChannelId running = openPull();
+    ChannelId unknown = new ChannelId(FakeNode.SELF, FakeNode.OTHER, 123456);
+    node.completePull(ended, 1000, 4);
+
+    HttpResponse<String> r =
+        api.post(
+            "/v1/channels/purge",
+            "{\"ids\":[\"" + ended + "\",\"" + running + "\",\"" + unknown + "\"]}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).get("purged"))
+        .extracting(JsonNode::asText)
+        .containsExactly(ended.toString());
+    JsonNode failed = json(r).get("failed");
+    assertThat(failed).hasSize(2);
+    assertThat(failed.get(0).get("id").asText()).isEqualTo(running.toString());
+    assertThat(failed.get(0).get("error").asText()).isEqualTo("conflict");
+    assertThat(failed.get(0).get("detail").asText()).contains("not terminal");
+    assertThat(failed.get(1).get("id").asText()).isEqualTo(unknown.toString());
+    assertThat(failed.get(1).get("error").asText()).isEqualTo("not-found");
+    assertThat(node.state(ended)).isEmpty();
+    assertThat(node.state(running)).isPresent();
+  }
+
+  @Test
+  void purgingEveryEndedChannelLeavesTheOthers() {
+    List<ChannelId> ended = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ChannelId id = openPull();
+      node.completePull(id, 1000, 4);
+      ended.add(id);
+    }
+    ChannelId running = openPull();
+
+    HttpResponse<String> r = api.post("/v1/channels/purge", "{\"terminal\":true}");
+    HttpResponse<String> neither = api.post("/v1/channels/purge", "{}");
+    HttpResponse<String> both =
+        api.post("/v1/channels/purge", "{\"terminal\":true,\"ids\":[\"" + running + "\"]}");
+    HttpResponse<String> malformed = api.post("/v1/channels/purge", "{\"ids\":[\"nope\"]}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).get("purged"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrderElementsOf(ended.stream().map(ChannelId::toString).toList());
+    assertThat(json(r).get("failed")).isEmpty();
+    assertThat(node.state(running)).isPresent();
+    assertThat(neither.statusCode()).isEqualTo(400);
+    assertThat(both.statusCode()).isEqualTo(400);
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(json(malformed).get("detail").asText()).contains("nope");
   }
 
   @Test

@@ -45,7 +45,7 @@ class RetentionSweeperTest {
 
   /**
    * A sweep that has thousands to purge keeps several purges under way, never more than {@link
-   * RetentionSweeper#IN_FLIGHT}, and answers with every purged channel in the policy's order.
+   * Purges#IN_FLIGHT}, and answers with every purged channel in the policy's order.
    */
   @Test
   void aLargeSweepKeepsSeveralPurgesUnderWayAndReportsThemInOrder() throws Exception {
@@ -84,7 +84,7 @@ class RetentionSweeperTest {
     }
     List<ChannelId> purged = sweep.get(5, TimeUnit.SECONDS);
 
-    assertThat(most.get()).isEqualTo(RetentionSweeper.IN_FLIGHT);
+    assertThat(most.get()).isEqualTo(Purges.IN_FLIGHT);
     assertThat(inPolicyOrder).containsExactlyInAnyOrderElementsOf(ended);
     assertThat(purged).containsExactlyElementsOf(inPolicyOrder);
     assertThat(node.channels().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEmpty();
