@@ -99,19 +99,64 @@ public final class ApiClient {
     return call("DELETE", path, null);
   }
 
+  /**
+   * GETs a listing ({@code path} with or without a query) page by page, {@code pageSize} at a time,
+   * following each answer's {@code Link: <...>; rel="next"} until there is none, and hands each
+   * page (a JSON array) to {@code page} as it arrives. A node that does not page answers the whole
+   * list at once.
+   */
+  public void forEachPage(String path, int pageSize, java.util.function.Consumer<JsonNode> page) {
+    String next = path + (path.contains("?") ? "&" : "?") + "limit=" + pageSize;
+    while (next != null) {
+      HttpResponse<String> r = send("GET", next, null);
+      page.accept(parse(r.body()));
+      next = r.headers().firstValue("Link").map(ApiClient::nextLink).orElse(null);
+    }
+  }
+
+  /** The target of a {@code Link} header's {@code rel="next"}, or null. */
+  static String nextLink(String header) {
+    for (String link : header.split(",")) {
+      String[] parts = link.split(";");
+      String target = parts[0].strip();
+      boolean next = false;
+      for (int i = 1; i < parts.length; i++) {
+        String param = parts[i].strip();
+        int eq = param.indexOf('=');
+        if (eq > 0 && param.substring(0, eq).strip().equals("rel")) {
+          // rel="next", rel=next, or several relations: rel="next last"
+          String value = param.substring(eq + 1).strip().replace("\"", "");
+          for (String rel : value.split("\\s+")) {
+            next |= rel.equals("next");
+          }
+        }
+      }
+      if (next && target.startsWith("<") && target.endsWith(">")) {
+        return target.substring(1, target.length() - 1);
+      }
+    }
+    return null;
+  }
+
   /** Calls the API; a non-2xx answer becomes an {@link ApiException} with the API's detail. */
   public JsonNode call(String method, String path, Object body) {
+    HttpResponse<String> r = send(method, path, body);
+    return r.body().isEmpty() ? JSON.nullNode() : parse(r.body());
+  }
+
+  /** Sends a request; a non-2xx answer becomes an {@link ApiException} with the API's detail. */
+  private HttpResponse<String> send(String method, String path, Object body) {
     try {
       HttpResponse<String> r =
           http.send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = r.body().isEmpty() ? JSON.nullNode() : parse(r.body());
       if (r.statusCode() / 100 != 2) {
+        JsonNode json = r.body().isEmpty() ? JSON.nullNode() : parse(r.body());
         throw new ApiException(
             r.statusCode(),
             json.path("error").asText("http-" + r.statusCode()),
             json.path("detail").asText(r.body()));
       }
-      return json;
+      return r;
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {

@@ -55,6 +55,9 @@ public final class ChannelsCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    /** Channels asked for per request. */
+    static final int PAGE = 5000;
+
     @Override
     int run(ApiClient api) {
       List<String> q = new ArrayList<>();
@@ -67,25 +70,34 @@ public final class ChannelsCommand implements Runnable {
       if (active) {
         q.add("active=true");
       }
-      JsonNode list = api.get("/v1/channels" + (q.isEmpty() ? "" : "?" + String.join("&", q)));
+      String path = "/v1/channels" + (q.isEmpty() ? "" : "?" + String.join("&", q));
       PrintWriter out = out();
       if (json) {
-        out.println(list.toPrettyString());
+        com.fasterxml.jackson.databind.node.ArrayNode all = ApiClient.json().createArrayNode();
+        api.forEachPage(path, PAGE, page -> page.forEach(all::add));
+        out.println(all.toPrettyString());
       } else {
         out.printf(
             "%-20s %-4s %-9s %-20s %-12s %-59s %s%n",
             "STATUS", "DIR", "ROLE", "PEER", "MOVED", "ROOT", "CHANNEL");
-        for (JsonNode c : list) {
-          out.printf(
-              "%-20s %-4s %-9s %-20s %-12s %-59s %s%n",
-              c.get("status").asText(),
-              c.get("direction").asText(),
-              c.get("role").asText(),
-              shortPeer(c.get("otherPeer").asText()),
-              ProgressBar.bytes(TransferCommand.moved(c)),
-              c.path("baseCid").asText(),
-              c.get("id").asText());
-        }
+        // Page by page: a node with 100,000 channels answered 120 MB at once.
+        api.forEachPage(
+            path,
+            PAGE,
+            page -> {
+              for (JsonNode c : page) {
+                out.printf(
+                    "%-20s %-4s %-9s %-20s %-12s %-59s %s%n",
+                    c.get("status").asText(),
+                    c.get("direction").asText(),
+                    c.get("role").asText(),
+                    shortPeer(c.get("otherPeer").asText()),
+                    ProgressBar.bytes(TransferCommand.moved(c)),
+                    c.path("baseCid").asText(),
+                    c.get("id").asText());
+              }
+              out.flush();
+            });
       }
       out.flush();
       return 0;

@@ -222,6 +222,41 @@ class CliAgainstApiTest {
     assertThat(gone.err()).contains("channel not found");
   }
 
+  /** {@code channels ls} reads a long listing page by page and prints every channel once. */
+  @Test
+  void aListingLongerThanAPageIsPrintedWhole() throws Exception {
+    java.util.Set<String> opened = new java.util.HashSet<>();
+    for (int i = 0; i < ChannelsCommand.Ls.PAGE + 5; i++) {
+      opened.add(
+          node.openPushDataChannel(
+                  FakeNode.OTHER, null, FakeNode.cid("r"), io.ferry.ipld.selector.Selectors.all())
+              .toCompletableFuture()
+              .get(5, java.util.concurrent.TimeUnit.SECONDS)
+              .toString());
+    }
+
+    Run ls = ferry("channels", "ls", "--home", home.toString());
+    Run json = ferry("channels", "ls", "--home", home.toString(), "--json");
+
+    assertThat(ls.exit()).as(ls.err()).isZero();
+    List<String> rows =
+        ls.out().lines().skip(1).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+    int all =
+        node.channels().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS).size();
+    assertThat(rows).doesNotHaveDuplicates().containsAll(opened).hasSize(all);
+    assertThat(json.json().findValuesAsText("id")).containsExactlyElementsOf(rows);
+  }
+
+  @Test
+  void nextLinkFindsTheNextPageAmongLinks() {
+    assertThat(ApiClient.nextLink("</v1/channels?limit=2&after=1_a>; rel=\"next\""))
+        .isEqualTo("/v1/channels?limit=2&after=1_a");
+    assertThat(ApiClient.nextLink("</a>; rel=\"prev\", </b>; rel=\"next\"")).isEqualTo("/b");
+    assertThat(ApiClient.nextLink("</a>; rel=\"prev\"")).isNull();
+    assertThat(ApiClient.nextLink("</c>; rel=next")).isEqualTo("/c");
+    assertThat(ApiClient.nextLink("</d>; rel=\"next last\"")).isEqualTo("/d");
+  }
+
   @Test
   void restartSaysWhatHappenedAndAChannelThatEndedCannotRestart() {
     String id =

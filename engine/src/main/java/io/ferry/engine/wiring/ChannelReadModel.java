@@ -492,6 +492,25 @@ public final class ChannelReadModel implements AutoCloseable {
         });
   }
 
+  /**
+   * The channels {@code keep} keeps but those {@code leaveOut} names, in no particular order: one
+   * pass over the map, for a caller that orders (or pages) them itself.
+   */
+  public CompletionStage<List<ChannelState>> unordered(
+      Predicate<ChannelId> leaveOut, Predicate<ChannelState> keep) {
+    return caughtUp.thenApply(
+        ok -> {
+          List<ChannelState> kept = new ArrayList<>();
+          latest.forEach(
+              (id, state) -> {
+                if (keep.test(state) && !leaveOut.test(id)) {
+                  kept.add(state);
+                }
+              });
+          return kept;
+        });
+  }
+
   /** The channel's latest known state; empty when the journal holds no channel of that id. */
   public Optional<ChannelState> channel(ChannelId id) {
     return Optional.ofNullable(latest.get(id));

@@ -17,7 +17,6 @@ import io.ferry.ipld.selector.Selector;
 import io.ferry.ipld.selector.Selectors;
 import io.ferry.server.retention.Purges;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,40 +130,91 @@ final class ChannelEndpoints {
                 peer ->
                     parameterOptional(
                         "active",
-                        active -> {
-                          Optional<Status> st = status.map(ChannelEndpoints::parseStatus);
-                          Optional<PeerId> pe = peer.map(ChannelEndpoints::parsePeer);
-                          boolean onlyActive = active.map(Boolean::parseBoolean).orElse(false);
-                          java.util.function.Predicate<ChannelState> keep =
-                              s ->
-                                  (st.isEmpty() || s.status() == st.get())
-                                      && (pe.isEmpty() || s.otherPeer().equals(pe.get()))
-                                      && (!onlyActive || !s.status().isEnding());
-                          return onSuccess(
-                              whileJournalUp(() -> whenCaughtUp(() -> node.channels(keep))),
-                              all ->
-                                  withFetches(
-                                      all.stream()
-                                          .sorted(
-                                              Comparator.comparing(ChannelState::createdAt)
-                                                  .thenComparing(s -> s.channelId().toString()))
-                                          .map(this::listed)
-                                          .collect(
-                                              java.util.stream.Collectors.toCollection(
-                                                  java.util.ArrayList::new)),
-                                      st,
-                                      pe.isPresent(),
-                                      onlyActive));
-                        })));
+                        active ->
+                            parameterOptional(
+                                "limit",
+                                limit ->
+                                    parameterOptional(
+                                        "after",
+                                        after ->
+                                            list(
+                                                status.map(ChannelEndpoints::parseStatus),
+                                                peer.map(ChannelEndpoints::parsePeer),
+                                                active.map(Boolean::parseBoolean).orElse(false),
+                                                limit.map(ChannelEndpoints::parseLimit),
+                                                after.map(ListCursor::parse)))))));
   }
 
-  /** The channels, then the gateway fetches the same filters keep. */
-  private Route withFetches(
-      List<ChannelView> channels, Optional<Status> st, boolean byPeer, boolean onlyActive) {
-    channels.addAll(
-        FetchViews.matching(
-            node.fetches(), st, byPeer, onlyActive, node.manager().peerId().toString()));
-    return replies.ok(channels);
+  /** Most channels one page of a listing holds. */
+  static final int MAX_LIMIT = 10_000;
+
+  /**
+   * The channels the filters keep, oldest first; with {@code limit}, a page of at most that many
+   * after {@code after} (where the previous page ended), and a {@code Link: <...>; rel="next"}
+   * header naming the next page while there is one. Gateway fetches follow the channels, on the
+   * last page.
+   */
+  private Route list(
+      Optional<Status> st,
+      Optional<PeerId> pe,
+      boolean onlyActive,
+      Optional<Integer> limit,
+      Optional<ListCursor> after) {
+    java.util.function.Predicate<ChannelState> keep =
+        s ->
+            (st.isEmpty() || s.status() == st.get())
+                && (pe.isEmpty() || s.otherPeer().equals(pe.get()))
+                && (!onlyActive || !s.status().isEnding())
+                && (after.isEmpty() || after.get().isBefore(s));
+    return onSuccess(
+        whileJournalUp(() -> whenCaughtUp(() -> node.channels(keep))),
+        all -> {
+          List<ChannelState> page = ListCursor.oldestFirst(all, limit.orElse(Integer.MAX_VALUE));
+          List<ChannelView> views =
+              page.stream()
+                  .map(this::listed)
+                  .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+          boolean more = page.size() < all.size();
+          if (!more) {
+            views.addAll(
+                FetchViews.matching(
+                    node.fetches(),
+                    st,
+                    pe.isPresent(),
+                    onlyActive,
+                    node.manager().peerId().toString()));
+          }
+          if (!more) {
+            return replies.ok(views);
+          }
+          String next =
+              "/v1/channels?limit="
+                  + limit.get()
+                  + "&after="
+                  + ListCursor.of(page.get(page.size() - 1))
+                  + st.map(s -> "&status=" + s).orElse("")
+                  + pe.map(p -> "&peer=" + p).orElse("")
+                  + (onlyActive ? "&active=true" : "");
+          return replies.status(
+              StatusCodes.OK,
+              List.of(
+                  org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+                      "Link", "<" + next + ">; rel=\"next\"")),
+              views);
+        });
+  }
+
+  private static int parseLimit(String text) {
+    try {
+      int n = Integer.parseInt(text.strip());
+      if (n >= 1 && n <= MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException(
+        "limit must be a whole number from 1 to " + MAX_LIMIT + ", not \"" + text + "\"");
   }
 
   private Route show(String id) {
@@ -289,9 +339,7 @@ final class ChannelEndpoints {
                       .thenApply(
                           ended ->
                               ended.stream()
-                                  .sorted(
-                                      Comparator.comparing(ChannelState::createdAt)
-                                          .thenComparing(s -> s.channelId().toString()))
+                                  .sorted(ListCursor.ORDER)
                                   .map(ChannelState::channelId)
                                   .toList())
                   : java.util.concurrent.CompletableFuture.completedFuture(

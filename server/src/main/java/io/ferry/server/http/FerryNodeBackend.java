@@ -270,7 +270,7 @@ public final class FerryNodeBackend implements NodeBackend {
   @Override
   public CompletionStage<List<ChannelState>> channels(
       java.util.function.Predicate<ChannelState> keep) {
-    return channels.channels(purged::contains, keep);
+    return channels.unordered(purged::contains, keep);
   }
 
   /**

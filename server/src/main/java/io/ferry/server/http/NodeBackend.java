@@ -101,7 +101,10 @@ public interface NodeBackend {
 
   CompletionStage<List<ChannelState>> channels();
 
-  /** The channels {@code keep} keeps ({@code GET /v1/channels} with filters). */
+  /**
+   * The channels {@code keep} keeps ({@code GET /v1/channels} with filters), in no particular
+   * order: the listing orders them itself, one page at a time.
+   */
   default CompletionStage<List<ChannelState>> channels(
       java.util.function.Predicate<ChannelState> keep) {
     return channels().thenApply(all -> all.stream().filter(keep).toList());

@@ -236,6 +236,62 @@ class ApiServerTest {
     assertThat(json(malformed).get("detail").asText()).contains("nope");
   }
 
+  /**
+   * {@code GET /v1/channels?limit=N} answers a page and names the next one in a {@code Link}
+   * header; the pages, followed to the end, hold the whole listing once, in its order, with the
+   * filters kept, and a channel opened meanwhile lands on a later page.
+   */
+  @Test
+  void aLongListingIsReadPageByPageFollowingTheLinkHeader() {
+    for (int i = 0; i < 25; i++) {
+      openPull();
+    }
+    List<String> whole = ids(api.get("/v1/channels?status=Requested"));
+    assertThat(whole.size()).isGreaterThanOrEqualTo(25);
+
+    List<String> paged = new java.util.ArrayList<>();
+    List<Integer> sizes = new java.util.ArrayList<>();
+    String next = "/v1/channels?limit=10&status=Requested";
+    String openedMeanwhile = null;
+    while (next != null) {
+      HttpResponse<String> page = api.get(next);
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      sizes.add(ids(page).size());
+      paged.addAll(ids(page));
+      next =
+          page.headers()
+              .firstValue("Link")
+              .map(l -> l.substring(l.indexOf('<') + 1, l.indexOf('>')))
+              .orElse(null);
+      if (next != null) {
+        assertThat(page.headers().firstValue("Link").get()).endsWith(">; rel=\"next\"");
+        assertThat(next).contains("status=Requested").contains("limit=10");
+      }
+      if (openedMeanwhile == null) {
+        openedMeanwhile = openPull().toString();
+      }
+    }
+
+    List<String> expected = new java.util.ArrayList<>(whole);
+    expected.add(openedMeanwhile);
+    assertThat(paged).as("the pages, one after the other").containsExactlyElementsOf(expected);
+    assertThat(sizes.subList(0, sizes.size() - 1)).allMatch(n -> n == 10);
+    assertThat(sizes.get(sizes.size() - 1)).isBetween(1, 10);
+    assertThat(api.get("/v1/channels?limit=0").statusCode()).isEqualTo(400);
+    assertThat(api.get("/v1/channels?limit=ten").statusCode()).isEqualTo(400);
+    HttpResponse<String> badCursor = api.get("/v1/channels?limit=5&after=yesterday");
+    assertThat(badCursor.statusCode()).isEqualTo(400);
+    assertThat(json(badCursor).get("detail").asText()).contains("after must be the cursor");
+    HttpResponse<String> wholeInOne = api.get("/v1/channels?limit=100");
+    assertThat(wholeInOne.headers().firstValue("Link")).isEmpty();
+  }
+
+  private static List<String> ids(HttpResponse<String> listing) {
+    List<String> ids = new java.util.ArrayList<>();
+    json(listing).forEach(c -> ids.add(c.get("id").asText()));
+    return ids;
+  }
+
   @Test
   void anUnknownChannelIs404AndAMalformedIdIs400() {
     ChannelId unknown = new ChannelId(FakeNode.SELF, FakeNode.OTHER, 123456);
