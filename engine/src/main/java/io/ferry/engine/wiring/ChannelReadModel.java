@@ -564,7 +564,10 @@ public final class ChannelReadModel implements AutoCloseable {
       forgetting.clear();
       List<CompletableFuture<Void>> done = List.copyOf(forgotten);
       forgotten.clear();
-      done.forEach(f -> f.complete(null));
+      // Not on this lock: what waits (the purged-channels file) writes to disk.
+      java.util.concurrent.Executor later =
+          system != null ? system.executionContext() : Runnable::run;
+      done.forEach(f -> f.completeAsync(() -> null, later));
     }
   }
 

@@ -183,8 +183,6 @@ final class ChannelEndpoints {
                     pe.isPresent(),
                     onlyActive,
                     node.manager().peerId().toString()));
-          }
-          if (!more) {
             return replies.ok(views);
           }
           String next =

@@ -332,14 +332,16 @@ public final class FerryNodeBackend implements NodeBackend {
                   ChannelEntity.persistenceId(channelId).id(),
                   Duration.ofSeconds(30));
             })
-        .thenRun(
+        // On the blocking dispatcher: recording the purge forces a file to disk.
+        .thenRunAsync(
             () -> {
               purged.add(channelId);
               channels
                   .forget(List.of(channelId))
-                  .thenRun(() -> purged.forgotten(List.of(channelId)));
+                  .thenRunAsync(() -> purged.forgotten(List.of(channelId)), blocking);
               purgeListeners.forEach(listener -> listener.accept(channelId));
-            });
+            },
+            blocking);
   }
 
   /**
