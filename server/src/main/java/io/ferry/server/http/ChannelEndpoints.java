@@ -170,36 +170,40 @@ final class ChannelEndpoints {
         whileJournalUp(() -> whenCaughtUp(() -> node.channels(keep))),
         all -> {
           List<ChannelState> page = ListCursor.oldestFirst(all, limit.orElse(Integer.MAX_VALUE));
-          List<ChannelView> views =
-              page.stream()
-                  .map(this::listed)
-                  .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
           boolean more = page.size() < all.size();
+          List<Object> items = new java.util.ArrayList<>(page);
           if (!more) {
-            views.addAll(
+            items.addAll(
                 FetchViews.matching(
                     node.fetches(),
                     st,
                     pe.isPresent(),
                     onlyActive,
                     node.manager().peerId().toString()));
-            return replies.ok(views);
           }
-          String next =
-              "/v1/channels?limit="
-                  + limit.get()
-                  + "&after="
-                  + ListCursor.of(page.get(page.size() - 1))
-                  + st.map(s -> "&status=" + s).orElse("")
-                  + pe.map(p -> "&peer=" + p).orElse("")
-                  + (onlyActive ? "&active=true" : "");
-          return replies.status(
-              StatusCodes.OK,
-              List.of(
-                  org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
-                      "Link", "<" + next + ">; rel=\"next\"")),
-              views);
+          List<org.apache.pekko.http.javadsl.model.HttpHeader> headers =
+              more
+                  ? List.of(
+                      org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+                          "Link",
+                          "<"
+                              + nextPage(limit.get(), page.get(page.size() - 1), st, pe, onlyActive)
+                              + ">; rel=\"next\""))
+                  : List.of();
+          return replies.okArray(
+              headers, items, item -> item instanceof ChannelState s ? listed(s) : item);
         });
+  }
+
+  private static String nextPage(
+      int limit, ChannelState last, Optional<Status> st, Optional<PeerId> pe, boolean onlyActive) {
+    return "/v1/channels?limit="
+        + limit
+        + "&after="
+        + ListCursor.of(last)
+        + st.map(s -> "&status=" + s).orElse("")
+        + pe.map(p -> "&peer=" + p).orElse("")
+        + (onlyActive ? "&active=true" : "");
   }
 
   private static int parseLimit(String text) {

@@ -284,6 +284,13 @@ class ApiServerTest {
     assertThat(json(badCursor).get("detail").asText()).contains("after must be the cursor");
     HttpResponse<String> wholeInOne = api.get("/v1/channels?limit=100");
     assertThat(wholeInOne.headers().firstValue("Link")).isEmpty();
+    // Written out as the client reads, not built whole first.
+    assertThat(wholeInOne.headers().firstValue("transfer-encoding")).hasValue("chunked");
+    assertThat(json(wholeInOne)).hasSize(ids(wholeInOne).size());
+    HttpResponse<String> none = api.get("/v1/channels?peer=" + FakeNode.SELF);
+    assertThat(none.statusCode()).isEqualTo(200);
+    assertThat(none.body()).isEqualTo("[]");
+    assertThat(none.headers().firstValue("content-type")).hasValue("application/json");
   }
 
   private static List<String> ids(HttpResponse<String> listing) {
