@@ -358,7 +358,8 @@ final class ChannelEndpoints {
         .failed()
         .forEach(
             (id, error) -> {
-              if (Replies.kindOf(error).unexpected()) {
+              Replies.ErrorKind kind = Replies.kindOf(error);
+              if (kind.unexpected()) {
                 log.warn("could not purge channel {}: {}", id, error.toString());
               }
               failed.add(
@@ -366,7 +367,7 @@ final class ChannelEndpoints {
                       "id",
                       id.toString(),
                       "error",
-                      Replies.kindOf(error).code(),
+                      kind.code(),
                       "detail",
                       Replies.detailOf(error)));
             });

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,34 +95,33 @@ public final class PurgedChannels {
    * ids, or bare channel IDs).
    */
   public void copiesDropped(Collection<String> channels) {
-    Set<String> settled = new HashSet<>();
-    synchronized (this) {
-      for (String channel : channels) {
-        String id = channel.substring(channel.indexOf('|') + 1);
-        if (forgotten.remove(id)) {
-          settled.add(id);
-        } else if (ids.contains(id)) {
-          copiesDropped.add(id);
-        }
-      }
-      settle(settled);
-    }
+    heard(
+        channels.stream().map(channel -> channel.substring(channel.indexOf('|') + 1)).toList(),
+        copiesDropped,
+        forgotten);
   }
 
   /** The read model saved a checkpoint without these channels. */
   public void forgotten(Collection<ChannelId> channels) {
+    heard(channels.stream().map(ChannelId::toString).toList(), forgotten, copiesDropped);
+  }
+
+  /**
+   * One of the two things a purged channel waits for happened to {@code channels}: those that had
+   * the other already ({@code waitingFor} holds them) settle; the others still listed wait in
+   * {@code heard}.
+   */
+  private synchronized void heard(
+      List<String> channels, Set<String> heard, Set<String> waitingFor) {
     Set<String> settled = new HashSet<>();
-    synchronized (this) {
-      for (ChannelId channel : channels) {
-        String id = channel.toString();
-        if (copiesDropped.remove(id)) {
-          settled.add(id);
-        } else if (ids.contains(id)) {
-          forgotten.add(id);
-        }
+    for (String id : channels) {
+      if (waitingFor.remove(id)) {
+        settled.add(id);
+      } else if (ids.contains(id)) {
+        heard.add(id);
       }
-      settle(settled);
     }
+    settle(settled);
   }
 
   /** Removes {@code settled} from the set and rewrites the file without them. */

@@ -2,12 +2,12 @@ package io.ferry.server.retention;
 
 import io.ferry.channels.ChannelId;
 import io.ferry.server.http.NodeBackend;
+import io.ferry.server.http.Replies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -83,16 +83,9 @@ public final class Purges {
     return purge
         .handle(
             (v, error) -> {
-              outcome.set(i, error == null ? DONE : unwrap(error));
+              outcome.set(i, error == null ? DONE : Replies.unwrap(error));
               return null;
             })
         .thenCompose(v -> lane(node, ids, next, outcome));
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }
